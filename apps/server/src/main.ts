@@ -1,0 +1,1 @@
+import { probe } from '#domain'; console.log('probe', probe);
