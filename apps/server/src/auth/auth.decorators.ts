@@ -1,0 +1,23 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Principal, Role } from './jwt.js';
+
+export const PUBLIC_ROUTE = 'workflows:public-route';
+export const REQUIRED_ROLES = 'workflows:required-roles';
+
+/** No token needed (health, webhooks, webchat, the admin page). */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/** The roles allowed to call a route; a valid token of another role gets 403. */
+export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
+
+export interface AuthenticatedRequest {
+  principal?: Principal;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  // The global guard runs first; a route without a principal is a public one misusing the decorator.
+  if (!principal) throw new Error('CurrentPrincipal used on a public route');
+  return principal;
+});

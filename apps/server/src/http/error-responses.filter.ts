@@ -1,0 +1,48 @@
+import {
+  type ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ConflictException,
+  type ExceptionFilter,
+  HttpException,
+  InternalServerErrorException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import { DomainError } from '#domain';
+import { ConcurrentModificationError } from '#engine';
+import { InvalidPositionError } from '#eventstore';
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  send(body: unknown): void;
+}
+
+/** Domain and storage errors become Nest's `{statusCode, message, error}` with the right 4xx. */
+export const toHttpException = (error: unknown): HttpException => {
+  if (error instanceof HttpException) return error;
+  if (error instanceof DomainError) {
+    if (error.kind === 'not_found') return new NotFoundException(error.message);
+    if (error.kind === 'conflict') return new ConflictException(error.message);
+    return new BadRequestException(error.message);
+  }
+  if (error instanceof ConcurrentModificationError) return new ConflictException(error.message);
+  if (error instanceof InvalidPositionError) return new BadRequestException(`consistentWith: ${error.message}`);
+  // Fastify's own client errors (malformed JSON, body too large, bad content type) keep their 4xx.
+  const statusCode = (error as { statusCode?: unknown }).statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return new HttpException((error as Error).message, statusCode);
+  }
+  return new InternalServerErrorException();
+};
+
+@Catch()
+export class ErrorResponsesFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const exception = toHttpException(error);
+    if (exception.getStatus() >= 500) this.logger.error((error as Error)?.stack ?? String(error));
+    host.switchToHttp().getResponse<ReplyLike>().status(exception.getStatus()).send(exception.getResponse());
+  }
+}

@@ -1,0 +1,29 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+/** `?consistentWith=`: every query can wait for the projection to pass a command's position. */
+export class ConsistentReadDto {
+  @ApiPropertyOptional({ description: 'A position returned by a command; waits (at most 5 s) until it is visible' })
+  @IsOptional()
+  @IsString({ message: 'consistentWith must be a string' })
+  consistentWith?: string;
+}
+
+export class ListWorkflowsDto extends ConsistentReadDto {
+  @ApiPropertyOptional({ default: DEFAULT_PAGE_SIZE, minimum: 1, maximum: MAX_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(MAX_PAGE_SIZE, { message: `limit must be at most ${MAX_PAGE_SIZE}` })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @IsOptional()
+  @IsString({ message: 'cursor must be a string' })
+  cursor?: string;
+}

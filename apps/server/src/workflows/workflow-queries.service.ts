@@ -1,0 +1,117 @@
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  READ_MODEL_STORE,
+  type ReadModelStore,
+  WORKFLOW_CARDS_COLLECTION,
+  WORKFLOW_VERSIONS_COLLECTION,
+  type WorkflowCard,
+  type WorkflowVersionDocument,
+} from '#readmodel';
+import { DEFAULT_PAGE_SIZE } from './dto/workflow-queries.dto.js';
+
+export interface WorkflowCardView {
+  id: string;
+  name: string;
+  activeSessions: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WorkflowDetailsView extends WorkflowCardView {
+  steps: unknown[];
+  settings: Record<string, unknown>;
+}
+
+export interface WorkflowVersionView {
+  id: string;
+  version: number;
+  steps: unknown[];
+  settings: Record<string, unknown>;
+  publishedAt: string;
+}
+
+const toCardView = (card: WorkflowCard): WorkflowCardView => ({
+  id: card.id,
+  name: card.name,
+  activeSessions: card.activeSessions,
+  version: card.version,
+  createdAt: card.createdAt,
+  updatedAt: card.updatedAt,
+});
+
+/** Cursors are opaque to clients: the (createdAt, id) of the last card of a page. */
+const encodeCursor = (card: WorkflowCard): string =>
+  Buffer.from(JSON.stringify([card.createdAt, card.id])).toString('base64url');
+
+const decodeCursor = (cursor: string): { value: string; id: string } => {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(decoded) && decoded.length === 2 && decoded.every((part) => typeof part === 'string')) {
+      return { value: decoded[0], id: decoded[1] };
+    }
+  } catch {
+    // reported below
+  }
+  throw new BadRequestException('cursor is not a cursor returned by this API');
+};
+
+/** Reads of the workflow projections, always within the caller's workspace. */
+@Injectable()
+export class WorkflowQueriesService {
+  constructor(@Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore) {}
+
+  async list(
+    workspace: string,
+    page: { limit?: number; cursor?: string },
+  ): Promise<{ items: WorkflowCardView[]; nextCursor?: string }> {
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    // One extra card tells whether another page exists.
+    const cards = await this.readModel.list<WorkflowCard>(WORKFLOW_CARDS_COLLECTION, {
+      workspace,
+      orderBy: 'createdAt',
+      before: page.cursor === undefined ? undefined : decodeCursor(page.cursor),
+      limit: limit + 1,
+    });
+    const items = cards.slice(0, limit);
+    return cards.length > limit
+      ? { items: items.map(toCardView), nextCursor: encodeCursor(items[items.length - 1]) }
+      : { items: items.map(toCardView) };
+  }
+
+  async get(workspace: string, workflowId: string): Promise<WorkflowDetailsView> {
+    const card = await this.card(workspace, workflowId);
+    const definition = await this.version(workspace, workflowId, card.version);
+    return { ...toCardView(card), steps: definition.steps, settings: definition.settings };
+  }
+
+  async getVersion(workspace: string, workflowId: string, version: number): Promise<WorkflowVersionView> {
+    await this.card(workspace, workflowId);
+    const found = await this.version(workspace, workflowId, version);
+    return {
+      id: workflowId,
+      version: found.version,
+      steps: found.steps,
+      settings: found.settings,
+      publishedAt: found.publishedAt,
+    };
+  }
+
+  private async card(workspace: string, workflowId: string): Promise<WorkflowCard> {
+    const card = await this.readModel.get<WorkflowCard>(WORKFLOW_CARDS_COLLECTION, workflowId);
+    // Another workspace's workflow is indistinguishable from a missing one.
+    if (!card || card.workspace !== workspace) throw new NotFoundException(`Workflow ${workflowId} not found`);
+    return card;
+  }
+
+  private async version(workspace: string, workflowId: string, version: number): Promise<WorkflowVersionDocument> {
+    const found = await this.readModel.get<WorkflowVersionDocument>(
+      WORKFLOW_VERSIONS_COLLECTION,
+      `${workflowId}:${version}`,
+    );
+    if (!found || found.workspace !== workspace) {
+      throw new NotFoundException(`Workflow ${workflowId} has no version ${version}`);
+    }
+    return found;
+  }
+}

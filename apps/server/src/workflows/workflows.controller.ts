@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  CopyWorkflowCommand,
+  CreateWorkflowCommand,
+  DeleteWorkflowCommand,
+  PublishWorkflowDefinitionCommand,
+  RenameWorkflowCommand,
+  type WorkflowCommandResult,
+} from '#engine';
+import { WORKFLOW_CARDS_PROJECTION, WORKFLOW_VERSIONS_PROJECTION } from '#readmodel';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/jwt.js';
+import { commandContextFor } from '../http/command-context.factory.js';
+import { ConsistencyService } from '../infrastructure/consistency.service.js';
+import { PublishDefinitionDto } from './dto/publish-definition.dto.js';
+import { WorkflowNameDto } from './dto/workflow-name.dto.js';
+import { ConsistentReadDto, ListWorkflowsDto } from './dto/workflow-queries.dto.js';
+import { WorkflowIdPipe } from './workflow-id.pipe.js';
+import { WorkflowQueriesService } from './workflow-queries.service.js';
+
+type RequestHeaders = Record<string, string | string[] | undefined>;
+
+const VERSION_PIPE = new ParseIntPipe({ errorHttpStatusCode: 404 });
+
+@ApiTags('workflows')
+@ApiBearerAuth()
+@Controller('workflows')
+export class WorkflowsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: WorkflowQueriesService,
+    private readonly consistency: ConsistencyService,
+  ) {}
+
+  @Post()
+  @Roles('admin')
+  create(
+    @Body() body: WorkflowNameDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+  ): Promise<WorkflowCommandResult> {
+    return this.commands.execute(new CreateWorkflowCommand(randomUUID(), body.name, commandContextFor(principal, headers)));
+  }
+
+  @Get()
+  async list(@Query() query: ListWorkflowsDto, @CurrentPrincipal() principal: Principal) {
+    await this.consistency.waitFor(query.consistentWith, [WORKFLOW_CARDS_PROJECTION]);
+    return this.queries.list(principal.workspace, query);
+  }
+
+  @Get(':id')
+  async get(
+    @Param('id', WorkflowIdPipe) id: string,
+    @Query() query: ConsistentReadDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    await this.consistency.waitFor(query.consistentWith, [WORKFLOW_CARDS_PROJECTION, WORKFLOW_VERSIONS_PROJECTION]);
+    return this.queries.get(principal.workspace, id);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  rename(
+    @Param('id', WorkflowIdPipe) id: string,
+    @Body() body: WorkflowNameDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+  ): Promise<WorkflowCommandResult> {
+    return this.commands.execute(new RenameWorkflowCommand(id, body.name, commandContextFor(principal, headers)));
+  }
+
+  @Put(':id/definition')
+  @Roles('admin')
+  async publish(
+    @Param('id', WorkflowIdPipe) id: string,
+    @Body() body: PublishDefinitionDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+  ): Promise<{ version: number; position: string }> {
+    const { version, position } = await this.commands.execute(
+      new PublishWorkflowDefinitionCommand(
+        id,
+        body.steps,
+        body.settings,
+        body.expectedVersion,
+        commandContextFor(principal, headers),
+      ),
+    );
+    return { version, position };
+  }
+
+  @Get(':id/versions/:version')
+  async getVersion(
+    @Param('id', WorkflowIdPipe) id: string,
+    @Param('version', VERSION_PIPE) version: number,
+    @Query() query: ConsistentReadDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    await this.consistency.waitFor(query.consistentWith, [WORKFLOW_CARDS_PROJECTION, WORKFLOW_VERSIONS_PROJECTION]);
+    return this.queries.getVersion(principal.workspace, id, version);
+  }
+
+  @Post(':id/copy')
+  @Roles('admin')
+  copy(
+    @Param('id', WorkflowIdPipe) id: string,
+    @Body() body: WorkflowNameDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+  ): Promise<WorkflowCommandResult> {
+    return this.commands.execute(
+      new CopyWorkflowCommand(randomUUID(), id, body.name, commandContextFor(principal, headers)),
+    );
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @Roles('admin')
+  async delete(
+    @Param('id', WorkflowIdPipe) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+  ): Promise<{ position: string }> {
+    const { position } = await this.commands.execute(new DeleteWorkflowCommand(id, commandContextFor(principal, headers)));
+    return { position };
+  }
+}

@@ -1,0 +1,14 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandContext } from '../command-handling/command-context.js';
+import type { WorkflowCommandResult } from './workflow-stream.js';
+
+export class CopyWorkflowCommand extends Command<WorkflowCommandResult> {
+  constructor(
+    readonly workflowId: string,
+    readonly sourceWorkflowId: string,
+    readonly name: unknown,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}

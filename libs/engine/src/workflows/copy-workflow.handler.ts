@@ -1,0 +1,28 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decideCopyWorkflow, workflowStreamName } from '#domain';
+import { EVENT_STORE, type EventStore } from '#eventstore';
+import { toNewEvents } from '../command-handling/command-context.js';
+import { loadStream } from '../command-handling/event-sourced-command.js';
+import { CopyWorkflowCommand } from './copy-workflow.command.js';
+import { toWorkflowCommandResult, workflowModel, type WorkflowCommandResult } from './workflow-stream.js';
+
+/** Decides from the source's own stream, then starts the copy's new stream. */
+@CommandHandler(CopyWorkflowCommand)
+export class CopyWorkflowHandler implements ICommandHandler<CopyWorkflowCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ workflowId, sourceWorkflowId, name, context }: CopyWorkflowCommand): Promise<WorkflowCommandResult> {
+    const { state: source } = await loadStream(this.store, workflowStreamName(sourceWorkflowId), workflowModel);
+    const command = {
+      type: 'CopyWorkflow',
+      data: { workflowId, sourceWorkflowId, workspace: context.workspace, name },
+    } as const;
+    const decided = decideCopyWorkflow(command, source);
+    const { position } = await this.store.appendToStream(workflowStreamName(workflowId), toNewEvents(decided, context), {
+      expectedRevision: 'no_stream',
+    });
+    const copy = decided.reduce(workflowModel.evolve, workflowModel.initialState());
+    return toWorkflowCommandResult({ state: copy, position });
+  }
+}

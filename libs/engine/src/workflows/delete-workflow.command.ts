@@ -1,0 +1,12 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandContext } from '../command-handling/command-context.js';
+import type { WorkflowCommandResult } from './workflow-stream.js';
+
+export class DeleteWorkflowCommand extends Command<WorkflowCommandResult> {
+  constructor(
+    readonly workflowId: string,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}

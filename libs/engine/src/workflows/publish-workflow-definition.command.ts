@@ -1,0 +1,15 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandContext } from '../command-handling/command-context.js';
+import type { WorkflowCommandResult } from './workflow-stream.js';
+
+export class PublishWorkflowDefinitionCommand extends Command<WorkflowCommandResult> {
+  constructor(
+    readonly workflowId: string,
+    readonly steps: unknown,
+    readonly settings: unknown,
+    readonly expectedVersion: number | undefined,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}

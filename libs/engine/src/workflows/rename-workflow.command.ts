@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandContext } from '../command-handling/command-context.js';
+import type { WorkflowCommandResult } from './workflow-stream.js';
+
+export class RenameWorkflowCommand extends Command<WorkflowCommandResult> {
+  constructor(
+    readonly workflowId: string,
+    readonly name: unknown,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,54 @@
+import {
+  type WorkflowEvent,
+  type WorkflowState,
+  decideWorkflow,
+  evolveWorkflow,
+  initialWorkflowState,
+  workflowStreamName,
+  type WorkflowCommand,
+} from '#domain';
+import type { EventStore } from '#eventstore';
+import type { CommandContext } from '../command-handling/command-context.js';
+import {
+  type CommandOutcome,
+  type StreamModel,
+  handleEventSourcedCommand,
+} from '../command-handling/event-sourced-command.js';
+
+export const workflowModel: StreamModel<WorkflowState, WorkflowEvent> = {
+  initialState: () => initialWorkflowState,
+  evolve: evolveWorkflow,
+};
+
+/** What every workflow command answers: the workflow as it now stands and the log position. */
+export interface WorkflowCommandResult {
+  id: string;
+  name: string;
+  version: number;
+  position: string;
+}
+
+/** Runs one workflow command through the pure decider against the workflow's own stream. */
+export const handleWorkflowCommand = (
+  store: EventStore,
+  command: WorkflowCommand,
+  context: CommandContext,
+  options: { retryOnConflict: boolean },
+): Promise<CommandOutcome<WorkflowState>> =>
+  handleEventSourcedCommand(
+    store,
+    workflowStreamName(command.data.workflowId),
+    workflowModel,
+    (state) => decideWorkflow(command, state),
+    context,
+    options,
+  );
+
+export const toWorkflowCommandResult = (outcome: CommandOutcome<WorkflowState>): WorkflowCommandResult => {
+  const { state, position } = outcome;
+  if (state.status === 'initial' || position === undefined) {
+    // The decider refuses commands on workflows that do not exist, so this cannot be reached.
+    throw new Error('A workflow command finished without a workflow');
+  }
+  return { id: state.workflowId, name: state.name, version: state.version, position };
+};

@@ -1,0 +1,54 @@
+import type { ProjectionTransaction, ReadModelDocument } from './read-model-store.port.js';
+
+export type PendingWrite =
+  | { kind: 'put'; collection: string; document: ReadModelDocument }
+  | { kind: 'delete'; collection: string; id: string };
+
+type ReadCommitted = (collection: string, id: string) => Promise<ReadModelDocument | undefined>;
+
+/**
+ * The transaction a projection works in: writes are held in memory until the store commits them
+ * with the checkpoint, and reads see those pending writes before falling back to committed data.
+ * Documents are copied on the way in and out so that editing a returned object is never a write.
+ */
+export class BufferedProjectionTransaction implements ProjectionTransaction {
+  /** Latest pending state per collection and id; `null` marks a deletion. */
+  private readonly pending = new Map<string, Map<string, ReadModelDocument | null>>();
+  private sealed = false;
+
+  constructor(private readonly readCommitted: ReadCommitted) {}
+
+  async get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined> {
+    const pending = this.pending.get(collection)?.get(id);
+    if (pending === undefined) return (await this.readCommitted(collection, id)) as T | undefined;
+    return pending === null ? undefined : (structuredClone(pending) as T);
+  }
+
+  put(collection: string, document: ReadModelDocument): void {
+    this.stage(collection, document.id, structuredClone(document));
+  }
+
+  delete(collection: string, id: string): void {
+    this.stage(collection, id, null);
+  }
+
+  /**
+   * Hands the pending writes to the store, once. A write arriving later (a projection that did not
+   * await its own work) fails loudly instead of being silently lost.
+   */
+  seal(): PendingWrite[] {
+    this.sealed = true;
+    return [...this.pending].flatMap(([collection, byId]) =>
+      [...byId].map(([id, document]): PendingWrite =>
+        document === null ? { kind: 'delete', collection, id } : { kind: 'put', collection, document },
+      ),
+    );
+  }
+
+  private stage(collection: string, id: string, document: ReadModelDocument | null): void {
+    if (this.sealed) throw new Error(`Write to ${collection}/${id} after its unit of work was committed`);
+    let byId = this.pending.get(collection);
+    if (!byId) this.pending.set(collection, (byId = new Map()));
+    byId.set(id, document);
+  }
+}
