@@ -39,9 +39,12 @@ export interface RecordedEvent<Type extends string = string, Data = Record<strin
 export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
 
 export interface AppendResult {
-  /** Revision of the last event now in the stream. */
+  /** Revision of the last event now in the stream; -1 when it has none (an empty append to a missing stream). */
   nextExpectedRevision: number;
-  /** Position of the last appended event in the global log. */
+  /**
+   * Position of the last appended event in the global log. For an empty append, the position of
+   * the stream's last event, or the start of the log when the stream has none.
+   */
   position: string;
 }
 

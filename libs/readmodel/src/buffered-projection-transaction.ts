@@ -9,7 +9,8 @@ type ReadCommitted = (collection: string, id: string) => Promise<ReadModelDocume
 /**
  * The transaction a projection works in: writes are held in memory until the store commits them
  * with the checkpoint, and reads see those pending writes before falling back to committed data.
- * Documents are copied on the way in and out so that editing a returned object is never a write.
+ * Documents are copied on the way in and out (committed reads come fresh from the store), so editing
+ * a returned object is never a write.
  */
 export class BufferedProjectionTransaction implements ProjectionTransaction {
   /** Latest pending state per collection and id; `null` marks a deletion. */
@@ -46,7 +47,7 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
   }
 
   private stage(collection: string, id: string, document: ReadModelDocument | null): void {
-    if (this.sealed) throw new Error(`Write to ${collection}/${id} after its unit of work was committed`);
+    if (this.sealed) throw new Error(`Write to ${collection}/${id} after its unit of work ended`);
     let byId = this.pending.get(collection);
     if (!byId) this.pending.set(collection, (byId = new Map()));
     byId.set(id, document);

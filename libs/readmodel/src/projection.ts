@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../eventstore/src/event-store.port.js';
+import type { RecordedEvent } from '#eventstore';
 import type { ProjectionTransaction } from './read-model-store.port.js';
 
 /**
@@ -11,15 +11,21 @@ export interface Projection {
   apply(event: RecordedEvent, tx: ProjectionTransaction): Promise<void>;
 }
 
-/** A domain event shape (`{ type, data }`) as the event store hands it back. */
-export type Recorded<Event extends { type: string; data: unknown }> = Event extends unknown
+/** The `{ type, data }` shape every domain event has. */
+type DomainEventShape = { type: string; data: unknown };
+
+/** A domain event as the event store hands it back: a union stays a union, so `switch` narrows it. */
+export type Recorded<Event extends DomainEventShape> = Event extends unknown
   ? RecordedEvent<Event['type'], Event['data']>
   : never;
 
-/** Narrows a recorded event to the domain events a projection handles, judged by its type. */
-export function isRecordedEventOf<Event extends { type: string; data: unknown }>(
-  event: RecordedEvent<string, unknown>,
-  types: ReadonlySet<string>,
-): event is Recorded<Event> {
-  return types.has(event.type);
+/**
+ * Picks the events a projection handles out of the log by their type, typed as the domain events
+ * they are; any other event gives `undefined`.
+ */
+export function recordedEventsOf<Event extends DomainEventShape>(
+  ...types: Event['type'][]
+): (event: RecordedEvent) => Recorded<Event> | undefined {
+  const handled = new Set<string>(types);
+  return (event) => (handled.has(event.type) ? (event as unknown as Recorded<Event>) : undefined);
 }

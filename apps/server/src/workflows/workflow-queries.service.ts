@@ -1,3 +1,4 @@
+import type { WorkflowSettings } from '#domain';
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
   READ_MODEL_STORE,
@@ -20,14 +21,14 @@ export interface WorkflowCardView {
 
 export interface WorkflowDetailsView extends WorkflowCardView {
   steps: unknown[];
-  settings: Record<string, unknown>;
+  settings: WorkflowSettings;
 }
 
 export interface WorkflowVersionView {
   id: string;
   version: number;
   steps: unknown[];
-  settings: Record<string, unknown>;
+  settings: WorkflowSettings;
   publishedAt: string;
 }
 

@@ -43,7 +43,7 @@ export const DEFINITION_LIMITS = {
   maxSteps: 500,
   maxTextLength: 4096,
   maxInstructionsLength: 8000,
-  maxNameLength: 100,
+  maxShortTextLength: 100,
   maxOptions: 10,
   maxBranches: 20,
   maxRetries: 10,
@@ -165,21 +165,27 @@ export interface WorkflowSettings {
 export function validateDefinition(steps: unknown, settings: unknown = {}): WorkflowDefinition {
   const findings = new Findings();
   checkSteps(steps, findings);
-  checkSettings(settings, findings.reporter());
+  checkSettings(settings, 'settings', findings.reporter());
   if (findings.problems.length > 0) throw new InvalidDefinitionError(findings.problems);
   return structuredClone({ steps, settings }) as WorkflowDefinition;
 }
 
 // ---- What a check finds ----
 
+/** How problems and links name a step: its index, and its id when that is a string. */
+interface StepRef {
+  index: number;
+  id: string | undefined;
+}
+
 /** A field naming a step to go to; resolved once every step id is known. */
 interface Link {
-  from: number;
+  from: StepRef;
   path: string;
   target: string;
 }
 
-/** Collects problems and links while checking one place: a step (by index and id) or the settings. */
+/** Where checks report to while looking at one place: a step, or the settings. */
 interface Reporter {
   problem(path: string, message: string): void;
   link(path: string, target: string): void;
@@ -189,12 +195,13 @@ class Findings {
   readonly problems: DefinitionProblem[] = [];
   readonly links: Link[] = [];
 
-  reporter(step?: { index: number; id: string | undefined }): Reporter {
+  reporter(step?: StepRef): Reporter {
     return {
-      problem: (path, message) =>
-        this.problems.push(step?.id === undefined ? { path, message } : { path, stepId: step.id, message }),
+      problem: (path, message) => {
+        this.problems.push(step?.id === undefined ? { path, message } : { path, stepId: step.id, message });
+      },
       link: (path, target) => {
-        if (step) this.links.push({ from: step.index, path, target });
+        if (step) this.links.push({ from: step, path, target });
       },
     };
   }
@@ -203,8 +210,8 @@ class Findings {
 // ---- Checks for single values, composed into the step schemas ----
 
 type Check = (value: unknown, path: string, report: Reporter) => void;
-type Record = { [field: string]: unknown };
-type RecordRule = (value: Record, path: string, report: Reporter) => void;
+type JsonObject = { [field: string]: unknown };
+type RecordRule = (value: JsonObject, path: string, report: Reporter) => void;
 
 interface Field {
   check: Check;
@@ -215,7 +222,7 @@ type Fields = { [name: string]: Field };
 const required = (check: Check): Field => ({ check, required: true });
 const optional = (check: Check): Field => ({ check, required: false });
 
-const isRecord = (value: unknown): value is Record =>
+const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const text =
@@ -229,7 +236,9 @@ const text =
 const matching =
   (pattern: RegExp): Check =>
   (value, path, report) => {
-    if (typeof value !== 'string' || !pattern.test(value)) report.problem(path, `must match ${pattern.source}`);
+    if (typeof value !== 'string' || !pattern.test(value)) {
+      report.problem(path, `must match ${pattern.source}`);
+    }
   };
 
 const integer =
@@ -262,7 +271,7 @@ const listOf =
 const record =
   (fields: Fields, owner: string, rule?: RecordRule): Check =>
   (value, path, report) => {
-    if (!isRecord(value)) {
+    if (!isJsonObject(value)) {
       report.problem(path, 'must be an object');
       return;
     }
@@ -274,7 +283,7 @@ const record =
   };
 
 /** Fields are absent when undefined; `null` is a value, and a wrong one. */
-function checkFields(value: Record, path: string, fields: Fields, report: Reporter): void {
+function checkFields(value: JsonObject, path: string, fields: Fields, report: Reporter): void {
   for (const [name, field] of Object.entries(fields)) {
     const fieldValue = Object.hasOwn(value, name) ? value[name] : undefined;
     if (fieldValue !== undefined) field.check(fieldValue, `${path}.${name}`, report);
@@ -288,20 +297,21 @@ const stepTarget: Check = (value, path, report) => {
 };
 
 const conditionValue: Check = (value, path, report) => {
-  const fits = typeof value === 'number' || (typeof value === 'string' && value.length <= DEFINITION_LIMITS.maxTextLength);
-  if (!fits) report.problem(path, `must be a number or a string of at most ${DEFINITION_LIMITS.maxTextLength} characters`);
+  const { maxTextLength } = DEFINITION_LIMITS;
+  if (typeof value !== 'number' && !(typeof value === 'string' && value.length <= maxTextLength)) {
+    report.problem(path, `must be a number or a string of at most ${maxTextLength} characters`);
+  }
 };
 
 // ---- The step schemas ----
 
-const { maxTextLength, maxNameLength, maxSeconds } = DEFINITION_LIMITS;
-const message = text(maxTextLength);
-const name = text(maxNameLength);
+const longText = text(DEFINITION_LIMITS.maxTextLength);
+const shortText = text(DEFINITION_LIMITS.maxShortTextLength);
 const variable = matching(VARIABLE_PATTERN);
-const seconds = integer(1, maxSeconds);
+const seconds = integer(1, DEFINITION_LIMITS.maxSeconds);
 
 const choiceOption = record(
-  { label: required(name), value: optional(name), next: optional(stepTarget) },
+  { label: required(shortText), value: optional(shortText), next: optional(stepTarget) },
   'choice options',
 );
 
@@ -309,10 +319,14 @@ const condition = record(
   { variable: required(variable), op: required(oneOf(CONDITION_OPERATORS)), value: optional(conditionValue) },
   'conditions',
   ({ op, value }, path, report) => {
-    if (op === 'exists' && value !== undefined) report.problem(`${path}.value`, 'is not allowed with op exists');
-    if (op !== 'exists' && value === undefined) report.problem(`${path}.value`, 'is required unless op is exists');
-    if ((op === 'gt' || op === 'lt') && typeof value === 'string') {
-      report.problem(`${path}.value`, `must be a number with op ${op}`);
+    if (!CONDITION_OPERATORS.includes(op as ConditionOperator)) return;
+    const at = `${path}.value`;
+    if (op === 'exists') {
+      if (value !== undefined) report.problem(at, 'is not allowed with op exists');
+    } else if (value === undefined) {
+      report.problem(at, `is required with op ${op}`);
+    } else if ((op === 'gt' || op === 'lt') && typeof value === 'string') {
+      report.problem(at, `must be a number with op ${op}`);
     }
   },
 );
@@ -320,24 +334,27 @@ const condition = record(
 const branch = record({ condition: required(condition), next: required(stepTarget) }, 'branches');
 
 const STEP_FIELDS: { [Type in StepType]: Fields } = {
-  send_message: { text: required(message), next: optional(stepTarget) },
+  send_message: { text: required(longText), next: optional(stepTarget) },
   ask_question: {
-    text: required(message),
+    text: required(longText),
     variable: required(variable),
     answerType: optional(oneOf(ANSWER_TYPES)),
     options: optional(listOf(1, DEFINITION_LIMITS.maxOptions, choiceOption)),
-    retryText: optional(message),
+    retryText: optional(longText),
     maxRetries: optional(integer(0, DEFINITION_LIMITS.maxRetries)),
     invalidNext: optional(stepTarget),
     timeoutSeconds: optional(seconds),
     timeoutNext: optional(stepTarget),
     next: optional(stepTarget),
   },
-  branch: { branches: required(listOf(1, DEFINITION_LIMITS.maxBranches, branch)), elseNext: required(stepTarget) },
-  route_to_team: { team: required(name), note: optional(message) },
+  branch: {
+    branches: required(listOf(1, DEFINITION_LIMITS.maxBranches, branch)),
+    elseNext: required(stepTarget),
+  },
+  route_to_team: { team: required(shortText), note: optional(longText) },
   invoke_ai_agent: {
     instructions: required(text(DEFINITION_LIMITS.maxInstructionsLength)),
-    handoffTeam: required(name),
+    handoffTeam: required(shortText),
     maxTurns: optional(integer(1, DEFINITION_LIMITS.maxAgentTurns)),
     next: optional(stepTarget),
   },
@@ -348,29 +365,47 @@ const STEP_FIELDS: { [Type in StepType]: Fields } = {
 const STEP_RULES: { [Type in StepType]?: RecordRule } = {
   ask_question: (step, path, report) => {
     const isChoice = step.answerType === 'choice';
-    if (isChoice && step.options === undefined) report.problem(`${path}.options`, 'is required when answerType is choice');
-    if (!isChoice && step.options !== undefined) report.problem(`${path}.options`, 'is only allowed when answerType is choice');
+    if (isChoice && step.options === undefined) {
+      report.problem(`${path}.options`, 'is required when answerType is choice');
+    }
+    if (!isChoice && step.options !== undefined) {
+      report.problem(`${path}.options`, 'is only allowed when answerType is choice');
+    }
     if (step.timeoutNext !== undefined && step.timeoutSeconds === undefined) {
       report.problem(`${path}.timeoutNext`, 'is only allowed together with timeoutSeconds');
     }
   },
 };
 
-const COMMON_FIELDS: Fields = { id: required(matching(STEP_ID_PATTERN)), type: required(oneOf(STEP_TYPES)) };
+const COMMON_FIELDS: Fields = {
+  id: required(matching(STEP_ID_PATTERN)),
+  type: required(oneOf(STEP_TYPES)),
+};
 
 const isStepType = (value: unknown): value is StepType => STEP_TYPES.includes(value as StepType);
 
 const STEP_CHECKS = Object.fromEntries(
-  STEP_TYPES.map((type) => [type, record({ ...COMMON_FIELDS, ...STEP_FIELDS[type] }, `${type} steps`, STEP_RULES[type])]),
+  STEP_TYPES.map((type) => {
+    const fields = { ...COMMON_FIELDS, ...STEP_FIELDS[type] };
+    return [type, record(fields, `${type} steps`, STEP_RULES[type])];
+  }),
 ) as { [Type in StepType]: Check };
 
 /** Steps that wait for the customer or the clock: a loop through one of them is not endless. */
-const PAUSING_STEP_TYPES: ReadonlySet<StepType> = new Set(['ask_question', 'wait']);
+const PAUSING_STEP_TYPES: ReadonlySet<StepType | undefined> = new Set<StepType>(['ask_question', 'wait']);
+const pauses = (node: StepNode): boolean => PAUSING_STEP_TYPES.has(node.type);
 
-/** Steps whose session goes on to `next`, by default the following step. */
-const continues = (type: StepType): boolean => Object.hasOwn(STEP_FIELDS[type], 'next');
+/** Step types after which the session goes on to `next`, by default the following step. */
+const takesNext = (type: StepType): boolean => Object.hasOwn(STEP_FIELDS[type], 'next');
 
 // ---- Checking a whole definition ----
+
+/** What the target and loop checks need to know of a step. */
+interface StepNode extends StepRef {
+  type: StepType | undefined;
+  /** The following step, when the session goes there for want of a `next`. */
+  defaultNext: number | undefined;
+}
 
 function checkSteps(steps: unknown, findings: Findings): void {
   const report = findings.reporter();
@@ -378,65 +413,63 @@ function checkSteps(steps: unknown, findings: Findings): void {
   if (steps.length > DEFINITION_LIMITS.maxSteps) {
     return report.problem('steps', `must hold at most ${DEFINITION_LIMITS.maxSteps} steps, not ${steps.length}`);
   }
-
-  const firstIndexById = new Map<string, number>();
-  steps.forEach((step: unknown, index) => {
-    const path = `steps[${index}]`;
-    const id = isRecord(step) && typeof step.id === 'string' ? step.id : undefined;
-    const stepReport = findings.reporter({ index, id });
-    if (!isRecord(step)) return stepReport.problem(path, 'must be an object');
-
-    if (isStepType(step.type)) STEP_CHECKS[step.type](step, path, stepReport);
-    // Of a step of unknown type only the common fields can be checked.
-    else checkFields(step, path, COMMON_FIELDS, stepReport);
-
-    if (id === undefined) return;
-    const firstIndex = firstIndexById.get(id);
-    if (firstIndex === undefined) firstIndexById.set(id, index);
-    else stepReport.problem(`${path}.id`, `duplicates the id of steps[${firstIndex}]`);
-  });
-
-  const successors = resolveLinks(steps, firstIndexById, findings);
-  reportEndlessLoops(steps, successors, findings);
+  const nodes = steps.map((step: unknown, index) => checkStep(step, index, steps.length, findings));
+  const indexById = indexStepIds(nodes, findings);
+  const successors = resolveLinks(nodes, indexById, findings);
+  reportEndlessLoops(nodes, successors, findings);
 }
 
-/** Reports links to unknown steps and returns, per step, the steps a session can go to next. */
-function resolveLinks(steps: unknown[], indexById: Map<string, number>, findings: Findings): number[][] {
-  const successors = steps.map((): number[] => []);
-  for (const link of findings.links) {
-    const target = indexById.get(link.target);
-    if (target === undefined) {
-      findings.problems.push({
-        path: link.path,
-        stepId: (steps[link.from] as StepDefinition).id,
-        message: `points at unknown step "${link.target}"`,
-      });
-    } else successors[link.from].push(target);
+function checkStep(step: unknown, index: number, stepCount: number, findings: Findings): StepNode {
+  const path = `steps[${index}]`;
+  const id = isJsonObject(step) && typeof step.id === 'string' ? step.id : undefined;
+  const node: StepNode = { index, id, type: undefined, defaultNext: undefined };
+  const report = findings.reporter(node);
+  if (!isJsonObject(step)) {
+    report.problem(path, 'must be an object');
+    return node;
   }
-  steps.forEach((step, index) => {
-    const { type, next } = step as StepDefinition & { next?: unknown };
-    if (continues(type) && next === undefined && index + 1 < steps.length) successors[index].push(index + 1);
-  });
+  if (!isStepType(step.type)) {
+    // Of a step of unknown type only the common fields can be checked.
+    checkFields(step, path, COMMON_FIELDS, report);
+    return node;
+  }
+  STEP_CHECKS[step.type](step, path, report);
+  const followsOn = takesNext(step.type) && step.next === undefined && index + 1 < stepCount;
+  return { ...node, type: step.type, defaultNext: followsOn ? index + 1 : undefined };
+}
+
+/** Maps each id to the first step that has it, reporting the steps that repeat it. */
+function indexStepIds(nodes: StepNode[], findings: Findings): Map<string, number> {
+  const indexById = new Map<string, number>();
+  for (const node of nodes) {
+    if (node.id === undefined) continue;
+    const firstIndex = indexById.get(node.id);
+    if (firstIndex === undefined) indexById.set(node.id, node.index);
+    else findings.reporter(node).problem(`steps[${node.index}].id`, `duplicates the id of steps[${firstIndex}]`);
+  }
+  return indexById;
+}
+
+/** Reports links to unknown steps; returns, per step, the steps a session can go to from it. */
+function resolveLinks(nodes: StepNode[], indexById: Map<string, number>, findings: Findings): number[][] {
+  const successors = nodes.map(({ defaultNext }) => (defaultNext === undefined ? [] : [defaultNext]));
+  for (const { from, path, target } of findings.links) {
+    const targetIndex = indexById.get(target);
+    if (targetIndex === undefined) findings.reporter(from).problem(path, `points at unknown step "${target}"`);
+    else successors[from.index].push(targetIndex);
+  }
   return successors;
 }
 
-function reportEndlessLoops(steps: unknown[], successors: number[][], findings: Findings): void {
-  // Without the edges out of pausing steps, every loop left is one that never pauses.
-  const stepsOf = steps as StepDefinition[];
-  const withoutPauses = successors.map((next, index) =>
-    PAUSING_STEP_TYPES.has(stepsOf[index].type) ? [] : next,
-  );
+function reportEndlessLoops(nodes: StepNode[], successors: number[][], findings: Findings): void {
+  // Once the ways out of pausing steps are cut, every loop left is one that never pauses.
+  const withoutPauses = successors.map((next, index) => (pauses(nodes[index]) ? [] : next));
+  const describe = ({ id, index }: StepNode): string => (id === undefined ? `steps[${index}]` : `"${id}"`);
   for (const loop of findLoops(withoutPauses)) {
-    const first = stepsOf[loop[0]];
-    const ids = loop.map((index) => `"${stepsOf[index].id}"`).join(', ');
-    findings.problems.push({
-      path: `steps[${loop[0]}]`,
-      stepId: first.id,
-      message: `is in a loop of steps ${ids} with no ask_question or wait step, so a session would never stop`,
-    });
+    const ids = loop.map((index) => describe(nodes[index])).join(', ');
+    const problem = `is in a loop of steps ${ids} with no ask_question or wait step, so a session would never stop`;
+    findings.reporter(nodes[loop[0]]).problem(`steps[${loop[0]}]`, problem);
   }
 }
 
-function checkSettings(settings: unknown, report: Reporter): void {
-  record({ sessionTimeoutSeconds: optional(seconds) }, 'settings')(settings, 'settings', report);
-}
+const checkSettings = record({ sessionTimeoutSeconds: optional(seconds) }, 'settings');

@@ -38,31 +38,33 @@ function equalsCondition(field: string, value: string | number | boolean): { sql
     : { sql: 'json_extract(body, ?) = ?', params: [jsonPath(field), value] };
 }
 
+function prepareStatements(db: Database.Database) {
+  return {
+    getDocument: db.prepare<[string, string], { body: string }>(
+      'SELECT body FROM documents WHERE collection = ? AND id = ?',
+    ),
+    putDocument: db.prepare<[string, string, string, string]>(
+      `INSERT INTO documents (collection, id, workspace, body) VALUES (?, ?, ?, ?)
+       ON CONFLICT (collection, id) DO UPDATE SET workspace = excluded.workspace, body = excluded.body`,
+    ),
+    deleteDocument: db.prepare<[string, string]>('DELETE FROM documents WHERE collection = ? AND id = ?'),
+    getCheckpoint: db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE projection = ?'),
+    putCheckpoint: db.prepare<[string, string]>(
+      `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
+       ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
+    ),
+  };
+}
+
 /** The embedded read-model store: every collection in one SQLite file. */
 export class SqliteReadModelStore implements ReadModelStore {
-  private readonly statements;
+  private readonly statements: ReturnType<typeof prepareStatements>;
 
   private constructor(private readonly db: Database.Database) {
-    this.statements = {
-      getDocument: db.prepare<[string, string], { body: string }>(
-        'SELECT body FROM documents WHERE collection = ? AND id = ?',
-      ),
-      putDocument: db.prepare<[string, string, string, string]>(
-        `INSERT INTO documents (collection, id, workspace, body) VALUES (?, ?, ?, ?)
-         ON CONFLICT (collection, id) DO UPDATE SET workspace = excluded.workspace, body = excluded.body`,
-      ),
-      deleteDocument: db.prepare<[string, string]>('DELETE FROM documents WHERE collection = ? AND id = ?'),
-      getCheckpoint: db.prepare<[string], { position: string }>(
-        'SELECT position FROM checkpoints WHERE projection = ?',
-      ),
-      putCheckpoint: db.prepare<[string, string]>(
-        `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
-         ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
-      ),
-    };
+    this.statements = prepareStatements(db);
   }
 
-  static async open({ file }: { file: string }): Promise<SqliteReadModelStore> {
+  static open({ file }: { file: string }): SqliteReadModelStore {
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     // NORMAL may lose the last commits on a power cut, never corrupt the file. That is enough here:
@@ -82,6 +84,8 @@ export class SqliteReadModelStore implements ReadModelStore {
     checkpoint: { expected: string | undefined; next: string },
     work: (tx: ProjectionTransaction) => Promise<void>,
   ): Promise<void> {
+    // better-sqlite3 transactions cannot span an await: the async work only collects writes, which
+    // are then stored in one synchronous transaction.
     const tx = new BufferedProjectionTransaction((collection, id) => this.get(collection, id));
     let writes: PendingWrite[];
     try {
@@ -107,8 +111,8 @@ export class SqliteReadModelStore implements ReadModelStore {
       params.push(...condition.params);
     }
     if (query.before) {
-      conditions.push('(json_extract(body, ?) < ? OR (json_extract(body, ?) = ? AND id < ?))');
-      params.push(orderPath, query.before.value, orderPath, query.before.value, query.before.id);
+      conditions.push('(json_extract(body, ?), id) < (?, ?)');
+      params.push(orderPath, query.before.value, query.before.id);
     }
     const sql = `SELECT body FROM documents WHERE ${conditions.join(' AND ')}
                  ORDER BY json_extract(body, ?) DESC, id DESC LIMIT ?`;

@@ -16,7 +16,10 @@ export class PublishDefinitionDto {
   @IsObject({ each: true, message: 'steps must contain only objects' })
   steps!: unknown[];
 
-  @ApiPropertyOptional({ type: 'object', example: { sessionTimeoutSeconds: 86400 } })
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { sessionTimeoutSeconds: { type: 'integer', minimum: 1, example: 86400 } },
+  })
   @IsOptional()
   @IsObject({ message: 'settings must be an object' })
   settings?: Record<string, unknown>;

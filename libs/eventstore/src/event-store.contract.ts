@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import {
+  InvalidPositionError,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from './event-store.port.js';
+
+export type OpenEventStore = () => Promise<{ store: EventStore; dispose: () => Promise<void> }>;
+
+/** A valid event with a fresh id; pass `overrides` to pin the id or the metadata. */
+export function eventFixture(
+  type = 'SomethingHappened',
+  data: Record<string, unknown> = {},
+  overrides: Partial<NewEvent> = {},
+): NewEvent {
+  return {
+    id: randomUUID(),
+    type,
+    data,
+    metadata: {
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      actor: { sub: 'contract-test', role: 'admin' },
+      occurredAt: new Date().toISOString(),
+      workspace: 'default',
+    },
+    ...overrides,
+  };
+}
+
+/** Settles like `promise`, or rejects once `ms` have passed: for "promptly" without hanging the run. */
+export async function settleWithin<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Not settled within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A real server's log is shared by every test, so each test writes to streams of its own. */
+function newStreamName(): string {
+  return `contract-${randomUUID()}`;
+}
+
+/** Pulls events until `count` of them match; returns every event pulled on the way. */
+async function pullUntil(
+  events: AsyncIterator<RecordedEvent>,
+  count: number,
+  matches: (event: RecordedEvent) => boolean,
+): Promise<RecordedEvent[]> {
+  const pulled: RecordedEvent[] = [];
+  while (pulled.filter(matches).length < count) {
+    const next = await events.next();
+    if (next.done) throw new Error(`The subscription ended after ${pulled.length} events`);
+    pulled.push(next.value);
+  }
+  return pulled;
+}
+
+/**
+ * The behaviour every EventStore adapter must show. It uses the port only and never assumes an
+ * empty log: positions are taken relative to what the test itself appended.
+ */
+export function describeEventStoreContract(adapterName: string, openStore: OpenEventStore): void {
+  describe(`EventStore contract: ${adapterName}`, () => {
+    let store: EventStore;
+    let dispose: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, dispose } = await openStore());
+    });
+
+    afterEach(async () => {
+      await dispose();
+    });
+
+    const isAfter = (position: string, start: string | undefined): boolean =>
+      start === undefined || store.comparePositions(position, start) > 0;
+
+    const expectStrictlyIncreasing = (events: readonly RecordedEvent[]): void => {
+      for (let i = 1; i < events.length; i++) {
+        expect(store.comparePositions(events[i - 1]!.position, events[i]!.position)).toBeLessThan(0);
+      }
+    };
+
+    describe('appending and reading a stream', () => {
+      it('appends to a new stream and reads the events back with their revisions', async () => {
+        const streamName = newStreamName();
+        const opened = eventFixture('AccountOpened', { owner: 'Ada', limits: { daily: 100 } });
+        const renamed = eventFixture('AccountRenamed', { owner: 'Ada L.' });
+        const startedAt = Date.now();
+
+        const result = await store.appendToStream(streamName, [opened, renamed], { expectedRevision: 'no_stream' });
+        const events = await store.readStream(streamName);
+
+        expect(result.nextExpectedRevision).toBe(1);
+        expect(events).toMatchObject([
+          { ...opened, streamName, revision: 0 },
+          { ...renamed, streamName, revision: 1, position: result.position },
+        ]);
+        for (const event of events) {
+          const recordedAt = Date.parse(event.recordedAt);
+          expect(new Date(recordedAt).toISOString()).toBe(event.recordedAt);
+          expect(recordedAt).toBeGreaterThanOrEqual(startedAt - 1000);
+          expect(recordedAt).toBeLessThanOrEqual(Date.now() + 1000);
+        }
+        expectStrictlyIncreasing(events);
+      });
+
+      it('rejects no_stream when the stream already exists', async () => {
+        const streamName = newStreamName();
+        await store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'no_stream' });
+
+        await expect(
+          store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'no_stream' }),
+        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(streamName)).toHaveLength(1);
+      });
+
+      it('appends at the revision of the last event and rejects any other revision', async () => {
+        const streamName = newStreamName();
+        await store.appendToStream(streamName, [eventFixture(), eventFixture()], { expectedRevision: 'no_stream' });
+
+        for (const stale of [0, 2]) {
+          const append = store.appendToStream(streamName, [eventFixture()], { expectedRevision: stale });
+          await expect(append).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+          await expect(append).rejects.toMatchObject({ streamName, expected: stale, actual: 1 });
+        }
+        const result = await store.appendToStream(streamName, [eventFixture()], { expectedRevision: 1 });
+
+        expect(result.nextExpectedRevision).toBe(2);
+        expect((await store.readStream(streamName)).map((event) => event.revision)).toEqual([0, 1, 2]);
+      });
+
+      it('stream_exists requires at least one event in the stream', async () => {
+        const streamName = newStreamName();
+
+        await expect(
+          store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'stream_exists' }),
+        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'no_stream' });
+        const result = await store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'stream_exists' });
+
+        expect(result.nextExpectedRevision).toBe(1);
+      });
+
+      it('any appends whether or not the stream exists, and is the default', async () => {
+        const streamName = newStreamName();
+
+        await store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'any' });
+        await store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'any' });
+        const result = await store.appendToStream(streamName, [eventFixture()]);
+
+        expect(result.nextExpectedRevision).toBe(2);
+      });
+
+      it('reads a stream that does not exist as no events', async () => {
+        expect(await store.readStream(newStreamName())).toEqual([]);
+      });
+
+      it('reads a stream from a revision and at most maxCount events', async () => {
+        const streamName = newStreamName();
+        await store.appendToStream(streamName, [1, 2, 3, 4, 5].map(() => eventFixture()), { expectedRevision: 'no_stream' });
+        const revisions = async (options: { fromRevision?: number; maxCount?: number }) =>
+          (await store.readStream(streamName, options)).map((event) => event.revision);
+
+        expect(await revisions({ fromRevision: 2 })).toEqual([2, 3, 4]);
+        expect(await revisions({ maxCount: 2 })).toEqual([0, 1]);
+        expect(await revisions({ fromRevision: 1, maxCount: 2 })).toEqual([1, 2]);
+        expect(await revisions({ fromRevision: 5 })).toEqual([]);
+      });
+    });
+
+    describe('idempotent appends', () => {
+      it.each([
+        ['no_stream', 'no_stream' as const],
+        ['a revision', 0],
+        ['any', 'any' as const],
+      ])('re-appending the same ids with %s stores them once and returns the first result', async (_, expectedRevision) => {
+        const streamName = newStreamName();
+        if (expectedRevision === 0) await store.appendToStream(streamName, [eventFixture()]);
+        const events = [eventFixture('First'), eventFixture('Second')];
+
+        const first = await store.appendToStream(streamName, events, { expectedRevision });
+        const retry = await store.appendToStream(streamName, events, { expectedRevision });
+
+        expect(retry).toEqual(first);
+        const stored = await store.readStream(streamName);
+        expect(stored.filter((event) => events.some(({ id }) => id === event.id))).toHaveLength(2);
+        expect(stored).toHaveLength(expectedRevision === 0 ? 3 : 2);
+      });
+
+      it('a retry whose events differ from the stored ones is a conflict, and stores nothing', async () => {
+        const streamName = newStreamName();
+        const [a, b, c] = [eventFixture(), eventFixture(), eventFixture()];
+        await store.appendToStream(streamName, [a!, b!], { expectedRevision: 'no_stream' });
+
+        await expect(
+          store.appendToStream(streamName, [a!, c!], { expectedRevision: 'no_stream' }),
+        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect((await store.readStream(streamName)).map((event) => event.id)).toEqual([a!.id, b!.id]);
+      });
+    });
+
+    describe('the global log', () => {
+      it('reads the events after a position in order, with strictly increasing positions', async () => {
+        const [first, second] = [newStreamName(), newStreamName()];
+        const start = await store.headPosition();
+        await store.appendToStream(first, [eventFixture(), eventFixture()]);
+        await store.appendToStream(second, [eventFixture()]);
+        const last = await store.appendToStream(first, [eventFixture()]);
+
+        const log = await store.readAll({ after: start });
+        const ours = log.filter((event) => event.streamName === first || event.streamName === second);
+
+        expect(ours.map((event) => [event.streamName, event.revision])).toEqual([
+          [first, 0],
+          [first, 1],
+          [second, 0],
+          [first, 2],
+        ]);
+        expect(log.every((event) => isAfter(event.position, start))).toBe(true);
+        expectStrictlyIncreasing(log);
+        expect(ours.at(-1)!.position).toBe(last.position);
+        expect(store.comparePositions((await store.headPosition())!, last.position)).toBeGreaterThanOrEqual(0);
+      });
+
+      it('excludes the event at `after` and returns at most maxCount events', async () => {
+        const streamName = newStreamName();
+        const first = await store.appendToStream(streamName, [eventFixture()]);
+        await store.appendToStream(streamName, [eventFixture(), eventFixture()]);
+
+        const page = await store.readAll({ after: first.position, maxCount: 2 });
+        const rest = await store.readAll({ after: first.position });
+
+        expect(page).toHaveLength(2);
+        expect(page.every((event) => isAfter(event.position, first.position))).toBe(true);
+        expect(rest.filter((event) => event.streamName === streamName).map((event) => event.revision)).toEqual([1, 2]);
+      });
+
+      it('compares positions like a comparator and rejects tokens that are not positions', async () => {
+        const streamName = newStreamName();
+        const earlier = await store.appendToStream(streamName, [eventFixture()]);
+        const later = await store.appendToStream(streamName, [eventFixture()]);
+
+        expect(store.comparePositions(earlier.position, later.position)).toBeLessThan(0);
+        expect(store.comparePositions(later.position, earlier.position)).toBeGreaterThan(0);
+        expect(store.comparePositions(later.position, later.position)).toBe(0);
+        for (const garbage of ['not-a-position', '']) {
+          expect(() => store.comparePositions(garbage, later.position)).toThrow(InvalidPositionError);
+          expect(() => store.comparePositions(later.position, garbage)).toThrow(InvalidPositionError);
+        }
+      });
+    });
+
+    describe('subscribing to the global log', () => {
+      it('catches up from after the start position, then follows live appends, each event once and in order', async () => {
+        const streamName = newStreamName();
+        const ours = (event: RecordedEvent) => event.streamName === streamName;
+        const start = await store.appendToStream(streamName, [eventFixture()]);
+        await store.appendToStream(streamName, [eventFixture(), eventFixture()]);
+        const subscription = store.subscribeToAll({ after: start.position });
+        const events = subscription[Symbol.asyncIterator]();
+
+        try {
+          const caughtUp = await pullUntil(events, 2, ours);
+          const followed = pullUntil(events, 3, ours);
+          for (let i = 0; i < 3; i++) await store.appendToStream(streamName, [eventFixture()]);
+          const delivered = [...caughtUp, ...(await followed)];
+
+          expect(delivered.filter(ours).map((event) => event.revision)).toEqual([1, 2, 3, 4, 5]);
+          expect(delivered.every((event) => isAfter(event.position, start.position))).toBe(true);
+          expectStrictlyIncreasing(delivered);
+        } finally {
+          await subscription.unsubscribe();
+        }
+      });
+
+      it('unsubscribe ends a pending iteration', async () => {
+        const subscription = store.subscribeToAll({ after: await store.headPosition() });
+        const iterator = subscription[Symbol.asyncIterator]();
+        const pending = iterator.next();
+        await new Promise((resolve) => setTimeout(resolve, 50)); // the pull is now waiting for new events
+
+        await subscription.unsubscribe();
+
+        expect(await settleWithin(1000, pending)).toEqual({ done: true, value: undefined });
+        await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
+      });
+
+      it('leaving the iteration early ends the subscription', async () => {
+        const streamName = newStreamName();
+        const start = await store.appendToStream(streamName, [eventFixture()]);
+        await store.appendToStream(streamName, [eventFixture(), eventFixture()]);
+        const subscription = store.subscribeToAll({ after: start.position });
+        const iterator = subscription[Symbol.asyncIterator]();
+
+        expect((await iterator.next()).done).toBe(false);
+        await iterator.return?.();
+
+        await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
+      });
+    });
+
+    describe('concurrent appends', () => {
+      it('a wrong expected revision fails only its own append, not those issued alongside it', async () => {
+        const conflicting = newStreamName();
+        await store.appendToStream(conflicting, [eventFixture()]);
+        const fresh = Array.from({ length: 9 }, () => newStreamName());
+
+        const settled = await Promise.allSettled([
+          ...fresh.slice(0, 4).map((name) => store.appendToStream(name, [eventFixture()], { expectedRevision: 'no_stream' })),
+          store.appendToStream(conflicting, [eventFixture()], { expectedRevision: 5 }),
+          ...fresh.slice(4).map((name) => store.appendToStream(name, [eventFixture()], { expectedRevision: 'no_stream' })),
+        ]);
+
+        expect(settled.map((outcome) => outcome.status)).toEqual([
+          ...Array(4).fill('fulfilled'),
+          'rejected',
+          ...Array(5).fill('fulfilled'),
+        ]);
+        expect((settled[4] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+        for (const name of fresh) expect(await store.readStream(name)).toHaveLength(1);
+        expect(await store.readStream(conflicting)).toHaveLength(1);
+      });
+
+      it('of appends to one stream at the same expected revision, exactly one wins', async () => {
+        const streamName = newStreamName();
+        await store.appendToStream(streamName, [eventFixture()]);
+        const contenders = Array.from({ length: 5 }, () => eventFixture());
+
+        const settled = await Promise.allSettled(
+          contenders.map((event) => store.appendToStream(streamName, [event], { expectedRevision: 0 })),
+        );
+
+        const winners = settled.flatMap((outcome, index) => (outcome.status === 'fulfilled' ? [contenders[index]!] : []));
+        expect(winners).toHaveLength(1);
+        for (const outcome of settled) {
+          if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        }
+        expect((await store.readStream(streamName)).map((event) => event.id).slice(1)).toEqual([winners[0]!.id]);
+      });
+    });
+  });
+}

@@ -1,0 +1,212 @@
+import Database from 'better-sqlite3';
+import { assertOptionalCount, assertValidAppend } from '../append-input.validation.js';
+import type {
+  AllSubscription,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from '../event-store.port.js';
+import { GroupCommitQueue, type Outcome } from './group-commit.queue.js';
+import { PollingAllSubscription } from './polling-all-subscription.js';
+import { SqliteEventsTable } from './sqlite-events.table.js';
+import { comparePositions, LOG_START_POSITION, parsePosition } from './sqlite-position.js';
+import { assertExpectedRevision, DuplicateEventIdError, findOriginalAppend } from './stream-append.rules.js';
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file; it is created with its schema when missing. */
+  file: string;
+  /** How often live subscriptions look for events appended by other processes; 250 ms by default. */
+  pollIntervalMs?: number;
+}
+
+/** Counters for observing group commit: many appends per transaction means fewer fsyncs. */
+export interface SqliteEventStoreStats {
+  /** Batch transactions committed since open. */
+  transactions: number;
+  /** Append requests those transactions carried, failed ones included. */
+  appends: number;
+  /** Subscriptions currently following the log. */
+  openSubscriptions: number;
+}
+
+export interface DurabilitySettings {
+  journalMode: string;
+  synchronous: 'off' | 'normal' | 'full' | 'extra';
+}
+
+interface AppendRequest {
+  streamName: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
+const DEFAULT_POLL_INTERVAL_MS = 250;
+/** Bounds the time one batch holds the write lock and the event loop. */
+const MAX_APPENDS_PER_TRANSACTION = 500;
+const SUBSCRIPTION_PAGE_SIZE = 500;
+/** How long a write waits for another process's transaction before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+const SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'] as const;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with `synchronous=FULL`, so an
+ * acknowledged append is on disk. Appends are group-committed: everything queued in one turn
+ * of the event loop is written in one transaction, each append inside its own savepoint so a
+ * conflict rolls back only that append.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly appends: GroupCommitQueue<AppendRequest, AppendResult>;
+  private readonly writeBatchInTransaction: (requests: readonly AppendRequest[]) => Outcome<AppendResult>[];
+  private readonly subscriptions = new Set<PollingAllSubscription>();
+  private readonly counters = { transactions: 0, appends: 0 };
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly events: SqliteEventsTable,
+    private readonly pollIntervalMs: number,
+  ) {
+    // Called inside the batch transaction, better-sqlite3 runs this as SAVEPOINT … RELEASE,
+    // and as ROLLBACK TO … RELEASE when it throws.
+    const appendInSavepoint = db.transaction((request: AppendRequest) => this.appendOne(request));
+    // BEGIN IMMEDIATE takes the write lock up front, so waiting for another process goes
+    // through the busy timeout instead of failing when a read lock would need upgrading.
+    this.writeBatchInTransaction = db.transaction((requests: readonly AppendRequest[]) =>
+      requests.map((request): Outcome<AppendResult> => {
+        try {
+          return { ok: true, value: appendInSavepoint(request) };
+        } catch (error) {
+          // Some SQLite errors (disk full, I/O) abort the whole transaction: fail the batch.
+          if (!db.inTransaction) throw error;
+          return { ok: false, error };
+        }
+      }),
+    ).immediate;
+    this.appends = new GroupCommitQueue((requests) => this.writeBatch(requests), MAX_APPENDS_PER_TRANSACTION);
+  }
+
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    const db = new Database(options.file);
+    try {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      const journalMode = db.pragma('journal_mode = WAL', { simple: true });
+      if (journalMode !== 'wal') throw new Error(`${options.file} cannot use WAL (journal_mode is ${String(journalMode)})`);
+      db.pragma('synchronous = FULL');
+      return new SqliteEventStore(db, new SqliteEventsTable(db), options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  async appendToStream(
+    streamName: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    const { expectedRevision = 'any' } = options;
+    assertValidAppend(streamName, events, expectedRevision);
+    this.assertOpen();
+    return this.appends.submit({ streamName, events, expectedRevision });
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    assertOptionalCount(options.fromRevision, 'fromRevision');
+    assertOptionalCount(options.maxCount, 'maxCount');
+    this.assertOpen();
+    return this.events.readStream(streamName, options.fromRevision, options.maxCount);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = parsePosition(options.after ?? LOG_START_POSITION);
+    assertOptionalCount(options.maxCount, 'maxCount');
+    this.assertOpen();
+    return this.events.readAll(after, options.maxCount);
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    if (options.after !== undefined) parsePosition(options.after);
+    this.assertOpen();
+    const subscription = new PollingAllSubscription({
+      after: options.after,
+      readPage: (after, maxCount) => this.readAll({ after, maxCount }),
+      pageSize: SUBSCRIPTION_PAGE_SIZE,
+      pollIntervalMs: this.pollIntervalMs,
+      onEnd: (ended) => this.subscriptions.delete(ended),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  comparePositions(a: string, b: string): number {
+    return comparePositions(a, b);
+  }
+
+  async headPosition(): Promise<string | undefined> {
+    this.assertOpen();
+    return this.events.lastPosition();
+  }
+
+  /** Commits the appends still queued, ends every subscription, then closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.appends.flushAll();
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.unsubscribe()));
+    this.db.close();
+  }
+
+  stats(): SqliteEventStoreStats {
+    return { ...this.counters, openSubscriptions: this.subscriptions.size };
+  }
+
+  /** The settings that make an acknowledged append durable, read back from the connection. */
+  durabilitySettings(): DurabilitySettings {
+    this.assertOpen();
+    const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: SYNCHRONOUS_LEVELS[synchronous] ?? 'off',
+    };
+  }
+
+  private writeBatch(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
+    const outcomes = this.writeBatchInTransaction(requests);
+    this.counters.transactions += 1;
+    this.counters.appends += requests.length;
+    if (outcomes.some((outcome) => outcome.ok)) {
+      for (const subscription of this.subscriptions) subscription.wake();
+    }
+    return outcomes;
+  }
+
+  /** One append, inside its savepoint; throwing rolls back only this append. */
+  private appendOne({ streamName, events, expectedRevision }: AppendRequest): AppendResult {
+    const eventIds = events.map((event) => event.id);
+    const stored = this.events.findByIds(eventIds);
+    const original = findOriginalAppend(streamName, expectedRevision, eventIds, stored);
+    if (original) return original;
+
+    const head = this.events.streamHead(streamName);
+    assertExpectedRevision(streamName, expectedRevision, head?.revision);
+    const [duplicate] = stored.values();
+    if (duplicate) throw new DuplicateEventIdError(duplicate.eventId, duplicate.streamName, streamName);
+
+    if (events.length === 0) {
+      return head
+        ? { nextExpectedRevision: head.revision, position: head.position }
+        : { nextExpectedRevision: -1, position: LOG_START_POSITION };
+    }
+    const last = this.events.insert(streamName, (head?.revision ?? -1) + 1, events, new Date().toISOString());
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The SQLite event store is closed');
+  }
+}

@@ -1,0 +1,141 @@
+import type Database from 'better-sqlite3';
+import type { NewEvent, RecordedEvent } from '../event-store.port.js';
+import { toPosition } from './sqlite-position.js';
+
+/**
+ * `position` is the global sequence: AUTOINCREMENT never reuses a number, and because SQLite
+ * admits one writer at a time, events become visible in position order — a reader that has
+ * seen position N will never later find a smaller one committed. UNIQUE (stream_name, revision)
+ * is the index that serves stream reads and stream heads.
+ */
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position    INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id    TEXT    NOT NULL UNIQUE,
+    stream_name TEXT    NOT NULL,
+    revision    INTEGER NOT NULL,
+    type        TEXT    NOT NULL,
+    data        TEXT    NOT NULL,
+    metadata    TEXT    NOT NULL,
+    recorded_at TEXT    NOT NULL,
+    UNIQUE (stream_name, revision)
+  ) STRICT`;
+
+const EVENT_COLUMNS = 'position, event_id, stream_name, revision, type, data, metadata, recorded_at';
+
+/** SQLite reads a negative LIMIT as "no limit". */
+const NO_LIMIT = -1;
+
+interface EventRow {
+  position: number;
+  event_id: string;
+  stream_name: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+/** Where an event already sits in the log. */
+export interface StoredEventRef {
+  eventId: string;
+  streamName: string;
+  revision: number;
+  position: string;
+}
+
+export interface StreamHead {
+  revision: number;
+  position: string;
+}
+
+/** Every SQL statement over the events table, prepared once per connection. */
+export class SqliteEventsTable {
+  private readonly selectStreamHead;
+  private readonly selectByIds;
+  private readonly insertEvent;
+  private readonly selectStream;
+  private readonly selectAll;
+  private readonly selectLastPosition;
+
+  constructor(db: Database.Database) {
+    db.exec(SCHEMA);
+    this.selectStreamHead = db.prepare<[string], Pick<EventRow, 'revision' | 'position'>>(
+      'SELECT revision, position FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
+    );
+    this.selectByIds = db.prepare<[string], Pick<EventRow, 'event_id' | 'stream_name' | 'revision' | 'position'>>(
+      'SELECT event_id, stream_name, revision, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
+    );
+    this.insertEvent = db.prepare<[string, string, number, string, string, string, string]>(
+      'INSERT INTO events (event_id, stream_name, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.selectStream = db.prepare<[string, number, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    );
+    this.selectAll = db.prepare<[bigint, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+    );
+    this.selectLastPosition = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
+  }
+
+  streamHead(streamName: string): StreamHead | undefined {
+    const row = this.selectStreamHead.get(streamName);
+    return row && { revision: row.revision, position: toPosition(row.position) };
+  }
+
+  /** The stored events among `eventIds`, wherever they are, keyed by id. */
+  findByIds(eventIds: readonly string[]): Map<string, StoredEventRef> {
+    const rows = this.selectByIds.all(JSON.stringify(eventIds));
+    return new Map(
+      rows.map((row) => [
+        row.event_id,
+        { eventId: row.event_id, streamName: row.stream_name, revision: row.revision, position: toPosition(row.position) },
+      ]),
+    );
+  }
+
+  /** Inserts `events` from `firstRevision` on and returns where the last one landed. */
+  insert(streamName: string, firstRevision: number, events: readonly NewEvent[], recordedAt: string): StreamHead {
+    let position = 0;
+    events.forEach((event, index) => {
+      const { lastInsertRowid } = this.insertEvent.run(
+        event.id,
+        streamName,
+        firstRevision + index,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        recordedAt,
+      );
+      position = Number(lastInsertRowid);
+    });
+    return { revision: firstRevision + events.length - 1, position: toPosition(position) };
+  }
+
+  readStream(streamName: string, fromRevision = 0, maxCount?: number): RecordedEvent[] {
+    return this.selectStream.all(streamName, fromRevision, maxCount ?? NO_LIMIT).map(toRecordedEvent);
+  }
+
+  readAll(afterSequence: bigint, maxCount?: number): RecordedEvent[] {
+    return this.selectAll.all(afterSequence, maxCount ?? NO_LIMIT).map(toRecordedEvent);
+  }
+
+  lastPosition(): string | undefined {
+    const { position } = this.selectLastPosition.get() ?? { position: null };
+    return position === null ? undefined : toPosition(position);
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data) as RecordedEvent['data'],
+    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+    streamName: row.stream_name,
+    revision: row.revision,
+    position: toPosition(row.position),
+    recordedAt: row.recorded_at,
+  };
+}

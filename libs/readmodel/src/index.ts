@@ -1,0 +1,21 @@
+export * from './read-model-store.port.js';
+export { type Projection, type Recorded, recordedEventsOf } from './projection.js';
+export { ProjectionRunner, type ProjectionRunnerLogger } from './projection-runner.js';
+export { SqliteReadModelStore } from './sqlite/sqlite-read-model-store.js';
+export {
+  WORKFLOW_CARD_SESSIONS_COLLECTION,
+  WORKFLOW_CARDS_COLLECTION,
+  WORKFLOW_CARDS_PROJECTION,
+  type WorkflowCard,
+  type WorkflowCardSession,
+  workflowCardsProjection,
+} from './workflows/workflow-cards.projection.js';
+export {
+  WORKFLOW_VERSION_HEADS_COLLECTION,
+  WORKFLOW_VERSIONS_COLLECTION,
+  WORKFLOW_VERSIONS_PROJECTION,
+  type WorkflowVersionDocument,
+  type WorkflowVersionHead,
+  workflowVersionId,
+  workflowVersionsProjection,
+} from './workflows/workflow-versions.projection.js';

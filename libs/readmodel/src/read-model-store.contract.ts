@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CheckpointConflictError,
+  type ProjectionTransaction,
+  type ReadModelDocument,
+  type ReadModelStore,
+} from './read-model-store.port.js';
+
+/**
+ * The behaviour every read-model store adapter must show, written against the port alone. Each
+ * test invents its own projection, collection and workspace names, so adapters backed by a shared
+ * server need no clean-up between tests.
+ */
+export function describeReadModelStoreContract(
+  adapterName: string,
+  openStore: () => Promise<{ store: ReadModelStore; dispose: () => Promise<void> }>,
+): void {
+  describe(`ReadModelStore contract: ${adapterName}`, () => {
+    let store: ReadModelStore;
+    let dispose: () => Promise<void>;
+
+    beforeAll(async () => {
+      ({ store, dispose } = await openStore());
+    });
+
+    afterAll(async () => {
+      await dispose();
+    });
+
+    const unique = (prefix: string): string => `${prefix}-${randomUUID()}`;
+
+    /** Commits `work` as the projection's next unit, from whatever checkpoint it has now. */
+    async function commitNext(
+      projection: string,
+      next: string,
+      work: (tx: ProjectionTransaction) => Promise<void> | void,
+    ): Promise<void> {
+      const expected = await store.getCheckpoint(projection);
+      await store.commit(projection, { expected, next }, async (tx) => work(tx));
+    }
+
+    /** Stores documents in one unit of a throwaway projection. */
+    async function seed(collection: string, documents: ReadModelDocument[]): Promise<void> {
+      await commitNext(unique('seed'), '1', (tx) => documents.forEach((document) => tx.put(collection, document)));
+    }
+
+    it('stores, replaces and deletes documents through committed units', async () => {
+      const projection = unique('projection');
+      const collection = unique('collection');
+      const workspace = unique('workspace');
+
+      await commitNext(projection, '1', (tx) => tx.put(collection, { id: 'a', workspace, title: 'first' }));
+      expect(await store.get(collection, 'a')).toEqual({ id: 'a', workspace, title: 'first' });
+
+      await commitNext(projection, '2', (tx) => tx.put(collection, { id: 'a', workspace, title: 'second' }));
+      expect(await store.get(collection, 'a')).toEqual({ id: 'a', workspace, title: 'second' });
+
+      await commitNext(projection, '3', (tx) => tx.delete(collection, 'a'));
+      expect(await store.get(collection, 'a')).toBeUndefined();
+    });
+
+    it('keeps the same id apart in different collections', async () => {
+      const workspace = unique('workspace');
+      const [left, right] = [unique('collection'), unique('collection')];
+
+      await seed(left, [{ id: 'a', workspace, side: 'left' }]);
+
+      expect(await store.get(left, 'a')).toEqual({ id: 'a', workspace, side: 'left' });
+      expect(await store.get(right, 'a')).toBeUndefined();
+    });
+
+    it('stores the checkpoint with the writes it covers', async () => {
+      const projection = unique('projection');
+      const collection = unique('collection');
+      expect(await store.getCheckpoint(projection)).toBeUndefined();
+
+      await store.commit(projection, { expected: undefined, next: 'p1' }, async (tx) => {
+        tx.put(collection, { id: 'a', workspace: 'w' });
+      });
+      expect(await store.getCheckpoint(projection)).toBe('p1');
+
+      await store.commit(projection, { expected: 'p1', next: 'p2' }, async () => {});
+      expect(await store.getCheckpoint(projection)).toBe('p2');
+      expect(await store.get(collection, 'a')).toEqual({ id: 'a', workspace: 'w' });
+    });
+
+    it('keeps checkpoints of different projections apart', async () => {
+      const [first, second] = [unique('projection'), unique('projection')];
+
+      await store.commit(first, { expected: undefined, next: 'p1' }, async () => {});
+
+      expect(await store.getCheckpoint(first)).toBe('p1');
+      expect(await store.getCheckpoint(second)).toBeUndefined();
+    });
+
+    it('writes nothing and keeps the checkpoint when the work throws', async () => {
+      const projection = unique('projection');
+      const collection = unique('collection');
+      await commitNext(projection, 'p1', (tx) => tx.put(collection, { id: 'kept', workspace: 'w' }));
+      const failure = new Error('projection failed');
+
+      await expect(
+        store.commit(projection, { expected: 'p1', next: 'p2' }, async (tx) => {
+          tx.put(collection, { id: 'new', workspace: 'w' });
+          tx.delete(collection, 'kept');
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+
+      expect(await store.getCheckpoint(projection)).toBe('p1');
+      expect(await store.get(collection, 'new')).toBeUndefined();
+      expect(await store.get(collection, 'kept')).toEqual({ id: 'kept', workspace: 'w' });
+    });
+
+    it.each([
+      { case: 'behind the stored one', stored: 'p2' as string | undefined, expected: 'p1' as string | undefined },
+      { case: 'absent while one is stored', stored: 'p2', expected: undefined },
+      { case: 'present while none is stored', stored: undefined, expected: 'p1' },
+    ])('rejects a unit whose expected checkpoint is $case, writing nothing', async ({ stored, expected }) => {
+      const projection = unique('projection');
+      const collection = unique('collection');
+      if (stored) await store.commit(projection, { expected: undefined, next: stored }, async () => {});
+
+      const attempt = store.commit(projection, { expected, next: 'p3' }, async (tx) => {
+        tx.put(collection, { id: 'a', workspace: 'w' });
+      });
+
+      await expect(attempt).rejects.toBeInstanceOf(CheckpointConflictError);
+      await expect(attempt).rejects.toMatchObject({ projection, expected, actual: stored });
+      expect(await store.getCheckpoint(projection)).toBe(stored);
+      expect(await store.get(collection, 'a')).toBeUndefined();
+    });
+
+    it('lets exactly one of two units racing from the same checkpoint win', async () => {
+      const projection = unique('projection');
+      const collection = unique('collection');
+      const unit = (name: string) =>
+        store.commit(projection, { expected: undefined, next: name }, async (tx) => {
+          await tx.get(collection, 'a');
+          tx.put(collection, { id: 'a', workspace: 'w', writer: name });
+        });
+
+      const results = await Promise.allSettled([unit('left'), unit('right')]);
+
+      const winners = results.filter((result) => result.status === 'fulfilled');
+      const losers = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+      expect(winners).toHaveLength(1);
+      expect(losers).toEqual([expect.any(CheckpointConflictError)]);
+      const stored = await store.getCheckpoint(projection);
+      expect(await store.get(collection, 'a')).toEqual({ id: 'a', workspace: 'w', writer: stored });
+    });
+
+    it('reads its own pending writes inside a unit, invisible outside until committed', async () => {
+      const projection = unique('projection');
+      const collection = unique('collection');
+      await seed(collection, [{ id: 'old', workspace: 'w', n: 1 }]);
+      const seen: Record<string, unknown> = {};
+
+      await commitNext(projection, 'p1', async (tx) => {
+        tx.put(collection, { id: 'new', workspace: 'w', n: 1 });
+        seen.putThenGet = await tx.get(collection, 'new');
+        seen.outsideBeforeCommit = await store.get(collection, 'new');
+        tx.put(collection, { id: 'old', workspace: 'w', n: 2 });
+        seen.replaced = await tx.get(collection, 'old');
+        tx.delete(collection, 'old');
+        seen.deleteThenGet = await tx.get(collection, 'old');
+        tx.put(collection, { id: 'old', workspace: 'w', n: 3 });
+        seen.putAfterDelete = await tx.get(collection, 'old');
+      });
+
+      expect(seen).toEqual({
+        putThenGet: { id: 'new', workspace: 'w', n: 1 },
+        outsideBeforeCommit: undefined,
+        replaced: { id: 'old', workspace: 'w', n: 2 },
+        deleteThenGet: undefined,
+        putAfterDelete: { id: 'old', workspace: 'w', n: 3 },
+      });
+      expect(await store.get(collection, 'old')).toEqual({ id: 'old', workspace: 'w', n: 3 });
+    });
+
+    it('refuses writes made after its unit has been committed', async () => {
+      const collection = unique('collection');
+      let writeLater: (() => void) | undefined;
+      await commitNext(unique('projection'), 'p1', (tx) => {
+        writeLater = () => tx.put(collection, { id: 'late', workspace: 'w' });
+      });
+
+      expect(writeLater).toThrow();
+      expect(await store.get(collection, 'late')).toBeUndefined();
+    });
+
+    it('does not treat changes to a document it returned as writes', async () => {
+      const collection = unique('collection');
+      await seed(collection, [{ id: 'a', workspace: 'w', tags: ['x'] }]);
+
+      await commitNext(unique('projection'), 'p1', async (tx) => {
+        const document = { id: 'b', workspace: 'w', tags: ['y'] };
+        tx.put(collection, document);
+        document.tags.push('changed after put');
+        (await tx.get<{ id: string; workspace: string; tags: string[] }>(collection, 'a'))!.tags.push('changed');
+        (await tx.get<{ id: string; workspace: string; tags: string[] }>(collection, 'b'))!.tags.push('changed');
+      });
+
+      expect(await store.get(collection, 'a')).toEqual({ id: 'a', workspace: 'w', tags: ['x'] });
+      expect(await store.get(collection, 'b')).toEqual({ id: 'b', workspace: 'w', tags: ['y'] });
+    });
+
+    it('lists only the asked workspace, and get tells whose a document is', async () => {
+      const collection = unique('collection');
+      const [mine, theirs] = [unique('workspace'), unique('workspace')];
+      await seed(collection, [
+        { id: 'a', workspace: mine, name: 'a' },
+        { id: 'b', workspace: theirs, name: 'b' },
+        { id: 'c', workspace: mine, name: 'c' },
+      ]);
+
+      const listed = await store.list(collection, { workspace: mine, orderBy: 'name', limit: 10 });
+
+      expect(listed.map((document) => document.id)).toEqual(['c', 'a']);
+      expect(await store.get(collection, 'b')).toMatchObject({ workspace: theirs });
+    });
+
+    it('filters a list by equality on top-level fields', async () => {
+      const collection = unique('collection');
+      const workspace = unique('workspace');
+      await seed(collection, [
+        { id: 'a', workspace, name: 'a', status: 'active', version: 1, pinned: true },
+        { id: 'b', workspace, name: 'b', status: 'ended', version: 1, pinned: false },
+        { id: 'c', workspace, name: 'c', status: 'active', version: 2, pinned: false },
+        { id: 'd', workspace, name: 'd', status: 'active', version: '1', pinned: 'true' },
+      ]);
+      const ids = async (where: Record<string, string | number | boolean>) =>
+        (await store.list(collection, { workspace, where, orderBy: 'name', limit: 10 })).map((d) => d.id);
+
+      expect(await ids({ status: 'active' })).toEqual(['d', 'c', 'a']);
+      expect(await ids({ version: 1 })).toEqual(['b', 'a']);
+      expect(await ids({ pinned: true })).toEqual(['a']);
+      expect(await ids({ pinned: false })).toEqual(['c', 'b']);
+      expect(await ids({ status: 'active', version: 1 })).toEqual(['a']);
+      expect(await ids({ status: 'missing' })).toEqual([]);
+    });
+
+    it('orders a list by the given field descending, ties by id descending, and limits it', async () => {
+      const collection = unique('collection');
+      const workspace = unique('workspace');
+      await seed(collection, [
+        { id: 'a', workspace, createdAt: '2024-01-02T00:00:00.000Z' },
+        { id: 'b', workspace, createdAt: '2024-01-03T00:00:00.000Z' },
+        { id: 'c', workspace, createdAt: '2024-01-02T00:00:00.000Z' },
+        { id: 'd', workspace, createdAt: '2024-01-01T00:00:00.000Z' },
+      ]);
+
+      const all = await store.list(collection, { workspace, orderBy: 'createdAt', limit: 10 });
+      const firstTwo = await store.list(collection, { workspace, orderBy: 'createdAt', limit: 2 });
+
+      expect(all.map((document) => document.id)).toEqual(['b', 'c', 'a', 'd']);
+      expect(firstTwo.map((document) => document.id)).toEqual(['b', 'c']);
+    });
+
+    it('pages through a list with a keyset, returning every document exactly once', async () => {
+      const collection = unique('collection');
+      const workspace = unique('workspace');
+      // Five documents share each time, so pages must break ties by id.
+      const documents = Array.from({ length: 25 }, (_, i) => ({
+        id: `doc-${String(i).padStart(2, '0')}`,
+        workspace,
+        createdAt: `2024-01-0${1 + (i % 5)}T00:00:00.000Z`,
+      }));
+      await seed(collection, documents);
+
+      const pages: string[][] = [];
+      let before: { value: string; id: string } | undefined;
+      do {
+        const page = await store.list<(typeof documents)[number]>(collection, {
+          workspace,
+          orderBy: 'createdAt',
+          before,
+          limit: 10,
+        });
+        pages.push(page.map((document) => document.id));
+        const last = page.at(-1);
+        before = page.length === 10 && last ? { value: last.createdAt, id: last.id } : undefined;
+      } while (before);
+
+      expect(pages.map((page) => page.length)).toEqual([10, 10, 5]);
+      const expectedOrder = [...documents]
+        .sort((x, y) => y.createdAt.localeCompare(x.createdAt) || y.id.localeCompare(x.id))
+        .map((document) => document.id);
+      expect(pages.flat()).toEqual(expectedOrder);
+    });
+
+    it('round-trips documents with nested arrays and objects intact', async () => {
+      const collection = unique('collection');
+      const document = {
+        id: 'nested',
+        workspace: 'w',
+        steps: [
+          { id: 'ask', type: 'ask_question', options: [{ label: 'Yes', value: 'y' }, { label: 'No' }] },
+          { id: 'end', type: 'end' },
+        ],
+        settings: { greeting: { text: 'Hi {{contact.name}} — ¿qué tal? 👋', enabled: true }, retries: 2.5 },
+        empty: { list: [], object: {} },
+        nothing: null,
+      };
+
+      await seed(collection, [document]);
+
+      expect(await store.get(collection, 'nested')).toEqual(document);
+      expect(await store.list(collection, { workspace: 'w', orderBy: 'id', limit: 1 })).toEqual([document]);
+    });
+  });
+}

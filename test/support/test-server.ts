@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { signJwt, type Role } from '../../apps/server/src/auth/jwt.js';
+import { createApp } from '../../apps/server/src/create-app.js';
+
+export const temporaryDataDir = (): string => mkdtempSync(join(tmpdir(), 'workflows-e2e-'));
+export const newSecret = (): string => randomBytes(32).toString('base64url');
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+/** A thin JSON client for one base URL; `as` picks the caller's token. */
+export class Api {
+  constructor(
+    readonly baseUrl: string,
+    private readonly secret: string,
+  ) {}
+
+  token(role: Role = 'admin', workspace?: string, sub = `${role}-user`): string {
+    return signJwt({ sub, role, ...(workspace ? { workspace } : {}) }, this.secret, 3600);
+  }
+
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; token?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? this.token() : options.token;
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    let payload: string | undefined = options.rawBody;
+    if (options.body !== undefined) payload = JSON.stringify(options.body);
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: body as T };
+  }
+}
+
+export interface InProcessServer {
+  api: Api;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The real server, in this process, on its own temporary data directory and an ephemeral port. */
+export const startInProcessServer = async (dataDir = temporaryDataDir(), secret = newSecret()): Promise<InProcessServer> => {
+  const app: NestFastifyApplication = await createApp({
+    port: 0,
+    dataDir,
+    authSecret: secret,
+    eventStore: 'sqlite',
+    readModel: 'sqlite',
+    logLevel: 'error',
+  });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+  return {
+    api: new Api(`http://127.0.0.1:${address.port}`, secret),
+    dataDir,
+    close: async () => {
+      await app.close();
+    },
+  };
+};
+
+export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+
+export interface ChildServer {
+  api: Api;
+  process: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const SERVER_ENTRY = resolve('dist/apps/server/src/main.js');
+
+/** The built server as its own process (`npm start`), for tests that kill it. */
+export const spawnServer = async (dataDir: string, secret: string, env: Record<string, string> = {}): Promise<ChildServer> => {
+  const port = await freePort();
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, AUTH_SECRET: secret, LOG_LEVEL: 'log', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const api = new Api(`http://127.0.0.1:${port}`, secret);
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    try {
+      if ((await api.request('GET', '/health', { token: null })).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not become healthy:\n${output}`);
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return { api, process: child, output: () => output, exited };
+};

@@ -1,0 +1,315 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
+
+const steps = [
+  { id: 'welcome', type: 'send_message', text: 'Hi {{contact.name}}!' },
+  { id: 'ask_email', type: 'ask_question', text: 'Your email?', variable: 'email', answerType: 'email' },
+  { id: 'handoff', type: 'route_to_team', team: 'support' },
+];
+
+describe('Workflows HTTP API', () => {
+  let server: InProcessServer;
+  let api: Api;
+
+  beforeAll(async () => {
+    server = await startInProcessServer();
+    api = server.api;
+  });
+  afterAll(async () => {
+    await server.close();
+    removeDir(server.dataDir);
+  });
+
+  const create = async (name: string, token?: string) => {
+    const response = await api.request('POST', '/workflows', { body: { name }, token });
+    expect(response.status).toBe(201);
+    return response.body as { id: string; name: string; version: number; position: string };
+  };
+
+  describe('name validation', () => {
+    it.each([
+      ['missing', {}],
+      ['null', { name: null }],
+      ['a number', { name: 42 }],
+      ['an array', { name: ['a'] }],
+      ['empty', { name: '' }],
+      ['whitespace only', { name: '   \t ' }],
+      ['over 120 characters', { name: 'x'.repeat(121) }],
+    ])('rejects a name that is %s with 400 naming the field', async (_case, body) => {
+      const response = await api.request('POST', '/workflows', { body });
+      expect(response.status).toBe(400);
+      expect(response.body.error).toBe('Bad Request');
+      expect(JSON.stringify(response.body.message)).toContain('name');
+    });
+
+    it('accepts 120 characters after trimming and stores the trimmed name', async () => {
+      const name = 'y'.repeat(120);
+      const created = await create(`  ${name}  `);
+      expect(created.name).toBe(name);
+      const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${created.position}`);
+      expect(read.body.name).toBe(name);
+    });
+
+    it('rejects unknown properties, malformed JSON and an invalid rename', async () => {
+      const extra = await api.request('POST', '/workflows', { body: { name: 'ok', colour: 'red' } });
+      expect(extra.status).toBe(400);
+      expect(JSON.stringify(extra.body.message)).toContain('colour');
+      const malformed = await api.request('POST', '/workflows', { rawBody: '{"name": ' });
+      expect(malformed.status).toBe(400);
+      const created = await create('To rename');
+      const rename = await api.request('PATCH', `/workflows/${created.id}`, { body: { name: ' ' } });
+      expect(rename.status).toBe(400);
+      expect(JSON.stringify(rename.body.message)).toContain('name');
+      const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${created.position}`);
+      expect(read.body.name).toBe('To rename');
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('creates a workflow with no steps at version 1 and zero sessions', async () => {
+      const created = await create('Welcome flow');
+      expect(created).toEqual({ id: expect.any(String), name: 'Welcome flow', version: 1, position: expect.any(String) });
+      const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${created.position}`);
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual({
+        id: created.id,
+        name: 'Welcome flow',
+        version: 1,
+        steps: [],
+        settings: {},
+        activeSessions: 0,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
+    });
+
+    it('renames, publishes versions and serves each version', async () => {
+      const created = await create('Draft');
+      const renamed = await api.request('PATCH', `/workflows/${created.id}`, { body: { name: ' Sales ' } });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body).toMatchObject({ id: created.id, name: 'Sales', version: 1 });
+      const published = await api.request('PUT', `/workflows/${created.id}/definition`, {
+        body: { steps, settings: { sessionTimeoutSeconds: 600 }, expectedVersion: 1 },
+      });
+      expect(published.status).toBe(200);
+      expect(published.body).toEqual({ version: 2, position: expect.any(String) });
+      const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${published.body.position}`);
+      expect(read.body).toMatchObject({ name: 'Sales', version: 2, steps, settings: { sessionTimeoutSeconds: 600 } });
+      const first = await api.request('GET', `/workflows/${created.id}/versions/1`);
+      expect(first.body).toMatchObject({ id: created.id, version: 1, steps: [], settings: {} });
+      const second = await api.request('GET', `/workflows/${created.id}/versions/2`);
+      expect(second.body).toMatchObject({ version: 2, steps });
+      expect((await api.request('GET', `/workflows/${created.id}/versions/3`)).status).toBe(404);
+    });
+
+    it('rejects an invalid flow with 400 naming the step, and a stale expectedVersion with 409', async () => {
+      const created = await create('Checked');
+      const invalid = await api.request('PUT', `/workflows/${created.id}/definition`, {
+        body: { steps: [{ id: 'a', type: 'send_message', text: 'hi', next: 'nowhere' }] },
+      });
+      expect(invalid.status).toBe(400);
+      expect(JSON.stringify(invalid.body.message)).toContain('nowhere');
+      const loop = await api.request('PUT', `/workflows/${created.id}/definition`, {
+        body: {
+          steps: [
+            { id: 'ping', type: 'send_message', text: 'ping', next: 'pong' },
+            { id: 'pong', type: 'send_message', text: 'pong', next: 'ping' },
+          ],
+        },
+      });
+      expect(loop.status).toBe(400);
+      expect(JSON.stringify(loop.body.message)).toMatch(/ping|pong/);
+      const notArray = await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: 'x' } });
+      expect(notArray.status).toBe(400);
+      expect(JSON.stringify(notArray.body.message)).toContain('steps');
+      const stale = await api.request('PUT', `/workflows/${created.id}/definition`, {
+        body: { steps, expectedVersion: 7 },
+      });
+      expect(stale.status).toBe(409);
+      const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${created.position}`);
+      expect(read.body).toMatchObject({ version: 1, steps: [] });
+    });
+
+    it('copies every step and setting into an independent workflow', async () => {
+      const source = await create('Original');
+      await api.request('PUT', `/workflows/${source.id}/definition`, {
+        body: { steps, settings: { sessionTimeoutSeconds: 300 } },
+      });
+      const copy = await api.request('POST', `/workflows/${source.id}/copy`, { body: { name: 'Copy of original' } });
+      expect(copy.status).toBe(201);
+      expect(copy.body).toMatchObject({ name: 'Copy of original', version: 1 });
+      expect(copy.body.id).not.toBe(source.id);
+      const copied = await api.request('GET', `/workflows/${copy.body.id}?consistentWith=${copy.body.position}`);
+      expect(copied.body).toMatchObject({ steps, settings: { sessionTimeoutSeconds: 300 }, activeSessions: 0 });
+
+      const edited = await api.request('PUT', `/workflows/${copy.body.id}/definition`, {
+        body: { steps: [{ id: 'bye', type: 'end' }] },
+      });
+      await api.request('PATCH', `/workflows/${source.id}`, { body: { name: 'Original renamed' } });
+      const original = await api.request('GET', `/workflows/${source.id}?consistentWith=${edited.body.position}`);
+      expect(original.body).toMatchObject({ name: 'Original renamed', version: 2, steps });
+      const copyAgain = await api.request('GET', `/workflows/${copy.body.id}?consistentWith=${edited.body.position}`);
+      expect(copyAgain.body).toMatchObject({ name: 'Copy of original', version: 2, steps: [{ id: 'bye', type: 'end' }] });
+    });
+
+    it('deletes permanently: 404 afterwards for reads, rename, copy and a second delete; gone from the list', async () => {
+      const created = await create('Doomed');
+      const deleted = await api.request('DELETE', `/workflows/${created.id}`);
+      expect(deleted.status).toBe(200);
+      expect(deleted.body).toEqual({ position: expect.any(String) });
+      const after = `consistentWith=${deleted.body.position}`;
+      expect((await api.request('GET', `/workflows/${created.id}?${after}`)).status).toBe(404);
+      expect((await api.request('GET', `/workflows/${created.id}/versions/1?${after}`)).status).toBe(404);
+      expect((await api.request('DELETE', `/workflows/${created.id}`)).status).toBe(404);
+      expect((await api.request('PATCH', `/workflows/${created.id}`, { body: { name: 'x' } })).status).toBe(404);
+      expect((await api.request('POST', `/workflows/${created.id}/copy`, { body: { name: 'x' } })).status).toBe(404);
+      expect(
+        (await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: [] } })).status,
+      ).toBe(404);
+      const list = await api.request('GET', `/workflows?limit=1000&${after}`);
+      expect(list.body.items.map((card: { id: string }) => card.id)).not.toContain(created.id);
+    });
+
+    it('answers 404 for ids that never existed or are not ids', async () => {
+      expect((await api.request('GET', '/workflows/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+      expect((await api.request('GET', '/workflows/not-an-id')).status).toBe(404);
+      expect((await api.request('GET', '/workflows/00000000-0000-4000-8000-000000000000/versions/x')).status).toBe(404);
+    });
+  });
+
+  describe('listing', () => {
+    it('pages newest first with a cursor, every card exactly once', async () => {
+      const workspace = 'paging-workspace';
+      const token = api.token('admin', workspace);
+      const created: string[] = [];
+      let position = '';
+      for (let index = 0; index < 7; index += 1) {
+        const card = await create(`Card ${index}`, token);
+        created.push(card.id);
+        position = card.position;
+      }
+      const seen: { id: string; createdAt: string }[] = [];
+      let cursor: string | undefined;
+      do {
+        const query = `limit=3&consistentWith=${position}${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = await api.request('GET', `/workflows?${query}`, { token });
+        expect(page.status).toBe(200);
+        expect(page.body.items.length).toBeLessThanOrEqual(3);
+        for (const item of page.body.items) {
+          expect(item).toEqual({
+            id: expect.any(String),
+            name: expect.any(String),
+            activeSessions: 0,
+            version: 1,
+            createdAt: expect.any(String),
+            updatedAt: expect.any(String),
+          });
+        }
+        seen.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(seen.map((card) => card.id).sort()).toEqual([...created].sort());
+      // Newest first; cards created within the same millisecond are ordered by id.
+      const newestFirst = [...seen].sort(
+        (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
+      );
+      expect(seen).toEqual(newestFirst);
+    });
+
+    it.each([
+      ['limit=0', 'limit'],
+      ['limit=1001', 'limit'],
+      ['limit=abc', 'limit'],
+      ['cursor=garbage', 'cursor'],
+      ['consistentWith=not-a-position', 'consistentWith'],
+      ['sort=name', 'sort'],
+    ])('rejects %s with 400 naming the parameter', async (query, field) => {
+      const response = await api.request('GET', `/workflows?${query}`);
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(response.body.message)).toContain(field);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('serves 60 concurrent creates: all 201 and all listed', async () => {
+      const token = api.token('admin', 'concurrent-workspace');
+      const responses = await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          api.request('POST', '/workflows', { body: { name: `Parallel ${index}` }, token }),
+        ),
+      );
+      expect(responses.map((response) => response.status)).toEqual(Array(60).fill(201));
+      // The log's head is at or after every acknowledged create.
+      const head = (await api.request('GET', '/health', { token: null })).body.logPosition;
+      const list = await api.request('GET', `/workflows?limit=1000&consistentWith=${head}`, { token });
+      expect(new Set(list.body.items.map((card: { id: string }) => card.id))).toEqual(
+        new Set(responses.map((response) => response.body.id)),
+      );
+    });
+
+    it('lets exactly one of two concurrent publishes with the same expectedVersion win', async () => {
+      const created = await create('Contended');
+      const [first, second] = await Promise.all(
+        [0, 1].map(() =>
+          api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps, expectedVersion: 1 } }),
+        ),
+      );
+      expect([first.status, second.status].sort()).toEqual([200, 409]);
+      const winner = first.status === 200 ? first : second;
+      expect(winner.body.version).toBe(2);
+    });
+  });
+
+  describe('authentication, roles and workspaces', () => {
+    it('answers 401 without a token or with a bad one', async () => {
+      expect((await api.request('GET', '/workflows', { token: null })).status).toBe(401);
+      expect((await api.request('POST', '/workflows', { body: { name: 'x' }, token: null })).status).toBe(401);
+      expect((await api.request('GET', '/workflows', { token: 'not.a.token' })).status).toBe(401);
+      const forged = `${api.token().slice(0, -4)}AAAA`;
+      expect((await api.request('GET', '/workflows', { token: forged })).status).toBe(401);
+    });
+
+    it('lets auditors read but not command (403)', async () => {
+      const created = await create('Audited');
+      const auditor = api.token('auditor');
+      expect((await api.request('POST', '/workflows', { body: { name: 'x' }, token: auditor })).status).toBe(403);
+      expect((await api.request('DELETE', `/workflows/${created.id}`, { token: auditor })).status).toBe(403);
+      const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${created.position}`, {
+        token: auditor,
+      });
+      expect(read.status).toBe(200);
+    });
+
+    it("keeps another workspace's workflow invisible and unchangeable (404)", async () => {
+      const owner = api.token('admin', 'acme');
+      const stranger = api.token('admin', 'globex');
+      const created = await create('Acme only', owner);
+      const at = `consistentWith=${created.position}`;
+      expect((await api.request('GET', `/workflows/${created.id}?${at}`, { token: stranger })).status).toBe(404);
+      expect((await api.request('GET', `/workflows/${created.id}/versions/1?${at}`, { token: stranger })).status).toBe(404);
+      expect((await api.request('PATCH', `/workflows/${created.id}`, { body: { name: 'x' }, token: stranger })).status).toBe(404);
+      expect((await api.request('POST', `/workflows/${created.id}/copy`, { body: { name: 'x' }, token: stranger })).status).toBe(404);
+      expect(
+        (await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: [] }, token: stranger })).status,
+      ).toBe(404);
+      expect((await api.request('DELETE', `/workflows/${created.id}`, { token: stranger })).status).toBe(404);
+      const list = await api.request('GET', `/workflows?limit=1000&${at}`, { token: stranger });
+      expect(list.body.items.map((card: { id: string }) => card.id)).not.toContain(created.id);
+      const stillThere = await api.request('GET', `/workflows/${created.id}?${at}`, { token: owner });
+      expect(stillThere.body.name).toBe('Acme only');
+    });
+  });
+
+  describe('service endpoints', () => {
+    it('serves /health publicly and the OpenAPI document at /docs', async () => {
+      const health = await api.request('GET', '/health', { token: null });
+      expect(health.status).toBe(200);
+      expect(health.body.status).toBe('ok');
+      const docs = await api.request('GET', '/docs-json', { token: null });
+      expect(docs.status).toBe(200);
+      expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/workflows', '/workflows/{id}/copy']));
+      const ui = await api.request('GET', '/docs', { token: null });
+      expect(ui.status).toBe(200);
+    });
+  });
+});
