@@ -85,7 +85,7 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
 
     const expectStrictlyIncreasing = (events: readonly RecordedEvent[]): void => {
       for (let i = 1; i < events.length; i++) {
-        expect(store.comparePositions(events[i - 1]!.position, events[i]!.position)).toBeLessThan(0);
+        expect(store.comparePositions(events[i - 1].position, events[i].position)).toBeLessThan(0);
       }
     };
 
@@ -166,7 +166,8 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
 
       it('reads a stream from a revision and at most maxCount events', async () => {
         const streamName = newStreamName();
-        await store.appendToStream(streamName, [1, 2, 3, 4, 5].map(() => eventFixture()), { expectedRevision: 'no_stream' });
+        const events = Array.from({ length: 5 }, () => eventFixture());
+        await store.appendToStream(streamName, events, { expectedRevision: 'no_stream' });
         const revisions = async (options: { fromRevision?: number; maxCount?: number }) =>
           (await store.readStream(streamName, options)).map((event) => event.revision);
 
@@ -199,12 +200,12 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
       it('a retry whose events differ from the stored ones is a conflict, and stores nothing', async () => {
         const streamName = newStreamName();
         const [a, b, c] = [eventFixture(), eventFixture(), eventFixture()];
-        await store.appendToStream(streamName, [a!, b!], { expectedRevision: 'no_stream' });
+        await store.appendToStream(streamName, [a, b], { expectedRevision: 'no_stream' });
 
         await expect(
-          store.appendToStream(streamName, [a!, c!], { expectedRevision: 'no_stream' }),
+          store.appendToStream(streamName, [a, c], { expectedRevision: 'no_stream' }),
         ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-        expect((await store.readStream(streamName)).map((event) => event.id)).toEqual([a!.id, b!.id]);
+        expect((await store.readStream(streamName)).map((event) => event.id)).toEqual([a.id, b.id]);
       });
     });
 
@@ -313,11 +314,12 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
         const conflicting = newStreamName();
         await store.appendToStream(conflicting, [eventFixture()]);
         const fresh = Array.from({ length: 9 }, () => newStreamName());
+        const create = (name: string) => store.appendToStream(name, [eventFixture()], { expectedRevision: 'no_stream' });
 
         const settled = await Promise.allSettled([
-          ...fresh.slice(0, 4).map((name) => store.appendToStream(name, [eventFixture()], { expectedRevision: 'no_stream' })),
+          ...fresh.slice(0, 4).map(create),
           store.appendToStream(conflicting, [eventFixture()], { expectedRevision: 5 }),
-          ...fresh.slice(4).map((name) => store.appendToStream(name, [eventFixture()], { expectedRevision: 'no_stream' })),
+          ...fresh.slice(4).map(create),
         ]);
 
         expect(settled.map((outcome) => outcome.status)).toEqual([
@@ -339,12 +341,12 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
           contenders.map((event) => store.appendToStream(streamName, [event], { expectedRevision: 0 })),
         );
 
-        const winners = settled.flatMap((outcome, index) => (outcome.status === 'fulfilled' ? [contenders[index]!] : []));
+        const winners = contenders.filter((_, index) => settled[index].status === 'fulfilled');
         expect(winners).toHaveLength(1);
         for (const outcome of settled) {
           if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(WrongExpectedRevisionError);
         }
-        expect((await store.readStream(streamName)).map((event) => event.id).slice(1)).toEqual([winners[0]!.id]);
+        expect((await store.readStream(streamName)).map((event) => event.id).slice(1)).toEqual([winners[0].id]);
       });
     });
   });

@@ -52,8 +52,7 @@ describe('GroupCommitQueue', () => {
       return requests.map((n) => ({ ok: true, value: n }));
     }, 100);
 
-    const first = Promise.allSettled([queue.submit(1), queue.submit(2)]);
-    const failed = await first;
+    const failed = await Promise.allSettled([queue.submit(1), queue.submit(2)]);
     const next = await queue.submit(3);
 
     expect(failed).toEqual([

@@ -174,9 +174,9 @@ describe('SqliteEventStore', () => {
 
     it('refuses an append that repeats some stored ids at the right revision but is not a retry', async () => {
       const [a, b] = [eventFixture(), eventFixture()];
-      await store.appendToStream('order-1', [a!]);
+      await store.appendToStream('order-1', [a]);
 
-      await expect(store.appendToStream('order-1', [a!, b!], { expectedRevision: 0 })).rejects.toBeInstanceOf(
+      await expect(store.appendToStream('order-1', [a, b], { expectedRevision: 0 })).rejects.toBeInstanceOf(
         DuplicateEventIdError,
       );
       expect(await store.readStream('order-1')).toHaveLength(1);
@@ -201,7 +201,9 @@ describe('SqliteEventStore', () => {
       ['a negative expected revision', 'order-1', [eventFixture()], -1, /expected revision/],
       ['an unknown expected revision', 'order-1', [eventFixture()], 'latest', /expected revision/],
     ])('rejects %s', async (_, streamName, events, expectedRevision, message) => {
-      const append = store.appendToStream(streamName as string, events as never, { expectedRevision: expectedRevision as never });
+      const append = store.appendToStream(streamName as string, events as never, {
+        expectedRevision: expectedRevision as never,
+      });
 
       await expect(append).rejects.toThrow(message);
       expect(await store.headPosition()).toBeUndefined();

@@ -95,7 +95,9 @@ export class SqliteEventStore implements EventStore {
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       const journalMode = db.pragma('journal_mode = WAL', { simple: true });
-      if (journalMode !== 'wal') throw new Error(`${options.file} cannot use WAL (journal_mode is ${String(journalMode)})`);
+      if (journalMode !== 'wal') {
+        throw new Error(`${options.file} cannot use WAL (journal_mode is ${String(journalMode)})`);
+      }
       db.pragma('synchronous = FULL');
       return new SqliteEventStore(db, new SqliteEventsTable(db), options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
     } catch (error) {

@@ -53,7 +53,7 @@ export interface StreamHead {
 /** Every SQL statement over the events table, prepared once per connection. */
 export class SqliteEventsTable {
   private readonly selectStreamHead;
-  private readonly selectByIds;
+  private readonly selectById;
   private readonly insertEvent;
   private readonly selectStream;
   private readonly selectAll;
@@ -64,8 +64,8 @@ export class SqliteEventsTable {
     this.selectStreamHead = db.prepare<[string], Pick<EventRow, 'revision' | 'position'>>(
       'SELECT revision, position FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
     );
-    this.selectByIds = db.prepare<[string], Pick<EventRow, 'event_id' | 'stream_name' | 'revision' | 'position'>>(
-      'SELECT event_id, stream_name, revision, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
+    this.selectById = db.prepare<[string], Pick<EventRow, 'stream_name' | 'revision' | 'position'>>(
+      'SELECT stream_name, revision, position FROM events WHERE event_id = ?',
     );
     this.insertEvent = db.prepare<[string, string, number, string, string, string, string]>(
       'INSERT INTO events (event_id, stream_name, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -76,7 +76,9 @@ export class SqliteEventsTable {
     this.selectAll = db.prepare<[bigint, number], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
     );
-    this.selectLastPosition = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
+    this.selectLastPosition = db.prepare<[], { position: number | null }>(
+      'SELECT MAX(position) AS position FROM events',
+    );
   }
 
   streamHead(streamName: string): StreamHead | undefined {
@@ -86,13 +88,20 @@ export class SqliteEventsTable {
 
   /** The stored events among `eventIds`, wherever they are, keyed by id. */
   findByIds(eventIds: readonly string[]): Map<string, StoredEventRef> {
-    const rows = this.selectByIds.all(JSON.stringify(eventIds));
-    return new Map(
-      rows.map((row) => [
-        row.event_id,
-        { eventId: row.event_id, streamName: row.stream_name, revision: row.revision, position: toPosition(row.position) },
-      ]),
-    );
+    const stored = new Map<string, StoredEventRef>();
+    // One indexed lookup per id measured faster than a single IN (json_each(…)) query.
+    for (const eventId of eventIds) {
+      const row = this.selectById.get(eventId);
+      if (row) {
+        stored.set(eventId, {
+          eventId,
+          streamName: row.stream_name,
+          revision: row.revision,
+          position: toPosition(row.position),
+        });
+      }
+    }
+    return stored;
   }
 
   /** Inserts `events` from `firstRevision` on and returns where the last one landed. */
