@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './app-config.js';
+import { resolveAuthSecret } from './auth-secret.js';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded stores on port 3000 under ./data', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      dataDir: resolve('data'),
+      authSecret: undefined,
+      eventStore: 'sqlite',
+      readModel: 'sqlite',
+      logLevel: 'log',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ EVENT_STORE: 'postgres' }, 'EVENT_STORE'],
+    [{ READ_MODEL: 'redis' }, 'READ_MODEL'],
+    [{ AUTH_SECRET: 'short' }, 'AUTH_SECRET'],
+  ])('refuses %j naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+});
+
+describe('resolveAuthSecret', () => {
+  it('uses a configured secret and otherwise generates one once into the data directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secret-'));
+    try {
+      expect(resolveAuthSecret('configured-secret', dir)).toEqual({ secret: 'configured-secret', generated: false });
+      const first = resolveAuthSecret(undefined, dir);
+      expect(first.generated).toBe(true);
+      expect(first.secret.length).toBeGreaterThanOrEqual(32);
+      expect(statSync(join(dir, 'auth-secret')).mode & 0o777).toBe(0o600);
+      expect(resolveAuthSecret(undefined, dir)).toEqual({ secret: first.secret, generated: false });
+      expect(readFileSync(join(dir, 'auth-secret'), 'utf8').trim()).toBe(first.secret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
