@@ -1,15 +1,16 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { SqliteEventStore } from '#eventstore';
-import { SqliteReadModelStore, WORKFLOW_CARDS_PROJECTION } from '#readmodel';
+import { SqliteReadModelStore, WORKFLOWS_PROJECTION } from '#readmodel';
 import { type ChildServer, newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
 
-/** The log and the cards checkpoint as a crashed server left them on disk. */
+/** The log and the projection's checkpoint as a crashed server left them on disk. */
 const onDisk = async (dataDir: string) => {
   const events = SqliteEventStore.open({ file: join(dataDir, 'events.sqlite') });
   const readModel = SqliteReadModelStore.open({ file: join(dataDir, 'read-models.sqlite') });
   try {
-    const checkpoint = await readModel.getCheckpoint(WORKFLOW_CARDS_PROJECTION);
+    const checkpoint = await readModel.getCheckpoint(WORKFLOWS_PROJECTION);
     const pending = await events.readAll({ after: checkpoint });
     return { checkpoint, pendingEvents: pending.length, head: await events.headPosition() };
   } finally {
@@ -18,11 +19,12 @@ const onDisk = async (dataDir: string) => {
   }
 };
 
+const projectionStatus = async (server: ChildServer) =>
+  (await server.api.request('GET', '/health', { token: null })).body.projections[WORKFLOWS_PROJECTION];
+
 const waitForProjection = async (server: ChildServer, position: string): Promise<void> => {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    const health = (await server.api.request('GET', '/health', { token: null })).body;
-    if (health.projections[WORKFLOW_CARDS_PROJECTION].position === position) return;
+  for (const deadline = Date.now() + 10000; Date.now() < deadline; ) {
+    if ((await projectionStatus(server)).position === position) return;
     await new Promise((done) => setTimeout(done, 50));
   }
   throw new Error(`projection did not reach ${position}`);
@@ -33,9 +35,16 @@ describe('kill -9 of the server', () => {
   const secret = newSecret();
   afterAll(() => removeDir(dataDir));
 
-  it('loses nothing acknowledged and resumes the projection from its checkpoint', async () => {
+  it('loses nothing acknowledged and resumes the projection exactly after its checkpoint', async () => {
     const first = await spawnServer(dataDir, secret);
-    const acknowledged: { id: string; name: string; position: string }[] = [];
+    const projected = await first.api.request('POST', '/workflows', { body: { name: 'Before the lag' } });
+    await first.api.request('GET', `/workflows?consistentWith=${projected.body.position}`);
+
+    // Hold the read-model file's write lock, as a stalled disk would: the projection falls
+    // behind (and keeps retrying) while the log keeps acknowledging appends.
+    const blocker = new Database(join(dataDir, 'read-models.sqlite'));
+    blocker.exec('BEGIN IMMEDIATE');
+    const acknowledged: { id: string; name: string; position: string }[] = [projected.body];
     const inFlight = Array.from({ length: 150 }, (_, index) =>
       first.api
         .request('POST', '/workflows', { body: { name: `Survivor ${index}` } })
@@ -49,16 +58,18 @@ describe('kill -9 of the server', () => {
     first.process.kill('SIGKILL');
     await first.exited;
     await Promise.all(inFlight);
+    blocker.exec('ROLLBACK');
+    blocker.close();
 
     const crashed = await onDisk(dataDir);
-    expect(crashed.head).toBeDefined();
+    expect(crashed.checkpoint).toBe(projected.body.position);
+    expect(crashed.pendingEvents).toBeGreaterThanOrEqual(acknowledged.length - 1);
 
     const second = await spawnServer(dataDir, secret);
     try {
       await waitForProjection(second, crashed.head!);
-      const health = (await second.api.request('GET', '/health', { token: null })).body;
-      // Resumed exactly after the stored checkpoint: only the events the crash left unprojected.
-      expect(health.projections[WORKFLOW_CARDS_PROJECTION].appliedSinceStart).toBe(crashed.pendingEvents);
+      // Exactly the events after the stored checkpoint were applied: none twice, none skipped.
+      expect((await projectionStatus(second)).appliedSinceStart).toBe(crashed.pendingEvents);
 
       for (const workflow of acknowledged) {
         const read = await second.api.request('GET', `/workflows/${workflow.id}?consistentWith=${workflow.position}`);
@@ -68,17 +79,17 @@ describe('kill -9 of the server', () => {
       const list = await second.api.request('GET', '/workflows?limit=1000');
       const listed: string[] = list.body.items.map((card: { id: string }) => card.id);
       expect(new Set(listed).size).toBe(listed.length);
+      expect(listed.length).toBe(1 + crashed.pendingEvents);
       expect(listed).toEqual(expect.arrayContaining(acknowledged.map((workflow) => workflow.id)));
     } finally {
       second.process.kill('SIGKILL');
       await second.exited;
     }
 
-    // A clean restart with nothing new applies nothing again.
+    // A restart with nothing new applies nothing again.
     const third = await spawnServer(dataDir, secret);
     try {
-      const health = (await third.api.request('GET', '/health', { token: null })).body;
-      expect(health.projections[WORKFLOW_CARDS_PROJECTION].appliedSinceStart).toBe(0);
+      expect(await projectionStatus(third)).toEqual({ position: crashed.head, appliedSinceStart: 0 });
     } finally {
       third.process.kill('SIGTERM');
       await third.exited;

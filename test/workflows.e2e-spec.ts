@@ -42,6 +42,22 @@ describe('Workflows HTTP API', () => {
       expect(JSON.stringify(response.body.message)).toContain('name');
     });
 
+    it.each([
+      [{}, 'name is required'],
+      [{ name: 42 }, 'name must be a string'],
+      [{ name: ' ' }, 'name must not be empty or whitespace only'],
+      [{ name: 'a\u0000b' }, 'name must not contain control characters'],
+      [{ name: '🚀'.repeat(121) }, 'name must be at most 120 characters'],
+    ])('explains %j with exactly one message', async (body, message) => {
+      const response = await api.request('POST', '/workflows', { body });
+      expect(response.body).toEqual({ statusCode: 400, message: [message], error: 'Bad Request' });
+    });
+
+    it('counts emoji as one character each', async () => {
+      const created = await create('🚀'.repeat(120));
+      expect(created.name).toBe('🚀'.repeat(120));
+    });
+
     it('accepts 120 characters after trimming and stores the trimmed name', async () => {
       const name = 'y'.repeat(120);
       const created = await create(`  ${name}  `);
@@ -55,13 +71,65 @@ describe('Workflows HTTP API', () => {
       expect(extra.status).toBe(400);
       expect(JSON.stringify(extra.body.message)).toContain('colour');
       const malformed = await api.request('POST', '/workflows', { rawBody: '{"name": ' });
-      expect(malformed.status).toBe(400);
+      expect(malformed.body).toEqual({ statusCode: 400, message: 'The body is not valid JSON', error: 'Bad Request' });
+      const empty = await api.request('POST', '/workflows', { rawBody: '' });
+      expect(empty.status).toBe(400);
       const created = await create('To rename');
       const rename = await api.request('PATCH', `/workflows/${created.id}`, { body: { name: ' ' } });
       expect(rename.status).toBe(400);
       expect(JSON.stringify(rename.body.message)).toContain('name');
       const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${created.position}`);
       expect(read.body.name).toBe('To rename');
+    });
+  });
+
+  describe('request bodies', () => {
+    it.each([
+      ['text/plain', 'name=x'],
+      ['application/x-www-form-urlencoded', 'name=x'],
+    ])('answers 415 for a %s body', async (contentType, rawBody) => {
+      const response = await api.request('POST', '/workflows', { rawBody, headers: { 'content-type': contentType } });
+      expect(response.status).toBe(415);
+      expect(response.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+    });
+
+    it('refuses bodies nested deeper than 32 levels with 400, not a crash', async () => {
+      const created = await create('Deep');
+      const deep = `{"steps":[{"id":"a","type":"end","x":${'['.repeat(5000)}${']'.repeat(5000)}}]}`;
+      const response = await api.request('PUT', `/workflows/${created.id}/definition`, { rawBody: deep });
+      expect(response.status).toBe(400);
+      expect(response.body.message).toContain('nests deeper than 32 levels');
+    });
+
+    it.each([
+      ['at the top', '{"name":"ok","constructor":{"x":1}}', 'body has the forbidden property "constructor"'],
+      ['inside', '{"name":"ok","x":{"__proto__":{"admin":true}}}', 'body.x has the forbidden property "__proto__"'],
+    ])('refuses prototype keys %s with 400 naming where they are', async (_case, rawBody, message) => {
+      const response = await api.request('POST', '/workflows', { rawBody });
+      expect(response.body).toEqual({ statusCode: 400, message, error: 'Bad Request' });
+    });
+
+    it.each([
+      [{ steps: [], expectedVersion: null }, 'expectedVersion must be a whole number'],
+      [{ steps: [], expectedVersion: 1e300 }, 'expectedVersion must be at most 2147483647'],
+      [{ steps: [], expectedVersion: 0 }, 'expectedVersion must be at least 1'],
+      [{ steps: [], settings: [] }, 'settings must be an object'],
+      [{ steps: [1] }, 'steps must contain only objects'],
+      [{}, 'steps must be an array'],
+    ])('refuses the definition body %j with 400', async (body, message) => {
+      const created = await create('Shapes');
+      const response = await api.request('PUT', `/workflows/${created.id}/definition`, { body });
+      expect(response.body).toEqual({ statusCode: 400, message: [message], error: 'Bad Request' });
+    });
+
+    it('hands unknown step fields to the step schema, which names them', async () => {
+      const created = await create('Strict steps');
+      const response = await api.request('PUT', `/workflows/${created.id}/definition`, {
+        body: { steps: [{ id: 'hello', type: 'send_message', text: 'hi', colour: 'red' }] },
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.message).toContain('colour');
+      expect(response.body.message).toContain('hello');
     });
   });
 
@@ -132,9 +200,10 @@ describe('Workflows HTTP API', () => {
 
     it('copies every step and setting into an independent workflow', async () => {
       const source = await create('Original');
-      await api.request('PUT', `/workflows/${source.id}/definition`, {
+      const published = await api.request('PUT', `/workflows/${source.id}/definition`, {
         body: { steps, settings: { sessionTimeoutSeconds: 300 } },
       });
+      expect(published.status).toBe(200);
       const copy = await api.request('POST', `/workflows/${source.id}/copy`, { body: { name: 'Copy of original' } });
       expect(copy.status).toBe(201);
       expect(copy.body).toMatchObject({ name: 'Copy of original', version: 1 });
@@ -145,8 +214,9 @@ describe('Workflows HTTP API', () => {
       const edited = await api.request('PUT', `/workflows/${copy.body.id}/definition`, {
         body: { steps: [{ id: 'bye', type: 'end' }] },
       });
-      await api.request('PATCH', `/workflows/${source.id}`, { body: { name: 'Original renamed' } });
-      const original = await api.request('GET', `/workflows/${source.id}?consistentWith=${edited.body.position}`);
+      expect(edited.status).toBe(200);
+      const renamed = await api.request('PATCH', `/workflows/${source.id}`, { body: { name: 'Original renamed' } });
+      const original = await api.request('GET', `/workflows/${source.id}?consistentWith=${renamed.body.position}`);
       expect(original.body).toMatchObject({ name: 'Original renamed', version: 2, steps });
       const copyAgain = await api.request('GET', `/workflows/${copy.body.id}?consistentWith=${edited.body.position}`);
       expect(copyAgain.body).toMatchObject({ name: 'Copy of original', version: 2, steps: [{ id: 'bye', type: 'end' }] });
@@ -222,6 +292,9 @@ describe('Workflows HTTP API', () => {
       ['limit=abc', 'limit'],
       ['cursor=garbage', 'cursor'],
       ['consistentWith=not-a-position', 'consistentWith'],
+      ['consistentWith=999999999', 'consistentWith'],
+      ['limit=0x10', 'limit'],
+      ['limit=1e2', 'limit'],
       ['sort=name', 'sort'],
     ])('rejects %s with 400 naming the parameter', async (query, field) => {
       const response = await api.request('GET', `/workflows?${query}`);
@@ -274,6 +347,11 @@ describe('Workflows HTTP API', () => {
       const auditor = api.token('auditor');
       expect((await api.request('POST', '/workflows', { body: { name: 'x' }, token: auditor })).status).toBe(403);
       expect((await api.request('DELETE', `/workflows/${created.id}`, { token: auditor })).status).toBe(403);
+      expect((await api.request('PATCH', `/workflows/${created.id}`, { body: { name: 'x' }, token: auditor })).status).toBe(403);
+      expect(
+        (await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: [] }, token: auditor })).status,
+      ).toBe(403);
+      expect((await api.request('POST', `/workflows/${created.id}/copy`, { body: { name: 'x' }, token: auditor })).status).toBe(403);
       const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${created.position}`, {
         token: auditor,
       });

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type ServerConfig } from './app.module.js';
 import { enabledLogLevels } from './config/app-config.js';
+import { useJsonBodiesOnly } from './http/json-body.parser.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -13,14 +14,17 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    { logger: enabledLogLevels(config.logLevel) },
+    // Nest's own parsers would also accept forms; this API reads JSON only (json-body.parser.ts).
+    { logger: enabledLogLevels(config.logLevel), bodyParser: false },
   );
+  useJsonBodiesOnly(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
       transform: true,
+      stopAtFirstError: true,
     }),
   );
   app.enableShutdownHooks();

@@ -1,6 +1,6 @@
 export * from './read-model-store.port.js';
-export { type Projection, type Recorded, recordedEventsOf } from './projection.js';
-export { ProjectionRunner, type ProjectionRunnerLogger } from './projection-runner.js';
+export { combineProjections, type Projection, type Recorded, recordedEventsOf } from './projection.js';
+export { ProjectionRunner, type ProjectionRunnerLogger, type ProjectionStatus } from './projection-runner.js';
 export { SqliteReadModelStore } from './sqlite/sqlite-read-model-store.js';
 export {
   WORKFLOW_CARD_SESSIONS_COLLECTION,
@@ -19,3 +19,4 @@ export {
   workflowVersionId,
   workflowVersionsProjection,
 } from './workflows/workflow-versions.projection.js';
+export { WORKFLOWS_PROJECTION, workflowsProjection } from './workflows/workflows.projection.js';

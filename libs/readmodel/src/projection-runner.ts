@@ -6,6 +6,12 @@ export interface ProjectionRunnerLogger {
   error(message: string): void;
 }
 
+export interface ProjectionStatus {
+  position: string | undefined;
+  appliedSinceStart: number;
+  lastError?: string;
+}
+
 const RETRY_DELAYS_MS = [100, 500, 1000, 5000];
 
 /**
@@ -20,6 +26,8 @@ export class ProjectionRunner {
   private unsubscribe: (() => Promise<void>) | undefined;
   private loop: Promise<void> | undefined;
   private wakeRetry: (() => void) | undefined;
+  private failuresInARow = 0;
+  private lastError: string | undefined;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -41,19 +49,25 @@ export class ProjectionRunner {
     await this.loop;
   }
 
-  status(): { position: string | undefined; appliedSinceStart: number } {
-    return { position: this.checkpoint, appliedSinceStart: this.appliedSinceStart };
+  /** Where the projection stands; `lastError` is set while it is failing and retrying. */
+  status(): ProjectionStatus {
+    return {
+      position: this.checkpoint,
+      appliedSinceStart: this.appliedSinceStart,
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+    };
   }
 
   private async runUntilStopped(): Promise<void> {
-    for (let failures = 0; !this.stopped; ) {
+    while (!this.stopped) {
       try {
         await this.followLog();
-        failures = 0;
       } catch (error) {
         if (this.stopped) return;
-        const delay = RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length - 1)];
-        failures += 1;
+        // A failure right after the last one waits longer; progress in between starts over.
+        const delay = RETRY_DELAYS_MS[Math.min(this.failuresInARow, RETRY_DELAYS_MS.length - 1)];
+        this.failuresInARow += 1;
+        this.lastError = (error as Error).message;
         this.logger.error(
           `Projection ${this.projection.name} stopped at ${String(this.checkpoint)}: ${(error as Error).message}; retrying in ${delay} ms`,
         );
@@ -79,6 +93,8 @@ export class ProjectionRunner {
         );
         this.checkpoint = event.position;
         this.appliedSinceStart += 1;
+        this.failuresInARow = 0;
+        this.lastError = undefined;
         if (this.stopped) break;
       }
     } finally {

@@ -29,3 +29,14 @@ export function recordedEventsOf<Event extends DomainEventShape>(
   const handled = new Set<string>(types);
   return (event) => (handled.has(event.type) ? (event as unknown as Recorded<Event>) : undefined);
 }
+
+/**
+ * Projections whose documents are read together advance under one checkpoint, in one commit,
+ * so a reader never sees one of them ahead of the other.
+ */
+export const combineProjections = (name: string, ...parts: readonly Projection[]): Projection => ({
+  name,
+  async apply(event, tx) {
+    for (const part of parts) await part.apply(event, tx);
+  },
+});

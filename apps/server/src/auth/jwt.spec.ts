@@ -19,14 +19,26 @@ describe('JWT', () => {
     expect(verifyJwt(scoped, SECRET, NOW)).toEqual({ sub: 'bob', role: 'auditor', workspace: 'acme' });
   });
 
+  it('accepts a token of another issuer that is signed with the same secret', () => {
+    expect(verifyJwt(hs256({ alg: 'HS256', typ: 'JWT' }, { sub: 'a', role: 'admin', exp: 2e9 }), SECRET, NOW)).toEqual({
+      sub: 'a',
+      role: 'admin',
+      workspace: 'default',
+    });
+  });
+
   it.each([
     ['another secret', () => signJwt({ sub: 'a', role: 'admin' }, 'some-other-secret-of-enough-length!!', 60, NOW)],
     ['an expired token', () => signJwt({ sub: 'a', role: 'admin' }, SECRET, 60, new Date(NOW.getTime() - 61_000))],
     ['alg none', () => `${encode({ alg: 'none' })}.${encode({ sub: 'a', role: 'admin' })}.`],
-    ['a wrong role', () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'owner' })],
-    ['no sub', () => hs256({ alg: 'HS256' }, { role: 'admin' })],
-    ['a non-string workspace', () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', workspace: 7 })],
-    ['not before in the future', () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', nbf: NOW.getTime() / 1000 + 60 })],
+    ['a wrong role', () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'owner', exp: 2e9 })],
+    ['no sub', () => hs256({ alg: 'HS256' }, { role: 'admin', exp: 2e9 })],
+    ['no exp', () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin' })],
+    ['a text exp', () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: '2000000000' })],
+    ['a text nbf', () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: 2e9, nbf: '1' })],
+    ['junk after the signature', () => `${signJwt({ sub: 'a', role: 'admin' }, SECRET, 60, NOW)}!!`],
+    ['a non-string workspace', () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: 2e9, workspace: 7 })],
+    ['not before in the future', () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: 2e9, nbf: NOW.getTime() / 1000 + 60 })],
     ['two segments', () => 'abc.def'],
     ['garbage segments', () => 'abc.def.ghi'],
   ])('rejects %s', (_case, token) => {

@@ -42,20 +42,36 @@ const parseJson = (segment: string): Record<string, unknown> => {
   throw new InvalidTokenError('malformed token');
 };
 
-/** Verifies an HS256 token and returns its principal; only HS256 is accepted, whatever the header claims. */
+const numericClaim = (claims: Record<string, unknown>, name: string, required: boolean): number | undefined => {
+  const value = claims[name];
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InvalidTokenError(`claim ${name} must be a number of seconds${required ? ' and is required' : ''}`);
+  }
+  return value;
+};
+
+/**
+ * Verifies an HS256 token and returns its principal. Only HS256 is accepted, whatever the header
+ * claims, and every token must expire: a credential without `exp` would be valid forever.
+ */
 export const verifyJwt = (token: string, secret: string, now: Date = new Date()): Principal => {
   const parts = token.split('.');
   if (parts.length !== 3) throw new InvalidTokenError('malformed token');
   const [header, payload, signed] = parts;
   if (parseJson(header).alg !== 'HS256') throw new InvalidTokenError('unsupported algorithm');
-  const expected = signature(`${header}.${payload}`, secret);
-  const actual = Buffer.from(signed, 'base64url');
+  // Compared as text: decoding first would ignore characters that are not base64url.
+  const expected = Buffer.from(base64url(signature(`${header}.${payload}`, secret)));
+  const actual = Buffer.from(signed);
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
     throw new InvalidTokenError('bad signature');
   }
   const claims = parseJson(payload);
-  if (typeof claims.exp === 'number' && claims.exp * 1000 <= now.getTime()) throw new InvalidTokenError('token expired');
-  if (typeof claims.nbf === 'number' && claims.nbf * 1000 > now.getTime()) throw new InvalidTokenError('token not yet valid');
+  const nowSeconds = now.getTime() / 1000;
+  if (numericClaim(claims, 'exp', true)! <= nowSeconds) throw new InvalidTokenError('token expired');
+  const notBefore = numericClaim(claims, 'nbf', false);
+  if (notBefore !== undefined && notBefore > nowSeconds) throw new InvalidTokenError('token not yet valid');
+  numericClaim(claims, 'iat', false);
   const { sub, role, workspace = DEFAULT_WORKSPACE } = claims;
   if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('claim sub missing');
   if (!ROLES.includes(role as Role)) throw new InvalidTokenError('claim role must be admin or auditor');

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import {
   type ArgumentsHost,
   BadRequestException,
@@ -31,7 +32,10 @@ export const toHttpException = (error: unknown): HttpException => {
   // Fastify's own client errors (malformed JSON, body too large, bad content type) keep their 4xx.
   const statusCode = (error as { statusCode?: unknown }).statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return new HttpException((error as Error).message, statusCode);
+    return new HttpException(
+      { statusCode, message: (error as Error).message, error: STATUS_CODES[statusCode] ?? 'Client Error' },
+      statusCode,
+    );
   }
   return new InternalServerErrorException();
 };

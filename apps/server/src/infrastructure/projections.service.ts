@@ -11,11 +11,11 @@ import {
   ProjectionRunner,
   READ_MODEL_STORE,
   type ReadModelStore,
-  workflowCardsProjection,
-  workflowVersionsProjection,
+  type ProjectionStatus,
+  workflowsProjection,
 } from '#readmodel';
 
-export const PROJECTIONS: readonly Projection[] = [workflowCardsProjection, workflowVersionsProjection];
+export const PROJECTIONS: readonly Projection[] = [workflowsProjection];
 
 /** Runs every projection in the background from its checkpoint for as long as the server lives. */
 @Injectable()
@@ -38,7 +38,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 
-  status(): Record<string, { position: string | undefined; appliedSinceStart: number }> {
+  status(): Record<string, ProjectionStatus> {
     return Object.fromEntries(this.runners.map((runner) => [runner.projection.name, runner.status()]));
   }
 }

@@ -23,7 +23,7 @@ import {
   RenameWorkflowCommand,
   type WorkflowCommandResult,
 } from '#engine';
-import { WORKFLOW_CARDS_PROJECTION, WORKFLOW_VERSIONS_PROJECTION } from '#readmodel';
+import { WORKFLOWS_PROJECTION } from '#readmodel';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/jwt.js';
 import { commandContextFor } from '../http/command-context.factory.js';
@@ -60,7 +60,7 @@ export class WorkflowsController {
 
   @Get()
   async list(@Query() query: ListWorkflowsDto, @CurrentPrincipal() principal: Principal) {
-    await this.consistency.waitFor(query.consistentWith, [WORKFLOW_CARDS_PROJECTION]);
+    await this.consistency.waitFor(query.consistentWith, [WORKFLOWS_PROJECTION]);
     return this.queries.list(principal.workspace, query);
   }
 
@@ -70,7 +70,7 @@ export class WorkflowsController {
     @Query() query: ConsistentReadDto,
     @CurrentPrincipal() principal: Principal,
   ) {
-    await this.consistency.waitFor(query.consistentWith, [WORKFLOW_CARDS_PROJECTION, WORKFLOW_VERSIONS_PROJECTION]);
+    await this.consistency.waitFor(query.consistentWith, [WORKFLOWS_PROJECTION]);
     return this.queries.get(principal.workspace, id);
   }
 
@@ -112,7 +112,7 @@ export class WorkflowsController {
     @Query() query: ConsistentReadDto,
     @CurrentPrincipal() principal: Principal,
   ) {
-    await this.consistency.waitFor(query.consistentWith, [WORKFLOW_CARDS_PROJECTION, WORKFLOW_VERSIONS_PROJECTION]);
+    await this.consistency.waitFor(query.consistentWith, [WORKFLOWS_PROJECTION]);
     return this.queries.getVersion(principal.workspace, id, version);
   }
 

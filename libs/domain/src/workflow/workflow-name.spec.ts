@@ -47,4 +47,16 @@ describe('normalizeWorkflowName', () => {
     expect(error.field).toBe('name');
     expect(error.message).toBe('name must be at most 120 characters long once trimmed, not 121');
   });
+
+  it('counts characters as code points, so 120 emoji fit and 121 do not', () => {
+    expect(normalizeWorkflowName('🚀'.repeat(120))).toBe('🚀'.repeat(120));
+    expect(rejectionOf('🚀'.repeat(121)).message).toBe('name must be at most 120 characters long once trimmed, not 121');
+  });
+
+  it.each([['a NUL', 'Wel\u0000come'], ['a line break inside', 'Wel\ncome'], ['an escape code', 'Wel\u001b[31mcome']])(
+    'rejects a name with %s',
+    (_, name) => {
+      expect(rejectionOf(name).message).toBe('name must not contain control characters');
+    },
+  );
 });

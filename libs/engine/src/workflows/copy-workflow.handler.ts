@@ -1,13 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideCopyWorkflow, workflowStreamName } from '#domain';
-import { EVENT_STORE, type EventStore } from '#eventstore';
+import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '#eventstore';
 import { toNewEvents } from '../command-handling/command-context.js';
-import { loadStream } from '../command-handling/event-sourced-command.js';
+import { ConcurrentModificationError, loadStream } from '../command-handling/event-sourced-command.js';
 import { CopyWorkflowCommand } from './copy-workflow.command.js';
 import { toWorkflowCommandResult, workflowModel, type WorkflowCommandResult } from './workflow-stream.js';
 
-/** Decides from the source's own stream, then starts the copy's new stream. */
+/**
+ * Decides from the source's own stream, then starts the copy's new stream. A copy decided just
+ * before a concurrent delete of its source still succeeds: it was taken from the live source.
+ */
 @CommandHandler(CopyWorkflowCommand)
 export class CopyWorkflowHandler implements ICommandHandler<CopyWorkflowCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -19,9 +22,12 @@ export class CopyWorkflowHandler implements ICommandHandler<CopyWorkflowCommand>
       data: { workflowId, sourceWorkflowId, workspace: context.workspace, name },
     } as const;
     const decided = decideCopyWorkflow(command, source);
-    const { position } = await this.store.appendToStream(workflowStreamName(workflowId), toNewEvents(decided, context), {
-      expectedRevision: 'no_stream',
-    });
+    const stream = workflowStreamName(workflowId);
+    const { position } = await this.store
+      .appendToStream(stream, toNewEvents(decided, context), { expectedRevision: 'no_stream' })
+      .catch((error: unknown) => {
+        throw error instanceof WrongExpectedRevisionError ? new ConcurrentModificationError(stream) : error;
+      });
     const copy = decided.reduce(workflowModel.evolve, workflowModel.initialState());
     return toWorkflowCommandResult({ state: copy, position });
   }

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsInt, IsObject, IsOptional, Min } from 'class-validator';
+import { IsArray, IsInt, IsObject, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+
+const MAX_VERSION = 2 ** 31 - 1;
 
 /** The shape only; every step is checked in depth by the domain's step schema. */
 export class PublishDefinitionDto {
@@ -12,21 +15,26 @@ export class PublishDefinitionDto {
       { id: 'handoff', type: 'route_to_team', team: 'support' },
     ],
   })
-  @IsArray({ message: 'steps must be an array' })
+  // Handed to the domain untouched: the step schema checks every field, unknown ones included.
+  @Transform(({ obj }) => obj.steps)
   @IsObject({ each: true, message: 'steps must contain only objects' })
+  @IsArray({ message: 'steps must be an array' })
   steps!: unknown[];
 
   @ApiPropertyOptional({
     type: 'object',
     properties: { sessionTimeoutSeconds: { type: 'integer', minimum: 1, example: 86400 } },
   })
-  @IsOptional()
+  @Transform(({ obj }) => obj.settings)
   @IsObject({ message: 'settings must be an object' })
+  @IsOptional()
   settings?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Publish only if this is still the current version (else 409)' })
-  @IsOptional()
-  @IsInt({ message: 'expectedVersion must be a whole number' })
+  @Max(MAX_VERSION, { message: `expectedVersion must be at most ${MAX_VERSION}` })
   @Min(1, { message: 'expectedVersion must be at least 1' })
+  @IsInt({ message: 'expectedVersion must be a whole number' })
+  // Absent means "publish whatever the current version is"; null is a mistake, not absence.
+  @ValidateIf((_dto, value) => value !== undefined)
   expectedVersion?: number;
 }

@@ -1,15 +1,21 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsDefined, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { CONTROL_CHARACTERS, MAX_WORKFLOW_NAME_LENGTH } from '#domain';
 
-export const MAX_WORKFLOW_NAME_LENGTH = 120;
+const WITHOUT_CONTROL_CHARACTERS = new RegExp(`^[^${CONTROL_CHARACTERS.source}]*$`, 'u');
 
-/** `{name}`: the body of create, rename and copy. */
+/**
+ * `{name}`: the body of create, rename and copy. Only the first failing check is reported, and
+ * class-validator runs the decorators bottom-up: read them from the last one upwards.
+ */
 export class WorkflowNameDto {
   @ApiProperty({ example: 'Welcome flow', maxLength: MAX_WORKFLOW_NAME_LENGTH })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString({ message: 'name must be a string' })
-  @IsNotEmpty({ message: 'name must not be empty or whitespace only' })
   @MaxLength(MAX_WORKFLOW_NAME_LENGTH, { message: `name must be at most ${MAX_WORKFLOW_NAME_LENGTH} characters` })
+  @Matches(WITHOUT_CONTROL_CHARACTERS, { message: 'name must not contain control characters' })
+  @IsNotEmpty({ message: 'name must not be empty or whitespace only' })
+  @IsString({ message: 'name must be a string' })
+  @IsDefined({ message: 'name is required' })
   name!: string;
 }

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+
+export const MAX_JSON_DEPTH = 32;
+/** Keys that could reach object prototypes, and that class-transformer would silently drop. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Raised while parsing, before routing; the status code travels with it to the error response. */
+export class BodyError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode: 400 | 415,
+  ) {
+    super(message);
+  }
+}
+
+/** Finds the first nesting or key problem, walking breadth-first so no input can exhaust the stack. */
+const problemIn = (body: unknown): string | undefined => {
+  let level: { value: unknown; path: string }[] = [{ value: body, path: 'body' }];
+  for (let depth = 0; level.length > 0; depth += 1) {
+    const next: typeof level = [];
+    for (const { value, path } of level) {
+      if (typeof value !== 'object' || value === null) continue;
+      if (depth >= MAX_JSON_DEPTH) return `${path} nests deeper than ${MAX_JSON_DEPTH} levels`;
+      for (const [key, child] of Object.entries(value)) {
+        if (FORBIDDEN_KEYS.has(key)) return `${path} has the forbidden property "${key}"`;
+        next.push({ value: child, path: Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}` });
+      }
+    }
+    level = next;
+  }
+  return undefined;
+};
+
+/**
+ * JSON is the only body this API reads; any other content type gets 415. Bodies are parsed here,
+ * before validation, so that depth and prototype keys are refused with a 400 naming where they are.
+ */
+export const useJsonBodiesOnly = (fastify: FastifyInstance): void => {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(text as string);
+    } catch {
+      const message = text === '' ? 'The body is empty but the content type is JSON' : 'The body is not valid JSON';
+      done(new BodyError(message, 400), undefined);
+      return;
+    }
+    const problem = problemIn(body);
+    if (problem) done(new BodyError(problem, 400), undefined);
+    else done(null, body);
+  });
+  fastify.addContentTypeParser('*', (request, _payload, done) => {
+    const contentType = String(request.headers['content-type']).split(';')[0];
+    done(new BodyError(`Content type ${contentType} is not supported: send application/json`, 415), undefined);
+  });
+};
