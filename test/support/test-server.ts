@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signJwt, type Role } from '../../apps/server/src/auth/jwt.js';
+import { SERVER_ROLES } from '../../apps/server/src/config/app-config.js';
 import { createApp } from '../../apps/server/src/create-app.js';
 
 export const temporaryDataDir = (): string => mkdtempSync(join(tmpdir(), 'workflows-e2e-'));
@@ -62,8 +63,9 @@ export const startInProcessServer = async (dataDir = temporaryDataDir(), secret 
     port: 0,
     dataDir,
     authSecret: secret,
-    eventStore: 'sqlite',
-    readModel: 'sqlite',
+    eventStore: { kind: 'sqlite' },
+    readModel: { kind: 'sqlite' },
+    roles: new Set(SERVER_ROLES),
     logLevel: 'error',
   });
   await app.listen(0, '127.0.0.1');
@@ -126,4 +128,27 @@ export const spawnServer = async (dataDir: string, secret: string, env: Record<s
     await new Promise((done) => setTimeout(done, 50));
   }
   return { api, process: child, output: () => output, exited };
+};
+
+/** A closed local port: something listened there a moment ago, nothing does now. */
+export const closedPort = freePort;
+
+/** Starts the built server and waits for it to exit by itself (or kills it at the deadline). */
+export const runServerUntilExit = async (
+  env: Record<string, string>,
+  args: string[] = [],
+  deadlineMs = 40000,
+): Promise<{ code: number | null; output: string; elapsedMs: number }> => {
+  const started = Date.now();
+  const child = spawn(process.execPath, [SERVER_ENTRY, ...args], {
+    env: { ...process.env, PORT: String(await freePort()), DATA_DIR: temporaryDataDir(), AUTH_SECRET: newSecret(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+  const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
+  clearTimeout(timer);
+  return { code, output, elapsedMs: Date.now() - started };
 };

@@ -6,17 +6,26 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type ServerConfig } from './app.module.js';
 import { enabledLogLevels } from './config/app-config.js';
 import { useJsonBodiesOnly } from './http/json-body.parser.js';
+import { closeStorage, openStorage } from './infrastructure/storage.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Builds the configured server without listening, so tests and main start it the same way. */
+/**
+ * Builds the configured server without listening, so tests and main start it the same way. The
+ * stores are opened first: an unreachable backend fails the start before anything else runs.
+ */
 export const createApp = async (config: ServerConfig): Promise<NestFastifyApplication> => {
+  const storage = await openStorage(config);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forConfig(config),
+    AppModule.forConfig(config, storage),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
     // Nest's own parsers would also accept forms; this API reads JSON only (json-body.parser.ts).
-    { logger: enabledLogLevels(config.logLevel), bodyParser: false },
-  );
+    // abortOnError: false lets a failed start reach the caller instead of aborting the process.
+    { logger: enabledLogLevels(config.logLevel), bodyParser: false, abortOnError: false },
+  ).catch(async (error: unknown) => {
+    await closeStorage(storage);
+    throw error;
+  });
   useJsonBodiesOnly(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(
     new ValidationPipe({

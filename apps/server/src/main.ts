@@ -1,20 +1,31 @@
+import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { signJwt } from './auth/jwt.js';
 import { resolveAuthSecret } from './config/auth-secret.js';
-import { ConfigError, loadConfig } from './config/app-config.js';
+import { type AppConfig, ConfigError, loadConfig, SERVER_ROLES } from './config/app-config.js';
+import { StorageUnavailableError } from './infrastructure/storage.js';
 import { createApp } from './create-app.js';
 
 const SIGN_IN_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
+/** `--roles api,projections` (the only option the server takes). */
+const rolesArgument = (): string | undefined => {
+  try {
+    return parseArgs({ options: { roles: { type: 'string' } } }).values.roles;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}; the server takes only --roles ${SERVER_ROLES.join(',')}`);
+  }
+};
+
 const main = async (): Promise<void> => {
-  const config = loadConfig();
+  const config = loadConfig(process.env, rolesArgument());
   const { secret, generated } = resolveAuthSecret(config.authSecret, config.dataDir);
   const app = await createApp({ ...config, authSecret: secret });
   await app.listen(config.port, '0.0.0.0');
   const logger = new Logger('Workflows');
   const url = `http://localhost:${config.port}`;
-  logger.log(`Serving ${url} (API docs: ${url}/docs), data in ${config.dataDir}`);
-  if (config.authSecret === undefined) {
+  logger.log(`Serving ${url} (API docs: ${url}/docs) as ${[...config.roles].join(', ')}; ${describeStorage(config)}`);
+  if (config.authSecret === undefined && config.roles.has('api')) {
     // Embedded mode: hand the operator a way in at once. The secret itself is never printed.
     if (generated) logger.log(`Generated a signing secret into ${config.dataDir}/auth-secret`);
     const token = signJwt({ sub: 'admin', role: 'admin' }, secret, SIGN_IN_TOKEN_TTL_SECONDS);
@@ -23,8 +34,19 @@ const main = async (): Promise<void> => {
   }
 };
 
+const describeStorage = (config: AppConfig): string =>
+  [
+    config.eventStore.kind === 'esdb' ? 'events in EventStoreDB' : `events in ${config.dataDir}/events.sqlite`,
+    config.readModel.kind === 'mongodb' ? 'read models in MongoDB' : `read models in ${config.dataDir}/read-models.sqlite`,
+  ].join(', ');
+
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : (error as Error).stack;
+  const message =
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}`
+      : error instanceof StorageUnavailableError
+        ? `Cannot start: ${error.message}`
+        : (error as Error).stack;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

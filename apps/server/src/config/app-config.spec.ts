@@ -11,10 +11,27 @@ describe('loadConfig', () => {
       port: 3000,
       dataDir: resolve('data'),
       authSecret: undefined,
-      eventStore: 'sqlite',
-      readModel: 'sqlite',
+      eventStore: { kind: 'sqlite' },
+      readModel: { kind: 'sqlite' },
+      roles: new Set(['api', 'projections', 'engine']),
       logLevel: 'log',
     });
+  });
+
+  it('selects EventStoreDB and MongoDB with their addresses', () => {
+    const config = loadConfig({
+      EVENT_STORE: 'esdb',
+      ESDB_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
+      READ_MODEL: 'mongodb',
+      MONGODB_URI: 'mongodb://localhost:27017/workflows?replicaSet=rs0',
+    });
+    expect(config.eventStore).toEqual({ kind: 'esdb', connectionString: 'esdb://localhost:2113?tls=false' });
+    expect(config.readModel).toEqual({ kind: 'mongodb', uri: 'mongodb://localhost:27017/workflows?replicaSet=rs0' });
+  });
+
+  it('takes roles from --roles over ROLES', () => {
+    expect(loadConfig({ ROLES: 'projections' }).roles).toEqual(new Set(['projections']));
+    expect(loadConfig({ ROLES: 'projections' }, 'api, engine').roles).toEqual(new Set(['api', 'engine']));
   });
 
   it.each([
@@ -24,6 +41,10 @@ describe('loadConfig', () => {
     [{ EVENT_STORE: 'postgres' }, 'EVENT_STORE'],
     [{ READ_MODEL: 'redis' }, 'READ_MODEL'],
     [{ AUTH_SECRET: 'short' }, 'AUTH_SECRET'],
+    [{ EVENT_STORE: 'esdb' }, 'ESDB_CONNECTION_STRING'],
+    [{ READ_MODEL: 'mongodb', MONGODB_URI: ' ' }, 'MONGODB_URI'],
+    [{ ROLES: 'api,web' }, 'ROLES'],
+    [{ ROLES: ',' }, 'ROLES'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

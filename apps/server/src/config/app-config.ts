@@ -2,13 +2,21 @@ import { resolve } from 'node:path';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
+/** What one server process does; a deployment spreads them over processes to scale out. */
+export type ServerRole = 'api' | 'projections' | 'engine';
+export const SERVER_ROLES: readonly ServerRole[] = ['api', 'projections', 'engine'];
+
+export type EventStoreConfig = { kind: 'sqlite' } | { kind: 'esdb'; connectionString: string };
+export type ReadModelConfig = { kind: 'sqlite' } | { kind: 'mongodb'; uri: string };
+
 export interface AppConfig {
   port: number;
   dataDir: string;
   /** Undefined in embedded mode until one is generated into DATA_DIR. */
   authSecret: string | undefined;
-  eventStore: 'sqlite';
-  readModel: 'sqlite';
+  eventStore: EventStoreConfig;
+  readModel: ReadModelConfig;
+  roles: ReadonlySet<ServerRole>;
   logLevel: LogLevel;
 }
 
@@ -27,29 +35,56 @@ const oneOf = <T extends string>(name: string, value: string, allowed: readonly 
   throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got "${value}"`);
 };
 
+const required = (env: NodeJS.ProcessEnv, name: string, because: string): string => {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`${name} is required ${because}`);
+  return value;
+};
+
 const parsePort = (value: string): number => {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError(`PORT must be a whole number from 0 to 65535; got "${value}"`);
   return port;
 };
 
-/** Reads the environment once at start; a wrong value stops the server with a message naming it. */
-export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
+/** `api,projections` → the set of roles; every name must be known and at least one given. */
+export const parseRoles = (value: string, source: string): ReadonlySet<ServerRole> => {
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (names.length === 0) throw new ConfigError(`${source} must name at least one of ${SERVER_ROLES.join(', ')}`);
+  return new Set(names.map((name) => oneOf(source, name, SERVER_ROLES)));
+};
+
+const eventStoreConfig = (env: NodeJS.ProcessEnv): EventStoreConfig =>
+  oneOf('EVENT_STORE', env.EVENT_STORE || 'sqlite', ['sqlite', 'esdb']) === 'esdb'
+    ? { kind: 'esdb', connectionString: required(env, 'ESDB_CONNECTION_STRING', 'when EVENT_STORE=esdb') }
+    : { kind: 'sqlite' };
+
+const readModelConfig = (env: NodeJS.ProcessEnv): ReadModelConfig =>
+  oneOf('READ_MODEL', env.READ_MODEL || 'sqlite', ['sqlite', 'mongodb']) === 'mongodb'
+    ? { kind: 'mongodb', uri: required(env, 'MONGODB_URI', 'when READ_MODEL=mongodb') }
+    : { kind: 'sqlite' };
+
+/**
+ * Reads the environment once at start; a wrong value stops the server with a message naming it.
+ * `roles` (from `--roles`) wins over the ROLES variable; both default to every role.
+ */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string): AppConfig => {
   const authSecret = env.AUTH_SECRET || undefined;
   if (authSecret !== undefined && authSecret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(`AUTH_SECRET must be at least ${MIN_SECRET_LENGTH} characters long`);
-  }
-  const eventStore = oneOf('EVENT_STORE', env.EVENT_STORE || 'sqlite', ['sqlite', 'esdb']);
-  const readModel = oneOf('READ_MODEL', env.READ_MODEL || 'sqlite', ['sqlite', 'mongodb']);
-  if (eventStore !== 'sqlite' || readModel !== 'sqlite') {
-    throw new ConfigError('EVENT_STORE=esdb and READ_MODEL=mongodb are not available in this build yet; use sqlite');
   }
   return {
     port: parsePort(env.PORT || '3000'),
     dataDir: resolve(env.DATA_DIR || './data'),
     authSecret,
-    eventStore,
-    readModel,
+    eventStore: eventStoreConfig(env),
+    readModel: readModelConfig(env),
+    roles:
+      roles !== undefined
+        ? parseRoles(roles, '--roles')
+        : env.ROLES
+          ? parseRoles(env.ROLES, 'ROLES')
+          : new Set(SERVER_ROLES),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || 'log', LOG_LEVELS),
   };
 };

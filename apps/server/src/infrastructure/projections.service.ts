@@ -17,7 +17,14 @@ import {
 
 export const PROJECTIONS: readonly Projection[] = [workflowsProjection];
 
-/** Runs every projection in the background from its checkpoint for as long as the server lives. */
+/** True in a process with the `projections` role. */
+export const PROJECTION_RUNNERS_ENABLED = Symbol('PROJECTION_RUNNERS_ENABLED');
+
+/**
+ * In a `projections` process, runs every projection in the background from its checkpoint for as
+ * long as the server lives. Two such processes are safe: the stored checkpoint is compared and
+ * set in the same commit as the changes, so one of them loses each race and re-reads.
+ */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Projections');
@@ -26,8 +33,11 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   constructor(
     @Inject(EVENT_STORE) eventStore: EventStore,
     @Inject(READ_MODEL_STORE) readModel: ReadModelStore,
+    @Inject(PROJECTION_RUNNERS_ENABLED) enabled: boolean,
   ) {
-    this.runners = PROJECTIONS.map((projection) => new ProjectionRunner(eventStore, readModel, projection, this.logger));
+    this.runners = enabled
+      ? PROJECTIONS.map((projection) => new ProjectionRunner(eventStore, readModel, projection, this.logger))
+      : [];
   }
 
   async onApplicationBootstrap(): Promise<void> {

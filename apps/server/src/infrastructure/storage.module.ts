@@ -1,44 +1,29 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type DynamicModule, Global, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, SqliteEventStore } from '#eventstore';
-import { READ_MODEL_STORE, type ReadModelStore, SqliteReadModelStore } from '#readmodel';
-import type { AppConfig } from '../config/app-config.js';
+import { EVENT_STORE } from '#eventstore';
+import { READ_MODEL_STORE } from '#readmodel';
+import { closeStorage, type Storage } from './storage.js';
+
+const STORAGE = Symbol('STORAGE');
 
 @Injectable()
 class StorageLifecycle implements OnApplicationShutdown {
-  constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore,
-  ) {}
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.events.close();
-    await this.readModel.close();
+  onApplicationShutdown(): Promise<void> {
+    return closeStorage(this.storage);
   }
 }
 
-/** The event store and read-model store chosen by configuration, shared by every module. */
+/** The opened event store and read-model store, shared by every module and closed last. */
 @Global()
 export class StorageModule {
-  static forConfig(config: Pick<AppConfig, 'dataDir'>): DynamicModule {
+  static forStorage(storage: Storage): DynamicModule {
     return {
       module: StorageModule,
       providers: [
-        {
-          provide: EVENT_STORE,
-          useFactory: (): EventStore => {
-            mkdirSync(config.dataDir, { recursive: true });
-            return SqliteEventStore.open({ file: join(config.dataDir, 'events.sqlite') });
-          },
-        },
-        {
-          provide: READ_MODEL_STORE,
-          useFactory: (): ReadModelStore => {
-            mkdirSync(config.dataDir, { recursive: true });
-            return SqliteReadModelStore.open({ file: join(config.dataDir, 'read-models.sqlite') });
-          },
-        },
+        { provide: STORAGE, useValue: storage },
+        { provide: EVENT_STORE, useValue: storage.eventStore },
+        { provide: READ_MODEL_STORE, useValue: storage.readModel },
         StorageLifecycle,
       ],
       exports: [EVENT_STORE, READ_MODEL_STORE],

@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { EsdbEventStore, type EventStore, SqliteEventStore } from '#eventstore';
+import { MongoReadModelStore, type ReadModelStore, SqliteReadModelStore } from '#readmodel';
+import type { AppConfig } from '../config/app-config.js';
+
+export interface Storage {
+  eventStore: EventStore;
+  readModel: ReadModelStore;
+}
+
+export class StorageUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+const embeddedFile = (dataDir: string, file: string, what: string): string => {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new StorageUnavailableError(`Cannot create DATA_DIR ${dataDir} for the ${what}: ${(error as Error).message}`);
+  }
+  return join(dataDir, file);
+};
+
+const openEmbedded = <Store>(dataDir: string, file: string, what: string, open: (file: string) => Store): Store => {
+  const path = embeddedFile(dataDir, file, what);
+  try {
+    return open(path);
+  } catch (error) {
+    throw new StorageUnavailableError(`Cannot open the ${what} at ${path}: ${(error as Error).message}`);
+  }
+};
+
+const openEventStore = (config: AppConfig): Promise<EventStore> | EventStore =>
+  config.eventStore.kind === 'esdb'
+    ? EsdbEventStore.connect({ connectionString: config.eventStore.connectionString })
+    : openEmbedded(config.dataDir, 'events.sqlite', 'embedded event store', (file) => SqliteEventStore.open({ file }));
+
+const openReadModel = (config: AppConfig): Promise<ReadModelStore> | ReadModelStore =>
+  config.readModel.kind === 'mongodb'
+    ? MongoReadModelStore.connect({ uri: config.readModel.uri })
+    : openEmbedded(config.dataDir, 'read-models.sqlite', 'embedded read-model store', (file) =>
+        SqliteReadModelStore.open({ file }),
+      );
+
+/**
+ * Opens both stores and proves the backends answer before anything else starts: a backend that
+ * cannot be reached stops the start with a message naming it, instead of a half-working server.
+ */
+export const openStorage = async (config: AppConfig): Promise<Storage> => {
+  const [eventStore, readModel] = await Promise.allSettled([openEventStore(config), openReadModel(config)]);
+  if (eventStore.status === 'fulfilled' && readModel.status === 'fulfilled') {
+    return { eventStore: eventStore.value, readModel: readModel.value };
+  }
+  if (eventStore.status === 'fulfilled') await eventStore.value.close();
+  if (readModel.status === 'fulfilled') await readModel.value.close();
+  const reasons = [eventStore, readModel].flatMap((result) =>
+    result.status === 'rejected' ? [(result.reason as Error).message] : [],
+  );
+  throw new StorageUnavailableError(reasons.join('; '));
+};
+
+export const closeStorage = async (storage: Storage): Promise<void> => {
+  await storage.eventStore.close();
+  await storage.readModel.close();
+};

@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { WORKFLOWS_PROJECTION } from '#readmodel';
+import { type ChildServer, newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
+
+describe('server roles', () => {
+  const dataDir = temporaryDataDir();
+  const secret = newSecret();
+  const servers: ChildServer[] = [];
+  afterAll(async () => {
+    for (const server of servers) {
+      server.process.kill('SIGTERM');
+      await server.exited;
+    }
+    removeDir(dataDir);
+  });
+
+  const start = async (roles: string) => {
+    const server = await spawnServer(dataDir, secret, { ROLES: roles });
+    servers.push(server);
+    return server;
+  };
+
+  it('splits the API and the projections over processes sharing the embedded stores', async () => {
+    const api = await start('api');
+    expect((await api.api.request('GET', '/health', { token: null })).body.projections).toEqual({});
+
+    const created = await api.api.request('POST', '/workflows', { body: { name: 'Split' } });
+    expect(created.status).toBe(201);
+
+    const projections = await start('projections');
+    expect((await projections.api.request('GET', '/workflows')).status).toBe(404);
+
+    const read = await api.api.request('GET', `/workflows/${created.body.id}?consistentWith=${created.body.position}`);
+    expect(read.status).toBe(200);
+    expect(read.body.name).toBe('Split');
+
+    // A second projections process is safe: the checkpoint guard makes the two take turns.
+    await start('projections');
+    const more = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => api.api.request('POST', '/workflows', { body: { name: `More ${index}` } })),
+    );
+    const head = (await api.api.request('GET', '/health', { token: null })).body.logPosition;
+    const list = await api.api.request('GET', `/workflows?limit=1000&consistentWith=${head}`);
+    const ids: string[] = list.body.items.map((card: { id: string }) => card.id);
+    expect(ids).toHaveLength(21);
+    expect(new Set(ids)).toEqual(new Set([created.body.id, ...more.map((response) => response.body.id)]));
+    for (const server of servers.slice(1)) {
+      const status = (await server.api.request('GET', '/health', { token: null })).body.projections[WORKFLOWS_PROJECTION];
+      expect(status).toBeDefined();
+    }
+  });
+});

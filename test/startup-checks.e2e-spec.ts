@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { closedPort, runServerUntilExit } from './support/test-server.js';
+
+describe('start-up checks', () => {
+  it('exits non-zero within 30 s naming EventStoreDB and its address when it cannot be reached', async () => {
+    const port = await closedPort();
+    const result = await runServerUntilExit({
+      EVENT_STORE: 'esdb',
+      ESDB_CONNECTION_STRING: `esdb://admin:changeit@127.0.0.1:${port}?tls=false`,
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.code).not.toBeNull();
+    expect(result.elapsedMs).toBeLessThan(30000);
+    expect(result.output).toContain('EventStoreDB');
+    expect(result.output).toContain(`127.0.0.1:${port}`);
+    expect(result.output).not.toContain('changeit');
+  });
+
+  it('exits non-zero within 30 s naming MongoDB and its address when it cannot be reached', async () => {
+    const port = await closedPort();
+    const result = await runServerUntilExit({
+      READ_MODEL: 'mongodb',
+      MONGODB_URI: `mongodb://reader:s3cret@127.0.0.1:${port}/workflows?directConnection=true`,
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.code).not.toBeNull();
+    expect(result.elapsedMs).toBeLessThan(30000);
+    expect(result.output).toContain('MongoDB');
+    expect(result.output).toContain(`127.0.0.1:${port}`);
+    expect(result.output).not.toContain('s3cret');
+  });
+
+  it.each([
+    [{ EVENT_STORE: 'esdb' }, [], 'ESDB_CONNECTION_STRING'],
+    [{ ROLES: 'web' }, [], 'ROLES'],
+    [{}, ['--roles', 'api,worker'], '--roles'],
+    [{}, ['--port', '1'], '--roles'],
+  ])('refuses the configuration %j %j with a message naming %s', async (env, args, named) => {
+    const result = await runServerUntilExit(env as Record<string, string>, args as string[]);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('Configuration error');
+    expect(result.output).toContain(named);
+  });
+});
