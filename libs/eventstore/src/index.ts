@@ -6,3 +6,6 @@ export {
   type SqliteEventStoreStats,
 } from './sqlite/sqlite-event-store.js';
 export { DuplicateEventIdError } from './sqlite/stream-append.rules.js';
+export { EsdbEventStore, type EsdbConnectOptions } from './esdb/esdb-event-store.js';
+export { BackendUnreachableError } from './backend-unreachable.error.js';
+export { redactConnectionString } from './connection-string.redaction.js';

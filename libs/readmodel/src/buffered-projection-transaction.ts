@@ -53,3 +53,21 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
     byId.set(id, document);
   }
 }
+
+/**
+ * Runs one unit of projection work in a fresh buffered transaction and returns the writes it made,
+ * for the store to commit with the checkpoint. The transaction is sealed even when the work throws.
+ */
+export async function collectWrites(
+  readCommitted: ReadCommitted,
+  work: (tx: ProjectionTransaction) => Promise<void>,
+): Promise<PendingWrite[]> {
+  const tx = new BufferedProjectionTransaction(readCommitted);
+  let writes: PendingWrite[];
+  try {
+    await work(tx);
+  } finally {
+    writes = tx.seal();
+  }
+  return writes;
+}

@@ -11,11 +11,12 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../event-store.port.js';
+import { assertExpectedRevision } from '../expected-revision.rules.js';
 import { GroupCommitQueue, type Outcome } from './group-commit.queue.js';
 import { PollingAllSubscription } from './polling-all-subscription.js';
 import { SqliteEventsTable } from './sqlite-events.table.js';
 import { comparePositions, LOG_START_POSITION, parsePosition } from './sqlite-position.js';
-import { assertExpectedRevision, DuplicateEventIdError, findOriginalAppend } from './stream-append.rules.js';
+import { DuplicateEventIdError, findOriginalAppend } from './stream-append.rules.js';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; it is created with its schema when missing. */

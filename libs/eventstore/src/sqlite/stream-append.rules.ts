@@ -1,4 +1,4 @@
-import { WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../event-store.port.js';
+import type { AppendResult, ExpectedRevision } from '../event-store.port.js';
 import type { StoredEventRef } from './sqlite-events.table.js';
 
 /**
@@ -16,20 +16,6 @@ export class DuplicateEventIdError extends Error {
     );
     this.name = 'DuplicateEventIdError';
   }
-}
-
-/** Throws unless the stream's last revision (undefined: no stream) satisfies `expected`. */
-export function assertExpectedRevision(
-  streamName: string,
-  expected: ExpectedRevision,
-  lastRevision: number | undefined,
-): void {
-  const satisfied =
-    expected === 'any' ||
-    (expected === 'no_stream' && lastRevision === undefined) ||
-    (expected === 'stream_exists' && lastRevision !== undefined) ||
-    expected === lastRevision;
-  if (!satisfied) throw new WrongExpectedRevisionError(streamName, expected, lastRevision ?? 'no_stream');
 }
 
 /**

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { BufferedProjectionTransaction, type PendingWrite } from '../buffered-projection-transaction.js';
+import { collectWrites, type PendingWrite } from '../buffered-projection-transaction.js';
+import { plainFieldName } from '../field-name.js';
 import {
   CheckpointConflictError,
   type ListQuery,
@@ -23,12 +24,8 @@ const SCHEMA = `
   );
 `;
 
-/** Field names end up in JSON paths; only plain top-level names are accepted. */
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 function jsonPath(field: string): string {
-  if (!FIELD_NAME.test(field)) throw new Error(`Not a plain top-level field name: ${JSON.stringify(field)}`);
-  return `$.${field}`;
+  return `$.${plainFieldName(field)}`;
 }
 
 /** SQLite has no boolean: JSON true/false come back from json_extract as 1/0, so test the JSON type. */
@@ -86,13 +83,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   ): Promise<void> {
     // better-sqlite3 transactions cannot span an await: the async work only collects writes, which
     // are then stored in one synchronous transaction.
-    const tx = new BufferedProjectionTransaction((collection, id) => this.get(collection, id));
-    let writes: PendingWrite[];
-    try {
-      await work(tx);
-    } finally {
-      writes = tx.seal();
-    }
+    const writes = await collectWrites((collection, id) => this.get(collection, id), work);
     this.applyAtomically(projection, checkpoint, writes);
   }
 

@@ -1,0 +1,206 @@
+import { AccessDeniedError, UnavailableError, type AllStreamResolvedEvent } from '@eventstore/db-client';
+import { eventFixture, settleWithin } from '../event-store.contract.js';
+import type { RecordedEvent } from '../event-store.port.js';
+import {
+  isTransientError,
+  retryDelayMs,
+  ResubscribingAllSubscription,
+  type LogSubscription,
+} from './resubscribing-all-subscription.js';
+
+/** A record of `$all` at commit position `commit` (prepare equals commit, as for any single-node write). */
+function logRecord(commit: number, { streamId = 'order-1', type = 'OrderPlaced' } = {}): AllStreamResolvedEvent {
+  const { id, data, metadata } = eventFixture(type);
+  return {
+    event: {
+      streamId,
+      id,
+      type,
+      data,
+      metadata,
+      isJson: true,
+      revision: BigInt(commit),
+      created: new Date('2024-05-01T10:00:00.000Z'),
+      position: { commit: BigInt(commit), prepare: BigInt(commit) },
+    },
+  };
+}
+
+/** Plays its records (an Error is thrown where it stands), then waits until unsubscribed or ends. */
+class ScriptedSubscription implements LogSubscription {
+  released = false;
+  private signalReleased!: () => void;
+  private readonly releasedSignal = new Promise<void>((resolve) => {
+    this.signalReleased = resolve;
+  });
+
+  constructor(
+    private readonly script: readonly (AllStreamResolvedEvent | Error)[],
+    private readonly afterScript: 'wait' | 'end' = 'wait',
+  ) {}
+
+  async unsubscribe(): Promise<void> {
+    this.released = true;
+    this.signalReleased();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<AllStreamResolvedEvent> {
+    for (const step of this.script) {
+      if (step instanceof Error) throw step;
+      yield step;
+    }
+    if (this.afterScript === 'wait') await this.releasedSignal;
+  }
+}
+
+/** A subscription over scripted server subscriptions, one per (re)subscription. */
+function subscriptionOver(sources: ScriptedSubscription[], after?: number) {
+  const subscribedFrom: (bigint | undefined)[] = [];
+  let ended = 0;
+  const subscription = new ResubscribingAllSubscription({
+    after: after === undefined ? undefined : { commit: BigInt(after), prepare: BigInt(after) },
+    subscribe: (from) => {
+      subscribedFrom.push(from?.commit);
+      const source = sources.shift();
+      if (!source) throw new Error('No more scripted subscriptions');
+      return source;
+    },
+    retry: { initialDelayMs: 1, maxDelayMs: 4 },
+    onEnd: () => {
+      ended += 1;
+    },
+  });
+  return { subscription, events: subscription[Symbol.asyncIterator](), subscribedFrom, endCount: () => ended };
+}
+
+const positionsOf = (results: IteratorResult<RecordedEvent>[]) =>
+  results.map((result) => (result.done ? 'done' : result.value.position));
+
+describe('ResubscribingAllSubscription', () => {
+  it('delivers the events in order in the port shape, without system records or records lacking a position', async () => {
+    const placed = logRecord(10);
+    const { events, subscription } = subscriptionOver([
+      new ScriptedSubscription([
+        placed,
+        logRecord(11, { type: '$metadata' }),
+        logRecord(12, { streamId: '$stats-127.0.0.1:2113' }),
+        {},
+        logRecord(13),
+      ]),
+    ]);
+
+    const first = await events.next();
+    const second = await events.next();
+
+    expect(first).toEqual({
+      done: false,
+      value: {
+        id: placed.event!.id,
+        type: 'OrderPlaced',
+        data: placed.event!.data,
+        metadata: placed.event!.metadata,
+        streamName: 'order-1',
+        revision: 10,
+        position: '10/10',
+        recordedAt: '2024-05-01T10:00:00.000Z',
+      },
+    });
+    expect(positionsOf([second])).toEqual(['13/13']);
+    await subscription.unsubscribe();
+  });
+
+  it('skips the event at the start position when the server repeats it', async () => {
+    const { events, subscribedFrom, subscription } = subscriptionOver(
+      [new ScriptedSubscription([logRecord(5), logRecord(6)])],
+      5,
+    );
+
+    expect(positionsOf([await events.next()])).toEqual(['6/6']);
+    expect(subscribedFrom).toEqual([5n]);
+    await subscription.unsubscribe();
+  });
+
+  it('after a transient failure subscribes again from the last position seen, delivering each event once', async () => {
+    const connectionLost = new UnavailableError(undefined, 'connection reset');
+    const lost = new ScriptedSubscription([logRecord(1), logRecord(2), connectionLost]);
+    const closedByServer = new ScriptedSubscription([logRecord(2), logRecord(3)], 'end');
+    const resumed = new ScriptedSubscription([logRecord(3), logRecord(4)]);
+    const { events, subscribedFrom, subscription } = subscriptionOver([lost, closedByServer, resumed]);
+
+    const delivered = [];
+    for (let i = 0; i < 4; i++) delivered.push(await settleWithin(1000, events.next()));
+
+    expect(positionsOf(delivered)).toEqual(['1/1', '2/2', '3/3', '4/4']);
+    expect(subscribedFrom).toEqual([undefined, 2n, 3n]);
+    expect([lost.released, closedByServer.released]).toEqual([true, true]);
+    await subscription.unsubscribe();
+    expect(resumed.released).toBe(true);
+  });
+
+  it('ends on any other failure, passing it to the consumer', async () => {
+    const denied = new AccessDeniedError(undefined, 'access denied');
+    const source = new ScriptedSubscription([logRecord(1), denied]);
+    const { events, endCount } = subscriptionOver([source]);
+
+    await events.next();
+
+    await expect(events.next()).rejects.toBe(denied);
+    await expect(events.next()).resolves.toEqual({ done: true, value: undefined });
+    expect(source.released).toBe(true);
+    expect(endCount()).toBe(1);
+  });
+
+  it('unsubscribe ends a pull that waits for the server, and releases the server subscription', async () => {
+    const source = new ScriptedSubscription([]);
+    const { events, subscription, endCount } = subscriptionOver([source]);
+    const pending = events.next();
+
+    await subscription.unsubscribe();
+
+    expect(await settleWithin(1000, pending)).toEqual({ done: true, value: undefined });
+    expect(source.released).toBe(true);
+    expect(endCount()).toBe(1);
+  });
+
+  it('unsubscribe ends a subscription waiting to retry', async () => {
+    const { events, subscription } = subscriptionOver([
+      new ScriptedSubscription([new UnavailableError(undefined, 'server restarting')]),
+    ]);
+    const pending = events.next();
+
+    await subscription.unsubscribe();
+
+    expect(await settleWithin(1000, pending)).toEqual({ done: true, value: undefined });
+  });
+
+  it('leaving a for-await loop ends the subscription', async () => {
+    const source = new ScriptedSubscription([logRecord(1), logRecord(2)]);
+    const { subscription, endCount } = subscriptionOver([source]);
+
+    for await (const event of subscription) {
+      expect(event.position).toBe('1/1');
+      break;
+    }
+
+    expect(source.released).toBe(true);
+    expect(endCount()).toBe(1);
+  });
+});
+
+describe('resubscription policy', () => {
+  it('doubles the pause after each consecutive failure, up to the maximum', () => {
+    const policy = { initialDelayMs: 100, maxDelayMs: 5_000 };
+
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map((failures) => retryDelayMs(failures, policy))).toEqual([
+      100, 200, 400, 800, 1_600, 3_200, 5_000, 5_000,
+    ]);
+  });
+
+  it('retries when the server or the network was away, and not when the request itself is wrong', () => {
+    expect(isTransientError(new UnavailableError(undefined, 'unavailable'))).toBe(true);
+    expect(isTransientError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isTransientError(new AccessDeniedError(undefined, 'denied'))).toBe(false);
+    expect(isTransientError(new TypeError('bad'))).toBe(false);
+    expect(isTransientError(undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,53 @@
+import { bulkWritesByCollection, fromStoredDocument, idFilter } from './mongodb-documents.js';
+
+describe('MongoDB documents', () => {
+  it('replaces a put document under its id, keeping every other field as it is', () => {
+    const steps = [{ id: 'ask', options: [{ label: 'Yes' }] }];
+
+    const writes = bulkWritesByCollection([
+      { kind: 'put', collection: 'cards', document: { id: 'a', workspace: 'w', steps, nothing: null } },
+    ]);
+
+    expect([...writes]).toEqual([
+      [
+        'cards',
+        [{ replaceOne: { filter: { _id: 'a' }, replacement: { workspace: 'w', steps, nothing: null }, upsert: true } }],
+      ],
+    ]);
+  });
+
+  it('groups the writes of a unit by collection', () => {
+    const writes = bulkWritesByCollection([
+      { kind: 'put', collection: 'cards', document: { id: 'a', workspace: 'w' } },
+      { kind: 'delete', collection: 'sessions', id: 's1' },
+      { kind: 'delete', collection: 'cards', id: 'b' },
+    ]);
+
+    expect(Object.fromEntries(writes)).toEqual({
+      cards: [
+        { replaceOne: { filter: { _id: 'a' }, replacement: { workspace: 'w' }, upsert: true } },
+        { deleteOne: { filter: { _id: 'b' } } },
+      ],
+      sessions: [{ deleteOne: { filter: { _id: 's1' } } }],
+    });
+  });
+
+  it('refuses a document with a field of its own named _id', () => {
+    expect(() =>
+      bulkWritesByCollection([{ kind: 'put', collection: 'cards', document: { id: 'a', workspace: 'w', _id: 'b' } }]),
+    ).toThrow(/_id is reserved/);
+  });
+
+  it('restores the id of a stored document', () => {
+    expect(fromStoredDocument({ _id: 'a', workspace: 'w', name: 'Welcome' })).toEqual({
+      id: 'a',
+      workspace: 'w',
+      name: 'Welcome',
+    });
+  });
+
+  it('accepts only string ids, so no operator can pass for one', () => {
+    expect(idFilter('a')).toEqual({ _id: 'a' });
+    expect(() => idFilter({ $ne: null } as unknown as string)).toThrow(TypeError);
+  });
+});
