@@ -54,7 +54,10 @@ describe('kill -9 of the server', () => {
         .catch(() => undefined /* the connection died with the server */),
     );
     // Kill while creates are still arriving, so some are acknowledged and some are cut off.
-    while (acknowledged.length < 40) await new Promise((done) => setTimeout(done, 2));
+    for (const deadline = Date.now() + 15000; acknowledged.length < 40; ) {
+      if (Date.now() > deadline) throw new Error(`only ${acknowledged.length} creates acknowledged while the read model lagged`);
+      await new Promise((done) => setTimeout(done, 2));
+    }
     first.process.kill('SIGKILL');
     await first.exited;
     await Promise.all(inFlight);

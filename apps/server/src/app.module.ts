@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { WorkflowsEngineModule } from '#engine';
+import { ChannelsEngineModule, WorkflowsEngineModule } from '#engine';
 import { AUTH_SECRET, AuthGuard } from './auth/auth.guard.js';
 import type { AppConfig } from './config/app-config.js';
+import { ChannelsController } from './channels/channels.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ErrorResponsesFilter } from './http/error-responses.filter.js';
 import { ConsistencyService } from './infrastructure/consistency.service.js';
@@ -22,8 +23,8 @@ export class AppModule {
     const api = config.roles.has('api');
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StorageModule.forStorage(storage), ...(api ? [WorkflowsEngineModule] : [])],
-      controllers: [HealthController, ...(api ? [WorkflowsController] : [])],
+      imports: [CqrsModule.forRoot(), StorageModule.forStorage(storage), ...(api ? [WorkflowsEngineModule, ChannelsEngineModule] : [])],
+      controllers: [HealthController, ...(api ? [WorkflowsController, ChannelsController] : [])],
       providers: [
         { provide: AUTH_SECRET, useValue: config.authSecret },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -7,3 +7,7 @@ export * from './workflows/publish-workflow-definition.command.js';
 export * from './workflows/copy-workflow.command.js';
 export * from './workflows/delete-workflow.command.js';
 export * from './workflows/workflows-engine.module.js';
+export * from './channels/channel-stream.js';
+export * from './channels/create-channel.command.js';
+export * from './channels/assign-channel-workflow.command.js';
+export * from './channels/channels-engine.module.js';

@@ -21,3 +21,4 @@ export {
   workflowVersionsProjection,
 } from './workflows/workflow-versions.projection.js';
 export { WORKFLOWS_PROJECTION, workflowsProjection } from './workflows/workflows.projection.js';
+export { CHANNELS_COLLECTION, CHANNELS_PROJECTION, type ChannelDocument, channelsProjection } from './channels/channels.projection.js';

@@ -13,9 +13,10 @@ import {
   type ReadModelStore,
   type ProjectionStatus,
   workflowsProjection,
+  channelsProjection,
 } from '#readmodel';
 
-export const PROJECTIONS: readonly Projection[] = [workflowsProjection];
+export const PROJECTIONS: readonly Projection[] = [workflowsProjection, channelsProjection];
 
 /** True in a process with the `projections` role. */
 export const PROJECTION_RUNNERS_ENABLED = Symbol('PROJECTION_RUNNERS_ENABLED');

@@ -29,13 +29,14 @@ import type { Principal } from '../auth/jwt.js';
 import { commandContextFor } from '../http/command-context.factory.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { PublishDefinitionDto } from './dto/publish-definition.dto.js';
-import { WorkflowNameDto } from './dto/workflow-name.dto.js';
+import { DisplayNameDto } from '../http/display-name.dto.js';
 import { ConsistentReadDto, ListWorkflowsDto } from './dto/workflow-queries.dto.js';
-import { WorkflowIdPipe } from './workflow-id.pipe.js';
+import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { WorkflowQueriesService } from './workflow-queries.service.js';
 
 type RequestHeaders = Record<string, string | string[] | undefined>;
 
+const WORKFLOW_ID = new ResourceIdPipe('Workflow');
 const VERSION_PIPE = new ParseIntPipe({ errorHttpStatusCode: 404 });
 
 @ApiTags('workflows')
@@ -51,7 +52,7 @@ export class WorkflowsController {
   @Post()
   @Roles('admin')
   create(
-    @Body() body: WorkflowNameDto,
+    @Body() body: DisplayNameDto,
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
   ): Promise<WorkflowCommandResult> {
@@ -66,7 +67,7 @@ export class WorkflowsController {
 
   @Get(':id')
   async get(
-    @Param('id', WorkflowIdPipe) id: string,
+    @Param('id', WORKFLOW_ID) id: string,
     @Query() query: ConsistentReadDto,
     @CurrentPrincipal() principal: Principal,
   ) {
@@ -77,8 +78,8 @@ export class WorkflowsController {
   @Patch(':id')
   @Roles('admin')
   rename(
-    @Param('id', WorkflowIdPipe) id: string,
-    @Body() body: WorkflowNameDto,
+    @Param('id', WORKFLOW_ID) id: string,
+    @Body() body: DisplayNameDto,
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
   ): Promise<WorkflowCommandResult> {
@@ -88,7 +89,7 @@ export class WorkflowsController {
   @Put(':id/definition')
   @Roles('admin')
   async publish(
-    @Param('id', WorkflowIdPipe) id: string,
+    @Param('id', WORKFLOW_ID) id: string,
     @Body() body: PublishDefinitionDto,
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
@@ -107,7 +108,7 @@ export class WorkflowsController {
 
   @Get(':id/versions/:version')
   async getVersion(
-    @Param('id', WorkflowIdPipe) id: string,
+    @Param('id', WORKFLOW_ID) id: string,
     @Param('version', VERSION_PIPE) version: number,
     @Query() query: ConsistentReadDto,
     @CurrentPrincipal() principal: Principal,
@@ -119,8 +120,8 @@ export class WorkflowsController {
   @Post(':id/copy')
   @Roles('admin')
   copy(
-    @Param('id', WorkflowIdPipe) id: string,
-    @Body() body: WorkflowNameDto,
+    @Param('id', WORKFLOW_ID) id: string,
+    @Body() body: DisplayNameDto,
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
   ): Promise<WorkflowCommandResult> {
@@ -133,7 +134,7 @@ export class WorkflowsController {
   @HttpCode(200)
   @Roles('admin')
   async delete(
-    @Param('id', WorkflowIdPipe) id: string,
+    @Param('id', WORKFLOW_ID) id: string,
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
   ): Promise<{ position: string }> {

@@ -9,6 +9,8 @@ import {
   type ReadModelStore,
 } from '../read-model-store.port.js';
 
+const LOCKED_FILE_WAIT_MS = 50;
+
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS documents (
     collection TEXT NOT NULL,
@@ -62,7 +64,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   static open({ file }: { file: string }): SqliteReadModelStore {
-    const db = new Database(file);
+    // better-sqlite3 waits for a locked file synchronously, freezing the whole process (5 s by
+    // default). A writer that finds the file locked gives up quickly instead; the projection
+    // runner retries with backoff while the server keeps answering.
+    const db = new Database(file, { timeout: LOCKED_FILE_WAIT_MS });
     db.pragma('journal_mode = WAL');
     // NORMAL may lose the last commits on a power cut, never corrupt the file. That is enough here:
     // read models are rebuilt from the event log, and each checkpoint commits atomically with the

@@ -61,10 +61,17 @@ export function workflowEventsIn(workspace: string) {
           workspace,
           channelId: 'webchat-1',
           contactId: `contact-${sessionId}`,
+          steps: [],
+          settings: {},
+          startedAt: '2024-01-01T00:00:00.000Z',
         },
       }),
 
     sessionEnded: (type: SessionEnded['type'], sessionId: string, workflowId: string) =>
-      record<SessionEnded>({ type, data: { sessionId, workflowId } }),
+      record<SessionEnded>(
+        type === 'SessionCompleted'
+          ? { type, data: { sessionId, workflowId, reason: 'flow_finished' } }
+          : { type, data: { sessionId, workflowId } },
+      ),
   };
 }

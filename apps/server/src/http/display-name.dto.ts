@@ -6,10 +6,10 @@ import { CONTROL_CHARACTERS, MAX_WORKFLOW_NAME_LENGTH } from '#domain';
 const WITHOUT_CONTROL_CHARACTERS = new RegExp(`^[^${CONTROL_CHARACTERS.source}]*$`, 'u');
 
 /**
- * `{name}`: the body of create, rename and copy. Only the first failing check is reported, and
+ * `{name}`: the name of a workflow or a channel. Only the first failing check is reported, and
  * class-validator runs the decorators bottom-up: read them from the last one upwards.
  */
-export class WorkflowNameDto {
+export class DisplayNameDto {
   @ApiProperty({ example: 'Welcome flow', maxLength: MAX_WORKFLOW_NAME_LENGTH })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @MaxLength(MAX_WORKFLOW_NAME_LENGTH, { message: `name must be at most ${MAX_WORKFLOW_NAME_LENGTH} characters` })

@@ -1,0 +1,26 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsObject, IsOptional, IsString, Matches } from 'class-validator';
+import { CHANNEL_TYPES, type ChannelType } from '#domain';
+import { DisplayNameDto } from '../http/display-name.dto.js';
+import { UUID_PATTERN } from '../http/resource-id.pipe.js';
+
+export class CreateChannelDto extends DisplayNameDto {
+  @ApiProperty({ enum: CHANNEL_TYPES })
+  @IsIn(CHANNEL_TYPES, { message: `type must be one of ${CHANNEL_TYPES.join(', ')}` })
+  type!: ChannelType;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Per type; web chat takes none' })
+  // Handed to the per-type check untouched, so unknown settings are named rather than dropped.
+  @Transform(({ obj }) => obj.config)
+  @IsObject({ message: 'config must be an object' })
+  @IsOptional()
+  config?: Record<string, unknown>;
+}
+
+export class AssignWorkflowDto {
+  @ApiProperty({ format: 'uuid' })
+  @Matches(UUID_PATTERN, { message: 'workflowId must be a workflow id (a UUID)' })
+  @IsString({ message: 'workflowId must be a string' })
+  workflowId!: string;
+}

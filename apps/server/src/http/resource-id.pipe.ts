@@ -1,0 +1,14 @@
+import { Injectable, NotFoundException, type PipeTransform } from '@nestjs/common';
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Workflow and channel ids are UUIDs the server issued; anything else cannot name one (404). */
+@Injectable()
+export class ResourceIdPipe implements PipeTransform<string, string> {
+  constructor(private readonly resource: 'Workflow' | 'Channel') {}
+
+  transform(value: string): string {
+    if (!UUID_PATTERN.test(value)) throw new NotFoundException(`${this.resource} ${value} not found`);
+    return value.toLowerCase();
+  }
+}

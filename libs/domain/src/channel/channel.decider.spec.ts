@@ -1,0 +1,95 @@
+import { describe, expect, it } from '@jest/globals';
+import { DomainError, WorkflowNotFoundError } from '../errors.js';
+import { foldWorkflow } from '../workflow/workflow.decider.js';
+import type { WorkflowEvent } from '../workflow/workflow.events.js';
+import { type ChannelCommand, decideChannel, evolveChannel, initialChannelState } from './channel.decider.js';
+import { ChannelAlreadyExistsError, ChannelNotFoundError } from './channel.errors.js';
+import type { ChannelEvent } from './channel.events.js';
+import { validateChannelConfig } from './channel-config.js';
+
+const given = (...events: ChannelEvent[]) => ({
+  when: (command: ChannelCommand) => {
+    const state = events.reduce(evolveChannel, initialChannelState);
+    return {
+      then: (expected: ChannelEvent[]) => expect(decideChannel(command, state)).toEqual(expected),
+      thenThrows: (error: Function) => expect(() => decideChannel(command, state)).toThrow(error),
+    };
+  },
+});
+
+const created: ChannelEvent = {
+  type: 'ChannelCreated',
+  data: { channelId: 'ch-1', workspace: 'acme', channelType: 'webchat', name: 'Site chat', config: {} },
+};
+const workflow = (workspace: string, ...more: WorkflowEvent[]) =>
+  foldWorkflow([{ type: 'WorkflowCreated', data: { workflowId: 'wf-1', workspace, name: 'Welcome', version: 1 } }, ...more]);
+const assign = (workspace = 'acme', state = workflow('acme')): ChannelCommand => ({
+  type: 'AssignWorkflow',
+  data: { channelId: 'ch-1', workspace, workflowId: 'wf-1', workflow: state },
+});
+const assigned: ChannelEvent = { type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-1' } };
+
+describe('channel decider', () => {
+  it('creates a channel with a trimmed name', () => {
+    given()
+      .when({ type: 'CreateChannel', data: { ...created.data, name: '  Site chat ' } } as ChannelCommand)
+      .then([created]);
+  });
+
+  it('refuses to create a channel twice, and an empty name', () => {
+    given(created).when({ type: 'CreateChannel', data: { ...created.data } } as ChannelCommand).thenThrows(ChannelAlreadyExistsError);
+    given().when({ type: 'CreateChannel', data: { ...created.data, name: ' ' } } as ChannelCommand).thenThrows(DomainError);
+  });
+
+  it('assigns a live workflow of its workspace, once', () => {
+    given(created).when(assign()).then([assigned]);
+    given(created, assigned).when(assign()).then([]);
+  });
+
+  it('remembers the workflow it replaces', () => {
+    const other: ChannelEvent = { type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-0' } };
+    given(created, other)
+      .when(assign())
+      .then([{ type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-1', previousWorkflowId: 'wf-0' } }]);
+  });
+
+  it('refuses unknown, deleted or foreign workflows as not found', () => {
+    given(created).when(assign('acme', foldWorkflow([]))).thenThrows(WorkflowNotFoundError);
+    const deleted = workflow('acme', { type: 'WorkflowDeleted', data: { workflowId: 'wf-1', name: 'Welcome' } });
+    given(created).when(assign('acme', deleted)).thenThrows(WorkflowNotFoundError);
+    given(created).when(assign('acme', workflow('globex'))).thenThrows(WorkflowNotFoundError);
+  });
+
+  it("hides another workspace's channel", () => {
+    given(created).when(assign('globex', workflow('globex'))).thenThrows(ChannelNotFoundError);
+    given().when(assign()).thenThrows(ChannelNotFoundError);
+    given(created).when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'globex' } }).thenThrows(ChannelNotFoundError);
+  });
+
+  it('unassigns the workflow, and does nothing when none is assigned', () => {
+    given(created, assigned)
+      .when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'acme' } })
+      .then([{ type: 'ChannelWorkflowUnassigned', data: { channelId: 'ch-1', workflowId: 'wf-1', reason: 'unassigned' } }]);
+    given(created).when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'acme' } }).then([]);
+  });
+
+  it('takes a deleted workflow off the channel only if it is still the assigned one', () => {
+    const command: ChannelCommand = { type: 'UnassignDeletedWorkflow', data: { channelId: 'ch-1', workflowId: 'wf-1' } };
+    given(created, assigned)
+      .when(command)
+      .then([{ type: 'ChannelWorkflowUnassigned', data: { channelId: 'ch-1', workflowId: 'wf-1', reason: 'workflow_deleted' } }]);
+    given(created).when(command).then([]);
+    given(created, { type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-2' } }).when(command).then([]);
+  });
+});
+
+describe('validateChannelConfig', () => {
+  it('accepts an empty web chat configuration', () => {
+    expect(validateChannelConfig('webchat', {})).toEqual({});
+  });
+
+  it('names an unknown setting, and refuses types not available yet', () => {
+    expect(() => validateChannelConfig('webchat', { colour: 'red' })).toThrow('config.colour is not a setting of webchat channels');
+    expect(() => validateChannelConfig('whatsapp', {})).toThrow('type whatsapp channels are not available yet');
+  });
+});

@@ -1,0 +1,27 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type ChannelCommand, workflowStreamName } from '#domain';
+import { EVENT_STORE, type EventStore } from '#eventstore';
+import { loadStream } from '../command-handling/event-sourced-command.js';
+import { workflowModel } from '../workflows/workflow-stream.js';
+import { AssignChannelWorkflowCommand } from './assign-channel-workflow.command.js';
+import { handleChannelCommand, positionOf } from './channel-stream.js';
+
+@CommandHandler(AssignChannelWorkflowCommand)
+export class AssignChannelWorkflowHandler implements ICommandHandler<AssignChannelWorkflowCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ channelId, workflowId, context }: AssignChannelWorkflowCommand): Promise<{ position: string }> {
+    const { workspace } = context;
+    let command: ChannelCommand;
+    if (workflowId === undefined) {
+      command = { type: 'UnassignWorkflow', data: { channelId, workspace } };
+    } else {
+      // The workflow's existence is a fact of its own stream, handed to the channel's decider.
+      const { state: workflow } = await loadStream(this.store, workflowStreamName(workflowId), workflowModel);
+      command = { type: 'AssignWorkflow', data: { channelId, workspace, workflowId, workflow } };
+    }
+    const outcome = await handleChannelCommand(this.store, command, context, { retryOnConflict: true });
+    return { position: positionOf(outcome) };
+  }
+}

@@ -1,0 +1,43 @@
+import {
+  type ChannelCommand,
+  type ChannelEvent,
+  type ChannelState,
+  channelStreamName,
+  decideChannel,
+  evolveChannel,
+  initialChannelState,
+} from '#domain';
+import type { EventStore } from '#eventstore';
+import type { CommandContext } from '../command-handling/command-context.js';
+import {
+  type CommandOutcome,
+  type StreamModel,
+  handleEventSourcedCommand,
+} from '../command-handling/event-sourced-command.js';
+
+export const channelModel: StreamModel<ChannelState, ChannelEvent> = {
+  initialState: () => initialChannelState,
+  evolve: evolveChannel,
+};
+
+/** Runs one channel command through the pure decider against the channel's own stream. */
+export const handleChannelCommand = (
+  store: EventStore,
+  command: ChannelCommand,
+  context: CommandContext,
+  options: { retryOnConflict: boolean },
+): Promise<CommandOutcome<ChannelState>> =>
+  handleEventSourcedCommand(
+    store,
+    channelStreamName(command.data.channelId),
+    channelModel,
+    (state) => decideChannel(command, state),
+    context,
+    options,
+  );
+
+/** Position of the command's events, or of the stream's last event when nothing changed. */
+export const positionOf = (outcome: CommandOutcome<unknown>): string => {
+  if (outcome.position === undefined) throw new Error('A channel command finished without a channel');
+  return outcome.position;
+};
