@@ -5,7 +5,6 @@
  * hands out is derived from its own counters, so deciding a redelivered command on the same state
  * decides the same events, and on the state after them decides nothing.
  */
-import type { StepDefinition, WorkflowSettings } from '../workflow/step.schema.js';
 import { checkAnswer } from './answer.js';
 import type { SessionEvent, SessionStarted } from './session.events.js';
 import {
@@ -37,16 +36,8 @@ import {
  */
 export interface StartSession {
   type: 'StartSession';
-  data: {
-    sessionId: string;
-    workflowId: string;
-    workflowVersion: number;
-    workspace: string;
-    channelId: string;
-    contactId: string;
-    contactName?: string;
-    steps: StepDefinition[];
-    settings: WorkflowSettings;
+  /** The facts SessionStarted records (its `startedAt` is `now`), and the message that started it. */
+  data: Omit<SessionStarted['data'], 'startedAt'> & {
     firstMessage: { messageId: string; text: string };
     now: string;
   };

@@ -3,7 +3,6 @@
  * what it waits for. `evolveSession` is pure; events that do not apply (anything after the end)
  * leave the state as it is.
  */
-import type { StepDefinition, WorkflowSettings } from '../workflow/step.schema.js';
 import type { SessionCompletionReason, SessionEvent, SessionStarted, SessionTimer } from './session.events.js';
 import type { SessionVariables } from './variables.js';
 
@@ -27,18 +26,8 @@ export interface IssuedCounts {
   agentRequests: number;
 }
 
-interface StartedSessionFacts {
-  sessionId: string;
-  workflowId: string;
-  workflowVersion: number;
-  workspace: string;
-  channelId: string;
-  contactId: string;
-  contactName?: string;
-  /** The definition pinned when the session started. */
-  steps: StepDefinition[];
-  settings: WorkflowSettings;
-  startedAt: string;
+/** What SessionStarted fixed for the session's whole life, plus where it now stands. */
+interface StartedSessionFacts extends Readonly<SessionStarted['data']> {
   /** The step the session entered last; none before the first. */
   currentStepId?: string;
   variables: SessionVariables;
