@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signJwt, type Role } from '../../apps/server/src/auth/jwt.js';
+import type { ServerConfig } from '../../apps/server/src/app.module.js';
 import { SERVER_ROLES } from '../../apps/server/src/config/app-config.js';
 import { createApp } from '../../apps/server/src/create-app.js';
 
@@ -57,8 +58,15 @@ export interface InProcessServer {
   close(): Promise<void>;
 }
 
-/** The real server, in this process, on its own temporary data directory and an ephemeral port. */
-export const startInProcessServer = async (dataDir = temporaryDataDir(), secret = newSecret()): Promise<InProcessServer> => {
+/**
+ * The real server, in this process, on its own temporary data directory and an ephemeral port;
+ * `overrides` changes its configuration (e.g. an AI agent on loopback).
+ */
+export const startInProcessServer = async (
+  dataDir = temporaryDataDir(),
+  secret = newSecret(),
+  overrides: Partial<ServerConfig> = {},
+): Promise<InProcessServer> => {
   const app: NestFastifyApplication = await createApp({
     port: 0,
     dataDir,
@@ -67,6 +75,8 @@ export const startInProcessServer = async (dataDir = temporaryDataDir(), secret 
     readModel: { kind: 'sqlite' },
     roles: new Set(SERVER_ROLES),
     logLevel: 'error',
+    aiAgent: undefined,
+    ...overrides,
   });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();

@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ChannelsEngineModule, WorkflowsEngineModule } from '#engine';
+import { createAiAgent } from '#channels';
+import { ChannelsEngineModule, SessionEngineModule, WorkflowsEngineModule } from '#engine';
 import { AUTH_SECRET, AuthGuard } from './auth/auth.guard.js';
 import type { AppConfig } from './config/app-config.js';
 import { ChannelsController } from './channels/channels.controller.js';
@@ -13,25 +14,38 @@ import type { Storage } from './infrastructure/storage.js';
 import { StorageModule } from './infrastructure/storage.module.js';
 import { WorkflowQueriesService } from './workflows/workflow-queries.service.js';
 import { WorkflowsController } from './workflows/workflows.controller.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { WebchatController } from './webchat/webchat.controller.js';
+import { LiveCardsService } from './workflows/live/live-cards.service.js';
+import { WorkflowsLiveController } from './workflows/live/workflows-live.controller.js';
 
 export type ServerConfig = AppConfig & { authSecret: string };
 
-/** Every role answers /health; `api` adds the HTTP API and its command handlers. */
+/**
+ * Every role answers /health; `api` adds the HTTP API and its command handlers, `projections`
+ * runs the read models, `engine` runs the sessions.
+ */
 @Module({})
 export class AppModule {
   static forConfig(config: ServerConfig, storage: Storage): DynamicModule {
     const api = config.roles.has('api');
+    const engine = config.roles.has('engine');
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StorageModule.forStorage(storage), ...(api ? [WorkflowsEngineModule, ChannelsEngineModule] : [])],
-      controllers: [HealthController, ...(api ? [WorkflowsController, ChannelsController] : [])],
+      imports: [
+        CqrsModule.forRoot(),
+        StorageModule.forStorage(storage),
+        ...(api ? [WorkflowsEngineModule, ChannelsEngineModule] : []),
+        ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent))] : []),
+      ],
+      controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, ChannelsController, SessionsController, WebchatController] : [])],
       providers: [
         { provide: AUTH_SECRET, useValue: config.authSecret },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorResponsesFilter },
         { provide: PROJECTION_RUNNERS_ENABLED, useValue: config.roles.has('projections') },
         ProjectionsService,
-        ...(api ? [ConsistencyService, WorkflowQueriesService] : []),
+        ...(api ? [ConsistencyService, WorkflowQueriesService, LiveCardsService] : []),
       ],
     };
   }

@@ -22,3 +22,15 @@ export {
 } from './workflows/workflow-versions.projection.js';
 export { WORKFLOWS_PROJECTION, workflowsProjection } from './workflows/workflows.projection.js';
 export { CHANNELS_COLLECTION, CHANNELS_PROJECTION, type ChannelDocument, channelsProjection } from './channels/channels.projection.js';
+export {
+  CONVERSATION_MESSAGES_COLLECTION,
+  CONVERSATIONS_COLLECTION,
+  type ConversationDocument,
+  type ConversationMessageDocument,
+  conversationKey,
+  SESSIONS_COLLECTION,
+  SESSIONS_PROJECTION,
+  type SessionDocument,
+  sessionsProjection,
+} from './sessions/sessions.projection.js';
+export { listConversationMessages, listSessionMessages, listWorkflowSessions } from './sessions/session-queries.js';

@@ -1,4 +1,4 @@
-import type { EventStore } from '#eventstore';
+import type { EventStore, RecordedEvent } from '#eventstore';
 import type { Projection } from './projection.js';
 import type { ReadModelStore } from './read-model-store.port.js';
 
@@ -34,6 +34,8 @@ export class ProjectionRunner {
     private readonly readModel: ReadModelStore,
     readonly projection: Projection,
     private readonly logger: ProjectionRunnerLogger,
+    /** Told of every event once its changes and checkpoint are stored. */
+    private readonly afterCommit: (event: RecordedEvent) => void = () => undefined,
   ) {}
 
   /** Resolves once the stored checkpoint is loaded; the projection then runs in the background. */
@@ -92,6 +94,7 @@ export class ProjectionRunner {
           (tx) => this.projection.apply(event, tx),
         );
         this.checkpoint = event.position;
+        this.afterCommit(event);
         this.appliedSinceStart += 1;
         this.failuresInARow = 0;
         this.lastError = undefined;

@@ -15,7 +15,13 @@ describe('loadConfig', () => {
       readModel: { kind: 'sqlite' },
       roles: new Set(['api', 'projections', 'engine']),
       logLevel: 'log',
+      aiAgent: undefined,
     });
+  });
+
+  it('configures the AI agent from AI_AGENT_*', () => {
+    const config = loadConfig({ AI_AGENT_URL: 'http://127.0.0.1:9/v1', AI_AGENT_API_KEY: 'sk-test', AI_AGENT_MODEL: 'small' });
+    expect(config.aiAgent).toMatchObject({ url: 'http://127.0.0.1:9/v1', apiKey: 'sk-test', model: 'small' });
   });
 
   it('selects EventStoreDB and MongoDB with their addresses', () => {
@@ -45,6 +51,8 @@ describe('loadConfig', () => {
     [{ READ_MODEL: 'mongodb', MONGODB_URI: ' ' }, 'MONGODB_URI'],
     [{ ROLES: 'api,web' }, 'ROLES'],
     [{ ROLES: ',' }, 'ROLES'],
+    [{ AI_AGENT_URL: 'ftp://agent' }, 'AI_AGENT_URL'],
+    [{ AI_AGENT_URL: 'http://agent', AI_AGENT_TIMEOUT_MS: 'soon' }, 'AI_AGENT_TIMEOUT_MS'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type AiAgentConfig, loadAiAgentConfig } from '#channels';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
@@ -18,6 +19,8 @@ export interface AppConfig {
   readModel: ReadModelConfig;
   roles: ReadonlySet<ServerRole>;
   logLevel: LogLevel;
+  /** Undefined when AI_AGENT_URL is not set: AI agent steps then hand over to their team. */
+  aiAgent: AiAgentConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +67,14 @@ const readModelConfig = (env: NodeJS.ProcessEnv): ReadModelConfig =>
     ? { kind: 'mongodb', uri: required(env, 'MONGODB_URI', 'when READ_MODEL=mongodb') }
     : { kind: 'sqlite' };
 
+const aiAgentConfig = (env: NodeJS.ProcessEnv): AiAgentConfig | undefined => {
+  try {
+    return loadAiAgentConfig(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+};
+
 /**
  * Reads the environment once at start; a wrong value stops the server with a message naming it.
  * `roles` (from `--roles`) wins over the ROLES variable; both default to every role.
@@ -86,6 +97,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
           ? parseRoles(env.ROLES, 'ROLES')
           : new Set(SERVER_ROLES),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || 'log', LOG_LEVELS),
+    aiAgent: aiAgentConfig(env),
   };
 };
 

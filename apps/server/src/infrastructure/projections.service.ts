@@ -14,9 +14,10 @@ import {
   type ProjectionStatus,
   workflowsProjection,
   channelsProjection,
+  sessionsProjection,
 } from '#readmodel';
 
-export const PROJECTIONS: readonly Projection[] = [workflowsProjection, channelsProjection];
+export const PROJECTIONS: readonly Projection[] = [workflowsProjection, channelsProjection, sessionsProjection];
 
 /** True in a process with the `projections` role. */
 export const PROJECTION_RUNNERS_ENABLED = Symbol('PROJECTION_RUNNERS_ENABLED');

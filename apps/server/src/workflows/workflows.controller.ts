@@ -6,6 +6,7 @@ import {
   Get,
   Headers,
   HttpCode,
+  Inject,
   Param,
   ParseIntPipe,
   Patch,
@@ -18,19 +19,21 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   CopyWorkflowCommand,
   CreateWorkflowCommand,
+  DeactivateWorkflowSessionsCommand,
   DeleteWorkflowCommand,
   PublishWorkflowDefinitionCommand,
   RenameWorkflowCommand,
   type WorkflowCommandResult,
 } from '#engine';
-import { WORKFLOWS_PROJECTION } from '#readmodel';
+import { READ_MODEL_STORE, type ReadModelStore, SESSIONS_PROJECTION, WORKFLOWS_PROJECTION, listWorkflowSessions } from '#readmodel';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/jwt.js';
 import { commandContextFor } from '../http/command-context.factory.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { PublishDefinitionDto } from './dto/publish-definition.dto.js';
 import { DisplayNameDto } from '../http/display-name.dto.js';
-import { ConsistentReadDto, ListWorkflowsDto } from './dto/workflow-queries.dto.js';
+import { ConsistentReadDto, DEFAULT_PAGE_SIZE, ListSessionsDto, ListWorkflowsDto } from './dto/workflow-queries.dto.js';
+import { sessionSummary } from '../sessions/session.views.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { WorkflowQueriesService } from './workflow-queries.service.js';
 
@@ -47,6 +50,7 @@ export class WorkflowsController {
     private readonly commands: CommandBus,
     private readonly queries: WorkflowQueriesService,
     private readonly consistency: ConsistencyService,
+    @Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore,
   ) {}
 
   @Post()
@@ -140,5 +144,31 @@ export class WorkflowsController {
   ): Promise<{ position: string }> {
     const { position } = await this.commands.execute(new DeleteWorkflowCommand(id, commandContextFor(principal, headers)));
     return { position };
+  }
+
+  /** 202: the request is recorded; the session engine ends every session active at its position. */
+  @Post(':id/deactivate-sessions')
+  @HttpCode(202)
+  @Roles('admin')
+  deactivateSessions(
+    @Param('id', WORKFLOW_ID) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+  ): Promise<{ position: string }> {
+    return this.commands.execute(new DeactivateWorkflowSessionsCommand(id, commandContextFor(principal, headers)));
+  }
+
+  /** Newest first; `limit` like the workflow list. */
+  @Get(':id/sessions')
+  async sessions(
+    @Param('id', WORKFLOW_ID) id: string,
+    @Query() query: ListSessionsDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    await this.consistency.waitFor(query.consistentWith, [WORKFLOWS_PROJECTION, SESSIONS_PROJECTION]);
+    // Answers 404 for a deleted or foreign workflow, like every other read of it.
+    await this.queries.get(principal.workspace, id);
+    const sessions = await listWorkflowSessions(this.readModel, principal.workspace, id, query.status, query.limit ?? DEFAULT_PAGE_SIZE);
+    return { items: sessions.map(sessionSummary) };
   }
 }

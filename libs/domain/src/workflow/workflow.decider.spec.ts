@@ -83,6 +83,10 @@ const remove = (inWorkspace = workspace): WorkflowCommand => ({
   type: 'DeleteWorkflow',
   data: { workflowId, workspace: inWorkspace },
 });
+const deactivate = (inWorkspace = workspace): WorkflowCommand => ({
+  type: 'DeactivateWorkflowSessions',
+  data: { workflowId, workspace: inWorkspace },
+});
 const copy = (name: unknown = 'Welcome (copy)', inWorkspace = workspace): CopyWorkflow => ({
   type: 'CopyWorkflow',
   data: { workflowId: 'wf-2', sourceWorkflowId: workflowId, workspace: inWorkspace, name },
@@ -182,11 +186,20 @@ describe('workflow decider', () => {
     });
   });
 
+  describe('DeactivateWorkflowSessions', () => {
+    it('records the request, every time it is made, and leaves the workflow as it was', () => {
+      const requested: WorkflowEvent = { type: 'WorkflowSessionsDeactivationRequested', data: { workflowId } };
+      given([created, requested]).when(deactivate()).then([requested]);
+      expect(foldWorkflow([created, published(2), requested])).toEqual(foldWorkflow([created, published(2)]));
+    });
+  });
+
   describe('every command but create answers "not found"', () => {
     const commands: [string, AnyWorkflowCommand][] = [
       ['RenameWorkflow', rename('Other')],
       ['PublishWorkflowDefinition', publish()],
       ['DeleteWorkflow', remove()],
+      ['DeactivateWorkflowSessions', deactivate()],
       ['CopyWorkflow', copy()],
     ];
 
@@ -202,6 +215,7 @@ describe('workflow decider', () => {
       ['RenameWorkflow', rename('Other', 'globex')],
       ['PublishWorkflowDefinition', publish({}, 'globex')],
       ['DeleteWorkflow', remove('globex')],
+      ['DeactivateWorkflowSessions', deactivate('globex')],
       ['CopyWorkflow', copy('Mine now', 'globex')],
     ] as [string, AnyWorkflowCommand][])(
       '%s from another workspace, with the same answer as for an unknown workflow',

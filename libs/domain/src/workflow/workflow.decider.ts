@@ -63,7 +63,17 @@ export interface DeleteWorkflow {
   data: { workflowId: string; workspace: string };
 }
 
-export type WorkflowCommand = CreateWorkflow | RenameWorkflow | PublishWorkflowDefinition | DeleteWorkflow;
+export interface DeactivateWorkflowSessions {
+  type: 'DeactivateWorkflowSessions';
+  data: { workflowId: string; workspace: string };
+}
+
+export type WorkflowCommand =
+  | CreateWorkflow
+  | RenameWorkflow
+  | PublishWorkflowDefinition
+  | DeleteWorkflow
+  | DeactivateWorkflowSessions;
 
 /** Decided from the source's state; the events go to the new workflow's stream. */
 export interface CopyWorkflow {
@@ -82,6 +92,11 @@ export function decideWorkflow(command: WorkflowCommand, state: WorkflowState): 
     case 'DeleteWorkflow': {
       const { workflowId, name } = requireWorkflow(state, command.data);
       return [{ type: 'WorkflowDeleted', data: { workflowId, name } }];
+    }
+    case 'DeactivateWorkflowSessions': {
+      // Recorded even when no session is active: the engine, not the workflow, knows which are.
+      const { workflowId } = requireWorkflow(state, command.data);
+      return [{ type: 'WorkflowSessionsDeactivationRequested', data: { workflowId } }];
     }
   }
 }
@@ -122,6 +137,8 @@ export function evolveWorkflow(state: WorkflowState, event: WorkflowEvent): Work
       const { workflowId, workspace, name, version } = state;
       return { status: 'deleted', workflowId, workspace, name, version };
     }
+    case 'WorkflowSessionsDeactivationRequested':
+      return state;
   }
 }
 

@@ -40,11 +40,21 @@ export interface WorkflowDeleted {
   data: { workflowId: string; name: string };
 }
 
+/**
+ * An admin asked to end every session of the workflow that is active at this event's position;
+ * the session engine ends them. The workflow itself does not change.
+ */
+export interface WorkflowSessionsDeactivationRequested {
+  type: 'WorkflowSessionsDeactivationRequested';
+  data: { workflowId: string };
+}
+
 export type WorkflowEvent =
   | WorkflowCreated
   | WorkflowCopied
   | WorkflowRenamed
   | WorkflowDefinitionPublished
-  | WorkflowDeleted;
+  | WorkflowDeleted
+  | WorkflowSessionsDeactivationRequested;
 
 export const workflowStreamName = (workflowId: string): string => `workflow-${workflowId}`;

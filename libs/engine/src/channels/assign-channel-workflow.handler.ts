@@ -5,7 +5,8 @@ import { EVENT_STORE, type EventStore } from '#eventstore';
 import { loadStream } from '../command-handling/event-sourced-command.js';
 import { workflowModel } from '../workflows/workflow-stream.js';
 import { AssignChannelWorkflowCommand } from './assign-channel-workflow.command.js';
-import { handleChannelCommand, positionOf } from './channel-stream.js';
+import { positionOf } from '../command-handling/event-sourced-command.js';
+import { handleChannelCommand } from './channel-stream.js';
 
 @CommandHandler(AssignChannelWorkflowCommand)
 export class AssignChannelWorkflowHandler implements ICommandHandler<AssignChannelWorkflowCommand> {

@@ -10,6 +10,7 @@ import {
 import type { EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
 import {
+  type CommandHandlingOptions,
   type CommandOutcome,
   type StreamModel,
   handleEventSourcedCommand,
@@ -25,7 +26,7 @@ export const handleChannelCommand = (
   store: EventStore,
   command: ChannelCommand,
   context: CommandContext,
-  options: { retryOnConflict: boolean },
+  options: CommandHandlingOptions,
 ): Promise<CommandOutcome<ChannelState>> =>
   handleEventSourcedCommand(
     store,
@@ -35,9 +36,3 @@ export const handleChannelCommand = (
     context,
     options,
   );
-
-/** Position of the command's events, or of the stream's last event when nothing changed. */
-export const positionOf = (outcome: CommandOutcome<unknown>): string => {
-  if (outcome.position === undefined) throw new Error('A channel command finished without a channel');
-  return outcome.position;
-};

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { handleChannelCommand, positionOf } from './channel-stream.js';
+import { positionOf } from '../command-handling/event-sourced-command.js';
+import { handleChannelCommand } from './channel-stream.js';
 import { CreateChannelCommand } from './create-channel.command.js';
 
 @CommandHandler(CreateChannelCommand)

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Actor, EventMetadata, NewEvent } from '#eventstore';
 
 /** Who asks, on behalf of which workspace, and which request or event caused it. */
@@ -7,6 +7,18 @@ export interface CommandContext {
   workspace: string;
   correlationId: string;
   causationId: string;
+  /**
+   * Set by the engine for what it does in reaction to an event, a timer or an outside call: the
+   * events' ids are then derived from it and the place they go to, so that the same reaction
+   * repeated after a crash appends the very same events — which the event store stores once.
+   */
+  idempotencyKey?: string;
+}
+
+/** Where decided events go: the stream and the revision of its last event before them. */
+export interface AppendTarget {
+  streamName: string;
+  after: number | 'no_stream';
 }
 
 /** A decider's output before it becomes a stored event. */
@@ -19,6 +31,7 @@ export const toNewEvents = (
   events: readonly DecidedEvent[],
   context: CommandContext,
   now: Date = new Date(),
+  target?: AppendTarget,
 ): NewEvent[] => {
   const metadata: EventMetadata = {
     correlationId: context.correlationId,
@@ -27,10 +40,23 @@ export const toNewEvents = (
     occurredAt: now.toISOString(),
     workspace: context.workspace,
   };
-  return events.map((event) => ({
-    id: randomUUID(),
+  const { idempotencyKey } = context;
+  return events.map((event, index) => ({
+    id:
+      idempotencyKey === undefined || target === undefined
+        ? randomUUID()
+        : derivedUuid(`${idempotencyKey}|${target.streamName}|${String(target.after)}|${index}`),
     type: event.type,
     data: event.data as Record<string, unknown>,
     metadata,
   }));
 };
+
+/** A UUID (version 8: custom) from a SHA-256 of `name`: the same name always gives the same id. */
+export function derivedUuid(name: string): string {
+  const bytes = createHash('sha256').update(name).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x80;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -40,10 +40,17 @@ export const loadStream = async <State, Event extends DecidedEvent>(
   return { state, events };
 };
 
+export interface CommandHandlingOptions {
+  /** Safe for commands whose decision depends only on the stream's state. */
+  retryOnConflict: boolean;
+  /** How often to decide in all when retrying; 2 unless a stream is known to be busy. */
+  attempts?: number;
+}
+
 /**
  * Load, decide, append with the expected revision. A conflict means someone appended between
- * our read and our write; when `retryOnConflict` is set the command is decided once more
- * against the fresh state, which is safe for commands whose decision depends only on that state.
+ * our read and our write; when `retryOnConflict` is set the command is decided again against
+ * the fresh state.
  */
 export const handleEventSourcedCommand = async <State, Event extends DecidedEvent>(
   store: EventStore,
@@ -51,28 +58,35 @@ export const handleEventSourcedCommand = async <State, Event extends DecidedEven
   model: StreamModel<State, Event>,
   decide: (state: State) => Event[],
   context: CommandContext,
-  options: { retryOnConflict: boolean },
+  options: CommandHandlingOptions,
 ): Promise<CommandOutcome<State>> => {
   const attempt = async (): Promise<CommandOutcome<State>> => {
     const { state, events: history } = await loadStream(store, streamName, model);
     const decided = decide(state);
     const last = history.at(-1);
     if (decided.length === 0) return { state, position: last?.position };
-    const result: AppendResult = await store.appendToStream(streamName, toNewEvents(decided, context), {
-      expectedRevision: last ? last.revision : 'no_stream',
-    });
+    const after = last ? last.revision : 'no_stream';
+    const result: AppendResult = await store.appendToStream(
+      streamName,
+      toNewEvents(decided, context, new Date(), { streamName, after }),
+      { expectedRevision: after },
+    );
     return { state: decided.reduce(model.evolve, state), position: result.position };
   };
-  try {
-    return await attempt();
-  } catch (error) {
-    if (!(error instanceof WrongExpectedRevisionError)) throw error;
-    if (!options.retryOnConflict) throw new ConcurrentModificationError(streamName);
+  const attempts = options.retryOnConflict ? (options.attempts ?? 2) : 1;
+  for (let attempted = 1; ; attempted++) {
     try {
       return await attempt();
-    } catch (retryError) {
-      if (retryError instanceof WrongExpectedRevisionError) throw new ConcurrentModificationError(streamName);
-      throw retryError;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (attempted >= attempts) throw new ConcurrentModificationError(streamName);
     }
   }
+};
+
+/** Position of the command's events, or of the stream's last event when nothing changed. */
+export const positionOf = (outcome: CommandOutcome<unknown>): string => {
+  // Deciders refuse commands on streams that do not exist, so a command always has a position.
+  if (outcome.position === undefined) throw new Error('A command finished on a stream without events');
+  return outcome.position;
 };

@@ -10,6 +10,7 @@ import {
 import type { EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
 import {
+  type CommandHandlingOptions,
   type CommandOutcome,
   type StreamModel,
   handleEventSourcedCommand,
@@ -33,7 +34,7 @@ export const handleWorkflowCommand = (
   store: EventStore,
   command: WorkflowCommand,
   context: CommandContext,
-  options: { retryOnConflict: boolean },
+  options: CommandHandlingOptions,
 ): Promise<CommandOutcome<WorkflowState>> =>
   handleEventSourcedCommand(
     store,

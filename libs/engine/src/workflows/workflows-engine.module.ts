@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CopyWorkflowHandler } from './copy-workflow.handler.js';
 import { CreateWorkflowHandler } from './create-workflow.handler.js';
+import { DeactivateWorkflowSessionsHandler } from './deactivate-workflow-sessions.handler.js';
 import { DeleteWorkflowHandler } from './delete-workflow.handler.js';
 import { PublishWorkflowDefinitionHandler } from './publish-workflow-definition.handler.js';
 import { RenameWorkflowHandler } from './rename-workflow.handler.js';
@@ -13,6 +14,7 @@ import { RenameWorkflowHandler } from './rename-workflow.handler.js';
     PublishWorkflowDefinitionHandler,
     CopyWorkflowHandler,
     DeleteWorkflowHandler,
+    DeactivateWorkflowSessionsHandler,
   ],
 })
 export class WorkflowsEngineModule {}

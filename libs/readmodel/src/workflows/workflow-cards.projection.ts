@@ -28,7 +28,11 @@ export interface WorkflowCardSession extends ReadModelDocument {
   status: 'active' | 'ended';
 }
 
-type WorkflowCardEvent = WorkflowEvent | SessionStarted | SessionEnded;
+/** Asking to deactivate sessions changes no card: the sessions' own end events do. */
+type WorkflowCardEvent =
+  | Exclude<WorkflowEvent, { type: 'WorkflowSessionsDeactivationRequested' }>
+  | SessionStarted
+  | SessionEnded;
 
 const handledEvent = recordedEventsOf<WorkflowCardEvent>(
   'WorkflowCreated',

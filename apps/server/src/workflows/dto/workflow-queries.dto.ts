@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -13,7 +13,7 @@ export class ConsistentReadDto {
   consistentWith?: string;
 }
 
-export class ListWorkflowsDto extends ConsistentReadDto {
+class PageSizeDto extends ConsistentReadDto {
   @ApiPropertyOptional({ default: DEFAULT_PAGE_SIZE, minimum: 1, maximum: MAX_PAGE_SIZE })
   @Max(MAX_PAGE_SIZE, { message: `limit must be at most ${MAX_PAGE_SIZE}` })
   @Min(1, { message: 'limit must be at least 1' })
@@ -22,9 +22,18 @@ export class ListWorkflowsDto extends ConsistentReadDto {
   @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsOptional()
   limit?: number;
+}
 
+export class ListWorkflowsDto extends PageSizeDto {
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
   @IsOptional()
   @IsString({ message: 'cursor must be a string' })
   cursor?: string;
+}
+
+export class ListSessionsDto extends PageSizeDto {
+  @ApiPropertyOptional({ enum: ['active', 'ended'] })
+  @IsIn(['active', 'ended'], { message: 'status must be active or ended' })
+  @IsOptional()
+  status?: 'active' | 'ended';
 }

@@ -1,0 +1,47 @@
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  READ_MODEL_STORE,
+  type ReadModelStore,
+  SESSIONS_COLLECTION,
+  SESSIONS_PROJECTION,
+  type SessionDocument,
+  listSessionMessages,
+} from '#readmodel';
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/jwt.js';
+import { ResourceIdPipe } from '../http/resource-id.pipe.js';
+import { ConsistencyService } from '../infrastructure/consistency.service.js';
+import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
+import { messageView, sessionSummary } from './session.views.js';
+
+const SESSION_ID = new ResourceIdPipe('Session');
+
+@ApiTags('sessions')
+@ApiBearerAuth()
+@Controller('sessions')
+export class SessionsController {
+  constructor(
+    private readonly consistency: ConsistencyService,
+    @Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore,
+  ) {}
+
+  /** Where the session stands, what it collected, everything said in it, and why it ended. */
+  @Get(':id')
+  async get(
+    @Param('id', SESSION_ID) id: string,
+    @Query() query: ConsistentReadDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    await this.consistency.waitFor(query.consistentWith, [SESSIONS_PROJECTION]);
+    const session = await this.readModel.get<SessionDocument>(SESSIONS_COLLECTION, id);
+    if (session?.workspace !== principal.workspace) throw new NotFoundException(`Session ${id} not found`);
+    const transcript = await listSessionMessages(this.readModel, principal.workspace, id);
+    return {
+      ...sessionSummary(session),
+      variables: session.variables,
+      team: session.team,
+      transcript: transcript.map(messageView),
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import type { WorkflowCard } from '#readmodel';
+import type { WorkflowCardView } from '../workflow-queries.service.js';
+
+/** What a watcher of the cards learns: a card as it now is, or that a workflow is gone. */
+export type CardChange = { kind: 'card'; card: WorkflowCardView } | { kind: 'removed'; id: string };
+
+/** A change together with the workspace it belongs to, which decides who may see it. */
+export interface WorkspaceCardChange {
+  workspace: string;
+  change: CardChange;
+}
+
+export const changedCardId = (change: CardChange): string => (change.kind === 'card' ? change.card.id : change.id);
+
+/** The same fields as the items of `GET /workflows`. */
+export const cardView = (card: WorkflowCard): WorkflowCardView => ({
+  id: card.id,
+  name: card.name,
+  activeSessions: card.activeSessions,
+  version: card.version,
+  createdAt: card.createdAt,
+  updatedAt: card.updatedAt,
+});

@@ -1,0 +1,254 @@
+export interface AiAgentConfig {
+  url: string;
+  apiKey?: string;
+  model: string;
+  timeoutMs: number;
+}
+
+/** One line of the conversation so far, oldest first. */
+export interface AgentHistoryEntry {
+  role: 'customer' | 'agent';
+  text: string;
+}
+
+export interface AgentTurnRequest {
+  /** Idempotency key: sent as header `Idempotency-Key` so a retried turn is not answered twice. */
+  requestId: string;
+  /** The step's instructions, sent as the system message. */
+  instructions: string;
+  history: AgentHistoryEntry[];
+}
+
+export type AgentOutcome = { kind: 'reply'; text: string; handoff: boolean } | { kind: 'failure'; reason: string };
+
+/** Never throws: every problem is a failure outcome whose reason says what happened (no secrets in it). */
+export interface AiAgent {
+  respond(request: AgentTurnRequest): Promise<AgentOutcome>;
+}
+
+export const DEFAULT_AI_AGENT_TIMEOUT_MS = 20_000;
+export const DEFAULT_AI_AGENT_MODEL = 'gpt-4o-mini';
+
+const HANDOFF_TOOL_NAME = 'handoff_to_human';
+const CHAT_COMPLETIONS_PATH = '/chat/completions';
+const MAX_SERVER_MESSAGE_LENGTH = 200;
+const UNCONFIGURED_REASON = 'the AI agent is not configured (AI_AGENT_URL is not set)';
+
+const HANDOFF_TOOL = {
+  type: 'function',
+  function: {
+    name: HANDOFF_TOOL_NAME,
+    description: 'Hand the conversation to a human team when the customer asks for a person or you cannot help',
+    parameters: {
+      type: 'object',
+      properties: { reason: { type: 'string', description: 'Why a human should take over' } },
+      required: ['reason'],
+    },
+  },
+} as const;
+
+type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
+
+/** The part of a chat-completions answer this client reads. */
+interface AssistantMessage {
+  content: string | null;
+  toolNames: string[];
+}
+
+/** Accepts a base URL (`https://host/v1`) or the full chat-completions endpoint. */
+const chatCompletionsEndpoint = (url: string): string => {
+  const base = url.trim().replace(/\/+$/, '');
+  return base.endsWith(CHAT_COMPLETIONS_PATH) ? base : `${base}${CHAT_COMPLETIONS_PATH}`;
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm.
+const messageOf = (error: unknown): string | undefined =>
+  isRecord(error) && typeof error.message === 'string' ? error.message : undefined;
+
+/** undici reports a refused connection as "fetch failed"; the cause says why. */
+const describeError = (error: unknown): string => {
+  const message = messageOf(error);
+  if (message === undefined) return String(error);
+  const cause = isRecord(error) ? messageOf(error.cause) : undefined;
+  return cause && cause !== message ? `${message} (${cause})` : message;
+};
+
+const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+const serverErrorMessage = (body: string): string | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (!isRecord(parsed)) return undefined;
+    if (typeof parsed.error === 'string') return parsed.error;
+    if (isRecord(parsed.error) && typeof parsed.error.message === 'string') return parsed.error.message;
+    return undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const readAssistantMessage = (payload: unknown): AssistantMessage | undefined => {
+  if (!isRecord(payload) || !Array.isArray(payload.choices)) return undefined;
+  const choice: unknown = payload.choices[0];
+  if (!isRecord(choice) || !isRecord(choice.message)) return undefined;
+  const { content, tool_calls: toolCalls } = choice.message;
+  if (content !== undefined && content !== null && typeof content !== 'string') return undefined;
+  if (toolCalls !== undefined && toolCalls !== null && !Array.isArray(toolCalls)) return undefined;
+  const toolNames = (toolCalls ?? []).flatMap((call: unknown) =>
+    isRecord(call) && isRecord(call.function) && typeof call.function.name === 'string' ? [call.function.name] : [],
+  );
+  return { content: content ?? null, toolNames };
+};
+
+export class OpenAiCompatibleAgent implements AiAgent {
+  private readonly endpoint: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(
+    private readonly config: AiAgentConfig,
+    fetchImpl: typeof fetch = fetch,
+  ) {
+    this.endpoint = chatCompletionsEndpoint(config.url);
+    this.fetchImpl = fetchImpl;
+  }
+
+  async respond(request: AgentTurnRequest): Promise<AgentOutcome> {
+    try {
+      return await this.exchange(request);
+    } catch (error) {
+      return this.failure(`the AI agent client failed: ${describeError(error)}`);
+    }
+  }
+
+  private async exchange(request: AgentTurnRequest): Promise<AgentOutcome> {
+    const { timeoutMs } = this.config;
+    const abort = new AbortController();
+    // One deadline covers connecting, waiting for headers and reading the body.
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    let status: number;
+    let body: string;
+    try {
+      const fetchImpl = this.fetchImpl;
+      const response = await fetchImpl(this.endpoint, {
+        method: 'POST',
+        headers: this.headers(request.requestId),
+        body: JSON.stringify(this.requestBody(request)),
+        signal: abort.signal,
+      });
+      status = response.status;
+      body = await response.text();
+    } catch (error) {
+      if (abort.signal.aborted) return this.failure(`the AI agent did not answer within ${timeoutMs} ms`);
+      return this.failure(`the AI agent could not be reached: ${describeError(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+
+    if (status < 200 || status > 299) {
+      const message = serverErrorMessage(body);
+      // Redact before truncating so a key cut in half cannot slip through.
+      const detail = message ? `: ${truncate(this.redact(message), MAX_SERVER_MESSAGE_LENGTH)}` : '';
+      return this.failure(`the AI agent answered HTTP ${status}${detail}`);
+    }
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body);
+    } catch {
+      return this.failure(`the AI agent answered HTTP ${status} with a body that is not JSON`);
+    }
+    const message = readAssistantMessage(payload);
+    if (!message) return this.failure('the AI agent answered without a readable choices[0].message');
+
+    if (message.toolNames.includes(HANDOFF_TOOL_NAME)) {
+      return { kind: 'reply', text: message.content ?? '', handoff: true };
+    }
+    if (message.content && message.content.trim() !== '') {
+      return { kind: 'reply', text: message.content, handoff: false };
+    }
+    return this.failure('the AI agent answered with an empty reply');
+  }
+
+  private headers(requestId: string): Record<string, string> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Idempotency-Key': requestId };
+    if (this.config.apiKey) headers.Authorization = `Bearer ${this.config.apiKey}`;
+    return headers;
+  }
+
+  private requestBody(request: AgentTurnRequest) {
+    const messages: ChatMessage[] = [
+      { role: 'system', content: request.instructions },
+      ...request.history.map(
+        (entry): ChatMessage => ({ role: entry.role === 'customer' ? 'user' : 'assistant', content: entry.text }),
+      ),
+    ];
+    return { model: this.config.model, messages, tools: [HANDOFF_TOOL], tool_choice: 'auto' };
+  }
+
+  /** Servers and network errors may echo the key back; it must never reach a reason. */
+  private redact(text: string): string {
+    const { apiKey } = this.config;
+    return apiKey ? text.split(apiKey).join('***') : text;
+  }
+
+  private failure(reason: string): AgentOutcome {
+    return { kind: 'failure', reason: this.redact(reason) };
+  }
+}
+
+/** Used when AI_AGENT_URL is not set: every request fails with a reason saying so. */
+export class UnconfiguredAgent implements AiAgent {
+  respond(_request: AgentTurnRequest): Promise<AgentOutcome> {
+    return Promise.resolve({ kind: 'failure', reason: UNCONFIGURED_REASON });
+  }
+}
+
+const parseUrl = (value: string): string => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // The value itself is left out: it may carry credentials.
+    throw new Error('AI_AGENT_URL must be an http or https URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`AI_AGENT_URL must be an http or https URL; got the ${url.protocol.slice(0, -1)} scheme`);
+  }
+  return value;
+};
+
+const parseTimeout = (value: string | undefined): number => {
+  if (value === undefined || value.trim() === '') return DEFAULT_AI_AGENT_TIMEOUT_MS;
+  const trimmed = value.trim();
+  const timeoutMs = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new Error(`AI_AGENT_TIMEOUT_MS must be a positive whole number of milliseconds; got "${value}"`);
+  }
+  return timeoutMs;
+};
+
+/**
+ * Reads AI_AGENT_URL, AI_AGENT_API_KEY, AI_AGENT_MODEL and AI_AGENT_TIMEOUT_MS.
+ * Undefined when AI_AGENT_URL is unset or empty; throws an Error naming the variable for a bad value.
+ */
+export function loadAiAgentConfig(env: Record<string, string | undefined>): AiAgentConfig | undefined {
+  const url = env.AI_AGENT_URL?.trim();
+  if (!url) return undefined;
+  const apiKey = env.AI_AGENT_API_KEY?.trim();
+  return {
+    url: parseUrl(url),
+    ...(apiKey ? { apiKey } : {}),
+    model: env.AI_AGENT_MODEL?.trim() || DEFAULT_AI_AGENT_MODEL,
+    timeoutMs: parseTimeout(env.AI_AGENT_TIMEOUT_MS),
+  };
+}
+
+export function createAiAgent(config: AiAgentConfig | undefined): AiAgent {
+  return config ? new OpenAiCompatibleAgent(config) : new UnconfiguredAgent();
+}
+
+/** Nest injection token of the process's `AiAgent`. */
+export const AI_AGENT = Symbol('AI_AGENT');

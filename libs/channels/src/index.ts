@@ -1,0 +1,1 @@
+export * from './ai-agent/ai-agent.client.js';

@@ -1,0 +1,75 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  type ConversationCommand,
+  decideConversation,
+  evolveConversation,
+  initialConversationState,
+} from './conversation.decider.js';
+import type { ConversationEvent, MessageReceived } from './conversation.events.js';
+
+const given = (...events: ConversationEvent[]) => ({
+  when: (command: ConversationCommand) => {
+    const state = events.reduce(evolveConversation, initialConversationState);
+    return {
+      then: (expected: ConversationEvent[]) => expect(decideConversation(command, state)).toEqual(expected),
+      thenThrows: (message: RegExp) => expect(() => decideConversation(command, state)).toThrow(message),
+    };
+  },
+});
+
+const conversation = { channelId: 'ch-1', contactId: 'visitor-7' };
+const received = (messageId: string, text = 'hi'): MessageReceived => ({
+  type: 'MessageReceived',
+  data: { ...conversation, messageId, text, receivedAt: '2026-11-27T10:00:00.000Z' },
+});
+const route = (messageId: string, facts: Partial<Extract<ConversationCommand, { type: 'RouteMessage' }>['data']> = {}) =>
+  ({
+    type: 'RouteMessage',
+    data: { messageId, lastSessionActive: false, newSessionId: `session-for-${messageId}`, ...facts },
+  }) as const;
+const routed = (messageId: string, sessionId: string, startsSession: boolean): ConversationEvent => ({
+  type: 'MessageRoutedToSession',
+  data: { ...conversation, messageId, sessionId, workflowId: 'wf-1', startsSession },
+});
+
+describe('conversation decider', () => {
+  it('records a received message once, however often it is delivered', () => {
+    given().when({ type: 'ReceiveMessage', data: received('m1').data }).then([received('m1')]);
+    given(received('m1')).when({ type: 'ReceiveMessage', data: received('m1', 'again').data }).then([]);
+  });
+
+  it('starts a session of the assigned workflow when the contact is in none', () => {
+    given(received('m1'))
+      .when(route('m1', { assignedWorkflowId: 'wf-1' }))
+      .then([routed('m1', 'session-for-m1', true)]);
+  });
+
+  it("sends a message to the contact's active session", () => {
+    given(received('m1'), routed('m1', 'session-for-m1', true), received('m2'))
+      .when(route('m2', { lastSessionActive: true, lastSessionWorkflowId: 'wf-1', assignedWorkflowId: 'wf-2' }))
+      .then([routed('m2', 'session-for-m1', false)]);
+  });
+
+  it('starts a fresh session once the last one has ended', () => {
+    given(received('m1'), routed('m1', 'session-for-m1', true), received('m2'))
+      .when(route('m2', { lastSessionActive: false, assignedWorkflowId: 'wf-1' }))
+      .then([routed('m2', 'session-for-m2', true)]);
+  });
+
+  it('records that a message went nowhere when the channel has no workflow', () => {
+    given(received('m1'))
+      .when(route('m1'))
+      .then([{ type: 'MessageNotRouted', data: { ...conversation, messageId: 'm1', reason: 'no_workflow' } }]);
+  });
+
+  it('routes a message only once: handled again, it decides nothing', () => {
+    given(received('m1'), routed('m1', 'session-for-m1', true)).when(route('m1', { assignedWorkflowId: 'wf-1' })).then([]);
+    given(received('m1'), { type: 'MessageNotRouted', data: { ...conversation, messageId: 'm1', reason: 'no_workflow' } })
+      .when(route('m1', { assignedWorkflowId: 'wf-1' }))
+      .then([]);
+  });
+
+  it('refuses to route a message it never received', () => {
+    given().when(route('m1')).thenThrows(/never received/);
+  });
+});

@@ -1,0 +1,38 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ChannelNotFoundError, channelStreamName } from '#domain';
+import { EVENT_STORE, type EventStore } from '#eventstore';
+import type { CommandContext } from '../command-handling/command-context.js';
+import { loadStream, positionOf } from '../command-handling/event-sourced-command.js';
+import { handleConversationCommand } from '../sessions/session-streams.js';
+import { channelModel } from './channel-stream.js';
+import { ReceiveChannelMessageCommand } from './receive-channel-message.command.js';
+
+/**
+ * Records the message on its conversation and returns: the session engine takes it from the log.
+ * Appends to one conversation are ordered by the stream, so one contact's messages are applied in
+ * the order they were recorded, however concurrently they arrived.
+ */
+@CommandHandler(ReceiveChannelMessageCommand)
+export class ReceiveChannelMessageHandler implements ICommandHandler<ReceiveChannelMessageCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ channelId, channelType, message }: ReceiveChannelMessageCommand): Promise<{ messageId: string; position: string }> {
+    const { state: channel } = await loadStream(this.store, channelStreamName(channelId), channelModel);
+    if (channel.status !== 'active' || channel.channelType !== channelType) throw new ChannelNotFoundError(channelId);
+    const context: CommandContext = {
+      actor: { sub: `${channelType}:${channelId}`, role: 'channel' },
+      workspace: channel.workspace,
+      correlationId: message.messageId,
+      causationId: message.messageId,
+    };
+    const { contactId } = message;
+    const outcome = await handleConversationCommand(
+      this.store,
+      { channelId, contactId },
+      { type: 'ReceiveMessage', data: { channelId, ...message, receivedAt: new Date().toISOString() } },
+      context,
+    );
+    return { messageId: message.messageId, position: positionOf(outcome) };
+  }
+}

@@ -1,0 +1,29 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandContext } from '../command-handling/command-context.js';
+
+/** Work the engine owes a session, done when due: firing a timer, asking the AI agent. */
+abstract class DeferredWorkCommand extends Command<void> {
+  constructor(
+    readonly sessionId: string,
+    readonly workspace: string,
+    /** The timer's or the agent request's id. */
+    readonly workId: string,
+  ) {
+    super();
+  }
+
+  /** Appends caused by the same work have the same ids, however often it is done. */
+  get context(): CommandContext {
+    return {
+      actor: { sub: 'session-engine', role: 'system' },
+      workspace: this.workspace,
+      correlationId: this.workId,
+      causationId: this.workId,
+      idempotencyKey: `${this.constructor.name}:${this.workId}`,
+    };
+  }
+}
+
+export class FireSessionTimerCommand extends DeferredWorkCommand {}
+
+export class RunAgentTurnCommand extends DeferredWorkCommand {}

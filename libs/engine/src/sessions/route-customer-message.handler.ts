@@ -1,0 +1,103 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type ActiveWorkflow, type MessageRoute, channelStreamName, conversationStreamName, workflowStreamName } from '#domain';
+import { EVENT_STORE, type EventStore } from '#eventstore';
+import { derivedUuid } from '../command-handling/command-context.js';
+import { loadStream } from '../command-handling/event-sourced-command.js';
+import { channelModel } from '../channels/channel-stream.js';
+import { workflowModel } from '../workflows/workflow-stream.js';
+import { RouteCustomerMessageCommand } from './route-customer-message.command.js';
+import { conversationModel, handleConversationCommand, handleSessionCommand, loadSession } from './session-streams.js';
+
+/**
+ * Routes a message first, then hands it to its session: the route is a fact of the conversation,
+ * so a message handled again after a crash goes where it went the first time, and the session
+ * takes it at most once (it knows the message ids it has).
+ */
+@CommandHandler(RouteCustomerMessageCommand)
+export class RouteCustomerMessageHandler implements ICommandHandler<RouteCustomerMessageCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  execute(command: RouteCustomerMessageCommand): Promise<void> {
+    return command.complete(this.route(command));
+  }
+
+  private async route(command: RouteCustomerMessageCommand): Promise<void> {
+    const { channelId, contactId, contactName, messageId, text } = command.message.data;
+    const { context } = command;
+    const route = await this.routeOf(command);
+    if (route === undefined || route === 'not_routed') return;
+    const now = new Date().toISOString();
+    const { sessionId } = route;
+    if (!route.startsSession) {
+      await handleSessionCommand(this.store, { type: 'ReceiveCustomerMessage', data: { sessionId, messageId, text, now } }, context);
+      return;
+    }
+    const workflow = await this.activeWorkflow(route.workflowId, context.workspace);
+    // Deleted since the message was routed: the session never starts.
+    if (workflow === undefined) return;
+    const { workflowId, version: workflowVersion, steps, settings } = workflow;
+    await handleSessionCommand(
+      this.store,
+      {
+        type: 'StartSession',
+        data: {
+          sessionId,
+          workflowId,
+          workflowVersion,
+          workspace: context.workspace,
+          channelId,
+          contactId,
+          ...(contactName === undefined ? {} : { contactName }),
+          steps,
+          settings,
+          firstMessage: { messageId, text },
+          now,
+        },
+      },
+      context,
+    );
+  }
+
+  /** The message's route: recorded before, or decided now from the streams it depends on. */
+  private async routeOf(command: RouteCustomerMessageCommand): Promise<MessageRoute | undefined> {
+    const { channelId, contactId, messageId } = command.message.data;
+    const { workspace } = command.context;
+    const conversation = await loadStream(this.store, conversationStreamName(channelId, contactId), conversationModel);
+    const recorded = conversation.state.routed.get(messageId);
+    if (recorded !== undefined) return recorded;
+
+    const { lastSessionId } = conversation.state;
+    const lastSession = lastSessionId === undefined ? undefined : await loadSession(this.store, lastSessionId);
+    const lastSessionActive = lastSession?.status === 'active';
+    const assignedWorkflowId = lastSessionActive ? undefined : await this.assignedWorkflowId(channelId, workspace);
+    const outcome = await handleConversationCommand(
+      this.store,
+      { channelId, contactId },
+      {
+        type: 'RouteMessage',
+        data: {
+          messageId,
+          lastSessionActive,
+          ...(lastSession?.status === 'active' ? { lastSessionWorkflowId: lastSession.workflowId } : {}),
+          ...(assignedWorkflowId === undefined ? {} : { assignedWorkflowId }),
+          newSessionId: derivedUuid(`session|${channelId}|${contactId}|${messageId}`),
+        },
+      },
+      command.context,
+    );
+    return outcome.state.routed.get(messageId);
+  }
+
+  /** The channel's workflow, if it has one that still exists. */
+  private async assignedWorkflowId(channelId: string, workspace: string): Promise<string | undefined> {
+    const { state: channel } = await loadStream(this.store, channelStreamName(channelId), channelModel);
+    if (channel.status !== 'active' || channel.workflowId === undefined) return undefined;
+    return (await this.activeWorkflow(channel.workflowId, workspace))?.workflowId;
+  }
+
+  private async activeWorkflow(workflowId: string, workspace: string): Promise<ActiveWorkflow | undefined> {
+    const { state } = await loadStream(this.store, workflowStreamName(workflowId), workflowModel);
+    return state.status === 'active' && state.workspace === workspace ? state : undefined;
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type SessionEvent, sessionStreamName } from '#domain';
+import { AI_AGENT, type AgentHistoryEntry, type AiAgent } from '#channels';
+import { EVENT_STORE, type EventStore } from '#eventstore';
+import { loadStream } from '../command-handling/event-sourced-command.js';
+import { RunAgentTurnCommand } from './deferred-work.commands.js';
+import { handleSessionCommand, sessionModel } from './session-streams.js';
+
+/**
+ * Asks the AI agent for its reply to an AgentInvoked request, then records the outcome. The
+ * request was recorded first; done again after a crash it is sent again with the same
+ * idempotency key, and only the first outcome recorded counts.
+ */
+@CommandHandler(RunAgentTurnCommand)
+export class RunAgentTurnHandler implements ICommandHandler<RunAgentTurnCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AI_AGENT) private readonly agent: AiAgent,
+  ) {}
+
+  async execute(command: RunAgentTurnCommand): Promise<void> {
+    const { sessionId, workId: requestId } = command;
+    const { state, events } = await loadStream(this.store, sessionStreamName(sessionId), sessionModel);
+    if (state.status !== 'active' || state.waitingFor?.kind !== 'agent' || state.waitingFor.requestId !== requestId) return;
+    const { stepId } = state.waitingFor;
+    const step = state.steps.find(({ id }) => id === stepId);
+    const instructions = step?.type === 'invoke_ai_agent' ? step.instructions : '';
+    const outcome = await this.agent.respond({
+      requestId,
+      instructions,
+      history: conversationHistory(events as unknown as SessionEvent[]),
+    });
+    const now = new Date().toISOString();
+    await handleSessionCommand(
+      this.store,
+      outcome.kind === 'reply'
+        ? { type: 'RecordAgentReply', data: { sessionId, requestId, text: outcome.text, handoff: outcome.handoff, now } }
+        : { type: 'RecordAgentFailure', data: { sessionId, requestId, reason: outcome.reason, now } },
+      command.context,
+    );
+  }
+}
+
+/** What the customer said and what the session said to them, oldest first. */
+function conversationHistory(events: readonly SessionEvent[]): AgentHistoryEntry[] {
+  return events.flatMap((event): AgentHistoryEntry[] => {
+    if (event.type === 'CustomerMessageReceived') return [{ role: 'customer', text: event.data.text }];
+    if (event.type === 'MessageSent') return [{ role: 'agent', text: event.data.text }];
+    return [];
+  });
+}

@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AI_AGENT, type AiAgent } from '#channels';
+import { EndWorkflowSessionsHandler } from './end-workflow-sessions.handler.js';
+import { FireSessionTimerHandler } from './fire-session-timer.handler.js';
+import { FollowWorkflowDeletionHandler } from './follow-workflow-deletion.handler.js';
+import { RouteCustomerMessageHandler } from './route-customer-message.handler.js';
+import { RunAgentTurnHandler } from './run-agent-turn.handler.js';
+import { SessionEngine } from './session-engine.service.js';
+import { SessionSaga } from './session.saga.js';
+
+const ENGINE_PROVIDERS = [
+  SessionSaga,
+  SessionEngine,
+  RouteCustomerMessageHandler,
+  EndWorkflowSessionsHandler,
+  FollowWorkflowDeletionHandler,
+  FireSessionTimerHandler,
+  RunAgentTurnHandler,
+];
+
+/**
+ * The session engine: saga, its command handlers, durable timers and AI agent turns; imported by
+ * a process with the `engine` role. Expects EVENT_STORE and READ_MODEL_STORE from the importer.
+ */
+@Module({})
+export class SessionEngineModule {
+  static withAgent(agent: AiAgent): DynamicModule {
+    return {
+      module: SessionEngineModule,
+      providers: [...ENGINE_PROVIDERS, { provide: AI_AGENT, useValue: agent }],
+      exports: [SessionEngine],
+    };
+  }
+}
