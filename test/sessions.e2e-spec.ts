@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Visitor, activeSessionsOf, eventually, flowOnWebchat } from './support/conversations.js';
+import {
+  Visitor,
+  activeSessionsInLog,
+  activeSessionsOf,
+  engineReached,
+  eventually,
+  flowOnWebchat,
+} from './support/conversations.js';
 import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
 
 const supportFlow = [
@@ -77,5 +84,211 @@ describe('Sessions over web chat', () => {
       variables: { age: 42 },
     });
     expect(session.body.transcript).toHaveLength(7);
+  });
+
+  const question = (text: string) => [
+    { id: 'hello', type: 'send_message', text },
+    { id: 'ask', type: 'ask_question', text: 'Your email?', variable: 'email', answerType: 'email' },
+    { id: 'bye', type: 'send_message', text: 'Got {{email}}' },
+  ];
+  const activeCount = (workflowId: string, count: number) =>
+    eventually(() => activeSessionsOf(api, workflowId), (active) => active === count);
+
+  it('pins a session to the version it started with; new sessions use the newest', async () => {
+    const { workflowId, channelId } = await flowOnWebchat(api, question('Version one'));
+    const early = new Visitor(api, channelId);
+    await early.say('hi');
+    expect(await early.awaitReplies(2)).toEqual(['Version one', 'Your email?']);
+
+    const edited = await api.request('PUT', `/workflows/${workflowId}/definition`, {
+      body: { steps: [{ id: 'hello', type: 'send_message', text: 'Version two' }, ...question('').slice(1)] },
+    });
+    expect(edited.body.version).toBe(3);
+
+    await early.say('ada@example.com');
+    expect((await early.awaitReplies(3))[2]).toBe('Got ada@example.com');
+    const late = new Visitor(api, channelId);
+    await late.say('hi');
+    expect(await late.awaitReplies(2)).toEqual(['Version two', 'Your email?']);
+
+    const sessions = await eventually(
+      () => api.request('GET', `/workflows/${workflowId}/sessions`),
+      (response) => response.body.items.length === 2,
+    );
+    const versions = Object.fromEntries(sessions.body.items.map((item: any) => [item.contactId, item.workflowVersion]));
+    expect(versions).toEqual({ [early.contactId]: 2, [late.contactId]: 3 });
+  });
+
+  it('deactivates every active session at once; the workflow stays and the next message starts afresh', async () => {
+    const { workflowId, channelId } = await flowOnWebchat(api, question('Welcome'));
+    const visitors = Array.from({ length: 25 }, () => new Visitor(api, channelId));
+    await Promise.all(visitors.map((visitor) => visitor.say('hi')));
+    await Promise.all(visitors.map((visitor) => visitor.awaitReplies(2)));
+    expect(await activeCount(workflowId, 25)).toBe(25);
+
+    const deactivated = await api.request('POST', `/workflows/${workflowId}/deactivate-sessions`);
+    expect(deactivated.status).toBe(202);
+    expect(deactivated.body).toEqual({ position: expect.any(String) });
+    expect(await activeCount(workflowId, 0)).toBe(0);
+    expect(activeSessionsInLog(server.dataDir, workflowId).size).toBe(0);
+    const ended = await api.request('GET', `/workflows/${workflowId}/sessions?status=ended&limit=100`);
+    expect(ended.body.items).toHaveLength(25);
+    expect(new Set(ended.body.items.map((item: any) => item.endReason))).toEqual(new Set(['deactivated']));
+    expect((await api.request('GET', `/workflows/${workflowId}`)).status).toBe(200);
+
+    // The answer to the old question starts a fresh session instead.
+    const [first] = visitors;
+    await first.say('ada@example.com');
+    expect((await first.awaitReplies(4)).slice(2)).toEqual(['Welcome', 'Your email?']);
+    expect(await activeCount(workflowId, 1)).toBe(1);
+  });
+
+  it('answers 404 to deactivating an unknown workflow and 403 to an auditor', async () => {
+    expect((await api.request('POST', '/workflows/00000000-0000-4000-8000-000000000000/deactivate-sessions')).status).toBe(404);
+    const { workflowId } = await flowOnWebchat(api, question('x'));
+    expect((await api.request('POST', `/workflows/${workflowId}/deactivate-sessions`, { token: api.token('auditor') })).status).toBe(403);
+  });
+
+  it('on delete, terminates the active sessions, unassigns the channel, and answers nothing afterwards', async () => {
+    const { workflowId, channelId } = await flowOnWebchat(api, question('Welcome'));
+    const visitors = [new Visitor(api, channelId), new Visitor(api, channelId)];
+    await Promise.all(visitors.map((visitor) => visitor.say('hi')));
+    await Promise.all(visitors.map((visitor) => visitor.awaitReplies(2)));
+    const sessionIds = (await api.request('GET', `/workflows/${workflowId}/sessions?status=active`)).body.items.map((item: any) => item.id);
+    expect(sessionIds).toHaveLength(2);
+
+    const deleted = await api.request('DELETE', `/workflows/${workflowId}`);
+    expect(deleted.status).toBe(200);
+    for (const id of sessionIds) {
+      const session = await eventually(() => api.request('GET', `/sessions/${id}`), (response) => response.body.status === 'ended');
+      expect(session.body.endReason).toBe('terminated');
+    }
+    const channels = await eventually(
+      () => api.request('GET', '/channels'),
+      (response) => response.body.items.find((channel: any) => channel.id === channelId)?.workflowId === null,
+    );
+    expect(channels.body.items.find((channel: any) => channel.id === channelId).workflowId).toBeNull();
+    expect(activeSessionsInLog(server.dataDir, workflowId).size).toBe(0);
+
+    const [visitor] = visitors;
+    const { position } = await visitor.say('ada@example.com');
+    await engineReached(api, position);
+    expect(await visitor.replies()).toHaveLength(2);
+    expect((await api.request('GET', `/workflows/${workflowId}/sessions`)).status).toBe(404);
+  });
+
+  it('records messages on a channel without a workflow and sends nothing', async () => {
+    const channel = await api.request('POST', '/channels', { body: { type: 'webchat', name: 'Quiet' } });
+    const visitor = new Visitor(api, channel.body.id);
+    const { position } = await visitor.say('anyone there?');
+    await engineReached(api, position);
+    const transcript = await eventually(() => visitor.transcript(), (items) => items.length === 1);
+    expect(transcript.map(({ direction, text }) => [direction, text])).toEqual([['inbound', 'anyone there?']]);
+  });
+
+  it('waits on durable timers: a wait step, a question timeout, and inactivity expiry', async () => {
+    const { workflowId, channelId } = await flowOnWebchat(
+      api,
+      [
+        { id: 'hold', type: 'send_message', text: 'One moment…' },
+        { id: 'pause', type: 'wait', seconds: 1 },
+        { id: 'ask', type: 'ask_question', text: 'Still there?', variable: 'still', timeoutSeconds: 1, timeoutNext: 'nudge' },
+        { id: 'done', type: 'end' },
+        { id: 'nudge', type: 'ask_question', text: 'Say anything to go on', variable: 'any' },
+      ],
+      { settings: { sessionTimeoutSeconds: 2 } },
+    );
+    const visitor = new Visitor(api, channelId);
+    const started = Date.now();
+    await visitor.say('hi');
+    expect(await visitor.awaitReplies(1)).toEqual(['One moment…']);
+    expect(await visitor.awaitReplies(2)).toEqual(['One moment…', 'Still there?']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect((await visitor.awaitReplies(3))[2]).toBe('Say anything to go on');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    // No answer: the session expires after sessionTimeoutSeconds without activity.
+    const [session] = (await eventually(
+      () => api.request('GET', `/workflows/${workflowId}/sessions?status=ended`),
+      (response) => response.body.items.length === 1,
+    )).body.items;
+    expect(session.endReason).toBe('expired');
+    expect(await activeCount(workflowId, 0)).toBe(0);
+  });
+
+  it("applies one contact's messages in the order they were recorded, also when they arrive at once", async () => {
+    const { channelId } = await flowOnWebchat(api, [
+      { id: 'q1', type: 'ask_question', text: 'First?', variable: 'a' },
+      { id: 'q2', type: 'ask_question', text: 'Second?', variable: 'b' },
+      { id: 'q3', type: 'ask_question', text: 'Third?', variable: 'c' },
+      { id: 'q4', type: 'ask_question', text: 'Fourth?', variable: 'd' },
+      { id: 'sum', type: 'send_message', text: '{{a}} {{b}} {{c}} {{d}}' },
+    ]);
+    const visitor = new Visitor(api, channelId);
+    await visitor.say('start');
+    await visitor.awaitReplies(1);
+    await Promise.all(['one', 'two', 'three', 'four'].map((text) => visitor.say(text)));
+    const replies = await visitor.awaitReplies(5);
+    const inbound = (await visitor.transcript()).filter((message) => message.direction === 'inbound').map((message) => message.text);
+    expect(replies[4]).toBe(inbound.slice(1).join(' '));
+  });
+
+  it('keeps activeSessions exactly equal to the sessions active in the log while many start and end at once', async () => {
+    const { workflowId, channelId } = await flowOnWebchat(api, question('Welcome'));
+    const visitors = Array.from({ length: 40 }, () => new Visitor(api, channelId));
+    await Promise.all(visitors.map((visitor) => visitor.say('hi')));
+    // Half of them finish while the others are still starting.
+    await Promise.all(
+      visitors.slice(0, 20).map(async (visitor) => {
+        await visitor.awaitReplies(2);
+        await visitor.say('done@example.com');
+      }),
+    );
+    await Promise.all(visitors.slice(0, 20).map((visitor) => visitor.awaitReplies(3)));
+    await Promise.all(visitors.slice(20).map((visitor) => visitor.awaitReplies(2)));
+    expect(await activeCount(workflowId, 20)).toBe(20);
+    const inLog = activeSessionsInLog(server.dataDir, workflowId);
+    expect(inLog.size).toBe(20);
+    const listed = await api.request('GET', `/workflows/${workflowId}/sessions?status=active&limit=1000`);
+    expect(new Set(listed.body.items.map((item: any) => item.id))).toEqual(inLog);
+  });
+
+  it('shows sessions only to their own workspace', async () => {
+    const { workflowId, channelId } = await flowOnWebchat(api, question('Welcome'));
+    const visitor = new Visitor(api, channelId);
+    await visitor.say('hi');
+    await visitor.awaitReplies(2);
+    const [session] = (await eventually(
+      () => api.request('GET', `/workflows/${workflowId}/sessions`),
+      (response) => response.body.items.length === 1,
+    )).body.items;
+    const outsider = api.token('admin', 'globex');
+    expect((await api.request('GET', `/sessions/${session.id}`, { token: outsider })).status).toBe(404);
+    expect((await api.request('GET', `/workflows/${workflowId}/sessions`, { token: outsider })).status).toBe(404);
+    expect((await api.request('POST', `/workflows/${workflowId}/deactivate-sessions`, { token: outsider })).status).toBe(404);
+    expect((await api.request('GET', `/sessions/${session.id}`, { token: api.token('auditor') })).status).toBe(200);
+    expect((await api.request('GET', `/sessions/${session.id}`, { token: null })).status).toBe(401);
+  });
+
+  it.each([
+    ['no contactId', { text: 'hi' }, 'contactId'],
+    ['a contactId with a space', { contactId: 'a b', text: 'hi' }, 'contactId'],
+    ['no text', { contactId: 'c1' }, 'text'],
+    ['a blank text', { contactId: 'c1', text: '   ' }, 'text must not be empty'],
+    ['a text of 4097 characters', { contactId: 'c1', text: 'x'.repeat(4097) }, 'text must be at most 4096 characters'],
+    ['an unknown field', { contactId: 'c1', text: 'hi', extra: 1 }, 'extra'],
+  ])('refuses a web chat message with %s: 400 naming the field', async (_, body, field) => {
+    const channel = await api.request('POST', '/channels', { body: { type: 'webchat', name: 'Chat' } });
+    const response = await api.request('POST', `/webchat/${channel.body.id}/messages`, { body, token: null });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body.message)).toContain(field);
+  });
+
+  it('answers 404 for messages to an unknown channel and for a session id that names nothing', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await api.request('POST', `/webchat/${unknown}/messages`, { body: { contactId: 'c1', text: 'hi' }, token: null })).status).toBe(404);
+    expect((await api.request('GET', `/webchat/${unknown}/contacts/c1/messages`, { token: null })).status).toBe(404);
+    expect((await api.request('GET', `/sessions/${unknown}`)).status).toBe(404);
+    expect((await api.request('GET', '/sessions/not-an-id')).status).toBe(404);
+    expect((await api.request('GET', `/workflows/${unknown}/sessions?status=open`)).status).toBe(400);
   });
 });

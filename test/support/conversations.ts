@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Api } from './test-server.js';
 
 export interface TranscriptMessage {
@@ -79,4 +81,32 @@ export class Visitor {
 export async function activeSessionsOf(api: Api, workflowId: string, token?: string): Promise<number> {
   const response = await api.request('GET', `/workflows/${workflowId}`, { token });
   return response.body.activeSessions as number;
+}
+
+/** Waits until the session engine has handled the log up to `position` (embedded store: decimal positions). */
+export async function engineReached(api: Api, position: string, timeoutMs = 10_000): Promise<void> {
+  await eventually(
+    async () => (await api.request('GET', '/health', { token: null })).body.engine?.position as string | undefined,
+    (reached) => reached !== undefined && BigInt(reached) >= BigInt(position),
+    timeoutMs,
+  );
+}
+
+/** Sessions of a workflow still active according to the log itself: started and not yet ended. */
+export function activeSessionsInLog(dataDir: string, workflowId: string): Set<string> {
+  const log = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+  try {
+    const rows = log
+      .prepare(`SELECT type, data FROM events WHERE stream_name LIKE 'session-%' ORDER BY position`)
+      .all() as { type: string; data: string }[];
+    const active = new Set<string>();
+    for (const { type, data } of rows) {
+      const event = JSON.parse(data) as { sessionId: string; workflowId?: string };
+      if (type === 'SessionStarted' && event.workflowId === workflowId) active.add(event.sessionId);
+      if (['SessionCompleted', 'SessionDeactivated', 'SessionExpired', 'SessionTerminated'].includes(type)) active.delete(event.sessionId);
+    }
+    return active;
+  } finally {
+    log.close();
+  }
 }

@@ -89,7 +89,7 @@ export class LiveCardsService implements BeforeApplicationShutdown {
 
   private removeWatcher(): void {
     this.watchers -= 1;
-    if (this.watchers > 0 || !this.follower) return;
+    if (this.watchers >= 0) return;
     const stopped = this.follower.stop();
     this.follower = undefined;
     this.stopping.add(stopped);
