@@ -631,7 +631,7 @@ describe('session decider', () => {
         .when(command.agentFailure(1, 'AI agent unreachable', 5))
         .then([
           event.failed(1, 'AI agent unreachable'),
-          event.routed('agent', 'support', { reason: 'the AI agent failed: AI agent unreachable' }),
+          event.routed('agent', 'support', { reason: 'AI agent unreachable' }),
           event.completed('routed_to_team', 'support'),
         ]);
     });

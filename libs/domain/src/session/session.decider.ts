@@ -205,7 +205,8 @@ function recordAgentFailure(
   if (request === undefined) return [];
   const decision = new Decision(session, now);
   decision.record('AgentFailed', { requestId, reason });
-  handOver(decision, request.stepId, `the AI agent failed: ${reason}`);
+  // The reason says what went wrong in words of its own ("the AI agent did not answer within …").
+  handOver(decision, request.stepId, reason);
   return decision.events;
 }
 
