@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { WORKFLOWS_PROJECTION } from '#readmodel';
+import { Visitor, flowOnWebchat } from './support/conversations.js';
 import { type ChildServer, newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
 
 describe('server roles', () => {
@@ -48,5 +49,18 @@ describe('server roles', () => {
       const status = (await server.api.request('GET', '/health', { token: null })).body.projections[WORKFLOWS_PROJECTION];
       expect(status).toBeDefined();
     }
+  });
+
+  it('runs the sessions in an engine process of their own', async () => {
+    const [api] = servers;
+    const engine = await start('engine');
+    expect((await engine.api.request('GET', '/health', { token: null })).body.engine).toEqual(
+      expect.objectContaining({ position: expect.any(String) }),
+    );
+    expect((await api.api.request('GET', '/health', { token: null })).body.engine).toBeUndefined();
+    const { channelId } = await flowOnWebchat(api.api, [{ id: 'hello', type: 'send_message', text: 'Hello from the engine' }]);
+    const visitor = new Visitor(api.api, channelId);
+    await visitor.say('hi');
+    expect(await visitor.awaitReplies(1)).toEqual(['Hello from the engine']);
   });
 });

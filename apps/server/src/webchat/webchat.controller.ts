@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { ReceiveChannelMessageCommand } from '#engine';
+import { channelStreamName } from '#domain';
+import { ReceiveChannelMessageCommand, channelModel, loadStream } from '#engine';
+import { EVENT_STORE, type EventStore } from '#eventstore';
 import {
-  CHANNELS_COLLECTION,
-  type ChannelDocument,
   READ_MODEL_STORE,
   type ReadModelStore,
   SESSIONS_PROJECTION,
@@ -32,6 +32,7 @@ export class WebchatController {
     private readonly commands: CommandBus,
     private readonly consistency: ConsistencyService,
     @Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
   ) {}
 
   /** 202 once the message is durably recorded; the session engine answers from the log. */
@@ -56,8 +57,9 @@ export class WebchatController {
   ) {
     if (!CONTACT_ID_PATTERN.test(contactId)) throw new NotFoundException(`Contact ${contactId} not found`);
     await this.consistency.waitFor(query.consistentWith, [SESSIONS_PROJECTION]);
-    const channel = await this.readModel.get<ChannelDocument>(CHANNELS_COLLECTION, channelId);
-    if (channel?.type !== 'webchat') throw new NotFoundException(`Channel ${channelId} not found`);
+    // From the channel's own stream: a widget may ask the moment its channel was created.
+    const { state: channel } = await loadStream(this.eventStore, channelStreamName(channelId), channelModel);
+    if (channel.status !== 'active' || channel.channelType !== 'webchat') throw new NotFoundException(`Channel ${channelId} not found`);
     const messages = await listConversationMessages(this.readModel, channel.workspace, channelId, contactId);
     return { items: messages.map(messageView) };
   }
