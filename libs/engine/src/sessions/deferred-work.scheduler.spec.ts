@@ -238,6 +238,23 @@ describe('DeferredWorkScheduler', () => {
       expect(executed).toHaveLength(2);
     });
 
+    it('does not try again work that failed after its session ended meanwhile', async () => {
+      const { promise, resolve } = deferred();
+      outcome = async () => {
+        await promise;
+        throw new Error('event store unreachable');
+      };
+      await owe(on.sessionStarted('s-1'), on.stepTimer('s-1', 's-1:t:1', fromNow(-1_000)));
+      await scheduler.start();
+      await until(() => executed.length === 1);
+      scheduler.observe(on.sessionEnded('SessionExpired', 's-1'));
+      resolve();
+      await until(() => errors.length === 1);
+      await sleep(1200);
+      expect(executed).toHaveLength(1);
+      expect(scheduler.pending).toBe(0);
+    });
+
     it('runs at most 32 pieces of work at once, starting the next as each one finishes', async () => {
       const running = new Map<string, () => void>();
       outcome = (command) => {
@@ -246,7 +263,12 @@ describe('DeferredWorkScheduler', () => {
         return promise;
       };
       const sessions = Array.from({ length: 40 }, (_, index) => `s-${index + 1}`);
-      await owe(...sessions.flatMap((sessionId) => [on.sessionStarted(sessionId), on.stepTimer(sessionId, `${sessionId}:t:1`, fromNow(-1_000))]));
+      await owe(
+        ...sessions.flatMap((sessionId) => [
+          on.sessionStarted(sessionId),
+          on.stepTimer(sessionId, `${sessionId}:t:1`, fromNow(-1_000)),
+        ]),
+      );
 
       await scheduler.start();
       await until(() => executed.length === 32);

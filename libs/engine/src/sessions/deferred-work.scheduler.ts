@@ -151,7 +151,9 @@ export class DeferredWorkScheduler {
       .catch((error: unknown) => {
         const delay = Math.min(1000 * 2 ** work.failures, MAX_RETRY_DELAY_MS);
         this.logger.error(`${work.kind} ${work.id} of session ${work.sessionId} failed: ${(error as Error).message}; retrying in ${delay} ms`);
-        if (!this.stopped) this.queue.add({ ...work, dueAtMs: Date.now() + delay, failures: work.failures + 1 });
+        // Unless the work was cancelled meanwhile (its session ended, say).
+        const stillOwed = this.bySession.get(work.sessionId)?.has(work.id) ?? false;
+        if (!this.stopped && stillOwed) this.queue.add({ ...work, dueAtMs: Date.now() + delay, failures: work.failures + 1 });
       })
       .finally(() => {
         this.running.delete(running);

@@ -45,15 +45,16 @@ describe('session engine state', () => {
       .map(({ id }) => id)
       .sort();
   /** Every document the engine keeps, in every workspace it writes to. */
-  const wholeState = async () => {
+  const wholeStateOf = async (of: ReadModelStore) => {
     const state: Record<string, unknown[]> = {};
     for (const collection of COLLECTIONS) {
       for (const workspace of [WORKSPACE, OTHER_WORKSPACE, ENGINE_SCOPE]) {
-        state[`${collection}/${workspace}`] = await store.list(collection, { workspace, orderBy: 'id', limit: 100 });
+        state[`${collection}/${workspace}`] = await of.list(collection, { workspace, orderBy: 'id', limit: 100 });
       }
     }
     return state;
   };
+  const wholeState = () => wholeStateOf(store);
 
   /** A session in the middle of things: an inactivity timer, a step timer and an agent request pending. */
   const busySession = (sessionId: string, events = on) => [
@@ -228,11 +229,29 @@ describe('session engine state', () => {
         on.other('session-s-1', 'CustomerMessageReceived', { sessionId: 's-1', messageId: 'm-1', text: 'Hi' }),
         on.other('session-s-1', 'MessageSent', { sessionId: 's-1', messageId: 's-1:m:1', stepId: 'step-1', text: 'Hello' }),
         on.other('session-s-1', 'QuestionAsked', { sessionId: 's-1', stepId: 'step-1', variable: 'name', attempt: 1 }),
-        on.other('session-s-1', 'AnswerRejected', { sessionId: 's-1', stepId: 'step-1', messageId: 'm-1', attempt: 1, reason: 'empty' }),
+        on.other('session-s-1', 'AnswerRejected', {
+          sessionId: 's-1',
+          stepId: 'step-1',
+          messageId: 'm-1',
+          attempt: 1,
+          reason: 'empty',
+        }),
         on.other('session-s-1', 'SessionRoutedToTeam', { sessionId: 's-1', stepId: 'step-1', team: 'sales' }),
-        on.other('channel-web-1', 'ChannelCreated', { channelId: 'web-1', workspace: WORKSPACE, channelType: 'webchat', name: 'Web', config: {} }),
+        on.other('channel-web-1', 'ChannelCreated', {
+          channelId: 'web-1',
+          workspace: WORKSPACE,
+          channelType: 'webchat',
+          name: 'Web',
+          config: {},
+        }),
         on.other('workflow-wf-1', 'WorkflowDeleted', { workflowId: 'wf-1', name: 'Welcome' }),
-        on.other('conversation-web-1-c-1', 'MessageReceived', { channelId: 'web-1', contactId: 'c-1', messageId: 'm-2', text: 'Hi', receivedAt: DUE }),
+        on.other('conversation-web-1-c-1', 'MessageReceived', {
+          channelId: 'web-1',
+          contactId: 'c-1',
+          messageId: 'm-2',
+          text: 'Hi',
+          receivedAt: DUE,
+        }),
       );
 
       expect(await wholeState()).toEqual(before);
@@ -265,7 +284,7 @@ describe('session engine state', () => {
     });
 
     // Fails while a repeated TimerScheduled cancels the very timer it owes (see the test below).
-    it('leaves the same documents when every event is committed twice in a row [fails: repeated TimerScheduled loses its timer]', async () => {
+    it('leaves the same documents when every event is committed twice in a row', async () => {
       const events = history();
       await commit(...events);
       const once = await wholeState();
@@ -273,12 +292,7 @@ describe('session engine state', () => {
       try {
         await commitToEngineState(other, ...events.flatMap((event) => [event, event]));
 
-        const twice: Record<string, unknown[]> = {};
-        for (const key of Object.keys(once)) {
-          const [collection, workspace] = key.split('/');
-          twice[key] = await other.list(collection, { workspace, orderBy: 'id', limit: 100 });
-        }
-        expect(twice).toEqual(once);
+        expect(await wholeStateOf(other)).toEqual(once);
       } finally {
         await disposeOther();
       }
@@ -287,14 +301,17 @@ describe('session engine state', () => {
     it.each([
       ['an inactivity timer', () => on.inactivityTimer('s-1', 't-1', DUE)],
       ['a step timer', () => on.stepTimer('s-1', 't-1', DUE)],
-    ])('still owes %s whose TimerScheduled is committed a second time [fails: the repeat cancels the timer it has just owed]', async (_, scheduled) => {
-      await commit(on.sessionStarted('s-1'));
-      const event = scheduled();
-      await commit(event);
+    ])(
+      'still owes %s whose TimerScheduled is committed a second time',
+      async (_, scheduled) => {
+        await commit(on.sessionStarted('s-1'));
+        const event = scheduled();
+        await commit(event);
 
-      await commit(event);
+        await commit(event);
 
-      expect(await pendingWork('t-1')).toMatchObject({ kind: 'timer', sessionId: 's-1', dueAt: DUE });
-    });
+        expect(await pendingWork('t-1')).toMatchObject({ kind: 'timer', sessionId: 's-1', dueAt: DUE });
+      },
+    );
   });
 });

@@ -109,13 +109,11 @@ function applyToActiveSession(
     case 'TimerScheduled': {
       const { timerId, dueAt, purpose } = event.data;
       owe(timerId, 'timer', dueAt);
-      // A new inactivity timer replaces the old one; a step has one timer at a time.
-      if (purpose === 'inactivity') {
-        cancel(session.inactivityTimerId);
-        return update({ inactivityTimerId: timerId });
-      }
-      cancel(session.stepTimerId);
-      return update({ stepTimerId: timerId });
+      // A new inactivity timer replaces the old one; a step has one timer at a time. The same
+      // event applied again finds its own timer current: that one must stay owed.
+      const replaced = purpose === 'inactivity' ? session.inactivityTimerId : session.stepTimerId;
+      if (replaced !== timerId) cancel(replaced);
+      return update(purpose === 'inactivity' ? { inactivityTimerId: timerId } : { stepTimerId: timerId });
     }
     case 'TimerFired': {
       const { timerId } = event.data;

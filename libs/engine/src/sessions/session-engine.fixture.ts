@@ -64,7 +64,11 @@ const nextPosition = (): string => String(++lastPosition).padStart(12, '0');
 export function engineEventsIn(workspace: string) {
   const revisions = new Map<string, number>();
 
-  const record = (streamName: string, event: { type: string; data: unknown }, occurredAt = new Date().toISOString()): RecordedEvent => {
+  const record = (
+    streamName: string,
+    event: { type: string; data: unknown },
+    occurredAt = new Date().toISOString(),
+  ): RecordedEvent => {
     const revision = revisions.get(streamName) ?? 0;
     revisions.set(streamName, revision + 1);
     return {
