@@ -2,7 +2,12 @@ import type { SessionEvent } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { type ReadModelStore, recordedEventsOf } from '#readmodel';
 import { FireSessionTimerCommand, RunAgentTurnCommand } from './deferred-work.commands.js';
-import { ENGINE_PENDING_WORK_COLLECTION, ENGINE_SCOPE, type PendingWork } from './session-engine-state.projection.js';
+import {
+  ENGINE_PENDING_WORK_COLLECTION,
+  ENGINE_SCOPE,
+  OWED_WORK_EVENT_TYPES,
+  type PendingWork,
+} from './session-engine-state.projection.js';
 import { TimerQueue } from './timer-queue.js';
 
 export interface DeferredWorkLogger {
@@ -28,16 +33,8 @@ const LONGEST_SLEEP_MS = 60 * 60 * 1000;
 const MAX_RETRY_DELAY_MS = 60_000;
 const MAX_PARALLEL_WORK = 32;
 
-const workEvent = recordedEventsOf<SessionEvent>(
-  'TimerScheduled',
-  'TimerFired',
-  'AgentInvoked',
-  'AgentReplied',
-  'AgentFailed',
-  'SessionCompleted',
-  'SessionDeactivated',
-  'SessionExpired',
-  'SessionTerminated',
+const workEvent = recordedEventsOf<Extract<SessionEvent, { type: (typeof OWED_WORK_EVENT_TYPES)[number] }>>(
+  ...OWED_WORK_EVENT_TYPES,
 );
 
 /**

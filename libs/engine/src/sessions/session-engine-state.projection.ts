@@ -41,10 +41,8 @@ export type PendingWork = ReadModelDocument & {
 
 type EngineEvent = SessionEvent | Extract<ChannelEvent, { type: 'ChannelWorkflowAssigned' | 'ChannelWorkflowUnassigned' }>;
 
-const handledEvent = recordedEventsOf<EngineEvent>(
-  'SessionStarted',
-  'StepEntered',
-  'AnswerAccepted',
+/** The session events that make, settle or cancel owed work: the scheduler follows the same ones. */
+export const OWED_WORK_EVENT_TYPES = [
   'TimerScheduled',
   'TimerFired',
   'AgentInvoked',
@@ -54,6 +52,13 @@ const handledEvent = recordedEventsOf<EngineEvent>(
   'SessionDeactivated',
   'SessionExpired',
   'SessionTerminated',
+] as const satisfies readonly SessionEvent['type'][];
+
+const handledEvent = recordedEventsOf<EngineEvent>(
+  'SessionStarted',
+  'StepEntered',
+  'AnswerAccepted',
+  ...OWED_WORK_EVENT_TYPES,
   'ChannelWorkflowAssigned',
   'ChannelWorkflowUnassigned',
 );
