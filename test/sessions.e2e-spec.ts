@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SqliteEventStore } from '#eventstore';
 import {
   Visitor,
   activeSessionsInLog,
@@ -250,6 +253,37 @@ describe('Sessions over web chat', () => {
     expect(inLog.size).toBe(20);
     const listed = await api.request('GET', `/workflows/${workflowId}/sessions?status=active&limit=1000`);
     expect(new Set(listed.body.items.map((item: any) => item.id))).toEqual(inLog);
+  });
+
+  it('gives up on a session whose stream is corrupt without holding up the others', async () => {
+    const { workflowId, channelId } = await flowOnWebchat(api, question('Welcome'));
+    const [broken, healthy] = [new Visitor(api, channelId), new Visitor(api, channelId)];
+    await Promise.all([broken.say('hi'), healthy.say('hi')]);
+    await Promise.all([broken.awaitReplies(2), healthy.awaitReplies(2)]);
+    const sessions = await api.request('GET', `/workflows/${workflowId}/sessions?status=active`);
+    const brokenSession = sessions.body.items.find((item: any) => item.contactId === broken.contactId);
+
+    // Another process writes what no decider would: a question for a step the definition lacks.
+    const log = SqliteEventStore.open({ file: join(server.dataDir, 'events.sqlite') });
+    try {
+      await log.appendToStream(`session-${brokenSession.id}`, [
+        {
+          id: randomUUID(),
+          type: 'QuestionAsked',
+          data: { sessionId: brokenSession.id, stepId: 'ghost', variable: 'ghost', attempt: 1 },
+          metadata: { correlationId: 'test', causationId: 'test', actor: { sub: 'test', role: 'system' }, occurredAt: new Date().toISOString(), workspace: 'default' },
+        },
+      ]);
+    } finally {
+      await log.close();
+    }
+    const started = Date.now();
+    const { position } = await broken.say('ada@example.com');
+    await healthy.say('bob@example.com');
+    expect((await healthy.awaitReplies(3))[2]).toBe('Got bob@example.com');
+    expect(Date.now() - started).toBeLessThan(1000);
+    await engineReached(api, position);
+    expect(await broken.replies()).toHaveLength(2);
   });
 
   it('shows sessions only to their own workspace', async () => {

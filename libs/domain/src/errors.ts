@@ -75,3 +75,14 @@ export class WorkflowVersionConflictError extends DomainError {
     );
   }
 }
+
+/**
+ * A stream holds something its decider cannot have decided (a step its pinned definition lacks,
+ * a message it never received): no retry can help, so a reaction that meets it is given up.
+ */
+export class CorruptStreamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorruptStreamError';
+  }
+}

@@ -4,6 +4,7 @@
  * Each message is routed once: the routing is recorded before the session acts on it, so a
  * message handled again after a crash goes to the same session as the first time.
  */
+import { CorruptStreamError } from '../errors.js';
 import type { ConversationEvent, MessageReceived } from './conversation.events.js';
 
 /** Where a message went: to a session (maybe one it started), or nowhere. */
@@ -58,7 +59,7 @@ export function decideConversation(command: ConversationCommand, state: Conversa
 function routeMessage(command: RouteMessage['data'], state: ConversationState): ConversationEvent[] {
   const { messageId } = command;
   const message = state.received.get(messageId);
-  if (message === undefined) throw new Error(`Message ${messageId} was never received on this conversation`);
+  if (message === undefined) throw new CorruptStreamError(`Message ${messageId} was never received on this conversation`);
   if (state.routed.has(messageId)) return [];
   const { channelId, contactId } = message;
   if (command.lastSessionActive && state.lastSessionId !== undefined && command.lastSessionWorkflowId !== undefined) {

@@ -11,6 +11,7 @@ import type {
   StepDefinition,
   WaitStep,
 } from '../workflow/step.schema.js';
+import { CorruptStreamError } from '../errors.js';
 import { optionValue } from './answer.js';
 import { chooseBranch } from './branch.js';
 import type { MessageChoice, SessionCompletionReason, SessionEvent, SessionTimer } from './session.events.js';
@@ -66,7 +67,7 @@ export function pinnedStep<Type extends StepDefinition['type']>(
   type: Type,
 ): Extract<StepDefinition, { type: Type }> {
   const step = session.steps.find(({ id }) => id === stepId);
-  if (step?.type !== type) throw new Error(`Session ${session.sessionId} has no ${type} step "${stepId}"`);
+  if (step?.type !== type) throw new CorruptStreamError(`Session ${session.sessionId} has no ${type} step "${stepId}"`);
   return step as Extract<StepDefinition, { type: Type }>;
 }
 

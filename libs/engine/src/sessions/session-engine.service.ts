@@ -6,15 +6,27 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '#eventstore';
+import { CorruptStreamError, DomainError } from '#domain';
+import {
+  BackendUnreachableError,
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '#eventstore';
+import { ConcurrentModificationError } from '../command-handling/event-sourced-command.js';
 import { type Projection, ProjectionRunner, type ProjectionStatus, READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
 import { DeferredWorkScheduler } from './deferred-work.scheduler.js';
 import { LoggedEvent } from './logged-event.js';
 import { SESSION_ENGINE_PROJECTION, applyToSessionEngineState } from './session-engine-state.projection.js';
 import { SessionSaga } from './session.saga.js';
 
-/** A failed reaction is tried again after these delays, then given up (and logged) so the others go on. */
-export const REACTION_RETRY_DELAYS_MS = [100, 1000, 5000];
+/**
+ * A reaction failing for a reason that is neither the domain's nor the stores' (a defect) is
+ * tried again after these delays, then given up and logged: the engine handles events one after
+ * another, so it must not hold up the other sessions for long.
+ */
+export const REACTION_RETRY_DELAYS_MS = [100, 1000];
 
 /**
  * Runs the sessions: follows the log from its own checkpoint and, event by event, hands each to
@@ -63,22 +75,41 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
     return { ...this.runner.status(), pendingWork: this.scheduler.pending };
   }
 
-  /** One failing session must not hold up the others: after its retries, its reaction is given up. */
+  /**
+   * One failing session must not hold up the others: a reaction the domain refuses is given up at
+   * once, any other failure after its retries. A failure of the stores themselves is thrown, so
+   * the engine stops at this event and retries it until the stores are back: nothing is skipped.
+   */
   private async react(event: RecordedEvent): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const logged = new LoggedEvent(event);
       this.events.publish(logged);
       const outcomes = await Promise.allSettled(logged.issued.map((command) => command.completion));
-      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-      if (failure === undefined) return;
-      const reason = (failure.reason as Error).message;
-      const delay = REACTION_RETRY_DELAYS_MS[attempt];
+      const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as Error] : []));
+      if (failures.length === 0) return;
+      const transient = failures.find(isStoreFailure);
+      if (transient !== undefined) throw transient;
+      const [failure] = failures;
+      const delay = failures.every(isRefusedByDomain) ? undefined : REACTION_RETRY_DELAYS_MS[attempt];
+      const what = `${event.type} ${event.id} of ${event.streamName}`;
       if (delay === undefined) {
-        this.logger.error(`Gave up reacting to ${event.type} ${event.id} of ${event.streamName}: ${reason}`);
+        this.logger.error(`Gave up reacting to ${what}: ${failure.message}`);
         return;
       }
-      this.logger.warn(`Reacting to ${event.type} ${event.id} of ${event.streamName} failed: ${reason}; retrying in ${delay} ms`);
+      this.logger.warn(`Reacting to ${what} failed: ${failure.message}; retrying in ${delay} ms`);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }
+
+const isRefusedByDomain = (error: Error): boolean => error instanceof DomainError || error instanceof CorruptStreamError;
+
+/**
+ * The stores' own failures: unreachable, busy, or a stream that kept changing. Drivers mark theirs
+ * with a `code` (SQLite's SQLITE_BUSY, MongoDB's and gRPC's numbers, Node's ECONNREFUSED).
+ */
+const isStoreFailure = (error: Error): boolean =>
+  error instanceof BackendUnreachableError ||
+  error instanceof ConcurrentModificationError ||
+  error instanceof WrongExpectedRevisionError ||
+  ['string', 'number'].includes(typeof (error as { code?: unknown }).code);
