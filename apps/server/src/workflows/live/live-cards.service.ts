@@ -44,6 +44,7 @@ export class LiveCardsService implements BeforeApplicationShutdown {
           if (published.workspace !== workspace) return;
           if (live) return subscriber.next(published.change);
           const id = changedCardId(published.change);
+          // Re-inserted, so the held changes keep the order of their latest versions.
           held.delete(id);
           held.set(id, published.change);
         },
@@ -89,7 +90,7 @@ export class LiveCardsService implements BeforeApplicationShutdown {
 
   private removeWatcher(): void {
     this.watchers -= 1;
-    if (this.watchers >= 0) return;
+    if (this.watchers > 0 || !this.follower) return;
     const stopped = this.follower.stop();
     this.follower = undefined;
     this.stopping.add(stopped);

@@ -1,5 +1,5 @@
 import { Controller, type MessageEvent, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { CurrentPrincipal } from '../../auth/auth.decorators.js';
 import type { Principal } from '../../auth/jwt.js';
@@ -35,10 +35,10 @@ export class WorkflowsLiveController {
 
   /** Nest unsubscribes when the client goes away, which releases the stream's watcher. */
   @Sse('live')
-  @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description:
-      'Server-Sent Events: `card` with a card of the caller’s workspace (first all current ones, newest first, then each change), `removed` with `{id}` when a workflow is deleted',
+      'Server-Sent Events: `card` with a card of the caller’s workspace (first all current ones, newest first, then each change), `removed` with `{id}` when a workflow is deleted, and a `: keep-alive` comment every 15 s',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   live(@CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
     return liveCardMessages(this.liveCards.watch(principal.workspace), KEEP_ALIVE_INTERVAL_MS);
