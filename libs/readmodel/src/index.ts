@@ -4,6 +4,7 @@ export { ProjectionRunner, type ProjectionRunnerLogger, type ProjectionStatus } 
 export { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongodb/mongodb-read-model-store.js';
 export { SqliteReadModelStore } from './sqlite/sqlite-read-model-store.js';
 export {
+  WORKFLOW_CARD_EVENT_TYPES,
   WORKFLOW_CARD_SESSIONS_COLLECTION,
   WORKFLOW_CARDS_COLLECTION,
   WORKFLOW_CARDS_PROJECTION,

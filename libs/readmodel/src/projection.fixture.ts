@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from '@jest/globals';
 import type { RecordedEvent } from '#eventstore';
 import type { Projection } from './projection.js';
 import type { ReadModelStore } from './read-model-store.port.js';
+import { openTemporarySqliteReadModelStore } from './sqlite/sqlite-read-model-store.fixture.js';
 
 const START_OF_LOG = Date.UTC(2024, 0, 1);
 let lastPosition = 0;
@@ -55,4 +57,27 @@ export async function documentsOf(
   return Object.fromEntries(
     await Promise.all(collections.map(async (collection) => [collection, await listAll(collection)])),
   );
+}
+
+/**
+ * Checks that a projection is idempotent: `events` delivered once, every one of them twice in a
+ * row, and the whole history delivered again on top, must all leave the same documents.
+ */
+export async function expectRedeliveryToChangeNothing(
+  projection: Projection,
+  events: readonly RecordedEvent[],
+  workspace: string,
+  collections: readonly string[],
+): Promise<void> {
+  const [once, twice] = await Promise.all([openTemporarySqliteReadModelStore(), openTemporarySqliteReadModelStore()]);
+  try {
+    await applyEvents(once.store, projection, events);
+    const expected = await documentsOf(once.store, workspace, collections);
+    await applyEvents(twice.store, projection, events.flatMap((event) => [event, event]));
+    expect(await documentsOf(twice.store, workspace, collections)).toEqual(expected);
+    await applyEvents(once.store, projection, events);
+    expect(await documentsOf(once.store, workspace, collections)).toEqual(expected);
+  } finally {
+    await Promise.all([once.dispose(), twice.dispose()]);
+  }
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '#eventstore';
-import { applyEvents, documentsOf, recordedEvent } from '../projection.fixture.js';
+import { applyEvents, documentsOf, recordedEvent, expectRedeliveryToChangeNothing } from '../projection.fixture.js';
 import type { ReadModelStore } from '../read-model-store.port.js';
 import { openTemporarySqliteReadModelStore } from '../sqlite/sqlite-read-model-store.fixture.js';
 import { sessionEventsIn } from './session-events.fixture.js';
@@ -479,28 +479,8 @@ describe('sessions projection', () => {
       ]);
     });
 
-    it('leaves the same documents when every event is delivered twice in a row', async () => {
-      const events = history();
-      await project(...events);
-      const once = await state();
-      const { store: other, dispose: disposeOther } = await openTemporarySqliteReadModelStore();
-      try {
-        await applyEvents(other, sessionsProjection, events.flatMap((event) => [event, event]));
-
-        expect(await documentsOf(other, WORKSPACE, ALL_COLLECTIONS)).toEqual(once);
-      } finally {
-        await disposeOther();
-      }
-    });
-
-    it('leaves the same documents when the whole history is replayed', async () => {
-      const events = history();
-      await project(...events);
-      const once = await state();
-
-      await project(...events);
-
-      expect(await state()).toEqual(once);
+    it('leaves the same documents when every event is delivered twice in a row, or the whole history again', async () => {
+      await expectRedeliveryToChangeNothing(sessionsProjection, history(), WORKSPACE, ALL_COLLECTIONS);
     });
   });
 });

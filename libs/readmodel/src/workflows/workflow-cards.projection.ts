@@ -34,7 +34,8 @@ type WorkflowCardEvent =
   | SessionStarted
   | SessionEnded;
 
-const handledEvent = recordedEventsOf<WorkflowCardEvent>(
+/** The events that change a card; every one names its workflow in `data.workflowId`. */
+export const WORKFLOW_CARD_EVENT_TYPES = [
   'WorkflowCreated',
   'WorkflowCopied',
   'WorkflowRenamed',
@@ -45,7 +46,9 @@ const handledEvent = recordedEventsOf<WorkflowCardEvent>(
   'SessionDeactivated',
   'SessionExpired',
   'SessionTerminated',
-);
+] as const satisfies readonly WorkflowCardEvent['type'][];
+
+const handledEvent = recordedEventsOf<WorkflowCardEvent>(...WORKFLOW_CARD_EVENT_TYPES);
 
 /**
  * Workflow cards with their live active-session counts. Events about a workflow or session it

@@ -1,6 +1,6 @@
 import type { WorkflowDefinition } from '#domain';
 import type { RecordedEvent } from '#eventstore';
-import { applyEvents, documentsOf } from '../projection.fixture.js';
+import { applyEvents, documentsOf, expectRedeliveryToChangeNothing } from '../projection.fixture.js';
 import type { ReadModelStore } from '../read-model-store.port.js';
 import { openTemporarySqliteReadModelStore } from '../sqlite/sqlite-read-model-store.fixture.js';
 import { workflowEventsIn } from './workflow-events.fixture.js';
@@ -183,28 +183,8 @@ describe('workflow versions projection', () => {
       expect(listed.map((document) => document.id)).toEqual(['wf-2:1', 'wf-1:3', 'wf-1:2', 'wf-1:1']);
     });
 
-    it('leaves the same documents when every event is delivered twice in a row', async () => {
-      const events = history();
-      await project(...events);
-      const once = await state();
-      const { store: other, dispose: disposeOther } = await openTemporarySqliteReadModelStore();
-      try {
-        await applyEvents(other, workflowVersionsProjection, events.flatMap((event) => [event, event]));
-
-        expect(await documentsOf(other, WORKSPACE, COLLECTIONS)).toEqual(once);
-      } finally {
-        await disposeOther();
-      }
-    });
-
-    it('leaves the same documents when the whole history is replayed', async () => {
-      const events = history();
-      await project(...events);
-      const once = await state();
-
-      await project(...events);
-
-      expect(await state()).toEqual(once);
+    it('leaves the same documents when every event is delivered twice in a row, or the whole history again', async () => {
+      await expectRedeliveryToChangeNothing(workflowVersionsProjection, history(), WORKSPACE, COLLECTIONS);
     });
   });
 });

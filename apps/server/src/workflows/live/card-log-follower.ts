@@ -1,20 +1,15 @@
 import type { AllSubscription, EventStore, RecordedEvent } from '#eventstore';
-import { type ReadModelStore, WORKFLOW_CARDS_COLLECTION, WORKFLOWS_PROJECTION, type WorkflowCard } from '#readmodel';
+import {
+  type ReadModelStore,
+  WORKFLOW_CARD_EVENT_TYPES,
+  WORKFLOW_CARDS_COLLECTION,
+  WORKFLOWS_PROJECTION,
+  type WorkflowCard,
+} from '#readmodel';
 import { cardView, type WorkspaceCardChange } from './card-change.js';
 
 /** The events the card projection reacts to; each names its workflow in `data.workflowId`. */
-export const CARD_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'WorkflowCreated',
-  'WorkflowCopied',
-  'WorkflowRenamed',
-  'WorkflowDefinitionPublished',
-  'WorkflowDeleted',
-  'SessionStarted',
-  'SessionCompleted',
-  'SessionDeactivated',
-  'SessionExpired',
-  'SessionTerminated',
-]);
+const CARD_EVENT_TYPES: ReadonlySet<string> = new Set(WORKFLOW_CARD_EVENT_TYPES);
 
 /** Past this, a card is read whatever the projection has: only a failing projection lags so long. */
 export const PROJECTION_WAIT_LIMIT_MS = 5000;
