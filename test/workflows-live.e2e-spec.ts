@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Subject } from 'rxjs';
 import { EVENT_STORE, type EventMetadata, type EventStore, SqliteEventStore } from '#eventstore';
 import { SERVER_ROLES, type ServerRole } from '../apps/server/src/config/app-config.js';
-import { createApp } from '../apps/server/src/create-app.js';
 import type { CardChange } from '../apps/server/src/workflows/live/card-change.js';
 import { liveCardMessages } from '../apps/server/src/workflows/live/workflows-live.controller.js';
-import { Api, newSecret, removeDir, temporaryDataDir } from './support/test-server.js';
+import { type InProcessServer, removeDir, startInProcessServer, temporaryDataDir } from './support/test-server.js';
 
 interface SseMessage {
   event: string;
@@ -101,34 +99,17 @@ class EventStreamClient {
   }
 }
 
-interface LiveServer {
-  app: NestFastifyApplication;
-  api: Api;
+interface LiveServer extends InProcessServer {
   baseUrl: string;
-  dataDir: string;
   eventStore: SqliteEventStore;
 }
 
-/** The real server in this process, like the other e2e specs, keeping the app to reach its event store. */
+/** The real server in this process, with its event store at hand to append sessions' events. */
 const startLiveServer = async (roles: readonly ServerRole[] = SERVER_ROLES, dataDir = temporaryDataDir()): Promise<LiveServer> => {
-  const secret = newSecret();
-  const app = await createApp({
-    port: 0,
-    dataDir,
-    authSecret: secret,
-    eventStore: { kind: 'sqlite' },
-    readModel: { kind: 'sqlite' },
-    roles: new Set(roles),
-    logLevel: 'error',
-    aiAgent: undefined,
-  });
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
-  const baseUrl = `http://127.0.0.1:${address.port}`;
-  const eventStore = app.get<symbol, EventStore>(EVENT_STORE);
+  const server = await startInProcessServer(dataDir, undefined, { roles: new Set(roles) });
+  const eventStore = server.app.get<symbol, EventStore>(EVENT_STORE);
   if (!(eventStore instanceof SqliteEventStore)) throw new Error('expected the embedded event store');
-  return { app, api: new Api(baseUrl, secret), baseUrl, dataDir, eventStore };
+  return { ...server, baseUrl: server.api.baseUrl, eventStore };
 };
 
 const steps = [

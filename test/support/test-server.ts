@@ -55,6 +55,8 @@ export class Api {
 export interface InProcessServer {
   api: Api;
   dataDir: string;
+  /** The Nest application, for tests that reach into it (its event store, say). */
+  app: NestFastifyApplication;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export const startInProcessServer = async (
   return {
     api: new Api(`http://127.0.0.1:${address.port}`, secret),
     dataDir,
+    app,
     close: async () => {
       await app.close();
     },

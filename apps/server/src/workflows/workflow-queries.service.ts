@@ -32,7 +32,8 @@ export interface WorkflowVersionView {
   publishedAt: string;
 }
 
-const toCardView = (card: WorkflowCard): WorkflowCardView => ({
+/** A card as `GET /workflows` and the live stream show it. */
+export const toCardView = (card: WorkflowCard): WorkflowCardView => ({
   id: card.id,
   name: card.name,
   activeSessions: card.activeSessions,

@@ -1,4 +1,3 @@
-import type { WorkflowCard } from '#readmodel';
 import type { WorkflowCardView } from '../workflow-queries.service.js';
 
 /** What a watcher of the cards learns: a card as it now is, or that a workflow is gone. */
@@ -11,13 +10,3 @@ export interface WorkspaceCardChange {
 }
 
 export const changedCardId = (change: CardChange): string => (change.kind === 'card' ? change.card.id : change.id);
-
-/** The same fields as the items of `GET /workflows`. */
-export const cardView = (card: WorkflowCard): WorkflowCardView => ({
-  id: card.id,
-  name: card.name,
-  activeSessions: card.activeSessions,
-  version: card.version,
-  createdAt: card.createdAt,
-  updatedAt: card.updatedAt,
-});

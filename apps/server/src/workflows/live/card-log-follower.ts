@@ -6,7 +6,8 @@ import {
   WORKFLOWS_PROJECTION,
   type WorkflowCard,
 } from '#readmodel';
-import { cardView, type WorkspaceCardChange } from './card-change.js';
+import { toCardView } from '../workflow-queries.service.js';
+import type { WorkspaceCardChange } from './card-change.js';
 
 /** The events the card projection reacts to; each names its workflow in `data.workflowId`. */
 const CARD_EVENT_TYPES: ReadonlySet<string> = new Set(WORKFLOW_CARD_EVENT_TYPES);
@@ -189,6 +190,6 @@ export class CardLogFollower {
     if (!card) return { workspace, change: { kind: 'removed', id: workflowId } };
     // An event naming another workspace's workflow changed nothing, and must not reveal that card.
     if (card.workspace !== workspace) return undefined;
-    return { workspace, change: { kind: 'card', card: cardView(card) } };
+    return { workspace, change: { kind: 'card', card: toCardView(card) } };
   }
 }
