@@ -97,6 +97,36 @@ describe('Sessions over web chat', () => {
   const activeCount = (workflowId: string, count: number) =>
     eventually(() => activeSessionsOf(api, workflowId), (active) => active === count);
 
+  it('offers the choices of a choice question and follows the chosen option', async () => {
+    const { channelId } = await flowOnWebchat(api, [
+      {
+        id: 'topic',
+        type: 'ask_question',
+        text: 'What about?',
+        variable: 'topic',
+        answerType: 'choice',
+        options: [
+          { label: 'Billing', value: 'billing', next: 'billing' },
+          { label: 'Something else', next: 'other' },
+        ],
+      },
+      { id: 'billing', type: 'send_message', text: 'Billing it is ({{topic}})', next: 'done' },
+      { id: 'other', type: 'send_message', text: 'Tell me more' },
+      { id: 'done', type: 'end' },
+    ]);
+    const [first, second] = [new Visitor(api, channelId), new Visitor(api, channelId)];
+    await Promise.all([first.say('hi'), second.say('hi')]);
+    const [question] = (await eventually(() => first.transcript(), (items) => items.length === 2)).slice(1);
+    expect(question.choices).toEqual([
+      { label: 'Billing', value: 'billing' },
+      { label: 'Something else', value: 'Something else' },
+    ]);
+    await first.say('billing');
+    await second.say('2');
+    expect((await first.awaitReplies(2))[1]).toBe('Billing it is (billing)');
+    expect((await second.awaitReplies(2))[1]).toBe('Tell me more');
+  });
+
   it('pins a session to the version it started with; new sessions use the newest', async () => {
     const { workflowId, channelId } = await flowOnWebchat(api, question('Version one'));
     const early = new Visitor(api, channelId);

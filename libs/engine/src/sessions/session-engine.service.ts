@@ -40,6 +40,8 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('SessionEngine');
   private readonly runner: ProjectionRunner;
   private readonly scheduler: DeferredWorkScheduler;
+  private starting: Promise<void> | undefined;
+  private shuttingDown = false;
 
   constructor(
     @Inject(EVENT_STORE) eventStore: EventStore,
@@ -60,13 +62,23 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
     this.runner = new ProjectionRunner(eventStore, readModel, engine, this.logger, (event) => scheduler.observe(event));
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.saga.registered;
-    await this.scheduler.start();
-    await this.runner.start();
+  /**
+   * @nestjs/cqrs subscribes sagas in a bootstrap hook of its own, which may run after this one:
+   * the engine starts once the saga listens, without holding up the other hooks meanwhile.
+   */
+  onApplicationBootstrap(): void {
+    this.starting = this.saga.registered.then(async () => {
+      if (this.shuttingDown) return;
+      await this.scheduler.start();
+      await this.runner.start();
+    });
+    this.starting.catch((error: unknown) => this.logger.error(`The session engine did not start: ${(error as Error).message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    // A start under way finishes first, so that what it started is stopped.
+    if (this.saga.isRegistered) await this.starting?.catch(() => undefined);
     await this.runner.stop();
     await this.scheduler.stop();
   }

@@ -44,9 +44,11 @@ export class SessionSaga {
   readonly registered = new Promise<void>((resolve) => {
     this.markRegistered = resolve;
   });
+  isRegistered = false;
 
   @Saga()
   sessionReactions = (events$: Observable<IEvent>): Observable<ICommand> => {
+    this.isRegistered = true;
     this.markRegistered();
     // A saga stream ends at its first uncaught error: mapping errors are caught per event.
     return events$.pipe(ofType(LoggedEvent), mergeMap((logged) => this.commandsFor(logged)));
