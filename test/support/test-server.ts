@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SecretBox } from '#channels';
 import { signJwt, type Role } from '../../apps/server/src/auth/jwt.js';
 import type { ServerConfig } from '../../apps/server/src/app.module.js';
 import { SERVER_ROLES } from '../../apps/server/src/config/app-config.js';
@@ -78,6 +79,7 @@ export const startInProcessServer = async (
     roles: new Set(SERVER_ROLES),
     logLevel: 'error',
     aiAgent: undefined,
+    channelSecretsKey: SecretBox.generateKey(),
     ...overrides,
   });
   await app.listen(0, '127.0.0.1');

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { createAiAgent } from '#channels';
+import { SecretBox, createAiAgent } from '#channels';
 import { ChannelsEngineModule, SessionEngineModule, WorkflowsEngineModule } from '#engine';
 import { AUTH_SECRET, AuthGuard } from './auth/auth.guard.js';
 import type { AppConfig } from './config/app-config.js';
@@ -12,14 +12,16 @@ import { ConsistencyService } from './infrastructure/consistency.service.js';
 import { PROJECTION_RUNNERS_ENABLED, ProjectionsService } from './infrastructure/projections.service.js';
 import type { Storage } from './infrastructure/storage.js';
 import { StorageModule } from './infrastructure/storage.module.js';
+import { ChannelSecretsModule } from './infrastructure/channel-secrets.module.js';
 import { WorkflowQueriesService } from './workflows/workflow-queries.service.js';
 import { WorkflowsController } from './workflows/workflows.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { WebchatController } from './webchat/webchat.controller.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { LiveCardsService } from './workflows/live/live-cards.service.js';
 import { WorkflowsLiveController } from './workflows/live/workflows-live.controller.js';
 
-export type ServerConfig = AppConfig & { authSecret: string };
+export type ServerConfig = AppConfig & { authSecret: string; channelSecretsKey: string };
 
 /**
  * Every role answers /health; `api` adds the HTTP API and its command handlers, `projections`
@@ -35,10 +37,11 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         StorageModule.forStorage(storage),
+        ChannelSecretsModule.forBox(SecretBox.fromBase64Key(config.channelSecretsKey)),
         ...(api ? [WorkflowsEngineModule, ChannelsEngineModule] : []),
         ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent))] : []),
       ],
-      controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, ChannelsController, SessionsController, WebchatController] : [])],
+      controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, ChannelsController, SessionsController, WebchatController, WebhooksController] : [])],
       providers: [
         { provide: AUTH_SECRET, useValue: config.authSecret },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { signJwt } from './auth/jwt.js';
 import { resolveAuthSecret } from './config/auth-secret.js';
+import { resolveChannelSecretsKey } from './config/channel-secrets-key.js';
 import { type AppConfig, ConfigError, loadConfig, SERVER_ROLES } from './config/app-config.js';
 import { StorageUnavailableError } from './infrastructure/storage.js';
 import { createApp } from './create-app.js';
@@ -20,7 +21,8 @@ const rolesArgument = (): string | undefined => {
 const main = async (): Promise<void> => {
   const config = loadConfig(process.env, rolesArgument());
   const { secret, generated } = resolveAuthSecret(config.authSecret, config.dataDir);
-  const app = await createApp({ ...config, authSecret: secret });
+  const channelSecretsKey = resolveChannelSecretsKey(config.channelSecretsKey, config.dataDir);
+  const app = await createApp({ ...config, authSecret: secret, channelSecretsKey });
   await app.listen(config.port, '0.0.0.0');
   const logger = new Logger('Workflows');
   const url = `http://localhost:${config.port}`;

@@ -4,6 +4,8 @@ export * from './channel/channel.errors.js';
 export * from './channel/channel.events.js';
 export * from './conversation/conversation.decider.js';
 export * from './conversation/conversation.events.js';
+export * from './delivery/delivery.decider.js';
+export * from './delivery/delivery.events.js';
 export * from './errors.js';
 export * from './session/answer.js';
 export * from './session/branch.js';

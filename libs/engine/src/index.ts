@@ -12,6 +12,7 @@ export * from './channels/create-channel.command.js';
 export * from './channels/assign-channel-workflow.command.js';
 export * from './channels/channels-engine.module.js';
 export * from './channels/receive-channel-message.command.js';
+export * from './channels/record-channel-webhook.command.js';
 export * from './workflows/deactivate-workflow-sessions.command.js';
 export * from './sessions/session-engine.module.js';
 export { SessionEngine } from './sessions/session-engine.service.js';

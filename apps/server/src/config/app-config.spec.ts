@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       roles: new Set(['api', 'projections', 'engine']),
       logLevel: 'log',
       aiAgent: undefined,
+      channelSecretsKey: undefined,
     });
   });
 
@@ -52,6 +53,7 @@ describe('loadConfig', () => {
     [{ ROLES: 'api,web' }, 'ROLES'],
     [{ ROLES: ',' }, 'ROLES'],
     [{ AI_AGENT_URL: 'ftp://agent' }, 'AI_AGENT_URL'],
+    [{ CHANNEL_SECRETS_KEY: 'too-short' }, 'CHANNEL_SECRETS_KEY'],
     [{ AI_AGENT_URL: 'http://agent', AI_AGENT_TIMEOUT_MS: 'soon' }, 'AI_AGENT_TIMEOUT_MS'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type AiAgentConfig, loadAiAgentConfig } from '#channels';
+import { type AiAgentConfig, SecretBox, loadAiAgentConfig } from '#channels';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
@@ -21,6 +21,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Undefined when AI_AGENT_URL is not set: AI agent steps then hand over to their team. */
   aiAgent: AiAgentConfig | undefined;
+  /** Seals channel secrets in the log; undefined in embedded mode until one is generated into DATA_DIR. */
+  channelSecretsKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +77,17 @@ const aiAgentConfig = (env: NodeJS.ProcessEnv): AiAgentConfig | undefined => {
   }
 };
 
+const channelSecretsKey = (env: NodeJS.ProcessEnv): string | undefined => {
+  const key = env.CHANNEL_SECRETS_KEY?.trim() || undefined;
+  if (key === undefined) return undefined;
+  try {
+    SecretBox.fromBase64Key(key);
+  } catch (error) {
+    throw new ConfigError(`CHANNEL_SECRETS_KEY: ${(error as Error).message}`);
+  }
+  return key;
+};
+
 /**
  * Reads the environment once at start; a wrong value stops the server with a message naming it.
  * `roles` (from `--roles`) wins over the ROLES variable; both default to every role.
@@ -98,6 +111,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
           : new Set(SERVER_ROLES),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || 'log', LOG_LEVELS),
     aiAgent: aiAgentConfig(env),
+    channelSecretsKey: channelSecretsKey(env),
   };
 };
 

@@ -16,6 +16,7 @@ import { InvalidPositionError } from '#eventstore';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
   send(body: unknown): void;
 }
 
@@ -47,6 +48,12 @@ export class ErrorResponsesFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const exception = toHttpException(error);
     if (exception.getStatus() >= 500) this.logger.error((error as Error)?.stack ?? String(error));
-    host.switchToHttp().getResponse<ReplyLike>().status(exception.getStatus()).send(exception.getResponse());
+    // Errors are JSON even on a route that answers plain text when it succeeds.
+    host
+      .switchToHttp()
+      .getResponse<ReplyLike>()
+      .status(exception.getStatus())
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(exception.getResponse());
   }
 }

@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body's bytes as they arrived: webhook signatures are computed over them. */
+    rawBody?: Buffer;
+  }
+}
+
 export const MAX_JSON_DEPTH = 32;
 /** Keys that could reach object prototypes, and that class-transformer would silently drop. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -38,10 +45,12 @@ const problemIn = (body: unknown): string | undefined => {
  */
 export const useJsonBodiesOnly = (fastify: FastifyInstance): void => {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
+    request.rawBody = raw as Buffer;
+    const text = (raw as Buffer).toString('utf8');
     let body: unknown;
     try {
-      body = JSON.parse(text as string);
+      body = JSON.parse(text);
     } catch {
       const message = text === '' ? 'The body is empty but the content type is JSON' : 'The body is not valid JSON';
       done(new BodyError(message, 400), undefined);

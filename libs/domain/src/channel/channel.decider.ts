@@ -15,15 +15,25 @@ export interface ActiveChannel {
   channelType: ChannelType;
   name: string;
   workflowId: string | undefined;
+  config: Record<string, unknown>;
+  sealedSecrets: string | undefined;
 }
 
 export type ChannelState = { status: 'initial' } | ActiveChannel;
 
 export const initialChannelState: ChannelState = { status: 'initial' };
 
+/** `config` is the channel's settings; its secrets arrive already sealed. */
 export interface CreateChannel {
   type: 'CreateChannel';
-  data: { channelId: string; workspace: string; channelType: ChannelType; name: unknown; config: Record<string, unknown> };
+  data: {
+    channelId: string;
+    workspace: string;
+    channelType: ChannelType;
+    name: unknown;
+    config: Record<string, unknown>;
+    sealedSecrets?: string;
+  };
 }
 
 /** `workflow` is the assigned workflow's state, loaded from its own stream by the caller. */
@@ -49,8 +59,8 @@ export function decideChannel(command: ChannelCommand, state: ChannelState): Cha
   switch (command.type) {
     case 'CreateChannel': {
       if (state.status !== 'initial') throw new ChannelAlreadyExistsError(command.data.channelId);
-      const { channelId, workspace, channelType, name, config } = command.data;
-      return [{ type: 'ChannelCreated', data: { channelId, workspace, channelType, name: normalizeWorkflowName(name), config } }];
+      const { name, ...created } = command.data;
+      return [{ type: 'ChannelCreated', data: { ...created, name: normalizeWorkflowName(name) } }];
     }
     case 'AssignWorkflow': {
       const channel = requireChannel(state, command.data);
@@ -92,8 +102,8 @@ export function decideChannel(command: ChannelCommand, state: ChannelState): Cha
 export function evolveChannel(state: ChannelState, event: ChannelEvent): ChannelState {
   switch (event.type) {
     case 'ChannelCreated': {
-      const { channelId, workspace, channelType, name } = event.data;
-      return { status: 'active', channelId, workspace, channelType, name, workflowId: undefined };
+      const { channelId, workspace, channelType, name, config, sealedSecrets } = event.data;
+      return { status: 'active', channelId, workspace, channelType, name, workflowId: undefined, config, sealedSecrets };
     }
     case 'ChannelWorkflowAssigned':
       return state.status === 'active' ? { ...state, workflowId: event.data.workflowId } : state;

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { ChannelType } from '#domain';
+import type { ChannelConfig, ChannelType } from '#domain';
 import type { CommandContext } from '../command-handling/command-context.js';
 
 export class CreateChannelCommand extends Command<{ position: string }> {
@@ -7,7 +7,8 @@ export class CreateChannelCommand extends Command<{ position: string }> {
     readonly channelId: string,
     readonly channelType: ChannelType,
     readonly name: unknown,
-    readonly config: Record<string, unknown>,
+    /** Checked already; the handler seals the secrets before they reach the log. */
+    readonly config: ChannelConfig,
     readonly context: CommandContext,
   ) {
     super();

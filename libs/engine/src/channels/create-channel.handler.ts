@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CHANNEL_SECRETS, type SecretBox } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { positionOf } from '../command-handling/event-sourced-command.js';
 import { handleChannelCommand } from './channel-stream.js';
@@ -7,12 +8,16 @@ import { CreateChannelCommand } from './create-channel.command.js';
 
 @CommandHandler(CreateChannelCommand)
 export class CreateChannelHandler implements ICommandHandler<CreateChannelCommand> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CHANNEL_SECRETS) private readonly secrets: SecretBox,
+  ) {}
 
   async execute({ channelId, channelType, name, config, context }: CreateChannelCommand): Promise<{ position: string }> {
+    const sealed = Object.keys(config.secrets).length === 0 ? {} : { sealedSecrets: this.secrets.seal(config.secrets) };
     const command = {
       type: 'CreateChannel',
-      data: { channelId, workspace: context.workspace, channelType, name, config },
+      data: { channelId, workspace: context.workspace, channelType, name, config: config.settings, ...sealed },
     } as const;
     return { position: positionOf(await handleChannelCommand(this.store, command, context, { retryOnConflict: false })) };
   }

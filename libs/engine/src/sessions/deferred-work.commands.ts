@@ -27,3 +27,6 @@ abstract class DeferredWorkCommand extends Command<void> {
 export class FireSessionTimerCommand extends DeferredWorkCommand {}
 
 export class RunAgentTurnCommand extends DeferredWorkCommand {}
+
+/** Delivers a session's undelivered messages to its push channel, in order. */
+export class DeliverOutboxCommand extends DeferredWorkCommand {}

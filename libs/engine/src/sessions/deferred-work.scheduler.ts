@@ -1,12 +1,10 @@
-import type { SessionEvent } from '#domain';
-import type { RecordedEvent } from '#eventstore';
-import { type ReadModelStore, recordedEventsOf } from '#readmodel';
-import { FireSessionTimerCommand, RunAgentTurnCommand } from './deferred-work.commands.js';
+import type { ReadModelStore } from '#readmodel';
+import { DeliverOutboxCommand, FireSessionTimerCommand, RunAgentTurnCommand } from './deferred-work.commands.js';
 import {
   ENGINE_PENDING_WORK_COLLECTION,
   ENGINE_SCOPE,
-  OWED_WORK_EVENT_TYPES,
   type PendingWork,
+  type WorkChange,
 } from './session-engine-state.projection.js';
 import { TimerQueue } from './timer-queue.js';
 
@@ -25,7 +23,7 @@ interface ScheduledWork {
 }
 
 /** Runs a command and resolves when its handler has finished. */
-export type ExecuteCommand = (command: FireSessionTimerCommand | RunAgentTurnCommand) => Promise<unknown>;
+export type ExecuteCommand = (command: FireSessionTimerCommand | RunAgentTurnCommand | DeliverOutboxCommand) => Promise<unknown>;
 
 const PAGE_SIZE = 1000;
 /** setTimeout cannot wait longer than about 24.8 days; a far timer is looked at again before. */
@@ -33,19 +31,18 @@ const LONGEST_SLEEP_MS = 60 * 60 * 1000;
 const MAX_RETRY_DELAY_MS = 60_000;
 const MAX_PARALLEL_WORK = 32;
 
-const workEvent = recordedEventsOf<Extract<SessionEvent, { type: (typeof OWED_WORK_EVENT_TYPES)[number] }>>(
-  ...OWED_WORK_EVENT_TYPES,
-);
-
 /**
- * Durable timers and AI agent requests. What is owed is loaded at start from the engine's state
- * (kept with its checkpoint) and followed through the events the engine commits; so a timer due
- * while the server was down fires as soon as it is back. Every piece of work is a command that
- * decides from the session's stream: done twice, or when no longer owed, it changes nothing.
+ * Durable timers, AI agent requests and outbox deliveries. What is owed is loaded at start from
+ * the engine's state (kept with its checkpoint) and followed through the changes the engine
+ * commits; so a timer due while the server was down fires as soon as it is back. Every piece of
+ * work is a command that decides from its streams: done twice, or when no longer owed, it changes
+ * nothing. A piece of work never runs twice at once: owed again while it runs, it runs once more after.
  */
 export class DeferredWorkScheduler {
   private readonly queue = new TimerQueue<ScheduledWork>();
-  private readonly bySession = new Map<string, Set<string>>();
+  /** Everything owed, by id, as last owed: what a finished run compares itself with. */
+  private readonly owed = new Map<string, ScheduledWork>();
+  private readonly runningIds = new Set<string>();
   private readonly running = new Set<Promise<void>>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -77,49 +74,30 @@ export class DeferredWorkScheduler {
     await Promise.allSettled(this.running);
   }
 
-  /** How much work is owed now; for health and tests. */
+  /** How much work is owed now, running or waiting; for health and tests. */
   get pending(): number {
-    return this.queue.size + this.running.size;
+    return this.owed.size;
   }
 
-  /** Follows an event the engine has just committed to its state. */
-  observe(recorded: RecordedEvent): void {
-    const event = workEvent(recorded);
-    if (!event) return;
-    const { sessionId } = event.data;
-    const sessionWorkspace = event.metadata.workspace;
-    switch (event.type) {
-      case 'TimerScheduled':
-        this.owe({ id: event.data.timerId, kind: 'timer', dueAt: event.data.dueAt, sessionId, sessionWorkspace });
-        break;
-      case 'AgentInvoked':
-        this.owe({ id: event.data.requestId, kind: 'agent_request', dueAt: recorded.metadata.occurredAt, sessionId, sessionWorkspace });
-        break;
-      case 'TimerFired':
-        this.forget(sessionId, event.data.timerId);
-        break;
-      case 'AgentReplied':
-      case 'AgentFailed':
-        this.forget(sessionId, event.data.requestId);
-        break;
-      default:
-        for (const id of this.bySession.get(sessionId) ?? []) this.forget(sessionId, id);
+  /** Follows the changes to owed work of an event the engine has just committed. */
+  apply(changes: readonly WorkChange[]): void {
+    for (const change of changes) {
+      if (change.kind === 'owe') this.owe(change.work);
+      else this.settle(change.id);
     }
     this.wake();
   }
 
-  private owe(work: Pick<PendingWork, 'id' | 'kind' | 'dueAt' | 'sessionId' | 'sessionWorkspace'>): void {
-    const { id, kind, sessionId, sessionWorkspace } = work;
-    this.queue.add({ id, kind, sessionId, sessionWorkspace, dueAtMs: Date.parse(work.dueAt), failures: 0 });
-    const ids = this.bySession.get(sessionId) ?? new Set<string>();
-    this.bySession.set(sessionId, ids.add(id));
+  private owe({ id, kind, sessionId, sessionWorkspace, dueAt }: PendingWork): void {
+    const work: ScheduledWork = { id, kind, sessionId, sessionWorkspace, dueAtMs: Date.parse(dueAt), failures: 0 };
+    this.owed.set(id, work);
+    // While it runs it is not queued: the run, when it ends, queues what is owed then.
+    if (!this.runningIds.has(id)) this.queue.add(work);
   }
 
-  private forget(sessionId: string, id: string): void {
+  private settle(id: string): void {
+    this.owed.delete(id);
     this.queue.remove(id);
-    const ids = this.bySession.get(sessionId);
-    ids?.delete(id);
-    if (ids?.size === 0) this.bySession.delete(sessionId);
   }
 
   /** Starts what is due, then sleeps until the next due time. */
@@ -136,26 +114,37 @@ export class DeferredWorkScheduler {
   }
 
   private run(work: ScheduledWork): void {
-    const command =
-      work.kind === 'timer'
-        ? new FireSessionTimerCommand(work.sessionId, work.sessionWorkspace, work.id)
-        : new RunAgentTurnCommand(work.sessionId, work.sessionWorkspace, work.id);
-    const running: Promise<void> = this.execute(command)
+    this.runningIds.add(work.id);
+    const running: Promise<void> = this.execute(commandFor(work))
       .then(() => {
-        // Done: the event it caused removes it for good; until the engine sees that, it stays known.
-        this.forget(work.sessionId, work.id);
+        // Done: the engine settles it for good when it sees the outcome; until then it is not run again.
+        if (this.owed.get(work.id) === work) this.owed.delete(work.id);
       })
       .catch((error: unknown) => {
+        if (this.owed.get(work.id) !== work || this.stopped) return;
         const delay = Math.min(1000 * 2 ** work.failures, MAX_RETRY_DELAY_MS);
         this.logger.error(`${work.kind} ${work.id} of session ${work.sessionId} failed: ${(error as Error).message}; retrying in ${delay} ms`);
-        // Unless the work was cancelled meanwhile (its session ended, say).
-        const stillOwed = this.bySession.get(work.sessionId)?.has(work.id) ?? false;
-        if (!this.stopped && stillOwed) this.queue.add({ ...work, dueAtMs: Date.now() + delay, failures: work.failures + 1 });
+        this.owed.set(work.id, { ...work, dueAtMs: Date.now() + delay, failures: work.failures + 1 });
       })
       .finally(() => {
+        this.runningIds.delete(work.id);
         this.running.delete(running);
+        // Owed again meanwhile (or to retry): queue it now.
+        const again = this.owed.get(work.id);
+        if (again !== undefined && !this.stopped) this.queue.add(again);
         this.wake();
       });
     this.running.add(running);
   }
 }
+
+const commandFor = ({ kind, sessionId, sessionWorkspace, id }: ScheduledWork) => {
+  switch (kind) {
+    case 'timer':
+      return new FireSessionTimerCommand(sessionId, sessionWorkspace, id);
+    case 'agent_request':
+      return new RunAgentTurnCommand(sessionId, sessionWorkspace, id);
+    case 'delivery':
+      return new DeliverOutboxCommand(sessionId, sessionWorkspace, id);
+  }
+};

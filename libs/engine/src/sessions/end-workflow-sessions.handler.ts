@@ -6,7 +6,7 @@ import { handleChannelCommand } from '../channels/channel-stream.js';
 import { EndWorkflowSessionsCommand } from './end-workflow-sessions.command.js';
 import {
   ENGINE_ACTIVE_SESSIONS_COLLECTION,
-  ENGINE_CHANNEL_WORKFLOWS_COLLECTION,
+  ENGINE_CHANNELS_COLLECTION,
   type EngineActiveSession,
 } from './session-engine-state.projection.js';
 import { handleSessionCommand } from './session-streams.js';
@@ -39,7 +39,7 @@ export class EndWorkflowSessionsHandler implements ICommandHandler<EndWorkflowSe
       handleSessionCommand(this.store, { type, data: { sessionId } }, context),
     );
     if (ending === 'deactivate') return;
-    const channels = await this.all(ENGINE_CHANNEL_WORKFLOWS_COLLECTION, context.workspace, workflowId, 'workflowId');
+    const channels = await this.all(ENGINE_CHANNELS_COLLECTION, context.workspace, workflowId, 'workflowId');
     await inParallel(channels, PARALLEL_ENDINGS, ({ id: channelId }) =>
       handleChannelCommand(this.store, { type: 'UnassignDeletedWorkflow', data: { channelId, workflowId } }, context, {
         retryOnConflict: true,

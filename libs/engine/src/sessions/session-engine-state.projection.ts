@@ -1,16 +1,18 @@
 /**
  * The session engine's own state, kept from the log beside its checkpoint (never shown to users):
- * which sessions of each workflow are active and which channels have which workflow — to end
- * them all or unassign them all — and the work the engine still owes: timers to fire and AI
- * agent requests to answer, so that a restart takes them up again.
+ * which sessions of each workflow are active and which channels there are, with their type and
+ * workflow — to end them all, unassign them all, and know where replies go — and the work the
+ * engine still owes: timers to fire, AI agent requests to answer and outboxes to deliver, so that
+ * a restart takes them up again.
  */
-import type { ChannelEvent, SessionEvent, WorkflowEvent } from '#domain';
+import type { ChannelEvent, DeliveryEvent, SessionEvent } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { type ProjectionTransaction, type ReadModelDocument, type Recorded, recordedEventsOf } from '#readmodel';
 
 export const SESSION_ENGINE_PROJECTION = 'session-engine';
 export const ENGINE_ACTIVE_SESSIONS_COLLECTION = 'engine-active-sessions';
-export const ENGINE_CHANNEL_WORKFLOWS_COLLECTION = 'engine-channel-workflows';
+export const ENGINE_CHANNELS_COLLECTION = 'engine-channels';
+export const ENGINE_OUTBOXES_COLLECTION = 'engine-outboxes';
 export const ENGINE_PENDING_WORK_COLLECTION = 'engine-pending-work';
 /**
  * Pending work is loaded as a whole at start, across workspaces; its documents sit in this one
@@ -18,31 +20,50 @@ export const ENGINE_PENDING_WORK_COLLECTION = 'engine-pending-work';
  */
 export const ENGINE_SCOPE = '~session-engine';
 
+/** Channels whose replies the engine delivers to a provider (web chat's are read from the transcript). */
+const PUSH_CHANNEL_TYPES: ReadonlySet<string> = new Set(['whatsapp', 'messenger']);
+
 /** An active session; the ids of the work it has pending, so that ending it cancels that work. */
 export interface EngineActiveSession extends ReadModelDocument {
   workflowId: string;
+  channelId: string;
   startedAt: string;
   inactivityTimerId: string | null;
   stepTimerId: string | null;
   agentRequestId: string | null;
 }
 
-export interface EngineChannelWorkflow extends ReadModelDocument {
-  workflowId: string;
+export interface EngineChannel extends ReadModelDocument {
+  channelType: string;
+  workflowId: string | null;
 }
 
-/** `id` is the timer id or the agent request id. */
-export type PendingWork = ReadModelDocument & {
+/** The messages of a session (`id`) not yet delivered to a push channel, oldest first. */
+export interface EngineOutbox extends ReadModelDocument {
+  undelivered: string[];
+}
+
+/** What is owed: a timer (`id` = timer id), an AI agent request (request id) or an outbox (`outbox:<sessionId>`). */
+export interface PendingWork extends ReadModelDocument {
+  kind: 'timer' | 'agent_request' | 'delivery';
   sessionId: string;
   sessionWorkspace: string;
-  /** When to do it: a timer's due time, an agent request's time of asking. */
+  /** When to do it: a timer's due time, an agent request's time of asking, a delivery's next try. */
   dueAt: string;
-} & ({ kind: 'timer' } | { kind: 'agent_request' });
+}
 
-type EngineEvent = SessionEvent | Extract<ChannelEvent, { type: 'ChannelWorkflowAssigned' | 'ChannelWorkflowUnassigned' }>;
+/** How an event changed what is owed, for the scheduler to follow once it is committed. */
+export type WorkChange = { kind: 'owe'; work: PendingWork } | { kind: 'settle'; id: string };
 
-/** The session events that make, settle or cancel owed work: the scheduler follows the same ones. */
-export const OWED_WORK_EVENT_TYPES = [
+export const outboxWorkId = (sessionId: string): string => `outbox:${sessionId}`;
+
+type EngineEvent = SessionEvent | DeliveryEvent | ChannelEvent;
+
+const handledEvent = recordedEventsOf<EngineEvent>(
+  'SessionStarted',
+  'StepEntered',
+  'AnswerAccepted',
+  'MessageSent',
   'TimerScheduled',
   'TimerFired',
   'AgentInvoked',
@@ -52,77 +73,132 @@ export const OWED_WORK_EVENT_TYPES = [
   'SessionDeactivated',
   'SessionExpired',
   'SessionTerminated',
-] as const satisfies readonly SessionEvent['type'][];
-
-const handledEvent = recordedEventsOf<EngineEvent>(
-  'SessionStarted',
-  'StepEntered',
-  'AnswerAccepted',
-  ...OWED_WORK_EVENT_TYPES,
+  'MessageDelivered',
+  'MessageDeliveryAttemptFailed',
+  'MessageDeliveryFailed',
+  'ChannelCreated',
   'ChannelWorkflowAssigned',
   'ChannelWorkflowUnassigned',
 );
 
-/** Sessions' and channels' ids are unique across workspaces: the state is kept by id alone. */
-export async function applyToSessionEngineState(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
+/** Applies one event within the engine's commit and returns how it changed the owed work. */
+export async function applyToSessionEngineState(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<WorkChange[]> {
   const event = handledEvent(recorded);
-  if (!event) return;
-  const { workspace } = event.metadata;
+  if (!event) return [];
+  const work = new OwedWork(tx);
   switch (event.type) {
-    case 'ChannelWorkflowAssigned': {
-      const assignment: EngineChannelWorkflow = { id: event.data.channelId, workspace, workflowId: event.data.workflowId };
-      return tx.put(ENGINE_CHANNEL_WORKFLOWS_COLLECTION, assignment);
-    }
+    case 'ChannelCreated':
+    case 'ChannelWorkflowAssigned':
     case 'ChannelWorkflowUnassigned':
-      return tx.delete(ENGINE_CHANNEL_WORKFLOWS_COLLECTION, event.data.channelId);
+      await applyToChannel(event, tx);
+      break;
+    case 'MessageDelivered':
+    case 'MessageDeliveryAttemptFailed':
+    case 'MessageDeliveryFailed':
+      await applyToOutbox(event, tx, work);
+      break;
     case 'SessionStarted': {
-      const { sessionId, workflowId, startedAt } = event.data;
-      if (await tx.get(ENGINE_ACTIVE_SESSIONS_COLLECTION, sessionId)) return;
+      const { sessionId, workflowId, channelId, startedAt } = event.data;
+      if (await tx.get(ENGINE_ACTIVE_SESSIONS_COLLECTION, sessionId)) break;
       const session: EngineActiveSession = {
         id: sessionId,
-        workspace,
+        workspace: event.metadata.workspace,
         workflowId,
+        channelId,
         startedAt,
         inactivityTimerId: null,
         stepTimerId: null,
         agentRequestId: null,
       };
-      return tx.put(ENGINE_ACTIVE_SESSIONS_COLLECTION, session);
+      tx.put(ENGINE_ACTIVE_SESSIONS_COLLECTION, session);
+      break;
     }
     default: {
       const session = await tx.get<EngineActiveSession>(ENGINE_ACTIVE_SESSIONS_COLLECTION, event.data.sessionId);
-      if (session) applyToActiveSession(session, event, tx);
+      if (session) await applyToActiveSession(session, event, tx, work);
     }
+  }
+  return work.changes;
+}
+
+/** Writes owed work and notes each change for the scheduler. */
+class OwedWork {
+  readonly changes: WorkChange[] = [];
+
+  constructor(private readonly tx: ProjectionTransaction) {}
+
+  owe(session: { id: string; workspace: string }, id: string, kind: PendingWork['kind'], dueAt: string): void {
+    const work: PendingWork = { id, workspace: ENGINE_SCOPE, kind, sessionId: session.id, sessionWorkspace: session.workspace, dueAt };
+    this.tx.put(ENGINE_PENDING_WORK_COLLECTION, work);
+    this.changes.push({ kind: 'owe', work });
+  }
+
+  settle(id: string | null): void {
+    if (id === null) return;
+    this.tx.delete(ENGINE_PENDING_WORK_COLLECTION, id);
+    this.changes.push({ kind: 'settle', id });
   }
 }
 
-function applyToActiveSession(
+async function applyToChannel(
+  event: Recorded<Extract<ChannelEvent, { type: 'ChannelCreated' | 'ChannelWorkflowAssigned' | 'ChannelWorkflowUnassigned' }>>,
+  tx: ProjectionTransaction,
+): Promise<void> {
+  const { channelId } = event.data;
+  if (event.type === 'ChannelCreated') {
+    const channel: EngineChannel = { id: channelId, workspace: event.metadata.workspace, channelType: event.data.channelType, workflowId: null };
+    if (!(await tx.get(ENGINE_CHANNELS_COLLECTION, channelId))) tx.put(ENGINE_CHANNELS_COLLECTION, channel);
+    return;
+  }
+  const channel = await tx.get<EngineChannel>(ENGINE_CHANNELS_COLLECTION, channelId);
+  if (!channel) return;
+  const workflowId = event.type === 'ChannelWorkflowAssigned' ? event.data.workflowId : null;
+  tx.put(ENGINE_CHANNELS_COLLECTION, { ...channel, workflowId });
+}
+
+/** A message done (delivered or failed for good) leaves the outbox; a failed attempt sets the next try. */
+async function applyToOutbox(event: Recorded<DeliveryEvent>, tx: ProjectionTransaction, work: OwedWork): Promise<void> {
+  const { sessionId, messageId } = event.data;
+  const outbox = await tx.get<EngineOutbox>(ENGINE_OUTBOXES_COLLECTION, sessionId);
+  if (!outbox?.undelivered.includes(messageId)) return;
+  if (event.type === 'MessageDeliveryAttemptFailed') {
+    work.owe({ id: sessionId, workspace: outbox.workspace }, outboxWorkId(sessionId), 'delivery', event.data.retryAt);
+    return;
+  }
+  const undelivered = outbox.undelivered.filter((id) => id !== messageId);
+  if (undelivered.length > 0) {
+    tx.put(ENGINE_OUTBOXES_COLLECTION, { ...outbox, undelivered });
+    // Messages sent while a delivery ran may not have been seen by it: the outbox goes on.
+    work.owe({ id: sessionId, workspace: outbox.workspace }, outboxWorkId(sessionId), 'delivery', event.metadata.occurredAt);
+    return;
+  }
+  tx.delete(ENGINE_OUTBOXES_COLLECTION, sessionId);
+  work.settle(outboxWorkId(sessionId));
+}
+
+async function applyToActiveSession(
   session: EngineActiveSession,
   event: Recorded<Exclude<SessionEvent, { type: 'SessionStarted' }>>,
   tx: ProjectionTransaction,
-): void {
-  const cancel = (workId: string | null) => {
-    if (workId !== null) tx.delete(ENGINE_PENDING_WORK_COLLECTION, workId);
-  };
-  const owe = (id: string, kind: PendingWork['kind'], dueAt: string) => {
-    const work: PendingWork = { id, workspace: ENGINE_SCOPE, sessionId: session.id, sessionWorkspace: session.workspace, kind, dueAt };
-    tx.put(ENGINE_PENDING_WORK_COLLECTION, work);
-  };
+  work: OwedWork,
+): Promise<void> {
   const update = (change: Partial<EngineActiveSession>) => tx.put(ENGINE_ACTIVE_SESSIONS_COLLECTION, { ...session, ...change });
 
   switch (event.type) {
+    case 'MessageSent':
+      return sendThroughOutbox(session, event.data.messageId, event.metadata.occurredAt, tx, work);
     case 'TimerScheduled': {
       const { timerId, dueAt, purpose } = event.data;
-      owe(timerId, 'timer', dueAt);
+      work.owe(session, timerId, 'timer', dueAt);
       // A new inactivity timer replaces the old one; a step has one timer at a time. The same
       // event applied again finds its own timer current: that one must stay owed.
       const replaced = purpose === 'inactivity' ? session.inactivityTimerId : session.stepTimerId;
-      if (replaced !== timerId) cancel(replaced);
+      if (replaced !== timerId) work.settle(replaced);
       return update(purpose === 'inactivity' ? { inactivityTimerId: timerId } : { stepTimerId: timerId });
     }
     case 'TimerFired': {
       const { timerId } = event.data;
-      cancel(timerId);
+      work.settle(timerId);
       if (session.inactivityTimerId === timerId) update({ inactivityTimerId: null });
       else if (session.stepTimerId === timerId) update({ stepTimerId: null });
       return;
@@ -131,24 +207,45 @@ function applyToActiveSession(
     case 'AnswerAccepted':
       // The session left the step that waited: the step's timer no longer matters.
       if (session.stepTimerId === null) return;
-      cancel(session.stepTimerId);
+      work.settle(session.stepTimerId);
       return update({ stepTimerId: null });
     case 'AgentInvoked':
-      owe(event.data.requestId, 'agent_request', event.metadata.occurredAt);
+      work.owe(session, event.data.requestId, 'agent_request', event.metadata.occurredAt);
       return update({ agentRequestId: event.data.requestId });
     case 'AgentReplied':
     case 'AgentFailed':
-      cancel(event.data.requestId);
+      work.settle(event.data.requestId);
       return update({ agentRequestId: null });
     case 'SessionCompleted':
     case 'SessionDeactivated':
     case 'SessionExpired':
     case 'SessionTerminated':
-      cancel(session.inactivityTimerId);
-      cancel(session.stepTimerId);
-      cancel(session.agentRequestId);
+      // Its outbox is not cancelled: what the session said is still delivered.
+      work.settle(session.inactivityTimerId);
+      work.settle(session.stepTimerId);
+      work.settle(session.agentRequestId);
       return tx.delete(ENGINE_ACTIVE_SESSIONS_COLLECTION, session.id);
     default:
       return;
   }
+}
+
+/**
+ * A message to a push channel joins its session's outbox, delivered in order by one piece of
+ * work; a message joining an outbox that waits for a retry waits with it, to keep the order.
+ */
+async function sendThroughOutbox(
+  session: EngineActiveSession,
+  messageId: string,
+  occurredAt: string,
+  tx: ProjectionTransaction,
+  work: OwedWork,
+): Promise<void> {
+  const channel = await tx.get<EngineChannel>(ENGINE_CHANNELS_COLLECTION, session.channelId);
+  if (!channel || !PUSH_CHANNEL_TYPES.has(channel.channelType)) return;
+  const outbox = await tx.get<EngineOutbox>(ENGINE_OUTBOXES_COLLECTION, session.id);
+  if (outbox?.undelivered.includes(messageId)) return;
+  const undelivered = [...(outbox?.undelivered ?? []), messageId];
+  tx.put(ENGINE_OUTBOXES_COLLECTION, { id: session.id, workspace: session.workspace, undelivered } satisfies EngineOutbox);
+  if (outbox === undefined) work.owe(session, outboxWorkId(session.id), 'delivery', occurredAt);
 }

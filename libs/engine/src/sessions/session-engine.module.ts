@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AI_AGENT, type AiAgent } from '#channels';
+import { DeliverOutboxHandler } from './deliver-outbox.handler.js';
 import { EndWorkflowSessionsHandler } from './end-workflow-sessions.handler.js';
 import { FireSessionTimerHandler } from './fire-session-timer.handler.js';
 import { FollowWorkflowDeletionHandler } from './follow-workflow-deletion.handler.js';
+import { ProcessChannelWebhookHandler } from './process-channel-webhook.handler.js';
 import { RouteCustomerMessageHandler } from './route-customer-message.handler.js';
 import { RunAgentTurnHandler } from './run-agent-turn.handler.js';
 import { SessionEngine } from './session-engine.service.js';
@@ -16,6 +18,8 @@ const ENGINE_PROVIDERS = [
   FollowWorkflowDeletionHandler,
   FireSessionTimerHandler,
   RunAgentTurnHandler,
+  ProcessChannelWebhookHandler,
+  DeliverOutboxHandler,
 ];
 
 /**

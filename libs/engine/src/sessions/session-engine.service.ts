@@ -18,7 +18,7 @@ import { ConcurrentModificationError } from '../command-handling/event-sourced-c
 import { type Projection, ProjectionRunner, type ProjectionStatus, READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
 import { DeferredWorkScheduler } from './deferred-work.scheduler.js';
 import { LoggedEvent } from './logged-event.js';
-import { SESSION_ENGINE_PROJECTION, applyToSessionEngineState } from './session-engine-state.projection.js';
+import { SESSION_ENGINE_PROJECTION, type WorkChange, applyToSessionEngineState } from './session-engine-state.projection.js';
 import { SessionSaga } from './session.saga.js';
 
 /**
@@ -51,15 +51,17 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
     commands: CommandBus,
   ) {
     const scheduler = new DeferredWorkScheduler(readModel, (command) => commands.execute(command), this.logger);
+    // The changes to owed work of the event being committed, handed to the scheduler once stored.
+    let workChanges: WorkChange[] = [];
     const engine: Projection = {
       name: SESSION_ENGINE_PROJECTION,
       apply: async (event, tx) => {
         await this.react(event);
-        await applyToSessionEngineState(event, tx);
+        workChanges = await applyToSessionEngineState(event, tx);
       },
     };
     this.scheduler = scheduler;
-    this.runner = new ProjectionRunner(eventStore, readModel, engine, this.logger, (event) => scheduler.observe(event));
+    this.runner = new ProjectionRunner(eventStore, readModel, engine, this.logger, () => scheduler.apply(workChanges));
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type ICommand, type IEvent, Saga, ofType } from '@nestjs/cqrs';
 import { type Observable, mergeMap } from 'rxjs';
 import type {
+  ChannelWebhookReceived,
   ChannelWorkflowAssigned,
   MessageReceived,
   SessionStarted,
@@ -12,10 +13,12 @@ import { recordedEventsOf } from '#readmodel';
 import { EndWorkflowSessionsCommand } from './end-workflow-sessions.command.js';
 import { FollowWorkflowDeletionCommand } from './follow-workflow-deletion.command.js';
 import { LoggedEvent } from './logged-event.js';
+import { ProcessChannelWebhookCommand } from './process-channel-webhook.command.js';
 import { RouteCustomerMessageCommand } from './route-customer-message.command.js';
 import type { SagaCommand } from './saga-command.js';
 
 type SagaEvent =
+  | ChannelWebhookReceived
   | MessageReceived
   | WorkflowSessionsDeactivationRequested
   | WorkflowDeleted
@@ -23,6 +26,7 @@ type SagaEvent =
   | ChannelWorkflowAssigned;
 
 const handledEvent = recordedEventsOf<SagaEvent>(
+  'ChannelWebhookReceived',
   'MessageReceived',
   'WorkflowSessionsDeactivationRequested',
   'WorkflowDeleted',
@@ -70,6 +74,8 @@ export class SessionSaga {
     switch (event?.type) {
       case undefined:
         return undefined;
+      case 'ChannelWebhookReceived':
+        return new ProcessChannelWebhookCommand(event);
       case 'MessageReceived':
         return new RouteCustomerMessageCommand(event);
       case 'WorkflowSessionsDeactivationRequested':

@@ -1,0 +1,2 @@
+export * from './whatsapp-inbound.js';
+export * from './whatsapp-outbound.js';

@@ -1,0 +1,334 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseWhatsAppWebhook } from './whatsapp-inbound.js';
+
+const BUSINESS_ACCOUNT_ID = '102290129340398';
+const PHONE_NUMBER_ID = '106540352242922';
+const CUSTOMER = '16505551234';
+const OTHER_CUSTOMER = '16505559876';
+
+const WAMID_1 = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=';
+const WAMID_2 = 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTJDNTg0N0UwQjY2QjkxMjVFOQA=';
+const WAMID_3 = 'wamid.HBgLMTY1MDU1NTk4NzYVAgASGBQzQUI3QkU0RDk5OEE1MTZCQjE4OQA=';
+const SENT_WAMID = 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI1RjQ0QkZBQkY3QjlGMzE3NDAA';
+
+/** A webhook payload as the Cloud API posts it, with one `messages` change holding `value`. */
+const webhook = (value: Record<string, unknown>) => ({
+  object: 'whatsapp_business_account',
+  entry: [
+    {
+      id: BUSINESS_ACCOUNT_ID,
+      changes: [
+        {
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
+            ...value,
+          },
+        },
+      ],
+    },
+  ],
+});
+
+const contact = (name: string, waId = CUSTOMER) => ({ profile: { name }, wa_id: waId });
+
+const textMessage = (id: string, body: string, from = CUSTOMER) => ({
+  from,
+  id,
+  timestamp: '1603059201',
+  text: { body },
+  type: 'text',
+});
+
+const status = (id: string, statusName: string, timestamp: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  status: statusName,
+  timestamp,
+  recipient_id: CUSTOMER,
+  ...extra,
+});
+
+describe('parseWhatsAppWebhook', () => {
+  it('reads a text message with the sender’s profile name', () => {
+    const payload = webhook({
+      contacts: [contact('Kerry Fisher')],
+      messages: [textMessage(WAMID_1, 'Is my order on its way?')],
+    });
+
+    expect(parseWhatsAppWebhook(payload)).toEqual([
+      {
+        kind: 'message',
+        contactId: CUSTOMER,
+        contactName: 'Kerry Fisher',
+        messageId: WAMID_1,
+        text: 'Is my order on its way?',
+      },
+    ]);
+  });
+
+  it('reads a reply button choice as the button’s id', () => {
+    const payload = webhook({
+      contacts: [contact('Kerry Fisher')],
+      messages: [
+        {
+          context: { from: '15550783881', id: SENT_WAMID },
+          from: CUSTOMER,
+          id: WAMID_1,
+          timestamp: '1603059201',
+          type: 'interactive',
+          interactive: { type: 'button_reply', button_reply: { id: 'confirm-delivery', title: 'Yes, deliver' } },
+        },
+      ],
+    });
+
+    expect(parseWhatsAppWebhook(payload)).toEqual([
+      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_1, text: 'confirm-delivery' },
+    ]);
+  });
+
+  it('reads a list row choice as the row’s id', () => {
+    const payload = webhook({
+      contacts: [contact('Kerry Fisher')],
+      messages: [
+        {
+          context: { from: '15550783881', id: SENT_WAMID },
+          from: CUSTOMER,
+          id: WAMID_1,
+          timestamp: '1603059201',
+          type: 'interactive',
+          interactive: {
+            type: 'list_reply',
+            list_reply: { id: 'slot-tuesday-am', title: 'Tuesday morning', description: '8:00–12:00' },
+          },
+        },
+      ],
+    });
+
+    expect(parseWhatsAppWebhook(payload)).toEqual([
+      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_1, text: 'slot-tuesday-am' },
+    ]);
+  });
+
+  it('reads a template quick reply as its payload, or its text when it has no payload', () => {
+    const payload = webhook({
+      contacts: [contact('Kerry Fisher')],
+      messages: [
+        {
+          context: { from: '15550783881', id: SENT_WAMID },
+          from: CUSTOMER,
+          id: WAMID_1,
+          timestamp: '1603059201',
+          type: 'button',
+          button: { payload: 'stop-promotions', text: 'Stop promotions' },
+        },
+        {
+          from: CUSTOMER,
+          id: WAMID_2,
+          timestamp: '1603059202',
+          type: 'button',
+          button: { text: 'Talk to a person' },
+        },
+      ],
+    });
+
+    expect(parseWhatsAppWebhook(payload)).toEqual([
+      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_1, text: 'stop-promotions' },
+      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_2, text: 'Talk to a person' },
+    ]);
+  });
+
+  it('keeps the order of several entries, messages and statuses, and names each sender by wa_id', () => {
+    const payload = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: BUSINESS_ACCOUNT_ID,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
+                contacts: [contact('Avery Lopez', OTHER_CUSTOMER), contact('Kerry Fisher')],
+                messages: [textMessage(WAMID_1, 'Hello', CUSTOMER), textMessage(WAMID_2, 'Hi there', OTHER_CUSTOMER)],
+                statuses: [status(SENT_WAMID, 'delivered', '1603059203'), status(SENT_WAMID, 'read', '1603059204')],
+              },
+            },
+          ],
+        },
+        {
+          id: BUSINESS_ACCOUNT_ID,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
+                contacts: [contact('Kerry Fisher')],
+                messages: [textMessage(WAMID_3, 'Are you there?')],
+              },
+            },
+          ],
+        },
+      ],
+    };
+
+    expect(parseWhatsAppWebhook(payload)).toEqual([
+      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_1, text: 'Hello' },
+      { kind: 'message', contactId: OTHER_CUSTOMER, contactName: 'Avery Lopez', messageId: WAMID_2, text: 'Hi there' },
+      { kind: 'receipt', providerMessageId: SENT_WAMID, status: 'delivered', contactId: CUSTOMER, at: '2020-10-18T22:13:23.000Z' },
+      { kind: 'receipt', providerMessageId: SENT_WAMID, status: 'read', contactId: CUSTOMER, at: '2020-10-18T22:13:24.000Z' },
+      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_3, text: 'Are you there?' },
+    ]);
+  });
+
+  it('gives only receipts for a status-only payload, including a failed one', () => {
+    const payload = webhook({
+      statuses: [
+        status(SENT_WAMID, 'sent', '1603059201', {
+          conversation: { id: 'CONVERSATION_ID', expiration_timestamp: '1603145601', origin: { type: 'service' } },
+          pricing: { billable: true, pricing_model: 'CBP', category: 'service' },
+        }),
+        status(WAMID_2, 'failed', '1603059205', {
+          errors: [
+            {
+              code: 131047,
+              title: 'Re-engagement message',
+              message: 'Re-engagement message',
+              error_data: {
+                details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+              },
+            },
+          ],
+        }),
+      ],
+    });
+
+    expect(parseWhatsAppWebhook(payload)).toEqual([
+      { kind: 'receipt', providerMessageId: SENT_WAMID, status: 'sent', contactId: CUSTOMER, at: '2020-10-18T22:13:21.000Z' },
+      { kind: 'receipt', providerMessageId: WAMID_2, status: 'failed', contactId: CUSTOMER, at: '2020-10-18T22:13:25.000Z' },
+    ]);
+  });
+
+  it('skips media, locations, reactions and unsupported messages', () => {
+    const sent = { from: CUSTOMER, timestamp: '1603059201' };
+    const payload = webhook({
+      contacts: [contact('Kerry Fisher')],
+      messages: [
+        {
+          ...sent,
+          id: WAMID_1,
+          type: 'image',
+          image: { caption: 'my receipt', mime_type: 'image/jpeg', sha256: 'IMAGE_HASH', id: '1234567890' },
+        },
+        {
+          ...sent,
+          id: WAMID_2,
+          type: 'audio',
+          audio: { mime_type: 'audio/ogg; codecs=opus', sha256: 'AUDIO_HASH', id: '2345678901', voice: true },
+        },
+        { ...sent, id: WAMID_3, type: 'location', location: { latitude: 37.48, longitude: -122.15, name: 'Office' } },
+        { ...sent, id: 'wamid.REACTION', type: 'reaction', reaction: { message_id: SENT_WAMID, emoji: '👍' } },
+        {
+          ...sent,
+          id: 'wamid.UNSUPPORTED',
+          type: 'unsupported',
+          errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown' }],
+        },
+        {
+          ...sent,
+          id: 'wamid.NFM_REPLY',
+          type: 'interactive',
+          interactive: { type: 'nfm_reply', nfm_reply: { response_json: '{}', body: 'Sent', name: 'flow' } },
+        },
+        textMessage('wamid.TEXT', 'Here is my receipt'),
+      ],
+    });
+
+    expect(parseWhatsAppWebhook(payload)).toEqual([
+      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: 'wamid.TEXT', text: 'Here is my receipt' },
+    ]);
+  });
+
+  it('skips malformed pieces and keeps the well-formed ones', () => {
+    const payload = {
+      object: 'whatsapp_business_account',
+      entry: [
+        null,
+        'entry',
+        { id: BUSINESS_ACCOUNT_ID },
+        { id: BUSINESS_ACCOUNT_ID, changes: 'not a list' },
+        {
+          id: BUSINESS_ACCOUNT_ID,
+          changes: [
+            null,
+            { field: 'messages' },
+            { field: 'messages', value: 'not an object' },
+            { field: 'account_update', value: { messages: [textMessage('wamid.OTHER_FIELD', 'ignored')] } },
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                contacts: 'not a list',
+                messages: [
+                  null,
+                  42,
+                  { ...textMessage('wamid.NO_FROM', 'no sender'), from: undefined },
+                  { ...textMessage('wamid.NUMERIC_FROM', 'numeric sender'), from: 16505551234 },
+                  { ...textMessage(WAMID_1, 'x'), id: '' },
+                  { from: CUSTOMER, id: 'wamid.NO_TEXT', timestamp: '1603059201', type: 'text' },
+                  { from: CUSTOMER, id: 'wamid.BODY_NOT_TEXT', timestamp: '1603059201', type: 'text', text: { body: 7 } },
+                  {
+                    from: CUSTOMER,
+                    id: 'wamid.NO_REPLY',
+                    timestamp: '1603059201',
+                    type: 'interactive',
+                    interactive: { type: 'button_reply' },
+                  },
+                  { from: CUSTOMER, id: 'wamid.EMPTY_BUTTON', timestamp: '1603059201', type: 'button', button: {} },
+                  textMessage(WAMID_2, 'Still here'),
+                ],
+                statuses: [
+                  null,
+                  { status: 'read', timestamp: '1603059201', recipient_id: CUSTOMER },
+                  { id: SENT_WAMID, timestamp: '1603059201', recipient_id: CUSTOMER },
+                  { id: SENT_WAMID, status: 'delivered', timestamp: 'yesterday', recipient_id: 16505551234 },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+
+    expect(parseWhatsAppWebhook(payload)).toEqual([
+      { kind: 'message', contactId: CUSTOMER, messageId: WAMID_2, text: 'Still here' },
+      { kind: 'receipt', providerMessageId: SENT_WAMID, status: 'delivered' },
+    ]);
+  });
+
+  it('names the sender after the only contact when its wa_id is written differently, but not after one of several', () => {
+    const lone = webhook({ contacts: [contact('Kerry Fisher', `+${CUSTOMER}`)], messages: [textMessage(WAMID_1, 'Hello')] });
+    const several = webhook({
+      contacts: [contact('Avery Lopez', OTHER_CUSTOMER), contact('Sam Reed', '16505550000')],
+      messages: [textMessage(WAMID_1, 'Hello')],
+    });
+
+    expect(parseWhatsAppWebhook(lone)).toEqual([
+      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_1, text: 'Hello' },
+    ]);
+    expect(parseWhatsAppWebhook(several)).toEqual([{ kind: 'message', contactId: CUSTOMER, messageId: WAMID_1, text: 'Hello' }]);
+  });
+
+  it.each([
+    ['another object', { ...webhook({ messages: [textMessage(WAMID_1, 'Hello')] }), object: 'page' }],
+    ['no object', { entry: webhook({ messages: [textMessage(WAMID_1, 'Hello')] }).entry }],
+    ['null', null],
+    ['a string', 'whatsapp_business_account'],
+    ['a list', [webhook({ messages: [textMessage(WAMID_1, 'Hello')] })]],
+    ['no entries', { object: 'whatsapp_business_account' }],
+  ])('gives no items for %s', (_, payload) => {
+    expect(parseWhatsAppWebhook(payload)).toEqual([]);
+  });
+});

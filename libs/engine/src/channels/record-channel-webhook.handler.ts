@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type ChannelWebhookReceived, webhookStreamName } from '#domain';
+import { EVENT_STORE, type EventStore } from '#eventstore';
+import { toNewEvents } from '../command-handling/command-context.js';
+import { RecordChannelWebhookCommand } from './record-channel-webhook.command.js';
+
+/** Appends the delivery as received, so the provider gets its 200 at once; the engine does the rest. */
+@CommandHandler(RecordChannelWebhookCommand)
+export class RecordChannelWebhookHandler implements ICommandHandler<RecordChannelWebhookCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ channel, payload }: RecordChannelWebhookCommand): Promise<{ position: string }> {
+    const { channelId, channelType, workspace } = channel;
+    const received: ChannelWebhookReceived = {
+      type: 'ChannelWebhookReceived',
+      data: { channelId, channelType, payload, receivedAt: new Date().toISOString() },
+    };
+    const deliveryId = randomUUID();
+    const context = { actor: { sub: `${channelType}:${channelId}`, role: 'channel' }, workspace, correlationId: deliveryId, causationId: deliveryId };
+    const { position } = await this.store.appendToStream(webhookStreamName(channelId), toNewEvents([received], context), {
+      expectedRevision: 'any',
+    });
+    return { position };
+  }
+}

@@ -1,0 +1,88 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  CorruptStreamError,
+  type DeliveryEvent,
+  type MessageSent,
+  type OutboxState,
+  type RecordDeliveryAttempt,
+  type SessionStarted,
+  channelStreamName,
+  decideDelivery,
+  evolveOutbox,
+  initialOutboxState,
+  outboxStreamName,
+  sessionStreamName,
+} from '#domain';
+import { CHANNEL_SECRETS, type SecretBox, pushChannelClientFor } from '#channels';
+import { EVENT_STORE, type EventStore } from '#eventstore';
+import type { CommandContext } from '../command-handling/command-context.js';
+import { type StreamModel, handleEventSourcedCommand, loadStream } from '../command-handling/event-sourced-command.js';
+import { channelModel } from '../channels/channel-stream.js';
+import { DeliverOutboxCommand } from './deferred-work.commands.js';
+
+const outboxModel: StreamModel<OutboxState, DeliveryEvent> = { initialState: () => initialOutboxState, evolve: evolveOutbox };
+
+/**
+ * Delivers, in order, what a session said (its MessageSent events, the outbox's intents) and has
+ * not been delivered yet, recording each outcome before the next message. A message that must be
+ * retried stops the run, so that no later message overtakes it. A message is sent again only if
+ * its outcome was not recorded: a crash between the provider's answer and the record is the one
+ * moment a message can reach the customer twice.
+ */
+@CommandHandler(DeliverOutboxCommand)
+export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CHANNEL_SECRETS) private readonly secrets: SecretBox,
+  ) {}
+
+  async execute(command: DeliverOutboxCommand): Promise<void> {
+    const { sessionId } = command;
+    const sessionEvents = (await this.store.readStream(sessionStreamName(sessionId))) as unknown as (
+      | { type: 'SessionStarted'; data: SessionStarted['data'] }
+      | { type: 'MessageSent'; data: MessageSent['data'] }
+      | { type: string; data: unknown }
+    )[];
+    const started = sessionEvents.find((event): event is { type: 'SessionStarted'; data: SessionStarted['data'] } => event.type === 'SessionStarted');
+    if (started === undefined) throw new CorruptStreamError(`Session ${sessionId} has an outbox but never started`);
+    const { state: outbox } = await loadStream(this.store, outboxStreamName(sessionId), outboxModel);
+    const undelivered = sessionEvents
+      .filter((event): event is { type: 'MessageSent'; data: MessageSent['data'] } => event.type === 'MessageSent')
+      .map((event) => event.data)
+      .filter(({ messageId }) => !outbox.done.has(messageId));
+    if (undelivered.length === 0) return;
+
+    const { channelId, contactId } = started.data;
+    const { state: channel } = await loadStream(this.store, channelStreamName(channelId), channelModel);
+    if (channel.status !== 'active' || channel.sealedSecrets === undefined) {
+      throw new CorruptStreamError(`Channel ${channelId} of session ${sessionId} has no credentials to deliver with`);
+    }
+    const client = pushChannelClientFor({
+      channelType: channel.channelType,
+      settings: channel.config,
+      secrets: this.secrets.open(channel.sealedSecrets),
+    });
+    if (client === undefined) return;
+    for (const { messageId, text, choices } of undelivered) {
+      const outcome = await client.send({ to: contactId, text, ...(choices === undefined ? {} : { choices }) });
+      const record: RecordDeliveryAttempt = {
+        type: 'RecordDeliveryAttempt',
+        data: { sessionId, messageId, outcome, now: new Date().toISOString() },
+      };
+      await this.recordAttempt(record, command.context);
+      if (outcome.kind === 'retryable') return;
+    }
+  }
+
+  private recordAttempt(command: RecordDeliveryAttempt, context: CommandContext) {
+    return handleEventSourcedCommand(
+      this.store,
+      outboxStreamName(command.data.sessionId),
+      outboxModel,
+      (state) => decideDelivery(command, state),
+      context,
+      { retryOnConflict: true },
+    );
+  }
+}

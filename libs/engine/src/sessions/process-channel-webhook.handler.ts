@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type DeliveryReceiptReceived, deliveryReceiptsStreamName } from '#domain';
+import { type InboundItem, parseMessengerWebhook, parseWhatsAppWebhook } from '#channels';
+import { EVENT_STORE, type EventStore } from '#eventstore';
+import { derivedUuid, toNewEvents } from '../command-handling/command-context.js';
+import { ProcessChannelWebhookCommand } from './process-channel-webhook.command.js';
+import { handleConversationCommand } from './session-streams.js';
+
+/**
+ * Each message of the delivery joins its contact's conversation (a message id seen before, as in
+ * a redelivery by the provider, is taken once); each receipt is recorded, never as a message.
+ */
+@CommandHandler(ProcessChannelWebhookCommand)
+export class ProcessChannelWebhookHandler implements ICommandHandler<ProcessChannelWebhookCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  execute(command: ProcessChannelWebhookCommand): Promise<void> {
+    return command.complete(this.process(command));
+  }
+
+  private async process(command: ProcessChannelWebhookCommand): Promise<void> {
+    const { channelId, channelType, payload, receivedAt } = command.webhook.data;
+    const items: InboundItem[] =
+      channelType === 'whatsapp' ? parseWhatsAppWebhook(payload) : channelType === 'messenger' ? parseMessengerWebhook(payload) : [];
+    const { context } = command;
+    for (const [index, item] of items.entries()) {
+      if (item.kind === 'message') {
+        const { kind: _kind, ...message } = item;
+        await handleConversationCommand(
+          this.store,
+          { channelId, contactId: message.contactId },
+          { type: 'ReceiveMessage', data: { channelId, ...message, receivedAt } },
+          context,
+        );
+        continue;
+      }
+      const { kind: _kind, ...receipt } = item;
+      const recorded: DeliveryReceiptReceived = { type: 'DeliveryReceiptReceived', data: { channelId, ...receipt } };
+      // The same delivery handled again appends the same event id, which the store keeps once.
+      const [event] = toNewEvents([recorded], context);
+      await this.store.appendToStream(
+        deliveryReceiptsStreamName(channelId),
+        [{ ...event, id: derivedUuid(`${command.webhook.id}|receipt|${index}`) }],
+        { expectedRevision: 'any' },
+      );
+    }
+  }
+}
