@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
@@ -57,12 +58,15 @@ describe('WhatsApp and Messenger channels', () => {
     removeDir(server.dataDir);
   });
 
+  const secretsUsed: string[] = [];
+
   /** A channel of `type` on the stand-in, with `flow` assigned; its secrets are fresh. */
   const channelWithFlow = async (type: 'whatsapp' | 'messenger') => {
     const secrets =
       type === 'whatsapp'
         ? { accessToken: `EAAG-wa-${randomUUID()}`, appSecret: `app-${randomUUID()}`, verifyToken: `verify-${randomUUID()}` }
         : { pageAccessToken: `EAAG-page-${randomUUID()}`, appSecret: `app-${randomUUID()}`, verifyToken: `verify-${randomUUID()}` };
+    secretsUsed.push(...Object.values(secrets));
     const settings = type === 'whatsapp' ? { phoneNumberId: '106540352242922' } : { pageId: '1067280970047460' };
     const workflow = await api.request('POST', '/workflows', { body: { name: `${type} flow` } });
     await api.request('PUT', `/workflows/${workflow.body.id}/definition`, { body: { steps: flow } });
@@ -212,7 +216,7 @@ describe('WhatsApp and Messenger channels', () => {
       'Hi Cy!',
       'What can we do for you?',
     ]);
-    const delivered = eventsOfType(server.dataDir, 'MessageDelivered').filter((event) => event.messageId.startsWith(''));
+    const delivered = eventsOfType(server.dataDir, 'MessageDelivered');
     const retried = eventsOfType(server.dataDir, 'MessageDeliveryAttemptFailed');
     expect(retried).toContainEqual(expect.objectContaining({ attempt: 1, status: 500 }));
     expect(delivered.filter((event) => event.messageId === retried.at(-1).messageId)).toEqual([expect.objectContaining({ attempt: 2 })]);
@@ -226,5 +230,16 @@ describe('WhatsApp and Messenger channels', () => {
     expect(failed.at(-1)).toMatchObject({ attempt: 1, status: 400, error: expect.stringContaining('Recipient phone number not in allowed list') });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(graph.textsTo(customer).filter((text) => text === 'Noted: orders')).toHaveLength(1);
+  });
+
+  it('stored none of the secrets of the channels above in any event or read model', () => {
+    expect(secretsUsed.length).toBeGreaterThanOrEqual(15);
+    const stored = readdirSync(server.dataDir)
+      .filter((file) => file.startsWith('events.sqlite') || file.startsWith('read-models.sqlite'))
+      .map((file) => readFileSync(join(server.dataDir, file)).toString('latin1'))
+      .join('\n');
+    for (const value of secretsUsed) expect(stored.includes(value)).toBe(false);
+    const created = eventsOfType(server.dataDir, 'ChannelCreated').filter((event) => event.channelType !== 'webchat');
+    expect(created.every((event) => typeof event.sealedSecrets === 'string' && event.sealedSecrets.startsWith('v1:'))).toBe(true);
   });
 });
