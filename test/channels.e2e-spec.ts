@@ -60,7 +60,8 @@ describe('Channels HTTP API', () => {
     [{ type: 'webchat' }, 'name is required'],
     [{ type: 'webchat', name: 'x', config: [] }, 'config must be an object'],
     [{ type: 'webchat', name: 'x', config: { colour: 'red' } }, 'config.colour is not a setting of webchat channels'],
-    [{ type: 'whatsapp', name: 'x', config: {} }, 'type whatsapp channels are not available yet; use webchat'],
+    [{ type: 'whatsapp', name: 'x', config: {} }, 'config.phoneNumberId is required for whatsapp channels'],
+    [{ type: 'messenger', name: 'x', config: { pageId: '1', pageAccessToken: 't', appSecret: 's', verifyToken: 'v', extra: 1 } }, 'config.extra is not a setting of messenger channels'],
   ])('refuses %j with 400 naming the field', async (body, message) => {
     const response = await api.request('POST', '/channels', { body });
     expect(response.status).toBe(400);
