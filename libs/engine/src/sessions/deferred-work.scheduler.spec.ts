@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '#eventstore';
 import type { ReadModelStore } from '#readmodel';
-import { FireSessionTimerCommand, RunAgentTurnCommand } from './deferred-work.commands.js';
+import { DeliverOutboxCommand, FireSessionTimerCommand, RunAgentTurnCommand } from './deferred-work.commands.js';
 import { DeferredWorkScheduler } from './deferred-work.scheduler.js';
+import { outboxWorkId } from './session-engine-state.projection.js';
 import {
   SESSION_END_TYPES,
   commitToEngineState,
@@ -14,7 +15,7 @@ import {
 const WORKSPACE = 'acme';
 const on = engineEventsIn(WORKSPACE);
 
-type DeferredWork = FireSessionTimerCommand | RunAgentTurnCommand;
+type DeferredWork = FireSessionTimerCommand | RunAgentTurnCommand | DeliverOutboxCommand;
 
 /** What the scheduler asked to run, and when. */
 interface Executed {
@@ -70,21 +71,33 @@ describe('DeferredWorkScheduler', () => {
     await dispose();
   });
 
+  /** Commits events to the engine's state without telling the scheduler: what it finds at start. */
   const owe = (...events: RecordedEvent[]) => commitToEngineState(store, ...events);
+  /** Commits each event to the engine's state and hands the scheduler its changes, as the engine does. */
+  const follow = async (...events: RecordedEvent[]) => {
+    for (const event of events) scheduler.apply(await commitToEngineState(store, event));
+  };
   const workIds = () => executed.map(({ command }) => command.workId);
+  /** A session on a WhatsApp channel of its own, whose messages go through an outbox. */
+  const whatsAppSession = (sessionId: string) => [
+    on.channelCreated(`wa-of-${sessionId}`, 'whatsapp'),
+    on.sessionStarted(sessionId, 'wf-1', fromNow(-60_000), `wa-of-${sessionId}`),
+  ];
 
   describe('start', () => {
-    it('does at once the timers and agent requests that fell due while it was down', async () => {
+    it('does at once the timers, agent requests and deliveries that fell due while it was down', async () => {
       await owe(
         on.sessionStarted('s-1'),
         on.inactivityTimer('s-1', 's-1:t:1', fromNow(-60_000)),
         on.agentInvoked('s-1', 's-1:a:1', fromNow(-5_000)),
         on.sessionStarted('s-2'),
         on.stepTimer('s-2', 's-2:t:1', fromNow(-1_000)),
+        ...whatsAppSession('s-3'),
+        on.messageSent('s-3', 's-3:m:1', fromNow(-2_000)),
       );
 
       await scheduler.start();
-      await until(() => executed.length === 3);
+      await until(() => executed.length === 4);
 
       const commands = executed.map(({ command }) => command);
       expect(commands).toEqual(
@@ -92,10 +105,12 @@ describe('DeferredWorkScheduler', () => {
           new FireSessionTimerCommand('s-1', WORKSPACE, 's-1:t:1'),
           new RunAgentTurnCommand('s-1', WORKSPACE, 's-1:a:1'),
           new FireSessionTimerCommand('s-2', WORKSPACE, 's-2:t:1'),
+          new DeliverOutboxCommand('s-3', WORKSPACE, outboxWorkId('s-3')),
         ]),
       );
       expect(commands.find(({ workId }) => workId === 's-1:a:1')).toBeInstanceOf(RunAgentTurnCommand);
       expect(commands.find(({ workId }) => workId === 's-2:t:1')).toBeInstanceOf(FireSessionTimerCommand);
+      expect(commands.find(({ workId }) => workId === outboxWorkId('s-3'))).toBeInstanceOf(DeliverOutboxCommand);
       await until(() => scheduler.pending === 0);
     });
 
@@ -131,6 +146,9 @@ describe('DeferredWorkScheduler', () => {
         on.sessionStarted('s-2'),
         on.agentInvoked('s-2', 's-2:a:1', fromNow(-1_000)),
         on.sessionEnded('SessionTerminated', 's-2'),
+        ...whatsAppSession('s-3'),
+        on.messageSent('s-3', 's-3:m:1', fromNow(-1_000)),
+        on.delivered('s-3', 's-3:m:1'),
       );
 
       await scheduler.start();
@@ -141,15 +159,16 @@ describe('DeferredWorkScheduler', () => {
     });
   });
 
-  describe('observe', () => {
+  describe('apply', () => {
     beforeEach(async () => {
       await scheduler.start();
+      await follow(on.sessionStarted('s-1'), on.sessionStarted('s-2'));
     });
 
     it('fires a timer it is told of when it falls due', async () => {
       const dueAt = fromNow(100);
 
-      scheduler.observe(on.stepTimer('s-1', 's-1:t:1', dueAt));
+      await follow(on.stepTimer('s-1', 's-1:t:1', dueAt));
 
       expect(scheduler.pending).toBe(1);
       await until(() => executed.length === 1);
@@ -158,25 +177,38 @@ describe('DeferredWorkScheduler', () => {
     });
 
     it('asks the agent at once for a request it is told of', async () => {
-      scheduler.observe(on.agentInvoked('s-1', 's-1:a:1'));
+      await follow(on.agentInvoked('s-1', 's-1:a:1'));
 
       await until(() => executed.length === 1);
       expect(executed[0].command).toStrictEqual(new RunAgentTurnCommand('s-1', WORKSPACE, 's-1:a:1'));
     });
 
+    it('delivers at once the outbox of a session that sent a message to a push channel', async () => {
+      await follow(...whatsAppSession('s-3'), on.messageSent('s-3', 's-3:m:1'));
+
+      await until(() => executed.length === 1);
+      expect(executed[0].command).toStrictEqual(new DeliverOutboxCommand('s-3', WORKSPACE, outboxWorkId('s-3')));
+      await until(() => scheduler.pending === 0);
+    });
+
     it('ignores events that owe nothing', async () => {
-      scheduler.observe(on.sessionStarted('s-1'));
-      scheduler.observe(on.stepEntered('s-1'));
-      scheduler.observe(on.channelAssigned('web-1', 'wf-1'));
+      await follow(
+        on.sessionStarted('s-3'),
+        on.stepEntered('s-1'),
+        on.channelCreated('web-1', 'webchat'),
+        on.channelAssigned('web-1', 'wf-1'),
+        on.messageSent('s-1', 's-1:m:1'),
+      );
 
       expect(scheduler.pending).toBe(0);
+      await sleep(20);
+      expect(executed).toEqual([]);
     });
 
     it('cancels a timer that fired', async () => {
-      scheduler.observe(on.stepTimer('s-1', 's-1:t:1', fromNow(100)));
-      scheduler.observe(on.inactivityTimer('s-1', 's-1:t:2', fromNow(100)));
+      await follow(on.stepTimer('s-1', 's-1:t:1', fromNow(100)), on.inactivityTimer('s-1', 's-1:t:2', fromNow(100)));
 
-      scheduler.observe(on.timerFired('s-1', 's-1:t:1'));
+      await follow(on.timerFired('s-1', 's-1:t:1'));
 
       await until(() => executed.length === 1);
       await sleep(50);
@@ -188,10 +220,10 @@ describe('DeferredWorkScheduler', () => {
       ['AgentFailed', () => on.agentFailed('s-1', 's-1:a:1')],
     ])('cancels an agent request that has its outcome (%s)', async (_, outcomeEvent) => {
       // Asked a moment ahead of this clock, so that the request still waits when its outcome arrives.
-      scheduler.observe(on.agentInvoked('s-1', 's-1:a:1', fromNow(100)));
+      await follow(on.agentInvoked('s-1', 's-1:a:1', fromNow(100)));
       expect(scheduler.pending).toBe(1);
 
-      scheduler.observe(outcomeEvent());
+      await follow(outcomeEvent());
 
       expect(scheduler.pending).toBe(0);
       await sleep(150);
@@ -199,13 +231,15 @@ describe('DeferredWorkScheduler', () => {
     });
 
     it.each(SESSION_END_TYPES)('cancels all of a session’s work on %s, and only that session’s', async (endType) => {
-      scheduler.observe(on.inactivityTimer('s-1', 's-1:t:1', fromNow(100)));
-      scheduler.observe(on.stepTimer('s-1', 's-1:t:2', fromNow(100)));
-      scheduler.observe(on.agentInvoked('s-1', 's-1:a:1', fromNow(100)));
-      scheduler.observe(on.stepTimer('s-2', 's-2:t:1', fromNow(100)));
+      await follow(
+        on.inactivityTimer('s-1', 's-1:t:1', fromNow(100)),
+        on.stepTimer('s-1', 's-1:t:2', fromNow(100)),
+        on.agentInvoked('s-1', 's-1:a:1', fromNow(100)),
+        on.stepTimer('s-2', 's-2:t:1', fromNow(100)),
+      );
       expect(scheduler.pending).toBe(4);
 
-      scheduler.observe(on.sessionEnded(endType, 's-1'));
+      await follow(on.sessionEnded(endType, 's-1'));
 
       expect(scheduler.pending).toBe(1);
       await until(() => executed.length === 1);
@@ -240,19 +274,92 @@ describe('DeferredWorkScheduler', () => {
 
     it('does not try again work that failed after its session ended meanwhile', async () => {
       const { promise, resolve } = deferred();
-      outcome = async () => {
-        await promise;
+      const failing = promise.then(() => {
         throw new Error('event store unreachable');
-      };
+      });
+      outcome = () => failing;
       await owe(on.sessionStarted('s-1'), on.stepTimer('s-1', 's-1:t:1', fromNow(-1_000)));
       await scheduler.start();
       await until(() => executed.length === 1);
-      scheduler.observe(on.sessionEnded('SessionExpired', 's-1'));
+
+      await follow(on.sessionEnded('SessionExpired', 's-1'));
       resolve();
-      await until(() => errors.length === 1);
+      await failing.catch(() => undefined);
+
       await sleep(1200);
       expect(executed).toHaveLength(1);
       expect(scheduler.pending).toBe(0);
+    });
+
+    it('does not try again a delivery that failed after its outbox was settled meanwhile', async () => {
+      const { promise, resolve } = deferred();
+      const failing = promise.then(() => {
+        throw new Error('provider unreachable');
+      });
+      outcome = () => failing;
+      await scheduler.start();
+      await follow(...whatsAppSession('s-1'), on.messageSent('s-1', 's-1:m:1'));
+      await until(() => executed.length === 1);
+
+      await follow(on.delivered('s-1', 's-1:m:1'));
+      expect(scheduler.pending).toBe(0);
+      resolve();
+      await failing.catch(() => undefined);
+
+      await sleep(1200);
+      expect(executed).toHaveLength(1);
+      expect(scheduler.pending).toBe(0);
+    });
+
+    it('never runs a piece twice at once: owed again while it runs, it runs once more after', async () => {
+      const finish: (() => void)[] = [];
+      let inFlight = 0;
+      let mostInFlight = 0;
+      outcome = async () => {
+        const { promise, resolve } = deferred();
+        finish.push(resolve);
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await promise;
+        inFlight -= 1;
+      };
+      await scheduler.start();
+      await follow(...whatsAppSession('s-1'), on.messageSent('s-1', 's-1:m:1'), on.messageSent('s-1', 's-1:m:2'));
+      await until(() => executed.length === 1);
+
+      // One message delivered, one left: the outbox is owed again, due at once, while its run goes on.
+      await follow(on.delivered('s-1', 's-1:m:1'));
+      expect(scheduler.pending).toBe(1);
+      await sleep(50);
+      expect(executed).toHaveLength(1);
+
+      finish[0]();
+      await until(() => executed.length === 2);
+      expect(executed[1].command).toStrictEqual(new DeliverOutboxCommand('s-1', WORKSPACE, outboxWorkId('s-1')));
+      expect(mostInFlight).toBe(1);
+
+      finish[1]();
+      await until(() => scheduler.pending === 0);
+      await sleep(50);
+      expect(executed).toHaveLength(2);
+    });
+
+    it('runs a piece owed again for later while it ran when it falls due, not when the run ends', async () => {
+      const { promise, resolve } = deferred();
+      outcome = () => (executed.length === 1 ? promise : Promise.resolve());
+      await scheduler.start();
+      await follow(...whatsAppSession('s-1'), on.messageSent('s-1', 's-1:m:1'));
+      await until(() => executed.length === 1);
+
+      const retryAt = fromNow(200);
+      await follow(on.attemptFailed('s-1', 's-1:m:1', retryAt));
+      resolve();
+      await sleep(50);
+      expect(executed).toHaveLength(1);
+      expect(scheduler.pending).toBe(1);
+
+      await until(() => executed.length === 2);
+      expect(executed[1].atMs).toBeGreaterThanOrEqual(Date.parse(retryAt));
+      expect(executed[1].command).toStrictEqual(new DeliverOutboxCommand('s-1', WORKSPACE, outboxWorkId('s-1')));
     });
 
     it('runs at most 32 pieces of work at once, starting the next as each one finishes', async () => {
@@ -306,7 +413,7 @@ describe('DeferredWorkScheduler', () => {
       await stopping;
       expect(stopped).toBe(true);
 
-      scheduler.observe(on.agentInvoked('s-2', 's-2:a:1'));
+      await follow(on.sessionStarted('s-2'), on.agentInvoked('s-2', 's-2:a:1'));
       await sleep(50);
       expect(workIds()).toEqual(['s-1:t:1']);
     });

@@ -121,9 +121,13 @@ export class DeferredWorkScheduler {
         if (this.owed.get(work.id) === work) this.owed.delete(work.id);
       })
       .catch((error: unknown) => {
-        if (this.owed.get(work.id) !== work || this.stopped) return;
+        const failed = `${work.kind} ${work.id} of session ${work.sessionId} failed: ${(error as Error).message}`;
+        if (this.owed.get(work.id) !== work || this.stopped) {
+          this.logger.error(`${failed}; no longer owed as it was, so not retried`);
+          return;
+        }
         const delay = Math.min(1000 * 2 ** work.failures, MAX_RETRY_DELAY_MS);
-        this.logger.error(`${work.kind} ${work.id} of session ${work.sessionId} failed: ${(error as Error).message}; retrying in ${delay} ms`);
+        this.logger.error(`${failed}; retrying in ${delay} ms`);
         this.owed.set(work.id, { ...work, dueAtMs: Date.now() + delay, failures: work.failures + 1 });
       })
       .finally(() => {

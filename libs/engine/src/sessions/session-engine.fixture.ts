@@ -10,7 +10,13 @@ import {
   type AgentFailed,
   type AgentInvoked,
   type AgentReplied,
+  type MessageDelivered,
+  type MessageDeliveryAttemptFailed,
+  type MessageDeliveryFailed,
+  type MessageSent,
   type AnswerAccepted,
+  type ChannelCreated,
+  type ChannelType,
   type ChannelWorkflowAssigned,
   type ChannelWorkflowUnassigned,
   type SessionEnded,
@@ -19,11 +25,12 @@ import {
   type TimerFired,
   type TimerScheduled,
   channelStreamName,
+  outboxStreamName,
   sessionStreamName,
 } from '#domain';
 import { type RecordedEvent, SqliteEventStore } from '#eventstore';
 import { type ReadModelStore, SqliteReadModelStore } from '#readmodel';
-import { SESSION_ENGINE_PROJECTION, applyToSessionEngineState } from './session-engine-state.projection.js';
+import { SESSION_ENGINE_PROJECTION, type WorkChange, applyToSessionEngineState } from './session-engine-state.projection.js';
 
 /** A store on a fresh file in its own temporary directory; `dispose` closes it and removes the directory. */
 export interface TemporaryStore<Store> {
@@ -92,9 +99,17 @@ export function engineEventsIn(workspace: string) {
     record(sessionStreamName(event.data.sessionId), event, occurredAt);
   const inChannel = <Event extends { type: string; data: { channelId: string } }>(event: Event) =>
     record(channelStreamName(event.data.channelId), event);
+  const inOutbox = <Event extends { type: string; data: { sessionId: string } }>(event: Event, occurredAt?: string) =>
+    record(outboxStreamName(event.data.sessionId), event, occurredAt);
 
   return {
-    sessionStarted: (sessionId: string, workflowId = 'wf-1', startedAt = '2030-01-01T00:00:00.000Z') =>
+    /** A session on `channelId`: a channel the engine state knows nothing of, unless told. */
+    sessionStarted: (
+      sessionId: string,
+      workflowId = 'wf-1',
+      startedAt = '2030-01-01T00:00:00.000Z',
+      channelId = 'webchat-1',
+    ) =>
       inSession<SessionStarted>({
         type: 'SessionStarted',
         data: {
@@ -102,7 +117,7 @@ export function engineEventsIn(workspace: string) {
           workflowId,
           workflowVersion: 1,
           workspace,
-          channelId: 'webchat-1',
+          channelId,
           contactId: `contact-of-${sessionId}`,
           steps: [],
           settings: {},
@@ -129,12 +144,39 @@ export function engineEventsIn(workspace: string) {
       inSession<AgentReplied>({ type: 'AgentReplied', data: { sessionId, requestId, text: 'Hello' } }),
     agentFailed: (sessionId: string, requestId: string) =>
       inSession<AgentFailed>({ type: 'AgentFailed', data: { sessionId, requestId, reason: 'unreachable' } }),
+    /** A message the session sent, at `occurredAt` (now unless told). */
+    messageSent: (sessionId: string, messageId: string, occurredAt?: string) =>
+      inSession<MessageSent>(
+        { type: 'MessageSent', data: { sessionId, messageId, stepId: 'step-1', text: `Text of ${messageId}` } },
+        occurredAt,
+      ),
+    /** Outcomes of a delivery attempt, on the session's outbox stream `outbox-<sessionId>`. */
+    delivered: (sessionId: string, messageId: string, occurredAt?: string) =>
+      inOutbox<MessageDelivered>(
+        { type: 'MessageDelivered', data: { sessionId, messageId, attempt: 1, providerMessageId: `provider-${messageId}` } },
+        occurredAt,
+      ),
+    attemptFailed: (sessionId: string, messageId: string, retryAt: string) =>
+      inOutbox<MessageDeliveryAttemptFailed>({
+        type: 'MessageDeliveryAttemptFailed',
+        data: { sessionId, messageId, attempt: 1, status: 503, error: 'Service Unavailable', retryAt },
+      }),
+    deliveryFailed: (sessionId: string, messageId: string) =>
+      inOutbox<MessageDeliveryFailed>({
+        type: 'MessageDeliveryFailed',
+        data: { sessionId, messageId, attempt: 1, status: 400, error: 'Bad Request' },
+      }),
     sessionEnded: (type: SessionEnded['type'], sessionId: string, workflowId = 'wf-1') =>
       inSession<SessionEnded>(
         type === 'SessionCompleted'
           ? { type, data: { sessionId, workflowId, reason: 'flow_finished' } }
           : { type, data: { sessionId, workflowId } },
       ),
+    channelCreated: (channelId: string, channelType: ChannelType) =>
+      inChannel<ChannelCreated>({
+        type: 'ChannelCreated',
+        data: { channelId, workspace, channelType, name: `Channel ${channelId}`, config: {} },
+      }),
     channelAssigned: (channelId: string, workflowId: string) =>
       inChannel<ChannelWorkflowAssigned>({ type: 'ChannelWorkflowAssigned', data: { channelId, workflowId } }),
     channelUnassigned: (channelId: string, workflowId: string) =>
@@ -154,14 +196,19 @@ export const SESSION_END_TYPES: SessionEnded['type'][] = [
   'SessionTerminated',
 ];
 
-/** Commits each event to the engine's state in a unit of its own, moving the checkpoint to it. */
-export async function commitToEngineState(store: ReadModelStore, ...events: RecordedEvent[]): Promise<void> {
+/**
+ * Commits each event to the engine's state in a unit of its own, moving the checkpoint to it, and
+ * returns the changes to owed work of all of them, in order.
+ */
+export async function commitToEngineState(store: ReadModelStore, ...events: RecordedEvent[]): Promise<WorkChange[]> {
+  const changes: WorkChange[] = [];
   for (const event of events) {
     const expected = await store.getCheckpoint(SESSION_ENGINE_PROJECTION);
-    await store.commit(SESSION_ENGINE_PROJECTION, { expected, next: event.position }, (tx) =>
-      applyToSessionEngineState(event, tx),
-    );
+    await store.commit(SESSION_ENGINE_PROJECTION, { expected, next: event.position }, async (tx) => {
+      changes.push(...(await applyToSessionEngineState(event, tx)));
+    });
   }
+  return changes;
 }
 
 /** An ISO time `ms` milliseconds from now (negative: ago). */
