@@ -6,6 +6,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from './event-store.port.js';
+import { eventHash, storedHash } from './hash-chain.js';
 
 export type OpenEventStore = () => Promise<{ store: EventStore; dispose: () => Promise<void> }>;
 
@@ -90,6 +91,19 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
     };
 
     describe('appending and reading a stream', () => {
+      it('links every event of a stream to the one before it in a hash chain', async () => {
+        const streamName = newStreamName();
+        await store.appendToStream(streamName, [eventFixture('A', { n: 1 }), eventFixture('B', { n: 2 })], { expectedRevision: 'no_stream' });
+        await store.appendToStream(streamName, [eventFixture('C', { n: 3 })], { expectedRevision: 1 });
+        await store.appendToStream(streamName, [eventFixture('D', { n: 4 })], { expectedRevision: 'any' });
+        const events = await store.readStream(streamName);
+        expect(events.map((event) => event.metadata.previousHash)).toEqual(['', ...events.slice(0, -1).map(storedHash)]);
+        for (const event of events) {
+          expect(event.metadata.hash).toBe(eventHash(String(event.metadata.previousHash), streamName, event.revision, event));
+        }
+        expect(new Set(events.map(storedHash)).size).toBe(4);
+      });
+
       it('appends to a new stream and reads the events back with their revisions', async () => {
         const streamName = newStreamName();
         const opened = eventFixture('AccountOpened', { owner: 'Ada', limits: { daily: 100 } });

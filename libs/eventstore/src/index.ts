@@ -9,3 +9,4 @@ export { DuplicateEventIdError } from './sqlite/stream-append.rules.js';
 export { EsdbEventStore, type EsdbConnectOptions } from './esdb/esdb-event-store.js';
 export { BackendUnreachableError } from './backend-unreachable.error.js';
 export { redactConnectionString } from './connection-string.redaction.js';
+export * from './hash-chain.js';

@@ -30,6 +30,7 @@ import {
   type SubscribeToAllOptions,
 } from '../event-store.port.js';
 import { assertExpectedRevision } from '../expected-revision.rules.js';
+import { chainEvents, storedHash } from '../hash-chain.js';
 import {
   assertUuidIds,
   isSystemEvent,
@@ -52,6 +53,8 @@ const DEFAULT_STARTUP_TIMEOUT_MS = 10_000;
 /** Raw records per `$all` read; each page is one bounded call, read to its end. */
 const LOG_PAGE_SIZE = 500;
 const RESUBSCRIBE_RETRY: RetryPolicy = { initialDelayMs: 100, maxDelayMs: 5_000 };
+/** Appends with `any` pinned to the head they chained to, tried again this often when overtaken. */
+const MAX_CHAIN_ATTEMPTS = 10;
 
 /**
  * The production event store: EventStoreDB over gRPC. The server owns revisions, positions and
@@ -87,6 +90,45 @@ export class EsdbEventStore implements EventStore {
     assertUuidIds(streamName, events);
     this.assertOpen();
     if (events.length === 0) return this.checkStreamHead(streamName, expectedRevision);
+    // An append that may land anywhere is pinned to the head it was chained to; a writer that
+    // slipped in between makes it chain again.
+    for (let attempt = 1; ; attempt++) {
+      const link = await this.chainLink(streamName, expectedRevision, events);
+      try {
+        return await this.appendChained(streamName, chainEvents(streamName, link.firstRevision, link.previousHash, events), link.expected);
+      } catch (error) {
+        const pinned = link.expected !== expectedRevision;
+        if (!(error instanceof WrongExpectedRevisionError) || !pinned || attempt >= MAX_CHAIN_ATTEMPTS) {
+          throw error instanceof WrongExpectedRevisionError ? new WrongExpectedRevisionError(streamName, expectedRevision, error.actual) : error;
+        }
+      }
+    }
+  }
+
+  /**
+   * Where the new events join the stream's hash chain: after the event at the expected revision,
+   * or — for `any` and `stream_exists` — after the stream's last event, pinned to its revision.
+   * A retry of an append already stored keeps its expectation: the server recognises it by ids.
+   */
+  private async chainLink(
+    streamName: string,
+    expected: ExpectedRevision,
+    events: readonly NewEvent[],
+  ): Promise<{ previousHash: string; firstRevision: number; expected: ExpectedRevision }> {
+    if (expected === 'no_stream') return { previousHash: '', firstRevision: 0, expected };
+    const [previous] =
+      typeof expected === 'number'
+        ? await this.readStreamEvents(streamName, { fromRevision: BigInt(expected), maxCount: 1 })
+        : await this.readStreamEvents(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1 });
+    if (previous === undefined) {
+      return { previousHash: '', firstRevision: 0, expected: expected === 'any' ? 'no_stream' : expected };
+    }
+    const isRetry = events.some((event) => event.id === previous.id);
+    const pinned = typeof expected === 'number' || isRetry ? expected : previous.revision;
+    return { previousHash: storedHash(previous), firstRevision: previous.revision + 1, expected: pinned };
+  }
+
+  private async appendChained(streamName: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     try {
       const result = await this.client.appendToStream(streamName, events.map(toEventData), {
         expectedRevision: toAppendExpectedRevision(expectedRevision),

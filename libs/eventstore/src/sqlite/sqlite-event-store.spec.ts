@@ -10,6 +10,7 @@ import {
   type AllSubscription,
   type RecordedEvent,
 } from '../event-store.port.js';
+import { verifyHashChains } from '../hash-chain.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { DuplicateEventIdError } from './stream-append.rules.js';
 
@@ -41,6 +42,35 @@ describe('SqliteEventStore', () => {
 
   afterEach(async () => {
     await store.close();
+  });
+
+  describe('hash chains', () => {
+    it('verify a clean log, and name the stream and revision of an event altered on disk', async () => {
+      await store.appendToStream('ledger-1', [eventFixture('A', { amount: 10 }), eventFixture('B', { amount: 20 })]);
+      await store.appendToStream('ledger-2', [eventFixture('A', { amount: 5 })]);
+      await store.appendToStream('ledger-1', [eventFixture('C', { amount: 30 })]);
+      const progress: number[] = [];
+      expect(await verifyHashChains(store, (checked) => progress.push(checked))).toEqual({ eventsChecked: 4, streamsChecked: 2, broken: [] });
+      expect(progress.at(-1)).toBe(4);
+
+      const disk = new Database(file);
+      disk.prepare(`UPDATE events SET data = '{"amount":2000}' WHERE stream_name = 'ledger-1' AND revision = 1`).run();
+      disk.close();
+      const { broken } = await verifyHashChains(store);
+      expect(broken).toEqual([
+        expect.objectContaining({ streamName: 'ledger-1', revision: 1, problem: expect.stringContaining('changed after it was stored') }),
+      ]);
+    });
+
+    it('notice an event taken out of a stream', async () => {
+      await store.appendToStream('ledger-3', [eventFixture('A', {}), eventFixture('B', {}), eventFixture('C', {})]);
+      const disk = new Database(file);
+      disk.prepare(`DELETE FROM events WHERE stream_name = 'ledger-3' AND revision = 1`).run();
+      disk.close();
+      expect((await verifyHashChains(store)).broken).toEqual([
+        expect.objectContaining({ streamName: 'ledger-3', revision: 2, problem: 'revision 2 follows revision 0' }),
+      ]);
+    });
   });
 
   describe('durability', () => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { NewEvent, RecordedEvent } from '../event-store.port.js';
+import { chainEvents } from '../hash-chain.js';
 import { toPosition } from './sqlite-position.js';
 
 /**
@@ -58,6 +59,7 @@ export class SqliteEventsTable {
   private readonly selectStream;
   private readonly selectAll;
   private readonly selectLastPosition;
+  private readonly selectMetadataAt;
 
   constructor(db: Database.Database) {
     db.exec(SCHEMA);
@@ -78,6 +80,9 @@ export class SqliteEventsTable {
     );
     this.selectLastPosition = db.prepare<[], { position: number | null }>(
       'SELECT MAX(position) AS position FROM events',
+    );
+    this.selectMetadataAt = db.prepare<[string, number], Pick<EventRow, 'metadata'>>(
+      'SELECT metadata FROM events WHERE stream_name = ? AND revision = ?',
     );
   }
 
@@ -104,10 +109,15 @@ export class SqliteEventsTable {
     return stored;
   }
 
-  /** Inserts `events` from `firstRevision` on and returns where the last one landed. */
+  /**
+   * Inserts `events` from `firstRevision` on, each linked into the stream's hash chain, and
+   * returns where the last one landed.
+   */
   insert(streamName: string, firstRevision: number, events: readonly NewEvent[], recordedAt: string): StreamHead {
     let position = 0;
-    events.forEach((event, index) => {
+    const previous = firstRevision === 0 ? undefined : this.selectMetadataAt.get(streamName, firstRevision - 1);
+    const previousHash = previous === undefined ? '' : String((JSON.parse(previous.metadata) as { hash?: unknown }).hash ?? '');
+    chainEvents(streamName, firstRevision, previousHash, events).forEach((event, index) => {
       const { lastInsertRowid } = this.insertEvent.run(
         event.id,
         streamName,
