@@ -16,3 +16,4 @@ export * from './channels/record-channel-webhook.command.js';
 export * from './workflows/deactivate-workflow-sessions.command.js';
 export * from './sessions/session-engine.module.js';
 export { SessionEngine } from './sessions/session-engine.service.js';
+export { SESSION_ENGINE_PROJECTION, sessionEngineStateProjection } from './sessions/session-engine-state.projection.js';

@@ -8,6 +8,8 @@ import type { ProjectionTransaction } from './read-model-store.port.js';
  */
 export interface Projection {
   readonly name: string;
+  /** Every collection it writes: what rebuilding it from the log replaces, and what verifying compares. */
+  readonly collections: readonly string[];
   apply(event: RecordedEvent, tx: ProjectionTransaction): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export function recordedEventsOf<Event extends DomainEventShape>(
  */
 export const combineProjections = (name: string, ...parts: readonly Projection[]): Projection => ({
   name,
+  collections: parts.flatMap((part) => part.collections),
   async apply(event, tx) {
     for (const part of parts) await part.apply(event, tx);
   },

@@ -7,7 +7,7 @@
  */
 import type { ChannelEvent, DeliveryEvent, SessionEvent } from '#domain';
 import type { RecordedEvent } from '#eventstore';
-import { type ProjectionTransaction, type ReadModelDocument, type Recorded, recordedEventsOf } from '#readmodel';
+import { type Projection, type ProjectionTransaction, type ReadModelDocument, type Recorded, recordedEventsOf } from '#readmodel';
 
 export const SESSION_ENGINE_PROJECTION = 'session-engine';
 export const ENGINE_ACTIVE_SESSIONS_COLLECTION = 'engine-active-sessions';
@@ -249,3 +249,12 @@ async function sendThroughOutbox(
   tx.put(ENGINE_OUTBOXES_COLLECTION, { id: session.id, workspace: session.workspace, undelivered } satisfies EngineOutbox);
   if (outbox === undefined) work.owe(session, outboxWorkId(session.id), 'delivery', occurredAt);
 }
+
+/** The engine's state alone, without the engine's reactions: what rebuilding or verifying it from the log runs. */
+export const sessionEngineStateProjection: Projection = {
+  name: SESSION_ENGINE_PROJECTION,
+  collections: [ENGINE_ACTIVE_SESSIONS_COLLECTION, ENGINE_CHANNELS_COLLECTION, ENGINE_OUTBOXES_COLLECTION, ENGINE_PENDING_WORK_COLLECTION],
+  async apply(event, tx) {
+    await applyToSessionEngineState(event, tx);
+  },
+};

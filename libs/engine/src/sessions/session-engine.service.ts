@@ -18,7 +18,7 @@ import { ConcurrentModificationError } from '../command-handling/event-sourced-c
 import { type Projection, ProjectionRunner, type ProjectionStatus, READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
 import { DeferredWorkScheduler } from './deferred-work.scheduler.js';
 import { LoggedEvent } from './logged-event.js';
-import { SESSION_ENGINE_PROJECTION, type WorkChange, applyToSessionEngineState } from './session-engine-state.projection.js';
+import { type WorkChange, applyToSessionEngineState, sessionEngineStateProjection } from './session-engine-state.projection.js';
 import { SessionSaga } from './session.saga.js';
 
 /**
@@ -54,7 +54,7 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
     // The changes to owed work of the event being committed, handed to the scheduler once stored.
     let workChanges: WorkChange[] = [];
     const engine: Projection = {
-      name: SESSION_ENGINE_PROJECTION,
+      ...sessionEngineStateProjection,
       apply: async (event, tx) => {
         await this.react(event);
         workChanges = await applyToSessionEngineState(event, tx);

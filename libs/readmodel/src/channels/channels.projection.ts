@@ -19,6 +19,7 @@ const handledEvent = recordedEventsOf<ChannelEvent>('ChannelCreated', 'ChannelWo
 /** The channels of each workspace and the workflow each one runs. */
 export const channelsProjection: Projection = {
   name: CHANNELS_PROJECTION,
+  collections: [CHANNELS_COLLECTION],
 
   async apply(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
     const event = handledEvent(recorded);

@@ -92,6 +92,7 @@ type SessionChange = Partial<
  */
 export const sessionsProjection: Projection = {
   name: SESSIONS_PROJECTION,
+  collections: [SESSIONS_COLLECTION, CONVERSATION_MESSAGES_COLLECTION, CONVERSATIONS_COLLECTION],
 
   async apply(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
     const event = handledEvent(recorded);

@@ -56,6 +56,7 @@ const handledEvent = recordedEventsOf<WorkflowCardEvent>(...WORKFLOW_CARD_EVENT_
  */
 export const workflowCardsProjection: Projection = {
   name: WORKFLOW_CARDS_PROJECTION,
+  collections: [WORKFLOW_CARDS_COLLECTION, WORKFLOW_CARD_SESSIONS_COLLECTION],
 
   async apply(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
     const event = handledEvent(recorded);

@@ -43,6 +43,7 @@ const handledEvent = recordedEventsOf<WorkflowVersionsEvent>(
 /** Every published version of every live workflow, for sessions and admins that ask for one. */
 export const workflowVersionsProjection: Projection = {
   name: WORKFLOW_VERSIONS_PROJECTION,
+  collections: [WORKFLOW_VERSIONS_COLLECTION, WORKFLOW_VERSION_HEADS_COLLECTION],
 
   async apply(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
     const event = handledEvent(recorded);
