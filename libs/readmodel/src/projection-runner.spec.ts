@@ -17,7 +17,7 @@ const tallyProjection = (name: string, failOnceOn?: string): Projection => {
   let failed = false;
   return {
     name,
-    collections: ['tally'],
+    collections: [TALLIES],
     async apply(event: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
       if (event.type === failOnceOn && !failed) {
         failed = true;
