@@ -1,3 +1,6 @@
+import { describeError, postJson, redact, truncate } from '../http/json-post.js';
+import { isRecord } from '../json-values.js';
+
 export interface AiAgentConfig {
   url: string;
   apiKey?: string;
@@ -29,6 +32,7 @@ export interface AiAgent {
 export const DEFAULT_AI_AGENT_TIMEOUT_MS = 20_000;
 export const DEFAULT_AI_AGENT_MODEL = 'gpt-4o-mini';
 
+const AGENT_NAME = 'the AI agent';
 const HANDOFF_TOOL_NAME = 'handoff_to_human';
 const CHAT_COMPLETIONS_PATH = '/chat/completions';
 const MAX_SERVER_MESSAGE_LENGTH = 200;
@@ -61,33 +65,12 @@ const chatCompletionsEndpoint = (url: string): string => {
   return base.endsWith(CHAT_COMPLETIONS_PATH) ? base : `${base}${CHAT_COMPLETIONS_PATH}`;
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-// Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm.
-const messageOf = (error: unknown): string | undefined =>
-  isRecord(error) && typeof error.message === 'string' ? error.message : undefined;
-
-/** undici reports a refused connection as "fetch failed"; the cause says why. */
-const describeError = (error: unknown): string => {
-  const message = messageOf(error);
-  if (message === undefined) return String(error);
-  const cause = isRecord(error) ? messageOf(error.cause) : undefined;
-  return cause && cause !== message ? `${message} (${cause})` : message;
-};
-
-const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
-
-const serverErrorMessage = (body: string): string | undefined => {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (!isRecord(parsed)) return undefined;
-    if (typeof parsed.error === 'string') return parsed.error;
-    if (isRecord(parsed.error) && typeof parsed.error.message === 'string') return parsed.error.message;
-    return undefined;
-  } catch {
-    return undefined;
-  }
+/** `{error: "…"}` or `{error: {message: "…"}}`, as OpenAI-compatible servers answer a failure. */
+const serverErrorMessage = (body: unknown): string | undefined => {
+  if (!isRecord(body)) return undefined;
+  if (typeof body.error === 'string') return body.error;
+  if (isRecord(body.error) && typeof body.error.message === 'string') return body.error.message;
+  return undefined;
 };
 
 const readAssistantMessage = (payload: unknown): AssistantMessage | undefined => {
@@ -119,48 +102,34 @@ export class OpenAiCompatibleAgent implements AiAgent {
     try {
       return await this.exchange(request);
     } catch (error) {
-      return this.failure(`the AI agent client failed: ${describeError(error)}`);
+      return this.failure(`${AGENT_NAME} client failed: ${describeError(error)}`);
     }
   }
 
   private async exchange(request: AgentTurnRequest): Promise<AgentOutcome> {
-    const { timeoutMs } = this.config;
-    const abort = new AbortController();
-    // One deadline covers connecting, waiting for headers and reading the body.
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
-    let status: number;
-    let body: string;
-    try {
-      const fetchImpl = this.fetchImpl;
-      const response = await fetchImpl(this.endpoint, {
-        method: 'POST',
+    const answer = await postJson(
+      {
+        url: this.endpoint,
         headers: this.headers(request.requestId),
-        body: JSON.stringify(this.requestBody(request)),
-        signal: abort.signal,
-      });
-      status = response.status;
-      body = await response.text();
-    } catch (error) {
-      if (abort.signal.aborted) return this.failure(`the AI agent did not answer within ${timeoutMs} ms`);
-      return this.failure(`the AI agent could not be reached: ${describeError(error)}`);
-    } finally {
-      clearTimeout(timer);
-    }
+        body: this.requestBody(request),
+        timeoutMs: this.config.timeoutMs,
+        peerName: AGENT_NAME,
+        secret: this.config.apiKey,
+      },
+      this.fetchImpl,
+    );
+    if (answer.kind === 'unreachable') return { kind: 'failure', reason: answer.reason };
 
+    const { status, body } = answer;
     if (status < 200 || status > 299) {
       const message = serverErrorMessage(body);
       // Redact before truncating so a key cut in half cannot slip through.
       const detail = message ? `: ${truncate(this.redact(message), MAX_SERVER_MESSAGE_LENGTH)}` : '';
-      return this.failure(`the AI agent answered HTTP ${status}${detail}`);
+      return this.failure(`${AGENT_NAME} answered HTTP ${status}${detail}`);
     }
+    if (body === undefined) return this.failure(`${AGENT_NAME} answered HTTP ${status} with a body that is not JSON`);
 
-    let payload: unknown;
-    try {
-      payload = JSON.parse(body);
-    } catch {
-      return this.failure(`the AI agent answered HTTP ${status} with a body that is not JSON`);
-    }
-    const message = readAssistantMessage(payload);
+    const message = readAssistantMessage(body);
     if (!message) return this.failure('the AI agent answered without a readable choices[0].message');
 
     if (message.toolNames.includes(HANDOFF_TOOL_NAME)) {
@@ -173,7 +142,7 @@ export class OpenAiCompatibleAgent implements AiAgent {
   }
 
   private headers(requestId: string): Record<string, string> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Idempotency-Key': requestId };
+    const headers: Record<string, string> = { 'Idempotency-Key': requestId };
     if (this.config.apiKey) headers.Authorization = `Bearer ${this.config.apiKey}`;
     return headers;
   }
@@ -190,8 +159,7 @@ export class OpenAiCompatibleAgent implements AiAgent {
 
   /** Servers and network errors may echo the key back; it must never reach a reason. */
   private redact(text: string): string {
-    const { apiKey } = this.config;
-    return apiKey ? text.split(apiKey).join('***') : text;
+    return redact(text, this.config.apiKey);
   }
 
   private failure(reason: string): AgentOutcome {
