@@ -44,6 +44,47 @@ export function describeReadModelStoreContract(
       await commitNext(unique('seed'), '1', (tx) => documents.forEach((document) => tx.put(collection, document)));
     }
 
+    it('hands out every document of a collection, of every workspace, ordered by id', async () => {
+      const collection = unique('collection');
+      const documents = ['c', 'a', 'd', 'b'].map((id, index) => ({ id, workspace: index % 2 === 0 ? 'w1' : 'w2', n: index }));
+      await seed(collection, documents);
+      const found: ReadModelDocument[] = [];
+      for await (const document of store.allDocuments(collection)) found.push(document);
+      expect(found).toEqual([...documents].sort((x, y) => x.id.localeCompare(y.id)));
+      const none: ReadModelDocument[] = [];
+      for await (const document of store.allDocuments(unique('empty'))) none.push(document);
+      expect(none).toEqual([]);
+    });
+
+    it("replaces projections' documents and checkpoints with another store's, leaving the rest alone", async () => {
+      const [projection, kept] = [unique('projection'), unique('kept')];
+      const [replaced, untouched] = [unique('collection'), unique('collection')];
+      await commitNext(projection, '5', (tx) => {
+        tx.put(replaced, { id: 'old', workspace: 'w', v: 1 });
+        tx.put(replaced, { id: 'same', workspace: 'w', v: 1 });
+      });
+      await commitNext(kept, '7', (tx) => tx.put(untouched, { id: 'x', workspace: 'w' }));
+      const rebuilt = await openStore();
+      try {
+        await rebuilt.store.commit(projection, { expected: undefined, next: '9' }, async (tx) => {
+          tx.put(replaced, { id: 'same', workspace: 'w', v: 2 });
+          tx.put(replaced, { id: 'new', workspace: 'w', v: 2 });
+        });
+        await store.replaceProjections(rebuilt.store, [{ name: projection, collections: [replaced] }]);
+      } finally {
+        await rebuilt.dispose();
+      }
+      const after: ReadModelDocument[] = [];
+      for await (const document of store.allDocuments(replaced)) after.push(document);
+      expect(after).toEqual([
+        { id: 'new', workspace: 'w', v: 2 },
+        { id: 'same', workspace: 'w', v: 2 },
+      ]);
+      expect(await store.getCheckpoint(projection)).toBe('9');
+      expect(await store.getCheckpoint(kept)).toBe('7');
+      expect(await store.get(untouched, 'x')).toEqual({ id: 'x', workspace: 'w' });
+    });
+
     it('stores, replaces and deletes documents through committed units', async () => {
       const projection = unique('projection');
       const collection = unique('collection');

@@ -23,6 +23,30 @@ export interface ProjectionTransaction {
   delete(collection: string, id: string): void;
 }
 
+/** A projection's name and the collections it writes. */
+export interface ProjectionCollections {
+  name: string;
+  collections: readonly string[];
+}
+
+/** Everything a store holds for some projections, read out of it to be written into another. */
+export async function readProjections(
+  store: ReadModelStore,
+  projections: readonly ProjectionCollections[],
+): Promise<{ documents: Map<string, ReadModelDocument[]>; checkpoints: Map<string, string | undefined> }> {
+  const documents = new Map<string, ReadModelDocument[]>();
+  const checkpoints = new Map<string, string | undefined>();
+  for (const { name, collections } of projections) {
+    checkpoints.set(name, await store.getCheckpoint(name));
+    for (const collection of collections) {
+      const found: ReadModelDocument[] = [];
+      for await (const document of store.allDocuments(collection)) found.push(document);
+      documents.set(collection, found);
+    }
+  }
+  return { documents, checkpoints };
+}
+
 export class CheckpointConflictError extends Error {
   constructor(
     readonly projection: string,
@@ -51,6 +75,13 @@ export interface ReadModelStore {
   ): Promise<void>;
   get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined>;
   list<T extends ReadModelDocument>(collection: string, query: ListQuery): Promise<T[]>;
+  /** Every document of `collection`, in every workspace, ordered by id: what verifying a rebuild compares. */
+  allDocuments<T extends ReadModelDocument>(collection: string): AsyncIterable<T>;
+  /**
+   * Makes the documents of the projections' collections, and their checkpoints, those of `source`
+   * — all in one atomic step, so readers see the old read models or the new ones, never a mix.
+   */
+  replaceProjections(source: ReadModelStore, projections: readonly ProjectionCollections[]): Promise<void>;
   close(): Promise<void>;
 }
 

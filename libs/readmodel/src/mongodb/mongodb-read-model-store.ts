@@ -12,9 +12,11 @@ import { collectWrites, type PendingWrite } from '../buffered-projection-transac
 import {
   CheckpointConflictError,
   type ListQuery,
+  type ProjectionCollections,
   type ProjectionTransaction,
   type ReadModelDocument,
   type ReadModelStore,
+  readProjections,
 } from '../read-model-store.port.js';
 import { bulkWritesByCollection, fromStoredDocument, idFilter, type StoredDocument } from './mongodb-documents.js';
 import { mongoListQuery } from './mongodb-list-query.js';
@@ -118,6 +120,30 @@ export class MongoReadModelStore implements ReadModelStore {
     await this.listIndexes.ensure(documents, index);
     const found = await documents.find(filter, { sort, limit }).toArray();
     return found.map((stored) => fromStoredDocument<T>(stored));
+  }
+
+  async *allDocuments<T extends ReadModelDocument>(collection: string): AsyncIterable<T> {
+    for await (const stored of this.documents(collection).find({}).sort({ _id: 1 })) yield fromStoredDocument<T>(stored);
+  }
+
+  /** One transaction: the collections emptied and refilled, the checkpoints set. */
+  async replaceProjections(source: ReadModelStore, projections: readonly ProjectionCollections[]): Promise<void> {
+    const { documents, checkpoints } = await readProjections(source, projections);
+    await this.client.withSession((session) =>
+      session.withTransaction(async () => {
+        for (const [collection, replacements] of documents) {
+          const target = this.documents(collection);
+          await target.deleteMany({}, { session });
+          if (replacements.length > 0) {
+            await target.insertMany(replacements.map(({ id, ...fields }) => ({ _id: id, ...fields })), { session });
+          }
+        }
+        for (const [projection, position] of checkpoints) {
+          if (position === undefined) await this.checkpoints().deleteOne(idFilter(projection), { session });
+          else await this.checkpoints().replaceOne(idFilter(projection), { position }, { session, upsert: true });
+        }
+      }, COMMIT_TRANSACTION),
+    );
   }
 
   async close(): Promise<void> {

@@ -4,12 +4,15 @@ import { plainFieldName } from '../field-name.js';
 import {
   CheckpointConflictError,
   type ListQuery,
+  type ProjectionCollections,
   type ProjectionTransaction,
   type ReadModelDocument,
   type ReadModelStore,
+  readProjections,
 } from '../read-model-store.port.js';
 
 const LOCKED_FILE_WAIT_MS = 50;
+const SCAN_PAGE_SIZE = 500;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS documents (
@@ -47,6 +50,11 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT (collection, id) DO UPDATE SET workspace = excluded.workspace, body = excluded.body`,
     ),
     deleteDocument: db.prepare<[string, string]>('DELETE FROM documents WHERE collection = ? AND id = ?'),
+    pageOfCollection: db.prepare<[string, string, number], { body: string; id: string }>(
+      'SELECT id, body FROM documents WHERE collection = ? AND id > ? ORDER BY id LIMIT ?',
+    ),
+    deleteCollection: db.prepare<[string]>('DELETE FROM documents WHERE collection = ?'),
+    deleteCheckpoint: db.prepare<[string]>('DELETE FROM checkpoints WHERE projection = ?'),
     getCheckpoint: db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE projection = ?'),
     putCheckpoint: db.prepare<[string, string]>(
       `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
@@ -114,6 +122,34 @@ export class SqliteReadModelStore implements ReadModelStore {
                  ORDER BY json_extract(body, ?) DESC, id DESC LIMIT ?`;
     const rows = this.db.prepare<unknown[], { body: string }>(sql).all(...params, orderPath, query.limit);
     return rows.map((row) => JSON.parse(row.body) as T);
+  }
+
+  /** Paged by id, so that no statement stays open across the caller's awaits. */
+  async *allDocuments<T extends ReadModelDocument>(collection: string): AsyncIterable<T> {
+    for (let after = ''; ; ) {
+      const page = this.statements.pageOfCollection.all(collection, after, SCAN_PAGE_SIZE);
+      for (const row of page) yield JSON.parse(row.body) as T;
+      if (page.length < SCAN_PAGE_SIZE) return;
+      after = page[page.length - 1].id;
+    }
+  }
+
+  async replaceProjections(source: ReadModelStore, projections: readonly ProjectionCollections[]): Promise<void> {
+    const { documents, checkpoints } = await readProjections(source, projections);
+    this.db
+      .transaction(() => {
+        for (const [collection, replacements] of documents) {
+          this.statements.deleteCollection.run(collection);
+          for (const document of replacements) {
+            this.statements.putDocument.run(collection, document.id, document.workspace, JSON.stringify(document));
+          }
+        }
+        for (const [projection, position] of checkpoints) {
+          if (position === undefined) this.statements.deleteCheckpoint.run(projection);
+          else this.statements.putCheckpoint.run(projection, position);
+        }
+      })
+      .immediate();
   }
 
   async close(): Promise<void> {
