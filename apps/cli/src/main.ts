@@ -1,50 +1,58 @@
-import { parseArgs } from 'node:util';
-import { ROLES, type Role, signJwt } from '../../server/src/auth/jwt.js';
-import { ConfigError, loadConfig } from '../../server/src/config/app-config.js';
-import { resolveAuthSecret } from '../../server/src/config/auth-secret.js';
+import { ConfigError } from '../../server/src/config/app-config.js';
+import { StorageUnavailableError } from '../../server/src/infrastructure/storage.js';
+import { CliError } from './cli-storage.js';
+import { exportCommand } from './export.command.js';
+import { replayCommand } from './replay.command.js';
+import { tokenCommand } from './token.command.js';
+import { verifyCommand } from './verify.command.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
+Every command reads the server's configuration (DATA_DIR, EVENT_STORE, READ_MODEL, …).
 
 Commands:
   token --role admin|auditor [--sub NAME] [--workspace NAME] [--ttl SECONDS]
       Prints a bearer token signed with the server's secret (AUTH_SECRET, or the one in DATA_DIR).
       Defaults: --sub <role>, --workspace default, --ttl 43200 (12 h).
+  replay [--projection NAME]...
+      Rebuilds read models (all, or the named ones) from the event log and swaps them in at once.
+      Refused while a server is using the embedded stores.
+  verify
+      Recomputes every read model from the log and compares it with the stored one, and checks
+      every stream's hash chain. Exit 0 when all agree, 1 listing what differs. Read-only.
+  export --out FILE
+      Writes the whole event log to FILE, one JSON event per line. Read-only.
 `;
 
-class UsageError extends Error {}
-
-const tokenCommand = (args: string[]): void => {
-  const { values } = parseArgs({
-    args,
-    options: {
-      role: { type: 'string' },
-      sub: { type: 'string' },
-      workspace: { type: 'string' },
-      ttl: { type: 'string', default: '43200' },
-    },
-  });
-  if (!ROLES.includes(values.role as Role)) throw new UsageError('--role must be admin or auditor');
-  const role = values.role as Role;
-  const ttl = Number(values.ttl);
-  if (!Number.isInteger(ttl) || ttl <= 0) throw new UsageError('--ttl must be a positive whole number of seconds');
-  if (values.workspace !== undefined && values.workspace.trim() === '') throw new UsageError('--workspace must not be empty');
-  const config = loadConfig();
-  const { secret } = resolveAuthSecret(config.authSecret, config.dataDir);
-  const claims = { sub: values.sub ?? role, role, ...(values.workspace ? { workspace: values.workspace } : {}) };
-  process.stdout.write(`${signJwt(claims, secret, ttl)}\n`);
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  token: tokenCommand,
+  replay: replayCommand,
+  verify: () => verifyCommand(),
+  export: exportCommand,
 };
 
-const COMMANDS: Record<string, (args: string[]) => void> = { token: tokenCommand };
+const isUsageError = (error: unknown): boolean =>
+  (error instanceof CliError && error.exitCode === 2) || Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'));
 
-const [command, ...args] = process.argv.slice(2);
-try {
+const main = async (): Promise<void> => {
+  const [command, ...args] = process.argv.slice(2);
   const run = command === undefined ? undefined : COMMANDS[command];
-  if (!run) throw new UsageError(command === undefined ? 'No command given' : `Unknown command: ${command}`);
-  run(args);
-} catch (error) {
-  if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (!run) throw new CliError(command === undefined ? 'No command given' : `Unknown command: ${command}`, 2);
+  await run(args);
+};
+
+main().catch((error: unknown) => {
+  if (isUsageError(error)) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
-  throw error;
-}
+  if (error instanceof CliError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  if (error instanceof ConfigError || error instanceof StorageUnavailableError) {
+    process.stderr.write(`${error instanceof ConfigError ? 'Configuration error: ' : 'Cannot start: '}${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

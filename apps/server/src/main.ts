@@ -4,6 +4,7 @@ import { signJwt } from './auth/jwt.js';
 import { resolveAuthSecret } from './config/auth-secret.js';
 import { resolveChannelSecretsKey } from './config/channel-secrets-key.js';
 import { type AppConfig, ConfigError, loadConfig, SERVER_ROLES } from './config/app-config.js';
+import { markServerRunning } from './infrastructure/running-servers.js';
 import { StorageUnavailableError } from './infrastructure/storage.js';
 import { createApp } from './create-app.js';
 
@@ -24,6 +25,10 @@ const main = async (): Promise<void> => {
   const channelSecretsKey = resolveChannelSecretsKey(config.channelSecretsKey, config.dataDir);
   const app = await createApp({ ...config, authSecret: secret, channelSecretsKey });
   await app.listen(config.port, '0.0.0.0');
+  if (config.eventStore.kind === 'sqlite' || config.readModel.kind === 'sqlite') {
+    // Operator commands that write refuse to run beside a server on the same embedded stores.
+    process.once('exit', markServerRunning(config.dataDir));
+  }
   const logger = new Logger('Workflows');
   const url = `http://localhost:${config.port}`;
   logger.log(`Serving ${url} (API docs: ${url}/docs) as ${[...config.roles].join(', ')}; ${describeStorage(config)}`);

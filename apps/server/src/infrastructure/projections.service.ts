@@ -6,18 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import {
-  type Projection,
-  ProjectionRunner,
-  READ_MODEL_STORE,
-  type ReadModelStore,
-  type ProjectionStatus,
-  workflowsProjection,
-  channelsProjection,
-  sessionsProjection,
-} from '#readmodel';
-
-export const PROJECTIONS: readonly Projection[] = [workflowsProjection, channelsProjection, sessionsProjection];
+import { ProjectionRunner, READ_MODEL_STORE, type ReadModelStore, type ProjectionStatus } from '#readmodel';
+import { READ_MODEL_PROJECTIONS } from './projections.catalog.js';
 
 /** True in a process with the `projections` role. */
 export const PROJECTION_RUNNERS_ENABLED = Symbol('PROJECTION_RUNNERS_ENABLED');
@@ -38,7 +28,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     @Inject(PROJECTION_RUNNERS_ENABLED) enabled: boolean,
   ) {
     this.runners = enabled
-      ? PROJECTIONS.map((projection) => new ProjectionRunner(eventStore, readModel, projection, this.logger))
+      ? READ_MODEL_PROJECTIONS.map((projection) => new ProjectionRunner(eventStore, readModel, projection, this.logger))
       : [];
   }
 

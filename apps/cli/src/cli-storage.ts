@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteReadModelStore } from '#readmodel';
+import type { AppConfig } from '../../server/src/config/app-config.js';
+import { runningServers } from '../../server/src/infrastructure/running-servers.js';
+import { type Storage, closeStorage, openStorage } from '../../server/src/infrastructure/storage.js';
+
+/** A command's failure to report as it is, with the exit code it ends with. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Exit code of a command refused because a running server holds the embedded stores. */
+export const REFUSED_BESIDE_SERVER = 3;
+
+/**
+ * A command that writes must not race a server writing the same embedded files; commands that
+ * only read may run beside it.
+ */
+export function refuseBesideRunningServer(config: AppConfig, command: string): void {
+  if (config.eventStore.kind !== 'sqlite' && config.readModel.kind !== 'sqlite') return;
+  const pids = runningServers(config.dataDir);
+  if (pids.length === 0) return;
+  throw new CliError(
+    `${command}: a running server (pid ${pids.join(', ')}) is using the embedded stores in ${config.dataDir}; ` +
+      'stop it first (verify and export only read, and may run beside it)',
+    REFUSED_BESIDE_SERVER,
+  );
+}
+
+/** Runs `work` with the configured stores open, closing them whatever happens. */
+export async function withStorage<T>(config: AppConfig, work: (storage: Storage) => Promise<T>): Promise<T> {
+  const storage = await openStorage(config);
+  try {
+    return await work(storage);
+  } finally {
+    await closeStorage(storage);
+  }
+}
+
+/** A throwaway embedded read-model store in DATA_DIR, removed with its WAL files afterwards. */
+export async function withScratchReadModel<T>(config: AppConfig, work: (store: SqliteReadModelStore) => Promise<T>): Promise<T> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, `rebuild-${randomUUID()}.sqlite`);
+  const store = SqliteReadModelStore.open({ file });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  }
+}

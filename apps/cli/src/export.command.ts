@@ -1,0 +1,42 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../server/src/config/app-config.js';
+import { CliError, withStorage } from './cli-storage.js';
+import { Progress, countedEvents } from './progress.js';
+
+const BATCH_SIZE = 1000;
+
+/** The whole log, every workspace, one event per line, written as it is read: constant memory. */
+export async function exportCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  if (!values.out) throw new CliError('--out FILE is required', 2);
+  const file = values.out;
+  const config = loadConfig();
+  await withStorage(config, async ({ eventStore }) => {
+    const out = createWriteStream(file, { flags: 'w' });
+    const failed = once(out, 'error').then(([error]) => {
+      throw new CliError(`export: cannot write ${file}: ${(error as Error).message}`, 1);
+    });
+    // Raced with every wait below; a write error at any other moment must not go unhandled.
+    failed.catch(() => undefined);
+    const progress = new Progress('export', countedEvents(await eventStore.headPosition()));
+    let written = 0;
+    const write = async (line: string) => {
+      if (!out.write(line)) await Promise.race([once(out, 'drain'), failed]);
+    };
+    for (let after: string | undefined; ; ) {
+      const batch = await Promise.race([eventStore.readAll({ after, maxCount: BATCH_SIZE }), failed]);
+      for (const { position, streamName: stream, revision, type, data, metadata, recordedAt } of batch) {
+        await write(`${JSON.stringify({ position, stream, revision, type, data, metadata, recordedAt })}\n`);
+      }
+      written += batch.length;
+      progress.update(written);
+      if (batch.length < BATCH_SIZE) break;
+      after = batch.at(-1)?.position;
+    }
+    out.end();
+    await Promise.race([once(out, 'finish'), failed]);
+    progress.finish(`${written.toLocaleString('en')} events written to ${file}`);
+  });
+}

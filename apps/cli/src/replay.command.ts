@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import type { Projection } from '#readmodel';
+import { loadConfig } from '../../server/src/config/app-config.js';
+import { ALL_PROJECTIONS } from '../../server/src/infrastructure/projections.catalog.js';
+import { CliError, refuseBesideRunningServer, withScratchReadModel, withStorage } from './cli-storage.js';
+import { rebuildProjections } from './rebuild.js';
+
+/** `--projection` picks projections by name (repeatable); all of them by default. */
+export function selectProjections(names: readonly string[] | undefined): readonly Projection[] {
+  if (names === undefined || names.length === 0) return ALL_PROJECTIONS;
+  return names.map((name) => {
+    const projection = ALL_PROJECTIONS.find((candidate) => candidate.name === name);
+    if (!projection) {
+      throw new CliError(`--projection must be one of ${ALL_PROJECTIONS.map(({ name: known }) => known).join(', ')}; got "${name}"`, 2);
+    }
+    return projection;
+  });
+}
+
+/**
+ * Rebuilds read models from the log into a scratch store, then swaps them in at once: readers
+ * see the old read models until the new ones are complete.
+ */
+export async function replayCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { projection: { type: 'string', multiple: true } } });
+  const projections = selectProjections(values.projection);
+  const config = loadConfig();
+  refuseBesideRunningServer(config, 'replay');
+  await withStorage(config, (storage) =>
+    withScratchReadModel(config, async (scratch) => {
+      await rebuildProjections(storage.eventStore, scratch, projections, 'replay');
+      await storage.readModel.replaceProjections(scratch, projections);
+      process.stdout.write(`Replayed ${projections.map(({ name }) => name).join(', ')} from the log and swapped them in.\n`);
+    }),
+  );
+}
