@@ -78,8 +78,11 @@ export async function postWebhook(
   return (await api.request('POST', `/webhooks/${channelType}/${channelId}`, { rawBody, headers, token: null })).status;
 }
 
-/** A WhatsApp Cloud API delivery of one text message, shaped like Meta's documentation example. */
-export const whatsAppText = (from: string, name: string, wamid: string, text: string, phoneNumberId = '106540352242922') => ({
+/**
+ * A WhatsApp Cloud API webhook delivery, shaped like Meta's documentation example: one entry with
+ * one `messages` change holding `value`.
+ */
+const whatsAppDelivery = (value: object) => ({
   object: 'whatsapp_business_account',
   entry: [
     {
@@ -88,9 +91,8 @@ export const whatsAppText = (from: string, name: string, wamid: string, text: st
         {
           value: {
             messaging_product: 'whatsapp',
-            metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
-            contacts: [{ profile: { name }, wa_id: from }],
-            messages: [{ from, id: wamid, timestamp: '1603059201', text: { body: text }, type: 'text' }],
+            metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+            ...value,
           },
           field: 'messages',
         },
@@ -98,56 +100,33 @@ export const whatsAppText = (from: string, name: string, wamid: string, text: st
     },
   ],
 });
+
+/** A WhatsApp delivery of one text message. */
+export const whatsAppText = (from: string, name: string, wamid: string, text: string) =>
+  whatsAppDelivery({
+    contacts: [{ profile: { name }, wa_id: from }],
+    messages: [{ from, id: wamid, timestamp: '1603059201', text: { body: text }, type: 'text' }],
+  });
 
 /** A WhatsApp reply-button choice. */
-export const whatsAppButtonReply = (from: string, wamid: string, id: string, title: string) => ({
-  object: 'whatsapp_business_account',
-  entry: [
-    {
-      id: '102290129340398',
-      changes: [
-        {
-          value: {
-            messaging_product: 'whatsapp',
-            metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-            contacts: [{ profile: { name: 'Ada' }, wa_id: from }],
-            messages: [
-              {
-                context: { from: '15550783881', id: 'wamid.context' },
-                from,
-                id: wamid,
-                timestamp: '1603059301',
-                type: 'interactive',
-                interactive: { type: 'button_reply', button_reply: { id, title } },
-              },
-            ],
-          },
-          field: 'messages',
-        },
-      ],
-    },
-  ],
-});
+export const whatsAppButtonReply = (from: string, wamid: string, id: string, title: string) =>
+  whatsAppDelivery({
+    contacts: [{ profile: { name: 'Ada' }, wa_id: from }],
+    messages: [
+      {
+        context: { from: '15550783881', id: 'wamid.context' },
+        from,
+        id: wamid,
+        timestamp: '1603059301',
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id, title } },
+      },
+    ],
+  });
 
 /** A WhatsApp status-only delivery: a receipt, not a message. */
-export const whatsAppStatus = (recipient: string, wamid: string, status: string) => ({
-  object: 'whatsapp_business_account',
-  entry: [
-    {
-      id: '102290129340398',
-      changes: [
-        {
-          value: {
-            messaging_product: 'whatsapp',
-            metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-            statuses: [{ id: wamid, status, timestamp: '1603086313', recipient_id: recipient }],
-          },
-          field: 'messages',
-        },
-      ],
-    },
-  ],
-});
+export const whatsAppStatus = (recipient: string, wamid: string, status: string) =>
+  whatsAppDelivery({ statuses: [{ id: wamid, status, timestamp: '1603086313', recipient_id: recipient }] });
 
 /** A Messenger delivery of one messaging event from `psid` to the page. */
 export const messengerEvent = (pageId: string, psid: string, event: object) => ({

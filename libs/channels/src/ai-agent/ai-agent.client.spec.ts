@@ -1,6 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { type Answer, jsonAnswer, refusingBaseUrl, textAnswer, useLoopbackServer } from '../http/loopback-server.fixture.js';
 import {
   type AgentTurnRequest,
   type AiAgentConfig,
@@ -14,25 +13,8 @@ import {
 
 const API_KEY = 'sk-test-4f9c2e71b0d8';
 
-interface RecordedRequest {
-  method: string | undefined;
-  path: string | undefined;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
-
-/** What the fake chat-completions server does with the next requests. */
-type Answer = (response: ServerResponse) => void;
-
-const json =
-  (status: number, payload: unknown): Answer =>
-  (response) => {
-    response.writeHead(status, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify(payload));
-  };
-
 const completion = (message: Record<string, unknown>): Answer =>
-  json(200, { id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', ...message } }] });
+  jsonAnswer(200, { id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', ...message } }] });
 
 const turn: AgentTurnRequest = {
   requestId: 'session-7:turn-3',
@@ -45,48 +27,25 @@ const turn: AgentTurnRequest = {
 };
 
 describe('OpenAiCompatibleAgent', () => {
-  let server: Server;
-  let baseUrl: string;
-  let answer: Answer;
-  const requests: RecordedRequest[] = [];
-  // Requests left unanswered on purpose; ended in afterAll so jest can exit.
-  const held: ServerResponse[] = [];
+  const server = useLoopbackServer();
 
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        requests.push({ method: request.method, path: request.url, headers: request.headers, body: JSON.parse(text) });
-        answer(response);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = (overrides: Partial<AiAgentConfig> = {}): AiAgentConfig => ({
+    url: `${server.baseUrl}/v1`,
+    apiKey: API_KEY,
+    model: 'test-model',
+    timeoutMs: 5000,
+    ...overrides,
   });
-
-  afterEach(() => {
-    requests.length = 0;
-  });
-
-  afterAll(async () => {
-    for (const response of held) response.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-  });
-
-  const agent = (config: Partial<AiAgentConfig> = {}) =>
-    new OpenAiCompatibleAgent({ url: `${baseUrl}/v1`, apiKey: API_KEY, model: 'test-model', timeoutMs: 5000, ...config });
+  const agent = (overrides: Partial<AiAgentConfig> = {}) => new OpenAiCompatibleAgent(config(overrides));
 
   describe('request', () => {
     it('posts the model, the instructions as system message, the history in order and the hand-off tool', async () => {
-      answer = completion({ content: 'Closed on holidays.' });
+      server.answer = completion({ content: 'Closed on holidays.' });
 
       await agent().respond(turn);
 
-      expect(requests).toHaveLength(1);
-      const [request] = requests;
+      expect(server.requests).toHaveLength(1);
+      const [request] = server.requests;
       expect(request.method).toBe('POST');
       expect(request.path).toBe('/v1/chat/completions');
       expect(request.headers['content-type']).toBe('application/json');
@@ -117,21 +76,21 @@ describe('OpenAiCompatibleAgent', () => {
     });
 
     it('sends the API key as bearer token and the request id as idempotency key', async () => {
-      answer = completion({ content: 'Closed on holidays.' });
+      server.answer = completion({ content: 'Closed on holidays.' });
 
       await agent().respond(turn);
 
-      expect(requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
-      expect(requests[0].headers['idempotency-key']).toBe('session-7:turn-3');
+      expect(server.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
+      expect(server.requests[0].headers['idempotency-key']).toBe('session-7:turn-3');
     });
 
     it('sends no Authorization header when no API key is configured', async () => {
-      answer = completion({ content: 'Closed on holidays.' });
+      server.answer = completion({ content: 'Closed on holidays.' });
 
       await agent({ apiKey: undefined }).respond(turn);
 
-      expect(requests[0].headers).not.toHaveProperty('authorization');
-      expect(requests[0].headers['idempotency-key']).toBe('session-7:turn-3');
+      expect(server.requests[0].headers).not.toHaveProperty('authorization');
+      expect(server.requests[0].headers['idempotency-key']).toBe('session-7:turn-3');
     });
 
     it.each([
@@ -139,17 +98,17 @@ describe('OpenAiCompatibleAgent', () => {
       ['the full endpoint', '/v1/chat/completions', '/v1/chat/completions'],
       ['the full endpoint with a trailing slash', '/openai/chat/completions/', '/openai/chat/completions'],
     ])('accepts a URL with %s', async (_, path, expectedPath) => {
-      answer = completion({ content: 'Closed on holidays.' });
+      server.answer = completion({ content: 'Closed on holidays.' });
 
-      await agent({ url: `${baseUrl}${path}` }).respond(turn);
+      await agent({ url: `${server.baseUrl}${path}` }).respond(turn);
 
-      expect(requests[0].path).toBe(expectedPath);
+      expect(server.requests[0].path).toBe(expectedPath);
     });
   });
 
   describe('answers', () => {
     it('returns a plain reply', async () => {
-      answer = completion({ content: 'We are closed on public holidays.' });
+      server.answer = completion({ content: 'We are closed on public holidays.' });
 
       await expect(agent().respond(turn)).resolves.toEqual({
         kind: 'reply',
@@ -159,7 +118,7 @@ describe('OpenAiCompatibleAgent', () => {
     });
 
     it('returns a hand-off with the text written alongside the tool call', async () => {
-      answer = completion({
+      server.answer = completion({
         content: 'Let me get a colleague for you.',
         tool_calls: [
           { id: 'call_1', type: 'function', function: { name: 'handoff_to_human', arguments: '{"reason":"asks for a person"}' } },
@@ -174,7 +133,7 @@ describe('OpenAiCompatibleAgent', () => {
     });
 
     it('returns a hand-off with empty text when the tool call comes without content', async () => {
-      answer = completion({
+      server.answer = completion({
         content: null,
         tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'handoff_to_human', arguments: '{}' } }],
       });
@@ -183,7 +142,7 @@ describe('OpenAiCompatibleAgent', () => {
     });
 
     it('ignores tool calls other than the hand-off', async () => {
-      answer = completion({
+      server.answer = completion({
         content: 'Closed on holidays.',
         tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'look_up_calendar', arguments: '{}' } }],
       });
@@ -195,7 +154,7 @@ describe('OpenAiCompatibleAgent', () => {
       ['blank', '  \n '],
       ['null', null],
     ])('fails on a %s reply without hand-off', async (_, content) => {
-      answer = completion({ content });
+      server.answer = completion({ content });
 
       await expect(agent().respond(turn)).resolves.toEqual({
         kind: 'failure',
@@ -206,7 +165,9 @@ describe('OpenAiCompatibleAgent', () => {
 
   describe('failures', () => {
     it('reports the HTTP status and the error message from the body', async () => {
-      answer = json(500, { error: { message: 'The server had an error while processing your request.', type: 'server_error' } });
+      server.answer = jsonAnswer(500, {
+        error: { message: 'The server had an error while processing your request.', type: 'server_error' },
+      });
 
       await expect(agent().respond(turn)).resolves.toEqual({
         kind: 'failure',
@@ -215,16 +176,13 @@ describe('OpenAiCompatibleAgent', () => {
     });
 
     it('reports only the status when the error body is not JSON', async () => {
-      answer = (response) => {
-        response.writeHead(502, { 'Content-Type': 'text/html' });
-        response.end('<html>Bad Gateway</html>');
-      };
+      server.answer = textAnswer(502, '<html>Bad Gateway</html>', 'text/html');
 
       await expect(agent().respond(turn)).resolves.toEqual({ kind: 'failure', reason: 'the AI agent answered HTTP 502' });
     });
 
     it('cuts a long server error message to 200 characters', async () => {
-      answer = json(503, { error: { message: 'x'.repeat(1000) } });
+      server.answer = jsonAnswer(503, { error: { message: 'x'.repeat(1000) } });
 
       const outcome = await agent().respond(turn);
 
@@ -235,7 +193,9 @@ describe('OpenAiCompatibleAgent', () => {
     });
 
     it('keeps the API key out of the reason when the server echoes it back', async () => {
-      answer = json(401, { error: { message: `Incorrect API key provided: ${API_KEY}. Check ${API_KEY} again.` } });
+      server.answer = jsonAnswer(401, {
+        error: { message: `Incorrect API key provided: ${API_KEY}. Check ${API_KEY} again.` },
+      });
 
       const outcome = await agent().respond(turn);
 
@@ -247,7 +207,7 @@ describe('OpenAiCompatibleAgent', () => {
     });
 
     it('gives up after the timeout when the server never answers', async () => {
-      answer = (response) => held.push(response);
+      server.answer = server.hold;
       const startedAt = Date.now();
 
       const outcome = await agent({ timeoutMs: 200 }).respond(turn);
@@ -257,11 +217,7 @@ describe('OpenAiCompatibleAgent', () => {
     });
 
     it('gives up after the timeout when the body stops half way', async () => {
-      answer = (response) => {
-        response.writeHead(200, { 'Content-Type': 'application/json' });
-        response.write('{"choices":[');
-        held.push(response);
-      };
+      server.answer = server.bodyStoppingAfter('{"choices":[');
 
       await expect(agent({ timeoutMs: 200 }).respond(turn)).resolves.toEqual({
         kind: 'failure',
@@ -270,22 +226,14 @@ describe('OpenAiCompatibleAgent', () => {
     });
 
     it('reports a refused connection', async () => {
-      const closed = createServer();
-      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-      const { port } = closed.address() as AddressInfo;
-      await new Promise<void>((resolve) => closed.close(() => resolve()));
-
-      const outcome = await agent({ url: `http://127.0.0.1:${port}/v1` }).respond(turn);
+      const outcome = await agent({ url: `${await refusingBaseUrl()}/v1` }).respond(turn);
 
       expect(outcome.kind).toBe('failure');
       expect(outcome.kind === 'failure' ? outcome.reason : '').toMatch(/^the AI agent could not be reached: .*ECONNREFUSED/);
     });
 
     it('reports a body that is not JSON', async () => {
-      answer = (response) => {
-        response.writeHead(200, { 'Content-Type': 'application/json' });
-        response.end('{"choices": [');
-      };
+      server.answer = textAnswer(200, '{"choices": [', 'application/json');
 
       await expect(agent().respond(turn)).resolves.toEqual({
         kind: 'failure',
@@ -299,7 +247,7 @@ describe('OpenAiCompatibleAgent', () => {
       ['a choice without message', { choices: [{ index: 0 }] }],
       ['content that is not text', { choices: [{ message: { content: 42 } }] }],
     ])('reports an answer with %s', async (_, payload) => {
-      answer = json(200, payload);
+      server.answer = jsonAnswer(200, payload);
 
       await expect(agent().respond(turn)).resolves.toEqual({
         kind: 'failure',
@@ -312,10 +260,7 @@ describe('OpenAiCompatibleAgent', () => {
         throw new Error(`refused to send ${API_KEY}`);
       };
 
-      const outcome = await new OpenAiCompatibleAgent(
-        { url: baseUrl, apiKey: API_KEY, model: 'test-model', timeoutMs: 5000 },
-        throwingFetch,
-      ).respond(turn);
+      const outcome = await new OpenAiCompatibleAgent(config(), throwingFetch).respond(turn);
 
       expect(outcome).toEqual({ kind: 'failure', reason: 'the AI agent could not be reached: refused to send ***' });
     });

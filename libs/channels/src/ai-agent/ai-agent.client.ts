@@ -36,7 +36,7 @@ const AGENT_NAME = 'the AI agent';
 const HANDOFF_TOOL_NAME = 'handoff_to_human';
 const CHAT_COMPLETIONS_PATH = '/chat/completions';
 const MAX_SERVER_MESSAGE_LENGTH = 200;
-const UNCONFIGURED_REASON = 'the AI agent is not configured (AI_AGENT_URL is not set)';
+const UNCONFIGURED_REASON = `${AGENT_NAME} is not configured (AI_AGENT_URL is not set)`;
 
 const HANDOFF_TOOL = {
   type: 'function',
@@ -118,7 +118,7 @@ export class OpenAiCompatibleAgent implements AiAgent {
       },
       this.fetchImpl,
     );
-    if (answer.kind === 'unreachable') return { kind: 'failure', reason: answer.reason };
+    if (answer.kind === 'unreachable') return this.failure(answer.reason);
 
     const { status, body } = answer;
     if (status < 200 || status > 299) {
@@ -130,7 +130,7 @@ export class OpenAiCompatibleAgent implements AiAgent {
     if (body === undefined) return this.failure(`${AGENT_NAME} answered HTTP ${status} with a body that is not JSON`);
 
     const message = readAssistantMessage(body);
-    if (!message) return this.failure('the AI agent answered without a readable choices[0].message');
+    if (!message) return this.failure(`${AGENT_NAME} answered without a readable choices[0].message`);
 
     if (message.toolNames.includes(HANDOFF_TOOL_NAME)) {
       return { kind: 'reply', text: message.content ?? '', handoff: true };
@@ -138,7 +138,7 @@ export class OpenAiCompatibleAgent implements AiAgent {
     if (message.content && message.content.trim() !== '') {
       return { kind: 'reply', text: message.content, handoff: false };
     }
-    return this.failure('the AI agent answered with an empty reply');
+    return this.failure(`${AGENT_NAME} answered with an empty reply`);
   }
 
   private headers(requestId: string): Record<string, string> {

@@ -1,12 +1,5 @@
 import type { InboundItem } from '../channel-adapter.port.js';
-
-type JsonRecord = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is JsonRecord =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const nonEmptyString = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
+import { type JsonRecord, isRecord, nonEmptyString } from '../json-values.js';
 
 const arrayOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 

@@ -52,7 +52,10 @@ const describeHttpError = (apiName: string, status: number, body: unknown, acces
   return codeText === undefined ? messageText : `${messageText} (${codeText})`;
 };
 
-/** Sends messages to a Graph API endpoint: a 2xx with an id is delivered, any other 4xx rejected, the rest retryable. */
+/**
+ * Sends messages to a Graph API endpoint: a 2xx with the message's id is delivered, a 4xx rejected,
+ * anything else (a 2xx without id, a 5xx, no answer) retryable.
+ */
 export class GraphApiMessageSender implements PushChannelClient {
   constructor(
     private readonly endpoint: GraphApiMessagesEndpoint,
@@ -64,6 +67,7 @@ export class GraphApiMessageSender implements PushChannelClient {
     try {
       return await this.exchange(message);
     } catch (error) {
+      // Only the endpoint's own body builder or id reader can get here; `send` must not throw all the same.
       return { kind: 'retryable', error: redact(`sending to ${apiName} failed: ${describeError(error)}`, accessToken) };
     }
   }

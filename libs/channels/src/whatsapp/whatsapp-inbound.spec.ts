@@ -11,24 +11,22 @@ const WAMID_2 = 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTJDNTg0N0UwQjY2QjkxMjVFOQA='
 const WAMID_3 = 'wamid.HBgLMTY1MDU1NTk4NzYVAgASGBQzQUI3QkU0RDk5OEE1MTZCQjE4OQA=';
 const SENT_WAMID = 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI1RjQ0QkZBQkY3QjlGMzE3NDAA';
 
-/** A webhook payload as the Cloud API posts it, with one `messages` change holding `value`. */
-const webhook = (value: Record<string, unknown>) => ({
+/** A webhook payload as the Cloud API posts it: one entry per value, each with one `messages` change holding it. */
+const webhook = (...values: Record<string, unknown>[]) => ({
   object: 'whatsapp_business_account',
-  entry: [
-    {
-      id: BUSINESS_ACCOUNT_ID,
-      changes: [
-        {
-          field: 'messages',
-          value: {
-            messaging_product: 'whatsapp',
-            metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-            ...value,
-          },
+  entry: values.map((value) => ({
+    id: BUSINESS_ACCOUNT_ID,
+    changes: [
+      {
+        field: 'messages',
+        value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
+          ...value,
         },
-      ],
-    },
-  ],
+      },
+    ],
+  })),
 });
 
 const contact = (name: string, waId = CUSTOMER) => ({ profile: { name }, wa_id: waId });
@@ -41,6 +39,28 @@ const textMessage = (id: string, body: string, from = CUSTOMER) => ({
   type: 'text',
 });
 
+/** A customer's answer to the message sent as SENT_WAMID, which it names as its `context`. */
+const answerToSent = (type: string, content: Record<string, unknown>) => ({
+  context: { from: '15550783881', id: SENT_WAMID },
+  from: CUSTOMER,
+  id: WAMID_1,
+  timestamp: '1603059201',
+  type,
+  ...content,
+});
+
+/** A webhook payload with messages from CUSTOMER, whose profile name is 'Kerry Fisher'. */
+const kerrySends = (...messages: unknown[]) => webhook({ contacts: [contact('Kerry Fisher')], messages });
+
+/** The item for a message from CUSTOMER, named after the contact 'Kerry Fisher'. */
+const messageFromKerry = (messageId: string, text: string) => ({
+  kind: 'message',
+  contactId: CUSTOMER,
+  contactName: 'Kerry Fisher',
+  messageId,
+  text,
+});
+
 const status = (id: string, statusName: string, timestamp: string, extra: Record<string, unknown> = {}) => ({
   id,
   status: statusName,
@@ -51,135 +71,62 @@ const status = (id: string, statusName: string, timestamp: string, extra: Record
 
 describe('parseWhatsAppWebhook', () => {
   it('reads a text message with the sender’s profile name', () => {
-    const payload = webhook({
-      contacts: [contact('Kerry Fisher')],
-      messages: [textMessage(WAMID_1, 'Is my order on its way?')],
-    });
+    const payload = kerrySends(textMessage(WAMID_1, 'Is my order on its way?'));
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([
-      {
-        kind: 'message',
-        contactId: CUSTOMER,
-        contactName: 'Kerry Fisher',
-        messageId: WAMID_1,
-        text: 'Is my order on its way?',
-      },
-    ]);
+    expect(parseWhatsAppWebhook(payload)).toEqual([messageFromKerry(WAMID_1, 'Is my order on its way?')]);
   });
 
   it('reads a reply button choice as the button’s id', () => {
-    const payload = webhook({
-      contacts: [contact('Kerry Fisher')],
-      messages: [
-        {
-          context: { from: '15550783881', id: SENT_WAMID },
-          from: CUSTOMER,
-          id: WAMID_1,
-          timestamp: '1603059201',
-          type: 'interactive',
-          interactive: { type: 'button_reply', button_reply: { id: 'confirm-delivery', title: 'Yes, deliver' } },
-        },
-      ],
-    });
+    const payload = kerrySends(
+      answerToSent('interactive', {
+        interactive: { type: 'button_reply', button_reply: { id: 'confirm-delivery', title: 'Yes, deliver' } },
+      }),
+    );
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([
-      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_1, text: 'confirm-delivery' },
-    ]);
+    expect(parseWhatsAppWebhook(payload)).toEqual([messageFromKerry(WAMID_1, 'confirm-delivery')]);
   });
 
   it('reads a list row choice as the row’s id', () => {
-    const payload = webhook({
-      contacts: [contact('Kerry Fisher')],
-      messages: [
-        {
-          context: { from: '15550783881', id: SENT_WAMID },
-          from: CUSTOMER,
-          id: WAMID_1,
-          timestamp: '1603059201',
-          type: 'interactive',
-          interactive: {
-            type: 'list_reply',
-            list_reply: { id: 'slot-tuesday-am', title: 'Tuesday morning', description: '8:00–12:00' },
-          },
+    const payload = kerrySends(
+      answerToSent('interactive', {
+        interactive: {
+          type: 'list_reply',
+          list_reply: { id: 'slot-tuesday-am', title: 'Tuesday morning', description: '8:00–12:00' },
         },
-      ],
-    });
+      }),
+    );
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([
-      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_1, text: 'slot-tuesday-am' },
-    ]);
+    expect(parseWhatsAppWebhook(payload)).toEqual([messageFromKerry(WAMID_1, 'slot-tuesday-am')]);
   });
 
   it('reads a template quick reply as its payload, or its text when it has no payload', () => {
-    const payload = webhook({
-      contacts: [contact('Kerry Fisher')],
-      messages: [
-        {
-          context: { from: '15550783881', id: SENT_WAMID },
-          from: CUSTOMER,
-          id: WAMID_1,
-          timestamp: '1603059201',
-          type: 'button',
-          button: { payload: 'stop-promotions', text: 'Stop promotions' },
-        },
-        {
-          from: CUSTOMER,
-          id: WAMID_2,
-          timestamp: '1603059202',
-          type: 'button',
-          button: { text: 'Talk to a person' },
-        },
-      ],
-    });
+    const payload = kerrySends(
+      answerToSent('button', { button: { payload: 'stop-promotions', text: 'Stop promotions' } }),
+      { from: CUSTOMER, id: WAMID_2, timestamp: '1603059202', type: 'button', button: { text: 'Talk to a person' } },
+    );
 
     expect(parseWhatsAppWebhook(payload)).toEqual([
-      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_1, text: 'stop-promotions' },
-      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_2, text: 'Talk to a person' },
+      messageFromKerry(WAMID_1, 'stop-promotions'),
+      messageFromKerry(WAMID_2, 'Talk to a person'),
     ]);
   });
 
   it('keeps the order of several entries, messages and statuses, and names each sender by wa_id', () => {
-    const payload = {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: BUSINESS_ACCOUNT_ID,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-                contacts: [contact('Avery Lopez', OTHER_CUSTOMER), contact('Kerry Fisher')],
-                messages: [textMessage(WAMID_1, 'Hello', CUSTOMER), textMessage(WAMID_2, 'Hi there', OTHER_CUSTOMER)],
-                statuses: [status(SENT_WAMID, 'delivered', '1603059203'), status(SENT_WAMID, 'read', '1603059204')],
-              },
-            },
-          ],
-        },
-        {
-          id: BUSINESS_ACCOUNT_ID,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-                contacts: [contact('Kerry Fisher')],
-                messages: [textMessage(WAMID_3, 'Are you there?')],
-              },
-            },
-          ],
-        },
-      ],
-    };
+    const payload = webhook(
+      {
+        contacts: [contact('Avery Lopez', OTHER_CUSTOMER), contact('Kerry Fisher')],
+        messages: [textMessage(WAMID_1, 'Hello', CUSTOMER), textMessage(WAMID_2, 'Hi there', OTHER_CUSTOMER)],
+        statuses: [status(SENT_WAMID, 'delivered', '1603059203'), status(SENT_WAMID, 'read', '1603059204')],
+      },
+      { contacts: [contact('Kerry Fisher')], messages: [textMessage(WAMID_3, 'Are you there?')] },
+    );
 
     expect(parseWhatsAppWebhook(payload)).toEqual([
-      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_1, text: 'Hello' },
+      messageFromKerry(WAMID_1, 'Hello'),
       { kind: 'message', contactId: OTHER_CUSTOMER, contactName: 'Avery Lopez', messageId: WAMID_2, text: 'Hi there' },
       { kind: 'receipt', providerMessageId: SENT_WAMID, status: 'delivered', contactId: CUSTOMER, at: '2020-10-18T22:13:23.000Z' },
       { kind: 'receipt', providerMessageId: SENT_WAMID, status: 'read', contactId: CUSTOMER, at: '2020-10-18T22:13:24.000Z' },
-      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_3, text: 'Are you there?' },
+      messageFromKerry(WAMID_3, 'Are you there?'),
     ]);
   });
 
@@ -213,42 +160,37 @@ describe('parseWhatsAppWebhook', () => {
 
   it('skips media, locations, reactions and unsupported messages', () => {
     const sent = { from: CUSTOMER, timestamp: '1603059201' };
-    const payload = webhook({
-      contacts: [contact('Kerry Fisher')],
-      messages: [
-        {
-          ...sent,
-          id: WAMID_1,
-          type: 'image',
-          image: { caption: 'my receipt', mime_type: 'image/jpeg', sha256: 'IMAGE_HASH', id: '1234567890' },
-        },
-        {
-          ...sent,
-          id: WAMID_2,
-          type: 'audio',
-          audio: { mime_type: 'audio/ogg; codecs=opus', sha256: 'AUDIO_HASH', id: '2345678901', voice: true },
-        },
-        { ...sent, id: WAMID_3, type: 'location', location: { latitude: 37.48, longitude: -122.15, name: 'Office' } },
-        { ...sent, id: 'wamid.REACTION', type: 'reaction', reaction: { message_id: SENT_WAMID, emoji: '👍' } },
-        {
-          ...sent,
-          id: 'wamid.UNSUPPORTED',
-          type: 'unsupported',
-          errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown' }],
-        },
-        {
-          ...sent,
-          id: 'wamid.NFM_REPLY',
-          type: 'interactive',
-          interactive: { type: 'nfm_reply', nfm_reply: { response_json: '{}', body: 'Sent', name: 'flow' } },
-        },
-        textMessage('wamid.TEXT', 'Here is my receipt'),
-      ],
-    });
+    const payload = kerrySends(
+      {
+        ...sent,
+        id: WAMID_1,
+        type: 'image',
+        image: { caption: 'my receipt', mime_type: 'image/jpeg', sha256: 'IMAGE_HASH', id: '1234567890' },
+      },
+      {
+        ...sent,
+        id: WAMID_2,
+        type: 'audio',
+        audio: { mime_type: 'audio/ogg; codecs=opus', sha256: 'AUDIO_HASH', id: '2345678901', voice: true },
+      },
+      { ...sent, id: WAMID_3, type: 'location', location: { latitude: 37.48, longitude: -122.15, name: 'Office' } },
+      { ...sent, id: 'wamid.REACTION', type: 'reaction', reaction: { message_id: SENT_WAMID, emoji: '👍' } },
+      {
+        ...sent,
+        id: 'wamid.UNSUPPORTED',
+        type: 'unsupported',
+        errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown' }],
+      },
+      {
+        ...sent,
+        id: 'wamid.NFM_REPLY',
+        type: 'interactive',
+        interactive: { type: 'nfm_reply', nfm_reply: { response_json: '{}', body: 'Sent', name: 'flow' } },
+      },
+      textMessage('wamid.TEXT', 'Here is my receipt'),
+    );
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([
-      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: 'wamid.TEXT', text: 'Here is my receipt' },
-    ]);
+    expect(parseWhatsAppWebhook(payload)).toEqual([messageFromKerry('wamid.TEXT', 'Here is my receipt')]);
   });
 
   it('skips malformed pieces and keeps the well-formed ones', () => {
@@ -315,9 +257,7 @@ describe('parseWhatsAppWebhook', () => {
       messages: [textMessage(WAMID_1, 'Hello')],
     });
 
-    expect(parseWhatsAppWebhook(lone)).toEqual([
-      { kind: 'message', contactId: CUSTOMER, contactName: 'Kerry Fisher', messageId: WAMID_1, text: 'Hello' },
-    ]);
+    expect(parseWhatsAppWebhook(lone)).toEqual([messageFromKerry(WAMID_1, 'Hello')]);
     expect(parseWhatsAppWebhook(several)).toEqual([{ kind: 'message', contactId: CUSTOMER, messageId: WAMID_1, text: 'Hello' }]);
   });
 

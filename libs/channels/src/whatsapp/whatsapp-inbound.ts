@@ -1,19 +1,12 @@
 import type { InboundItem } from '../channel-adapter.port.js';
+import { type JsonRecord, isRecord, nonEmptyString } from '../json-values.js';
 
 /** The `object` of every WhatsApp Cloud API webhook payload. */
 const WHATSAPP_WEBHOOK_OBJECT = 'whatsapp_business_account';
 /** The change field that carries customers' messages and the statuses of messages sent. */
 const MESSAGES_FIELD = 'messages';
 
-type JsonRecord = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is JsonRecord =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const recordsOf = (value: unknown): JsonRecord[] => (Array.isArray(value) ? value.filter(isRecord) : []);
-
-const nonEmptyString = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
 
 /** Meta sends unix seconds as a string ("1603059201"); a number is accepted as well. */
 const isoFromUnixSeconds = (value: unknown): string | undefined => {

@@ -1,91 +1,55 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { OutboundChoice, OutboundMessage } from '../channel-adapter.port.js';
+import {
+  type Answer,
+  type RecordedRequest,
+  jsonAnswer,
+  refusingBaseUrl,
+  textAnswer,
+  useLoopbackServer,
+} from '../http/loopback-server.fixture.js';
 import { WhatsAppClient, whatsAppMessageBody, type WhatsAppSendConfig } from './whatsapp-outbound.js';
 
 const ACCESS_TOKEN = 'EAAGm0PX4ZCpsBAtestTokenZBx7Yq2';
 const PHONE_NUMBER_ID = '106540352242922';
 const CUSTOMER = '16505551234';
 const SENT_WAMID = 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI1RjQ0QkZBQkY3QjlGMzE3NDAA';
-
-interface RecordedRequest {
-  method: string | undefined;
-  path: string | undefined;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
-
-/** What the loopback Graph API does with the next requests. */
-type Answer = (response: ServerResponse) => void;
-
-const json =
-  (status: number, payload: unknown): Answer =>
-  (response) => {
-    response.writeHead(status, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify(payload));
-  };
+const HI: OutboundMessage = { to: CUSTOMER, text: 'Hi' };
 
 const accepted = (wamid = SENT_WAMID): Answer =>
-  json(200, {
+  jsonAnswer(200, {
     messaging_product: 'whatsapp',
     contacts: [{ input: CUSTOMER, wa_id: CUSTOMER }],
     messages: [{ id: wamid }],
   });
 
 const graphError = (status: number, error: Record<string, unknown>): Answer =>
-  json(status, { error: { type: 'OAuthException', fbtrace_id: 'AazMpA9yYhHLKgV1Ek4Bm5n', ...error } });
+  jsonAnswer(status, { error: { type: 'OAuthException', fbtrace_id: 'AazMpA9yYhHLKgV1Ek4Bm5n', ...error } });
 
 const choicesNamed = (count: number): OutboundChoice[] =>
   Array.from({ length: count }, (_, index) => ({ label: `Option ${index + 1}`, value: `option-${index + 1}` }));
 
+/** The envelope every Cloud API message body starts with. */
+const toCustomer = { messaging_product: 'whatsapp', recipient_type: 'individual', to: CUSTOMER };
+
 describe('WhatsAppClient', () => {
-  let server: Server;
-  let baseUrl: string;
-  let answer: Answer;
-  const requests: RecordedRequest[] = [];
-  // Requests left unanswered on purpose; destroyed in afterAll so jest can exit.
-  const held: ServerResponse[] = [];
+  const server = useLoopbackServer();
 
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        requests.push({ method: request.method, path: request.url, headers: request.headers, body: JSON.parse(text) });
-        answer(response);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = (overrides: Partial<WhatsAppSendConfig> = {}): WhatsAppSendConfig => ({
+    phoneNumberId: PHONE_NUMBER_ID,
+    accessToken: ACCESS_TOKEN,
+    apiBaseUrl: server.baseUrl,
+    apiVersion: 'v21.0',
+    timeoutMs: 5000,
+    ...overrides,
   });
-
-  afterEach(() => {
-    requests.length = 0;
-  });
-
-  afterAll(async () => {
-    for (const response of held) response.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-  });
-
-  const client = (config: Partial<WhatsAppSendConfig> = {}) =>
-    new WhatsAppClient({
-      phoneNumberId: PHONE_NUMBER_ID,
-      accessToken: ACCESS_TOKEN,
-      apiBaseUrl: baseUrl,
-      apiVersion: 'v21.0',
-      timeoutMs: 5000,
-      ...config,
-    });
+  const client = (overrides: Partial<WhatsAppSendConfig> = {}) => new WhatsAppClient(config(overrides));
 
   const sendAndRecord = async (message: OutboundMessage): Promise<RecordedRequest> => {
-    answer = accepted();
+    server.answer = accepted();
     await expect(client().send(message)).resolves.toEqual({ kind: 'delivered', providerMessageId: SENT_WAMID });
-    expect(requests).toHaveLength(1);
-    return requests[0];
+    expect(server.requests).toHaveLength(1);
+    return server.requests[0];
   };
 
   describe('request', () => {
@@ -96,21 +60,15 @@ describe('WhatsAppClient', () => {
       expect(request.path).toBe(`/v21.0/${PHONE_NUMBER_ID}/messages`);
       expect(request.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
       expect(request.headers['content-type']).toBe('application/json');
-      expect(request.body).toEqual({
-        messaging_product: 'whatsapp',
-        recipient_type: 'individual',
-        to: CUSTOMER,
-        type: 'text',
-        text: { body: 'Your order has shipped.' },
-      });
+      expect(request.body).toEqual({ ...toCustomer, type: 'text', text: { body: 'Your order has shipped.' } });
     });
 
     it('ignores trailing slashes of the base URL', async () => {
-      answer = accepted();
+      server.answer = accepted();
 
-      await client({ apiBaseUrl: `${baseUrl}//`, apiVersion: 'v20.0' }).send({ to: CUSTOMER, text: 'Hi' });
+      await client({ apiBaseUrl: `${server.baseUrl}//`, apiVersion: 'v20.0' }).send(HI);
 
-      expect(requests[0].path).toBe(`/v20.0/${PHONE_NUMBER_ID}/messages`);
+      expect(server.requests[0].path).toBe(`/v20.0/${PHONE_NUMBER_ID}/messages`);
     });
 
     it('sends two choices as reply buttons whose ids are the values', async () => {
@@ -124,9 +82,7 @@ describe('WhatsAppClient', () => {
       });
 
       expect(request.body).toEqual({
-        messaging_product: 'whatsapp',
-        recipient_type: 'individual',
-        to: CUSTOMER,
+        ...toCustomer,
         type: 'interactive',
         interactive: {
           type: 'button',
@@ -145,9 +101,7 @@ describe('WhatsAppClient', () => {
       const request = await sendAndRecord({ to: CUSTOMER, text: 'Pick a time slot.', choices: choicesNamed(5) });
 
       expect(request.body).toEqual({
-        messaging_product: 'whatsapp',
-        recipient_type: 'individual',
-        to: CUSTOMER,
+        ...toCustomer,
         type: 'interactive',
         interactive: {
           type: 'list',
@@ -175,13 +129,7 @@ describe('WhatsAppClient', () => {
       const request = await sendAndRecord({ to: CUSTOMER, text: 'Which store?', choices: choicesNamed(12) });
 
       const lines = Array.from({ length: 12 }, (_, index) => `${index + 1}. Option ${index + 1}`);
-      expect(request.body).toEqual({
-        messaging_product: 'whatsapp',
-        recipient_type: 'individual',
-        to: CUSTOMER,
-        type: 'text',
-        text: { body: `Which store?\n\n${lines.join('\n')}` },
-      });
+      expect(request.body).toEqual({ ...toCustomer, type: 'text', text: { body: `Which store?\n\n${lines.join('\n')}` } });
     });
 
     it('cuts button titles to 20 and list row titles to 24 characters, keeping the values whole', async () => {
@@ -189,7 +137,7 @@ describe('WhatsAppClient', () => {
       const value = 'deliver-to-neighbour-with-a-long-value';
 
       const buttons = await sendAndRecord({ to: CUSTOMER, text: 'Where?', choices: [{ label, value }] });
-      requests.length = 0;
+      server.requests.length = 0;
       const list = await sendAndRecord({ to: CUSTOMER, text: 'Where?', choices: [{ label, value }, ...choicesNamed(3)] });
 
       expect(buttons.body).toMatchObject({
@@ -216,9 +164,9 @@ describe('WhatsAppClient', () => {
 
   describe('outcomes', () => {
     it('is delivered with the wamid of messages[0]', async () => {
-      answer = accepted('wamid.HBgLMTY1MDU1NTEyMzQVAgARGBJGQjc1NzE4QzdCMjY0NDk2NjgA');
+      server.answer = accepted('wamid.HBgLMTY1MDU1NTEyMzQVAgARGBJGQjc1NzE4QzdCMjY0NDk2NjgA');
 
-      await expect(client().send({ to: CUSTOMER, text: 'Hi' })).resolves.toEqual({
+      await expect(client().send(HI)).resolves.toEqual({
         kind: 'delivered',
         providerMessageId: 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBJGQjc1NzE4QzdCMjY0NDk2NjgA',
       });
@@ -229,59 +177,64 @@ describe('WhatsAppClient', () => {
       ['an empty messages list', { messaging_product: 'whatsapp', messages: [] }],
       ['a message without id', { messaging_product: 'whatsapp', messages: [{}] }],
     ])('is retryable when a 200 carries %s', async (_, payload) => {
-      answer = json(200, payload);
+      server.answer = jsonAnswer(200, payload);
 
-      await expect(client().send({ to: CUSTOMER, text: 'Hi' })).resolves.toEqual({
+      await expect(client().send(HI)).resolves.toEqual({
         kind: 'retryable',
         status: 200,
         error: 'the WhatsApp Cloud API answered HTTP 200 without a message id (messages[0].id)',
       });
     });
 
-    it('is rejected on a 400 with the Graph API error message and code', async () => {
-      answer = graphError(400, {
-        message: '(#131030) Recipient phone number not in allowed list',
-        code: 131030,
-        error_data: { messaging_product: 'whatsapp', details: 'Recipient phone number not in allowed list' },
-      });
+    it.each([
+      [
+        'rejected on a 400',
+        400,
+        {
+          message: '(#131030) Recipient phone number not in allowed list',
+          code: 131030,
+          error_data: { messaging_product: 'whatsapp', details: 'Recipient phone number not in allowed list' },
+        },
+        { kind: 'rejected', status: 400, error: '(#131030) Recipient phone number not in allowed list (code 131030)' },
+      ],
+      [
+        'retryable on a 500',
+        500,
+        { message: 'An unknown error has occurred.', code: 1, type: 'OAuthException' },
+        { kind: 'retryable', status: 500, error: 'An unknown error has occurred. (code 1)' },
+      ],
+    ])('is %s with the Graph API error message and code', async (_, status, error, outcome) => {
+      server.answer = graphError(status, error);
 
-      await expect(client().send({ to: CUSTOMER, text: 'Hi' })).resolves.toEqual({
-        kind: 'rejected',
-        status: 400,
-        error: '(#131030) Recipient phone number not in allowed list (code 131030)',
-      });
+      await expect(client().send(HI)).resolves.toEqual(outcome);
     });
 
-    it('is rejected with only the status when a 4xx body is not a Graph API error', async () => {
-      answer = (response) => {
-        response.writeHead(404, { 'Content-Type': 'text/plain' });
-        response.end('Not Found');
-      };
+    it.each([
+      ['rejected', 404, textAnswer(404, 'Not Found')],
+      ['retryable', 503, textAnswer(503, '<html>Service Unavailable</html>', 'text/html')],
+    ])('is %s with only the status when a %i body is not a Graph API error', async (kind, status, answer) => {
+      server.answer = answer;
 
-      await expect(client().send({ to: CUSTOMER, text: 'Hi' })).resolves.toEqual({
-        kind: 'rejected',
-        status: 404,
-        error: 'the WhatsApp Cloud API answered HTTP 404',
-      });
+      await expect(client().send(HI)).resolves.toEqual({ kind, status, error: `the WhatsApp Cloud API answered HTTP ${status}` });
     });
 
     it('keeps the access token out of a rejection that echoes it', async () => {
-      answer = graphError(401, {
+      server.answer = graphError(401, {
         message: `Malformed access token ${ACCESS_TOKEN}`,
         code: 190,
         error_subcode: 463,
       });
 
-      const outcome = await client().send({ to: CUSTOMER, text: 'Hi' });
+      const outcome = await client().send(HI);
 
       expect(outcome).toEqual({ kind: 'rejected', status: 401, error: 'Malformed access token *** (code 190)' });
       expect(JSON.stringify(outcome)).not.toContain(ACCESS_TOKEN);
     });
 
     it('cuts a long error message to 300 characters and keeps the code', async () => {
-      answer = graphError(400, { message: 'x'.repeat(1000), code: 100 });
+      server.answer = graphError(400, { message: 'x'.repeat(1000), code: 100 });
 
-      const outcome = await client().send({ to: CUSTOMER, text: 'Hi' });
+      const outcome = await client().send(HI);
 
       const error = outcome.kind === 'rejected' ? outcome.error : '';
       expect(outcome.kind).toBe('rejected');
@@ -289,46 +242,18 @@ describe('WhatsAppClient', () => {
       expect(error.endsWith('… (code 100)')).toBe(true);
     });
 
-    it('is retryable on a 500 with the status and the Graph API message', async () => {
-      answer = graphError(500, { message: 'An unknown error has occurred.', code: 1, type: 'OAuthException' });
-
-      await expect(client().send({ to: CUSTOMER, text: 'Hi' })).resolves.toEqual({
-        kind: 'retryable',
-        status: 500,
-        error: 'An unknown error has occurred. (code 1)',
-      });
-    });
-
-    it('is retryable on a 503 whose body is not JSON', async () => {
-      answer = (response) => {
-        response.writeHead(503, { 'Content-Type': 'text/html' });
-        response.end('<html>Service Unavailable</html>');
-      };
-
-      await expect(client().send({ to: CUSTOMER, text: 'Hi' })).resolves.toEqual({
-        kind: 'retryable',
-        status: 503,
-        error: 'the WhatsApp Cloud API answered HTTP 503',
-      });
-    });
-
     it('is retryable without status after the timeout when the server never answers', async () => {
-      answer = (response) => held.push(response);
+      server.answer = server.hold;
       const startedAt = Date.now();
 
-      const outcome = await client({ timeoutMs: 200 }).send({ to: CUSTOMER, text: 'Hi' });
+      const outcome = await client({ timeoutMs: 200 }).send(HI);
 
       expect(outcome).toEqual({ kind: 'retryable', error: 'the WhatsApp Cloud API did not answer within 200 ms' });
       expect(Date.now() - startedAt).toBeLessThan(3000);
     });
 
     it('is retryable without status when the connection is refused', async () => {
-      const closed = createServer();
-      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-      const { port } = closed.address() as AddressInfo;
-      await new Promise<void>((resolve) => closed.close(() => resolve()));
-
-      const outcome = await client({ apiBaseUrl: `http://127.0.0.1:${port}` }).send({ to: CUSTOMER, text: 'Hi' });
+      const outcome = await client({ apiBaseUrl: await refusingBaseUrl() }).send(HI);
 
       expect(outcome).toEqual({
         kind: 'retryable',
@@ -341,10 +266,7 @@ describe('WhatsAppClient', () => {
         throw new Error(`refused to send with ${ACCESS_TOKEN}`);
       };
 
-      const outcome = await new WhatsAppClient(
-        { phoneNumberId: PHONE_NUMBER_ID, accessToken: ACCESS_TOKEN, apiBaseUrl: baseUrl, apiVersion: 'v21.0', timeoutMs: 5000 },
-        throwingFetch,
-      ).send({ to: CUSTOMER, text: 'Hi' });
+      const outcome = await new WhatsAppClient(config(), throwingFetch).send(HI);
 
       expect(outcome).toEqual({
         kind: 'retryable',
