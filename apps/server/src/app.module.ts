@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { SecretBox, createAiAgent } from '#channels';
 import { ChannelsEngineModule, SessionEngineModule, WorkflowsEngineModule } from '#engine';
+import { AuditController } from './audit/audit.controller.js';
 import { AUTH_SECRET, AuthGuard } from './auth/auth.guard.js';
 import type { AppConfig } from './config/app-config.js';
 import { ChannelsController } from './channels/channels.controller.js';
@@ -41,7 +42,7 @@ export class AppModule {
         ...(api ? [WorkflowsEngineModule, ChannelsEngineModule] : []),
         ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent))] : []),
       ],
-      controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, ChannelsController, SessionsController, WebchatController, WebhooksController] : [])],
+      controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, ChannelsController, SessionsController, WebchatController, WebhooksController, AuditController] : [])],
       providers: [
         { provide: AUTH_SECRET, useValue: config.authSecret },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -36,3 +36,4 @@ export * from './workflow/step.schema.js';
 export * from './workflow/workflow-name.js';
 export * from './workflow/workflow.decider.js';
 export * from './workflow/workflow.events.js';
+export * from './workflow/workflow-history.js';

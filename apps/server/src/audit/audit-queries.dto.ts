@@ -1,0 +1,70 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export const DEFAULT_AUDIT_PAGE_SIZE = 100;
+export const MAX_AUDIT_PAGE_SIZE = 1000;
+export const MAX_FILTER_LENGTH = 200;
+/** Generous for any adapter's token (EventStoreDB's commit and prepare positions included). */
+const MAX_POSITION_LENGTH = 200;
+
+// Plain decimal digits only: Number() would also take "0x10", "1e3" or " 7 ".
+const decimalDigitsToNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+/**
+ * A date, a time and a zone: a time without a zone would be read in the server's zone. The
+ * calendar itself (no 30 February) is checked by IsISO8601.
+ */
+const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** `?stream=&type=`; class-validator runs the decorators bottom-up: read them from the last one upwards. */
+export class AuditFilterDto {
+  @ApiPropertyOptional({ description: 'Only the events of this stream, e.g. workflow-<id>', maxLength: MAX_FILTER_LENGTH })
+  @MaxLength(MAX_FILTER_LENGTH, { message: `stream must be at most ${MAX_FILTER_LENGTH} characters` })
+  @IsNotEmpty({ message: 'stream must not be empty' })
+  @IsString({ message: 'stream must be a string' })
+  @IsOptional()
+  stream?: string;
+
+  @ApiPropertyOptional({ description: 'Only the events of this type, e.g. WorkflowRenamed', maxLength: MAX_FILTER_LENGTH })
+  @MaxLength(MAX_FILTER_LENGTH, { message: `type must be at most ${MAX_FILTER_LENGTH} characters` })
+  @IsNotEmpty({ message: 'type must not be empty' })
+  @IsString({ message: 'type must be a string' })
+  @IsOptional()
+  type?: string;
+}
+
+export class AuditEventsQueryDto extends AuditFilterDto {
+  @ApiPropertyOptional({ description: 'The `next` of the previous page; from the start of the log when absent' })
+  @MaxLength(MAX_POSITION_LENGTH, { message: 'after must be a position returned as next by this endpoint' })
+  @IsNotEmpty({ message: 'after must not be empty: leave it out to start at the beginning of the log' })
+  @IsString({ message: 'after must be a string' })
+  @IsOptional()
+  after?: string;
+
+  @ApiPropertyOptional({ default: DEFAULT_AUDIT_PAGE_SIZE, minimum: 1, maximum: MAX_AUDIT_PAGE_SIZE })
+  @Max(MAX_AUDIT_PAGE_SIZE, { message: `limit must be at most ${MAX_AUDIT_PAGE_SIZE}` })
+  @Min(1, { message: 'limit must be at least 1' })
+  @IsInt({ message: 'limit must be a whole number' })
+  @Transform(decimalDigitsToNumber)
+  @IsOptional()
+  limit?: number;
+}
+
+/** `?version=N` or `?at=<ISO time>`; that exactly one is given is checked by the controller. */
+export class WorkflowStateQueryDto {
+  @ApiPropertyOptional({ minimum: 1, description: 'The workflow while this version was its newest' })
+  @Min(1, { message: 'version must be a positive whole number' })
+  @IsInt({ message: 'version must be a positive whole number' })
+  @Transform(decimalDigitsToNumber)
+  @IsOptional()
+  version?: number;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-01-01T12:00:00Z', description: 'The workflow as it was at this time' })
+  @IsISO8601({ strict: true }, { message: 'at must be a valid date and time, e.g. 2026-01-01T12:00:00Z' })
+  @Matches(ISO_DATE_TIME_WITH_ZONE, { message: 'at must be an ISO 8601 date-time with a time zone, e.g. 2026-01-01T12:00:00Z' })
+  @IsString({ message: 'at must be a string' })
+  @IsOptional()
+  at?: string;
+}
