@@ -76,7 +76,7 @@ describe('operator commands: replay, verify, export', () => {
     try {
       const events = await log.readAll();
       expect(lines).toEqual(
-        events.map(({ position, streamName: stream, revision, type, data, metadata, recordedAt }) => ({ position, stream, revision, type, data, metadata, recordedAt })),
+        events.map(({ id, position, streamName: stream, revision, type, data, metadata, recordedAt }) => ({ id, position, stream, revision, type, data, metadata, recordedAt })),
       );
     } finally {
       await log.close();

@@ -1,13 +1,14 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { auditEventView } from '../../server/src/audit/audit-log.reader.js';
 import { loadConfig } from '../../server/src/config/app-config.js';
 import { CliError, withStorage } from './cli-storage.js';
 import { Progress, countedEvents } from './progress.js';
 
 const BATCH_SIZE = 1000;
 
-/** The whole log, every workspace, one event per line, written as it is read: constant memory. */
+/** The whole log, every workspace, one event per line as the audit API shows it, written as it is read: constant memory. */
 export async function exportCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
   if (!values.out) throw new CliError('--out FILE is required', 2);
@@ -27,9 +28,7 @@ export async function exportCommand(args: string[]): Promise<void> {
     };
     for (let after: string | undefined; ; ) {
       const batch = await Promise.race([eventStore.readAll({ after, maxCount: BATCH_SIZE }), failed]);
-      for (const { position, streamName: stream, revision, type, data, metadata, recordedAt } of batch) {
-        await write(`${JSON.stringify({ position, stream, revision, type, data, metadata, recordedAt })}\n`);
-      }
+      for (const event of batch) await write(`${JSON.stringify(auditEventView(event))}\n`);
       written += batch.length;
       progress.update(written);
       if (batch.length < BATCH_SIZE) break;

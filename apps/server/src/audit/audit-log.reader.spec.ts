@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { InvalidPositionError, type NewEvent, SqliteEventStore } from '#eventstore';
-import { type AuditEventView, type AuditFilter, AuditLogReader, type AuditScanLimits } from './audit-log.reader.js';
+import { type AuditEventView, type AuditFilter, AuditLogReader, type AuditScanLimits, auditEventView } from './audit-log.reader.js';
 
 let directory: string;
 let store: SqliteEventStore;
@@ -47,16 +47,7 @@ const wholeLog = async (filter: AuditFilter): Promise<AuditEventView[]> =>
         (filter.stream === undefined || event.streamName === filter.stream) &&
         (filter.type === undefined || event.type === filter.type),
     )
-    .map((event) => ({
-      id: event.id,
-      position: event.position,
-      stream: event.streamName,
-      revision: event.revision,
-      type: event.type,
-      data: event.data,
-      metadata: event.metadata,
-      recordedAt: event.recordedAt,
-    }));
+    .map(auditEventView);
 
 /** Follows `next` from the start until it is null; fails instead of looping if it never is. */
 const followPages = async (reader: AuditLogReader, filter: AuditFilter, limit: number) => {
