@@ -3,8 +3,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
-import { Visitor, eventually, flowOnWebchat } from './support/conversations.js';
+import { Visitor, eventually, flowOnWebchat, eventsOfType } from './support/conversations.js';
 import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
 
 const API_KEY = 'sk-agent-secret-0123456789';
@@ -70,15 +69,7 @@ const agentFlow = [
 ];
 
 /** The SessionRoutedToTeam events in the server's log. */
-const routings = (dataDir: string): { team: string; reason?: string; sessionId: string }[] => {
-  const log = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
-  try {
-    const rows = log.prepare(`SELECT data FROM events WHERE type = 'SessionRoutedToTeam' ORDER BY position`).all() as { data: string }[];
-    return rows.map((row) => JSON.parse(row.data));
-  } finally {
-    log.close();
-  }
-};
+const routings = (dataDir: string): { team: string; reason?: string; sessionId: string }[] => eventsOfType(dataDir, 'SessionRoutedToTeam');
 
 describe('AI agent steps', () => {
   const agent = new AgentStandIn();

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
-import { eventually } from './support/conversations.js';
+import { eventually, eventsOfType } from './support/conversations.js';
 import { GraphApiStandIn, postWebhook, whatsAppButtonReply, whatsAppText } from './support/graph-api-stand-in.js';
 import { newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
 
@@ -13,16 +12,6 @@ const flow = [
   { id: 'thanks', type: 'send_message', text: 'Looking into {{order}}' },
 ];
 
-const eventsOfType = (dataDir: string, type: string): any[] => {
-  const log = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
-  try {
-    return (log.prepare('SELECT data FROM events WHERE type = ? ORDER BY position').all(type) as { data: string }[]).map((row) =>
-      JSON.parse(row.data),
-    );
-  } finally {
-    log.close();
-  }
-};
 
 describe('WhatsApp delivery across a kill -9, and the secrets', () => {
   const dataDir = temporaryDataDir();

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
-import { activeSessionsOf, engineReached, eventually } from './support/conversations.js';
+import { activeSessionsOf, engineReached, eventually, eventsOfType } from './support/conversations.js';
 import {
   GraphApiStandIn,
   messengerEvent,
@@ -31,16 +30,6 @@ const flow = [
 ];
 
 /** The events of one type in the server's log, their data parsed. */
-const eventsOfType = (dataDir: string, type: string): any[] => {
-  const log = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
-  try {
-    return (log.prepare('SELECT data FROM events WHERE type = ? ORDER BY position').all(type) as { data: string }[]).map((row) =>
-      JSON.parse(row.data),
-    );
-  } finally {
-    log.close();
-  }
-};
 
 describe('WhatsApp and Messenger channels', () => {
   const graph = new GraphApiStandIn();

@@ -110,3 +110,14 @@ export function activeSessionsInLog(dataDir: string, workflowId: string): Set<st
     log.close();
   }
 }
+
+/** The data of every event of `type` in the embedded log of `dataDir`, in log order. */
+export function eventsOfType(dataDir: string, type: string): any[] {
+  const log = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+  try {
+    const rows = log.prepare('SELECT data FROM events WHERE type = ? ORDER BY position').all(type) as { data: string }[];
+    return rows.map((row) => JSON.parse(row.data));
+  } finally {
+    log.close();
+  }
+}
