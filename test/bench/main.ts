@@ -29,7 +29,7 @@ const perSecond = (count: number, startedAt: number): number => count / ((perfor
 async function appendThroughput(dataDir: string): Promise<{ oneByOne: number; together: number }> {
   const store = SqliteEventStore.open({ file: join(dataDir, 'bench-events.sqlite') });
   try {
-    const progress = new Progress('appends one by one', APPENDS);
+    const progress = new Progress('appends one by one', APPENDS, 'appends');
     let started = performance.now();
     for (let index = 0; index < APPENDS; index++) {
       await store.appendToStream(`bench-${randomUUID()}`, [event()], { expectedRevision: 'no_stream' });
@@ -37,7 +37,7 @@ async function appendThroughput(dataDir: string): Promise<{ oneByOne: number; to
     }
     const oneByOne = perSecond(APPENDS, started);
     progress.finish(`${Math.round(oneByOne)} appends/s`);
-    const together = new Progress('appends arriving together', APPENDS);
+    const together = new Progress('appends arriving together', APPENDS, 'appends');
     started = performance.now();
     let done = 0;
     await Promise.all(
@@ -65,7 +65,7 @@ async function conversationThroughput(dataDir: string): Promise<number> {
       { id: 'ask', type: 'ask_question', text: 'Your email?', variable: 'email', answerType: 'email' },
     ]);
     const visitors = Array.from({ length: VISITORS }, () => new Visitor(server.api, channelId));
-    const progress = new Progress('first messages handled by the session engine', VISITORS);
+    const progress = new Progress('first messages handled by the session engine', VISITORS, 'messages');
     const started = performance.now();
     const positions = await Promise.all(visitors.map((visitor) => visitor.say('hi', 'Ada')));
     const last = positions.map(({ position }) => BigInt(position)).reduce((a, b) => (a > b ? a : b));

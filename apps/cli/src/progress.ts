@@ -11,6 +11,8 @@ export class Progress {
     private readonly label: string,
     /** How much there is to do, when known: it gives the bar and the ETA. */
     private readonly total: number | undefined,
+    /** What is counted, as the rate names it. */
+    private readonly unit = 'events',
     private readonly out: NodeJS.WriteStream = process.stderr,
   ) {}
 
@@ -39,9 +41,9 @@ export class Progress {
       const filled = Math.round(share * BAR_WIDTH);
       parts[0] = `${this.label} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.floor(share * 100)}% ${this.done.toLocaleString('en')}/${this.total.toLocaleString('en')}`;
       const remaining = rate > 0 ? Math.max(this.total - this.done, 0) / rate : undefined;
-      parts.push(`${Math.round(rate).toLocaleString('en')} events/s`, `ETA ${remaining === undefined ? '?' : `${Math.ceil(remaining)} s`}`);
+      parts.push(`${Math.round(rate).toLocaleString('en')} ${this.unit}/s`, `ETA ${remaining === undefined ? '?' : `${Math.ceil(remaining)} s`}`);
     } else {
-      parts.push(`${Math.round(rate).toLocaleString('en')} events/s`);
+      parts.push(`${Math.round(rate).toLocaleString('en')} ${this.unit}/s`);
     }
     return parts.join('  ');
   }
