@@ -36,12 +36,20 @@ describe('WhatsApp and Messenger channels', () => {
   let graphUrl: string;
   let server: InProcessServer;
   let api: Api;
+  /** Every line the server logs, at its most talkative level, to look for secrets in. */
+  const logged: string[] = [];
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
   beforeAll(async () => {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      process[stream].write = ((chunk: string | Uint8Array) => logged.push(String(chunk)) > 0) as typeof process.stdout.write;
+    }
     graphUrl = await graph.start();
-    server = await startInProcessServer();
+    server = await startInProcessServer(undefined, undefined, { logLevel: 'verbose' });
     api = server.api;
   });
   afterAll(async () => {
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
     await server.close();
     await graph.stop();
     removeDir(server.dataDir);
@@ -221,8 +229,11 @@ describe('WhatsApp and Messenger channels', () => {
     expect(graph.textsTo(customer).filter((text) => text === 'Noted: orders')).toHaveLength(1);
   });
 
-  it('stored none of the secrets of the channels above in any event or read model', () => {
+  it('stored none of the secrets of the channels above in any event or read model, nor logged one', () => {
     expect(secretsUsed.length).toBeGreaterThanOrEqual(15);
+    const logs = logged.join('');
+    expect(logs).toContain('Mapped {/webhooks/:channelType/:channelId, POST} route');
+    for (const value of secretsUsed) expect(logs.includes(value)).toBe(false);
     const stored = readdirSync(server.dataDir)
       .filter((file) => file.startsWith('events.sqlite') || file.startsWith('read-models.sqlite'))
       .map((file) => readFileSync(join(server.dataDir, file)).toString('latin1'))
