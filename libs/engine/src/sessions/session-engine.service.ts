@@ -15,30 +15,32 @@ import {
   WrongExpectedRevisionError,
 } from '#eventstore';
 import { ConcurrentModificationError } from '../command-handling/event-sourced-command.js';
-import { type Projection, ProjectionRunner, type ProjectionStatus, READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
+import { type ProjectionStatus, READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
 import { DeferredWorkScheduler } from './deferred-work.scheduler.js';
 import { LoggedEvent } from './logged-event.js';
-import { type WorkChange, applyToSessionEngineState, sessionEngineStateProjection } from './session-engine-state.projection.js';
-import { SessionSaga } from './session.saga.js';
+import { ReactionPipeline } from './reaction-pipeline.js';
+import { SESSION_ENGINE_PROJECTION, type WorkChange, applyToSessionEngineState } from './session-engine-state.projection.js';
+import { REACTIONS_TO_ENGINE_STATE, SessionSaga } from './session.saga.js';
 
 /**
  * A reaction failing for a reason that is neither the domain's nor the stores' (a defect) is
- * tried again after these delays, then given up and logged: the engine handles events one after
- * another, so it must not hold up the other sessions for long.
+ * tried again after these delays, then given up and logged: later events of the same stream wait
+ * for it, so it must not hold them up for long.
  */
 export const REACTION_RETRY_DELAYS_MS = [100, 1000];
 
 /**
- * Runs the sessions: follows the log from its own checkpoint and, event by event, hands each to
- * the session saga, waits until every command it caused has completed, then stores the engine's
- * state and the checkpoint together. A crash at any instant repeats at most the reactions to
- * the events after the checkpoint, which are idempotent. Two engine processes are safe (the
- * checkpoint is compared and set) but do the same work twice.
+ * Runs the sessions: follows the log from its own checkpoint and hands each event to the session
+ * saga — events of different streams at the same time, those of one stream in order — and, in
+ * log order, once every command an event caused has completed, stores the engine's state and the
+ * checkpoint together. A crash at any instant repeats at most the reactions to the events after
+ * the checkpoint, which are idempotent. Two engine processes are safe (the checkpoint is compared
+ * and set) but do the same work twice.
  */
 @Injectable()
 export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SessionEngine');
-  private readonly runner: ProjectionRunner;
+  private readonly runner: ReactionPipeline;
   private readonly scheduler: DeferredWorkScheduler;
   private starting: Promise<void> | undefined;
   private shuttingDown = false;
@@ -51,17 +53,25 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
     commands: CommandBus,
   ) {
     const scheduler = new DeferredWorkScheduler(readModel, (command) => commands.execute(command), this.logger);
-    // The changes to owed work of the event being committed, handed to the scheduler once stored.
-    let workChanges: WorkChange[] = [];
-    const engine: Projection = {
-      ...sessionEngineStateProjection,
-      apply: async (event, tx) => {
-        await this.react(event);
-        workChanges = await applyToSessionEngineState(event, tx);
-      },
-    };
     this.scheduler = scheduler;
-    this.runner = new ProjectionRunner(eventStore, readModel, engine, this.logger, () => scheduler.apply(workChanges));
+    this.runner = new ReactionPipeline(
+      eventStore,
+      readModel,
+      {
+        name: SESSION_ENGINE_PROJECTION,
+        react: (event) => this.react(event),
+        commit: async (event, expected) => {
+          let changes: WorkChange[] = [];
+          await readModel.commit(SESSION_ENGINE_PROJECTION, { expected, next: event.position }, async (tx) => {
+            changes = await applyToSessionEngineState(event, tx);
+          });
+          // Handed to the scheduler once stored: owed work is never ahead of the engine's state.
+          scheduler.apply(changes);
+        },
+        isBarrier: (event) => REACTIONS_TO_ENGINE_STATE.has(event.type),
+      },
+      this.logger,
+    );
   }
 
   /**

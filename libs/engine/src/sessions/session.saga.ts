@@ -35,6 +35,16 @@ const handledEvent = recordedEventsOf<SagaEvent>(
 );
 
 /**
+ * Reactions that read the engine's state (the sessions active, the channels assigned) at their
+ * event's position: they wait until every earlier event is stored, and later reactions wait for
+ * them — so a deactivation ends exactly the sessions active before it.
+ */
+export const REACTIONS_TO_ENGINE_STATE: ReadonlySet<string> = new Set<SagaEvent['type']>([
+  'WorkflowSessionsDeactivationRequested',
+  'WorkflowDeleted',
+]);
+
+/**
  * What the engine does in reaction to the log. Fed by the engine's checkpointed subscription (never
  * by in-process publishing alone), so after a crash it sees again every event whose commands had
  * not all completed. Timers and AI agent requests are not here: they are owed work, done by the

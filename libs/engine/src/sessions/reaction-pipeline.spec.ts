@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { type NewEvent, type RecordedEvent, SqliteEventStore } from '#eventstore';
+import type { ReadModelStore } from '#readmodel';
+import { ReactionPipeline, type ReactionPipelineSteps } from './reaction-pipeline.js';
+import { openTemporaryReadModelStore } from './session-engine.fixture.js';
+
+const PIPELINE = 'pipeline-under-test';
+
+const newEvent = (type: string, label: string): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data: { label },
+  metadata: { correlationId: 'c', causationId: 'c', actor: { sub: 't', role: 'system' }, occurredAt: new Date().toISOString(), workspace: 'w' },
+});
+
+/** A promise opened by hand. */
+const gate = () => {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+};
+
+const until = async (condition: () => boolean, timeoutMs = 3000) => {
+  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+describe('ReactionPipeline', () => {
+  let directory: string;
+  let events: SqliteEventStore;
+  let readModel: ReadModelStore;
+  let disposeReadModel: () => Promise<void>;
+  let pipeline: ReactionPipeline | undefined;
+  const log: string[] = [];
+  const gates = new Map<string, { opened: Promise<void>; open: () => void }>();
+  let failOnce = new Set<string>();
+
+  const label = (event: RecordedEvent) => String(event.data.label);
+  const steps: ReactionPipelineSteps = {
+    name: PIPELINE,
+    async react(event) {
+      log.push(`start ${label(event)}`);
+      await gates.get(label(event))?.opened;
+      if (failOnce.delete(label(event))) throw Object.assign(new Error('store busy'), { code: 'SQLITE_BUSY' });
+      log.push(`end ${label(event)}`);
+    },
+    async commit(event, expected) {
+      await readModel.commit(PIPELINE, { expected, next: event.position }, async () => undefined);
+      log.push(`commit ${label(event)}`);
+    },
+    isBarrier: (event) => event.type === 'Barrier',
+  };
+
+  const append = (stream: string, type: string, ...labels: string[]) =>
+    events.appendToStream(stream, labels.map((name) => newEvent(type, name)));
+
+  beforeEach(async () => {
+    ({ store: readModel, dispose: disposeReadModel } = await openTemporaryReadModelStore());
+    directory = mkdtempSync(join(tmpdir(), 'pipeline-'));
+    events = SqliteEventStore.open({ file: join(directory, 'events.sqlite') });
+    log.length = 0;
+    gates.clear();
+    failOnce = new Set();
+  });
+  afterEach(async () => {
+    await pipeline?.stop();
+    pipeline = undefined;
+    await events.close();
+    rmSync(directory, { recursive: true, force: true });
+    await disposeReadModel();
+  });
+
+  const start = async () => {
+    pipeline = new ReactionPipeline(events, readModel, steps, { error: () => undefined });
+    await pipeline.start();
+  };
+
+  it('reacts to other streams meanwhile, to one stream in order, and commits in log order', async () => {
+    gates.set('a1', gate());
+    await append('stream-a', 'Tick', 'a1');
+    await append('stream-b', 'Tick', 'b1');
+    await append('stream-a', 'Tick', 'a2');
+    await start();
+    await until(() => log.includes('end b1'));
+    expect(log).not.toContain('start a2');
+    expect(log.filter((line) => line.startsWith('commit'))).toEqual([]);
+    expect(await readModel.getCheckpoint(PIPELINE)).toBeUndefined();
+
+    gates.get('a1')?.open();
+    await until(() => log.includes('commit a2'));
+    expect(log.filter((line) => line.startsWith('commit'))).toEqual(['commit a1', 'commit b1', 'commit a2']);
+    expect(log.indexOf('start a2')).toBeGreaterThan(log.indexOf('end a1'));
+    expect(await readModel.getCheckpoint(PIPELINE)).toBe(await events.headPosition());
+  });
+
+  it('runs a barrier once everything before it is committed, and everything after once it is done', async () => {
+    gates.set('a1', gate());
+    gates.set('x', gate());
+    await append('stream-a', 'Tick', 'a1');
+    await append('workflow-1', 'Barrier', 'x');
+    await append('stream-b', 'Tick', 'b1');
+    await start();
+    await until(() => log.includes('start a1'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(log).not.toContain('start x');
+    gates.get('a1')?.open();
+    await until(() => log.includes('start x'));
+    expect(log.indexOf('start x')).toBeGreaterThan(log.indexOf('commit a1'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(log).not.toContain('start b1');
+    gates.get('x')?.open();
+    await until(() => log.includes('commit b1'));
+    expect(log.indexOf('start b1')).toBeGreaterThan(log.indexOf('end x'));
+  });
+
+  it('after a failed reaction starts again from the checkpoint, repeating only what was not committed', async () => {
+    failOnce = new Set(['b1']);
+    await append('stream-a', 'Tick', 'a1');
+    await append('stream-b', 'Tick', 'b1');
+    await append('stream-c', 'Tick', 'c1');
+    await start();
+    await until(() => log.includes('commit c1'), 5000);
+    expect(log.filter((line) => line === 'commit a1')).toHaveLength(1);
+    expect(log.filter((line) => line === 'commit b1')).toHaveLength(1);
+    expect(log.filter((line) => line === 'start b1')).toHaveLength(2);
+    expect(pipeline?.status()).toEqual({ position: await events.headPosition(), appliedSinceStart: 3 });
+  });
+
+  it('follows events appended after it started', async () => {
+    await start();
+    await append('stream-a', 'Tick', 'late');
+    await until(() => log.includes('commit late'));
+  });
+});
