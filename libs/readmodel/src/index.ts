@@ -1,6 +1,7 @@
 export * from './read-model-store.port.js';
 export { combineProjections, type Projection, type Recorded, recordedEventsOf } from './projection.js';
 export { ProjectionRunner, type ProjectionRunnerLogger, type ProjectionStatus } from './projection-runner.js';
+export { CheckpointedLogFollower, type LogFollowerLogger } from './checkpointed-log-follower.js';
 export { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongodb/mongodb-read-model-store.js';
 export { SqliteReadModelStore } from './sqlite/sqlite-read-model-store.js';
 export {

@@ -1,5 +1,5 @@
-import type { EventStore, RecordedEvent } from '#eventstore';
-import type { ProjectionStatus, ReadModelStore } from '#readmodel';
+import type { AllSubscription, EventStore, RecordedEvent } from '#eventstore';
+import { CheckpointedLogFollower, type LogFollowerLogger, type ReadModelStore } from '#readmodel';
 
 export interface ReactionPipelineSteps {
   /** The checkpoint's name in the read-model store. */
@@ -12,13 +12,8 @@ export interface ReactionPipelineSteps {
   isBarrier(event: RecordedEvent): boolean;
 }
 
-export interface ReactionPipelineLogger {
-  error(message: string): void;
-}
-
 /** Reactions started ahead of the checkpoint, at most. */
 const WINDOW = 128;
-const RETRY_DELAYS_MS = [100, 500, 1000, 5000];
 
 interface InFlight {
   event: RecordedEvent;
@@ -33,67 +28,18 @@ interface InFlight {
  * passes events whose reactions have completed, and a crash repeats at most the reactions after
  * it, which are idempotent.
  */
-export class ReactionPipeline {
-  private checkpoint: string | undefined;
-  private appliedSinceStart = 0;
-  private lastError: string | undefined;
-  private failuresInARow = 0;
-  private stopped = false;
-  private loop: Promise<void> | undefined;
-  private stopFollowing: (() => Promise<void>) | undefined;
-  private wakeRetry: (() => void) | undefined;
-
+export class ReactionPipeline extends CheckpointedLogFollower {
   constructor(
-    private readonly eventStore: EventStore,
-    private readonly readModel: ReadModelStore,
+    eventStore: EventStore,
+    readModel: ReadModelStore,
     private readonly steps: ReactionPipelineSteps,
-    private readonly logger: ReactionPipelineLogger,
-  ) {}
-
-  async start(): Promise<void> {
-    this.checkpoint = await this.readModel.getCheckpoint(this.steps.name);
-    this.loop = this.runUntilStopped();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wakeRetry?.();
-    await this.stopFollowing?.();
-    await this.loop;
-  }
-
-  status(): ProjectionStatus {
-    return {
-      position: this.checkpoint,
-      appliedSinceStart: this.appliedSinceStart,
-      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
-    };
-  }
-
-  private async runUntilStopped(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.followLog();
-      } catch (error) {
-        if (this.stopped) return;
-        const delay = RETRY_DELAYS_MS[Math.min(this.failuresInARow, RETRY_DELAYS_MS.length - 1)];
-        this.failuresInARow += 1;
-        this.lastError = (error as Error).message;
-        this.logger.error(`${this.steps.name} stopped at ${String(this.checkpoint)}: ${this.lastError}; retrying in ${delay} ms`);
-        await new Promise<void>((resolve) => {
-          this.wakeRetry = resolve;
-          setTimeout(resolve, delay).unref();
-        });
-        // Another worker may have moved the checkpoint: start again from what is stored.
-        this.checkpoint = await this.readModel.getCheckpoint(this.steps.name).catch(() => this.checkpoint);
-      }
-    }
+    logger: LogFollowerLogger,
+  ) {
+    super(eventStore, readModel, steps.name, steps.name, logger);
   }
 
   /** One run: reacts ahead while committing in order, until stopped or until something fails. */
-  private async followLog(): Promise<void> {
-    const subscription = this.eventStore.subscribeToAll({ after: this.checkpoint });
-    this.stopFollowing = () => subscription.unsubscribe();
+  protected async follow(subscription: AllSubscription): Promise<void> {
     const queue: InFlight[] = [];
     const progress = new Progress();
     const streamTails = new Map<string, Promise<void>>();
@@ -119,10 +65,7 @@ export class ReactionPipeline {
           return;
         }
         queue.shift();
-        this.checkpoint = head.event.position;
-        this.appliedSinceStart += 1;
-        this.failuresInARow = 0;
-        this.lastError = undefined;
+        this.committed(head.event.position);
         progress.committed();
       }
     })();

@@ -1,0 +1,105 @@
+import type { AllSubscription, EventStore } from '#eventstore';
+import type { ReadModelStore } from './read-model-store.port.js';
+
+export interface LogFollowerLogger {
+  error(message: string): void;
+}
+
+export interface ProjectionStatus {
+  position: string | undefined;
+  appliedSinceStart: number;
+  lastError?: string;
+}
+
+const RETRY_DELAYS_MS = [100, 500, 1000, 5000];
+
+/**
+ * Follows the global log from a checkpoint stored in the read-model store: resumes after it,
+ * catches up, then follows live; after a failure waits (longer each time in a row), re-reads the
+ * stored checkpoint — another worker may have moved it — and follows again. What is done with
+ * each event, and how its checkpoint is stored, is the subclass's `follow`.
+ */
+export abstract class CheckpointedLogFollower {
+  protected checkpoint: string | undefined;
+  protected stopped = false;
+  private appliedSinceStart = 0;
+  private failuresInARow = 0;
+  private lastError: string | undefined;
+  private unsubscribe: (() => Promise<void>) | undefined;
+  private loop: Promise<void> | undefined;
+  private wakeRetry: (() => void) | undefined;
+
+  protected constructor(
+    protected readonly eventStore: EventStore,
+    protected readonly readModel: ReadModelStore,
+    /** The checkpoint's name in the read-model store. */
+    private readonly checkpointName: string,
+    /** How log lines name what stopped, e.g. `Projection workflows`. */
+    private readonly described: string,
+    private readonly logger: LogFollowerLogger,
+  ) {}
+
+  /** Resolves once the stored checkpoint is loaded; following then runs in the background. */
+  async start(): Promise<void> {
+    this.checkpoint = await this.readModel.getCheckpoint(this.checkpointName);
+    this.loop = this.runUntilStopped();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeRetry?.();
+    await this.unsubscribe?.();
+    await this.loop;
+  }
+
+  /** Where it stands; `lastError` is set while it is failing and retrying. */
+  status(): ProjectionStatus {
+    return {
+      position: this.checkpoint,
+      appliedSinceStart: this.appliedSinceStart,
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+    };
+  }
+
+  /** Handles the events of one subscription until it ends, is stopped, or something fails. */
+  protected abstract follow(subscription: AllSubscription): Promise<void>;
+
+  /** An event and its checkpoint are stored: progress, which also ends a run of failures. */
+  protected committed(position: string): void {
+    this.checkpoint = position;
+    this.appliedSinceStart += 1;
+    this.failuresInARow = 0;
+    this.lastError = undefined;
+  }
+
+  private async runUntilStopped(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.followLog();
+      } catch (error) {
+        if (this.stopped) return;
+        // A failure right after the last one waits longer; progress in between starts over.
+        const delay = RETRY_DELAYS_MS[Math.min(this.failuresInARow, RETRY_DELAYS_MS.length - 1)];
+        this.failuresInARow += 1;
+        this.lastError = (error as Error).message;
+        this.logger.error(`${this.described} stopped at ${String(this.checkpoint)}: ${this.lastError}; retrying in ${delay} ms`);
+        await new Promise<void>((resolve) => {
+          this.wakeRetry = resolve;
+          setTimeout(resolve, delay).unref();
+        });
+        // Another worker may have moved the checkpoint: start again from what is stored.
+        this.checkpoint = await this.readModel.getCheckpoint(this.checkpointName).catch(() => this.checkpoint);
+      }
+    }
+  }
+
+  private async followLog(): Promise<void> {
+    const subscription = this.eventStore.subscribeToAll({ after: this.checkpoint });
+    this.unsubscribe = () => subscription.unsubscribe();
+    try {
+      await this.follow(subscription);
+    } finally {
+      await subscription.unsubscribe();
+    }
+  }
+}
