@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { channelStreamName } from '#domain';
-import { ReceiveChannelMessageCommand, channelModel, loadStream } from '#engine';
+import { ReceiveChannelMessageCommand, loadChannel } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import {
   READ_MODEL_STORE,
@@ -58,7 +57,7 @@ export class WebchatController {
     if (!CONTACT_ID_PATTERN.test(contactId)) throw new NotFoundException(`Contact ${contactId} not found`);
     await this.consistency.waitFor(query.consistentWith, [SESSIONS_PROJECTION]);
     // From the channel's own stream: a widget may ask the moment its channel was created.
-    const { state: channel } = await loadStream(this.eventStore, channelStreamName(channelId), channelModel);
+    const channel = await loadChannel(this.eventStore, channelId);
     if (channel.status !== 'active' || channel.channelType !== 'webchat') throw new NotFoundException(`Channel ${channelId} not found`);
     const messages = await listConversationMessages(this.readModel, channel.workspace, channelId, contactId);
     return { items: messages.map(messageView) };

@@ -17,9 +17,9 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { type ActiveChannel, channelStreamName } from '#domain';
+import type { ActiveChannel } from '#domain';
 import { CHANNEL_SECRETS, type SecretBox, hasValidMetaSignature } from '#channels';
-import { RecordChannelWebhookCommand, channelModel, loadStream } from '#engine';
+import { RecordChannelWebhookCommand, loadChannel } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { Public } from '../auth/auth.decorators.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
@@ -81,7 +81,7 @@ export class WebhooksController {
 
   /** The channel of that type, from its own stream, with its secrets opened. */
   private async channel(channelType: string, channelId: string): Promise<{ channel: ActiveChannel; secrets: Record<string, string> }> {
-    const { state } = await loadStream(this.eventStore, channelStreamName(channelId), channelModel);
+    const state = await loadChannel(this.eventStore, channelId);
     if (!WEBHOOK_TYPES.has(channelType) || state.status !== 'active' || state.channelType !== channelType || state.sealedSecrets === undefined) {
       throw new NotFoundException(`Channel ${channelId} not found`);
     }

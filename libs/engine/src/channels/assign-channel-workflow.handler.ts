@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type ChannelCommand, workflowStreamName } from '#domain';
+import type { ChannelCommand } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { loadStream } from '../command-handling/event-sourced-command.js';
-import { workflowModel } from '../workflows/workflow-stream.js';
-import { AssignChannelWorkflowCommand } from './assign-channel-workflow.command.js';
 import { positionOf } from '../command-handling/event-sourced-command.js';
+import { loadWorkflow } from '../workflows/workflow-stream.js';
+import { AssignChannelWorkflowCommand } from './assign-channel-workflow.command.js';
 import { handleChannelCommand } from './channel-stream.js';
 
 @CommandHandler(AssignChannelWorkflowCommand)
@@ -19,7 +18,7 @@ export class AssignChannelWorkflowHandler implements ICommandHandler<AssignChann
       command = { type: 'UnassignWorkflow', data: { channelId, workspace } };
     } else {
       // The workflow's existence is a fact of its own stream, handed to the channel's decider.
-      const { state: workflow } = await loadStream(this.store, workflowStreamName(workflowId), workflowModel);
+      const workflow = await loadWorkflow(this.store, workflowId);
       command = { type: 'AssignWorkflow', data: { channelId, workspace, workflowId, workflow } };
     }
     const outcome = await handleChannelCommand(this.store, command, context, { retryOnConflict: true });

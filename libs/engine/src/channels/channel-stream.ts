@@ -1,4 +1,5 @@
 import {
+  type ActiveChannel,
   type ChannelCommand,
   type ChannelEvent,
   type ChannelState,
@@ -14,6 +15,7 @@ import {
   type CommandOutcome,
   type StreamModel,
   handleEventSourcedCommand,
+  loadStream,
 } from '../command-handling/event-sourced-command.js';
 
 export const channelModel: StreamModel<ChannelState, ChannelEvent> = {
@@ -36,3 +38,14 @@ export const handleChannelCommand = (
     context,
     options,
   );
+
+export const loadChannel = async (store: EventStore, channelId: string): Promise<ChannelState> =>
+  (await loadStream(store, channelStreamName(channelId), channelModel)).state;
+
+/** What a channel received is recorded in the channel's name and workspace, caused by the delivery `deliveryId`. */
+export const channelContext = (channel: ActiveChannel, deliveryId: string): CommandContext => ({
+  actor: { sub: `${channel.channelType}:${channel.channelId}`, role: 'channel' },
+  workspace: channel.workspace,
+  correlationId: deliveryId,
+  causationId: deliveryId,
+});

@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ChannelNotFoundError, channelStreamName } from '#domain';
+import { ChannelNotFoundError } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import type { CommandContext } from '../command-handling/command-context.js';
-import { loadStream, positionOf } from '../command-handling/event-sourced-command.js';
+import { positionOf } from '../command-handling/event-sourced-command.js';
 import { handleConversationCommand } from '../sessions/session-streams.js';
-import { channelModel } from './channel-stream.js';
+import { channelContext, loadChannel } from './channel-stream.js';
 import { ReceiveChannelMessageCommand } from './receive-channel-message.command.js';
 
 /**
@@ -18,14 +17,9 @@ export class ReceiveChannelMessageHandler implements ICommandHandler<ReceiveChan
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ channelId, channelType, message }: ReceiveChannelMessageCommand): Promise<{ messageId: string; position: string }> {
-    const { state: channel } = await loadStream(this.store, channelStreamName(channelId), channelModel);
+    const channel = await loadChannel(this.store, channelId);
     if (channel.status !== 'active' || channel.channelType !== channelType) throw new ChannelNotFoundError(channelId);
-    const context: CommandContext = {
-      actor: { sub: `${channelType}:${channelId}`, role: 'channel' },
-      workspace: channel.workspace,
-      correlationId: message.messageId,
-      causationId: message.messageId,
-    };
+    const context = channelContext(channel, message.messageId);
     const { contactId } = message;
     const outcome = await handleConversationCommand(
       this.store,

@@ -4,6 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type ChannelWebhookReceived, webhookStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { toNewEvents } from '../command-handling/command-context.js';
+import { channelContext } from './channel-stream.js';
 import { RecordChannelWebhookCommand } from './record-channel-webhook.command.js';
 
 /** Appends the delivery as received, so the provider gets its 200 at once; the engine does the rest. */
@@ -12,13 +13,12 @@ export class RecordChannelWebhookHandler implements ICommandHandler<RecordChanne
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ channel, payload }: RecordChannelWebhookCommand): Promise<{ position: string }> {
-    const { channelId, channelType, workspace } = channel;
+    const { channelId, channelType } = channel;
     const received: ChannelWebhookReceived = {
       type: 'ChannelWebhookReceived',
       data: { channelId, channelType, payload, receivedAt: new Date().toISOString() },
     };
-    const deliveryId = randomUUID();
-    const context = { actor: { sub: `${channelType}:${channelId}`, role: 'channel' }, workspace, correlationId: deliveryId, causationId: deliveryId };
+    const context = channelContext(channel, randomUUID());
     const { position } = await this.store.appendToStream(webhookStreamName(channelId), toNewEvents([received], context), {
       expectedRevision: 'any',
     });

@@ -7,7 +7,6 @@ import {
   type OutboxState,
   type RecordDeliveryAttempt,
   type SessionStarted,
-  channelStreamName,
   decideDelivery,
   evolveOutbox,
   initialOutboxState,
@@ -18,7 +17,7 @@ import { CHANNEL_SECRETS, type SecretBox, pushChannelClientFor } from '#channels
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
 import { type StreamModel, handleEventSourcedCommand, loadStream } from '../command-handling/event-sourced-command.js';
-import { channelModel } from '../channels/channel-stream.js';
+import { loadChannel } from '../channels/channel-stream.js';
 import { DeliverOutboxCommand } from './deferred-work.commands.js';
 
 const outboxModel: StreamModel<OutboxState, DeliveryEvent> = { initialState: () => initialOutboxState, evolve: evolveOutbox };
@@ -54,7 +53,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
     if (undelivered.length === 0) return;
 
     const { channelId, contactId } = started.data;
-    const { state: channel } = await loadStream(this.store, channelStreamName(channelId), channelModel);
+    const channel = await loadChannel(this.store, channelId);
     if (channel.status !== 'active' || channel.sealedSecrets === undefined) {
       throw new CorruptStreamError(`Channel ${channelId} of session ${sessionId} has no credentials to deliver with`);
     }

@@ -1,10 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { loadStream } from '../command-handling/event-sourced-command.js';
 import { handleChannelCommand } from '../channels/channel-stream.js';
-import { workflowModel } from '../workflows/workflow-stream.js';
+import { loadWorkflow } from '../workflows/workflow-stream.js';
 import { FollowWorkflowDeletionCommand } from './follow-workflow-deletion.command.js';
 import { handleSessionCommand } from './session-streams.js';
 
@@ -17,7 +15,7 @@ export class FollowWorkflowDeletionHandler implements ICommandHandler<FollowWork
   }
 
   private async follow({ workflowId, target, context }: FollowWorkflowDeletionCommand): Promise<void> {
-    const { state } = await loadStream(this.store, workflowStreamName(workflowId), workflowModel);
+    const state = await loadWorkflow(this.store, workflowId);
     if (state.status !== 'deleted') return;
     if ('sessionId' in target) {
       await handleSessionCommand(this.store, { type: 'TerminateSession', data: { sessionId: target.sessionId } }, context);

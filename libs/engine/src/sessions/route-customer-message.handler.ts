@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type ActiveWorkflow, type MessageRoute, channelStreamName, conversationStreamName, workflowStreamName } from '#domain';
+import { type ActiveWorkflow, type MessageRoute, conversationStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { derivedUuid } from '../command-handling/command-context.js';
 import { loadStream } from '../command-handling/event-sourced-command.js';
-import { channelModel } from '../channels/channel-stream.js';
-import { workflowModel } from '../workflows/workflow-stream.js';
+import { loadChannel } from '../channels/channel-stream.js';
+import { loadWorkflow } from '../workflows/workflow-stream.js';
 import { RouteCustomerMessageCommand } from './route-customer-message.command.js';
 import { conversationModel, handleConversationCommand, handleSessionCommand, loadSession } from './session-streams.js';
 
@@ -91,13 +91,13 @@ export class RouteCustomerMessageHandler implements ICommandHandler<RouteCustome
 
   /** The channel's workflow, if it has one that still exists. */
   private async assignedWorkflowId(channelId: string, workspace: string): Promise<string | undefined> {
-    const { state: channel } = await loadStream(this.store, channelStreamName(channelId), channelModel);
+    const channel = await loadChannel(this.store, channelId);
     if (channel.status !== 'active' || channel.workflowId === undefined) return undefined;
     return (await this.activeWorkflow(channel.workflowId, workspace))?.workflowId;
   }
 
   private async activeWorkflow(workflowId: string, workspace: string): Promise<ActiveWorkflow | undefined> {
-    const { state } = await loadStream(this.store, workflowStreamName(workflowId), workflowModel);
+    const state = await loadWorkflow(this.store, workflowId);
     return state.status === 'active' && state.workspace === workspace ? state : undefined;
   }
 }

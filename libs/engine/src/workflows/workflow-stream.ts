@@ -14,6 +14,7 @@ import {
   type CommandOutcome,
   type StreamModel,
   handleEventSourcedCommand,
+  loadStream,
 } from '../command-handling/event-sourced-command.js';
 
 export const workflowModel: StreamModel<WorkflowState, WorkflowEvent> = {
@@ -53,3 +54,6 @@ export const toWorkflowCommandResult = (outcome: CommandOutcome<WorkflowState>):
   }
   return { id: state.workflowId, name: state.name, version: state.version, position };
 };
+
+export const loadWorkflow = async (store: EventStore, workflowId: string): Promise<WorkflowState> =>
+  (await loadStream(store, workflowStreamName(workflowId), workflowModel)).state;
