@@ -64,10 +64,10 @@ export abstract class CheckpointedLogFollower {
   /** Handles the events of one subscription until it ends, is stopped, or something fails. */
   protected abstract follow(subscription: AllSubscription): Promise<void>;
 
-  /** An event and its checkpoint are stored: progress, which also ends a run of failures. */
-  protected committed(position: string): void {
+  /** Events up to `position` and its checkpoint are stored: progress, which also ends a run of failures. */
+  protected committed(position: string, events: number): void {
     this.checkpoint = position;
-    this.appliedSinceStart += 1;
+    this.appliedSinceStart += events;
     this.failuresInARow = 0;
     this.lastError = undefined;
   }

@@ -125,6 +125,31 @@ describe('ProjectionRunner', () => {
     expect(await tallies([...before, ...poisoned, ...after])).toEqual(Array(7).fill(1));
   });
 
+  it('commits what is ready as one page: fewer commits than events, each event applied once', async () => {
+    const before = await append(1200);
+    const commits: number[] = [];
+    const runner = new ProjectionRunner(events, readModel, tallyProjection('tally'), logger);
+    runner.onCommitted((changed) => commits.push(changed.length));
+    await runner.start();
+    await reachesHead(runner);
+    await runner.stop();
+
+    expect(await tallies(before)).toEqual(Array(1200).fill(1));
+    expect(commits.reduce((sum, changed) => sum + changed, 0)).toBe(1200);
+    expect(commits.length).toBeLessThanOrEqual(1200 / 500 + 2);
+  });
+
+  it('tells listeners which documents each commit changed', async () => {
+    const runner = new ProjectionRunner(events, readModel, tallyProjection('tally'), logger);
+    const changed: string[] = [];
+    runner.onCommitted((documents) => changed.push(...documents.map(({ collection, id }) => `${collection}/${id}`)));
+    await runner.start();
+    const ids = await append(3);
+    await reachesHead(runner);
+    await runner.stop();
+    expect(changed.sort()).toEqual(ids.map((id) => `${TALLIES}/${id}`).sort());
+  });
+
   it('stops promptly while waiting for new events', async () => {
     const runner = new ProjectionRunner(events, readModel, tallyProjection('tally'), logger);
     await runner.start();

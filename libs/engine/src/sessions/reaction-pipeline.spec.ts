@@ -40,6 +40,7 @@ describe('ReactionPipeline', () => {
   const log: string[] = [];
   const gates = new Map<string, { opened: Promise<void>; open: () => void }>();
   let failOnce = new Set<string>();
+  const commitSizes: number[] = [];
 
   const label = (event: RecordedEvent) => String(event.data.label);
   const steps: ReactionPipelineSteps = {
@@ -50,9 +51,10 @@ describe('ReactionPipeline', () => {
       if (failOnce.delete(label(event))) throw Object.assign(new Error('store busy'), { code: 'SQLITE_BUSY' });
       log.push(`end ${label(event)}`);
     },
-    async commit(event, expected) {
-      await readModel.commit(PIPELINE, { expected, next: event.position }, async () => undefined);
-      log.push(`commit ${label(event)}`);
+    async commit(events, expected) {
+      await readModel.commit(PIPELINE, { expected, next: events[events.length - 1].position }, async () => undefined);
+      for (const event of events) log.push(`commit ${label(event)}`);
+      commitSizes.push(events.length);
     },
     isBarrier: (event) => event.type === 'Barrier',
   };
@@ -65,6 +67,7 @@ describe('ReactionPipeline', () => {
     directory = mkdtempSync(join(tmpdir(), 'pipeline-'));
     events = SqliteEventStore.open({ file: join(directory, 'events.sqlite') });
     log.length = 0;
+    commitSizes.length = 0;
     gates.clear();
     failOnce = new Set();
   });
@@ -97,6 +100,18 @@ describe('ReactionPipeline', () => {
     expect(log.filter((line) => line.startsWith('commit'))).toEqual(['commit a1', 'commit b1', 'commit a2']);
     expect(log.indexOf('start a2')).toBeGreaterThan(log.indexOf('end a1'));
     expect(await readModel.getCheckpoint(PIPELINE)).toBe(await events.headPosition());
+  });
+
+  it('commits the events whose reactions completed while an earlier one ran together with it', async () => {
+    gates.set('a1', gate());
+    await append('stream-a', 'Tick', 'a1');
+    for (const name of ['b1', 'c1', 'd1']) await append(`stream-${name}`, 'Tick', name);
+    await start();
+    await until(() => log.includes('end d1'));
+    gates.get('a1')?.open();
+    await until(() => log.includes('commit d1'));
+    expect(commitSizes).toEqual([4]);
+    expect(pipeline?.status().appliedSinceStart).toBe(4);
   });
 
   it('runs a barrier once everything before it is committed, and everything after once it is done', async () => {

@@ -6,18 +6,25 @@ export interface ReactionPipelineSteps {
   name: string;
   /** Everything the event causes; rejects only when it must be tried again from the checkpoint. */
   react(event: RecordedEvent): Promise<void>;
-  /** Stores what the event changes beside the checkpoint, compared and set from `expected`. */
-  commit(event: RecordedEvent, expected: string | undefined): Promise<void>;
+  /**
+   * Stores what the events change, in log order, beside the checkpoint of the last one — compared
+   * and set from `expected` — in one commit.
+   */
+  commit(events: readonly RecordedEvent[], expected: string | undefined): Promise<void>;
   /** Reactions that read state built from every earlier event; they wait for all of it, and all later reactions wait for them. */
   isBarrier(event: RecordedEvent): boolean;
 }
 
 /** Reactions started ahead of the checkpoint, at most. */
 const WINDOW = 128;
+/** Events committed together at the most: those whose reactions completed while earlier ones ran. */
+const MAX_EVENTS_PER_COMMIT = 500;
 
 interface InFlight {
   event: RecordedEvent;
   reaction: Promise<void>;
+  /** Its reaction has completed: it may commit with an earlier one. */
+  reacted: boolean;
 }
 
 /**
@@ -56,17 +63,19 @@ export class ReactionPipeline extends CheckpointedLogFollower {
           await progress.next();
           continue;
         }
+        let count = 1;
         try {
           await head.reaction;
-          await this.steps.commit(head.event, this.checkpoint);
+          while (count < MAX_EVENTS_PER_COMMIT && queue[count]?.reacted) count += 1;
+          await this.steps.commit(queue.slice(0, count).map(({ event }) => event), this.checkpoint);
         } catch (error) {
           failure = { error };
           await subscription.unsubscribe();
           return;
         }
-        queue.shift();
-        this.committed(head.event.position);
-        progress.committed();
+        const [last] = queue.splice(0, count).slice(-1);
+        this.committed(last.event.position, count);
+        progress.committed(count);
       }
     })();
 
@@ -90,7 +99,12 @@ export class ReactionPipeline extends CheckpointedLogFollower {
             if (streamTails.get(streamName) === settled) streamTails.delete(streamName);
           });
         }
-        queue.push({ event, reaction });
+        const inFlight: InFlight = { event, reaction, reacted: false };
+        void reaction.then(
+          () => (inFlight.reacted = true),
+          () => undefined,
+        );
+        queue.push(inFlight);
         queued += 1;
         progress.queued();
       }
@@ -126,8 +140,8 @@ class Progress {
     this.wakeAll();
   }
 
-  committed(): void {
-    this.commits += 1;
+  committed(events: number): void {
+    this.commits += events;
     const due = this.commitWaiters.filter(({ count }) => count <= this.commits);
     this.commitWaiters = this.commitWaiters.filter(({ count }) => count > this.commits);
     for (const { resolve } of due) resolve();

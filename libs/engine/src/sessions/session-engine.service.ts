@@ -60,10 +60,11 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
       {
         name: SESSION_ENGINE_PROJECTION,
         react: (event) => this.react(event),
-        commit: async (event, expected) => {
-          let changes: WorkChange[] = [];
-          await readModel.commit(SESSION_ENGINE_PROJECTION, { expected, next: event.position }, async (tx) => {
-            changes = await applyToSessionEngineState(event, tx);
+        commit: async (events, expected) => {
+          const changes: WorkChange[] = [];
+          const next = events[events.length - 1].position;
+          await readModel.commit(SESSION_ENGINE_PROJECTION, { expected, next }, async (tx) => {
+            for (const event of events) changes.push(...(await applyToSessionEngineState(event, tx)));
           });
           // Handed to the scheduler once stored: owed work is never ahead of the engine's state.
           scheduler.apply(changes);
