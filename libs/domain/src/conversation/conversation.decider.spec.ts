@@ -4,6 +4,7 @@ import {
   decideConversation,
   evolveConversation,
   initialConversationState,
+  RECENT_MESSAGES,
 } from './conversation.decider.js';
 import type { ConversationEvent, MessageReceived } from './conversation.events.js';
 
@@ -67,6 +68,24 @@ describe('conversation decider', () => {
     given(received('m1'), { type: 'MessageNotRouted', data: { ...conversation, messageId: 'm1', reason: 'no_workflow' } })
       .when(route('m1', { assignedWorkflowId: 'wf-1' }))
       .then([]);
+  });
+
+  it('keeps no message texts, and only the latest routed messages however long the conversation grows', () => {
+    const events: ConversationEvent[] = [];
+    for (let index = 0; index < RECENT_MESSAGES * 3; index++) events.push(received(`m${index}`, `secret ${index}`), routed(`m${index}`, 's-1', index === 0));
+    const state = events.reduce(evolveConversation, initialConversationState);
+    expect(state.messages.size).toBe(RECENT_MESSAGES);
+    expect(JSON.stringify([...state.messages])).not.toContain('secret');
+    const latest = `m${RECENT_MESSAGES * 3 - 1}`;
+    given(...events).when({ type: 'ReceiveMessage', data: received(latest).data }).then([]);
+    given(...events).when(route(latest, { assignedWorkflowId: 'wf-1' })).then([]);
+  });
+
+  it('never forgets a message still waiting for its route', () => {
+    const waiting = [received('first'), ...Array.from({ length: RECENT_MESSAGES * 2 }, (_, index) => received(`m${index}`))];
+    given(...waiting)
+      .when(route('first', { lastSessionActive: false, assignedWorkflowId: 'wf-1' }))
+      .then([routed('first', 'session-for-first', true)]);
   });
 
   it('refuses to route a message it never received', () => {

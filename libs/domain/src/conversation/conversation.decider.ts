@@ -10,18 +10,34 @@ import type { ConversationEvent, MessageReceived } from './conversation.events.j
 /** Where a message went: to a session (maybe one it started), or nowhere. */
 export type MessageRoute = { sessionId: string; workflowId: string; startsSession: boolean } | 'not_routed';
 
+/**
+ * What routing needs of a conversation, kept small however long it grows: the latest messages by
+ * id (no texts) with where each went, and the session the latest routed message went to.
+ */
 export interface ConversationState {
   channelId?: string;
   contactId?: string;
-  /** Every message received, by id, so that one sent twice is recorded once. */
-  received: ReadonlyMap<string, MessageReceived['data']>;
-  /** Where each routed message went. */
-  routed: ReadonlyMap<string, MessageRoute>;
+  /**
+   * The latest messages received, oldest first, each with its route once it has one. Routed
+   * messages beyond the last `RECENT_MESSAGES` are forgotten; unrouted ones never are.
+   */
+  messages: ReadonlyMap<string, MessageRoute | undefined>;
   /** The session the latest routed message went to. */
   lastSessionId?: string;
 }
 
-export const initialConversationState: ConversationState = { received: new Map(), routed: new Map() };
+/**
+ * How many routed messages a conversation remembers: a message delivered again (Meta retries a
+ * webhook) or handled again after a crash is always one of the latest, long before this many
+ * newer ones arrive from the same contact.
+ */
+export const RECENT_MESSAGES = 256;
+
+export const initialConversationState: ConversationState = { messages: new Map() };
+
+/** The route recorded for a message, if it has one. */
+export const recordedRoute = (state: ConversationState, messageId: string): MessageRoute | undefined =>
+  state.messages.get(messageId);
 
 /** A message arriving on a channel. */
 export interface ReceiveMessage {
@@ -50,7 +66,7 @@ export type ConversationCommand = ReceiveMessage | RouteMessage;
 export function decideConversation(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
   switch (command.type) {
     case 'ReceiveMessage':
-      return state.received.has(command.data.messageId) ? [] : [{ type: 'MessageReceived', data: command.data }];
+      return state.messages.has(command.data.messageId) ? [] : [{ type: 'MessageReceived', data: command.data }];
     case 'RouteMessage':
       return routeMessage(command.data, state);
   }
@@ -58,10 +74,11 @@ export function decideConversation(command: ConversationCommand, state: Conversa
 
 function routeMessage(command: RouteMessage['data'], state: ConversationState): ConversationEvent[] {
   const { messageId } = command;
-  const message = state.received.get(messageId);
-  if (message === undefined) throw new CorruptStreamError(`Message ${messageId} was never received on this conversation`);
-  if (state.routed.has(messageId)) return [];
-  const { channelId, contactId } = message;
+  const { channelId, contactId } = state;
+  if (!state.messages.has(messageId) || channelId === undefined || contactId === undefined) {
+    throw new CorruptStreamError(`Message ${messageId} was never received on this conversation`);
+  }
+  if (state.messages.get(messageId) !== undefined) return [];
   if (command.lastSessionActive && state.lastSessionId !== undefined && command.lastSessionWorkflowId !== undefined) {
     const route = { sessionId: state.lastSessionId, workflowId: command.lastSessionWorkflowId, startsSession: false };
     return [{ type: 'MessageRoutedToSession', data: { channelId, contactId, messageId, ...route } }];
@@ -77,16 +94,31 @@ export function evolveConversation(state: ConversationState, event: Conversation
   switch (event.type) {
     case 'MessageReceived': {
       const { channelId, contactId, messageId } = event.data;
-      return { ...state, channelId, contactId, received: new Map(state.received).set(messageId, event.data) };
+      if (state.messages.has(messageId)) return state;
+      return { ...state, channelId, contactId, messages: remembered(state.messages, messageId, undefined) };
     }
     case 'MessageRoutedToSession': {
       const { messageId, sessionId, workflowId, startsSession } = event.data;
-      const routed = new Map(state.routed).set(messageId, { sessionId, workflowId, startsSession });
-      return { ...state, routed, lastSessionId: sessionId };
+      const messages = remembered(state.messages, messageId, { sessionId, workflowId, startsSession });
+      return { ...state, messages, lastSessionId: sessionId };
     }
     case 'MessageNotRouted':
-      return { ...state, routed: new Map(state.routed).set(event.data.messageId, 'not_routed') };
+      return { ...state, messages: remembered(state.messages, event.data.messageId, 'not_routed') };
   }
+}
+
+/** The messages with one more (or one routed), less the oldest routed ones beyond the bound. */
+function remembered(
+  messages: ReadonlyMap<string, MessageRoute | undefined>,
+  messageId: string,
+  route: MessageRoute | undefined,
+): ReadonlyMap<string, MessageRoute | undefined> {
+  const next = new Map(messages).set(messageId, route);
+  for (const [id, known] of next) {
+    if (next.size <= RECENT_MESSAGES) break;
+    if (known !== undefined) next.delete(id);
+  }
+  return next;
 }
 
 export const foldConversation = (events: readonly ConversationEvent[]): ConversationState =>

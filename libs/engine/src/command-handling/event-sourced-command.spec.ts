@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { SqliteEventStore } from '#eventstore';
 import { type CommandContext, toNewEvents } from './command-context.js';
-import { ConcurrentModificationError, handleEventSourcedCommand, type StreamModel } from './event-sourced-command.js';
+import { ConcurrentModificationError, handleEventSourcedCommand, loadStream, type StreamModel } from './event-sourced-command.js';
 
 interface Counted {
   type: 'Counted';
@@ -97,5 +97,30 @@ describe('handleEventSourcedCommand', () => {
       handleEventSourcedCommand(store, stream, counter, raced.decide, context, { retryOnConflict: true }),
     ).rejects.toBeInstanceOf(ConcurrentModificationError);
     expect(raced.seen).toHaveLength(2);
+  });
+
+  it('takes commands on one stream in turns: many at once, none refused, each decided on the state before it', async () => {
+    const seen: number[] = [];
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        handleEventSourcedCommand(store, stream, counter, (total) => (seen.push(total), [count(1)]), context, {
+          retryOnConflict: false,
+        }),
+      ),
+    );
+    expect(outcomes.map((outcome) => outcome.state)).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, index) => index));
+  });
+
+  it('reads only the events after the state it folded last time, including those another writer appended', async () => {
+    await handleEventSourcedCommand(store, stream, counter, () => [count(1), count(2)], context, { retryOnConflict: false });
+    await store.appendToStream(stream, toNewEvents([count(10)], context));
+    const reads: (number | undefined)[] = [];
+    const readStream = store.readStream.bind(store);
+    store.readStream = (name, options) => (reads.push(options?.fromRevision), readStream(name, options));
+    const { state, revision } = await loadStream(store, stream, counter);
+    expect(state).toBe(13);
+    expect(revision).toBe(2);
+    expect(reads).toEqual([2]);
   });
 });

@@ -1,10 +1,6 @@
-import {
-  type AppendResult,
-  type EventStore,
-  type RecordedEvent,
-  WrongExpectedRevisionError,
-} from '#eventstore';
+import { type AppendResult, type EventStore, WrongExpectedRevisionError } from '#eventstore';
 import { type CommandContext, type DecidedEvent, toNewEvents } from './command-context.js';
+import { streamStateCacheFor, streamTurnsFor } from './stream-state.cache.js';
 
 /** How a stream's events fold into the state a decider needs. */
 export interface StreamModel<State, Event extends DecidedEvent> {
@@ -27,17 +23,26 @@ export class ConcurrentModificationError extends Error {
   }
 }
 
+/**
+ * A stream's current state: from the state cached for it, reading only the events after that;
+ * `revision` and `position` are those of its last event (undefined while it has none).
+ */
 export const loadStream = async <State, Event extends DecidedEvent>(
   store: EventStore,
   streamName: string,
   model: StreamModel<State, Event>,
-): Promise<{ state: State; events: RecordedEvent[] }> => {
-  const events = await store.readStream(streamName);
+): Promise<{ state: State; revision: number | undefined; position: string | undefined }> => {
+  const cache = streamStateCacheFor<State>(store, model);
+  const cached = cache.get(streamName);
+  const events = await store.readStream(streamName, cached ? { fromRevision: cached.revision + 1 } : {});
+  const last = events.at(-1);
   const state = events.reduce(
     (current, event) => model.evolve(current, event as unknown as Event),
-    model.initialState(),
+    cached?.state ?? model.initialState(),
   );
-  return { state, events };
+  if (last === undefined) return { state, revision: cached?.revision, position: cached?.position };
+  cache.set(streamName, { state, revision: last.revision, position: last.position });
+  return { state, revision: last.revision, position: last.position };
 };
 
 export interface CommandHandlingOptions {
@@ -61,27 +66,35 @@ export const handleEventSourcedCommand = async <State, Event extends DecidedEven
   options: CommandHandlingOptions,
 ): Promise<CommandOutcome<State>> => {
   const attempt = async (): Promise<CommandOutcome<State>> => {
-    const { state, events: history } = await loadStream(store, streamName, model);
+    const { state, revision, position } = await loadStream(store, streamName, model);
     const decided = decide(state);
-    const last = history.at(-1);
-    if (decided.length === 0) return { state, position: last?.position };
-    const after = last ? last.revision : 'no_stream';
+    if (decided.length === 0) return { state, position };
+    const after = revision ?? 'no_stream';
     const result: AppendResult = await store.appendToStream(
       streamName,
       toNewEvents(decided, context, new Date(), { streamName, after }),
       { expectedRevision: after },
     );
-    return { state: decided.reduce(model.evolve, state), position: result.position };
+    const next = decided.reduce(model.evolve, state);
+    streamStateCacheFor<State>(store, model).set(streamName, {
+      state: next,
+      revision: result.nextExpectedRevision,
+      position: result.position,
+    });
+    return { state: next, position: result.position };
   };
   const attempts = options.retryOnConflict ? (options.attempts ?? 2) : 1;
-  for (let attempted = 1; ; attempted++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (attempted >= attempts) throw new ConcurrentModificationError(streamName);
+  // Commands on one stream take turns in this process, so they conflict only with other processes.
+  return streamTurnsFor(store).run(streamName, async () => {
+    for (let attempted = 1; ; attempted++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempted >= attempts) throw new ConcurrentModificationError(streamName);
+      }
     }
-  }
+  });
 };
 
 /** Position of the command's events, or of the stream's last event when nothing changed. */

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type ActiveWorkflow, type MessageRoute, conversationStreamName } from '#domain';
+import { type ActiveWorkflow, type MessageRoute, conversationStreamName, recordedRoute } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { derivedUuid } from '../command-handling/command-context.js';
 import { loadStream } from '../command-handling/event-sourced-command.js';
@@ -64,7 +64,7 @@ export class RouteCustomerMessageHandler implements ICommandHandler<RouteCustome
     const { channelId, contactId, messageId } = command.message.data;
     const { workspace } = command.context;
     const conversation = await loadStream(this.store, conversationStreamName(channelId, contactId), conversationModel);
-    const recorded = conversation.state.routed.get(messageId);
+    const recorded = recordedRoute(conversation.state, messageId);
     if (recorded !== undefined) return recorded;
 
     const { lastSessionId } = conversation.state;
@@ -86,7 +86,7 @@ export class RouteCustomerMessageHandler implements ICommandHandler<RouteCustome
       },
       command.context,
     );
-    return outcome.state.routed.get(messageId);
+    return recordedRoute(outcome.state, messageId);
   }
 
   /** The channel's workflow, if it has one that still exists. */

@@ -21,7 +21,7 @@ export class RunAgentTurnHandler implements ICommandHandler<RunAgentTurnCommand>
 
   async execute(command: RunAgentTurnCommand): Promise<void> {
     const { sessionId, workId: requestId } = command;
-    const { state, events } = await loadStream(this.store, sessionStreamName(sessionId), sessionModel);
+    const { state } = await loadStream(this.store, sessionStreamName(sessionId), sessionModel);
     if (state.status !== 'active' || state.waitingFor?.kind !== 'agent' || state.waitingFor.requestId !== requestId) return;
     const { stepId } = state.waitingFor;
     const step = state.steps.find(({ id }) => id === stepId);
@@ -29,7 +29,7 @@ export class RunAgentTurnHandler implements ICommandHandler<RunAgentTurnCommand>
     const outcome = await this.agent.respond({
       requestId,
       instructions,
-      history: conversationHistory(events as unknown as SessionEvent[]),
+      history: conversationHistory((await this.store.readStream(sessionStreamName(sessionId))) as unknown as SessionEvent[]),
     });
     const now = new Date().toISOString();
     await handleSessionCommand(
