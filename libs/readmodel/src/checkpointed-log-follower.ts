@@ -20,7 +20,10 @@ const RETRY_DELAYS_MS = [100, 500, 1000, 5000];
  * each event, and how its checkpoint is stored, is the subclass's `follow`.
  */
 export abstract class CheckpointedLogFollower {
+  /** The position stored as the checkpoint: what the next commit expects to find. */
   protected checkpoint: string | undefined;
+  /** How far it has followed: past the checkpoint by events that needed nothing stored. */
+  private reached: string | undefined;
   protected stopped = false;
   private appliedSinceStart = 0;
   private failuresInARow = 0;
@@ -55,7 +58,7 @@ export abstract class CheckpointedLogFollower {
   /** Where it stands; `lastError` is set while it is failing and retrying. */
   status(): ProjectionStatus {
     return {
-      position: this.checkpoint,
+      position: this.reached ?? this.checkpoint,
       appliedSinceStart: this.appliedSinceStart,
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
     };
@@ -67,6 +70,22 @@ export abstract class CheckpointedLogFollower {
   /** Events up to `position` and its checkpoint are stored: progress, which also ends a run of failures. */
   protected committed(position: string, events: number): void {
     this.checkpoint = position;
+    this.reached = undefined;
+    this.followed(events);
+  }
+
+  /** Events up to `position` needed nothing stored: followed, with the checkpoint left behind. */
+  protected passed(position: string, events: number): void {
+    this.reached = position;
+    this.followed(events);
+  }
+
+  /** Where it has followed to, when that is past the stored checkpoint. */
+  protected get aheadOfCheckpoint(): string | undefined {
+    return this.reached;
+  }
+
+  private followed(events: number): void {
     this.appliedSinceStart += events;
     this.failuresInARow = 0;
     this.lastError = undefined;
@@ -89,12 +108,13 @@ export abstract class CheckpointedLogFollower {
         });
         // Another worker may have moved the checkpoint: start again from what is stored.
         this.checkpoint = await this.readModel.getCheckpoint(this.checkpointName).catch(() => this.checkpoint);
+        this.reached = undefined;
       }
     }
   }
 
   private async followLog(): Promise<void> {
-    const subscription = this.eventStore.subscribeToAll({ after: this.checkpoint });
+    const subscription = this.eventStore.subscribeToAll({ after: this.reached ?? this.checkpoint });
     this.unsubscribe = () => subscription.unsubscribe();
     try {
       await this.follow(subscription);

@@ -18,6 +18,7 @@ const tallyProjection = (name: string, failOnceOn?: string): Projection => {
   return {
     name,
     collections: [TALLIES],
+    indexes: [],
     async apply(event: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
       if (event.type === failOnceOn && !failed) {
         failed = true;
@@ -148,6 +149,25 @@ describe('ProjectionRunner', () => {
     await reachesHead(runner);
     await runner.stop();
     expect(changed.sort()).toEqual(ids.map((id) => `${TALLIES}/${id}`).sort());
+  });
+
+  it('writes nothing for events it ignores, and stores the checkpoint past them once the log is quiet', async () => {
+    const ignoring: Projection = { ...tallyProjection('tally'), apply: async () => undefined };
+    const runner = new ProjectionRunner(events, readModel, ignoring, logger);
+    const commits: number[] = [];
+    runner.onCommitted((changed) => commits.push(changed.length));
+    await runner.start();
+    await append(50, 'Ignored');
+    await reachesHead(runner);
+    const head = await events.headPosition();
+    for (const deadline = Date.now() + 3000; (await readModel.getCheckpoint('tally')) !== head && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await runner.stop();
+    expect(await readModel.getCheckpoint('tally')).toBe(head);
+    expect(commits.every((changed) => changed === 0)).toBe(true);
+    expect(commits.length).toBeLessThanOrEqual(1);
+    expect(await readModel.get(TALLIES, 'anything')).toBeUndefined();
   });
 
   it('stops promptly while waiting for new events', async () => {

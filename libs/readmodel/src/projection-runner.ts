@@ -1,4 +1,4 @@
-import type { AllSubscription, EventStore } from '#eventstore';
+import type { AllSubscription, EventStore, RecordedEvent } from '#eventstore';
 import { CheckpointedLogFollower, type LogFollowerLogger } from './checkpointed-log-follower.js';
 import { type LogBatchLimits, logBatches } from './log-batches.js';
 import type { Projection } from './projection.js';
@@ -46,20 +46,61 @@ export class ProjectionRunner extends CheckpointedLogFollower {
   }
 
   protected async follow(subscription: AllSubscription): Promise<void> {
+    let behindSince: number | undefined;
     for await (const batch of logBatches(subscription, this.limits)) {
       const last = batch.at(-1);
-      if (last === undefined) continue;
+      if (last === undefined) {
+        // A quiet moment: store how far the events that changed nothing have taken it.
+        await this.storeCheckpointIfBehind();
+        continue;
+      }
       const changed: ChangedDocument[] = [];
-      await this.readModel.commit(this.projection.name, { expected: this.checkpoint, next: last.position }, async (tx) => {
-        const recording = recordingChanges(tx, changed);
-        for (const event of batch) await this.projection.apply(event, recording);
-      });
-      this.committed(last.position, batch.length);
-      for (const listener of this.listeners) listener(changed);
+      if (await this.commitChanges(batch, changed)) {
+        this.committed(last.position, batch.length);
+        behindSince = undefined;
+        for (const listener of this.listeners) listener(changed);
+      } else {
+        this.passed(last.position, batch.length);
+        behindSince ??= performance.now();
+        // Busy with events it ignores: the stored checkpoint still moves now and then, so that a
+        // restart has little to read again.
+        if (performance.now() - behindSince > MAX_CHECKPOINT_LAG_MS) {
+          await this.storeCheckpointIfBehind();
+          behindSince = undefined;
+        }
+      }
       if (this.stopped) break;
     }
   }
+
+  /** Applies the batch and commits its changes with the checkpoint; false when there were none, and nothing was written. */
+  private async commitChanges(batch: readonly RecordedEvent[], changed: ChangedDocument[]): Promise<boolean> {
+    const next = batch[batch.length - 1].position;
+    try {
+      await this.readModel.commit(this.projection.name, { expected: this.checkpoint, next }, async (tx) => {
+        const recording = recordingChanges(tx, changed);
+        for (const event of batch) await this.projection.apply(event, recording);
+        // Failing work writes nothing: an event the projection ignores costs no write.
+        if (changed.length === 0) throw NOTHING_CHANGED;
+      });
+      return true;
+    } catch (error) {
+      if (error === NOTHING_CHANGED) return false;
+      throw error;
+    }
+  }
+
+  private async storeCheckpointIfBehind(): Promise<void> {
+    const reached = this.aheadOfCheckpoint;
+    if (reached === undefined) return;
+    await this.readModel.commit(this.projection.name, { expected: this.checkpoint, next: reached }, async () => undefined);
+    this.committed(reached, 0);
+  }
 }
+
+const NOTHING_CHANGED = Symbol('nothing changed');
+/** How long the stored checkpoint may stay behind while only ignored events go by. */
+const MAX_CHECKPOINT_LAG_MS = 1000;
 
 /** The same transaction, noting each document written or deleted. */
 const recordingChanges = (tx: ProjectionTransaction, changed: ChangedDocument[]): ProjectionTransaction => ({
