@@ -32,8 +32,26 @@ export interface DeliveryReceiptReceived {
   data: { channelId: string; providerMessageId: string; status: string; contactId?: string; at?: string };
 }
 
-export const webhookStreamName = (channelId: string): string => `webhooks-${channelId}`;
-export const deliveryReceiptsStreamName = (channelId: string): string => `receipts-${channelId}`;
+/**
+ * A channel's deliveries and receipts are spread over this many streams, so that a busy channel
+ * has no single hot stream: the engine handles different streams at the same time and appends to
+ * one of them never wait for each other's revision. Meta does not order deliveries either.
+ */
+export const CHANNEL_STREAM_SHARDS = 16;
+
+/** FNV-1a: the same key always lands in the same shard. */
+const shardOf = (key: string): number => {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
+  return (hash >>> 0) % CHANNEL_STREAM_SHARDS;
+};
+
+/** Where a delivery to the channel's webhook is recorded, by the delivery's id. */
+export const webhookStreamName = (channelId: string, deliveryId: string): string =>
+  `webhooks-${channelId}-${shardOf(deliveryId)}`;
+/** Where receipts are recorded: those of one sent message always in the same stream, in order. */
+export const deliveryReceiptsStreamName = (channelId: string, providerMessageId: string): string =>
+  `receipts-${channelId}-${shardOf(providerMessageId)}`;
 
 export interface ChannelWorkflowAssigned {
   type: 'ChannelWorkflowAssigned';

@@ -18,8 +18,9 @@ export class RecordChannelWebhookHandler implements ICommandHandler<RecordChanne
       type: 'ChannelWebhookReceived',
       data: { channelId, channelType, payload, receivedAt: new Date().toISOString() },
     };
-    const context = channelContext(channel, randomUUID());
-    const { position } = await this.store.appendToStream(webhookStreamName(channelId), toNewEvents([received], context), {
+    const deliveryId = randomUUID();
+    const context = channelContext(channel, deliveryId);
+    const { position } = await this.store.appendToStream(webhookStreamName(channelId, deliveryId), toNewEvents([received], context), {
       expectedRevision: 'any',
     });
     return { position };

@@ -40,7 +40,7 @@ export class ProcessChannelWebhookHandler implements ICommandHandler<ProcessChan
       // The same delivery handled again appends the same event id, which the store keeps once.
       const [event] = toNewEvents([recorded], context);
       await this.store.appendToStream(
-        deliveryReceiptsStreamName(channelId),
+        deliveryReceiptsStreamName(channelId, receipt.providerMessageId),
         [{ ...event, id: derivedUuid(`${command.webhook.id}|receipt|${index}`) }],
         { expectedRevision: 'any' },
       );
