@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteReadModelStore } from '#readmodel';
 import type { AppConfig } from '../../server/src/config/app-config.js';
+import { ALL_INDEXES } from '../../server/src/infrastructure/projections.catalog.js';
 import { runningServers } from '../../server/src/infrastructure/running-servers.js';
 import { type Storage, closeStorage, openStorage } from '../../server/src/infrastructure/storage.js';
 
@@ -44,12 +45,16 @@ export async function withStorage<T>(config: AppConfig, work: (storage: Storage)
   }
 }
 
-/** A throwaway embedded read-model store in DATA_DIR, removed with its WAL files afterwards. */
+/**
+ * A throwaway embedded read-model store in DATA_DIR, removed with its WAL files afterwards. It
+ * has the indexes of the store it stands in for, so it answers the same queries.
+ */
 export async function withScratchReadModel<T>(config: AppConfig, work: (store: SqliteReadModelStore) => Promise<T>): Promise<T> {
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, `rebuild-${randomUUID()}.sqlite`);
   const store = SqliteReadModelStore.open({ file });
   try {
+    await store.declareIndexes(ALL_INDEXES);
     return await work(store);
   } finally {
     await store.close();

@@ -53,6 +53,7 @@ export async function documentsOf(
   workspace: string,
   collections: readonly string[],
 ): Promise<Record<string, unknown[]>> {
+  await store.declareIndexes(collections.map((collection) => ({ collection, equals: [], orderBy: 'id' })));
   const listAll = (collection: string) => store.list(collection, { workspace, orderBy: 'id', limit: 1000 });
   return Object.fromEntries(
     await Promise.all(collections.map(async (collection) => [collection, await listAll(collection)])),

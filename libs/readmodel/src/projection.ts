@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '#eventstore';
-import type { ProjectionTransaction } from './read-model-store.port.js';
+import type { ProjectionTransaction, ReadModelIndex } from './read-model-store.port.js';
 
 /**
  * Turns events of the global log into read-model documents. `apply` runs inside a store unit of
@@ -10,6 +10,8 @@ export interface Projection {
   readonly name: string;
   /** Every collection it writes: what rebuilding it from the log replaces, and what verifying compares. */
   readonly collections: readonly string[];
+  /** Every list query made on its collections: the store answers those and refuses any other. */
+  readonly indexes: readonly ReadModelIndex[];
   apply(event: RecordedEvent, tx: ProjectionTransaction): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export function recordedEventsOf<Event extends DomainEventShape>(
 export const combineProjections = (name: string, ...parts: readonly Projection[]): Projection => ({
   name,
   collections: parts.flatMap((part) => part.collections),
+  indexes: parts.flatMap((part) => part.indexes),
   async apply(event, tx) {
     for (const part of parts) await part.apply(event, tx);
   },

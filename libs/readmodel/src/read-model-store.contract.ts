@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   CheckpointConflictError,
+  type ListQuery,
   type ProjectionTransaction,
   type ReadModelDocument,
   type ReadModelStore,
+  UndeclaredIndexError,
 } from './read-model-store.port.js';
 
 /**
@@ -38,6 +40,10 @@ export function describeReadModelStoreContract(
       const expected = await store.getCheckpoint(projection);
       await store.commit(projection, { expected, next }, async (tx) => work(tx));
     }
+
+    /** Declares that `collection` is listed with equality on `equals`, ordered by `orderBy`. */
+    const declare = (collection: string, equals: string[], orderBy: string) =>
+      store.declareIndexes([{ collection, equals, orderBy }]);
 
     /** Stores documents in one unit of a throwaway projection. */
     async function seed(collection: string, documents: ReadModelDocument[]): Promise<void> {
@@ -249,6 +255,7 @@ export function describeReadModelStoreContract(
     it('lists only the asked workspace, and get tells whose a document is', async () => {
       const collection = unique('collection');
       const [mine, theirs] = [unique('workspace'), unique('workspace')];
+      await declare(collection, [], 'name');
       await seed(collection, [
         { id: 'a', workspace: mine, name: 'a' },
         { id: 'b', workspace: theirs, name: 'b' },
@@ -261,73 +268,182 @@ export function describeReadModelStoreContract(
       expect(await store.get(collection, 'b')).toMatchObject({ workspace: theirs });
     });
 
-    it('filters a list by equality on top-level fields', async () => {
+    it('filters a list by equality on top-level fields, whatever order the where fields come in', async () => {
       const collection = unique('collection');
       const workspace = unique('workspace');
+      await store.declareIndexes(
+        [['status'], ['version'], ['status', 'version']].map((equals) => ({ collection, equals, orderBy: 'name' })),
+      );
       await seed(collection, [
-        { id: 'a', workspace, name: 'a', status: 'active', version: 1, pinned: true },
-        { id: 'b', workspace, name: 'b', status: 'ended', version: 1, pinned: false },
-        { id: 'c', workspace, name: 'c', status: 'active', version: 2, pinned: false },
-        { id: 'd', workspace, name: 'd', status: 'active', version: '1', pinned: 'true' },
+        { id: 'a', workspace, name: 'a', status: 'active', version: 1 },
+        { id: 'b', workspace, name: 'b', status: 'ended', version: 1 },
+        { id: 'c', workspace, name: 'c', status: 'active', version: 2 },
+        { id: 'd', workspace, name: 'd', status: 'active', version: '1' },
       ]);
       const ids = async (where: Record<string, string | number | boolean>) =>
         (await store.list(collection, { workspace, where, orderBy: 'name', limit: 10 })).map((d) => d.id);
 
       expect(await ids({ status: 'active' })).toEqual(['d', 'c', 'a']);
       expect(await ids({ version: 1 })).toEqual(['b', 'a']);
-      expect(await ids({ pinned: true })).toEqual(['a']);
-      expect(await ids({ pinned: false })).toEqual(['c', 'b']);
+      expect(await ids({ version: '1' })).toEqual(['d']);
       expect(await ids({ status: 'active', version: 1 })).toEqual(['a']);
+      expect(await ids({ version: 1, status: 'active' })).toEqual(['a']);
       expect(await ids({ status: 'missing' })).toEqual([]);
     });
 
-    it('orders a list by the given field descending, ties by id descending, and limits it', async () => {
+    it('matches booleans only to booleans, never to the numbers 1 and 0 or to strings', async () => {
       const collection = unique('collection');
       const workspace = unique('workspace');
+      await declare(collection, ['pinned'], 'name');
+      await seed(
+        collection,
+        [true, false, 1, 0, 'true', 'false'].map((pinned, index) => ({ id: `d${index}`, workspace, name: `d${index}`, pinned })),
+      );
+      const ids = async (pinned: string | number | boolean) =>
+        (await store.list(collection, { workspace, where: { pinned }, orderBy: 'name', limit: 10 })).map((d) => d.id);
+
+      expect(await ids(true)).toEqual(['d0']);
+      expect(await ids(false)).toEqual(['d1']);
+      expect(await ids(1)).toEqual(['d2']);
+      expect(await ids(0)).toEqual(['d3']);
+      expect(await ids('true')).toEqual(['d4']);
+    });
+
+    it('orders a list by the given field, ties by id, descending by default or ascending, and limits it', async () => {
+      const collection = unique('collection');
+      const workspace = unique('workspace');
+      await declare(collection, [], 'createdAt');
       await seed(collection, [
         { id: 'a', workspace, createdAt: '2024-01-02T00:00:00.000Z' },
         { id: 'b', workspace, createdAt: '2024-01-03T00:00:00.000Z' },
         { id: 'c', workspace, createdAt: '2024-01-02T00:00:00.000Z' },
         { id: 'd', workspace, createdAt: '2024-01-01T00:00:00.000Z' },
       ]);
+      const ids = async (query: Partial<ListQuery>) =>
+        (await store.list(collection, { workspace, orderBy: 'createdAt', limit: 10, ...query })).map((d) => d.id);
 
-      const all = await store.list(collection, { workspace, orderBy: 'createdAt', limit: 10 });
-      const firstTwo = await store.list(collection, { workspace, orderBy: 'createdAt', limit: 2 });
-
-      expect(all.map((document) => document.id)).toEqual(['b', 'c', 'a', 'd']);
-      expect(firstTwo.map((document) => document.id)).toEqual(['b', 'c']);
+      expect(await ids({})).toEqual(['b', 'c', 'a', 'd']);
+      expect(await ids({ limit: 2 })).toEqual(['b', 'c']);
+      expect(await ids({ order: 'desc' })).toEqual(['b', 'c', 'a', 'd']);
+      expect(await ids({ order: 'asc' })).toEqual(['d', 'a', 'c', 'b']);
+      expect(await ids({ order: 'asc', limit: 2 })).toEqual(['d', 'a']);
     });
 
-    it('pages through a list with a keyset, returning every document exactly once', async () => {
+    describe.each([
+      { order: 'desc' as const, keyset: 'before' as const, compare: (x: string, y: string) => y.localeCompare(x) },
+      { order: 'asc' as const, keyset: 'after' as const, compare: (x: string, y: string) => x.localeCompare(y) },
+    ])('keyset paging in $order order', ({ order, keyset, compare }) => {
+      it(`pages with ${keyset}, returning every matching document exactly once, in order`, async () => {
+        const collection = unique('collection');
+        const workspace = unique('workspace');
+        await declare(collection, ['kind'], 'createdAt');
+        // Five documents share each time, so pages must break ties by id; every third is of another kind.
+        const documents = Array.from({ length: 36 }, (_, i) => ({
+          id: `doc-${String(i).padStart(2, '0')}`,
+          workspace,
+          kind: i % 3 === 0 ? 'other' : 'listed',
+          createdAt: `2024-01-0${1 + (i % 5)}T00:00:00.000Z`,
+        }));
+        await seed(collection, documents);
+
+        const pages: string[][] = [];
+        let from: { value: string; id: string } | undefined;
+        do {
+          const page = await store.list<(typeof documents)[number]>(collection, {
+            workspace,
+            where: { kind: 'listed' },
+            orderBy: 'createdAt',
+            order,
+            [keyset]: from,
+            limit: 10,
+          });
+          pages.push(page.map((document) => document.id));
+          const last = page.at(-1);
+          from = page.length === 10 && last ? { value: last.createdAt, id: last.id } : undefined;
+        } while (from);
+
+        expect(pages.map((page) => page.length)).toEqual([10, 10, 4]);
+        const expectedOrder = documents
+          .filter((document) => document.kind === 'listed')
+          .sort((x, y) => compare(x.createdAt, y.createdAt) || compare(x.id, y.id))
+          .map((document) => document.id);
+        expect(pages.flat()).toEqual(expectedOrder);
+      });
+    });
+
+    it.each([
+      { case: 'before in ascending order', paging: { order: 'asc' as const, before: { value: 'a', id: 'a' } } },
+      { case: 'after in descending order', paging: { order: 'desc' as const, after: { value: 'a', id: 'a' } } },
+      { case: 'after in the default order', paging: { after: { value: 'a', id: 'a' } } },
+    ])('refuses a keyset against the order: $case', async ({ paging }) => {
+      const collection = unique('collection');
+      await declare(collection, [], 'createdAt');
+
+      await expect(store.list(collection, { workspace: 'w', orderBy: 'createdAt', limit: 10, ...paging })).rejects.toThrow(
+        /pages with/,
+      );
+    });
+
+    it('refuses a list with a where field no declared index has, naming the collection, fields and order', async () => {
+      const collection = unique('collection');
+      await declare(collection, ['status'], 'createdAt');
+      const list = (where: Record<string, string>) =>
+        store.list(collection, { workspace: 'w', where, orderBy: 'createdAt', limit: 10 });
+
+      const undeclared: Record<string, string>[] = [{ channelId: 'c' }, { status: 'active', channelId: 'c' }, {}];
+      for (const where of undeclared) {
+        const refusal = list(where);
+        await expect(refusal).rejects.toBeInstanceOf(UndeclaredIndexError);
+        await expect(refusal).rejects.toMatchObject({ collection, where: Object.keys(where), orderBy: 'createdAt' });
+      }
+      await expect(list({ status: 'active', channelId: 'c' })).rejects.toThrow(
+        new RegExp(`${collection}.*status, channelId.*createdAt`),
+      );
+    });
+
+    it('refuses a list ordered by a field no declared index orders by, or on another collection', async () => {
+      const [collection, other] = [unique('collection'), unique('collection')];
+      await declare(collection, ['status'], 'createdAt');
+
+      const byName = store.list(collection, { workspace: 'w', where: { status: 'active' }, orderBy: 'name', limit: 10 });
+      await expect(byName).rejects.toBeInstanceOf(UndeclaredIndexError);
+      await expect(byName).rejects.toThrow(new RegExp(`${collection}.*status.*name`));
+      await expect(
+        store.list(other, { workspace: 'w', where: { status: 'active' }, orderBy: 'createdAt', limit: 10 }),
+      ).rejects.toBeInstanceOf(UndeclaredIndexError);
+    });
+
+    it('keeps declared indexes when declared again, alone or with more', async () => {
       const collection = unique('collection');
       const workspace = unique('workspace');
-      // Five documents share each time, so pages must break ties by id.
-      const documents = Array.from({ length: 25 }, (_, i) => ({
-        id: `doc-${String(i).padStart(2, '0')}`,
-        workspace,
-        createdAt: `2024-01-0${1 + (i % 5)}T00:00:00.000Z`,
-      }));
-      await seed(collection, documents);
+      const byStatus = { collection, equals: ['status'], orderBy: 'name' };
+      const byName = { collection, equals: [], orderBy: 'name' };
+      await store.declareIndexes([byStatus, byStatus]);
+      await store.declareIndexes([byStatus]);
+      await store.declareIndexes([{ ...byStatus, equals: ['status'] }, byName]);
+      await seed(collection, [
+        { id: 'a', workspace, name: 'a', status: 'active' },
+        { id: 'b', workspace, name: 'b', status: 'ended' },
+      ]);
 
-      const pages: string[][] = [];
-      let before: { value: string; id: string } | undefined;
-      do {
-        const page = await store.list<(typeof documents)[number]>(collection, {
-          workspace,
-          orderBy: 'createdAt',
-          before,
-          limit: 10,
-        });
-        pages.push(page.map((document) => document.id));
-        const last = page.at(-1);
-        before = page.length === 10 && last ? { value: last.createdAt, id: last.id } : undefined;
-      } while (before);
+      expect(await store.list(collection, { workspace, where: { status: 'active' }, orderBy: 'name', limit: 10 })).toEqual([
+        { id: 'a', workspace, name: 'a', status: 'active' },
+      ]);
+      expect((await store.list(collection, { workspace, orderBy: 'name', limit: 10 })).map((d) => d.id)).toEqual(['b', 'a']);
+    });
 
-      expect(pages.map((page) => page.length)).toEqual([10, 10, 5]);
-      const expectedOrder = [...documents]
-        .sort((x, y) => y.createdAt.localeCompare(x.createdAt) || y.id.localeCompare(x.id))
-        .map((document) => document.id);
-      expect(pages.flat()).toEqual(expectedOrder);
+    it.each([`name') OR 1=1 --`, 'nested.field', '', '1st', '$where'])(
+      'refuses to declare %j as a field name',
+      async (field) => {
+        const collection = unique('collection');
+
+        await expect(declare(collection, [], field)).rejects.toThrow(/field name/);
+        await expect(declare(collection, [field], 'name')).rejects.toThrow(/field name/);
+      },
+    );
+
+    it('refuses to declare an index ordered by a field it also matches exactly', async () => {
+      await expect(declare(unique('collection'), ['workflowId'], 'workflowId')).rejects.toThrow(/order by id instead/);
     });
 
     it('round-trips documents with nested arrays and objects intact', async () => {
@@ -345,6 +461,7 @@ export function describeReadModelStoreContract(
       };
 
       await seed(collection, [document]);
+      await declare(collection, [], 'id');
 
       expect(await store.get(collection, 'nested')).toEqual(document);
       expect(await store.list(collection, { workspace: 'w', orderBy: 'id', limit: 1 })).toEqual([document]);

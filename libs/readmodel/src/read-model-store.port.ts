@@ -5,15 +5,46 @@ export interface ReadModelDocument {
   [field: string]: unknown;
 }
 
+/**
+ * A query shape a store must answer fast: documents of `collection` in one workspace, with
+ * equality on the `equals` fields (top-level names, in this order in the index), ordered by the
+ * top-level field `orderBy`, then by id. It serves both directions.
+ */
+export interface ReadModelIndex {
+  collection: string;
+  equals: readonly string[];
+  orderBy: string;
+}
+
 export interface ListQuery {
   workspace: string;
   /** Equality on top-level fields (string, number or boolean values). */
   where?: Record<string, string | number | boolean>;
-  /** Name of a top-level string field; results are ordered by it descending, then by id descending. */
+  /** Name of a top-level string field; results are ordered by it, then by id, both in `order`. */
   orderBy: string;
-  /** Keyset paging: only documents strictly before this (orderBy value, id) pair in that order. */
+  /** Default `desc`. */
+  order?: 'desc' | 'asc';
+  /** Keyset paging of a `desc` list: only documents strictly before this (orderBy value, id) pair. */
   before?: { value: string; id: string };
+  /** Keyset paging of an `asc` list: only documents strictly after this (orderBy value, id) pair. */
+  after?: { value: string; id: string };
   limit: number;
+}
+
+/** Where a list starts: strictly after `after` in its order, or at the first document without one. */
+export interface ListPaging {
+  order: 'asc' | 'desc';
+  after?: { value: string; id: string };
+}
+
+/** A list's direction and keyset; a keyset that does not go with the direction is a programming error. */
+export function listPaging({ order = 'desc', before, after }: ListQuery): ListPaging {
+  if (order !== 'desc' && order !== 'asc') throw new Error(`A list's order is desc or asc, not ${JSON.stringify(order)}`);
+  const [keyset, wrongKeyset] = order === 'desc' ? [before, after] : [after, before];
+  if (wrongKeyset !== undefined) {
+    throw new Error(`A list in ${order} order pages with ${order === 'desc' ? 'before, not after' : 'after, not before'}`);
+  }
+  return { order, after: keyset };
 }
 
 /** What a projection sees while it applies events: reads include its own pending writes. */
@@ -60,6 +91,21 @@ export class CheckpointConflictError extends Error {
   }
 }
 
+/** A list query that no declared index serves: it would have to read the whole workspace. */
+export class UndeclaredIndexError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly where: readonly string[],
+    readonly orderBy: string,
+  ) {
+    super(
+      `No declared index of collection "${collection}" serves a list where [${where.join(', ')}] ordered by ${orderBy}: ` +
+        'declare it with the projection that writes the collection',
+    );
+    this.name = 'UndeclaredIndexError';
+  }
+}
+
 /** The read-model store port: one implementation per backend, all held to `read-model-store.contract.ts`. */
 export interface ReadModelStore {
   getCheckpoint(projection: string): Promise<string | undefined>;
@@ -74,6 +120,15 @@ export interface ReadModelStore {
     work: (tx: ProjectionTransaction) => Promise<void>,
   ): Promise<void>;
   get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined>;
+  /**
+   * Creates what serves these query shapes, keeping those already declared; may be called again
+   * with more. Called at start, before anything lists.
+   */
+  declareIndexes(indexes: readonly ReadModelIndex[]): Promise<void>;
+  /**
+   * Fails with `UndeclaredIndexError` unless a declared index of `collection` has exactly the
+   * `where` fields as `equals` and the same `orderBy`: no query reads a whole workspace.
+   */
   list<T extends ReadModelDocument>(collection: string, query: ListQuery): Promise<T[]>;
   /** Every document of `collection`, in every workspace, ordered by id: what verifying a rebuild compares. */
   allDocuments<T extends ReadModelDocument>(collection: string): AsyncIterable<T>;

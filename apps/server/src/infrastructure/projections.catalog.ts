@@ -1,5 +1,5 @@
 import { sessionEngineStateProjection } from '#engine';
-import { type Projection, channelsProjection, sessionsProjection, workflowsProjection } from '#readmodel';
+import { type Projection, type ReadModelIndex, channelsProjection, sessionsProjection, workflowsProjection } from '#readmodel';
 
 /** The read models users read, each run by a `projections` process. */
 export const READ_MODEL_PROJECTIONS: readonly Projection[] = [workflowsProjection, channelsProjection, sessionsProjection];
@@ -9,3 +9,6 @@ export const READ_MODEL_PROJECTIONS: readonly Projection[] = [workflowsProjectio
  * state (its reactions left out). What the operator commands rebuild and verify.
  */
 export const ALL_PROJECTIONS: readonly Projection[] = [...READ_MODEL_PROJECTIONS, sessionEngineStateProjection];
+
+/** What every read-model store is opened with, before anything reads it: the queries of all of them. */
+export const ALL_INDEXES: readonly ReadModelIndex[] = ALL_PROJECTIONS.flatMap(({ indexes }) => indexes);

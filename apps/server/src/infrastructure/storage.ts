@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EsdbEventStore, type EventStore, SqliteEventStore } from '#eventstore';
 import { MongoReadModelStore, type ReadModelStore, SqliteReadModelStore } from '#readmodel';
 import type { AppConfig } from '../config/app-config.js';
+import { ALL_INDEXES } from './projections.catalog.js';
 
 export interface Storage {
   eventStore: EventStore;
@@ -39,12 +40,22 @@ const openEventStore = (config: AppConfig): Promise<EventStore> | EventStore =>
     ? EsdbEventStore.connect({ connectionString: config.eventStore.connectionString })
     : openEmbedded(config.dataDir, 'events.sqlite', 'embedded event store', (file) => SqliteEventStore.open({ file }));
 
-const openReadModel = (config: AppConfig): Promise<ReadModelStore> | ReadModelStore =>
-  config.readModel.kind === 'mongodb'
-    ? MongoReadModelStore.connect({ uri: config.readModel.uri })
-    : openEmbedded(config.dataDir, 'read-models.sqlite', 'embedded read-model store', (file) =>
-        SqliteReadModelStore.open({ file }),
-      );
+/** Opened with every projection's indexes, since a store refuses any list query it has none for. */
+const openReadModel = async (config: AppConfig): Promise<ReadModelStore> => {
+  const store =
+    config.readModel.kind === 'mongodb'
+      ? await MongoReadModelStore.connect({ uri: config.readModel.uri })
+      : openEmbedded(config.dataDir, 'read-models.sqlite', 'embedded read-model store', (file) =>
+          SqliteReadModelStore.open({ file }),
+        );
+  try {
+    await store.declareIndexes(ALL_INDEXES);
+    return store;
+  } catch (error) {
+    await store.close();
+    throw new StorageUnavailableError(`Cannot create the indexes of the read-model store: ${(error as Error).message}`);
+  }
+};
 
 /**
  * Opens both stores and proves the backends answer before anything else starts: a backend that

@@ -39,7 +39,7 @@ export class EndWorkflowSessionsHandler implements ICommandHandler<EndWorkflowSe
       handleSessionCommand(this.store, { type, data: { sessionId } }, context),
     );
     if (ending === 'deactivate') return;
-    const channels = await this.all(ENGINE_CHANNELS_COLLECTION, context.workspace, workflowId, 'workflowId');
+    const channels = await this.all(ENGINE_CHANNELS_COLLECTION, context.workspace, workflowId, 'id');
     await inParallel(channels, PARALLEL_ENDINGS, ({ id: channelId }) =>
       handleChannelCommand(this.store, { type: 'UnassignDeletedWorkflow', data: { channelId, workflowId } }, context, {
         retryOnConflict: true,

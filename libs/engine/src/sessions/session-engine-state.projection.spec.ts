@@ -58,8 +58,13 @@ describe('session engine state', () => {
   let store: ReadModelStore;
   let dispose: () => Promise<void>;
 
+  /** This spec's own queries: every document of a collection, by id. */
+  const declareListsById = (of: ReadModelStore) =>
+    of.declareIndexes(COLLECTIONS.map((collection) => ({ collection, equals: [], orderBy: 'id' })));
+
   beforeEach(async () => {
     ({ store, dispose } = await openTemporaryReadModelStore());
+    await declareListsById(store);
   });
   afterEach(async () => {
     await dispose();
@@ -521,6 +526,7 @@ describe('session engine state', () => {
       const once = await wholeState();
       const { store: other, dispose: disposeOther } = await openTemporaryReadModelStore();
       try {
+        await declareListsById(other);
         const changes = await commitToEngineState(other, ...events.flatMap((event) => [event, event]));
 
         expect(await wholeStateOf(other)).toEqual(once);

@@ -254,6 +254,13 @@ async function sendThroughOutbox(
 export const sessionEngineStateProjection: Projection = {
   name: SESSION_ENGINE_PROJECTION,
   collections: [ENGINE_ACTIVE_SESSIONS_COLLECTION, ENGINE_CHANNELS_COLLECTION, ENGINE_OUTBOXES_COLLECTION, ENGINE_PENDING_WORK_COLLECTION],
+  indexes: [
+    // Everything owed, loaded at start.
+    { collection: ENGINE_PENDING_WORK_COLLECTION, equals: [], orderBy: 'dueAt' },
+    // What ending a workflow's sessions, or deleting it, goes through.
+    { collection: ENGINE_ACTIVE_SESSIONS_COLLECTION, equals: ['workflowId'], orderBy: 'startedAt' },
+    { collection: ENGINE_CHANNELS_COLLECTION, equals: ['workflowId'], orderBy: 'id' },
+  ],
   async apply(event, tx) {
     await applyToSessionEngineState(event, tx);
   },

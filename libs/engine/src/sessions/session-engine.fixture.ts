@@ -30,7 +30,12 @@ import {
 } from '#domain';
 import { type RecordedEvent, SqliteEventStore } from '#eventstore';
 import { type ReadModelStore, SqliteReadModelStore } from '#readmodel';
-import { SESSION_ENGINE_PROJECTION, type WorkChange, applyToSessionEngineState } from './session-engine-state.projection.js';
+import {
+  SESSION_ENGINE_PROJECTION,
+  type WorkChange,
+  applyToSessionEngineState,
+  sessionEngineStateProjection,
+} from './session-engine-state.projection.js';
 
 /** A store on a fresh file in its own temporary directory; `dispose` closes it and removes the directory. */
 export interface TemporaryStore<Store> {
@@ -53,8 +58,12 @@ async function onTemporaryFile<Store extends { close(): Promise<void> }>(
   };
 }
 
-export const openTemporaryReadModelStore = (): Promise<TemporaryStore<SqliteReadModelStore>> =>
-  onTemporaryFile('engine-readmodel-', (file) => SqliteReadModelStore.open({ file }));
+/** With the engine's indexes, as a server declares them at start. */
+export const openTemporaryReadModelStore = async (): Promise<TemporaryStore<SqliteReadModelStore>> => {
+  const temporary = await onTemporaryFile('engine-readmodel-', (file) => SqliteReadModelStore.open({ file }));
+  await temporary.store.declareIndexes(sessionEngineStateProjection.indexes);
+  return temporary;
+};
 
 export const openTemporaryEventStore = (): Promise<TemporaryStore<SqliteEventStore>> =>
   onTemporaryFile('engine-events-', (file) => SqliteEventStore.open({ file }));

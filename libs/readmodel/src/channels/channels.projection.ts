@@ -20,6 +20,8 @@ const handledEvent = recordedEventsOf<ChannelEvent>('ChannelCreated', 'ChannelWo
 export const channelsProjection: Projection = {
   name: CHANNELS_PROJECTION,
   collections: [CHANNELS_COLLECTION],
+  /** The channels page. */
+  indexes: [{ collection: CHANNELS_COLLECTION, equals: [], orderBy: 'createdAt' }],
 
   async apply(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
     const event = handledEvent(recorded);

@@ -1,5 +1,5 @@
 import type { ListQuery } from '../read-model-store.port.js';
-import { mongoListQuery } from './mongodb-list-query.js';
+import { mongoIndexKey, mongoListQuery } from './mongodb-list-query.js';
 
 const query = (overrides: Partial<ListQuery> = {}): ListQuery => ({
   workspace: 'w',
@@ -9,27 +9,22 @@ const query = (overrides: Partial<ListQuery> = {}): ListQuery => ({
 });
 
 describe('mongoListQuery', () => {
-  it('finds the workspace newest first, ties broken by id, with an index in that order', () => {
+  it('finds the workspace newest first, ties broken by id', () => {
     expect(mongoListQuery(query())).toEqual({
       filter: { $and: [{ workspace: 'w' }] },
       sort: { createdAt: -1, _id: -1 },
       limit: 10,
-      index: { workspace: 1, createdAt: -1, _id: -1 },
     });
   });
 
-  it('adds one equality per where field, and puts them in the index before the order', () => {
-    const { filter, index } = mongoListQuery(query({ where: { status: 'active', version: 2, pinned: false } }));
-
-    expect(filter).toEqual({ $and: [{ workspace: 'w' }, { pinned: false }, { status: 'active' }, { version: 2 }] });
-    expect(index).toEqual({ workspace: 1, pinned: 1, status: 1, version: 1, createdAt: -1, _id: -1 });
+  it('sorts oldest first, ties broken by id, when asked for ascending order', () => {
+    expect(mongoListQuery(query({ order: 'asc' })).sort).toEqual({ createdAt: 1, _id: 1 });
   });
 
-  it('builds the same index whatever order the where fields come in', () => {
-    const forward = mongoListQuery(query({ where: { a: 1, b: 2 } })).index;
-    const backward = mongoListQuery(query({ where: { b: 2, a: 1 } })).index;
+  it('adds one equality per where field', () => {
+    const { filter } = mongoListQuery(query({ where: { status: 'active', version: 2, pinned: false } }));
 
-    expect(JSON.stringify(forward)).toBe(JSON.stringify(backward));
+    expect(filter).toEqual({ $and: [{ workspace: 'w' }, { pinned: false }, { status: 'active' }, { version: 2 }] });
   });
 
   it('narrows rather than replaces the workspace when where names it too', () => {
@@ -38,33 +33,40 @@ describe('mongoListQuery', () => {
     });
   });
 
-  it('pages strictly after the keyset, comparing ids only between equal order values', () => {
+  it('pages strictly before the keyset of a descending list: bounded by its value, ids compared among equal values', () => {
     expect(mongoListQuery(query({ before: { value: '2024-01-02', id: 'doc-07' } })).filter).toEqual({
       $and: [
         { workspace: 'w' },
-        {
-          $or: [
-            { createdAt: { $lt: '2024-01-02' } },
-            { $and: [{ createdAt: '2024-01-02' }, { _id: { $lt: 'doc-07' } }] },
-          ],
-        },
+        { createdAt: { $lte: '2024-01-02' } },
+        { $or: [{ createdAt: { $lt: '2024-01-02' } }, { _id: { $lt: 'doc-07' } }] },
       ],
     });
   });
 
-  it('orders, filters and pages by id through _id', () => {
-    const { filter, sort, index } = mongoListQuery(
-      query({ orderBy: 'id', where: { id: 'b' }, before: { value: 'c', id: 'c' } }),
-    );
-
-    expect(sort).toEqual({ _id: -1 });
-    expect(index).toEqual({ workspace: 1, _id: 1 });
-    expect(filter).toEqual({
+  it('pages strictly after the keyset of an ascending list', () => {
+    expect(mongoListQuery(query({ order: 'asc', after: { value: '2024-01-02', id: 'doc-07' } })).filter).toEqual({
       $and: [
         { workspace: 'w' },
-        { _id: 'b' },
-        { $or: [{ _id: { $lt: 'c' } }, { $and: [{ _id: 'c' }, { _id: { $lt: 'c' } }] }] },
+        { createdAt: { $gte: '2024-01-02' } },
+        { $or: [{ createdAt: { $gt: '2024-01-02' } }, { _id: { $gt: 'doc-07' } }] },
       ],
+    });
+  });
+
+  it.each([
+    { order: 'asc' as const, before: { value: 'a', id: 'a' } },
+    { order: 'desc' as const, after: { value: 'a', id: 'a' } },
+    { after: { value: 'a', id: 'a' } },
+  ])('refuses a keyset that goes against the order: %j', (paging) => {
+    expect(() => mongoListQuery(query(paging))).toThrow(/pages with/);
+  });
+
+  it('orders, filters and pages by id through _id', () => {
+    const { filter, sort } = mongoListQuery(query({ orderBy: 'id', where: { id: 'b' }, before: { value: 'c', id: 'c' } }));
+
+    expect(sort).toEqual({ _id: -1 });
+    expect(filter).toEqual({
+      $and: [{ workspace: 'w' }, { _id: 'b' }, { _id: { $lte: 'c' } }, { $or: [{ _id: { $lt: 'c' } }, { _id: { $lt: 'c' } }] }],
     });
   });
 
@@ -81,11 +83,28 @@ describe('mongoListQuery', () => {
 
     expect(() => mongoListQuery(query({ workspace: operator }))).toThrow(/workspace must be a string/);
     expect(() => mongoListQuery(query({ where: { status: operator } }))).toThrow(/where.status must be/);
-    expect(() => mongoListQuery(query({ before: { value: operator, id: 'a' } }))).toThrow(/before.value/);
-    expect(() => mongoListQuery(query({ before: { value: 'a', id: operator } }))).toThrow(/before.id/);
+    expect(() => mongoListQuery(query({ before: { value: operator, id: 'a' } }))).toThrow(/keyset value/);
+    expect(() => mongoListQuery(query({ order: 'asc', after: { value: 'a', id: operator } }))).toThrow(/keyset id/);
   });
 
   it.each([-1, 1.5, Number.NaN])('rejects %p as a limit', (limit) => {
     expect(() => mongoListQuery(query({ limit }))).toThrow(/limit/);
+  });
+});
+
+describe('mongoIndexKey', () => {
+  it('puts the workspace and the equality fields first, in their declared order, then the order and the id descending', () => {
+    expect(
+      JSON.stringify(mongoIndexKey({ collection: 'sessions', equals: ['workflowId', 'status'], orderBy: 'startedAt' })),
+    ).toBe(JSON.stringify({ workspace: 1, workflowId: 1, status: 1, startedAt: -1, _id: -1 }));
+  });
+
+  it('keys the id as _id, once', () => {
+    expect(mongoIndexKey({ collection: 'versions', equals: [], orderBy: 'id' })).toEqual({ workspace: 1, _id: -1 });
+  });
+
+  it.each(['_id', 'steps.0.id', '$where'])('rejects %j as a field name', (field) => {
+    expect(() => mongoIndexKey({ collection: 'cards', equals: [field], orderBy: 'createdAt' })).toThrow(/field name/);
+    expect(() => mongoIndexKey({ collection: 'cards', equals: [], orderBy: field })).toThrow(/field name/);
   });
 });

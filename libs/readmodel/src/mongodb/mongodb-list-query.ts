@@ -1,22 +1,29 @@
 import type { Filter } from 'mongodb';
-import type { ListQuery } from '../read-model-store.port.js';
+import { type ListPaging, type ListQuery, listPaging, type ReadModelIndex } from '../read-model-store.port.js';
 import type { StoredDocument } from './mongodb-documents.js';
 import { mongoFieldName } from './mongodb-names.js';
 
 type Direction = 1 | -1;
 type Scalar = string | number | boolean;
 
-/** A `list` call translated for MongoDB's `find`, with the index that serves it. */
+/** A `list` call translated for MongoDB's `find`. */
 export interface MongoListQuery {
   filter: Filter<StoredDocument>;
   sort: Record<string, Direction>;
   limit: number;
-  /**
-   * Equality fields first, then the sort keys (MongoDB's equality-sort-range rule): the index
-   * finds the workspace's matching documents already in order, and the keyset range rides on the
-   * sort keys. Keyed by field name in order, as MongoDB reads index keys.
-   */
-  index: Record<string, Direction>;
+}
+
+/**
+ * The compound index of a declaration: the workspace and equality fields first, then the sort
+ * keys (MongoDB's equality-sort-range rule), so it finds the matching documents already in order
+ * and the keyset range rides on the sort keys. Walked backwards, it serves the ascending order.
+ * Keyed by field name in order, as MongoDB reads index keys.
+ */
+export function mongoIndexKey({ equals, orderBy }: ReadModelIndex): Record<string, Direction> {
+  const key: Record<string, Direction> = { workspace: 1 };
+  for (const field of equals) key[mongoFieldName(field)] = 1;
+  for (const field of [mongoFieldName(orderBy), '_id']) if (!(field in key)) key[field] = -1;
+  return key;
 }
 
 /**
@@ -39,13 +46,15 @@ function requireCount(what: string, value: unknown): number {
 }
 
 /**
- * Strictly after `before` in (order field descending, id descending) order. `$and` rather than
- * one object keeps both conditions when the order field is the id itself.
+ * Strictly after the keyset in the list's order. The bound on the order field alone lets the
+ * index seek to it; the `$or` then leaves out the documents up to the keyset's id among those
+ * with its value. Separate conditions keep both when the order field is the id itself.
  */
-function keysetAfter(orderField: string, before: { value: string; id: string }): Filter<StoredDocument> {
-  const value = requireString('before.value', before.value);
-  const id = requireString('before.id', before.id);
-  return { $or: [{ [orderField]: { $lt: value } }, { $and: [{ [orderField]: value }, { _id: { $lt: id } }] }] };
+function keysetConditions(orderField: string, { order, after }: Required<ListPaging>): Filter<StoredDocument>[] {
+  const value = requireString('keyset value', after.value);
+  const id = requireString('keyset id', after.id);
+  const [beyond, reached] = order === 'desc' ? ['$lt', '$lte'] : ['$gt', '$gte'];
+  return [{ [orderField]: { [reached]: value } }, { $or: [{ [orderField]: { [beyond]: value } }, { _id: { [beyond]: id } }] }];
 }
 
 export function mongoListQuery(query: ListQuery): MongoListQuery {
@@ -59,12 +68,10 @@ export function mongoListQuery(query: ListQuery): MongoListQuery {
   // Conditions in a list, never merged into one object: a `where` on `workspace` must narrow the
   // workspace filter, not replace it.
   const conditions: Filter<StoredDocument>[] = equalities.map(([field, value]) => ({ [field]: value }));
-  if (query.before) conditions.push(keysetAfter(orderField, query.before));
+  const { order, after } = listPaging(query);
+  if (after) conditions.push(...keysetConditions(orderField, { order, after }));
 
-  const sort: Record<string, Direction> = { [orderField]: -1, _id: -1 };
-  const index: Record<string, Direction> = {};
-  for (const [field] of equalities) index[field] = 1;
-  for (const [field, direction] of Object.entries(sort)) if (!(field in index)) index[field] = direction;
-
-  return { filter: { $and: conditions }, sort, limit: requireCount('limit', query.limit), index };
+  const direction: Direction = order === 'desc' ? -1 : 1;
+  const sort: Record<string, Direction> = { [orderField]: direction, _id: direction };
+  return { filter: { $and: conditions }, sort, limit: requireCount('limit', query.limit) };
 }

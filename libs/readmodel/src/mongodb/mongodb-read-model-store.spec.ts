@@ -42,16 +42,15 @@ if (!mongodbUri) {
       });
     });
 
-    it('creates the index a list needs: workspace and filters first, then the order', async () => {
-      await temporary.store.list('sessions', {
-        workspace: 'w',
-        where: { workflowId: 'wf', status: 'active' },
-        orderBy: 'startedAt',
-        limit: 10,
-      });
+    it('creates one compound index per declaration: workspace and equality fields first, then the order', async () => {
+      await temporary.store.declareIndexes([
+        { collection: 'sessions', equals: ['workflowId', 'status'], orderBy: 'startedAt' },
+        { collection: 'sessions', equals: [], orderBy: 'startedAt' },
+      ]);
 
       const keys = (await temporary.database.collection('sessions').indexes()).map((index) => index.key);
-      expect(keys).toContainEqual({ workspace: 1, status: 1, workflowId: 1, startedAt: -1, _id: -1 });
+      expect(keys).toContainEqual({ workspace: 1, workflowId: 1, status: 1, startedAt: -1, _id: -1 });
+      expect(keys).toContainEqual({ workspace: 1, startedAt: -1, _id: -1 });
     });
 
     it('drops undefined fields as JSON does', async () => {

@@ -3,25 +3,27 @@ import {
   type ClientSession,
   type Collection,
   type Db,
+  type IndexDescription,
   MongoClient,
   MongoServerError,
   type TransactionOptions,
   WriteConcern,
 } from 'mongodb';
 import { collectWrites, type PendingWrite } from '../buffered-projection-transaction.js';
+import { DeclaredIndexes } from '../declared-indexes.js';
 import {
   CheckpointConflictError,
   type ListQuery,
   type ProjectionCollections,
   type ProjectionTransaction,
   type ReadModelDocument,
+  type ReadModelIndex,
   type ReadModelStore,
   readProjections,
 } from '../read-model-store.port.js';
 import { bulkWritesByCollection, fromStoredDocument, idFilter, type StoredDocument } from './mongodb-documents.js';
-import { mongoListQuery } from './mongodb-list-query.js';
+import { mongoIndexKey, mongoListQuery } from './mongodb-list-query.js';
 import { CHECKPOINTS_COLLECTION, databaseNamedIn, mongoCollectionName } from './mongodb-names.js';
-import { OnDemandIndexes } from './on-demand-indexes.js';
 
 export interface MongoReadModelStoreOptions {
   /** A connection string to a replica set or mongos: commits are multi-document transactions. */
@@ -54,7 +56,7 @@ const COMMIT_TRANSACTION: TransactionOptions = {
 
 /** The production read-model store: one MongoDB collection per read-model collection, plus `checkpoints`. */
 export class MongoReadModelStore implements ReadModelStore {
-  private readonly listIndexes = new OnDemandIndexes();
+  private readonly indexes = new DeclaredIndexes();
 
   private constructor(
     private readonly client: MongoClient,
@@ -112,13 +114,23 @@ export class MongoReadModelStore implements ReadModelStore {
     return stored ? fromStoredDocument<T>(stored) : undefined;
   }
 
+  /** `createIndexes` leaves an index that already exists as it is, so other processes doing the same is harmless. */
+  async declareIndexes(indexes: readonly ReadModelIndex[]): Promise<void> {
+    await this.indexes.declare(indexes, async (fresh) => {
+      const keysByCollection = new Map<string, IndexDescription[]>();
+      for (const index of fresh) {
+        keysByCollection.set(index.collection, [...(keysByCollection.get(index.collection) ?? []), { key: mongoIndexKey(index) }]);
+      }
+      for (const [collection, keys] of keysByCollection) await this.documents(collection).createIndexes(keys);
+    });
+  }
+
   async list<T extends ReadModelDocument>(collection: string, query: ListQuery): Promise<T[]> {
-    const { filter, sort, limit, index } = mongoListQuery(query);
+    this.indexes.serving(collection, query);
+    const { filter, sort, limit } = mongoListQuery(query);
     // MongoDB reads a limit of 0 as "no limit".
     if (limit === 0) return [];
-    const documents = this.documents(collection);
-    await this.listIndexes.ensure(documents, index);
-    const found = await documents.find(filter, { sort, limit }).toArray();
+    const found = await this.documents(collection).find(filter, { sort, limit }).toArray();
     return found.map((stored) => fromStoredDocument<T>(stored));
   }
 

@@ -24,7 +24,7 @@ describe('sessions projection', () => {
   let on: ReturnType<typeof sessionEventsIn>;
 
   beforeEach(async () => {
-    ({ store, dispose } = await openTemporarySqliteReadModelStore());
+    ({ store, dispose } = await openTemporarySqliteReadModelStore(sessionsProjection.indexes));
     on = sessionEventsIn(WORKSPACE);
   });
 

@@ -93,6 +93,14 @@ type SessionChange = Partial<
 export const sessionsProjection: Projection = {
   name: SESSIONS_PROJECTION,
   collections: [SESSIONS_COLLECTION, CONVERSATION_MESSAGES_COLLECTION, CONVERSATIONS_COLLECTION],
+  indexes: [
+    // A workflow's sessions, all of them or by status, newest start first.
+    { collection: SESSIONS_COLLECTION, equals: ['workflowId'], orderBy: 'startedAt' },
+    { collection: SESSIONS_COLLECTION, equals: ['workflowId', 'status'], orderBy: 'startedAt' },
+    // A conversation's transcript, and a session's, in order.
+    { collection: CONVERSATION_MESSAGES_COLLECTION, equals: ['conversationKey'], orderBy: 'seq' },
+    { collection: CONVERSATION_MESSAGES_COLLECTION, equals: ['sessionId'], orderBy: 'seq' },
+  ],
 
   async apply(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
     const event = handledEvent(recorded);

@@ -1,15 +1,17 @@
 import Database from 'better-sqlite3';
 import { collectWrites, type PendingWrite } from '../buffered-projection-transaction.js';
-import { plainFieldName } from '../field-name.js';
+import { DeclaredIndexes } from '../declared-indexes.js';
 import {
   CheckpointConflictError,
   type ListQuery,
   type ProjectionCollections,
   type ProjectionTransaction,
   type ReadModelDocument,
+  type ReadModelIndex,
   type ReadModelStore,
   readProjections,
 } from '../read-model-store.port.js';
+import { sqliteIndexDefinition, sqliteListQuery } from './sqlite-list-query.js';
 
 const LOCKED_FILE_WAIT_MS = 50;
 const SCAN_PAGE_SIZE = 500;
@@ -22,23 +24,13 @@ const SCHEMA = `
     body       TEXT NOT NULL,
     PRIMARY KEY (collection, id)
   );
-  CREATE INDEX IF NOT EXISTS documents_by_workspace ON documents (collection, workspace);
+  -- Every list is served by an index declared for its shape; this one made each a scan of the workspace.
+  DROP INDEX IF EXISTS documents_by_workspace;
   CREATE TABLE IF NOT EXISTS checkpoints (
     projection TEXT PRIMARY KEY,
     position   TEXT NOT NULL
   );
 `;
-
-function jsonPath(field: string): string {
-  return `$.${plainFieldName(field)}`;
-}
-
-/** SQLite has no boolean: JSON true/false come back from json_extract as 1/0, so test the JSON type. */
-function equalsCondition(field: string, value: string | number | boolean): { sql: string; params: unknown[] } {
-  return typeof value === 'boolean'
-    ? { sql: 'json_type(body, ?) = ?', params: [jsonPath(field), String(value)] }
-    : { sql: 'json_extract(body, ?) = ?', params: [jsonPath(field), value] };
-}
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -66,6 +58,9 @@ function prepareStatements(db: Database.Database) {
 /** The embedded read-model store: every collection in one SQLite file. */
 export class SqliteReadModelStore implements ReadModelStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly indexes = new DeclaredIndexes();
+  /** Prepared once per query shape: preparing costs more than running an indexed query. */
+  private readonly listStatements = new Map<string, Database.Statement<unknown[], { body: string }>>();
 
   private constructor(private readonly db: Database.Database) {
     this.statements = prepareStatements(db);
@@ -105,23 +100,20 @@ export class SqliteReadModelStore implements ReadModelStore {
     return row && (JSON.parse(row.body) as T);
   }
 
+  async declareIndexes(indexes: readonly ReadModelIndex[]): Promise<void> {
+    await this.indexes.declare(indexes, (fresh) =>
+      this.db.transaction(() => fresh.forEach((index) => this.db.exec(sqliteIndexDefinition(index))))(),
+    );
+  }
+
   async list<T extends ReadModelDocument>(collection: string, query: ListQuery): Promise<T[]> {
-    const orderPath = jsonPath(query.orderBy);
-    const conditions = ['collection = ?', 'workspace = ?'];
-    const params: unknown[] = [collection, query.workspace];
-    for (const [field, value] of Object.entries(query.where ?? {})) {
-      const condition = equalsCondition(field, value);
-      conditions.push(condition.sql);
-      params.push(...condition.params);
+    const { sql, params } = sqliteListQuery(this.indexes.serving(collection, query), query);
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], { body: string }>(sql);
+      this.listStatements.set(sql, statement);
     }
-    if (query.before) {
-      conditions.push('(json_extract(body, ?), id) < (?, ?)');
-      params.push(orderPath, query.before.value, query.before.id);
-    }
-    const sql = `SELECT body FROM documents WHERE ${conditions.join(' AND ')}
-                 ORDER BY json_extract(body, ?) DESC, id DESC LIMIT ?`;
-    const rows = this.db.prepare<unknown[], { body: string }>(sql).all(...params, orderPath, query.limit);
-    return rows.map((row) => JSON.parse(row.body) as T);
+    return statement.all(...params).map((row) => JSON.parse(row.body) as T);
   }
 
   /** Paged by id, so that no statement stays open across the caller's awaits. */

@@ -23,7 +23,7 @@ describe('workflow cards projection', () => {
   let dispose: () => Promise<void>;
 
   beforeEach(async () => {
-    ({ store, dispose } = await openTemporarySqliteReadModelStore());
+    ({ store, dispose } = await openTemporarySqliteReadModelStore(workflowCardsProjection.indexes));
   });
 
   afterEach(async () => {

@@ -57,6 +57,8 @@ const handledEvent = recordedEventsOf<WorkflowCardEvent>(...WORKFLOW_CARD_EVENT_
 export const workflowCardsProjection: Projection = {
   name: WORKFLOW_CARDS_PROJECTION,
   collections: [WORKFLOW_CARDS_COLLECTION, WORKFLOW_CARD_SESSIONS_COLLECTION],
+  /** The Workflows page, newest first. */
+  indexes: [{ collection: WORKFLOW_CARDS_COLLECTION, equals: [], orderBy: 'createdAt' }],
 
   async apply(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
     const event = handledEvent(recorded);

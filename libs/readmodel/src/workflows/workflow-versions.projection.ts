@@ -44,6 +44,8 @@ const handledEvent = recordedEventsOf<WorkflowVersionsEvent>(
 export const workflowVersionsProjection: Projection = {
   name: WORKFLOW_VERSIONS_PROJECTION,
   collections: [WORKFLOW_VERSIONS_COLLECTION, WORKFLOW_VERSION_HEADS_COLLECTION],
+  /** A version is always read by its id. */
+  indexes: [],
 
   async apply(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<void> {
     const event = handledEvent(recorded);

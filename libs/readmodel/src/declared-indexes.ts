@@ -1,0 +1,43 @@
+import { plainFieldName } from './field-name.js';
+import { type ListQuery, type ReadModelIndex, UndeclaredIndexError } from './read-model-store.port.js';
+
+/** `where` keys come in any order, so a shape holds its equality fields as a set. */
+const shapeKey = (collection: string, equals: readonly string[], orderBy: string): string =>
+  JSON.stringify([collection, [...equals].sort(), orderBy]);
+
+function checkedIndex({ collection, equals, orderBy }: ReadModelIndex): ReadModelIndex {
+  for (const field of [...equals, orderBy]) plainFieldName(field);
+  const shape = `Index of "${collection}" on [${equals.join(', ')}] ordered by ${orderBy}`;
+  if (new Set(equals).size !== equals.length) throw new Error(`${shape}: a field is repeated in equals`);
+  // Equal values leave nothing to order by but the id, which an index would then no longer give in order.
+  if (equals.includes(orderBy)) throw new Error(`${shape}: it is ordered by a field it matches exactly; order by id instead`);
+  return { collection, equals: [...equals], orderBy };
+}
+
+/** The query shapes a store has built indexes for, and which of them serves a list query. */
+export class DeclaredIndexes {
+  private readonly byShape = new Map<string, ReadModelIndex>();
+
+  /**
+   * Checks `indexes` and has `create` build those not declared yet, each shape once. They count
+   * as declared only once created, so a failed creation leaves them undeclared.
+   */
+  async declare(indexes: readonly ReadModelIndex[], create: (fresh: ReadModelIndex[]) => Promise<void> | void): Promise<void> {
+    const fresh = new Map<string, ReadModelIndex>();
+    for (const index of indexes.map(checkedIndex)) {
+      const key = shapeKey(index.collection, index.equals, index.orderBy);
+      if (!this.byShape.has(key)) fresh.set(key, index);
+    }
+    if (fresh.size === 0) return;
+    await create([...fresh.values()]);
+    for (const [key, index] of fresh) this.byShape.set(key, index);
+  }
+
+  /** The declared index of `collection` that serves `query`; throws `UndeclaredIndexError` if there is none. */
+  serving(collection: string, query: ListQuery): ReadModelIndex {
+    const where = Object.keys(query.where ?? {});
+    const index = this.byShape.get(shapeKey(collection, where, query.orderBy));
+    if (!index) throw new UndeclaredIndexError(collection, where, query.orderBy);
+    return index;
+  }
+}
