@@ -44,25 +44,24 @@ export function listWorkflowSessions(
   });
 }
 
-/** Reads every matching message page by page (the store lists newest first), then puts them oldest first. */
+/** Reads every matching message page by page, oldest first. */
 async function listMessagesInOrder(
   store: ReadModelStore,
   workspace: string,
   where: Record<string, string>,
 ): Promise<ConversationMessageDocument[]> {
-  const newestFirst: ConversationMessageDocument[] = [];
-  let before: { value: string; id: string } | undefined;
+  const messages: ConversationMessageDocument[] = [];
   for (;;) {
+    const last = messages.at(-1);
     const page = await store.list<ConversationMessageDocument>(CONVERSATION_MESSAGES_COLLECTION, {
       workspace,
       where,
       orderBy: 'seq',
-      before,
+      order: 'asc',
+      after: last && { value: last.seq, id: last.id },
       limit: MESSAGE_PAGE_SIZE,
     });
-    newestFirst.push(...page);
-    const last = page.at(-1);
-    if (!last || page.length < MESSAGE_PAGE_SIZE) return newestFirst.reverse();
-    before = { value: last.seq, id: last.id };
+    messages.push(...page);
+    if (page.length < MESSAGE_PAGE_SIZE) return messages;
   }
 }
