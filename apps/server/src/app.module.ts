@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller.js';
 import { ErrorResponsesFilter } from './http/error-responses.filter.js';
 import { ConsistencyService } from './infrastructure/consistency.service.js';
 import { PROJECTION_RUNNERS_ENABLED, ProjectionsService } from './infrastructure/projections.service.js';
+import { ReadModelChanges } from './infrastructure/read-model-changes.service.js';
 import type { Storage } from './infrastructure/storage.js';
 import { StorageModule } from './infrastructure/storage.module.js';
 import { ChannelSecretsModule } from './infrastructure/channel-secrets.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorResponsesFilter },
         { provide: PROJECTION_RUNNERS_ENABLED, useValue: config.roles.has('projections') },
+        ReadModelChanges,
         ProjectionsService,
         ...(api ? [ConsistencyService, WorkflowQueriesService, LiveCardsService] : []),
       ],

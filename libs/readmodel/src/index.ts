@@ -1,6 +1,12 @@
 export * from './read-model-store.port.js';
 export { combineProjections, type Projection, type Recorded, recordedEventsOf } from './projection.js';
-export { ProjectionRunner, type ProjectionRunnerLogger, type ProjectionStatus } from './projection-runner.js';
+export {
+  type ChangedDocument,
+  type CommitListener,
+  ProjectionRunner,
+  type ProjectionRunnerLogger,
+  type ProjectionStatus,
+} from './projection-runner.js';
 export { CheckpointedLogFollower, type LogFollowerLogger } from './checkpointed-log-follower.js';
 export { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongodb/mongodb-read-model-store.js';
 export { SqliteReadModelStore } from './sqlite/sqlite-read-model-store.js';
@@ -35,4 +41,12 @@ export {
   type SessionDocument,
   sessionsProjection,
 } from './sessions/sessions.projection.js';
-export { listConversationMessages, listSessionMessages, listWorkflowSessions } from './sessions/session-queries.js';
+export { listSessionMessages, listWorkflowSessions } from './sessions/session-queries.js';
+export {
+  conversationMessage,
+  TRANSCRIPT_START,
+  type TranscriptPage,
+  type TranscriptPageStart,
+  transcriptCursor,
+  transcriptPage,
+} from './sessions/transcript-pages.js';

@@ -8,6 +8,7 @@ import {
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { ProjectionRunner, READ_MODEL_STORE, type ReadModelStore, type ProjectionStatus } from '#readmodel';
 import { READ_MODEL_PROJECTIONS } from './projections.catalog.js';
+import { ReadModelChanges } from './read-model-changes.service.js';
 
 /** True in a process with the `projections` role. */
 export const PROJECTION_RUNNERS_ENABLED = Symbol('PROJECTION_RUNNERS_ENABLED');
@@ -26,10 +27,12 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     @Inject(EVENT_STORE) eventStore: EventStore,
     @Inject(READ_MODEL_STORE) readModel: ReadModelStore,
     @Inject(PROJECTION_RUNNERS_ENABLED) enabled: boolean,
+    changes: ReadModelChanges,
   ) {
     this.runners = enabled
       ? READ_MODEL_PROJECTIONS.map((projection) => new ProjectionRunner(eventStore, readModel, projection, this.logger))
       : [];
+    for (const runner of this.runners) changes.follow(runner);
   }
 
   async onApplicationBootstrap(): Promise<void> {

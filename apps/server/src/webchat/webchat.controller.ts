@@ -1,27 +1,39 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { ReceiveChannelMessageCommand, loadChannel } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import {
+  CONVERSATIONS_COLLECTION,
   READ_MODEL_STORE,
   type ReadModelStore,
   SESSIONS_PROJECTION,
-  listConversationMessages,
+  type TranscriptPage,
+  type TranscriptPageStart,
+  conversationKey,
+  conversationMessage,
+  transcriptCursor,
+  transcriptPage,
 } from '#readmodel';
 import { Public } from '../auth/auth.decorators.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { messageView } from '../sessions/session.views.js';
-import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
-import { CONTACT_ID_PATTERN, WebchatMessageDto } from './webchat.dto.js';
+import { ReadModelChanges } from '../infrastructure/read-model-changes.service.js';
+import {
+  CONTACT_ID_PATTERN,
+  DEFAULT_TRANSCRIPT_PAGE,
+  MAX_REPLY_WAIT_SECONDS,
+  TranscriptQueryDto,
+  WebchatMessageDto,
+} from './webchat.dto.js';
 
 const CHANNEL_ID = new ResourceIdPipe('Channel');
 
 /**
  * The web chat channel adapter: the widget posts a visitor's messages and reads the conversation
- * back (replies are not pushed: the transcript is the outbound side). Public, like any web chat:
+ * back, waiting for the next reply with a long poll (the transcript is the outbound side). Public, like any web chat:
  * the channel id and the visitor's contact id are what address a conversation.
  */
 @ApiTags('webchat')
@@ -32,6 +44,7 @@ export class WebchatController {
     private readonly consistency: ConsistencyService,
     @Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    private readonly changes: ReadModelChanges,
   ) {}
 
   /** 202 once the message is durably recorded; the session engine answers from the log. */
@@ -47,19 +60,66 @@ export class WebchatController {
     return this.commands.execute(new ReceiveChannelMessageCommand(channelId, 'webchat', message));
   }
 
+  /**
+   * A page of the conversation, oldest message first: the newest messages by default, those
+   * after `after` or before `before`; with `waitFor`, the messages after that one once a reply to
+   * it is there — a widget waits for the next reply without polling.
+   */
   @Get('contacts/:contactId/messages')
   @Public()
   async transcript(
     @Param('channelId', CHANNEL_ID) channelId: string,
     @Param('contactId') contactId: string,
-    @Query() query: ConsistentReadDto,
+    @Query() query: TranscriptQueryDto,
   ) {
     if (!CONTACT_ID_PATTERN.test(contactId)) throw new NotFoundException(`Contact ${contactId} not found`);
+    const { after, before, waitFor } = query;
+    if ([after, before, waitFor].filter((given) => given !== undefined).length > 1) {
+      throw new BadRequestException('after, before and waitFor cannot be combined: give one of them');
+    }
     await this.consistency.waitFor(query.consistentWith, [SESSIONS_PROJECTION]);
     // From the channel's own stream: a widget may ask the moment its channel was created.
     const channel = await loadChannel(this.eventStore, channelId);
     if (channel.status !== 'active' || channel.channelType !== 'webchat') throw new NotFoundException(`Channel ${channelId} not found`);
-    const messages = await listConversationMessages(this.readModel, channel.workspace, channelId, contactId);
-    return { items: messages.map(messageView) };
+    const conversation = { channelId, contactId };
+    const limit = query.limit ?? DEFAULT_TRANSCRIPT_PAGE;
+    const page =
+      waitFor === undefined
+        ? await transcriptPage(this.readModel, channel.workspace, conversation, pageStart(after, before), limit)
+        : await this.replyTo(channel.workspace, conversation, waitFor, limit, (query.waitSeconds ?? MAX_REPLY_WAIT_SECONDS) * 1000);
+    return { items: page.messages.map(messageView), next: page.next, previous: page.previous };
+  }
+
+  /**
+   * The messages after `messageId` once one of them is a reply, or when `waitMs` is up. Each
+   * round registers for the conversation's next change before reading, so none is missed.
+   */
+  private async replyTo(
+    workspace: string,
+    conversation: { channelId: string; contactId: string },
+    messageId: string,
+    limit: number,
+    waitMs: number,
+  ): Promise<TranscriptPage> {
+    const key = conversationKey(conversation.channelId, conversation.contactId);
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const change = this.changes.nextChange(CONVERSATIONS_COLLECTION, key, Math.max(deadline - Date.now(), 0));
+      const message = await conversationMessage(this.readModel, workspace, conversation, messageId);
+      const page = message && (await transcriptPage(this.readModel, workspace, conversation, { after: message.seq }, limit));
+      const replied = page?.messages.some(({ direction }) => direction === 'outbound') ?? false;
+      if (replied || Date.now() >= deadline) {
+        change.cancel();
+        if (page === undefined) throw new NotFoundException(`Message ${messageId} not found in this conversation`);
+        return page;
+      }
+      await change.changed;
+    }
   }
 }
+
+const pageStart = (after: string | undefined, before: string | undefined): TranscriptPageStart => {
+  const cursor = transcriptCursor(after ?? before ?? '');
+  if (cursor === undefined) return { newest: true };
+  return after !== undefined ? { after: cursor } : { before: cursor };
+};

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageSize, WholeNumberQuery } from '../http/whole-number-query.decorator.js';
+import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
 /** Contact ids become part of stream names: a conservative alphabet, bounded length. */
 export const CONTACT_ID_PATTERN = /^[A-Za-z0-9_.:@+-]{1,128}$/;
@@ -23,4 +25,41 @@ export class WebchatMessageDto {
   @IsString({ message: 'contactName must be a string' })
   @IsOptional()
   contactName?: string;
+}
+
+export const DEFAULT_TRANSCRIPT_PAGE = 50;
+/** Below the 30 s after which proxies commonly cut an idle request. */
+export const MAX_REPLY_WAIT_SECONDS = 25;
+export const MAX_TRANSCRIPT_PAGE = 200;
+const CURSOR = /^\d{1,12}$/;
+const CURSOR_MESSAGE = 'must be a cursor from a previous page (next or previous)';
+
+/** A page of a transcript: the newest messages by default, or those after or before a cursor. */
+export class TranscriptQueryDto extends ConsistentReadDto {
+  @ApiPropertyOptional({ description: 'The `next` of an earlier page: the messages that follow it, oldest first' })
+  @Matches(CURSOR, { message: `after ${CURSOR_MESSAGE}` })
+  @IsString({ message: 'after must be a string' })
+  @IsOptional()
+  after?: string;
+
+  @ApiPropertyOptional({ description: 'The `previous` of a page: the messages just before it' })
+  @Matches(CURSOR, { message: `before ${CURSOR_MESSAGE}` })
+  @IsString({ message: 'before must be a string' })
+  @IsOptional()
+  before?: string;
+
+  @PageSize(DEFAULT_TRANSCRIPT_PAGE, MAX_TRANSCRIPT_PAGE)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'A message id of this conversation: answers once a reply recorded after it is in the transcript (or after waitSeconds), with the messages after it',
+  })
+  @MaxLength(256, { message: 'waitFor must be at most 256 characters' })
+  @IsString({ message: 'waitFor must be a string' })
+  @IsOptional()
+  waitFor?: string;
+
+  @WholeNumberQuery('waitSeconds', { min: 1, max: MAX_REPLY_WAIT_SECONDS, byDefault: MAX_REPLY_WAIT_SECONDS, description: 'How long waitFor waits at the most' })
+  waitSeconds?: number;
 }

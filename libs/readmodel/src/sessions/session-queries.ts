@@ -2,22 +2,11 @@ import type { ReadModelStore } from '../read-model-store.port.js';
 import {
   CONVERSATION_MESSAGES_COLLECTION,
   type ConversationMessageDocument,
-  conversationKey,
   SESSIONS_COLLECTION,
   type SessionDocument,
 } from './sessions.projection.js';
 
 const MESSAGE_PAGE_SIZE = 500;
-
-/** The whole transcript of one contact on one channel, oldest message first. */
-export function listConversationMessages(
-  store: ReadModelStore,
-  workspace: string,
-  channelId: string,
-  contactId: string,
-): Promise<ConversationMessageDocument[]> {
-  return listMessagesInOrder(store, workspace, { conversationKey: conversationKey(channelId, contactId) });
-}
 
 /** The messages of one session, both directions, oldest first. */
 export function listSessionMessages(

@@ -4,7 +4,8 @@ import { applyEvents, documentsOf, recordedEvent, expectRedeliveryToChangeNothin
 import type { ReadModelStore } from '../read-model-store.port.js';
 import { openTemporarySqliteReadModelStore } from '../sqlite/sqlite-read-model-store.fixture.js';
 import { sessionEventsIn } from './session-events.fixture.js';
-import { listConversationMessages, listSessionMessages, listWorkflowSessions } from './session-queries.js';
+import { listSessionMessages, listWorkflowSessions } from './session-queries.js';
+import { TRANSCRIPT_START, transcriptPage } from './transcript-pages.js';
 import {
   CONVERSATION_MESSAGES_COLLECTION,
   CONVERSATIONS_COLLECTION,
@@ -17,6 +18,17 @@ const WORKSPACE = 'acme';
 const CHANNEL = 'webchat-1';
 const CONTACT = 'contact-1';
 const ALL_COLLECTIONS = [SESSIONS_COLLECTION, CONVERSATION_MESSAGES_COLLECTION, CONVERSATIONS_COLLECTION];
+
+/** The whole transcript of one contact on one channel, oldest first, page after page. */
+const listConversationMessages = async (store: ReadModelStore, workspace: string, channelId: string, contactId: string) => {
+  const messages = [];
+  for (let after = TRANSCRIPT_START; ; ) {
+    const page = await transcriptPage(store, workspace, { channelId, contactId }, { after }, 200);
+    if (page.messages.length === 0) return messages;
+    messages.push(...page.messages);
+    after = page.next;
+  }
+};
 
 describe('sessions projection', () => {
   let store: ReadModelStore;

@@ -61,7 +61,7 @@ export interface ConversationDocument extends ReadModelDocument {
 
 export const conversationKey = (channelId: string, contactId: string): string => `${channelId}/${contactId}`;
 
-const SEQ_DIGITS = 12;
+export const SEQ_DIGITS = 12;
 
 /** The session-stream events that follow a start. */
 type SessionUpdate = StepEntered | AnswerAccepted | MessageSent | SessionEnded;

@@ -1,0 +1,81 @@
+import type { ReadModelStore } from '../read-model-store.port.js';
+import {
+  CONVERSATION_MESSAGES_COLLECTION,
+  type ConversationMessageDocument,
+  conversationKey,
+  SEQ_DIGITS,
+} from './sessions.projection.js';
+
+/** Where a page of a transcript starts: after or before a message's place (its `seq`), or the newest messages. */
+export type TranscriptPageStart = { after: string } | { before: string } | { newest: true };
+
+export interface TranscriptPage {
+  /** Oldest first. */
+  messages: ConversationMessageDocument[];
+  /** Pass as `after` for the messages that follow (the same cursor again while there are none yet). */
+  next: string;
+  /** Pass as `before` for the page before this one; null when this page reaches the start. */
+  previous: string | null;
+}
+
+/** The place before the first message: `after` it is the whole transcript. */
+export const TRANSCRIPT_START = '0'.repeat(SEQ_DIGITS);
+const seqFollowing = (seq: string): string => String(Number(seq) + 1).padStart(SEQ_DIGITS, '0');
+
+/** A cursor as clients send it (digits), as the transcript orders them; undefined when it is none. */
+export const transcriptCursor = (value: string): string | undefined =>
+  /^\d{1,12}$/.test(value) ? value.padStart(SEQ_DIGITS, '0') : undefined;
+// Message ids are compared after seq only to break ties, and seqs are unique within a conversation;
+// these bounds make "after seq" and "before seq" exclusive of that seq whatever its message id.
+const ABOVE_EVERY_ID = '\u{10FFFF}';
+const BELOW_EVERY_ID = '';
+
+/**
+ * One page of a conversation's transcript, at most `limit` messages, in order. Reads go through
+ * the (conversationKey, seq) index, so a page costs the same however long the transcript is.
+ */
+export async function transcriptPage(
+  store: ReadModelStore,
+  workspace: string,
+  conversation: { channelId: string; contactId: string },
+  start: TranscriptPageStart,
+  limit: number,
+): Promise<TranscriptPage> {
+  const where = { conversationKey: conversationKey(conversation.channelId, conversation.contactId) };
+  const query = { workspace, where, orderBy: 'seq', limit } as const;
+  if ('after' in start) {
+    const messages = await store.list<ConversationMessageDocument>(CONVERSATION_MESSAGES_COLLECTION, {
+      ...query,
+      order: 'asc',
+      after: { value: start.after, id: ABOVE_EVERY_ID },
+    });
+    // Seqs count a conversation's messages from 1: whatever comes before the first one is older.
+    const first = messages[0]?.seq ?? seqFollowing(start.after);
+    return { messages, next: messages.at(-1)?.seq ?? start.after, previous: Number(first) > 1 ? first : null };
+  }
+  const newestFirst = await store.list<ConversationMessageDocument>(CONVERSATION_MESSAGES_COLLECTION, {
+    ...query,
+    limit: limit + 1,
+    ...('before' in start ? { before: { value: start.before, id: BELOW_EVERY_ID } } : {}),
+  });
+  const messages = newestFirst.slice(0, limit).reverse();
+  const hasOlder = newestFirst.length > limit;
+  const newest = messages.at(-1)?.seq;
+  return {
+    messages,
+    next: 'before' in start ? (newest ?? start.before) : (newest ?? TRANSCRIPT_START),
+    previous: hasOlder ? messages[0].seq : null,
+  };
+}
+
+/** A message of the conversation, if it is one of its messages. */
+export async function conversationMessage(
+  store: ReadModelStore,
+  workspace: string,
+  conversation: { channelId: string; contactId: string },
+  messageId: string,
+): Promise<ConversationMessageDocument | undefined> {
+  const message = await store.get<ConversationMessageDocument>(CONVERSATION_MESSAGES_COLLECTION, messageId);
+  const key = conversationKey(conversation.channelId, conversation.contactId);
+  return message?.workspace === workspace && message.conversationKey === key ? message : undefined;
+}
