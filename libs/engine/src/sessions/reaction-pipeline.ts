@@ -17,6 +17,8 @@ export interface ReactionPipelineSteps {
 
 /** Reactions started ahead of the checkpoint, at most. */
 const WINDOW = 128;
+/** How long starting reactions may run before other work gets a turn, in ms. */
+const TURN_BUDGET_MS = 5;
 /** Events committed together at the most: those whose reactions completed while earlier ones ran. */
 const MAX_EVENTS_PER_COMMIT = 500;
 
@@ -54,6 +56,7 @@ export class ReactionPipeline extends CheckpointedLogFollower {
     let failure: { error: unknown } | undefined;
     let following = true;
     let queued = 0;
+    let turnStartedAt = performance.now();
 
     const committer = (async () => {
       while (!this.stopped && failure === undefined) {
@@ -107,6 +110,11 @@ export class ReactionPipeline extends CheckpointedLogFollower {
         queue.push(inFlight);
         queued += 1;
         progress.queued();
+        // Starting reactions is synchronous up to their first wait: give requests a turn now and then.
+        if (performance.now() - turnStartedAt > TURN_BUDGET_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          turnStartedAt = performance.now();
+        }
       }
     } finally {
       following = false;

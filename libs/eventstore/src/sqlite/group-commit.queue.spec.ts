@@ -73,4 +73,21 @@ describe('GroupCommitQueue', () => {
 
     expect(writer.batches).toEqual([[1, 2], [3]]);
   });
+
+  it('settles a large batch a slice per turn, so that other work gets turns in between', async () => {
+    const writer = recordingWriter();
+    const queue = new GroupCommitQueue(writer.write, 100, 10);
+    let settled = 0;
+    const settledInFirstTurn: number[] = [];
+    const submitted = Array.from({ length: 35 }, (_, n) =>
+      queue.submit(n).then(() => {
+        settled += 1;
+        // Runs once this turn's continuations have: only the first slice has settled by then.
+        if (settled === 1) queueMicrotask(() => settledInFirstTurn.push(settled));
+      }),
+    );
+    await Promise.all(submitted);
+    expect(writer.batches).toHaveLength(1);
+    expect(settledInFirstTurn).toEqual([10]);
+  });
 });

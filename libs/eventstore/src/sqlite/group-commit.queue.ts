@@ -27,6 +27,8 @@ export class GroupCommitQueue<Request, Result> {
   constructor(
     private readonly writeBatch: BatchWriter<Request, Result>,
     private readonly maxBatchSize: number,
+    /** Requests settled in one turn of the event loop at the most. */
+    private readonly settleSlice = 32,
   ) {}
 
   submit(request: Request): Promise<Result> {
@@ -61,10 +63,22 @@ export class GroupCommitQueue<Request, Result> {
       for (const { reject } of batch) reject(error);
       return;
     }
-    batch.forEach(({ resolve, reject }, index) => {
+    this.settle(batch, outcomes, 0);
+  }
+
+  /**
+   * Settles `settleSlice` requests now and the rest in later turns: what each caller does next
+   * runs as soon as its promise settles, and hundreds of those in one turn would keep new
+   * connections and requests waiting behind them.
+   */
+  private settle(batch: Waiting<Request, Result>[], outcomes: Outcome<Result>[], from: number): void {
+    const to = Math.min(from + this.settleSlice, batch.length);
+    for (let index = from; index < to; index++) {
+      const { resolve, reject } = batch[index];
       const outcome = outcomes[index];
       if (outcome?.ok) resolve(outcome.value);
       else reject(outcome ? outcome.error : new Error('The batch writer returned no outcome for this request'));
-    });
+    }
+    if (to < batch.length) setImmediate(() => this.settle(batch, outcomes, to));
   }
 }

@@ -313,6 +313,28 @@ describe('SqliteEventStore', () => {
       }
     });
 
+    it('follows the whole log when another instance appended between its own appends, handing out what it wrote frozen', async () => {
+      const other = SqliteEventStore.open({ file });
+      try {
+        await store.appendToStream('order-1', [eventFixture('A')]);
+        await other.appendToStream('order-2', [eventFixture('B')]);
+        await store.appendToStream('order-1', [eventFixture('C'), eventFixture('D')]);
+        const followed: RecordedEvent[] = [];
+        for await (const event of store.subscribeToAll()) {
+          followed.push(event);
+          if (followed.length === 4) break;
+        }
+        expect(followed.map((event) => event.type)).toEqual(['A', 'B', 'C', 'D']);
+        // Read back from the file, the same events look the same.
+        expect(followed).toEqual(await other.readAll());
+        expect(() => {
+          (followed[0].data as Record<string, unknown>).changed = true;
+        }).toThrow(TypeError);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('pages through a log longer than one page, in order', async () => {
       const appended = 1200;
       await store.appendToStream('bulk', Array.from({ length: appended }, () => eventFixture()));

@@ -14,6 +14,7 @@ import type {
 import { assertExpectedRevision } from '../expected-revision.rules.js';
 import { GroupCommitQueue, type Outcome } from './group-commit.queue.js';
 import { PollingAllSubscription } from './polling-all-subscription.js';
+import { RecentEvents } from './recent-events.js';
 import { SqliteEventsTable } from './sqlite-events.table.js';
 import { comparePositions, LOG_START_POSITION, parsePosition } from './sqlite-position.js';
 import { DuplicateEventIdError, findOriginalAppend } from './stream-append.rules.js';
@@ -50,6 +51,8 @@ const DEFAULT_POLL_INTERVAL_MS = 250;
 /** Bounds the time one batch holds the write lock and the event loop. */
 const MAX_APPENDS_PER_TRANSACTION = 500;
 const SUBSCRIPTION_PAGE_SIZE = 500;
+/** Enough for every follower of the log to find a busy second's events here. */
+const RECENT_EVENTS_KEPT = 20_000;
 /** How long a write waits for another process's transaction before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 const SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'] as const;
@@ -65,6 +68,9 @@ export class SqliteEventStore implements EventStore {
   private readonly writeBatchInTransaction: (requests: readonly AppendRequest[]) => Outcome<AppendResult>[];
   private readonly subscriptions = new Set<PollingAllSubscription>();
   private readonly counters = { transactions: 0, appends: 0 };
+  private readonly recent = new RecentEvents(RECENT_EVENTS_KEPT);
+  /** Events inserted by the batch being written; kept once it commits. */
+  private committing: RecordedEvent[] = [];
   private closed = false;
 
   private constructor(
@@ -137,7 +143,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const subscription = new PollingAllSubscription({
       after: options.after,
-      readPage: (after, maxCount) => this.readAll({ after, maxCount }),
+      readPage: async (after, maxCount) => this.readFollowing(after, maxCount),
       pageSize: SUBSCRIPTION_PAGE_SIZE,
       pollIntervalMs: this.pollIntervalMs,
       onEnd: (ended) => this.subscriptions.delete(ended),
@@ -178,8 +184,23 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
+  /**
+   * What a subscription reads next: the events this process just committed come from memory,
+   * anything else from the file. (`readAll` always reads the file: it is also what checks it.)
+   */
+  private readFollowing(after: string | undefined, maxCount: number): RecordedEvent[] {
+    this.assertOpen();
+    const position = parsePosition(after ?? LOG_START_POSITION);
+    const recent = this.recent.after(position, maxCount);
+    return recent.length > 0 ? recent : this.events.readAll(position, maxCount);
+  }
+
   private writeBatch(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
+    this.committing = [];
     const outcomes = this.writeBatchInTransaction(requests);
+    // Committed now; a failed transaction threw before this line.
+    this.recent.add(this.committing);
+    this.committing = [];
     this.counters.transactions += 1;
     this.counters.appends += requests.length;
     if (outcomes.some((outcome) => outcome.ok)) {
@@ -205,7 +226,9 @@ export class SqliteEventStore implements EventStore {
         ? { nextExpectedRevision: head.revision, position: head.position }
         : { nextExpectedRevision: -1, position: LOG_START_POSITION };
     }
-    const last = this.events.insert(streamName, (head?.revision ?? -1) + 1, events, new Date().toISOString());
+    const recorded = this.events.insert(streamName, (head?.revision ?? -1) + 1, events, new Date().toISOString());
+    this.committing.push(...recorded);
+    const last = recorded[recorded.length - 1];
     return { nextExpectedRevision: last.revision, position: last.position };
   }
 

@@ -111,25 +111,27 @@ export class SqliteEventsTable {
 
   /**
    * Inserts `events` from `firstRevision` on, each linked into the stream's hash chain, and
-   * returns where the last one landed.
+   * returns them as recorded, in order.
    */
-  insert(streamName: string, firstRevision: number, events: readonly NewEvent[], recordedAt: string): StreamHead {
-    let position = 0;
+  insert(streamName: string, firstRevision: number, events: readonly NewEvent[], recordedAt: string): RecordedEvent[] {
     const previous = firstRevision === 0 ? undefined : this.selectMetadataAt.get(streamName, firstRevision - 1);
     const previousHash = previous === undefined ? '' : String((JSON.parse(previous.metadata) as { hash?: unknown }).hash ?? '');
-    chainEvents(streamName, firstRevision, previousHash, events).forEach((event, index) => {
-      const { lastInsertRowid } = this.insertEvent.run(
-        event.id,
-        streamName,
-        firstRevision + index,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-        recordedAt,
-      );
-      position = Number(lastInsertRowid);
+    return chainEvents(streamName, firstRevision, previousHash, events).map((event, index) => {
+      const revision = firstRevision + index;
+      const data = JSON.stringify(event.data);
+      const metadata = JSON.stringify(event.metadata);
+      const { lastInsertRowid } = this.insertEvent.run(event.id, streamName, revision, event.type, data, metadata, recordedAt);
+      return toRecordedEvent({
+        position: Number(lastInsertRowid),
+        event_id: event.id,
+        stream_name: streamName,
+        revision,
+        type: event.type,
+        data,
+        metadata,
+        recorded_at: recordedAt,
+      });
     });
-    return { revision: firstRevision + events.length - 1, position: toPosition(position) };
   }
 
   readStream(streamName: string, fromRevision = 0, maxCount?: number): RecordedEvent[] {
