@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { toNewEvents } from '#engine';
 import { SqliteEventStore } from '#eventstore';
-import { SqliteReadModelStore, WORKFLOWS_PROJECTION } from '#readmodel';
+import { SqliteReadModelStore, WORKFLOW_CARDS_COLLECTION, WORKFLOWS_PROJECTION } from '#readmodel';
 import { type ChildServer, newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
 
 /** The log and the projection's checkpoint as a crashed server left them on disk. */
@@ -96,6 +98,73 @@ describe('kill -9 of the server', () => {
     } finally {
       third.process.kill('SIGTERM');
       await third.exited;
+    }
+  });
+
+  it('killed while it commits page after page, keeps on disk exactly the cards up to its checkpoint, and applies the rest once', async () => {
+    const batchDir = temporaryDataDir();
+    try {
+      const created = 20_000;
+      const first = await spawnServer(batchDir, secret);
+      // With the read models locked, the log grows far ahead of the projection; released, the
+      // projection catches up page after page — and is killed in the middle of that.
+      const blocker = new Database(join(batchDir, 'read-models.sqlite'));
+      blocker.exec('BEGIN IMMEDIATE');
+      const log = SqliteEventStore.open({ file: join(batchDir, 'events.sqlite') });
+      const context = { actor: { sub: 'test', role: 'admin' }, workspace: 'default', correlationId: 'c', causationId: 'c' };
+      for (let from = 0; from < created; from += 1000) {
+        await Promise.all(
+          Array.from({ length: Math.min(1000, created - from) }, (_, index) => {
+            const workflowId = randomUUID();
+            const data = { workflowId, workspace: 'default', name: `Flow ${from + index}`, version: 1 };
+            return log.appendToStream(`workflow-${workflowId}`, toNewEvents([{ type: 'WorkflowCreated', data }], context), {
+              expectedRevision: 'no_stream',
+            });
+          }),
+        );
+      }
+      const head = await log.headPosition();
+      await log.close();
+
+      const onDiskNow = () => {
+        const file = new Database(join(batchDir, 'read-models.sqlite'), { readonly: true, fileMustExist: true });
+        try {
+          const checkpoint = file.prepare('SELECT position FROM checkpoints WHERE projection = ?').get(WORKFLOWS_PROJECTION) as
+            | { position: string }
+            | undefined;
+          const { cards } = file.prepare('SELECT count(*) AS cards FROM documents WHERE collection = ?').get(WORKFLOW_CARDS_COLLECTION) as {
+            cards: number;
+          };
+          return { checkpoint: Number(checkpoint?.position ?? 0), cards };
+        } finally {
+          file.close();
+        }
+      };
+      blocker.exec('ROLLBACK');
+      blocker.close();
+      for (const deadline = Date.now() + 20_000; onDiskNow().checkpoint === 0; ) {
+        if (Date.now() > deadline) throw new Error('the projection stored no page in time');
+        await new Promise((done) => setTimeout(done, 2));
+      }
+      first.process.kill('SIGKILL');
+      await first.exited;
+
+      const crashed = onDiskNow();
+      expect(crashed.checkpoint).toBeLessThan(created);
+      // Every event up to the checkpoint created one card, and no card of a later event is there.
+      expect(crashed.cards).toBe(crashed.checkpoint);
+
+      const second = await spawnServer(batchDir, secret);
+      try {
+        await waitForProjection(second, head!);
+        expect((await projectionStatus(second)).appliedSinceStart).toBe(created - crashed.checkpoint);
+        expect(onDiskNow()).toEqual({ checkpoint: created, cards: created });
+      } finally {
+        second.process.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      removeDir(batchDir);
     }
   });
 });
