@@ -18,16 +18,32 @@ const deepFreeze = <T>(value: T): T => {
  */
 export class RecentEvents {
   private readonly byPosition = new Map<number, RecordedEvent>();
+  /** The last event committed here of each stream written lately: its revision and hash. */
+  private readonly heads = new Map<string, { revision: number; hash: unknown }>();
 
   constructor(private readonly capacity: number) {}
 
   /** Events just committed, in position order. */
   add(events: readonly RecordedEvent[]): void {
-    for (const event of events) this.byPosition.set(Number(event.position), deepFreeze(event));
+    for (const event of events) {
+      this.byPosition.set(Number(event.position), deepFreeze(event));
+      this.heads.delete(event.streamName);
+      this.heads.set(event.streamName, { revision: event.revision, hash: event.metadata.hash });
+    }
     for (const position of this.byPosition.keys()) {
       if (this.byPosition.size <= this.capacity) break;
       this.byPosition.delete(position);
     }
+    for (const streamName of this.heads.keys()) {
+      if (this.heads.size <= this.capacity) break;
+      this.heads.delete(streamName);
+    }
+  }
+
+  /** The hash of a stream's event at `revision`, when that is the last one committed here. */
+  hashAt(streamName: string, revision: number): string | undefined {
+    const head = this.heads.get(streamName);
+    return head?.revision === revision && typeof head.hash === 'string' ? head.hash : undefined;
   }
 
   /** The events right after `position`, as far as they are here without a gap; at most `maxCount`. */

@@ -226,7 +226,9 @@ export class SqliteEventStore implements EventStore {
         ? { nextExpectedRevision: head.revision, position: head.position }
         : { nextExpectedRevision: -1, position: LOG_START_POSITION };
     }
-    const recorded = this.events.insert(streamName, (head?.revision ?? -1) + 1, events, new Date().toISOString());
+    const recordedAt = new Date().toISOString();
+    const knownPreviousHash = head === undefined ? '' : this.recent.hashAt(streamName, head.revision);
+    const recorded = this.events.insert(streamName, (head?.revision ?? -1) + 1, events, recordedAt, knownPreviousHash);
     this.committing.push(...recorded);
     const last = recorded[recorded.length - 1];
     return { nextExpectedRevision: last.revision, position: last.position };

@@ -110,12 +110,18 @@ export class SqliteEventsTable {
   }
 
   /**
-   * Inserts `events` from `firstRevision` on, each linked into the stream's hash chain, and
+   * Inserts `events` from `firstRevision` on, each linked into the stream's hash chain (to
+   * `knownPreviousHash` when the caller knows the last hash, else to the stored one), and
    * returns them as recorded, in order.
    */
-  insert(streamName: string, firstRevision: number, events: readonly NewEvent[], recordedAt: string): RecordedEvent[] {
-    const previous = firstRevision === 0 ? undefined : this.selectMetadataAt.get(streamName, firstRevision - 1);
-    const previousHash = previous === undefined ? '' : String((JSON.parse(previous.metadata) as { hash?: unknown }).hash ?? '');
+  insert(
+    streamName: string,
+    firstRevision: number,
+    events: readonly NewEvent[],
+    recordedAt: string,
+    knownPreviousHash?: string,
+  ): RecordedEvent[] {
+    const previousHash = knownPreviousHash ?? this.storedHashAt(streamName, firstRevision - 1);
     return chainEvents(streamName, firstRevision, previousHash, events).map((event, index) => {
       const revision = firstRevision + index;
       const data = JSON.stringify(event.data);
@@ -132,6 +138,12 @@ export class SqliteEventsTable {
         recorded_at: recordedAt,
       });
     });
+  }
+
+  /** The hash of the stream's event at `revision`; empty before the first. */
+  private storedHashAt(streamName: string, revision: number): string {
+    const stored = revision < 0 ? undefined : this.selectMetadataAt.get(streamName, revision);
+    return stored === undefined ? '' : String((JSON.parse(stored.metadata) as { hash?: unknown }).hash ?? '');
   }
 
   readStream(streamName: string, fromRevision = 0, maxCount?: number): RecordedEvent[] {
