@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { StepDefinition } from '../workflow/step.schema.js';
 import { evolveSession, foldSession, initialSessionState, pendingTimers } from './session.state.js';
 import { at, event } from './session.fixture.js';
+import { RECENT_MESSAGES } from '../conversation/conversation.decider.js';
 
 const steps: StepDefinition[] = [
   { id: 'q', type: 'ask_question', text: 'Email?', variable: 'email', answerType: 'email', timeoutSeconds: 60 },
@@ -22,6 +23,15 @@ const questionTimer = { timerId: 's-1:t:1', purpose: 'question_timeout', stepId:
 const inactivityTimer = { timerId: 's-1:t:2', purpose: 'inactivity', dueAt: at(86_400) };
 
 describe('session state', () => {
+  it("keeps only the customer's latest message ids however long the session runs", () => {
+    const received = Array.from({ length: RECENT_MESSAGES + 10 }, (_, index) => event.received(`c-${index}`, 'more'));
+    const state = foldSession([event.started(steps), ...received]);
+    if (state.status !== 'active') throw new Error('the session should be active');
+    expect(state.receivedMessageIds).toHaveLength(RECENT_MESSAGES);
+    expect(state.receivedMessageIds.at(-1)).toBe(`c-${RECENT_MESSAGES + 9}`);
+    expect(state.receivedMessageIds[0]).toBe('c-10');
+  });
+
   it('starts initial', () => {
     expect(foldSession([])).toEqual(initialSessionState);
     expect(pendingTimers(initialSessionState)).toEqual([]);

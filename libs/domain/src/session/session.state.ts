@@ -5,6 +5,7 @@
  */
 import type { SessionCompletionReason, SessionEvent, SessionStarted, SessionTimer } from './session.events.js';
 import type { SessionVariables } from './variables.js';
+import { RECENT_MESSAGES } from '../conversation/conversation.decider.js';
 
 /** What an active session is paused on; nothing happens in its flow until that arrives. */
 export type SessionWaitingFor =
@@ -34,7 +35,10 @@ interface StartedSessionFacts extends Readonly<SessionStarted['data']> {
   waitingFor?: SessionWaitingFor;
   /** Only the latest inactivity timer counts: each activity replaces it. */
   inactivityTimer?: SessionTimer;
-  /** The customer's messages so far, so that a message delivered twice is taken once. */
+  /**
+   * The customer's latest messages (at most `RECENT_MESSAGES`), so that a message delivered twice
+   * is taken once: one handled again is always among the latest.
+   */
   receivedMessageIds: readonly string[];
   issued: IssuedCounts;
 }
@@ -85,7 +89,10 @@ export function evolveActiveSession(
 ): StartedSession {
   switch (event.type) {
     case 'CustomerMessageReceived':
-      return { ...session, receivedMessageIds: [...session.receivedMessageIds, event.data.messageId] };
+      return {
+        ...session,
+        receivedMessageIds: [...session.receivedMessageIds.slice(1 - RECENT_MESSAGES), event.data.messageId],
+      };
     case 'MessageSent':
       return countIssued(session, 'messages');
     case 'QuestionAsked': {
