@@ -1,124 +1,71 @@
 /**
- * `npm run bench`: throughput of the embedded event store, of the session engine end to end, and
- * of rebuilding read models, measured side by side in one run on this machine. The machine is
- * shared and noisy: compare the ratios, not the absolute figures, between runs.
+ * `npm run bench` (or `npm run bench -- --quick`): the embedded event store against bare SQLite
+ * and a peer library, HTTP routes, web chat sessions answered end to end, and rebuilding the read
+ * models, all measured side by side in one run; writes bench-results.json at the repository root.
+ * The machine is shared and noisy: compare the ratios, not the absolute figures, between runs.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { type NewEvent, SqliteEventStore } from '#eventstore';
-import { SqliteReadModelStore } from '#readmodel';
-import { Progress } from '../../apps/cli/src/progress.js';
-import { rebuildProjections } from '../../apps/cli/src/rebuild.js';
-import { ALL_PROJECTIONS } from '../../apps/server/src/infrastructure/projections.catalog.js';
-import { Visitor, engineReached, flowOnWebchat } from '../support/conversations.js';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { removeDir, startInProcessServer, temporaryDataDir } from '../support/test-server.js';
+import { type BenchMode, type Metrics, describeMachine, formatReport, writeResults } from './bench-report.js';
+import { type HttpBenchSizes, httpMetrics } from './http-throughput.js';
+import { type RebuildBenchSizes, rebuildMetrics } from './projection-rebuild.js';
+import { type StoreBenchSizes, storeMetrics } from './store-appends.js';
+import { type SessionBenchSizes, sessionMetrics } from './web-chat-sessions.js';
 
-const APPENDS = 2000;
-const VISITORS = 200;
-
-const event = (): NewEvent => ({
-  id: randomUUID(),
-  type: 'BenchmarkTicked',
-  data: { at: Date.now() },
-  metadata: { correlationId: 'bench', causationId: 'bench', actor: { sub: 'bench', role: 'system' }, occurredAt: new Date().toISOString(), workspace: 'bench' },
-});
-
-const perSecond = (count: number, startedAt: number): number => count / ((performance.now() - startedAt) / 1000);
-
-/** One append at a time, each waiting for its fsync, against the same number arriving together (group commit). */
-async function appendThroughput(dataDir: string): Promise<{ oneByOne: number; together: number }> {
-  const store = SqliteEventStore.open({ file: join(dataDir, 'bench-events.sqlite') });
-  try {
-    const progress = new Progress('appends one by one', APPENDS, 'appends');
-    let started = performance.now();
-    for (let index = 0; index < APPENDS; index++) {
-      await store.appendToStream(`bench-${randomUUID()}`, [event()], { expectedRevision: 'no_stream' });
-      if (index % 100 === 0) progress.update(index);
-    }
-    const oneByOne = perSecond(APPENDS, started);
-    progress.finish(`${Math.round(oneByOne)} appends/s`);
-    const together = new Progress('appends arriving together', APPENDS, 'appends');
-    started = performance.now();
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: APPENDS }, () =>
-        store.appendToStream(`bench-${randomUUID()}`, [event()], { expectedRevision: 'no_stream' }).then(() => {
-          done += 1;
-          if (done % 100 === 0) together.update(done);
-        }),
-      ),
-    );
-    const concurrent = perSecond(APPENDS, started);
-    together.finish(`${Math.round(concurrent)} appends/s`);
-    return { oneByOne, together: concurrent };
-  } finally {
-    await store.close();
-  }
+interface BenchSizes {
+  store: StoreBenchSizes;
+  http: HttpBenchSizes;
+  sessions: SessionBenchSizes;
+  rebuild: RebuildBenchSizes;
 }
 
-/** Visitors writing at once to a web chat channel, until the engine has answered every one. */
-async function conversationThroughput(dataDir: string): Promise<number> {
-  const server = await startInProcessServer(dataDir);
-  try {
-    const { channelId } = await flowOnWebchat(server.api, [
-      { id: 'hello', type: 'send_message', text: 'Hello {{contact.name}}' },
-      { id: 'ask', type: 'ask_question', text: 'Your email?', variable: 'email', answerType: 'email' },
-    ]);
-    const visitors = Array.from({ length: VISITORS }, () => new Visitor(server.api, channelId));
-    const progress = new Progress('first messages handled by the session engine', VISITORS, 'messages');
-    const started = performance.now();
-    const positions = await Promise.all(visitors.map((visitor) => visitor.say('hi', 'Ada')));
-    const last = positions.map(({ position }) => BigInt(position)).reduce((a, b) => (a > b ? a : b));
-    // The engine's reply events follow the last message: wait for those too.
-    await engineReached(server.api, String(last), 60_000);
-    for (let replied = 0; replied < VISITORS; ) {
-      replied = 0;
-      for (const visitor of visitors) if ((await visitor.replies()).length >= 2) replied += 1;
-      progress.update(replied);
-    }
-    const rate = perSecond(VISITORS, started);
-    progress.finish(`${VISITORS} sessions started and answered, ${Math.round(rate)} messages/s`);
-    return rate;
-  } finally {
-    await server.close();
-  }
-}
+const SIZES: Record<BenchMode, BenchSizes> = {
+  quick: {
+    store: { concurrentAppenders: 64, appendsPerAppender: 100, serialAppends: 2000, peerAppendsPerAppender: 15 },
+    http: { connections: 50, durationSeconds: 5 },
+    sessions: { contacts: 200, messagesPerContact: 5, preloadedMessages: 100_000, catchUpTimeoutMs: 150_000 },
+    rebuild: { minimumEvents: 200_000 },
+  },
+  full: {
+    store: { concurrentAppenders: 64, appendsPerAppender: 500, serialAppends: 10_000, peerAppendsPerAppender: 50 },
+    http: { connections: 50, durationSeconds: 10 },
+    sessions: { contacts: 200, messagesPerContact: 5, preloadedMessages: 100_000, catchUpTimeoutMs: 600_000 },
+    rebuild: { minimumEvents: 1_000_000 },
+  },
+};
 
-/** Rebuilding every projection from the log the conversations left. */
-async function replayThroughput(dataDir: string): Promise<number> {
-  const events = SqliteEventStore.open({ file: join(dataDir, 'events.sqlite') });
-  const scratch = SqliteReadModelStore.open({ file: join(dataDir, 'bench-rebuild.sqlite') });
-  try {
-    const started = performance.now();
-    const applied = await rebuildProjections(events, scratch, ALL_PROJECTIONS, 'replay of the conversations');
-    return perSecond(applied, started);
-  } finally {
-    await events.close();
-    await scratch.close();
-  }
-}
+const RESULTS_FILE = fileURLToPath(new URL('../../../bench-results.json', import.meta.url));
 
 const main = async () => {
+  const mode: BenchMode = process.argv.includes('--quick') ? 'quick' : 'full';
+  const sizes = SIZES[mode];
+  const machine = describeMachine(mode);
+  const startedAt = performance.now();
   const dataDir = temporaryDataDir();
+  const metrics: Metrics = {};
   try {
-    const appends = await appendThroughput(dataDir);
-    const messages = await conversationThroughput(dataDir);
-    const replay = await replayThroughput(dataDir);
-    const rows: [string, number][] = [
-      ['appends one by one (fsync each)', appends.oneByOne],
-      ['appends arriving together (group commit)', appends.together],
-      ['web chat messages answered by the engine', messages],
-      ['events replayed into all projections', replay],
-    ];
-    process.stdout.write('\nper second, this run:\n');
-    for (const [what, rate] of rows) process.stdout.write(`  ${what.padEnd(44)} ${Math.round(rate).toLocaleString('en').padStart(8)}\n`);
-    process.stdout.write('ratios, this run:\n');
-    process.stdout.write(`  group commit / one by one                    ${(appends.together / appends.oneByOne).toFixed(1)}x\n`);
-    process.stdout.write(`  engine messages / appends one by one         ${(messages / appends.oneByOne).toFixed(3)}\n`);
-    process.stdout.write(`  replayed events / appends one by one         ${(replay / appends.oneByOne).toFixed(1)}x\n`);
+    Object.assign(metrics, await storeMetrics(dataDir, sizes.store));
+    const server = await startInProcessServer(dataDir);
+    let preloadChannelId: string;
+    try {
+      Object.assign(metrics, await httpMetrics(server.api, sizes.http));
+      const sessions = await sessionMetrics(server, sizes.sessions);
+      Object.assign(metrics, sessions.metrics);
+      preloadChannelId = sessions.preloadChannelId;
+    } finally {
+      await server.close();
+    }
+    Object.assign(metrics, await rebuildMetrics(join(dataDir, 'events.sqlite'), join(dataDir, 'rebuild-scratch.sqlite'), preloadChannelId, sizes.rebuild));
   } finally {
     removeDir(dataDir);
   }
+  machine.loadavgAfter = loadavg();
+  process.stdout.write(formatReport(metrics));
+  writeResults(RESULTS_FILE, machine, metrics);
+  const seconds = (performance.now() - startedAt) / 1000;
+  process.stdout.write(`\n${mode} run took ${seconds.toFixed(0)} s; load average ${machine.loadavgBefore.map((load) => load.toFixed(2)).join(' ')} before, ${machine.loadavgAfter.map((load) => load.toFixed(2)).join(' ')} after; written to ${RESULTS_FILE}\n`);
 };
 
 await main();
