@@ -1,7 +1,8 @@
 import type { ProjectionTransaction, ReadModelDocument } from './read-model-store.port.js';
 
+/** A put carries the document as JSON text: what SQLite stores, and a copy no one can change. */
 export type PendingWrite =
-  | { kind: 'put'; collection: string; document: ReadModelDocument }
+  | { kind: 'put'; collection: string; id: string; workspace: string; json: string }
   | { kind: 'delete'; collection: string; id: string };
 
 type ReadCommitted = (collection: string, id: string) => Promise<ReadModelDocument | undefined>;
@@ -9,12 +10,12 @@ type ReadCommitted = (collection: string, id: string) => Promise<ReadModelDocume
 /**
  * The transaction a projection works in: writes are held in memory until the store commits them
  * with the checkpoint, and reads see those pending writes before falling back to committed data.
- * Documents are copied on the way in and out (committed reads come fresh from the store), so editing
- * a returned object is never a write.
+ * Documents are held as JSON text, written once when put and parsed afresh on each read (committed
+ * reads come fresh from the store), so editing a returned object is never a write.
  */
 export class BufferedProjectionTransaction implements ProjectionTransaction {
-  /** Latest pending state per collection and id; `null` marks a deletion. */
-  private readonly pending = new Map<string, Map<string, ReadModelDocument | null>>();
+  /** Latest pending state per collection and id, as JSON with its workspace; `null` marks a deletion. */
+  private readonly pending = new Map<string, Map<string, { workspace: string; json: string } | null>>();
   private sealed = false;
 
   constructor(private readonly readCommitted: ReadCommitted) {}
@@ -22,11 +23,11 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
   async get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined> {
     const pending = this.pending.get(collection)?.get(id);
     if (pending === undefined) return (await this.readCommitted(collection, id)) as T | undefined;
-    return pending === null ? undefined : (structuredClone(pending) as T);
+    return pending === null ? undefined : (JSON.parse(pending.json) as T);
   }
 
   put(collection: string, document: ReadModelDocument): void {
-    this.stage(collection, document.id, structuredClone(document));
+    this.stage(collection, document.id, { workspace: document.workspace, json: JSON.stringify(document) });
   }
 
   delete(collection: string, id: string): void {
@@ -41,12 +42,12 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
     this.sealed = true;
     return [...this.pending].flatMap(([collection, byId]) =>
       [...byId].map(([id, document]): PendingWrite =>
-        document === null ? { kind: 'delete', collection, id } : { kind: 'put', collection, document },
+        document === null ? { kind: 'delete', collection, id } : { kind: 'put', collection, id, ...document },
       ),
     );
   }
 
-  private stage(collection: string, id: string, document: ReadModelDocument | null): void {
+  private stage(collection: string, id: string, document: { workspace: string; json: string } | null): void {
     if (this.sealed) throw new Error(`Write to ${collection}/${id} after its unit of work ended`);
     let byId = this.pending.get(collection);
     if (!byId) this.pending.set(collection, (byId = new Map()));

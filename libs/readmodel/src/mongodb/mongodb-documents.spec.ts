@@ -1,11 +1,16 @@
+import type { ReadModelDocument } from '../read-model-store.port.js';
 import { bulkWritesByCollection, fromStoredDocument, idFilter } from './mongodb-documents.js';
+
+/** A put as a projection's transaction hands it over. */
+const put = (collection: string, document: ReadModelDocument) =>
+  ({ kind: 'put', collection, id: document.id, workspace: document.workspace, json: JSON.stringify(document) }) as const;
 
 describe('MongoDB documents', () => {
   it('replaces a put document under its id, keeping every other field as it is', () => {
     const steps = [{ id: 'ask', options: [{ label: 'Yes' }] }];
 
     const writes = bulkWritesByCollection([
-      { kind: 'put', collection: 'cards', document: { id: 'a', workspace: 'w', steps, nothing: null } },
+      put('cards', { id: 'a', workspace: 'w', steps, nothing: null }),
     ]);
 
     expect([...writes]).toEqual([
@@ -18,7 +23,7 @@ describe('MongoDB documents', () => {
 
   it('groups the writes of a unit by collection', () => {
     const writes = bulkWritesByCollection([
-      { kind: 'put', collection: 'cards', document: { id: 'a', workspace: 'w' } },
+      put('cards', { id: 'a', workspace: 'w' }),
       { kind: 'delete', collection: 'sessions', id: 's1' },
       { kind: 'delete', collection: 'cards', id: 'b' },
     ]);
@@ -34,7 +39,7 @@ describe('MongoDB documents', () => {
 
   it('refuses a document with a field of its own named _id', () => {
     expect(() =>
-      bulkWritesByCollection([{ kind: 'put', collection: 'cards', document: { id: 'a', workspace: 'w', _id: 'b' } }]),
+      bulkWritesByCollection([put('cards', { id: 'a', workspace: 'w', _id: 'b' })]),
     ).toThrow(/_id is reserved/);
   });
 

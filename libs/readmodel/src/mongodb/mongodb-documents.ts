@@ -29,7 +29,13 @@ function replacementFor({ id, ...fields }: ReadModelDocument): WithoutId<StoredD
 
 function bulkWriteOf(write: PendingWrite): AnyBulkWriteOperation<StoredDocument> {
   return write.kind === 'put'
-    ? { replaceOne: { filter: idFilter(write.document.id), replacement: replacementFor(write.document), upsert: true } }
+    ? {
+        replaceOne: {
+          filter: idFilter(write.id),
+          replacement: replacementFor(JSON.parse(write.json) as ReadModelDocument),
+          upsert: true,
+        },
+      }
     : { deleteOne: { filter: idFilter(write.id) } };
 }
 

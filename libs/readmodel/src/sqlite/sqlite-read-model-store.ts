@@ -167,8 +167,7 @@ export class SqliteReadModelStore implements ReadModelStore {
         if (actual !== expected) throw new CheckpointConflictError(projection, expected, actual);
         for (const write of writes) {
           if (write.kind === 'put') {
-            const { id, workspace } = write.document;
-            this.statements.putDocument.run(write.collection, id, workspace, JSON.stringify(write.document));
+            this.statements.putDocument.run(write.collection, write.id, write.workspace, write.json);
           } else {
             this.statements.deleteDocument.run(write.collection, write.id);
           }
