@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Visitor, eventually, flowOnWebchat, type TranscriptMessage } from './support/conversations.js';
-import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
+import { inProcessServerForSuite } from './support/suite-server.js';
 
 /** Asks again and again: every message after the first is answered with what it said. */
 const echoFlow = [
@@ -15,23 +15,14 @@ interface Page {
 }
 
 describe('Web chat transcripts: pages and waiting for the reply', () => {
-  let server: InProcessServer;
-  let api: Api;
-  beforeAll(async () => {
-    server = await startInProcessServer();
-    api = server.api;
-  });
-  afterAll(async () => {
-    await server.close();
-    removeDir(server.dataDir);
-  });
+  const running = inProcessServerForSuite();
 
   const messagesOf = (visitor: Visitor, query: string) =>
-    api.request<Page & { message?: unknown }>('GET', `/webchat/${visitor.channelId}/contacts/${visitor.contactId}/messages?${query}`, { token: null });
+    running.api.request<Page & { message?: unknown }>('GET', `/webchat/${visitor.channelId}/contacts/${visitor.contactId}/messages?${query}`, { token: null });
 
   it('answers a waiting widget with the reply as soon as it is there, without polling', async () => {
-    const { channelId } = await flowOnWebchat(api, echoFlow);
-    const visitor = new Visitor(api, channelId);
+    const { channelId } = await flowOnWebchat(running.api, echoFlow);
+    const visitor = new Visitor(running.api, channelId);
     const { messageId } = await visitor.say('hello');
     const reply = await messagesOf(visitor, `waitFor=${messageId}`);
     expect(reply.status).toBe(200);
@@ -46,8 +37,8 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
   });
 
   it('gives up waiting after waitSeconds with what there is, and names a message it does not know', async () => {
-    const created = await api.request('POST', '/channels', { body: { type: 'webchat', name: 'No flow' } });
-    const visitor = new Visitor(api, created.body.id);
+    const created = await running.api.request('POST', '/channels', { body: { type: 'webchat', name: 'No flow' } });
+    const visitor = new Visitor(running.api, created.body.id);
     const { messageId } = await visitor.say('anyone?');
     const startedAt = Date.now();
     const nothing = await messagesOf(visitor, `waitFor=${messageId}&waitSeconds=1`);
@@ -61,8 +52,8 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
   });
 
   it('pages a long transcript: newest page first, every message once in order going back or forward', async () => {
-    const { channelId } = await flowOnWebchat(api, echoFlow);
-    const visitor = new Visitor(api, channelId);
+    const { channelId } = await flowOnWebchat(running.api, echoFlow);
+    const visitor = new Visitor(running.api, channelId);
     for (let index = 1; index <= 20; index++) {
       const { messageId } = await visitor.say(`m${index}`);
       await messagesOf(visitor, `waitFor=${messageId}`);
@@ -97,12 +88,12 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
   });
 
   it('records all of 50 messages one contact sends at once, and answers them in the order recorded', async () => {
-    const { channelId } = await flowOnWebchat(api, echoFlow);
-    const visitor = new Visitor(api, channelId);
+    const { channelId } = await flowOnWebchat(running.api, echoFlow);
+    const visitor = new Visitor(running.api, channelId);
     const texts = Array.from({ length: 50 }, (_, index) => `burst ${index + 1}`);
     const answers = await Promise.all(
       texts.map((text) =>
-        api.request('POST', `/webchat/${channelId}/messages`, { body: { contactId: visitor.contactId, text }, token: null }),
+        running.api.request('POST', `/webchat/${channelId}/messages`, { body: { contactId: visitor.contactId, text }, token: null }),
       ),
     );
     expect(answers.map(({ status }) => status)).toEqual(Array(50).fill(202));
@@ -121,8 +112,8 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
   });
 
   it('refuses bad paging parameters with a 400 naming the field', async () => {
-    const { channelId } = await flowOnWebchat(api, echoFlow);
-    const visitor = new Visitor(api, channelId);
+    const { channelId } = await flowOnWebchat(running.api, echoFlow);
+    const visitor = new Visitor(running.api, channelId);
     const cases: [string, string][] = [
       ['limit=0', 'limit must be at least 1'],
       ['limit=201', 'limit must be at most 200'],

@@ -97,6 +97,7 @@ export const startInProcessServer = async (
 
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
+
 const freePort = (): Promise<number> =>
   new Promise((resolvePort, reject) => {
     const probe = createServer();
