@@ -97,7 +97,6 @@ export const startInProcessServer = async (
 
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
-
 const freePort = (): Promise<number> =>
   new Promise((resolvePort, reject) => {
     const probe = createServer();
