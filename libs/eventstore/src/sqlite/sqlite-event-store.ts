@@ -66,6 +66,7 @@ const SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'] as const;
 export class SqliteEventStore implements EventStore {
   private readonly appends: GroupCommitQueue<AppendRequest, AppendResult>;
   private readonly writeBatchInTransaction: (requests: readonly AppendRequest[]) => Outcome<AppendResult>[];
+  private readonly writeAloneInTransaction: (request: AppendRequest) => AppendResult;
   private readonly subscriptions = new Set<PollingAllSubscription>();
   private readonly counters = { transactions: 0, appends: 0 };
   private readonly recent = new RecentEvents(RECENT_EVENTS_KEPT);
@@ -94,6 +95,8 @@ export class SqliteEventStore implements EventStore {
         }
       }),
     ).immediate;
+    // An append on its own needs no savepoint: its transaction is all or nothing already.
+    this.writeAloneInTransaction = db.transaction((request: AppendRequest) => this.appendOne(request)).immediate;
     this.appends = new GroupCommitQueue((requests) => this.writeBatch(requests), MAX_APPENDS_PER_TRANSACTION);
   }
 
@@ -197,7 +200,7 @@ export class SqliteEventStore implements EventStore {
 
   private writeBatch(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
     this.committing = [];
-    const outcomes = this.writeBatchInTransaction(requests);
+    const outcomes = requests.length === 1 ? [this.writeAlone(requests[0])] : this.writeBatchInTransaction(requests);
     // Committed now; a failed transaction threw before this line.
     this.recent.add(this.committing);
     this.committing = [];
@@ -207,6 +210,16 @@ export class SqliteEventStore implements EventStore {
       for (const subscription of this.subscriptions) subscription.wake();
     }
     return outcomes;
+  }
+
+  /** One append in a transaction of its own; when it fails, nothing of it was written. */
+  private writeAlone(request: AppendRequest): Outcome<AppendResult> {
+    try {
+      return { ok: true, value: this.writeAloneInTransaction(request) };
+    } catch (error) {
+      this.committing = [];
+      return { ok: false, error };
+    }
   }
 
   /** One append, inside its savepoint; throwing rolls back only this append. */
