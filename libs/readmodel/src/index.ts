@@ -44,6 +44,7 @@ export {
 export { listSessionMessages, listWorkflowSessions } from './sessions/session-queries.js';
 export {
   conversationMessage,
+  TRANSCRIPT_CURSOR_PATTERN,
   TRANSCRIPT_START,
   type TranscriptPage,
   type TranscriptPageStart,

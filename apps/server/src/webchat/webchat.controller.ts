@@ -6,6 +6,7 @@ import { ReceiveChannelMessageCommand, loadChannel } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import {
   CONVERSATIONS_COLLECTION,
+  type ConversationMessageDocument,
   READ_MODEL_STORE,
   type ReadModelStore,
   SESSIONS_PROJECTION,
@@ -103,9 +104,11 @@ export class WebchatController {
   ): Promise<TranscriptPage> {
     const key = conversationKey(conversation.channelId, conversation.contactId);
     const deadline = Date.now() + waitMs;
+    let message: ConversationMessageDocument | undefined;
     for (;;) {
       const change = this.changes.nextChange(CONVERSATIONS_COLLECTION, key, Math.max(deadline - Date.now(), 0));
-      const message = await conversationMessage(this.readModel, workspace, conversation, messageId);
+      // Once found, a message keeps its place: only the messages after it are read again.
+      message ??= await conversationMessage(this.readModel, workspace, conversation, messageId);
       const page = message && (await transcriptPage(this.readModel, workspace, conversation, { after: message.seq }, limit));
       const replied = page?.messages.some(({ direction }) => direction === 'outbound') ?? false;
       if (replied || Date.now() >= deadline) {
@@ -118,8 +121,9 @@ export class WebchatController {
   }
 }
 
+/** Where the page starts; the cursors have the shape the query's validation checked. */
 const pageStart = (after: string | undefined, before: string | undefined): TranscriptPageStart => {
-  const cursor = transcriptCursor(after ?? before ?? '');
-  if (cursor === undefined) return { newest: true };
-  return after !== undefined ? { after: cursor } : { before: cursor };
+  if (after !== undefined) return { after: transcriptCursor(after) };
+  if (before !== undefined) return { before: transcriptCursor(before) };
+  return { newest: true };
 };

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { TRANSCRIPT_CURSOR_PATTERN } from '#readmodel';
 import { PageSize, WholeNumberQuery } from '../http/whole-number-query.decorator.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
@@ -31,19 +32,18 @@ export const DEFAULT_TRANSCRIPT_PAGE = 50;
 /** Below the 30 s after which proxies commonly cut an idle request. */
 export const MAX_REPLY_WAIT_SECONDS = 25;
 export const MAX_TRANSCRIPT_PAGE = 200;
-const CURSOR = /^\d{1,12}$/;
 const CURSOR_MESSAGE = 'must be a cursor from a previous page (next or previous)';
 
 /** A page of a transcript: the newest messages by default, or those after or before a cursor. */
 export class TranscriptQueryDto extends ConsistentReadDto {
   @ApiPropertyOptional({ description: 'The `next` of an earlier page: the messages that follow it, oldest first' })
-  @Matches(CURSOR, { message: `after ${CURSOR_MESSAGE}` })
+  @Matches(TRANSCRIPT_CURSOR_PATTERN, { message: `after ${CURSOR_MESSAGE}` })
   @IsString({ message: 'after must be a string' })
   @IsOptional()
   after?: string;
 
   @ApiPropertyOptional({ description: 'The `previous` of a page: the messages just before it' })
-  @Matches(CURSOR, { message: `before ${CURSOR_MESSAGE}` })
+  @Matches(TRANSCRIPT_CURSOR_PATTERN, { message: `before ${CURSOR_MESSAGE}` })
   @IsString({ message: 'before must be a string' })
   @IsOptional()
   before?: string;

@@ -22,9 +22,10 @@ export interface TranscriptPage {
 export const TRANSCRIPT_START = '0'.repeat(SEQ_DIGITS);
 const seqFollowing = (seq: string): string => String(Number(seq) + 1).padStart(SEQ_DIGITS, '0');
 
-/** A cursor as clients send it (digits), as the transcript orders them; undefined when it is none. */
-export const transcriptCursor = (value: string): string | undefined =>
-  /^\d{1,12}$/.test(value) ? value.padStart(SEQ_DIGITS, '0') : undefined;
+/** What a cursor looks like as clients send it back: a place in the transcript, in digits. */
+export const TRANSCRIPT_CURSOR_PATTERN = new RegExp(`^\\d{1,${SEQ_DIGITS}}$`);
+/** A cursor of that shape as the transcript orders places. */
+export const transcriptCursor = (value: string): string => value.padStart(SEQ_DIGITS, '0');
 // Message ids are compared after seq only to break ties, and seqs are unique within a conversation;
 // these bounds make "after seq" and "before seq" exclusive of that seq whatever its message id.
 const ABOVE_EVERY_ID = '\u{10FFFF}';
