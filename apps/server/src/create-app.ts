@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type ServerConfig } from './app.module.js';
 import { enabledLogLevels } from './config/app-config.js';
 import { useJsonBodiesOnly } from './http/json-body.parser.js';
+import { builtConsoleDir, serveConsole } from './console/console-assets.js';
 import { closeStorage, openStorage } from './infrastructure/storage.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -26,7 +27,9 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
     await closeStorage(storage);
     throw error;
   });
-  useJsonBodiesOnly(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  useJsonBodiesOnly(fastify);
+  if (config.roles.has('api')) await serveConsole(fastify, config.consoleDir ?? builtConsoleDir());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -36,8 +36,8 @@ const main = async (): Promise<void> => {
     // Embedded mode: hand the operator a way in at once. The secret itself is never printed.
     if (generated) logger.log(`Generated a signing secret into ${config.dataDir}/auth-secret`);
     const token = signJwt({ sub: 'admin', role: 'admin' }, secret, SIGN_IN_TOKEN_TTL_SECONDS);
-    logger.log(`Admin sign-in token (valid 12 h; more with "npm run cli -- token"):\n${token}`);
-    logger.log(`Try: curl -H "Authorization: Bearer ${token}" ${url}/workflows`);
+    logger.log(`Open the console (admin sign-in, valid 12 h; more tokens with "npm run cli -- token"):\n${url}/?token=${token}`);
+    logger.log(`Or the API: curl -H "Authorization: Bearer ${token}" ${url}/workflows`);
   }
 };
 

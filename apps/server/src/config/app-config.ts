@@ -23,6 +23,8 @@ export interface AppConfig {
   aiAgent: AiAgentConfig | undefined;
   /** Seals channel secrets in the log; undefined in embedded mode until one is generated into DATA_DIR. */
   channelSecretsKey: string | undefined;
+  /** The built console's folder (CONSOLE_DIR); undefined: `dist/admin` of this package. */
+  consoleDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +114,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || 'log', LOG_LEVELS),
     aiAgent: aiAgentConfig(env),
     channelSecretsKey: channelSecretsKey(env),
+    consoleDir: env.CONSOLE_DIR ? resolve(env.CONSOLE_DIR) : undefined,
   };
 };
 

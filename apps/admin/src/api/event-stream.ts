@@ -1,0 +1,88 @@
+import { type ApiClient, errorText } from './api-client.js';
+
+export interface StreamMessage {
+  event: string;
+  data: string;
+}
+
+/**
+ * Splits `text/event-stream` bytes into messages as they arrive. Comments (`: keep-alive`) and
+ * fields other than `event` and `data` are skipped; a blank line ends a message.
+ */
+export async function* eventStreamMessages(body: ReadableStream<BufferSource>): AsyncGenerator<StreamMessage> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  let event = 'message';
+  let data: string[] = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffered += value;
+    let newline: number;
+    while ((newline = buffered.search(/\r\n|\r|\n/)) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + (buffered.startsWith('\r\n', newline) ? 2 : 1));
+      if (line === '') {
+        if (data.length > 0) yield { event, data: data.join('\n') };
+        event = 'message';
+        data = [];
+        continue;
+      }
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const fieldValue = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = fieldValue;
+      else if (field === 'data') data.push(fieldValue);
+    }
+  }
+}
+
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
+
+const MAX_BACKOFF_MS = 15_000;
+
+/**
+ * Follows an SSE endpoint with the bearer header (EventSource cannot send one), reconnecting with
+ * exponential backoff while the server is away. `onOpen` runs at each (re)connection, before its
+ * first message, so a caller can drop what the new connection will send again.
+ */
+export const followEventStream = (
+  api: ApiClient,
+  path: string,
+  handlers: {
+    onOpen?: () => void;
+    onMessage: (message: StreamMessage) => void;
+    onStatus: (status: StreamStatus) => void;
+    onRefused: (status: number, message: string) => void;
+  },
+): (() => void) => {
+  const abort = new AbortController();
+  const run = async () => {
+    let failures = 0;
+    handlers.onStatus('connecting');
+    while (!abort.signal.aborted) {
+      try {
+        const response = await api.fetch(path, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
+        if (response.status === 401 || response.status === 403 || response.status === 404) {
+          const body = await response.json().catch(() => undefined);
+          handlers.onRefused(response.status, errorText(response.status, body));
+          return;
+        }
+        if (!response.ok || response.body === null) throw new Error(`status ${response.status}`);
+        failures = 0;
+        handlers.onOpen?.();
+        handlers.onStatus('live');
+        for await (const message of eventStreamMessages(response.body)) handlers.onMessage(message);
+      } catch {
+        if (abort.signal.aborted) return;
+      }
+      failures += 1;
+      handlers.onStatus('reconnecting');
+      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures - 1, 5)) * (0.75 + Math.random() * 0.5);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  };
+  void run();
+  return () => abort.abort();
+};

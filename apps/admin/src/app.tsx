@@ -1,0 +1,59 @@
+import type { ReactNode } from 'react';
+import { AuthProvider, useAuth } from './auth/auth-context.js';
+import { SignInPage } from './auth/sign-in.page.js';
+import { ConsoleLayout } from './layout/console-layout.js';
+import { matchPath, Router, useRouter } from './routing/router.js';
+import { ChatWidgetPage } from './chat/chat-widget.page.js';
+import { WorkflowsPage } from './workflows/workflows.page.js';
+import { WorkflowEditorPage } from './editor/workflow-editor.page.js';
+import { WorkflowSessionsPage } from './sessions/workflow-sessions.page.js';
+import { SessionPage } from './sessions/session.page.js';
+import { ChannelsPage } from './channels/channels.page.js';
+import { AuditPage } from './audit/audit.page.js';
+
+type Route = { pattern: string; render: (params: Record<string, string>) => ReactNode };
+
+/** The console's pages, most specific first. */
+const CONSOLE_ROUTES: Route[] = [
+  { pattern: '/', render: () => <WorkflowsPage /> },
+  { pattern: '/workflows/:id/sessions', render: ({ id }) => <WorkflowSessionsPage workflowId={id} /> },
+  { pattern: '/workflows/:id', render: ({ id }) => <WorkflowEditorPage key={id} workflowId={id} /> },
+  { pattern: '/sessions/:id', render: ({ id }) => <SessionPage key={id} sessionId={id} /> },
+  { pattern: '/channels', render: () => <ChannelsPage /> },
+  { pattern: '/audit', render: () => <AuditPage /> },
+];
+
+const NotFound = () => (
+  <>
+    <h1>Page not found</h1>
+    <p>
+      There is nothing at this address. Go to the <a href="/">Workflows</a> page.
+    </p>
+  </>
+);
+
+const Console = () => {
+  const { path } = useRouter();
+  const { signedIn } = useAuth();
+  // The widget is public: customers never sign in.
+  const chat = matchPath('/chat/:channelId', path);
+  if (chat !== null) return <ChatWidgetPage channelId={chat.channelId} />;
+  if (signedIn === null) return <SignInPage />;
+  for (const route of CONSOLE_ROUTES) {
+    const params = matchPath(route.pattern, path);
+    if (params !== null) return <ConsoleLayout>{route.render(params)}</ConsoleLayout>;
+  }
+  return (
+    <ConsoleLayout>
+      <NotFound />
+    </ConsoleLayout>
+  );
+};
+
+export const App = () => (
+  <Router>
+    <AuthProvider>
+      <Console />
+    </AuthProvider>
+  </Router>
+);

@@ -1,0 +1,1 @@
+export const AuditPage = () => <h1>AuditPage</h1>;

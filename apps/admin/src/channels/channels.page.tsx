@@ -1,0 +1,1 @@
+export const ChannelsPage = () => <h1>ChannelsPage</h1>;

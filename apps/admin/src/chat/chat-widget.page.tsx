@@ -1,0 +1,1 @@
+export const ChatWidgetPage = ({ channelId }: { channelId: string }) => <h1>ChatWidgetPage</h1>;

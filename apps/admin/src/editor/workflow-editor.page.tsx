@@ -1,0 +1,1 @@
+export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => <h1>WorkflowEditorPage</h1>;

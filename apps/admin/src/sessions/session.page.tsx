@@ -1,0 +1,1 @@
+export const SessionPage = ({ sessionId }: { sessionId: string }) => <h1>SessionPage</h1>;

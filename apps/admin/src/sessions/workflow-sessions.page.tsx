@@ -1,0 +1,1 @@
+export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => <h1>WorkflowSessionsPage</h1>;

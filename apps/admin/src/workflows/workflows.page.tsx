@@ -1,0 +1,1 @@
+export const WorkflowsPage = () => <h1>WorkflowsPage</h1>;

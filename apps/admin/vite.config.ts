@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// The console and the web chat widget are one page; the server serves dist/admin at `/`.
+export default defineConfig({
+  root: here('.'),
+  base: '/',
+  publicDir: here('public'),
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: { outDir: here('../../dist/admin'), emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1024 },
+  logLevel: 'warn',
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import { chromiumForSuite, expectNoSeriousAxeViolations, openTab } from './support/browser.js';
+import { consoleServerForSuite } from './support/console-server.js';
+
+describe('the console in Chromium: sign-in and serving', () => {
+  const chromium = chromiumForSuite();
+  const app = consoleServerForSuite();
+
+  it('takes the token from a sign-in link, keeps it for the tab and removes it from the address bar', async () => {
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(app.signInLink('admin'));
+    await page.getByRole('navigation', { name: 'Tools' }).waitFor();
+    expect(page.url()).toBe(`${app.url}/`);
+    expect(await page.evaluate(() => sessionStorage.getItem('workflows.token'))).toMatch(/^eyJ/);
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('without a token shows the sign-in field and how to get one; a bad paste is refused in words', async () => {
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(`${app.url}/`);
+    await page.getByLabel('Sign-in token').fill('not a token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That is not a sign-in token').waitFor();
+    expect(await page.getByText('npm run cli -- token --role admin').count()).toBe(1);
+    await expectNoSeriousAxeViolations(page);
+    await page.getByLabel('Sign-in token').fill(app.api.token('admin'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Tools' }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('sends a refused token back to sign-in with the reason', async () => {
+    const { page, context } = await openTab(chromium.browser);
+    const forged = `${app.api.token('admin').split('.').slice(0, 2).join('.')}.AAAA`;
+    await page.goto(`${app.url}/?token=${forged}`);
+    await page.getByRole('alert').filter({ hasText: 'The server refused your sign-in' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('workflows.token'))).toBeNull();
+    await context.close();
+  });
+
+  it('serves the page for client routes, hashed assets for a year, and leaves the API and /health as they were', async () => {
+    const page = await fetch(`${app.url}/workflows/some-id`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const html = await page.text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const script = await fetch(`${app.url}${asset}`);
+    expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const api = await fetch(`${app.url}/workflows/some-id`);
+    expect(api.status).toBe(401);
+    const health = await fetch(`${app.url}/health`, { headers: { accept: 'text/html' } });
+    expect(health.headers.get('content-type')).toMatch(/json/);
+    const docs = await fetch(`${app.url}/docs`, { headers: { accept: 'text/html' } });
+    expect(await docs.text()).toMatch(/swagger/i);
+  });
+});
