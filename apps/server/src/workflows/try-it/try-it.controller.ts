@@ -1,0 +1,65 @@
+import { Controller, Headers, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ChannelAlreadyExistsError, MAX_WORKFLOW_NAME_LENGTH, validateChannelConfig } from '#domain';
+import { AssignChannelWorkflowCommand, CreateChannelCommand, loadChannel, loadWorkflow } from '#engine';
+import { EVENT_STORE, type EventStore } from '#eventstore';
+import { CurrentPrincipal, Roles } from '../../auth/auth.decorators.js';
+import type { Principal } from '../../auth/jwt.js';
+import { commandContextFor } from '../../http/command-context.factory.js';
+import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
+import { previewChannelId } from './preview-channel-id.js';
+
+type RequestHeaders = Record<string, string | string[] | undefined>;
+
+const WORKFLOW_ID = new ResourceIdPipe('Workflow');
+
+const NAME_PREFIX = 'Try it: ';
+
+/** The preview channel's name; a long workflow name is cut to fit the name limit. */
+const previewChannelName = (workflowName: string): string =>
+  NAME_PREFIX + [...workflowName].slice(0, MAX_WORKFLOW_NAME_LENGTH - NAME_PREFIX.length).join('');
+
+/**
+ * The editor's Try it panel talks to a real web chat channel assigned to the workflow, so the
+ * admin sees what a customer gets. Each workflow has one such channel, made on first use.
+ */
+@ApiTags('workflows')
+@ApiBearerAuth()
+@Controller('workflows')
+export class TryItController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Post(':id/try-it')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOkResponse({ description: "`{channelId, position}`: the workflow's preview web chat channel, the same on every call" })
+  async tryIt(
+    @Param('id', WORKFLOW_ID) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+  ): Promise<{ channelId: string; position: string }> {
+    // Read from the workflow's stream, not a projection: a workflow created a moment ago is found.
+    const workflow = await loadWorkflow(this.store, id);
+    if (workflow.status !== 'active' || workflow.workspace !== principal.workspace) {
+      throw new NotFoundException(`Workflow ${id} not found`);
+    }
+    const channelId = previewChannelId(id);
+    const context = commandContextFor(principal, headers);
+    if ((await loadChannel(this.store, channelId)).status === 'initial') {
+      const config = validateChannelConfig('webchat', {});
+      try {
+        await this.commands.execute(new CreateChannelCommand(channelId, 'webchat', previewChannelName(workflow.name), config, context));
+      } catch (error) {
+        // Another request made it in the meantime: that is the channel wanted.
+        if (!(error instanceof ChannelAlreadyExistsError)) throw error;
+      }
+    }
+    // Also puts the workflow back if someone assigned the channel another one.
+    const { position } = await this.commands.execute(new AssignChannelWorkflowCommand(channelId, id, context));
+    return { channelId, position };
+  }
+}
