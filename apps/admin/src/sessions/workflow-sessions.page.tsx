@@ -1,1 +1,111 @@
-export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => <h1>WorkflowSessionsPage</h1>;
+import { type KeyboardEvent, useId, useRef } from 'react';
+import { Link, useRouter } from '../routing/router.js';
+import { ErrorNotice } from '../ui/errors.js';
+import type { WorkflowCard } from '../workflows/workflow-card-stream.js';
+import { endReasonText, type SessionSummary, timeText } from './session-views.js';
+import { useChannelNames } from './use-channel-names.js';
+import { useResource } from './use-resource.js';
+import './sessions.css';
+
+const STATUSES = [
+  { status: 'active', label: 'Active' },
+  { status: 'ended', label: 'Ended' },
+] as const;
+
+type Status = (typeof STATUSES)[number]['status'];
+
+/** Active or Ended as tabs (arrow keys move between them), kept in the address as `?status=`. */
+const StatusTabs = ({ status, panelId, onChange }: { status: Status; panelId: string; onChange: (status: Status) => void }) => {
+  const tabs = useRef<HTMLDivElement>(null);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    const next = STATUSES[(STATUSES.findIndex((tab) => tab.status === status) + 1) % STATUSES.length].status;
+    onChange(next);
+    // The tab list re-renders with the new selection; focus follows it.
+    requestAnimationFrame(() => tabs.current?.querySelector<HTMLElement>('[aria-selected=true]')?.focus());
+  };
+  return (
+    <div ref={tabs} role="tablist" aria-label="Session status" className="session-tabs" onKeyDown={onKeyDown}>
+      {STATUSES.map((tab) => (
+        <button
+          key={tab.status}
+          type="button"
+          role="tab"
+          id={`${panelId}-${tab.status}`}
+          aria-selected={tab.status === status}
+          aria-controls={panelId}
+          tabIndex={tab.status === status ? 0 : -1}
+          onClick={() => onChange(tab.status)}
+        >
+          {tab.label}
+        </button>
+      ))}
+    </div>
+  );
+};
+
+/** A workflow's sessions, active or ended, newest first, each linking to its page. */
+export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => {
+  const { search, navigate } = useRouter();
+  const status: Status = search.get('status') === 'ended' ? 'ended' : 'active';
+  const base = `/workflows/${encodeURIComponent(workflowId)}`;
+  const workflow = useResource<WorkflowCard>(base);
+  const sessions = useResource<{ items: SessionSummary[] }>(`${base}/sessions?status=${status}`);
+  const { channelName, channelsError } = useChannelNames();
+  const panelId = useId();
+  const name = workflow.data?.name;
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/">Workflows</Link> <span aria-hidden="true">›</span> {name === undefined ? 'Workflow' : <Link to={base}>{name}</Link>}
+      </nav>
+      <header className="page-header">
+        <h1>{name === undefined ? 'Sessions' : `Sessions of ${name}`}</h1>
+        <span className="spacer" />
+        <button type="button" onClick={sessions.refresh} disabled={sessions.loading}>
+          Refresh
+        </button>
+      </header>
+      <ErrorNotice error={workflow.error} />
+      <ErrorNotice error={channelsError} />
+      <StatusTabs status={status} panelId={panelId} onChange={(next) => navigate(`${base}/sessions?status=${next}`, { replace: true })} />
+      <div role="tabpanel" id={panelId} aria-labelledby={`${panelId}-${status}`} className="session-panel">
+        <ErrorNotice error={sessions.error} />
+        {sessions.data === null ? (
+          sessions.error === null && <p className="hint">Loading sessions…</p>
+        ) : sessions.data.items.length === 0 ? (
+          <p>{status === 'active' ? 'No conversation is in this workflow right now.' : 'No session of this workflow has ended yet.'}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Contact</th>
+                <th scope="col">Channel</th>
+                <th scope="col">Version</th>
+                <th scope="col">{status === 'active' ? 'Current step' : 'End reason'}</th>
+                <th scope="col">Started</th>
+                {status === 'ended' && <th scope="col">Ended</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.data.items.map((session) => (
+                <tr key={session.id}>
+                  <td>
+                    <Link to={`/sessions/${encodeURIComponent(session.id)}`}>{session.contactId}</Link>
+                  </td>
+                  <td>{channelName(session.channelId)}</td>
+                  <td>{session.workflowVersion}</td>
+                  <td>{status === 'active' ? (session.currentStepId ?? '—') : endReasonText(session.endReason)}</td>
+                  <td>{timeText(session.startedAt)}</td>
+                  {status === 'ended' && <td>{timeText(session.endedAt)}</td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </>
+  );
+};

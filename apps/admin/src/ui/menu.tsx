@@ -69,7 +69,8 @@ export const MenuButton = ({ label, items }: { label: string; items: MenuItem[] 
               tabIndex={-1}
               className={item.danger ? 'danger' : undefined}
               onClick={() => {
-                setOpen(false);
+                // Focus is back on the button first, so a dialog the item opens returns it there.
+                close();
                 item.onSelect();
               }}
             >

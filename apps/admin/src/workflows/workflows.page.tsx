@@ -1,1 +1,166 @@
-export const WorkflowsPage = () => <h1>WorkflowsPage</h1>;
+import { useState } from 'react';
+import { useSignedIn } from '../auth/auth-context.js';
+import { useRouter } from '../routing/router.js';
+import { ErrorNotice } from '../ui/errors.js';
+import { BackButton } from './back-button.js';
+import { ConfirmDialog } from './confirm.dialog.js';
+import { type CardCommand, WorkflowCardView } from './workflow-card.js';
+import { activeSessionsText, type WorkflowCard } from './workflow-card-stream.js';
+import { WorkflowNameDialog } from './workflow-name.dialog.js';
+import { useWorkflowCards } from './use-workflow-cards.js';
+import './workflows.css';
+
+type OpenDialog = { kind: 'add' } | { kind: CardCommand; card: WorkflowCard } | null;
+
+interface CreatedWorkflow {
+  id: string;
+  name: string;
+}
+
+const EmptyState = ({ canChange }: { canChange: boolean }) => (
+  <div className="workflows-empty">
+    <h2>No workflows yet</h2>
+    <p>
+      A workflow is an automated conversation flow: a sequence of steps — sending messages, asking questions, routing to a
+      team, invoking an AI agent — that runs by itself when a customer starts a conversation on a channel it is assigned
+      to.
+    </p>
+    <p>
+      {canChange ? (
+        <>
+          Click <strong>+ Add New</strong> to create your first workflow.
+        </>
+      ) : (
+        'An admin creates workflows with + Add New; they appear here.'
+      )}
+    </p>
+  </div>
+);
+
+/** Tools > Workflows: the workspace's workflows as cards with live session counts. */
+export const WorkflowsPage = () => {
+  const { api, canChange } = useSignedIn();
+  const { navigate } = useRouter();
+  const { cards, hasMore, loadMore, loadingMore, listError, status, refusal, forget } = useWorkflowCards();
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const close = () => setDialog(null);
+  // The card as it is now: counts change while a confirmation is open.
+  const current = (card: WorkflowCard) => cards?.find((shown) => shown.id === card.id) ?? card;
+  const path = (card: WorkflowCard, rest = '') => `/workflows/${encodeURIComponent(card.id)}${rest}`;
+
+  return (
+    <>
+      <header className="page-header">
+        <BackButton />
+        <h1>Workflows</h1>
+        <span className="spacer" />
+        {canChange && (
+          <button type="button" className="primary" onClick={() => setDialog({ kind: 'add' })}>
+            + Add New
+          </button>
+        )}
+      </header>
+      {status === 'reconnecting' && (
+        <p className="notice" role="status">
+          Reconnecting…
+        </p>
+      )}
+      {refusal !== null && (
+        <p className="notice error" role="alert">
+          {refusal}
+        </p>
+      )}
+      <p className="workflows-announcement" role="status">
+        {announcement}
+      </p>
+      <ErrorNotice error={listError} />
+      {cards === null ? (
+        listError === null && <p className="hint">Loading workflows…</p>
+      ) : cards.length === 0 ? (
+        <EmptyState canChange={canChange} />
+      ) : (
+        <div className="workflow-grid">
+          {cards.map((card) => (
+            <WorkflowCardView
+              key={card.id}
+              card={card}
+              canChange={canChange}
+              onCommand={(kind, chosen) => setDialog({ kind, card: chosen })}
+            />
+          ))}
+        </div>
+      )}
+      {hasMore && (
+        <div className="workflows-more">
+          <button type="button" disabled={loadingMore} onClick={() => void loadMore()}>
+            {loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
+      )}
+
+      {dialog?.kind === 'add' && (
+        <WorkflowNameDialog
+          title="New workflow"
+          onClose={close}
+          onSubmit={async (name) => {
+            const created = await api.send<CreatedWorkflow>('POST', '/workflows', { name });
+            navigate(`/workflows/${encodeURIComponent(created.id)}`);
+          }}
+        />
+      )}
+      {dialog?.kind === 'copy' && (
+        <WorkflowNameDialog
+          title="Copy workflow"
+          initialName={`${dialog.card.name} (copy)`}
+          onClose={close}
+          onSubmit={async (name) => {
+            const copy = await api.send<CreatedWorkflow>('POST', path(dialog.card, '/copy'), { name });
+            close();
+            setAnnouncement(`Copied “${dialog.card.name}” as “${copy.name}”.`);
+          }}
+        />
+      )}
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog
+          title={`Delete “${dialog.card.name}”?`}
+          confirmLabel="Delete"
+          onClose={close}
+          onConfirm={async () => {
+            await api.send('DELETE', path(dialog.card));
+            forget(dialog.card.id);
+            close();
+            setAnnouncement(`Deleted “${dialog.card.name}”.`);
+          }}
+        >
+          <p>This cannot be undone. The workflow, its steps and its settings are removed.</p>
+          <ul>
+            <li>Its active sessions end now ({activeSessionsText(current(dialog.card).activeSessions)}).</li>
+            <li>Channels that use it will no longer have an automated flow.</li>
+          </ul>
+        </ConfirmDialog>
+      )}
+      {dialog?.kind === 'deactivate' && (
+        <ConfirmDialog
+          title="Deactivate sessions"
+          confirmLabel="Confirm"
+          onClose={close}
+          onConfirm={async () => {
+            await api.send('POST', path(dialog.card, '/deactivate-sessions'));
+            close();
+            setAnnouncement(`Ending the active sessions of “${dialog.card.name}”.`);
+          }}
+        >
+          <p>{deactivationText(current(dialog.card))}</p>
+          <p>The workflow stays; new conversations start new sessions.</p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+};
+
+const deactivationText = (card: WorkflowCard): string => {
+  const count = card.activeSessions;
+  if (count === 0) return `“${card.name}” has no active sessions right now; none will end.`;
+  return `This ends ${activeSessionsText(count)} of “${card.name}”: ${count === 1 ? 'its conversation stops' : 'their conversations stop'} where ${count === 1 ? 'it is' : 'they are'}.`;
+};

@@ -1,0 +1,24 @@
+import { useEffect, useState } from 'react';
+import { useSignedIn } from '../auth/auth-context.js';
+
+interface ChannelList {
+  items: { id: string; name: string; type: string }[];
+}
+
+/** The workspace's channels by id, to name them instead of showing their ids. */
+export const useChannelNames = () => {
+  const { api } = useSignedIn();
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let current = true;
+    api.get<ChannelList>('/channels').then(
+      (list) => current && setNames(new Map(list.items.map((channel) => [channel.id, channel.name]))),
+      (refused: unknown) => current && setError(refused),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api]);
+  return { channelName: (id: string) => names.get(id) ?? id, channelsError: error };
+};
