@@ -18,6 +18,7 @@ import { ChannelSecretsModule } from './infrastructure/channel-secrets.module.js
 import { WorkflowQueriesService } from './workflows/workflow-queries.service.js';
 import { WorkflowsController } from './workflows/workflows.controller.js';
 import { TryItController } from './workflows/try-it/try-it.controller.js';
+import { StepTypesController } from './workflows/step-types/step-types.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { WebchatController } from './webchat/webchat.controller.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
@@ -44,7 +45,7 @@ export class AppModule {
         ...(api ? [WorkflowsEngineModule, ChannelsEngineModule] : []),
         ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent))] : []),
       ],
-      controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, TryItController, ChannelsController, SessionsController, WebchatController, WebhooksController, AuditController] : [])],
+      controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, TryItController, StepTypesController, ChannelsController, SessionsController, WebchatController, WebhooksController, AuditController] : [])],
       providers: [
         { provide: AUTH_SECRET, useValue: config.authSecret },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -32,6 +32,7 @@ export {
 } from './session/session.state.js';
 export * from './session/template.js';
 export * from './session/variables.js';
+export * from './workflow/step.json-schema.js';
 export * from './workflow/step.schema.js';
 export * from './workflow/workflow-name.js';
 export * from './workflow/workflow.decider.js';

@@ -10,7 +10,7 @@ import {
   Logger,
   NotFoundException,
 } from '@nestjs/common';
-import { DomainError } from '#domain';
+import { DomainError, InvalidDefinitionError } from '#domain';
 import { ConcurrentModificationError } from '#engine';
 import { InvalidPositionError } from '#eventstore';
 
@@ -20,9 +20,21 @@ interface ReplyLike {
   send(body: unknown): void;
 }
 
-/** Domain and storage errors become Nest's `{statusCode, message, error}` with the right 4xx. */
+/**
+ * Domain and storage errors become Nest's `{statusCode, message, error}` with the right 4xx. A
+ * rejected flow definition adds `problems: [{path, stepId?, message}]`, for an editor to show each
+ * one on its step.
+ */
 export const toHttpException = (error: unknown): HttpException => {
   if (error instanceof HttpException) return error;
+  if (error instanceof InvalidDefinitionError) {
+    return new BadRequestException({
+      statusCode: 400,
+      message: error.message,
+      error: STATUS_CODES[400],
+      problems: error.problems,
+    });
+  }
   if (error instanceof DomainError) {
     if (error.kind === 'not_found') return new NotFoundException(error.message);
     if (error.kind === 'conflict') return new ConflictException(error.message);

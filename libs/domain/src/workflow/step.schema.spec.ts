@@ -304,7 +304,12 @@ describe('validateDefinition', () => {
       ['gt without a value', branchOn({ variable: 'a', op: 'gt' }), 'branches[0].condition.value', 'is required with op gt'],
       ['gt with a string', branchOn({ variable: 'a', op: 'gt', value: '3' }), 'branches[0].condition.value', 'must be a number with op gt'],
       ['lt with a string', branchOn({ variable: 'a', op: 'lt', value: 'x' }), 'branches[0].condition.value', 'must be a number with op lt'],
-      ['exists with a value', branchOn({ variable: 'a', op: 'exists', value: 'x' }), 'branches[0].condition.value', 'is not allowed with op exists'],
+      [
+        'exists with a value',
+        branchOn({ variable: 'a', op: 'exists', value: 'x' }),
+        'branches[0].condition.value',
+        'is not a field of conditions with op exists',
+      ],
       [
         'a value that is neither string nor number',
         branchOn({ variable: 'a', op: 'equals', value: true }),
@@ -360,7 +365,13 @@ describe('validateDefinition', () => {
         'branches[0].priority',
         'branches',
       ],
-      ['an unknown field of a condition', 'branch', branchOn({ variable: 'a', op: 'exists', negate: true }), 'branches[0].condition.negate', 'conditions'],
+      [
+        'an unknown field of a condition',
+        'branch',
+        branchOn({ variable: 'a', op: 'gt', value: 1, negate: true }),
+        'branches[0].condition.negate',
+        'conditions with op gt',
+      ],
     ])('%s', (_, type, fields, path, owner) => {
       expect(problemsOf(flowWith(type, fields))).toEqual([
         { path: `steps[0].${path}`, stepId: 's', message: `is not a field of ${owner}` },

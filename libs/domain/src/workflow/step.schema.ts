@@ -1,6 +1,8 @@
 /**
  * The flow definition: the step types a workflow is made of, and the validation that a published
- * definition must pass.
+ * definition must pass. The zod schemas below are the one source of the step shapes: the
+ * TypeScript types are inferred from them, validation parses with them, and the JSON Schema that
+ * the API documents and the console builds its step forms from is generated from them.
  *
  * A step runs, then the session moves to its `next` step — by default the following one; after
  * the last step the session completes. `end` and `route_to_team` finish the session and take no
@@ -18,8 +20,10 @@
  * A loop that contains no `ask_question` and no `wait` step is rejected: nothing in it waits for
  * the customer or the clock, so a session entering it would never stop.
  */
+import { z } from 'zod';
 import { InvalidDefinitionError, type DefinitionProblem } from '../errors.js';
 import { findLoops } from './step.graph.js';
+import { integer, isStepTarget, listOf, matching, oneOf, record, stepTarget, text } from './step.fields.js';
 import type { WorkflowDefinition } from './workflow.events.js';
 
 export const STEP_TYPES = [
@@ -54,21 +58,102 @@ export const DEFINITION_LIMITS = {
 export const STEP_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const VARIABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-/** Texts sent to the customer accept `{{variable}}` and `{{contact.name}}` templates. */
-export interface SendMessageStep {
-  id: string;
-  type: 'send_message';
-  text: string;
-  next?: string;
-}
+// ---- Fields shared by several step types ----
 
-export interface ChoiceOption {
-  label: string;
-  /** Stored in the question's variable; the label when absent. */
-  value?: string;
-  /** Where a session goes when this option is chosen; the question's `next` when absent. */
-  next?: string;
-}
+const { maxTextLength, maxShortTextLength, maxSeconds } = DEFINITION_LIMITS;
+const TEMPLATES = 'Accepts {{variable}} and {{contact.name}} templates.';
+
+const nextStep = stepTarget('The step to go to next; by default the following step, and after the last step the session completes.').optional();
+const variableName = (description: string) => matching(VARIABLE_PATTERN, description);
+
+// ---- Branch conditions ----
+
+const conditionOf = <Op extends ConditionOperator, Shape extends z.ZodRawShape>(op: Op, title: string, shape: Shape) =>
+  record(
+    {
+      variable: variableName('The variable to test, as a question stored it.'),
+      op: z.literal(op).describe('How the variable is tested.'),
+      ...shape,
+    },
+    `conditions with op ${op}`,
+  ).meta({ title });
+
+const numberToCompare = (op: 'gt' | 'lt') =>
+  z
+    .number({ error: ({ input }) => (input === undefined ? `is required with op ${op}` : `must be a number with op ${op}`) })
+    .describe('The number the variable is compared with; a variable that is not a number never matches.');
+
+const valueToCompare = (op: 'equals' | 'not_equals' | 'contains') => {
+  const message = `must be a number or a string of at most ${maxTextLength} characters`;
+  return z
+    .union([z.number(), z.string().max(maxTextLength, message)], {
+      error: ({ input }) => (input === undefined ? `is required with op ${op}` : message),
+    })
+    .describe('Compared as text; contains ignores case.');
+};
+
+/** `exists` needs no value, `gt` and `lt` compare numbers, the others strings or numbers. */
+export const branchConditionSchema = z
+  .discriminatedUnion(
+    'op',
+    [
+      conditionOf('equals', 'Equals', { value: valueToCompare('equals') }),
+      conditionOf('not_equals', 'Does not equal', { value: valueToCompare('not_equals') }),
+      conditionOf('contains', 'Contains', { value: valueToCompare('contains') }),
+      conditionOf('exists', 'Has a value', {}),
+      conditionOf('gt', 'Greater than', { value: numberToCompare('gt') }),
+      conditionOf('lt', 'Less than', { value: numberToCompare('lt') }),
+    ],
+    {
+      error: (issue) => {
+        if (issue.code !== 'invalid_union') return issue.input === undefined ? 'is required' : 'must be an object';
+        // No variant matched `op`: the input is the condition itself.
+        const op = (issue.input as { op?: unknown }).op;
+        return op === undefined ? 'is required' : `must be one of ${CONDITION_OPERATORS.join(', ')}`;
+      },
+    },
+  )
+  .describe('When the branch is taken.');
+export type BranchCondition = z.output<typeof branchConditionSchema>;
+
+export const branchSchema = record(
+  { condition: branchConditionSchema, next: stepTarget('Where a session goes when the condition holds.') },
+  'branches',
+);
+export type Branch = z.output<typeof branchSchema>;
+
+// ---- The step types ----
+
+const stepOf = <Type extends StepType, Shape extends z.ZodRawShape>(
+  type: Type,
+  about: { title: string; description: string },
+  shape: Shape,
+) =>
+  record(
+    {
+      id: matching(STEP_ID_PATTERN, 'Unique in the flow; other steps go to this one by naming it.'),
+      type: z.literal(type).describe('The step type.'),
+      ...shape,
+    },
+    `${type} steps`,
+  ).meta(about);
+
+export const sendMessageStepSchema = stepOf(
+  'send_message',
+  { title: 'Send message', description: 'Sends a message to the customer and goes on at once.' },
+  { text: text(maxTextLength, `The message. ${TEMPLATES}`), next: nextStep },
+);
+export type SendMessageStep = z.output<typeof sendMessageStepSchema>;
+
+export const choiceOptionSchema = record(
+  {
+    label: text(maxShortTextLength, 'What the customer sees and picks.'),
+    value: text(maxShortTextLength, "Stored in the question's variable; the label when absent.").optional(),
+    next: stepTarget("Where a session goes when this option is chosen; the question's next when absent.").optional(),
+  },
+  'choice options',
+);
+export type ChoiceOption = z.output<typeof choiceOptionSchema>;
 
 /**
  * Asks, then waits for the answer, which is stored in `variable`. An answer that does not fit
@@ -76,86 +161,111 @@ export interface ChoiceOption {
  * 2); after the last failed retry the session goes to `invalidNext`, or completes. Without an
  * answer within `timeoutSeconds` it goes to `timeoutNext`, or completes.
  */
-export interface AskQuestionStep {
-  id: string;
-  type: 'ask_question';
-  text: string;
-  variable: string;
-  answerType?: AnswerType;
-  /** Only, and required, for `answerType: 'choice'`. */
-  options?: ChoiceOption[];
-  retryText?: string;
-  maxRetries?: number;
-  invalidNext?: string;
-  timeoutSeconds?: number;
-  /** Only together with `timeoutSeconds`. */
-  timeoutNext?: string;
-  next?: string;
-}
-
-/** `exists` needs no value, `gt` and `lt` compare numbers, the others strings or numbers. */
-export type BranchCondition =
-  | { variable: string; op: 'exists' }
-  | { variable: string; op: 'gt' | 'lt'; value: number }
-  | { variable: string; op: 'equals' | 'not_equals' | 'contains'; value: string | number };
-
-export interface Branch {
-  condition: BranchCondition;
-  next: string;
-}
+export const askQuestionStepSchema = stepOf(
+  'ask_question',
+  {
+    title: 'Ask question',
+    description: 'Asks the customer, waits for the answer and stores it in a variable.',
+  },
+  {
+    text: text(maxTextLength, `The question. ${TEMPLATES}`),
+    variable: variableName('Where the answer is stored, for templates and branches to use.'),
+    answerType: oneOf(ANSWER_TYPES, 'What an answer must be (default text); one that does not fit is asked again.').optional(),
+    options: listOf(choiceOptionSchema, 1, DEFINITION_LIMITS.maxOptions, 'The choices; only, and required, for answerType choice.').optional(),
+    retryText: text(maxTextLength, `Asked again after an answer that does not fit. ${TEMPLATES}`).optional(),
+    maxRetries: integer(0, DEFINITION_LIMITS.maxRetries, 'How many times an answer that does not fit is asked again (default 2).').optional(),
+    invalidNext: stepTarget('Where a session goes after the last failed retry; by default it completes.').optional(),
+    timeoutSeconds: integer(1, maxSeconds, 'How long to wait for an answer, in seconds; by default as long as the session lasts.').optional(),
+    timeoutNext: stepTarget('Where a session goes when no answer comes in time; by default it completes. Only with timeoutSeconds.').optional(),
+    next: nextStep,
+  },
+).superRefine(
+  (step, context) => {
+    const problem = (field: string, message: string) => context.addIssue({ code: 'custom', path: [field], message, input: step });
+    const isChoice = step.answerType === 'choice';
+    if (isChoice && step.options === undefined) problem('options', 'is required when answerType is choice');
+    if (!isChoice && step.options !== undefined) problem('options', 'is only allowed when answerType is choice');
+    if (step.timeoutNext !== undefined && step.timeoutSeconds === undefined) {
+      problem('timeoutNext', 'is only allowed together with timeoutSeconds');
+    }
+  },
+  // Also when a field is wrong, so that every problem is reported at once; only the object must be one.
+  { when: ({ value }) => isJsonObject(value) },
+);
+export type AskQuestionStep = z.output<typeof askQuestionStepSchema>;
 
 /** Goes to the `next` of the first branch whose condition holds, else to `elseNext`. */
-export interface BranchStep {
-  id: string;
-  type: 'branch';
-  branches: Branch[];
-  elseNext: string;
-}
+export const branchStepSchema = stepOf(
+  'branch',
+  { title: 'Branch', description: 'Goes one way or another depending on the variables collected so far.' },
+  {
+    branches: listOf(branchSchema, 1, DEFINITION_LIMITS.maxBranches, 'Tried in order; the first whose condition holds is taken.'),
+    elseNext: stepTarget('Where a session goes when no condition holds.'),
+  },
+);
+export type BranchStep = z.output<typeof branchStepSchema>;
 
 /** Hands the conversation to a team of humans; the session completes. */
-export interface RouteToTeamStep {
-  id: string;
-  type: 'route_to_team';
-  team: string;
-  note?: string;
-}
+export const routeToTeamStepSchema = stepOf(
+  'route_to_team',
+  { title: 'Route to team', description: 'Hands the conversation to a team of humans; the session completes.' },
+  {
+    team: text(maxShortTextLength, 'The team that takes the conversation over.'),
+    note: text(maxTextLength, 'For the team: why the conversation comes to them.').optional(),
+  },
+);
+export type RouteToTeamStep = z.output<typeof routeToTeamStepSchema>;
 
 /** Lets an AI agent converse; when the agent cannot be reached, routes to `handoffTeam`. */
-export interface InvokeAiAgentStep {
-  id: string;
-  type: 'invoke_ai_agent';
-  instructions: string;
-  handoffTeam: string;
-  maxTurns?: number;
-  next?: string;
-}
+export const invokeAiAgentStepSchema = stepOf(
+  'invoke_ai_agent',
+  {
+    title: 'Invoke AI agent',
+    description: 'Lets an AI agent converse with the customer; when it cannot be reached, hands over to a team.',
+  },
+  {
+    instructions: text(DEFINITION_LIMITS.maxInstructionsLength, 'What the agent is to do, and how.'),
+    handoffTeam: text(maxShortTextLength, 'The team that takes over when the agent cannot be reached.'),
+    maxTurns: integer(1, DEFINITION_LIMITS.maxAgentTurns, 'How many replies the agent may give (default 5).').optional(),
+    next: nextStep,
+  },
+);
+export type InvokeAiAgentStep = z.output<typeof invokeAiAgentStepSchema>;
 
 /** Pauses the session on a durable timer. */
-export interface WaitStep {
-  id: string;
-  type: 'wait';
-  seconds: number;
-  next?: string;
-}
+export const waitStepSchema = stepOf(
+  'wait',
+  { title: 'Wait', description: 'Pauses the session for a while, on a timer that survives restarts.' },
+  { seconds: integer(1, maxSeconds, 'How long to wait, in seconds (at most 30 days).'), next: nextStep },
+);
+export type WaitStep = z.output<typeof waitStepSchema>;
 
-export interface EndStep {
-  id: string;
-  type: 'end';
-}
+export const endStepSchema = stepOf('end', { title: 'End', description: 'Completes the session.' }, {});
+export type EndStep = z.output<typeof endStepSchema>;
 
-export type StepDefinition =
-  | SendMessageStep
-  | AskQuestionStep
-  | BranchStep
-  | RouteToTeamStep
-  | InvokeAiAgentStep
-  | WaitStep
-  | EndStep;
+/** The schema of each step type: a step type without one does not compile. */
+export const STEP_SCHEMAS = {
+  send_message: sendMessageStepSchema,
+  ask_question: askQuestionStepSchema,
+  branch: branchStepSchema,
+  route_to_team: routeToTeamStepSchema,
+  invoke_ai_agent: invokeAiAgentStepSchema,
+  wait: waitStepSchema,
+  end: endStepSchema,
+} as const satisfies { [Type in StepType]: z.ZodObject<{ type: z.ZodLiteral<Type> } & z.ZodRawShape> };
 
-export interface WorkflowSettings {
-  /** A session without activity for this long expires. */
-  sessionTimeoutSeconds?: number;
-}
+const [firstStepSchema, ...otherStepSchemas] = STEP_TYPES.map((type): (typeof STEP_SCHEMAS)[StepType] => STEP_SCHEMAS[type]);
+/** Any step, told apart by its `type`, in the order of STEP_TYPES. */
+export const stepSchema = z.discriminatedUnion('type', [firstStepSchema, ...otherStepSchemas]);
+export type StepDefinition = z.output<typeof stepSchema>;
+
+export const workflowSettingsSchema = record(
+  {
+    sessionTimeoutSeconds: integer(1, maxSeconds, 'A session without activity for this long, in seconds, expires (default 1 day).').optional(),
+  },
+  'settings',
+).meta({ title: 'Settings' });
+export type WorkflowSettings = z.output<typeof workflowSettingsSchema>;
 
 /**
  * Checks `steps` and `settings` (default `{}`) as received from a caller and returns them as a
@@ -165,12 +275,18 @@ export interface WorkflowSettings {
 export function validateDefinition(steps: unknown, settings: unknown = {}): WorkflowDefinition {
   const findings = new Findings();
   checkSteps(steps, findings);
-  checkSettings(settings, 'settings', findings.reporter());
+  findings.parse(workflowSettingsSchema, settings, 'settings');
   if (findings.problems.length > 0) throw new InvalidDefinitionError(findings.problems);
+  // Valid, so the input is the definition: strict schemas drop nothing and transform nothing.
   return structuredClone({ steps, settings }) as WorkflowDefinition;
 }
 
 // ---- What a check finds ----
+
+type JsonObject = { [field: string]: unknown };
+
+const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** How problems and links name a step: its index, and its id when that is a string. */
 interface StepRef {
@@ -185,220 +301,65 @@ interface Link {
   target: string;
 }
 
-/** Where checks report to while looking at one place: a step, or the settings. */
-interface Reporter {
-  problem(path: string, message: string): void;
-  link(path: string, target: string): void;
-}
+const pathOf = (base: string, segments: readonly PropertyKey[]): string =>
+  segments.reduce<string>(
+    (path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : `${path}.${String(segment)}`),
+    base,
+  );
 
 class Findings {
   readonly problems: DefinitionProblem[] = [];
   readonly links: Link[] = [];
 
-  reporter(step?: StepRef): Reporter {
-    return {
-      problem: (path, message) => {
-        this.problems.push(step?.id === undefined ? { path, message } : { path, stepId: step.id, message });
-      },
-      link: (path, target) => {
-        if (step) this.links.push({ from: step, path, target });
-      },
-    };
+  problem(path: string, message: string, step?: StepRef): void {
+    const problem = step?.id === undefined ? { path, message } : { path, stepId: step.id, message };
+    // A value can break several rules with one message (an empty text is too short and blank).
+    if (!this.problems.some((known) => known.path === path && known.message === message)) this.problems.push(problem);
+  }
+
+  /** Parses `value` at `path`, reporting each issue with its own path; unknown fields one by one. */
+  parse(schema: z.ZodType, value: unknown, path: string, step?: StepRef): void {
+    const result = schema.safeParse(value);
+    if (result.success) return;
+    for (const issue of result.error.issues) {
+      const at = pathOf(path, issue.path);
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) this.problem(`${at}.${key}`, issue.message, step);
+      } else {
+        this.problem(at, issue.message, step);
+      }
+    }
+  }
+
+  /** Records the step targets that `value` holds where `schema` expects them, for resolving later. */
+  collectLinks(schema: z.core.$ZodType, value: unknown, path: string, from: StepRef): void {
+    if (schema instanceof z.ZodOptional) return this.collectLinks(schema.unwrap(), value, path, from);
+    if (isStepTarget(schema)) {
+      // A target that is not a string is a problem the parse has reported.
+      if (typeof value === 'string') this.links.push({ from, path, target: value });
+    } else if (schema instanceof z.ZodObject && isJsonObject(value)) {
+      for (const [field, fieldSchema] of Object.entries(schema.shape)) {
+        if (Object.hasOwn(value, field)) this.collectLinks(fieldSchema, value[field], `${path}.${field}`, from);
+      }
+    } else if (schema instanceof z.ZodArray && Array.isArray(value)) {
+      value.forEach((item, index) => this.collectLinks(schema.element, item, `${path}[${index}]`, from));
+    }
   }
 }
 
-// ---- Checks for single values, composed into the step schemas ----
+// ---- Checking a whole definition ----
 
-type Check = (value: unknown, path: string, report: Reporter) => void;
-type JsonObject = { [field: string]: unknown };
-type RecordRule = (value: JsonObject, path: string, report: Reporter) => void;
-
-interface Field {
-  check: Check;
-  required: boolean;
-}
-type Fields = { [name: string]: Field };
-
-const required = (check: Check): Field => ({ check, required: true });
-const optional = (check: Check): Field => ({ check, required: false });
-
-const isJsonObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const text =
-  (maxLength: number): Check =>
-  (value, path, report) => {
-    if (typeof value !== 'string' || value.trim() === '' || value.length > maxLength) {
-      report.problem(path, `must be a string of 1 to ${maxLength} characters, not only whitespace`);
-    }
-  };
-
-const matching =
-  (pattern: RegExp): Check =>
-  (value, path, report) => {
-    if (typeof value !== 'string' || !pattern.test(value)) {
-      report.problem(path, `must match ${pattern.source}`);
-    }
-  };
-
-const integer =
-  (min: number, max: number): Check =>
-  (value, path, report) => {
-    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-      report.problem(path, `must be an integer from ${min} to ${max}`);
-    }
-  };
-
-const oneOf =
-  (values: readonly string[]): Check =>
-  (value, path, report) => {
-    if (typeof value !== 'string' || !values.includes(value)) {
-      report.problem(path, `must be one of ${values.join(', ')}`);
-    }
-  };
-
-const listOf =
-  (min: number, max: number, item: Check): Check =>
-  (value, path, report) => {
-    if (!Array.isArray(value) || value.length < min || value.length > max) {
-      report.problem(path, `must be a list of ${min} to ${max} items`);
-      return;
-    }
-    value.forEach((element, index) => item(element, `${path}[${index}]`, report));
-  };
-
-/** An object with exactly the given fields (`owner` names it in messages); `rule` checks how they combine. */
-const record =
-  (fields: Fields, owner: string, rule?: RecordRule): Check =>
-  (value, path, report) => {
-    if (!isJsonObject(value)) {
-      report.problem(path, 'must be an object');
-      return;
-    }
-    checkFields(value, path, fields, report);
-    for (const name of Object.keys(value)) {
-      if (!Object.hasOwn(fields, name)) report.problem(`${path}.${name}`, `is not a field of ${owner}`);
-    }
-    rule?.(value, path, report);
-  };
-
-/** Fields are absent when undefined; `null` is a value, and a wrong one. */
-function checkFields(value: JsonObject, path: string, fields: Fields, report: Reporter): void {
-  for (const [name, field] of Object.entries(fields)) {
-    const fieldValue = Object.hasOwn(value, name) ? value[name] : undefined;
-    if (fieldValue !== undefined) field.check(fieldValue, `${path}.${name}`, report);
-    else if (field.required) report.problem(`${path}.${name}`, 'is required');
-  }
-}
-
-const stepTarget: Check = (value, path, report) => {
-  if (typeof value === 'string') report.link(path, value);
-  else report.problem(path, 'must be the id of a step');
-};
-
-const conditionValue: Check = (value, path, report) => {
-  const { maxTextLength } = DEFINITION_LIMITS;
-  if (typeof value !== 'number' && !(typeof value === 'string' && value.length <= maxTextLength)) {
-    report.problem(path, `must be a number or a string of at most ${maxTextLength} characters`);
-  }
-};
-
-// ---- The step schemas ----
-
-const longText = text(DEFINITION_LIMITS.maxTextLength);
-const shortText = text(DEFINITION_LIMITS.maxShortTextLength);
-const variable = matching(VARIABLE_PATTERN);
-const seconds = integer(1, DEFINITION_LIMITS.maxSeconds);
-
-const choiceOption = record(
-  { label: required(shortText), value: optional(shortText), next: optional(stepTarget) },
-  'choice options',
-);
-
-const condition = record(
-  { variable: required(variable), op: required(oneOf(CONDITION_OPERATORS)), value: optional(conditionValue) },
-  'conditions',
-  ({ op, value }, path, report) => {
-    if (!CONDITION_OPERATORS.includes(op as ConditionOperator)) return;
-    const at = `${path}.value`;
-    if (op === 'exists') {
-      if (value !== undefined) report.problem(at, 'is not allowed with op exists');
-    } else if (value === undefined) {
-      report.problem(at, `is required with op ${op}`);
-    } else if ((op === 'gt' || op === 'lt') && typeof value === 'string') {
-      report.problem(at, `must be a number with op ${op}`);
-    }
-  },
-);
-
-const branch = record({ condition: required(condition), next: required(stepTarget) }, 'branches');
-
-const STEP_FIELDS: { [Type in StepType]: Fields } = {
-  send_message: { text: required(longText), next: optional(stepTarget) },
-  ask_question: {
-    text: required(longText),
-    variable: required(variable),
-    answerType: optional(oneOf(ANSWER_TYPES)),
-    options: optional(listOf(1, DEFINITION_LIMITS.maxOptions, choiceOption)),
-    retryText: optional(longText),
-    maxRetries: optional(integer(0, DEFINITION_LIMITS.maxRetries)),
-    invalidNext: optional(stepTarget),
-    timeoutSeconds: optional(seconds),
-    timeoutNext: optional(stepTarget),
-    next: optional(stepTarget),
-  },
-  branch: {
-    branches: required(listOf(1, DEFINITION_LIMITS.maxBranches, branch)),
-    elseNext: required(stepTarget),
-  },
-  route_to_team: { team: required(shortText), note: optional(longText) },
-  invoke_ai_agent: {
-    instructions: required(text(DEFINITION_LIMITS.maxInstructionsLength)),
-    handoffTeam: required(shortText),
-    maxTurns: optional(integer(1, DEFINITION_LIMITS.maxAgentTurns)),
-    next: optional(stepTarget),
-  },
-  wait: { seconds: required(seconds), next: optional(stepTarget) },
-  end: {},
-};
-
-const STEP_RULES: { [Type in StepType]?: RecordRule } = {
-  ask_question: (step, path, report) => {
-    const isChoice = step.answerType === 'choice';
-    if (isChoice && step.options === undefined) {
-      report.problem(`${path}.options`, 'is required when answerType is choice');
-    }
-    if (!isChoice && step.options !== undefined) {
-      report.problem(`${path}.options`, 'is only allowed when answerType is choice');
-    }
-    if (step.timeoutNext !== undefined && step.timeoutSeconds === undefined) {
-      report.problem(`${path}.timeoutNext`, 'is only allowed together with timeoutSeconds');
-    }
-  },
-};
-
-const COMMON_FIELDS: Fields = {
-  id: required(matching(STEP_ID_PATTERN)),
-  type: required(oneOf(STEP_TYPES)),
-};
+/** What is checked of a step whose type is unknown: its id, and the type's being one of STEP_TYPES. */
+const stepOfUnknownType = z.object({ id: STEP_SCHEMAS.end.shape.id, type: oneOf(STEP_TYPES, 'The step type.') });
 
 const isStepType = (value: unknown): value is StepType => STEP_TYPES.includes(value as StepType);
-
-const STEP_CHECKS = Object.fromEntries(
-  STEP_TYPES.map((type) => {
-    const fields = { ...COMMON_FIELDS, ...STEP_FIELDS[type] };
-    return [type, record(fields, `${type} steps`, STEP_RULES[type])];
-  }),
-) as { [Type in StepType]: Check };
 
 /** Steps that wait for the customer or the clock: a loop through one of them is not endless. */
 const PAUSING_STEP_TYPES: ReadonlySet<StepType | undefined> = new Set<StepType>(['ask_question', 'wait']);
 const pauses = (node: StepNode): boolean => PAUSING_STEP_TYPES.has(node.type);
 
 /** Step types after which the session goes on to `next`, by default the following step. */
-const takesNext = (type: StepType): boolean => Object.hasOwn(STEP_FIELDS[type], 'next');
-
-// ---- Checking a whole definition ----
+const takesNext = (type: StepType): boolean => Object.hasOwn(STEP_SCHEMAS[type].shape, 'next');
 
 /** What the target and loop checks need to know of a step. */
 interface StepNode extends StepRef {
@@ -408,10 +369,9 @@ interface StepNode extends StepRef {
 }
 
 function checkSteps(steps: unknown, findings: Findings): void {
-  const report = findings.reporter();
-  if (!Array.isArray(steps)) return report.problem('steps', 'must be an array of steps');
+  if (!Array.isArray(steps)) return findings.problem('steps', 'must be an array of steps');
   if (steps.length > DEFINITION_LIMITS.maxSteps) {
-    return report.problem('steps', `must hold at most ${DEFINITION_LIMITS.maxSteps} steps, not ${steps.length}`);
+    return findings.problem('steps', `must hold at most ${DEFINITION_LIMITS.maxSteps} steps, not ${steps.length}`);
   }
   const nodes = steps.map((step: unknown, index) => checkStep(step, index, steps.length, findings));
   const indexById = indexStepIds(nodes, findings);
@@ -419,21 +379,22 @@ function checkSteps(steps: unknown, findings: Findings): void {
   reportEndlessLoops(nodes, successors, findings);
 }
 
+/** What `stepSchema` does, dispatching on `type`; a step of unknown type still has its id checked. */
 function checkStep(step: unknown, index: number, stepCount: number, findings: Findings): StepNode {
   const path = `steps[${index}]`;
   const id = isJsonObject(step) && typeof step.id === 'string' ? step.id : undefined;
   const node: StepNode = { index, id, type: undefined, defaultNext: undefined };
-  const report = findings.reporter(node);
   if (!isJsonObject(step)) {
-    report.problem(path, 'must be an object');
+    findings.problem(path, 'must be an object', node);
     return node;
   }
   if (!isStepType(step.type)) {
-    // Of a step of unknown type only the common fields can be checked.
-    checkFields(step, path, COMMON_FIELDS, report);
+    findings.parse(stepOfUnknownType, step, path, node);
     return node;
   }
-  STEP_CHECKS[step.type](step, path, report);
+  const schema = STEP_SCHEMAS[step.type];
+  findings.parse(schema, step, path, node);
+  findings.collectLinks(schema, step, path, node);
   const followsOn = takesNext(step.type) && step.next === undefined && index + 1 < stepCount;
   return { ...node, type: step.type, defaultNext: followsOn ? index + 1 : undefined };
 }
@@ -445,7 +406,7 @@ function indexStepIds(nodes: StepNode[], findings: Findings): Map<string, number
     if (node.id === undefined) continue;
     const firstIndex = indexById.get(node.id);
     if (firstIndex === undefined) indexById.set(node.id, node.index);
-    else findings.reporter(node).problem(`steps[${node.index}].id`, `duplicates the id of steps[${firstIndex}]`);
+    else findings.problem(`steps[${node.index}].id`, `duplicates the id of steps[${firstIndex}]`, node);
   }
   return indexById;
 }
@@ -455,7 +416,7 @@ function resolveLinks(nodes: StepNode[], indexById: Map<string, number>, finding
   const successors = nodes.map(({ defaultNext }) => (defaultNext === undefined ? [] : [defaultNext]));
   for (const { from, path, target } of findings.links) {
     const targetIndex = indexById.get(target);
-    if (targetIndex === undefined) findings.reporter(from).problem(path, `points at unknown step "${target}"`);
+    if (targetIndex === undefined) findings.problem(path, `points at unknown step "${target}"`, from);
     else successors[from.index].push(targetIndex);
   }
   return successors;
@@ -468,8 +429,6 @@ function reportEndlessLoops(nodes: StepNode[], successors: number[][], findings:
   for (const loop of findLoops(withoutPauses)) {
     const ids = loop.map((index) => describe(nodes[index])).join(', ');
     const problem = `is in a loop of steps ${ids} with no ask_question or wait step, so a session would never stop`;
-    findings.reporter(nodes[loop[0]]).problem(`steps[${loop[0]}]`, problem);
+    findings.problem(`steps[${loop[0]}]`, problem, nodes[loop[0]]);
   }
 }
-
-const checkSettings = record({ sessionTimeoutSeconds: optional(seconds) }, 'settings');
