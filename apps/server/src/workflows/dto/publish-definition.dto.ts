@@ -1,14 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsInt, IsObject, IsOptional, Max, Min, ValidateIf } from 'class-validator';
 import { Transform } from 'class-transformer';
+import { DEFINITION_LIMITS, stepJsonSchema, stepTypeCatalog } from '#domain';
 
 const MAX_VERSION = 2 ** 31 - 1;
 
-/** The shape only; every step is checked in depth by the domain's step schema. */
+/**
+ * The shape only; every step is checked in depth by the domain's step schema, which the OpenAPI
+ * document shows as it is (generated from the same zod schemas as `GET /step-types`).
+ */
 export class PublishDefinitionDto {
   @ApiProperty({
     type: 'array',
-    items: { type: 'object' },
+    maxItems: DEFINITION_LIMITS.maxSteps,
+    items: stepJsonSchema(),
     example: [
       { id: 'welcome', type: 'send_message', text: 'Hi {{contact.name}}!' },
       { id: 'ask_email', type: 'ask_question', text: 'Your email?', variable: 'email', answerType: 'email' },
@@ -21,10 +26,7 @@ export class PublishDefinitionDto {
   @IsArray({ message: 'steps must be an array' })
   steps!: unknown[];
 
-  @ApiPropertyOptional({
-    type: 'object',
-    properties: { sessionTimeoutSeconds: { type: 'integer', minimum: 1, example: 86400 } },
-  })
+  @ApiPropertyOptional(stepTypeCatalog().settings)
   @Transform(({ obj }) => obj.settings)
   @IsObject({ message: 'settings must be an object' })
   @IsOptional()
