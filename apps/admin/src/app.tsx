@@ -35,9 +35,6 @@ const NotFound = () => (
 const Console = () => {
   const { path } = useRouter();
   const { signedIn } = useAuth();
-  // The widget is public: customers never sign in.
-  const chat = matchPath('/chat/:channelId', path);
-  if (chat !== null) return <ChatWidgetPage channelId={chat.channelId} />;
   if (signedIn === null) return <SignInPage />;
   for (const route of CONSOLE_ROUTES) {
     const params = matchPath(route.pattern, path);
@@ -50,10 +47,23 @@ const Console = () => {
   );
 };
 
-export const App = () => (
-  <Router>
+/**
+ * The widget is public: customers never sign in. It stays outside sign-in altogether, which
+ * reads the tab's storage — denied to the widget's frame on sites that block third-party storage.
+ */
+const Page = () => {
+  const { path } = useRouter();
+  const chat = matchPath('/chat/:channelId', path);
+  if (chat !== null) return <ChatWidgetPage channelId={chat.channelId} />;
+  return (
     <AuthProvider>
       <Console />
     </AuthProvider>
+  );
+};
+
+export const App = () => (
+  <Router>
+    <Page />
   </Router>
 );

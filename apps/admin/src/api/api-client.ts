@@ -24,7 +24,8 @@ export const errorText = (status: number, body: unknown): string => {
 export type Unauthorized = (reason: string) => void;
 
 export interface ApiClient {
-  get<T>(path: string): Promise<T>;
+  /** `signal` cancels the request (a long poll the page no longer needs): it then rejects with the abort error. */
+  get<T>(path: string, options?: { signal?: AbortSignal }): Promise<T>;
   send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
   /** A raw fetch with the same headers, for streams. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -37,15 +38,17 @@ export const createApiClient = (token: string | null, onUnauthorized: Unauthoriz
     if (token !== null) all.set('authorization', `Bearer ${token}`);
     return all;
   };
-  const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const request = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
     let response: Response;
     try {
       response = await fetch(path, {
         method,
         headers: headers(body === undefined ? undefined : { 'content-type': 'application/json' }),
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
       });
-    } catch {
+    } catch (error) {
+      if (signal?.aborted) throw error;
       throw new ApiError(0, errorText(0, undefined), undefined);
     }
     const text = await response.text();
@@ -65,7 +68,7 @@ export const createApiClient = (token: string | null, onUnauthorized: Unauthoriz
     return parsed as T;
   };
   return {
-    get: (path) => request('GET', path),
+    get: (path, options) => request('GET', path, undefined, options?.signal),
     send: (method, path, body) => request(method, path, body),
     fetch: (path, init) => fetch(path, { ...init, headers: headers(init?.headers) }),
   };

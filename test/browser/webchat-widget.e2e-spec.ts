@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { FrameLocator, Page } from 'playwright-core';
+import { flowOnWebchat } from '../support/conversations.js';
+import { chromiumForSuite, expectNoSeriousAxeViolations, openTab } from './support/browser.js';
+import { consoleServerForSuite } from './support/console-server.js';
+
+/** Greets, asks with choices, then says one thing at once and one after a durable wait: a message nobody's send waits for. */
+const ORDER_FLOW = [
+  { id: 'hello', type: 'send_message', text: 'Hi! I take orders.' },
+  {
+    id: 'size',
+    type: 'ask_question',
+    text: 'Which size?',
+    variable: 'size',
+    answerType: 'choice',
+    options: [{ label: 'Small' }, { label: 'Large' }],
+  },
+  { id: 'noted', type: 'send_message', text: 'Noted: {{size}}.' },
+  { id: 'pause', type: 'wait', seconds: 1 },
+  { id: 'ready', type: 'send_message', text: 'Your {{size}} order is ready.' },
+];
+
+/** The widget as the customer sees it, on the page itself or in the embed script's frame. */
+const widget = (scope: Page | FrameLocator) => ({
+  log: scope.getByRole('log', { name: 'Conversation' }),
+  message: scope.getByRole('textbox', { name: 'Message' }),
+  send: scope.getByRole('button', { name: 'Send' }),
+});
+
+/** Chromium reports every HTTP error answer in the console; these are the ones a test provokes. */
+const unexpected = (problems: string[], expectedStatus: number) =>
+  problems.filter((problem) => !problem.includes(`the server responded with a status of ${expectedStatus}`));
+
+describe('the web chat widget in Chromium', () => {
+  const chromium = chromiumForSuite();
+  const app = consoleServerForSuite();
+  let channelId: string;
+
+  beforeAll(async () => {
+    ({ channelId } = await flowOnWebchat(app.api, ORDER_FLOW, { name: 'Orders' }));
+  });
+
+  it('answers without a reload, offers the choices as buttons, shows a later message, and keeps the transcript over a reload', async () => {
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(`${app.url}/chat/${channelId}`);
+    const chat = widget(page);
+    await chat.log.getByText('Send a message to start the conversation.').waitFor();
+    await expectNoSeriousAxeViolations(page);
+
+    await chat.message.fill('Hello there');
+    await chat.message.press('Enter');
+    await expect(chat.message.inputValue()).resolves.toBe('');
+    await chat.log.locator('.from-visitor').getByText('Hello there').waitFor();
+    await chat.log.locator('.from-bot').getByText('Hi! I take orders.').waitFor();
+    await chat.log.getByText('Which size?').waitFor();
+    expect(await chat.log.locator('.from-bot time').first().getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await expectNoSeriousAxeViolations(page);
+
+    await page.getByRole('button', { name: 'Large' }).click();
+    await chat.log.locator('.from-visitor').getByText('Large', { exact: true }).waitFor();
+    await chat.log.getByText('Noted: Large.').waitFor();
+    // After the wait step's timer: no send of the customer's asks for it, the open long poll brings it.
+    await chat.log.getByText('Your Large order is ready.').waitFor();
+    expect(await page.getByRole('button', { name: 'Small' }).count()).toBe(0);
+
+    const contactId = await page.evaluate((key) => localStorage.getItem(key), `webchat.contact.${channelId}`);
+    expect(contactId).toMatch(/^[0-9a-f-]{36}$/);
+    const transcript = await app.api.request('GET', `/webchat/${channelId}/contacts/${contactId}/messages`, { token: null });
+    expect(transcript.body.items.map((message: { text: string }) => message.text)).toEqual([
+      'Hello there',
+      'Hi! I take orders.',
+      'Which size?',
+      'Large',
+      'Noted: Large.',
+      'Your Large order is ready.',
+    ]);
+
+    await page.reload();
+    await chat.log.getByText('Your Large order is ready.').waitFor();
+    expect(await chat.log.getByRole('listitem').allInnerTexts()).toHaveLength(6);
+    expect(await page.evaluate((key) => localStorage.getItem(key), `webchat.contact.${channelId}`)).toBe(contactId);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('uses the contact id of the address when given, for a fresh conversation', async () => {
+    const { page, problems, context } = await openTab(chromium.browser);
+    const contactId = `try-${randomUUID()}`;
+    await page.goto(`${app.url}/chat/${channelId}?contact=${contactId}`);
+    const chat = widget(page);
+    await chat.message.fill('Hi');
+    await chat.send.click();
+    await chat.log.getByText('Which size?').waitFor();
+    const transcript = await app.api.request('GET', `/webchat/${channelId}/contacts/${contactId}/messages`, { token: null });
+    expect(transcript.body.items[0].text).toBe('Hi');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps a message that could not be sent in the box, with the reason', async () => {
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(`${app.url}/chat/${channelId}?contact=refused-${randomUUID()}`);
+    const chat = widget(page);
+    await chat.log.getByText('Send a message to start the conversation.').waitFor();
+    await page.route(`**/webchat/${channelId}/messages`, (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ message: 'The service is restarting' }) }),
+    );
+    await chat.message.fill('Are you there?');
+    await chat.send.click();
+    await page.getByRole('alert').filter({ hasText: 'Your message was not sent: The service is restarting' }).waitFor();
+    expect(await chat.message.inputValue()).toBe('Are you there?');
+    await page.unroute(`**/webchat/${channelId}/messages`);
+    await chat.send.click();
+    await chat.log.getByText('Which size?').waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(unexpected(problems, 503)).toEqual([]);
+    await context.close();
+  });
+
+  it('says an unknown channel is not available', async () => {
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(`${app.url}/chat/${randomUUID()}`);
+    await page.getByRole('alert').filter({ hasText: 'This chat is not available' }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+    await expectNoSeriousAxeViolations(page);
+    expect(unexpected(problems, 404)).toEqual([]);
+    await context.close();
+  });
+
+  describe('embedded in a page of another site', () => {
+    let shop: Server;
+    let shopUrl: string;
+
+    beforeAll(async () => {
+      shop = createServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(
+          `<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>The shop</h1>` +
+            `<script src="${app.url}/webchat.js" data-channel="${channelId}" async></script></main></body></html>`,
+        );
+      });
+      await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+      // "localhost" and 127.0.0.1 are different sites, and the ports differ too.
+      shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}/`;
+    });
+    afterAll(async () => {
+      shop.closeAllConnections();
+      await new Promise((resolve) => shop.close(resolve));
+    });
+
+    it('serves the script uncached; its launcher opens the same widget, which works and keeps the conversation over visits', async () => {
+      const script = await fetch(`${app.url}/webchat.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toMatch(/javascript/);
+      expect(script.headers.get('cache-control')).toBe('no-cache');
+
+      const { page, problems, context } = await openTab(chromium.browser);
+      await page.goto(shopUrl);
+      const launcher = page.getByRole('button', { name: 'Chat with us' });
+      await expect(launcher.getAttribute('aria-expanded')).resolves.toBe('false');
+      await launcher.click();
+      await page.getByRole('button', { name: 'Close chat' }).waitFor();
+      // The shop keeps the contact id: this browser's third-party frames may not keep anything.
+      const contactId = await page.evaluate((key) => localStorage.getItem(key), `webchat.contact.${channelId}`);
+      expect(contactId).toMatch(/^[0-9a-f-]{36}$/);
+      const frameElement = page.locator('iframe[title="Chat"]');
+      expect(await frameElement.getAttribute('src')).toBe(`${app.url}/chat/${channelId}?contact=${contactId}`);
+      const frame = page.frameLocator('iframe[title="Chat"]');
+      const chat = widget(frame);
+      await chat.message.fill('Hello from the shop');
+      await chat.send.click();
+      await chat.log.getByText('Which size?').waitFor();
+      await frame.getByRole('button', { name: 'Small' }).click();
+      await chat.log.getByText('Noted: Small.').waitFor();
+      await expectNoSeriousAxeViolations(page);
+
+      await page.getByRole('button', { name: 'Close chat' }).click();
+      await expect(frameElement.isVisible()).resolves.toBe(false);
+      await launcher.click();
+      await chat.log.getByText('Noted: Small.').waitFor();
+
+      await page.reload();
+      await launcher.click();
+      await chat.log.getByText('Hello from the shop').waitFor();
+      const transcript = await app.api.request('GET', `/webchat/${channelId}/contacts/${contactId}/messages`, { token: null });
+      expect(transcript.body.items[0].text).toBe('Hello from the shop');
+      expect(problems).toEqual([]);
+      await context.close();
+    });
+  });
+});
