@@ -1,1 +1,551 @@
-export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => <h1>WorkflowEditorPage</h1>;
+import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError } from '../api/api-client.js';
+import { useSignedIn } from '../auth/auth-context.js';
+import { Link, useLeaveGuard } from '../routing/router.js';
+import { Dialog } from '../ui/dialog.js';
+import { describeError, ErrorNotice } from '../ui/errors.js';
+import { canvasLinks, FlowCanvas, type Selection } from './flow-canvas.js';
+import { emptyValue, SchemaFields } from './schema-form.js';
+import { problemText, StepPanel, targetSlots } from './step-panel.js';
+import { flattenSchema, type StepTypeInfo, type StepTypesResponse } from './step-types.js';
+import { TryItPanel } from './try-it-panel.js';
+import { type VersionEntry, VersionHistory } from './version-history.js';
+import {
+  type Definition,
+  type DefinitionProblem,
+  type FieldPath,
+  freshStepId,
+  type JsonObject,
+  pathText,
+  problemsOf,
+  removeStep,
+  renameStep,
+  sameDefinition,
+  type Step,
+  writePath,
+} from './workflow-definition.js';
+import './editor.css';
+
+interface WorkflowDetails {
+  id: string;
+  name: string;
+  version: number;
+  activeSessions: number;
+  steps: Step[];
+  settings: JsonObject;
+}
+
+interface OldVersion {
+  entry: VersionEntry;
+  definition: Definition;
+}
+
+type SaveState =
+  | { kind: 'idle' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; message: string }
+  | { kind: 'conflict'; message: string; newest: number | undefined }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'failed'; error: unknown };
+
+type Tab = 'step' | 'versions' | 'try';
+
+const definitionOf = (workflow: WorkflowDetails): Definition => ({ steps: workflow.steps, settings: workflow.settings ?? {} });
+
+/** The version a 409 names as the newest: "… is at version 5, not at the expected version 4". */
+const newestVersionIn = (message: string): number | undefined => {
+  const found = /is at version (\d+)/.exec(message);
+  return found ? Number(found[1]) : undefined;
+};
+
+export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
+  const { api, canChange } = useSignedIn();
+  const [workflow, setWorkflow] = useState<WorkflowDetails | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [stepTypes, setStepTypes] = useState<StepTypesResponse | null>(null);
+  const [stepTypesError, setStepTypesError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<Definition>({ steps: [], settings: {} });
+  const [draft, setDraft] = useState<Definition>({ steps: [], settings: {} });
+  const [selection, setSelection] = useState<Selection>(null);
+  const [connectPaths, setConnectPaths] = useState<Record<string, FieldPath>>({});
+  const [problems, setProblems] = useState<DefinitionProblem[]>([]);
+  const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
+  const [oldVersion, setOldVersion] = useState<OldVersion | null>(null);
+  const [oldVersionError, setOldVersionError] = useState<unknown>(null);
+  const [tab, setTab] = useState<Tab>('step');
+  const [historyKey, setHistoryKey] = useState(0);
+  const [renaming, setRenaming] = useState(false);
+
+  const dirty = workflow !== null && !sameDefinition(draft, saved);
+  useLeaveGuard(dirty);
+
+  const adopt = useCallback((details: WorkflowDetails) => {
+    setWorkflow(details);
+    setSaved(definitionOf(details));
+    setDraft(definitionOf(details));
+    setProblems([]);
+    setSelection(null);
+    setOldVersion(null);
+  }, []);
+
+  /** The workflow as the API has it; waits for `atLeast` when a newer version is known to exist. */
+  const load = useCallback(
+    async (atLeast = 0) => {
+      for (let attempt = 0; ; attempt++) {
+        const details = await api.get<WorkflowDetails>(`/workflows/${workflowId}`);
+        if (details.version >= atLeast || attempt >= 20) return details;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    [api, workflowId],
+  );
+
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (details) => live && adopt(details),
+      (error: unknown) => live && setLoadError(error),
+    );
+    api.get<StepTypesResponse>('/step-types').then(
+      (types) => live && setStepTypes(types),
+      (error: unknown) => live && setStepTypesError(error),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, load, adopt]);
+
+  const typeInfo = useMemo(() => new Map((stepTypes?.items ?? []).map((info) => [info.type, info])), [stepTypes]);
+  const titles = useMemo(() => new Map([...typeInfo].map(([type, info]) => [type, info.title])), [typeInfo]);
+  const hasNext = useCallback((type: string) => 'next' in (flattenSchema(typeInfo.get(type)?.schema ?? {}).properties ?? {}), [typeInfo]);
+  const canLink = useCallback((type: string) => {
+    const info = typeInfo.get(type);
+    return info !== undefined && targetSlots(info.schema, { id: '', type }).length > 0;
+  }, [typeInfo]);
+
+  const viewing = oldVersion !== null;
+  const readOnly = !canChange || viewing;
+  const shown = oldVersion?.definition ?? draft;
+  const stepIds = shown.steps.map((step) => step.id);
+  const problemCounts = useMemo(() => {
+    const counts = new Map<string, number>();
+    if (!viewing) for (const problem of problems) if (problem.stepId) counts.set(problem.stepId, (counts.get(problem.stepId) ?? 0) + 1);
+    return counts;
+  }, [problems, viewing]);
+  const generalProblems = problems.filter((problem) => problem.stepId === undefined || !stepIds.includes(problem.stepId));
+
+  const updateSteps = (change: (steps: Step[]) => Step[]) => setDraft((current) => ({ ...current, steps: change(current.steps) }));
+  const replaceStep = (id: string, step: Step) => updateSteps((steps) => steps.map((old) => (old.id === id ? step : old)));
+
+  const addStep = (info: StepTypeInfo) => {
+    const id = freshStepId(draft.steps, info.type);
+    const step = { ...(emptyValue(info.schema) as JsonObject), id, type: info.type } as Step;
+    // After the selected step, so that it can follow it; otherwise at the end.
+    const after = selection?.kind === 'step' ? draft.steps.findIndex((old) => old.id === selection.id) : -1;
+    updateSteps((steps) => (after === -1 ? [...steps, step] : [...steps.slice(0, after + 1), step, ...steps.slice(after + 1)]));
+    setSelection({ kind: 'step', id });
+    setTab('step');
+  };
+
+  const connect = (source: string, target: string) => {
+    const step = draft.steps.find((candidate) => candidate.id === source);
+    const info = step && typeInfo.get(step.type);
+    if (!step || !info) return;
+    const path = connectPaths[source] ?? targetSlots(info.schema, step)[0]?.path;
+    if (path === undefined) return;
+    replaceStep(source, writePath(step, path, target));
+    setSelection({ kind: 'step', id: source });
+    setTab('step');
+  };
+
+  const remove = (target: Exclude<Selection, null>) => {
+    if (readOnly) return;
+    if (target.kind === 'step') updateSteps((steps) => removeStep(steps, target.id));
+    else if (target.path !== 'default') {
+      const step = draft.steps.find((candidate) => candidate.id === target.source);
+      if (step) replaceStep(step.id, writePath(step, target.path, undefined));
+    }
+    setSelection(null);
+  };
+
+  const rename = (from: string, to: string) => {
+    updateSteps((steps) => renameStep(steps, from, to));
+    setSelection({ kind: 'step', id: to });
+    setConnectPaths(({ [from]: path, ...others }) => (path === undefined ? others : { ...others, [to]: path }));
+    setProblems((current) => current.map((problem) => (problem.stepId === from ? { ...problem, stepId: to } : problem)));
+  };
+
+  /** Publishes `definition` as the next version; a refusal keeps everything as it was. */
+  const publish = async (definition: Definition, done: (version: number) => string) => {
+    if (workflow === null) return;
+    setSaveState({ kind: 'saving' });
+    try {
+      const { version } = await api.send<{ version: number }>('PUT', `/workflows/${workflowId}/definition`, {
+        steps: definition.steps,
+        settings: definition.settings,
+        expectedVersion: workflow.version,
+      });
+      setWorkflow({ ...workflow, version, steps: definition.steps, settings: definition.settings });
+      setSaved(definition);
+      setProblems([]);
+      setHistoryKey((key) => key + 1);
+      setSaveState({ kind: 'saved', message: done(version) });
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) {
+        setSaveState({ kind: 'conflict', message: error.message, newest: newestVersionIn(error.message) });
+      } else if (error instanceof ApiError && error.status === 400) {
+        setProblems(problemsOf(error.body, error.message, definition.steps));
+        setSaveState({ kind: 'invalid', message: error.message });
+      } else {
+        setSaveState({ kind: 'failed', error });
+      }
+      return false;
+    }
+  };
+
+  const save = () => void publish(draft, (version) => `Saved as version ${version}.`);
+
+  const restore = async () => {
+    if (oldVersion === null) return;
+    const { definition, entry } = oldVersion;
+    if (dirty && !window.confirm(`Restoring version ${entry.version} replaces your unsaved changes. Restore it?`)) return;
+    if (await publish(definition, (version) => `Version ${entry.version} restored as version ${version}.`)) {
+      setDraft(definition);
+      setOldVersion(null);
+      setSelection(null);
+    }
+  };
+
+  const reload = async (atLeast?: number) => {
+    if (dirty && !window.confirm('Reload the newest version? Your unsaved changes will be lost.')) return;
+    try {
+      adopt(await load(atLeast));
+      setSaveState({ kind: 'idle' });
+    } catch (error) {
+      setSaveState({ kind: 'failed', error });
+    }
+  };
+
+  const openVersion = async (entry: VersionEntry) => {
+    setOldVersionError(null);
+    try {
+      const found = await api.get<{ steps: Step[]; settings: JsonObject }>(`/workflows/${workflowId}/versions/${entry.version}`);
+      setOldVersion({ entry, definition: { steps: found.steps, settings: found.settings ?? {} } });
+      setSelection(null);
+    } catch (error) {
+      setOldVersionError(error);
+    }
+  };
+
+  if (loadError !== null) {
+    if (loadError instanceof ApiError && loadError.status === 404) {
+      return (
+        <>
+          <h1>Workflow not found</h1>
+          <p className="notice error" role="alert">
+            This workflow does not exist or was deleted.
+          </p>
+          <p>
+            <Link to="/">Back to Workflows</Link>
+          </p>
+        </>
+      );
+    }
+    return <ErrorNotice error={loadError} />;
+  }
+  if (workflow === null) return <p className="hint">Loading the workflow…</p>;
+
+  const selectedStep = selection?.kind === 'step' ? shown.steps.find((step) => step.id === selection.id) : undefined;
+  const selectedLink =
+    selection?.kind === 'link'
+      ? canvasLinks(shown.steps, hasNext).find(
+          (link) => link.source === selection.source && (selection.path === 'default' ? link.implicit : !link.implicit && pathText(link.path) === pathText(selection.path)),
+        )
+      : undefined;
+
+  const tabs: { id: Tab; label: string }[] = [
+    { id: 'step', label: selectedStep ? 'Step' : 'Details' },
+    { id: 'versions', label: 'Versions' },
+    ...(canChange ? [{ id: 'try' as const, label: 'Try it' }] : []),
+  ];
+
+  return (
+    <div className="editor">
+      <header className="editor-header">
+        <Link to="/" className="back-link" aria-label="Back to Workflows">
+          ←
+        </Link>
+        <h1>{workflow.name}</h1>
+        {canChange && (
+          <button type="button" onClick={() => setRenaming(true)}>
+            Rename
+          </button>
+        )}
+        <span className="version-number">Version {workflow.version}</span>
+        {dirty && <span className="unsaved">Unsaved changes</span>}
+        <span className="spacer" />
+        <Link to={`/workflows/${workflowId}/sessions`}>Sessions</Link>
+        {canChange && (
+          <button type="button" className="primary" onClick={save} disabled={!dirty || saveState.kind === 'saving' || viewing}>
+            {saveState.kind === 'saving' ? 'Saving…' : 'Save'}
+          </button>
+        )}
+      </header>
+
+      <div className="editor-messages">
+        {saveState.kind === 'saved' && (
+          <p className="notice ok" role="status">
+            {saveState.message}
+          </p>
+        )}
+        {saveState.kind === 'conflict' && (
+          <div className="notice error row" role="alert">
+            <p>
+              Someone else saved a newer version of this workflow while you were editing, so your changes were not saved. Reload to
+              continue from the newest version. ({saveState.message})
+            </p>
+            <button type="button" onClick={() => void reload(saveState.newest)}>
+              Reload
+            </button>
+          </div>
+        )}
+        {saveState.kind === 'invalid' && (
+          <div className="notice error" role="alert">
+            <p>Not saved: the server found problems in this flow. Your changes are still here; the steps concerned are marked.</p>
+            {generalProblems.length > 0 && (
+              <ul>
+                {generalProblems.map((problem) => (
+                  <li key={`${problem.path} ${problem.message}`}>{problemText(problem) || saveState.message}</li>
+                ))}
+              </ul>
+            )}
+            {problems.length === 0 && <p>{saveState.message}</p>}
+          </div>
+        )}
+        {saveState.kind === 'failed' && (
+          <p className="notice error" role="alert">
+            Not saved: {describeError(saveState.error)}
+          </p>
+        )}
+        <ErrorNotice error={stepTypesError} />
+        <ErrorNotice error={oldVersionError} />
+        {oldVersion !== null && (
+          <div className="notice row old-version">
+            <p>
+              Viewing version {oldVersion.entry.version} (read-only), {oldVersion.entry.how.toLowerCase()} by {oldVersion.entry.by}.
+            </p>
+            <span className="spacer" />
+            {canChange && (
+              <button type="button" className="primary" onClick={() => void restore()} disabled={saveState.kind === 'saving'}>
+                Restore version {oldVersion.entry.version}
+              </button>
+            )}
+            <button type="button" onClick={() => setOldVersion(null)}>
+              Back to the current version
+            </button>
+          </div>
+        )}
+      </div>
+
+      <div className={readOnly ? 'editor-body read-only' : 'editor-body'}>
+        {!readOnly && (
+          <nav className="palette" aria-label="Add a step">
+            <h2>Add a step</h2>
+            {stepTypes === null && stepTypesError === null && <p className="hint">Loading step types…</p>}
+            {stepTypes?.items.map((info) => (
+              <button key={info.type} type="button" onClick={() => addStep(info)} aria-describedby={`palette-${info.type}`}>
+                Add {info.title}
+                <span className="hint" id={`palette-${info.type}`}>
+                  {info.description}
+                </span>
+              </button>
+            ))}
+          </nav>
+        )}
+        <section className="canvas" aria-label="Flow">
+          {shown.steps.length === 0 && (
+            <p className="canvas-empty hint">{readOnly ? 'This version has no steps.' : 'No steps yet: add the first one from the palette.'}</p>
+          )}
+          <FlowCanvas
+            steps={shown.steps}
+            titles={titles}
+            hasNext={hasNext}
+            canLink={canLink}
+            selection={selection}
+            problemCounts={problemCounts}
+            readOnly={readOnly}
+            onSelect={(next) => {
+              setSelection(next);
+              if (next !== null) setTab('step');
+            }}
+            onConnect={connect}
+            onDelete={remove}
+          />
+        </section>
+        <aside className="side-panel" aria-label="Panel">
+          <div role="tablist" aria-label="Panel" className="tabs">
+            {tabs.map((entry) => (
+              <button
+                key={entry.id}
+                type="button"
+                role="tab"
+                id={`tab-${entry.id}`}
+                aria-selected={tab === entry.id}
+                aria-controls={`tabpanel-${entry.id}`}
+                tabIndex={tab === entry.id ? 0 : -1}
+                onClick={() => setTab(entry.id)}
+                onKeyDown={(event) => {
+                  if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+                  const at = tabs.findIndex((candidate) => candidate.id === tab);
+                  const next = tabs[(at + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+                  setTab(next.id);
+                  document.getElementById(`tab-${next.id}`)?.focus();
+                }}
+              >
+                {entry.label}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
+            {tab === 'step' &&
+              (selectedStep ? (
+                <StepPanel
+                  key={viewing ? 'old-version' : 'draft'}
+                  step={selectedStep}
+                  info={typeInfo.get(selectedStep.type)}
+                  stepIds={stepIds.filter((id) => id !== selectedStep.id)}
+                  problems={viewing ? [] : problems.filter((problem) => problem.stepId === selectedStep.id)}
+                  readOnly={readOnly}
+                  connectPath={connectPaths[selectedStep.id]}
+                  onConnectPathChange={(path) => setConnectPaths((current) => ({ ...current, [selectedStep.id]: path }))}
+                  onChange={(step) => replaceStep(selectedStep.id, step)}
+                  onRename={(to) => rename(selectedStep.id, to)}
+                  onDelete={() => remove({ kind: 'step', id: selectedStep.id })}
+                />
+              ) : selectedLink ? (
+                <section className="link-panel" aria-labelledby="link-title">
+                  <h2 id="link-title">Connection</h2>
+                  <p>
+                    From <strong>{selectedLink.source}</strong> to <strong>{selectedLink.target}</strong>
+                    {selectedLink.label ? ` (${selectedLink.label})` : ''}.
+                  </p>
+                  {selectedLink.implicit ? (
+                    <p className="hint">Without a next step set, a step goes on to the following one. Set Next on the step to go elsewhere.</p>
+                  ) : (
+                    !readOnly && (
+                      <button type="button" className="danger" onClick={() => selection && remove(selection)}>
+                        Delete connection
+                      </button>
+                    )
+                  )}
+                </section>
+              ) : (
+                <section aria-labelledby="settings-title">
+                  <h2 id="settings-title">Workflow settings</h2>
+                  <p className="hint">
+                    {readOnly ? 'Select a step on the canvas to see its fields.' : 'Select a step on the canvas to edit it, or add one from the palette.'}
+                  </p>
+                  {stepTypes && (
+                    <fieldset className="step-fields" disabled={readOnly}>
+                      <legend className="visually-hidden">Settings</legend>
+                      <SchemaFields
+                        schema={stepTypes.settings}
+                        value={shown.settings}
+                        path={[]}
+                        context={{ idBase: 'settings', stepIds, errors: new Map() }}
+                        onChange={(settings) => setDraft((current) => ({ ...current, settings }))}
+                      />
+                    </fieldset>
+                  )}
+                </section>
+              ))}
+            {tab === 'versions' && (
+              <VersionHistory
+                workflowId={workflowId}
+                currentVersion={workflow.version}
+                openVersion={oldVersion?.entry.version ?? null}
+                refreshKey={historyKey}
+                onOpen={(entry) => void openVersion(entry)}
+              />
+            )}
+            {tab === 'try' && canChange && <TryItPanel workflowId={workflowId} version={workflow.version} dirty={dirty} />}
+          </div>
+        </aside>
+      </div>
+      {renaming && (
+        <RenameDialog
+          workflowId={workflowId}
+          name={workflow.name}
+          onClose={() => setRenaming(false)}
+          onRenamed={(name) => {
+            setWorkflow((current) => (current ? { ...current, name } : current));
+            setRenaming(false);
+          }}
+        />
+      )}
+    </div>
+  );
+};
+
+const RenameDialog = ({
+  workflowId,
+  name,
+  onClose,
+  onRenamed,
+}: {
+  workflowId: string;
+  name: string;
+  onClose: () => void;
+  onRenamed: (name: string) => void;
+}) => {
+  const { api } = useSignedIn();
+  const [text, setText] = useState(name);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (text.trim() === '') {
+      setProblem('Enter a name.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.send('PATCH', `/workflows/${workflowId}`, { name: text });
+      onRenamed(text.trim());
+    } catch (error) {
+      setProblem(describeError(error));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Rename workflow" onClose={onClose}>
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <div className="field">
+          <label htmlFor="rename-name">Name</label>
+          <input
+            id="rename-name"
+            value={text}
+            autoFocus
+            aria-invalid={problem !== null || undefined}
+            aria-describedby={problem ? 'rename-error' : undefined}
+            onChange={(event) => setText(event.target.value)}
+          />
+          {problem && (
+            <p className="field-error" id="rename-error">
+              {problem}
+            </p>
+          )}
+        </div>
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            Submit
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+};

@@ -1,0 +1,79 @@
+/**
+ * What `GET /step-types` serves: each step type's JSON Schema, produced from the schema the server
+ * validates with. The editor's forms are generated from it, so they cannot drift from the rules.
+ */
+export interface JsonSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  enum?: unknown[];
+  const?: unknown;
+  default?: unknown;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  /** `step-id` marks a field that names a step. */
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+}
+
+export interface StepTypeInfo {
+  type: string;
+  title: string;
+  description: string;
+  schema: JsonSchema;
+}
+
+export interface StepTypesResponse {
+  items: StepTypeInfo[];
+  settings: JsonSchema;
+}
+
+export const typesOf = (schema: JsonSchema): string[] =>
+  schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+
+export const choicesOf = (schema: JsonSchema): unknown[] | undefined =>
+  schema.enum ?? (schema.const === undefined ? undefined : [schema.const]);
+
+/** Several variants of one field (`op: 'exists'` in one, `op: 'gt' | 'lt'` in another) as one. */
+const mergeField = (a: JsonSchema, b: JsonSchema): JsonSchema => {
+  const choicesA = choicesOf(a);
+  const choicesB = choicesOf(b);
+  if (choicesA && choicesB) {
+    const { const: _a, ...rest } = a;
+    return { ...rest, enum: [...new Set([...choicesA, ...choicesB])] };
+  }
+  const types = [...new Set([...typesOf(a), ...typesOf(b)])];
+  return { ...b, ...a, type: types.length === 1 ? types[0] : types };
+};
+
+/**
+ * A union as one form: variants that are objects become one object with every field (required
+ * where all variants require it); `X | null` becomes X; primitive unions become a list of types.
+ */
+export const flattenSchema = (schema: JsonSchema): JsonSchema => {
+  const variants = schema.anyOf ?? schema.oneOf;
+  if (variants === undefined) return schema;
+  const { anyOf: _anyOf, oneOf: _oneOf, ...own } = schema;
+  const flat = variants.map(flattenSchema).filter((variant) => !(variant.type === 'null'));
+  if (flat.length === 1) return { ...flat[0], ...own };
+  if (flat.every((variant) => typesOf(variant).includes('object'))) {
+    const properties: Record<string, JsonSchema> = {};
+    for (const variant of flat) {
+      for (const [name, field] of Object.entries(variant.properties ?? {})) {
+        properties[name] = properties[name] === undefined ? flattenSchema(field) : mergeField(properties[name], flattenSchema(field));
+      }
+    }
+    const required = Object.keys(properties).filter((name) => flat.every((variant) => variant.required?.includes(name)));
+    return { ...own, type: 'object', properties, required };
+  }
+  return flat.reduce(mergeField);
+};

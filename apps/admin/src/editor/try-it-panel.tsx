@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'react';
+import { useSignedIn } from '../auth/auth-context.js';
+import { ErrorNotice } from '../ui/errors.js';
+
+/** A contact id nobody else has: each Try it conversation starts from nothing. */
+const freshContactId = (): string => `try-it-${crypto.randomUUID()}`;
+
+/**
+ * The workflow in a real web chat conversation, on its preview channel: the same widget a customer
+ * gets, in a frame.
+ */
+export const TryItPanel = ({ workflowId, version, dirty }: { workflowId: string; version: number; dirty: boolean }) => {
+  const { api } = useSignedIn();
+  const [channelId, setChannelId] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [contactId, setContactId] = useState(freshContactId);
+
+  useEffect(() => {
+    let live = true;
+    api.send<{ channelId: string }>('POST', `/workflows/${workflowId}/try-it`).then(
+      (preview) => live && setChannelId(preview.channelId),
+      (failure: unknown) => live && setError(failure),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, workflowId]);
+
+  return (
+    <section className="try-it" aria-labelledby="try-it-title">
+      <div className="row">
+        <h2 id="try-it-title">Try it</h2>
+        <span className="spacer" />
+        <button type="button" onClick={() => setContactId(freshContactId())} disabled={channelId === null}>
+          Restart
+        </button>
+      </div>
+      <p className="hint">
+        Runs version {version} as a customer sees it. Saved changes apply to new conversations only: after saving, press Restart.
+        {dirty && ' Your unsaved changes are not in it.'}
+      </p>
+      <ErrorNotice error={error} />
+      {channelId === null && error === null && <p className="hint">Opening the preview channel…</p>}
+      {channelId !== null && <iframe key={contactId} title="Try it" className="try-it-frame" src={`/chat/${channelId}?contact=${encodeURIComponent(contactId)}`} />}
+    </section>
+  );
+};

@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'react';
+import { useSignedIn } from '../auth/auth-context.js';
+import { ErrorNotice } from '../ui/errors.js';
+
+interface HistoryEvent {
+  id: string;
+  type: string;
+  data: { version?: unknown };
+  metadata: { actor?: { sub?: string } };
+  recordedAt: string;
+}
+
+export interface VersionEntry {
+  version: number;
+  /** What made the version: created, copied from another workflow, or published. */
+  how: 'Created' | 'Copied' | 'Published';
+  by: string;
+  at: string;
+}
+
+const HOW: Record<string, VersionEntry['how']> = {
+  WorkflowCreated: 'Created',
+  WorkflowCopied: 'Copied',
+  WorkflowDefinitionPublished: 'Published',
+};
+
+/** The events that made a version, newest first. */
+const versionsIn = (events: HistoryEvent[]): VersionEntry[] =>
+  events
+    .filter((event) => event.type in HOW && typeof event.data.version === 'number')
+    .map((event) => ({
+      version: event.data.version as number,
+      how: HOW[event.type],
+      by: event.metadata.actor?.sub ?? 'unknown',
+      at: event.recordedAt,
+    }))
+    .reverse();
+
+const formatTime = (iso: string): string => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** The workflow's versions, from its audit history: who made each and when; any can be opened. */
+export const VersionHistory = ({
+  workflowId,
+  currentVersion,
+  openVersion,
+  refreshKey,
+  onOpen,
+}: {
+  workflowId: string;
+  currentVersion: number;
+  /** The old version shown on the canvas, if one is. */
+  openVersion: number | null;
+  /** Changes whenever a version was published from this page. */
+  refreshKey: number;
+  onOpen: (entry: VersionEntry) => void;
+}) => {
+  const { api } = useSignedIn();
+  const [versions, setVersions] = useState<VersionEntry[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    let live = true;
+    api.get<{ items: HistoryEvent[] }>(`/audit/workflows/${workflowId}/history`).then(
+      (history) => {
+        if (!live) return;
+        setVersions(versionsIn(history.items));
+        setError(null);
+      },
+      (failure: unknown) => live && setError(failure),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, workflowId, refreshKey]);
+
+  return (
+    <section className="version-history" aria-labelledby="version-history-title">
+      <h2 id="version-history-title">Versions</h2>
+      <ErrorNotice error={error} />
+      {versions === null && error === null && <p className="hint">Loading the history…</p>}
+      {versions !== null && (
+        <ol className="version-list" aria-label="Versions, newest first">
+          {versions.map((entry) => (
+            <li key={`${entry.version} ${entry.at}`} className={entry.version === openVersion ? 'open' : undefined}>
+              <div className="version-line">
+                <strong>Version {entry.version}</strong>
+                {entry.version === currentVersion && <span className="badge">Current</span>}
+                {entry.version === openVersion && <span className="badge">Open</span>}
+              </div>
+              <div className="hint">
+                {entry.how} by {entry.by} · <time dateTime={entry.at}>{formatTime(entry.at)}</time>
+              </div>
+              {entry.version !== currentVersion && entry.version !== openVersion && (
+                <button type="button" onClick={() => onOpen(entry)}>
+                  Open version {entry.version}
+                </button>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+};
