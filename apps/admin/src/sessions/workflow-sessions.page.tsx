@@ -45,6 +45,44 @@ const StatusTabs = ({ status, panelId, onChange }: { status: Status; panelId: st
   );
 };
 
+const SessionsTable = ({ status, sessions }: { status: Status; sessions: SessionSummary[] }) => {
+  const { channelName, channelsError } = useChannelNames();
+  if (sessions.length === 0) {
+    return <p>{status === 'active' ? 'No conversation is in this workflow right now.' : 'No session of this workflow has ended yet.'}</p>;
+  }
+  return (
+    <>
+      <ErrorNotice error={channelsError} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Contact</th>
+            <th scope="col">Channel</th>
+            <th scope="col">Version</th>
+            <th scope="col">{status === 'active' ? 'Current step' : 'End reason'}</th>
+            <th scope="col">Started</th>
+            {status === 'ended' && <th scope="col">Ended</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((session) => (
+            <tr key={session.id}>
+              <td>
+                <Link to={`/sessions/${encodeURIComponent(session.id)}`}>{session.contactId}</Link>
+              </td>
+              <td>{channelName(session.channelId)}</td>
+              <td>{session.workflowVersion}</td>
+              <td>{status === 'active' ? (session.currentStepId ?? '—') : endReasonText(session.endReason)}</td>
+              <td>{timeText(session.startedAt)}</td>
+              {status === 'ended' && <td>{timeText(session.endedAt)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+};
+
 /** A workflow's sessions, active or ended, newest first, each linking to its page. */
 export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => {
   const { search, navigate } = useRouter();
@@ -52,7 +90,6 @@ export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => 
   const base = `/workflows/${encodeURIComponent(workflowId)}`;
   const workflow = useResource<WorkflowCard>(base);
   const sessions = useResource<{ items: SessionSummary[] }>(`${base}/sessions?status=${status}`);
-  const { channelName, channelsError } = useChannelNames();
   const panelId = useId();
   const name = workflow.data?.name;
 
@@ -68,44 +105,19 @@ export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => 
           Refresh
         </button>
       </header>
-      <ErrorNotice error={workflow.error} />
-      <ErrorNotice error={channelsError} />
-      <StatusTabs status={status} panelId={panelId} onChange={(next) => navigate(`${base}/sessions?status=${next}`, { replace: true })} />
-      <div role="tabpanel" id={panelId} aria-labelledby={`${panelId}-${status}`} className="session-panel">
-        <ErrorNotice error={sessions.error} />
-        {sessions.data === null ? (
-          sessions.error === null && <p className="hint">Loading sessions…</p>
-        ) : sessions.data.items.length === 0 ? (
-          <p>{status === 'active' ? 'No conversation is in this workflow right now.' : 'No session of this workflow has ended yet.'}</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Contact</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Version</th>
-                <th scope="col">{status === 'active' ? 'Current step' : 'End reason'}</th>
-                <th scope="col">Started</th>
-                {status === 'ended' && <th scope="col">Ended</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.data.items.map((session) => (
-                <tr key={session.id}>
-                  <td>
-                    <Link to={`/sessions/${encodeURIComponent(session.id)}`}>{session.contactId}</Link>
-                  </td>
-                  <td>{channelName(session.channelId)}</td>
-                  <td>{session.workflowVersion}</td>
-                  <td>{status === 'active' ? (session.currentStepId ?? '—') : endReasonText(session.endReason)}</td>
-                  <td>{timeText(session.startedAt)}</td>
-                  {status === 'ended' && <td>{timeText(session.endedAt)}</td>}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
+      {workflow.error !== null ? (
+        <ErrorNotice error={workflow.error} />
+      ) : (
+        <>
+          <StatusTabs status={status} panelId={panelId} onChange={(next) => navigate(`${base}/sessions?status=${next}`, { replace: true })} />
+          <div role="tabpanel" id={panelId} aria-labelledby={`${panelId}-${status}`}>
+            <ErrorNotice error={sessions.error} />
+            {sessions.data === null
+              ? sessions.error === null && <p className="hint">Loading sessions…</p>
+              : <SessionsTable status={status} sessions={sessions.data.items} />}
+          </div>
+        </>
+      )}
     </>
   );
 };
