@@ -1,8 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidDefinitionError, type DefinitionProblem } from '../errors.js';
-import { validateDefinition } from './step.schema.js';
+import {
+  STEP_SCHEMAS,
+  STEP_TYPES,
+  stepSchema,
+  validateDefinition,
+  type StepDefinition,
+  type StepType,
+} from './step.schema.js';
 
 type Json = { [field: string]: unknown };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /** The problems validateDefinition reports; fails the test when it accepts the definition. */
 const problemsOf = (steps: unknown, settings?: unknown): DefinitionProblem[] => {
@@ -515,9 +523,68 @@ describe('validateDefinition', () => {
     );
   });
 
+  it.each([
+    ['no-break spaces', '\u00a0\u00a0'],
+    ['an ideographic space', '\u3000'],
+    ['a line separator', '\u2028'],
+    ['a tab and a byte order mark', '\t\ufeff'],
+  ])('refuses a text of only %s, as trim() sees whitespace', (_, text) => {
+    expect(problemsOf(flowWith('send_message', { text }))).toEqual([
+      { path: 'steps[0].text', stepId: 's', message: 'must be a string of 1 to 4096 characters, not only whitespace' },
+    ]);
+  });
+
+  it('reports a value that breaks several rules of its field once', () => {
+    expect(problemsOf(flowWith('route_to_team', { team: ' '.repeat(101) }))).toEqual([
+      { path: 'steps[0].team', stepId: 's', message: 'must be a string of 1 to 100 characters, not only whitespace' },
+    ]);
+  });
+
+  it('reports each unknown field of a step on its own', () => {
+    expect(problemsOf(flowWith('wait', { text: 'Hold on', colour: 'red' }))).toEqual([
+      { path: 'steps[0].text', stepId: 's', message: 'is not a field of wait steps' },
+      { path: 'steps[0].colour', stepId: 's', message: 'is not a field of wait steps' },
+    ]);
+  });
+
+  it('checks the fields of a question and how they combine at once', () => {
+    expect(problemsOf(flowWith('ask_question', { variable: '1st', answerType: 'choice', timeoutNext: 'done' }))).toEqual([
+      { path: 'steps[0].variable', stepId: 's', message: 'must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      { path: 'steps[0].options', stepId: 's', message: 'is required when answerType is choice' },
+      { path: 'steps[0].timeoutNext', stepId: 's', message: 'is only allowed together with timeoutSeconds' },
+    ]);
+  });
+
   it('is deterministic', () => {
     const steps = [{ id: 'a', type: 'send_message', next: 'a', extra: 1 }, { id: 'a' }];
     expect(problemsOf(steps)).toEqual(problemsOf(structuredClone(steps)));
     expect(problemsOf(steps)).toHaveLength(5);
+  });
+});
+
+describe('the step schemas', () => {
+  it('has one schema for each step type, whose type field is that type', () => {
+    expect(Object.keys(STEP_SCHEMAS)).toEqual([...STEP_TYPES]);
+    for (const type of STEP_TYPES) expect(STEP_SCHEMAS[type].shape.type.value).toBe(type);
+    const stepTypesMatch: Same<StepDefinition['type'], StepType> = true;
+    expect(stepTypesMatch).toBe(true);
+  });
+
+  it('tells steps apart by type, in the order of STEP_TYPES', () => {
+    expect(stepSchema.options.map((option) => option.shape.type.value)).toEqual([...STEP_TYPES]);
+  });
+
+  describe('parsing a single step', () => {
+    it('accepts the smallest step of each type, as it is', () => {
+      for (const step of Object.values(minimalStep)) expect(stepSchema.parse(step)).toEqual(step);
+    });
+
+    it('rejects a field out of range with the message validateDefinition reports', () => {
+      const result = stepSchema.safeParse({ id: 'pause', type: 'wait', seconds: 0 });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+        { path: ['seconds'], message: 'must be an integer from 1 to 2592000' },
+      ]);
+    });
   });
 });
