@@ -8,6 +8,7 @@ import { enabledLogLevels } from './config/app-config.js';
 import { useJsonBodiesOnly } from './http/json-body.parser.js';
 import { builtConsoleDir, serveConsole } from './console/console-assets.js';
 import { closeStorage, openStorage } from './infrastructure/storage.js';
+import { answerWebchatCors } from './webchat/webchat-cors.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -29,6 +30,7 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
   });
   const fastify = app.getHttpAdapter().getInstance();
   useJsonBodiesOnly(fastify);
+  await answerWebchatCors(fastify, config.webchatAllowedOrigins ?? '*');
   if (config.roles.has('api')) await serveConsole(fastify, config.consoleDir ?? builtConsoleDir());
   app.useGlobalPipes(
     new ValidationPipe({

@@ -17,7 +17,16 @@ describe('loadConfig', () => {
       logLevel: 'log',
       aiAgent: undefined,
       channelSecretsKey: undefined,
+      webchatAllowedOrigins: '*',
     });
+  });
+
+  it('takes the sites allowed to call the web chat endpoints from WEBCHAT_ALLOWED_ORIGINS', () => {
+    expect(loadConfig({ WEBCHAT_ALLOWED_ORIGINS: ' https://shop.example, http://localhost:8080 ,' }).webchatAllowedOrigins).toEqual([
+      'https://shop.example',
+      'http://localhost:8080',
+    ]);
+    expect(loadConfig({ WEBCHAT_ALLOWED_ORIGINS: '*' }).webchatAllowedOrigins).toBe('*');
   });
 
   it('configures the AI agent from AI_AGENT_*', () => {
@@ -55,6 +64,8 @@ describe('loadConfig', () => {
     [{ AI_AGENT_URL: 'ftp://agent' }, 'AI_AGENT_URL'],
     [{ CHANNEL_SECRETS_KEY: 'too-short' }, 'CHANNEL_SECRETS_KEY'],
     [{ AI_AGENT_URL: 'http://agent', AI_AGENT_TIMEOUT_MS: 'soon' }, 'AI_AGENT_TIMEOUT_MS'],
+    [{ WEBCHAT_ALLOWED_ORIGINS: 'https://shop.example/chat' }, 'WEBCHAT_ALLOWED_ORIGINS'],
+    [{ WEBCHAT_ALLOWED_ORIGINS: 'shop.example' }, 'WEBCHAT_ALLOWED_ORIGINS'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

@@ -7,6 +7,9 @@ export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type ServerRole = 'api' | 'projections' | 'engine';
 export const SERVER_ROLES: readonly ServerRole[] = ['api', 'projections', 'engine'];
 
+/** Which sites may call the public web chat endpoints from their pages: any, or these origins. */
+export type WebchatOrigins = '*' | readonly string[];
+
 export type EventStoreConfig = { kind: 'sqlite' } | { kind: 'esdb'; connectionString: string };
 export type ReadModelConfig = { kind: 'sqlite' } | { kind: 'mongodb'; uri: string };
 
@@ -25,6 +28,8 @@ export interface AppConfig {
   channelSecretsKey: string | undefined;
   /** The built console's folder (CONSOLE_DIR); undefined: `dist/admin` of this package. */
   consoleDir?: string;
+  /** Sites whose pages may call the web chat endpoints (WEBCHAT_ALLOWED_ORIGINS); undefined: any. */
+  webchatAllowedOrigins?: WebchatOrigins;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +95,20 @@ const channelSecretsKey = (env: NodeJS.ProcessEnv): string | undefined => {
   return key;
 };
 
+/** `https://shop.example, https://www.shop.example` → those origins; unset or `*` → any origin. */
+const webchatAllowedOrigins = (env: NodeJS.ProcessEnv): WebchatOrigins => {
+  const value = env.WEBCHAT_ALLOWED_ORIGINS?.trim() || '*';
+  if (value === '*') return '*';
+  return value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '')
+    .map((origin) => {
+      if (URL.canParse(origin) && new URL(origin).origin === origin) return origin;
+      throw new ConfigError(`WEBCHAT_ALLOWED_ORIGINS must list origins like https://shop.example (scheme, host, optional port; no path); got "${origin}"`);
+    });
+};
+
 /**
  * Reads the environment once at start; a wrong value stops the server with a message naming it.
  * `roles` (from `--roles`) wins over the ROLES variable; both default to every role.
@@ -115,6 +134,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     aiAgent: aiAgentConfig(env),
     channelSecretsKey: channelSecretsKey(env),
     consoleDir: env.CONSOLE_DIR ? resolve(env.CONSOLE_DIR) : undefined,
+    webchatAllowedOrigins: webchatAllowedOrigins(env),
   };
 };
 
