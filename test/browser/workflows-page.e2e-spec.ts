@@ -176,6 +176,7 @@ describe('the Workflows page in Chromium', () => {
     await expectNoSeriousAxeViolations(page);
     await remove.getByRole('button', { name: 'Delete' }).click();
     await original.waitFor({ state: 'detached' });
+    await expectFocused(page, page.getByRole('heading', { level: 1, name: 'Workflows' }));
     expect((await app.api.request('GET', `/workflows/${workflowId}`, { token: workspace.admin })).status).toBe(404);
     expect(await page.getByRole('article').count()).toBe(1);
     expect(problems).toEqual([]);
@@ -231,6 +232,20 @@ describe('the Workflows page in Chromium', () => {
     await page.getByRole('article', { name: 'Made while watching' }).waitFor();
     // Only the refused stream connections may have been reported.
     expect(problems.filter((problem) => !problem.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
+    await context.close();
+  });
+
+  it('goes back to the previous page with the back arrow', async () => {
+    const workspace = newWorkspace();
+    const id = await workspace.create('Way back');
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(workspace.link(workspace.admin, `/workflows/${id}/sessions`));
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Workflows' }).click();
+    await page.getByRole('article', { name: 'Way back' }).waitFor();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.waitForURL(`${app.url}/workflows/${id}/sessions`);
+    await page.getByRole('heading', { level: 1, name: 'Sessions of Way back' }).waitFor();
+    expect(problems).toEqual([]);
     await context.close();
   });
 

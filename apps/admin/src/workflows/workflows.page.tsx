@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useSignedIn } from '../auth/auth-context.js';
 import { useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
@@ -44,6 +44,7 @@ export const WorkflowsPage = () => {
   const { cards, hasMore, loadMore, loadingMore, listError, status, refusal, forget } = useWorkflowCards();
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [announcement, setAnnouncement] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
   const close = () => setDialog(null);
   // The card as it is now: counts change while a confirmation is open.
   const current = (card: WorkflowCard) => cards?.find((shown) => shown.id === card.id) ?? card;
@@ -53,7 +54,9 @@ export const WorkflowsPage = () => {
     <>
       <header className="page-header">
         <BackButton />
-        <h1>Workflows</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          Workflows
+        </h1>
         <span className="spacer" />
         {canChange && (
           <button type="button" className="primary" onClick={() => setDialog({ kind: 'add' })}>
@@ -131,6 +134,8 @@ export const WorkflowsPage = () => {
             forget(dialog.card.id);
             close();
             setAnnouncement(`Deleted “${dialog.card.name}”.`);
+            // The menu button that opened the dialog went with the card.
+            requestAnimationFrame(() => heading.current?.focus());
           }}
         >
           <p>This cannot be undone. The workflow, its steps and its settings are removed.</p>
