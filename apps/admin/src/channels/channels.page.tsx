@@ -1,1 +1,93 @@
-export const ChannelsPage = () => <h1>ChannelsPage</h1>;
+import { useCallback, useEffect, useState } from 'react';
+import { useSignedIn } from '../auth/auth-context.js';
+import { ErrorNotice } from '../ui/errors.js';
+import { ChannelItem, type WorkflowOption } from './channel-item.js';
+import { type Channel, channelTypeLabel } from './channel-types.js';
+import { CreateChannelDialog, type NewChannel } from './create-channel.dialog.js';
+import './channels.css';
+
+/** Tools > Channels: where customers reach a workflow (the product's "channel settings"). */
+export const ChannelsPage = () => {
+  const { api, canChange } = useSignedIn();
+  const [channels, setChannels] = useState<Channel[] | null>(null);
+  const [workflows, setWorkflows] = useState<WorkflowOption[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [creating, setCreating] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
+
+  /** After a change, the list read once the projection has it (`consistentWith` its position). */
+  const loadChannels = useCallback(
+    async (consistentWith?: string) => {
+      const query = consistentWith === undefined ? '' : `?consistentWith=${encodeURIComponent(consistentWith)}`;
+      const { items } = await api.get<{ items: Channel[] }>(`/channels${query}`);
+      setChannels(items);
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    loadChannels().catch(setError);
+    api
+      .get<{ items: WorkflowOption[] }>('/workflows?limit=1000')
+      .then(({ items }) => setWorkflows(items.map(({ id, name }) => ({ id, name }))))
+      .catch(setError);
+  }, [api, loadChannels]);
+
+  const create = async (channel: NewChannel) => {
+    const { position } = await api.send<{ id: string; position: string }>('POST', '/channels', channel);
+    setCreating(false);
+    setAnnouncement(`${channelTypeLabel(channel.type)} channel “${channel.name}” created.`);
+    await loadChannels(position).catch(setError);
+  };
+
+  const assign = (channel: Channel) => async (workflowId: string | null) => {
+    const path = `/channels/${encodeURIComponent(channel.id)}/workflow`;
+    const { position } =
+      workflowId === null
+        ? await api.send<{ position: string }>('DELETE', path)
+        : await api.send<{ position: string }>('PUT', path, { workflowId });
+    const workflow = workflows?.find((shown) => shown.id === workflowId);
+    setAnnouncement(workflowId === null ? `“${channel.name}” has no workflow now.` : `“${channel.name}” now runs “${workflow?.name ?? workflowId}”.`);
+    await loadChannels(position);
+  };
+
+  return (
+    <>
+      <header className="page-header">
+        <h1>Channels</h1>
+        <span className="spacer" />
+        {canChange && (
+          <button type="button" className="primary" onClick={() => setCreating(true)}>
+            + New channel
+          </button>
+        )}
+      </header>
+      <p className="hint">
+        Customers reach a workflow through a channel: a web chat on your site, a WhatsApp number or a Messenger page. A
+        channel runs the workflow assigned to it for every new conversation.
+        {!canChange && ' You can read this page; admins create channels and assign workflows.'}
+      </p>
+      <p role="status" className={announcement === '' ? 'channels-announcement' : 'notice ok channels-announcement'}>
+        {announcement}
+      </p>
+      <ErrorNotice error={error} />
+      {channels === null ? (
+        error === null && <p>Loading the channels…</p>
+      ) : channels.length === 0 ? (
+        <div className="channels-empty">
+          <h2>No channels yet</h2>
+          <p>{canChange ? 'Create one with + New channel, then assign it a workflow.' : 'An admin creates channels; they appear here.'}</p>
+        </div>
+      ) : (
+        <ul className="channel-list">
+          {channels.map((channel) => (
+            <li key={channel.id}>
+              <ChannelItem channel={channel} workflows={workflows} canChange={canChange} onAssign={assign(channel)} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {creating && <CreateChannelDialog onCreate={create} onClose={() => setCreating(false)} />}
+    </>
+  );
+};
