@@ -45,7 +45,12 @@ describe('Step types and the shape of a definition', () => {
       const items = response.body.items as StepTypeItem[];
       expect(items.map(({ type }) => type)).toEqual(STEP_TYPE_ORDER);
       for (const item of items) {
-        expect(item).toEqual({ type: item.type, title: expect.any(String), description: expect.any(String), schema: expect.any(Object) });
+        expect(item).toEqual({
+          type: item.type,
+          title: expect.any(String),
+          description: expect.any(String),
+          schema: expect.any(Object),
+        });
         expect(item.title).not.toBe('');
         expect(item.description).not.toBe('');
         expect(item.schema.type).toBe('object');
@@ -73,7 +78,11 @@ describe('Step types and the shape of a definition', () => {
       expect(question.properties?.answerType).toMatchObject({ enum: ['text', 'number', 'email', 'phone', 'choice'] });
       expect(question.properties?.maxRetries).toMatchObject({ type: 'integer', minimum: 0, maximum: 10 });
       expect(question.properties?.options).toMatchObject({ type: 'array', minItems: 1, maxItems: 10 });
-      expect(byType.get('wait')!.schema.properties?.seconds).toMatchObject({ type: 'integer', minimum: 1, maximum: 2_592_000 });
+      expect(byType.get('wait')!.schema.properties?.seconds).toMatchObject({
+        type: 'integer',
+        minimum: 1,
+        maximum: 2_592_000,
+      });
       expect(body.settings).toMatchObject({
         type: 'object',
         additionalProperties: false,

@@ -59,5 +59,6 @@ export const isStepTarget = (schema: z.core.$ZodType): boolean => z.globalRegist
  */
 export const record = <Shape extends z.ZodRawShape>(shape: Shape, owner: string) =>
   z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `is not a field of ${owner}` : unlessMissing('must be an object')(issue)),
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `is not a field of ${owner}` : unlessMissing('must be an object')(issue),
   });

@@ -33,12 +33,19 @@ describe('stepTypeCatalog', () => {
     ['send_message', ['id', 'type', 'text', 'next'], ['id', 'type', 'text']],
     [
       'ask_question',
-      ['id', 'type', 'text', 'variable', 'answerType', 'options', 'retryText', 'maxRetries', 'invalidNext', 'timeoutSeconds', 'timeoutNext', 'next'],
+      [
+        ...['id', 'type', 'text', 'variable', 'answerType', 'options', 'retryText', 'maxRetries'],
+        ...['invalidNext', 'timeoutSeconds', 'timeoutNext', 'next'],
+      ],
       ['id', 'type', 'text', 'variable'],
     ],
     ['branch', ['id', 'type', 'branches', 'elseNext'], ['id', 'type', 'branches', 'elseNext']],
     ['route_to_team', ['id', 'type', 'team', 'note'], ['id', 'type', 'team']],
-    ['invoke_ai_agent', ['id', 'type', 'instructions', 'handoffTeam', 'maxTurns', 'next'], ['id', 'type', 'instructions', 'handoffTeam']],
+    [
+      'invoke_ai_agent',
+      ['id', 'type', 'instructions', 'handoffTeam', 'maxTurns', 'next'],
+      ['id', 'type', 'instructions', 'handoffTeam'],
+    ],
     ['wait', ['id', 'type', 'seconds', 'next'], ['id', 'type', 'seconds']],
     ['end', ['id', 'type'], ['id', 'type']],
   ])('lists the fields of %s and the required ones', (type, fields, required) => {

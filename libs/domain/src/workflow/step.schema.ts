@@ -63,7 +63,10 @@ export const VARIABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const { maxTextLength, maxShortTextLength, maxSeconds } = DEFINITION_LIMITS;
 const TEMPLATES = 'Accepts {{variable}} and {{contact.name}} templates.';
 
-const nextStep = stepTarget('The step to go to next; by default the following step, and after the last step the session completes.').optional();
+const nextStep = stepTarget(
+  'The step to go to next; by default the following step, and after the last step the session completes.',
+).optional();
+const stepId = matching(STEP_ID_PATTERN, 'Unique in the flow; other steps go to this one by naming it.');
 const variableName = (description: string) => matching(VARIABLE_PATTERN, description);
 
 // ---- Branch conditions ----
@@ -89,7 +92,7 @@ const valueToCompare = (op: 'equals' | 'not_equals' | 'contains') => {
     .union([z.number(), z.string().max(maxTextLength, message)], {
       error: ({ input }) => (input === undefined ? `is required with op ${op}` : message),
     })
-    .describe('Compared as text; contains ignores case.');
+    .describe('The value the variable is compared with, as text; contains ignores case.');
 };
 
 /** `exists` needs no value, `gt` and `lt` compare numbers, the others strings or numbers. */
@@ -131,7 +134,7 @@ const stepOf = <Type extends StepType, Shape extends z.ZodRawShape>(
 ) =>
   record(
     {
-      id: matching(STEP_ID_PATTERN, 'Unique in the flow; other steps go to this one by naming it.'),
+      id: stepId,
       type: z.literal(type).describe('The step type.'),
       ...shape,
     },
@@ -170,18 +173,37 @@ export const askQuestionStepSchema = stepOf(
   {
     text: text(maxTextLength, `The question. ${TEMPLATES}`),
     variable: variableName('Where the answer is stored, for templates and branches to use.'),
-    answerType: oneOf(ANSWER_TYPES, 'What an answer must be (default text); one that does not fit is asked again.').optional(),
-    options: listOf(choiceOptionSchema, 1, DEFINITION_LIMITS.maxOptions, 'The choices; only, and required, for answerType choice.').optional(),
+    answerType: oneOf(
+      ANSWER_TYPES,
+      'What an answer must be (default text); one that does not fit is asked again.',
+    ).optional(),
+    options: listOf(
+      choiceOptionSchema,
+      1,
+      DEFINITION_LIMITS.maxOptions,
+      'The choices; only, and required, for answerType choice.',
+    ).optional(),
     retryText: text(maxTextLength, `Asked again after an answer that does not fit. ${TEMPLATES}`).optional(),
-    maxRetries: integer(0, DEFINITION_LIMITS.maxRetries, 'How many times an answer that does not fit is asked again (default 2).').optional(),
+    maxRetries: integer(
+      0,
+      DEFINITION_LIMITS.maxRetries,
+      'How many times an answer that does not fit is asked again (default 2).',
+    ).optional(),
     invalidNext: stepTarget('Where a session goes after the last failed retry; by default it completes.').optional(),
-    timeoutSeconds: integer(1, maxSeconds, 'How long to wait for an answer, in seconds; by default as long as the session lasts.').optional(),
-    timeoutNext: stepTarget('Where a session goes when no answer comes in time; by default it completes. Only with timeoutSeconds.').optional(),
+    timeoutSeconds: integer(
+      1,
+      maxSeconds,
+      'How long to wait for an answer, in seconds; by default as long as the session lasts.',
+    ).optional(),
+    timeoutNext: stepTarget(
+      'Where a session goes when no answer comes in time; by default it completes. Only with timeoutSeconds.',
+    ).optional(),
     next: nextStep,
   },
 ).superRefine(
   (step, context) => {
-    const problem = (field: string, message: string) => context.addIssue({ code: 'custom', path: [field], message, input: step });
+    const problem = (field: string, message: string) =>
+      context.addIssue({ code: 'custom', path: [field], message, input: step });
     const isChoice = step.answerType === 'choice';
     if (isChoice && step.options === undefined) problem('options', 'is required when answerType is choice');
     if (!isChoice && step.options !== undefined) problem('options', 'is only allowed when answerType is choice');
@@ -199,7 +221,12 @@ export const branchStepSchema = stepOf(
   'branch',
   { title: 'Branch', description: 'Goes one way or another depending on the variables collected so far.' },
   {
-    branches: listOf(branchSchema, 1, DEFINITION_LIMITS.maxBranches, 'Tried in order; the first whose condition holds is taken.'),
+    branches: listOf(
+      branchSchema,
+      1,
+      DEFINITION_LIMITS.maxBranches,
+      'Tried in order; the first whose condition holds is taken.',
+    ),
     elseNext: stepTarget('Where a session goes when no condition holds.'),
   },
 );
@@ -261,7 +288,11 @@ export type StepDefinition = z.output<typeof stepSchema>;
 
 export const workflowSettingsSchema = record(
   {
-    sessionTimeoutSeconds: integer(1, maxSeconds, 'A session without activity for this long, in seconds, expires (default 1 day).').optional(),
+    sessionTimeoutSeconds: integer(
+      1,
+      maxSeconds,
+      'A session without activity for this long, in seconds, expires (default 1 day).',
+    ).optional(),
   },
   'settings',
 ).meta({ title: 'Settings' });
@@ -350,7 +381,7 @@ class Findings {
 // ---- Checking a whole definition ----
 
 /** What is checked of a step whose type is unknown: its id, and the type's being one of STEP_TYPES. */
-const stepOfUnknownType = z.object({ id: STEP_SCHEMAS.end.shape.id, type: oneOf(STEP_TYPES, 'The step type.') });
+const stepOfUnknownType = z.object({ id: stepId, type: oneOf(STEP_TYPES, 'The step type.') });
 
 const isStepType = (value: unknown): value is StepType => STEP_TYPES.includes(value as StepType);
 
