@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { ReceiveChannelMessageCommand, loadChannel } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import {
@@ -10,6 +11,7 @@ import {
   READ_MODEL_STORE,
   type ReadModelStore,
   SESSIONS_PROJECTION,
+  TRANSCRIPT_START,
   type TranscriptPage,
   type TranscriptPageStart,
   conversationKey,
@@ -72,6 +74,7 @@ export class WebchatController {
     @Param('channelId', CHANNEL_ID) channelId: string,
     @Param('contactId') contactId: string,
     @Query() query: TranscriptQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     if (!CONTACT_ID_PATTERN.test(contactId)) throw new NotFoundException(`Contact ${contactId} not found`);
     const { after, before, waitFor } = query;
@@ -87,13 +90,14 @@ export class WebchatController {
     const page =
       waitFor === undefined
         ? await transcriptPage(this.readModel, channel.workspace, conversation, pageStart(after, before), limit)
-        : await this.replyTo(channel.workspace, conversation, waitFor, limit, (query.waitSeconds ?? MAX_REPLY_WAIT_SECONDS) * 1000);
+        : await this.replyTo(channel.workspace, conversation, waitFor, limit, (query.waitSeconds ?? MAX_REPLY_WAIT_SECONDS) * 1000, abandonment(reply));
     return { items: page.messages.map(messageView), next: page.next, previous: page.previous };
   }
 
   /**
    * The messages after `messageId` once one of them is a reply, or when `waitMs` is up. Each
-   * round registers for the conversation's next change before reading, so none is missed.
+   * round registers for the conversation's next change before reading, so none is missed. A
+   * widget that went away (its page closed) ends the wait at once: nobody reads the answer.
    */
   private async replyTo(
     workspace: string,
@@ -101,12 +105,15 @@ export class WebchatController {
     messageId: string,
     limit: number,
     waitMs: number,
+    abandoned: AbortSignal,
   ): Promise<TranscriptPage> {
     const key = conversationKey(conversation.channelId, conversation.contactId);
     const deadline = Date.now() + waitMs;
     let message: ConversationMessageDocument | undefined;
     for (;;) {
+      if (abandoned.aborted) return { messages: [], next: TRANSCRIPT_START, previous: null };
       const change = this.changes.nextChange(CONVERSATIONS_COLLECTION, key, Math.max(deadline - Date.now(), 0));
+      abandoned.addEventListener('abort', change.cancel, { once: true });
       // Once found, a message keeps its place: only the messages after it are read again.
       message ??= await conversationMessage(this.readModel, workspace, conversation, messageId);
       const page = message && (await transcriptPage(this.readModel, workspace, conversation, { after: message.seq }, limit));
@@ -117,9 +124,19 @@ export class WebchatController {
         return page;
       }
       await change.changed;
+      abandoned.removeEventListener('abort', change.cancel);
     }
   }
 }
+
+/** Aborts when the connection closes before the answer is sent. */
+const abandonment = (reply: FastifyReply): AbortSignal => {
+  const abandoned = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) abandoned.abort();
+  });
+  return abandoned.signal;
+};
 
 /** Where the page starts; the cursors have the shape the query's validation checked. */
 const pageStart = (after: string | undefined, before: string | undefined): TranscriptPageStart => {
