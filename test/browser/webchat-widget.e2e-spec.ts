@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { FrameLocator, Page } from 'playwright-core';
-import { flowOnWebchat } from '../support/conversations.js';
+import { Visitor, eventually, flowOnWebchat } from '../support/conversations.js';
 import { chromiumForSuite, expectNoSeriousAxeViolations, openTab } from './support/browser.js';
 import { consoleServerForSuite } from './support/console-server.js';
 
@@ -118,6 +118,26 @@ describe('the web chat widget in Chromium', () => {
     await chat.log.getByText('Which size?').waitFor();
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(unexpected(problems, 503)).toEqual([]);
+    await context.close();
+  });
+
+  it('opens on the newest page of a long conversation and shows the earlier messages on demand', async () => {
+    const channel = await app.api.request('POST', '/channels', { body: { type: 'webchat', name: 'Unanswered chat' } });
+    const visitor = new Visitor(app.api, channel.body.id);
+    for (let count = 1; count <= 60; count += 1) await visitor.say(`Message ${count}`);
+    await eventually(() => visitor.transcript(), (messages) => messages.at(-1)?.text === 'Message 60');
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(`${app.url}/chat/${visitor.channelId}?contact=${visitor.contactId}`);
+    const chat = widget(page);
+    await chat.log.getByText('Message 60', { exact: true }).waitFor();
+    expect(await chat.log.getByRole('listitem').count()).toBe(50);
+    expect(await chat.log.getByText('Message 10', { exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Show earlier messages' }).click();
+    await chat.log.getByText('Message 1', { exact: true }).waitFor();
+    expect(await chat.log.getByRole('listitem').count()).toBe(60);
+    expect((await chat.log.getByRole('listitem').first().innerText()).startsWith('Message 1\n')).toBe(true);
+    expect(await page.getByRole('button', { name: 'Show earlier messages' }).count()).toBe(0);
+    expect(problems).toEqual([]);
     await context.close();
   });
 
