@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { eventually } from '../support/conversations.js';
 import { chromiumForSuite, expectNoSeriousAxeViolations, openTab } from './support/browser.js';
 import { consoleServerForSuite } from './support/console-server.js';
@@ -39,6 +39,17 @@ describe('the workflow editor in Chromium', () => {
   const stepNode = (page: Page, name: string) => page.getByRole('group', { name });
   const panel = (page: Page) => page.getByRole('tabpanel');
 
+  /** Where an element is once the canvas stopped moving it (a new step is laid out and fitted into view). */
+  const settledBox = async (locator: Locator) => {
+    let last = await locator.boundingBox();
+    for (;;) {
+      await locator.page().waitForFunction(() => new Promise((resolve) => requestAnimationFrame(() => resolve(true))));
+      const now = await locator.boundingBox();
+      if (now !== null && JSON.stringify(now) === JSON.stringify(last)) return now;
+      last = now;
+    }
+  };
+
   it('edits a step text and saves: the page shows the new version, the API has it with that text', async () => {
     const id = await workflowWithFlow('Greeter');
     const { page, problems, context } = await openEditor(id);
@@ -61,6 +72,215 @@ describe('the workflow editor in Chromium', () => {
     expect(saved.version).toBe(3);
     expect(saved.steps).toEqual([{ ...FLOW[0], text: 'Hello and welcome' }, FLOW[1], FLOW[2]]);
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('adds a step from the palette, fills it, connects it by dragging, saves: the API has it', async () => {
+    const id = await workflowWithFlow('Palette');
+    const { page, problems, context } = await openEditor(id);
+    await page.getByRole('navigation', { name: 'Add a step' }).getByRole('button', { name: 'Add Send message' }).click();
+    const added = stepNode(page, 'Send message step send_message_1');
+    await added.waitFor();
+    await panel(page).getByLabel('Text', { exact: true }).fill('One more thing');
+    await panel(page).getByLabel('Step id').fill('extra');
+    const node = stepNode(page, 'Send message step extra');
+    await node.waitFor();
+
+    // From the question's outgoing handle onto the new step: the question's next is set.
+    const from = await settledBox(stepNode(page, 'Ask question step ask').locator('.react-flow__handle.source'));
+    const to = await settledBox(node.locator('.react-flow__handle.target'));
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+    await page.mouse.up();
+    await page.getByRole('group', { name: 'From ask to extra', exact: true }).waitFor();
+    expect(await panel(page).getByLabel('Next (optional)', { exact: true }).inputValue()).toBe('extra');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Version 3', { exact: true }).waitFor();
+    const saved = await workflowAt(id, 3);
+    expect(saved.steps).toEqual([FLOW[0], { ...FLOW[1], next: 'extra' }, FLOW[2], { id: 'extra', type: 'send_message', text: 'One more thing' }]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('deletes a step with the Delete key and a connection with its button; links to the step go with it', async () => {
+    const id = await workflowWithFlow('Deletions');
+    await app.api.request('PUT', `/workflows/${id}/definition`, {
+      body: { steps: [FLOW[0], { ...FLOW[1], next: 'thanks', invalidNext: 'thanks' }, FLOW[2]], expectedVersion: 2 },
+    });
+    await workflowAt(id, 3);
+    const { page, problems, context } = await openEditor(id);
+    // An edge is selected from the keyboard as well as by a click.
+    const invalidLink = page.getByRole('group', { name: 'From ask to thanks (invalid)', exact: true });
+    await invalidLink.focus();
+    await page.keyboard.press('Enter');
+    await panel(page).getByText('From ask to thanks (invalid).').waitFor();
+    await panel(page).getByRole('button', { name: 'Delete connection' }).click();
+    expect(await invalidLink.count()).toBe(0);
+    expect(await page.getByRole('group', { name: 'From ask to thanks', exact: true }).count()).toBe(1);
+
+    await stepNode(page, 'Send message step thanks').click();
+    await page.keyboard.press('Delete');
+    expect(await stepNode(page, 'Send message step thanks').count()).toBe(0);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Version 4', { exact: true }).waitFor();
+    expect((await workflowAt(id, 4)).steps).toEqual([FLOW[0], FLOW[1]]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a validation error on the step it names and in its panel; nothing is lost', async () => {
+    const id = await workflowWithFlow('Invalid');
+    const { page, problems, context } = await openEditor(id);
+    await stepNode(page, 'Ask question step ask').click();
+    await panel(page).getByLabel('Variable', { exact: true }).fill('1st name');
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    await page.getByRole('alert').filter({ hasText: 'Not saved: the server found problems' }).waitFor();
+    await expect(stepNode(page, 'Ask question step ask').textContent()).resolves.toContain('1 problem');
+    await panel(page).getByText('variable must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$').waitFor();
+    const variable = panel(page).getByLabel('Variable', { exact: true });
+    expect(await variable.getAttribute('aria-invalid')).toBe('true');
+    expect(await variable.inputValue()).toBe('1st name');
+    await page.getByText('Unsaved changes').waitFor();
+    expect(await page.getByText('Version 2', { exact: true }).count()).toBe(1);
+    expect(await stepNode(page, 'Send message step welcome').getAttribute('class')).not.toContain('has-problems');
+    await expectNoSeriousAxeViolations(page);
+
+    // Fixed, it saves, and the marks go.
+    await variable.fill('first_name');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Version 3', { exact: true }).waitFor();
+    expect(await stepNode(page, 'Ask question step ask').textContent()).not.toContain('problem');
+    expect((await workflowAt(id, 3)).steps[1]).toEqual({ ...FLOW[1], variable: 'first_name' });
+    // Chromium's own line for the refused request; the page itself logs nothing.
+    expect(problems).toEqual(['console error: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    await context.close();
+  });
+
+  it('says in words that someone else saved first and reloads the newest version', async () => {
+    const id = await workflowWithFlow('Contended');
+    const { page, problems, context } = await openEditor(id);
+    const theirs = [{ ...FLOW[0], text: 'Their welcome' }, FLOW[1], FLOW[2]];
+    const published = await app.api.request('PUT', `/workflows/${id}/definition`, {
+      body: { steps: theirs, expectedVersion: 2 },
+      token: app.api.token('admin', undefined, 'colleague'),
+    });
+    expect(published.body.version).toBe(3);
+
+    await stepNode(page, 'Send message step welcome').click();
+    await panel(page).getByLabel('Text', { exact: true }).fill('My welcome');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const conflict = page.getByRole('alert').filter({ hasText: 'Someone else saved a newer version of this workflow' });
+    await conflict.waitFor();
+    // Nothing lost: the edit is still there until the admin reloads.
+    expect(await panel(page).getByLabel('Text', { exact: true }).inputValue()).toBe('My welcome');
+    await expectNoSeriousAxeViolations(page);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await conflict.getByRole('button', { name: 'Reload' }).click();
+    await page.getByText('Version 3', { exact: true }).waitFor();
+    await expect(stepNode(page, 'Send message step welcome').textContent()).resolves.toContain('Their welcome');
+    expect(await page.getByText('Unsaved changes').count()).toBe(0);
+    expect((await workflowAt(id, 3)).steps).toEqual(theirs);
+    // Chromium's own line for the refused request; the page itself logs nothing.
+    expect(problems).toEqual(['console error: Failed to load resource: the server responded with a status of 409 (Conflict)']);
+    await context.close();
+  });
+
+  it('lists the versions with who published them, opens an old one read-only and restores it as a new version', async () => {
+    const id = await workflowWithFlow('Versions');
+    const changed = [{ ...FLOW[0], text: 'Newer welcome' }, FLOW[1]];
+    await app.api.request('PUT', `/workflows/${id}/definition`, {
+      body: { steps: changed, expectedVersion: 2 },
+      token: app.api.token('admin', undefined, 'alice'),
+    });
+    await workflowAt(id, 3);
+    const { page, problems, context } = await openEditor(id);
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    const versions = page.getByRole('list', { name: 'Versions, newest first' }).getByRole('listitem');
+    await versions.first().waitFor();
+    expect(await versions.allTextContents()).toEqual([
+      expect.stringMatching(/^Version 3Current.*Published by alice/),
+      expect.stringMatching(/^Version 2.*Published by admin-user.*Open version 2$/),
+      expect.stringMatching(/^Version 1.*Created by admin-user.*Open version 1$/),
+    ]);
+    await expectNoSeriousAxeViolations(page);
+
+    await page.getByRole('button', { name: 'Open version 2' }).click();
+    await page.getByText('Viewing version 2 (read-only), published by admin-user.').waitFor();
+    await expect(stepNode(page, 'Send message step welcome').textContent()).resolves.toContain('Welcome to Acme');
+    await stepNode(page, 'Send message step thanks').click();
+    expect(await panel(page).getByLabel('Text', { exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole('navigation', { name: 'Add a step' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Restore version 2' }).click();
+    await page.getByRole('status').filter({ hasText: 'Version 2 restored as version 4.' }).waitFor();
+    await page.getByText('Version 4', { exact: true }).waitFor();
+    expect((await workflowAt(id, 4)).steps).toEqual(FLOW);
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    await versions.filter({ hasText: 'Version 4' }).filter({ hasText: 'Current' }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('runs the flow in the Try it panel, a real web chat conversation; Restart starts a new one', async () => {
+    const id = await workflowWithFlow('Try me');
+    const { page, problems, context } = await openEditor(id);
+    await page.getByRole('tab', { name: 'Try it' }).click();
+    await page.getByText('Saved changes apply to new conversations only').waitFor();
+    const chat = page.frameLocator('iframe[title="Try it"]');
+    await chat.getByLabel('Message').fill('hello');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    const log = chat.getByRole('log', { name: 'Conversation' });
+    await log.getByText('Welcome to Acme').waitFor();
+    await log.getByText('What is your name?').waitFor();
+    await chat.getByLabel('Message').fill('Ann');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await log.getByText('Thanks Ann').waitFor();
+    await expectNoSeriousAxeViolations(page);
+
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await chat.getByLabel('Message').waitFor();
+    expect(await chat.getByRole('log', { name: 'Conversation' }).getByText('Thanks Ann').count()).toBe(0);
+    await chat.getByLabel('Message').fill('again');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await chat.getByRole('log', { name: 'Conversation' }).getByText('What is your name?').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('is read-only for an auditor: no palette, Save, Rename, Restore or Try it; fields disabled', async () => {
+    const id = await workflowWithFlow('Audited');
+    const { page, problems, context } = await openEditor(id, 'auditor');
+    await page.getByText('Version 2', { exact: true }).waitFor();
+    for (const name of ['Save', 'Rename']) expect(await page.getByRole('button', { name }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Add a step' }).count()).toBe(0);
+    expect(await page.getByRole('tab', { name: 'Try it' }).count()).toBe(0);
+    await stepNode(page, 'Ask question step ask').click();
+    expect(await panel(page).getByLabel('Variable', { exact: true }).isDisabled()).toBe(true);
+    expect(await panel(page).getByRole('button', { name: 'Delete step' }).count()).toBe(0);
+    await page.keyboard.press('Delete');
+    expect(await stepNode(page, 'Ask question step ask').count()).toBe(1);
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    await page.getByRole('button', { name: 'Open version 1' }).click();
+    await page.getByText('Viewing version 1 (read-only)').waitFor();
+    expect(await page.getByRole('button', { name: /Restore/ }).count()).toBe(0);
+    await expectNoSeriousAxeViolations(page);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('says so when the workflow does not exist, with a way back', async () => {
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(app.signInLink('admin', '/workflows/00000000-0000-4000-8000-000000000000'));
+    await page.getByText('This workflow does not exist or was deleted').waitFor();
+    await page.getByRole('link', { name: 'Back to Workflows' }).click();
+    await page.getByRole('heading', { name: 'Workflows' }).waitFor();
+    await expectNoSeriousAxeViolations(page);
+    // Chromium's own line for the API's 404; the page itself logs nothing.
+    expect(problems).toEqual(['console error: Failed to load resource: the server responded with a status of 404 (Not Found)']);
     await context.close();
   });
 });

@@ -22,7 +22,10 @@ import { type FieldPath, linksOf, pathText, type Step, type StepLink, stepSummar
 export type Selection = { kind: 'step'; id: string } | { kind: 'link'; source: string; path: FieldPath | 'default' } | null;
 
 const NODE_WIDTH = 240;
-const NODE_HEIGHT = 96;
+const NODE_HEIGHT = 110;
+const HANDLE_SIZE = 12;
+const TARGET_HANDLE = { type: 'target', position: Position.Top, x: (NODE_WIDTH - HANDLE_SIZE) / 2, y: -HANDLE_SIZE / 2, width: HANDLE_SIZE, height: HANDLE_SIZE } as const;
+const SOURCE_HANDLE = { ...TARGET_HANDLE, type: 'source', position: Position.Bottom, y: NODE_HEIGHT - HANDLE_SIZE / 2 } as const;
 
 type StepNodeData = {
   step: Step;
@@ -122,7 +125,12 @@ const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, rea
           type: 'step',
           // Where the admin dragged it stays; a new step goes where the layout puts it.
           position: old?.position ?? positions.get(step.id)!,
-          measured: old?.measured,
+          // A fixed size with the handles declared: edges never wait for a node to be measured
+          // (a node re-created on a change would otherwise lose its edges until then).
+          width: NODE_WIDTH,
+          height: NODE_HEIGHT,
+          measured: { width: NODE_WIDTH, height: NODE_HEIGHT },
+          handles: canLink(step.type) ? [TARGET_HANDLE, SOURCE_HANDLE] : [TARGET_HANDLE],
           selected: selection?.kind === 'step' && selection.id === step.id,
           deletable: !readOnly,
           connectable: !readOnly,
@@ -152,7 +160,7 @@ const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, rea
       links
         .filter((link) => ids.has(link.target))
         .map((link) => {
-          const ref = { source: link.source, path: link.implicit ? ('default' as const) : link.path };
+          const ref: Selection = { kind: 'link', source: link.source, path: link.implicit ? 'default' : link.path };
           const id = linkId(ref);
           return {
             id,

@@ -50,6 +50,12 @@ type SaveState =
 
 type Tab = 'step' | 'versions' | 'try';
 
+/** What a dragged connection sets unless the panel says otherwise: `next`, or the first target field. */
+const defaultConnectPath = (info: StepTypeInfo, step: Step): FieldPath | undefined => {
+  const slots = targetSlots(info.schema, step);
+  return (slots.find((slot) => slot.path.length === 1 && slot.path[0] === 'next') ?? slots[0])?.path;
+};
+
 const definitionOf = (workflow: WorkflowDetails): Definition => ({ steps: workflow.steps, settings: workflow.settings ?? {} });
 
 /** The version a 409 names as the newest: "… is at version 5, not at the expected version 4". */
@@ -151,7 +157,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
     const step = draft.steps.find((candidate) => candidate.id === source);
     const info = step && typeInfo.get(step.type);
     if (!step || !info) return;
-    const path = connectPaths[source] ?? targetSlots(info.schema, step)[0]?.path;
+    const path = connectPaths[source] ?? defaultConnectPath(info, step);
     if (path === undefined) return;
     replaceStep(source, writePath(step, path, target));
     setSelection({ kind: 'step', id: source });
@@ -354,12 +360,14 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
             <h2>Add a step</h2>
             {stepTypes === null && stepTypesError === null && <p className="hint">Loading step types…</p>}
             {stepTypes?.items.map((info) => (
-              <button key={info.type} type="button" onClick={() => addStep(info)} aria-describedby={`palette-${info.type}`}>
-                Add {info.title}
-                <span className="hint" id={`palette-${info.type}`}>
+              <div key={info.type} className="palette-entry">
+                <button type="button" onClick={() => addStep(info)} aria-describedby={`palette-${info.type}`}>
+                  Add {info.title}
+                </button>
+                <p className="hint" id={`palette-${info.type}`}>
                   {info.description}
-                </span>
-              </button>
+                </p>
+              </div>
             ))}
           </nav>
         )}
@@ -417,7 +425,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
                   stepIds={stepIds.filter((id) => id !== selectedStep.id)}
                   problems={viewing ? [] : problems.filter((problem) => problem.stepId === selectedStep.id)}
                   readOnly={readOnly}
-                  connectPath={connectPaths[selectedStep.id]}
+                  connectPath={connectPaths[selectedStep.id] ?? (typeInfo.has(selectedStep.type) ? defaultConnectPath(typeInfo.get(selectedStep.type)!, selectedStep) : undefined)}
                   onConnectPathChange={(path) => setConnectPaths((current) => ({ ...current, [selectedStep.id]: path }))}
                   onChange={(step) => replaceStep(selectedStep.id, step)}
                   onRename={(to) => rename(selectedStep.id, to)}
