@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { chromiumForSuite, expectNoSeriousAxeViolations, openTab } from './support/browser.js';

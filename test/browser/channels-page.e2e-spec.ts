@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { describe, expect, it } from '@jest/globals';
 import { chromiumForSuite, expectNoSeriousAxeViolations, openTab } from './support/browser.js';
 import { consoleServerForSuite } from './support/console-server.js';

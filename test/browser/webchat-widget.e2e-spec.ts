@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
