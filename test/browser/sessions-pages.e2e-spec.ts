@@ -31,7 +31,7 @@ describe('the sessions pages in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Sessions of Greeting' }).waitFor();
     expect(await page.getByRole('tab', { name: 'Active' }).getAttribute('aria-selected')).toBe('true');
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: customer.contactId }) });
-    await row.waitFor();
+    await row.getByRole('cell', { name: 'Site chat' }).waitFor();
     expect(await row.getByRole('cell').allTextContents()).toEqual([customer.contactId, 'Site chat', '2', 'ask', expect.any(String)]);
     await expectNoSeriousAxeViolations(page);
 
@@ -50,6 +50,9 @@ describe('the sessions pages in Chromium', () => {
     await row.getByRole('link', { name: customer.contactId }).click();
     await page.waitForURL(`${app.url}/sessions/${session.id}`);
     await page.getByRole('heading', { level: 1, name: `Session with ${customer.contactId}` }).waitFor();
+    // The workflow's and the channel's names arrive with their own reads.
+    await page.getByRole('link', { name: 'Greeting', exact: true }).waitFor();
+    await page.locator('.session-facts dd', { hasText: 'Site chat' }).waitFor();
     const facts = Object.fromEntries(
       await page.locator('.session-facts dt').evaluateAll((terms) => terms.map((term) => [term.textContent, term.nextElementSibling?.textContent])),
     );

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSignedIn } from '../auth/auth-context.js';
 import { useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
@@ -12,9 +12,11 @@ import './workflows.css';
 
 type OpenDialog = { kind: 'add' } | { kind: CardCommand; card: WorkflowCard } | null;
 
+/** What `POST /workflows` and `POST /workflows/:id/copy` answer. */
 interface CreatedWorkflow {
   id: string;
   name: string;
+  position: string;
 }
 
 const EmptyState = ({ canChange }: { canChange: boolean }) => (
@@ -45,6 +47,14 @@ export const WorkflowsPage = () => {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [announcement, setAnnouncement] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
+  // After a deletion the menu button that opened the dialog is gone with its card: the heading
+  // takes the focus, once the dialog's own closing (which restores focus) has run.
+  const focusHeadingOnClose = useRef(false);
+  useEffect(() => {
+    if (dialog !== null || !focusHeadingOnClose.current) return;
+    focusHeadingOnClose.current = false;
+    heading.current?.focus();
+  }, [dialog]);
   const close = () => setDialog(null);
   // The card as it is now: counts change while a confirmation is open.
   const current = (card: WorkflowCard) => cards?.find((shown) => shown.id === card.id) ?? card;
@@ -108,7 +118,10 @@ export const WorkflowsPage = () => {
           onClose={close}
           onSubmit={async (name) => {
             const created = await api.send<CreatedWorkflow>('POST', '/workflows', { name });
-            navigate(`/workflows/${encodeURIComponent(created.id)}`);
+            const editor = `/workflows/${encodeURIComponent(created.id)}`;
+            // The editor reads the workflow at once: wait until the API's reads include it.
+            await api.get(`${editor}?consistentWith=${encodeURIComponent(created.position)}`);
+            navigate(editor);
           }}
         />
       )}
@@ -132,10 +145,9 @@ export const WorkflowsPage = () => {
           onConfirm={async () => {
             await api.send('DELETE', path(dialog.card));
             forget(dialog.card.id);
+            focusHeadingOnClose.current = true;
             close();
             setAnnouncement(`Deleted “${dialog.card.name}”.`);
-            // The menu button that opened the dialog went with the card.
-            requestAnimationFrame(() => heading.current?.focus());
           }}
         >
           <p>This cannot be undone. The workflow, its steps and its settings are removed.</p>
