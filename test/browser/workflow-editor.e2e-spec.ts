@@ -283,4 +283,65 @@ describe('the workflow editor in Chromium', () => {
     expect(problems).toEqual(['console error: Failed to load resource: the server responded with a status of 404 (Not Found)']);
     await context.close();
   });
+
+  it('adds a branch: its rule from the generated form, its else by a connection the panel says it sets', async () => {
+    const id = await workflowWithFlow('Branching');
+    const { page, problems, context } = await openEditor(id);
+    await stepNode(page, 'Ask question step ask').click();
+    await page.getByRole('button', { name: 'Add Branch' }).click();
+    await stepNode(page, 'Branch step branch_1').waitFor();
+    const rule = panel(page).getByRole('group', { name: 'Branch 1' });
+    await rule.getByLabel('Variable', { exact: true }).fill('name');
+    await rule.getByLabel('Op', { exact: true }).selectOption({ label: 'Has a value' });
+    await rule.getByLabel('Next', { exact: true }).selectOption('thanks');
+    await page.getByRole('group', { name: 'From branch_1 to thanks (name exists)', exact: true }).waitFor();
+
+    await panel(page).getByLabel('A connection dragged from this step sets').selectOption({ label: 'Else next' });
+    const from = await settledBox(stepNode(page, 'Branch step branch_1').locator('.react-flow__handle.source'));
+    const to = await settledBox(stepNode(page, 'Send message step welcome').locator('.react-flow__handle.target'));
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+    await page.mouse.up();
+    await page.getByRole('group', { name: 'From branch_1 to welcome (else)', exact: true }).waitFor();
+    expect(await panel(page).getByLabel('Else next', { exact: true }).inputValue()).toBe('welcome');
+    await expectNoSeriousAxeViolations(page);
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Version 3', { exact: true }).waitFor();
+    expect((await workflowAt(id, 3)).steps).toEqual([
+      FLOW[0],
+      FLOW[1],
+      { id: 'branch_1', type: 'branch', branches: [{ condition: { variable: 'name', op: 'exists' }, next: 'thanks' }], elseNext: 'welcome' },
+      FLOW[2],
+    ]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('renames the workflow, and asks before leaving with unsaved changes', async () => {
+    const id = await workflowWithFlow('Old name');
+    const { page, problems, context } = await openEditor(id);
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rename workflow' });
+    await dialog.getByLabel('Name').fill('   ');
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+    await dialog.getByText('Enter a name.').waitFor();
+    await dialog.getByLabel('Name').fill('New name');
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('heading', { name: 'New name', level: 1 }).waitFor();
+    await eventually(async () => (await app.api.request('GET', `/workflows/${id}`)).body.name, (name) => name === 'New name');
+
+    await stepNode(page, 'Send message step welcome').click();
+    await panel(page).getByLabel('Text', { exact: true }).fill('Not saved yet');
+    page.once('dialog', (confirm) => void confirm.dismiss());
+    await page.getByRole('link', { name: 'Back to Workflows' }).click();
+    expect(page.url()).toBe(`${app.url}/workflows/${id}`);
+    expect(await panel(page).getByLabel('Text', { exact: true }).inputValue()).toBe('Not saved yet');
+    page.once('dialog', (confirm) => void confirm.accept());
+    await page.getByRole('link', { name: 'Back to Workflows' }).click();
+    await page.getByRole('heading', { name: 'Workflows', level: 1 }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -22,7 +22,7 @@ export const humanise = (name: string): string => {
 };
 
 /** `options` → "Option", `branches` → "Branch". */
-const singular = (name: string): string => humanise(name.endsWith('ches') ? name.slice(0, -2) : name.replace(/s$/, ''));
+export const singular = (name: string): string => humanise(name.endsWith('ches') ? name.slice(0, -2) : name.replace(/s$/, ''));
 
 const LONG_TEXT = 200;
 
@@ -37,7 +37,8 @@ export const emptyValue = (raw: JsonSchema): unknown => {
     for (const name of schema.required ?? []) value[name] = emptyValue(schema.properties?.[name] ?? {});
     return value;
   }
-  if (types.includes('array')) return [];
+  // As many empty items as the list needs at least: a branch step starts with one branch.
+  if (types.includes('array')) return Array.from({ length: schema.minItems ?? 0 }, () => emptyValue(schema.items ?? {}));
   if (types.includes('string')) return '';
   return undefined;
 };
@@ -142,7 +143,7 @@ const SchemaField = ({ name, schema: raw, value, required, path, context, onChan
         {(!required || value === undefined) && <option value="">{required ? '— choose —' : '— default —'}</option>}
         {choices.map((choice) => (
           <option key={String(choice)} value={String(choice)}>
-            {String(choice)}
+            {schema.enumTitles?.[String(choice)] ?? String(choice)}
           </option>
         ))}
       </select>,

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { type FormContext, humanise, SchemaFields } from './schema-form.js';
+import { type FormContext, humanise, SchemaFields, singular } from './schema-form.js';
 import { flattenSchema, type JsonSchema, type StepTypeInfo, typesOf } from './step-types.js';
 import {
   type DefinitionProblem,
@@ -30,7 +30,7 @@ export const targetSlots = (schema: JsonSchema, step: Step): TargetSlot[] => {
       (step[name] as unknown[]).forEach((item, index) => {
         const itemLabel = isJsonObject(item) && typeof item.label === 'string' && item.label !== '' ? ` "${item.label}"` : '';
         for (const itemField of itemFields) {
-          slots.push({ path: [name, index, itemField], label: `${humanise(name)} ${index + 1}${itemLabel}: ${humanise(itemField).toLowerCase()}` });
+          slots.push({ path: [name, index, itemField], label: `${singular(name)} ${index + 1}${itemLabel}: ${humanise(itemField).toLowerCase()}` });
         }
       });
     }

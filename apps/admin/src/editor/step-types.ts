@@ -23,6 +23,8 @@ export interface JsonSchema {
   maximum?: number;
   minItems?: number;
   maxItems?: number;
+  /** Not JSON Schema: the title of the variant each value of a discriminator picks (`gt` → "Greater than"). */
+  enumTitles?: Record<string, string>;
 }
 
 export interface StepTypeInfo {
@@ -73,6 +75,13 @@ export const flattenSchema = (schema: JsonSchema): JsonSchema => {
       }
     }
     const required = Object.keys(properties).filter((name) => flat.every((variant) => variant.required?.includes(name)));
+    // A field with one fixed value in each variant tells the variants apart: its values read as their titles.
+    for (const [name, field] of Object.entries(properties)) {
+      const picks = flat.map((variant) => choicesOf(variant.properties?.[name] ?? {}));
+      if (field.enum && flat.every((variant, index) => variant.title !== undefined && picks[index]?.length === 1)) {
+        properties[name] = { ...field, enumTitles: Object.fromEntries(flat.map((variant, index) => [String(picks[index]![0]), variant.title!])) };
+      }
+    }
     return { ...own, type: 'object', properties, required };
   }
   return flat.reduce(mergeField);

@@ -73,9 +73,6 @@ export const linksOf = (step: Step): StepLink[] => {
   return links;
 };
 
-export const readPath = (value: unknown, path: FieldPath): unknown =>
-  path.reduce<unknown>((current, part) => (current as Record<string | number, unknown> | undefined)?.[part], value);
-
 /** A copy of `value` with the field at `path` set; `undefined` removes it (an absent field, not a null). */
 export const writePath = <T>(value: T, path: FieldPath, field: unknown): T => {
   if (path.length === 0) return field as T;
