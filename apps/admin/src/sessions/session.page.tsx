@@ -62,7 +62,7 @@ export const SessionPage = ({ sessionId }: { sessionId: string }) => {
       <header className="page-header">
         <h1>{details === null ? 'Session' : `Session with ${details.contactId}`}</h1>
         <span className="spacer" />
-        <button type="button" onClick={session.refresh} disabled={session.loading}>
+        <button type="button" onClick={session.refresh}>
           Refresh
         </button>
       </header>

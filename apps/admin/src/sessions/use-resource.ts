@@ -7,25 +7,22 @@ import { useSignedIn } from '../auth/auth-context.js';
  */
 export const useResource = <T,>(path: string | null) => {
   const { api } = useSignedIn();
-  const [state, setState] = useState<{ path: string | null; data: T | null; error: unknown; loading: boolean }>({
-    path,
-    data: null,
-    error: null,
-    loading: path !== null,
-  });
+  const [state, setState] = useState<{ path: string | null; data: T | null; error: unknown }>({ path, data: null, error: null });
   const [asked, setAsked] = useState(0);
   useEffect(() => {
     if (path === null) return;
     let current = true;
-    setState((was) => ({ path, data: was.path === path ? was.data : null, error: null, loading: true }));
+    setState((was) => ({ path, data: was.path === path ? was.data : null, error: null }));
     api.get<T>(path).then(
-      (data) => current && setState({ path, data, error: null, loading: false }),
-      (error: unknown) => current && setState((was) => ({ ...was, error, loading: false })),
+      (data) => current && setState({ path, data, error: null }),
+      (error: unknown) => current && setState((was) => ({ ...was, error })),
     );
     return () => {
       current = false;
     };
   }, [api, path, asked]);
   const refresh = useCallback(() => setAsked((count) => count + 1), []);
-  return { data: state.data, error: state.error, loading: state.loading, refresh };
+  // Until the effect runs for a new path, the state still holds the previous one.
+  const fresh = state.path === path;
+  return { data: fresh ? state.data : null, error: fresh ? state.error : null, refresh };
 };

@@ -101,7 +101,7 @@ export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => 
       <header className="page-header">
         <h1>{name === undefined ? 'Sessions' : `Sessions of ${name}`}</h1>
         <span className="spacer" />
-        <button type="button" onClick={sessions.refresh} disabled={sessions.loading}>
+        <button type="button" onClick={sessions.refresh}>
           Refresh
         </button>
       </header>

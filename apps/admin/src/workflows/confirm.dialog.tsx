@@ -19,6 +19,7 @@ export const ConfirmDialog = ({
   const [error, setError] = useState<unknown>(null);
   const [sending, setSending] = useState(false);
   const confirm = async () => {
+    if (sending) return;
     setError(null);
     setSending(true);
     try {
@@ -36,7 +37,7 @@ export const ConfirmDialog = ({
         <button type="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="primary danger" disabled={sending} onClick={() => void confirm()}>
+        <button type="button" className="primary danger" aria-disabled={sending} onClick={() => void confirm()}>
           {confirmLabel}
         </button>
       </div>

@@ -64,7 +64,7 @@ export const useWorkflowCards = () => {
   }, [fetchPage]);
 
   const loadMore = useCallback(async () => {
-    if (listing?.nextCursor === undefined) return;
+    if (listing?.nextCursor === undefined || loadingMore) return;
     const asked = generation.current;
     setLoadingMore(true);
     try {
@@ -77,7 +77,7 @@ export const useWorkflowCards = () => {
     } finally {
       setLoadingMore(false);
     }
-  }, [fetchPage, listing]);
+  }, [fetchPage, listing, loadingMore]);
 
   useEffect(() => {
     void reload();

@@ -28,6 +28,7 @@ export const WorkflowNameDialog = ({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (sending) return;
     setError(null);
     if (name.trim() === '') {
       setNameError('Name is required');
@@ -74,7 +75,7 @@ export const WorkflowNameDialog = ({
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={sending}>
+          <button type="submit" className="primary" aria-disabled={sending}>
             Submit
           </button>
         </div>

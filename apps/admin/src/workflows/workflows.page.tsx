@@ -106,8 +106,9 @@ export const WorkflowsPage = () => {
       )}
       {hasMore && (
         <div className="workflows-more">
-          <button type="button" disabled={loadingMore} onClick={() => void loadMore()}>
-            {loadingMore ? 'Loading…' : 'Load more'}
+          {/* Never disabled: a disabled button would drop the keyboard focus. */}
+          <button type="button" aria-busy={loadingMore} onClick={() => void loadMore()}>
+            Load more
           </button>
         </div>
       )}
