@@ -143,35 +143,15 @@ export interface DefinitionProblem {
   message: string;
 }
 
-const PROBLEM_PREFIX = 'Invalid workflow definition: ';
-
-/** `steps[1].variable (step "ask") must match …` */
-const parseProblem = (text: string): DefinitionProblem => {
-  const inStep = /^(\S+) \(step "([^"]*)"\) ([\s\S]*)$/.exec(text);
-  if (inStep) return { path: inStep[1], stepId: inStep[2], message: inStep[3] };
-  const elsewhere = /^(\S+) ([\s\S]*)$/.exec(text);
-  return elsewhere ? { path: elsewhere[1], message: elsewhere[2] } : { path: '', message: text };
-};
-
 /**
- * The problems of a refused definition: the 400 body's `problems` when it has them, otherwise
- * read back from its message. A problem without a step id is tied to a step by its index.
+ * The problems of a refused definition, from the 400 body's `problems`; a problem without a step
+ * id (a step whose id itself is wrong) is tied to its step by the index in its path.
  */
-export const problemsOf = (body: unknown, message: string, sent: Step[]): DefinitionProblem[] => {
-  let problems: DefinitionProblem[];
-  if (isJsonObject(body) && Array.isArray(body.problems)) {
-    problems = body.problems.filter(isJsonObject).map((problem) => ({
-      path: String(problem.path ?? ''),
-      ...(typeof problem.stepId === 'string' ? { stepId: problem.stepId } : {}),
-      message: String(problem.message ?? ''),
-    }));
-  } else if (message.startsWith(PROBLEM_PREFIX)) {
-    problems = message.slice(PROBLEM_PREFIX.length).split(/; (?=steps\b|settings\b)/).map(parseProblem);
-  } else {
-    return [];
-  }
-  return problems.map((problem) => {
-    if (problem.stepId !== undefined) return problem;
+export const problemsOf = (body: unknown, sent: Step[]): DefinitionProblem[] => {
+  if (!isJsonObject(body) || !Array.isArray(body.problems)) return [];
+  return body.problems.filter(isJsonObject).map((found) => {
+    const problem: DefinitionProblem = { path: String(found.path ?? ''), message: String(found.message ?? '') };
+    if (typeof found.stepId === 'string') return { ...problem, stepId: found.stepId };
     const index = /^steps\[(\d+)\]/.exec(problem.path)?.[1];
     const step = index === undefined ? undefined : sent[Number(index)];
     return step === undefined ? problem : { ...problem, stepId: step.id };

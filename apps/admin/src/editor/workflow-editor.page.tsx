@@ -201,7 +201,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
       if (error instanceof ApiError && error.status === 409) {
         setSaveState({ kind: 'conflict', message: error.message, newest: newestVersionIn(error.message) });
       } else if (error instanceof ApiError && error.status === 400) {
-        setProblems(problemsOf(error.body, error.message, definition.steps));
+        setProblems(problemsOf(error.body, definition.steps));
         setSaveState({ kind: 'invalid', message: error.message });
       } else {
         setSaveState({ kind: 'failed', error });

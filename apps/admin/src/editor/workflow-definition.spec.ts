@@ -1,0 +1,83 @@
+import { describe, expect, it } from '@jest/globals';
+import { stepTypeCatalog } from '#domain';
+import { flattenSchema, type JsonSchema } from './step-types.js';
+import { linksOf, problemsOf, removeStep, renameStep, type Step, writePath } from './workflow-definition.js';
+
+const QUESTION: Step = {
+  id: 'ask',
+  type: 'ask_question',
+  text: 'Which?',
+  variable: 'pick',
+  answerType: 'choice',
+  options: [{ label: 'Yes', next: 'yes' }, { label: 'No' }],
+  invalidNext: 'human',
+  timeoutSeconds: 60,
+  timeoutNext: 'bye',
+  next: 'yes',
+};
+const BRANCH: Step = {
+  id: 'check',
+  type: 'branch',
+  branches: [{ condition: { variable: 'pick', op: 'equals', value: 'Yes' }, next: 'yes' }],
+  elseNext: 'human',
+};
+
+describe('the editor’s view of a definition', () => {
+  it('finds every link of a step, labelled as the canvas shows it', () => {
+    expect(linksOf(QUESTION).map(({ target, label }) => [target, label])).toEqual([
+      ['yes', 'Yes'],
+      ['human', 'invalid'],
+      ['bye', 'timeout'],
+      ['yes', undefined],
+    ]);
+    expect(linksOf(BRANCH).map(({ target, label, path }) => [target, label, path])).toEqual([
+      ['yes', 'pick equals Yes', ['branches', 0, 'next']],
+      ['human', 'else', ['elseNext']],
+    ]);
+  });
+
+  it('renames a step with every link to it, and removes a step with every link to it', () => {
+    const steps = [QUESTION, BRANCH, { id: 'yes', type: 'end' }];
+    const renamed = renameStep(steps, 'yes', 'confirmed');
+    expect(renamed[2]).toEqual({ id: 'confirmed', type: 'end' });
+    expect(renamed[0]).toMatchObject({ next: 'confirmed', options: [{ label: 'Yes', next: 'confirmed' }, { label: 'No' }] });
+    expect(renamed[1]).toMatchObject({ branches: [{ next: 'confirmed' }] });
+    const removed = removeStep(steps, 'yes');
+    expect(removed).toHaveLength(2);
+    expect(removed[0]).not.toHaveProperty('next');
+    expect(removed[0].options).toEqual([{ label: 'Yes' }, { label: 'No' }]);
+  });
+
+  it('writes a field by its path without touching the original, and removes it with undefined', () => {
+    const written = writePath(BRANCH, ['branches', 0, 'next'], 'bye');
+    expect((written.branches as { next: string }[])[0].next).toBe('bye');
+    expect((BRANCH.branches as { next: string }[])[0].next).toBe('yes');
+    expect(writePath(QUESTION, ['next'], undefined)).not.toHaveProperty('next');
+  });
+
+  it('ties each problem of a 400 to its step, by id or by the index in its path', () => {
+    const body = {
+      problems: [
+        { path: 'steps[0].variable', stepId: 'ask', message: 'must match x' },
+        { path: 'steps[1].elseNext', message: 'is required' },
+        { path: 'settings.sessionTimeoutSeconds', message: 'must be an integer' },
+      ],
+    };
+    expect(problemsOf(body, [QUESTION, BRANCH])).toEqual([
+      { path: 'steps[0].variable', stepId: 'ask', message: 'must match x' },
+      { path: 'steps[1].elseNext', stepId: 'check', message: 'is required' },
+      { path: 'settings.sessionTimeoutSeconds', message: 'must be an integer' },
+    ]);
+    expect(problemsOf({ message: 'expectedVersion must be an integer' }, [])).toEqual([]);
+  });
+
+  it('reads the served branch condition (one variant per operator) as one form with titled operators', () => {
+    const branch = stepTypeCatalog().items.find((item) => item.type === 'branch')!.schema as JsonSchema;
+    const condition = flattenSchema(flattenSchema(branch.properties!.branches.items!).properties!.condition);
+    expect(Object.keys(condition.properties!)).toEqual(['variable', 'op', 'value']);
+    expect(condition.required).toEqual(['variable', 'op']);
+    expect(condition.properties!.op.enum).toEqual(['equals', 'not_equals', 'contains', 'exists', 'gt', 'lt']);
+    expect(condition.properties!.op.enumTitles).toMatchObject({ exists: 'Has a value', gt: 'Greater than' });
+    expect(flattenSchema(condition.properties!.value).type).toEqual(['number', 'string']);
+  });
+});
