@@ -3,7 +3,7 @@ import { followEventStream, type StreamStatus } from '../api/event-stream.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { cardChange, LIVE_CARDS_PATH, type WorkflowCard } from './workflow-card-stream.js';
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 /** The API's largest page: reloading after a reconnection fetches what was loaded in one go. */
 const MAX_PAGE_SIZE = 1000;
 
