@@ -48,6 +48,7 @@ const ChatWidget = ({ channelId, contactId }: { channelId: string; contactId: st
   const { phase, messages, sending, problem } = conversation;
   const [draft, setDraft] = useState('');
   const [sendError, setSendError] = useState<string | null>(null);
+  const [earlierError, setEarlierError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const log = useRef<HTMLDivElement>(null);
   const inputId = useId();
@@ -100,9 +101,14 @@ const ChatWidget = ({ channelId, contactId }: { channelId: string; contactId: st
         <h1>Chat</h1>
       </header>
       {conversation.hasEarlier && (
-        <button type="button" className="chat-earlier" onClick={() => void conversation.loadEarlier()}>
+        <button type="button" className="chat-earlier" onClick={() => void conversation.loadEarlier().then(setEarlierError)}>
           Show earlier messages
         </button>
+      )}
+      {earlierError !== null && (
+        <p role="alert" className="chat-error chat-earlier-error">
+          The earlier messages could not be read: {earlierError}
+        </p>
       )}
       <div className="chat-log" role="log" aria-label="Conversation" ref={log} tabIndex={0}>
         {phase === 'loading' && <p className="chat-hint">Loading the conversation…</p>}

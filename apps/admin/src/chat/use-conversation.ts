@@ -14,7 +14,8 @@ export interface Conversation {
   /** Why the conversation is not up to date right now (it keeps trying), or null. */
   problem: string | null;
   hasEarlier: boolean;
-  loadEarlier(): Promise<void>;
+  /** Reads the page before the oldest message shown; resolves to why it could not, or null. */
+  loadEarlier(): Promise<string | null>;
   /** Sends a message; resolves to why it was not sent, or null once the server has it. */
   send(text: string): Promise<string | null>;
 }
@@ -124,15 +125,16 @@ export const useConversation = (channelId: string, contactId: string): Conversat
     return () => controller.abort();
   }, [api, visible]);
 
-  const loadEarlier = useCallback(async () => {
-    if (earlier === null) return;
+  const loadEarlier = useCallback(async (): Promise<string | null> => {
+    if (earlier === null) return null;
     try {
       const page = await api.transcript({ before: earlier });
       const fresh = unseen(page.items);
       setMessages((current) => [...fresh, ...current]);
       setEarlier(page.previous);
+      return null;
     } catch (error) {
-      setProblem(describeError(error));
+      return describeError(error);
     }
   }, [api, earlier]);
 
