@@ -2,8 +2,11 @@ import dagre from '@dagrejs/dagre';
 import {
   applyNodeChanges,
   Background,
+  BaseEdge,
   Controls,
   type Edge,
+  type EdgeProps,
+  getBezierPath,
   Handle,
   MarkerType,
   type Node,
@@ -19,7 +22,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { type FieldPath, linksOf, pathText, type Step, type StepLink, stepSummary } from './workflow-definition.js';
 
 /** What the canvas has selected: a step, or one link (an edge) of a step. */
-export type Selection = { kind: 'step'; id: string } | { kind: 'link'; source: string; path: FieldPath | 'default' } | null;
+export type LinkSelection = { kind: 'link'; source: string; path: FieldPath | 'default' };
+export type Selection = { kind: 'step'; id: string } | LinkSelection | null;
 
 const NODE_WIDTH = 240;
 const NODE_HEIGHT = 110;
@@ -76,20 +80,84 @@ export const canvasLinks = (steps: Step[], hasNext: (type: string) => boolean): 
 export const linkId = (link: { source: string; path: FieldPath | 'default' }): string =>
   `${link.source}::${link.path === 'default' ? 'default' : pathText(link.path)}`;
 
-const layout = (steps: Step[], links: CanvasLink[]): Map<string, { x: number; y: number }> => {
-  const graph = new dagre.graphlib.Graph();
-  graph.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 70, marginx: 20, marginy: 20 });
-  graph.setDefaultEdgeLabel(() => ({}));
+/** How the canvas's selection names a link. */
+const canvasRef = (link: CanvasLink): LinkSelection => ({ kind: 'link', source: link.source, path: link.implicit ? 'default' : link.path });
+
+interface Point {
+  x: number;
+  y: number;
+}
+
+interface Layout {
+  /** Top-left corner of each step's node. */
+  nodes: Map<string, Point>;
+  /** Each edge's route around the nodes, by edge id, and where its label sits. */
+  routes: Map<string, { points: Point[]; label: Point }>;
+}
+
+const LABEL_CHARACTER_WIDTH = 7;
+
+const layout = (steps: Step[], links: CanvasLink[]): Layout => {
+  const graph = new dagre.graphlib.Graph({ multigraph: true });
+  graph.setGraph({ rankdir: 'TB', nodesep: 40, edgesep: 20, ranksep: 70, marginx: 20, marginy: 20 });
   for (const step of steps) graph.setNode(step.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
-  for (const link of links) if (graph.hasNode(link.target)) graph.setEdge(link.source, link.target);
+  for (const link of links) {
+    if (!graph.hasNode(link.target)) continue;
+    const label = { width: (link.label?.length ?? 0) * LABEL_CHARACTER_WIDTH, height: link.label ? 16 : 0, labelpos: 'c' as const };
+    graph.setEdge({ v: link.source, w: link.target, name: linkId(canvasRef(link)) }, label);
+  }
   dagre.layout(graph);
-  return new Map(
+  const nodes = new Map(
     steps.map((step) => {
       const { x, y } = graph.node(step.id);
       return [step.id, { x: x - NODE_WIDTH / 2, y: y - NODE_HEIGHT / 2 }];
     }),
   );
+  const routes = new Map(
+    graph.edges().map((edge) => {
+      const { points = [], x = 0, y = 0 } = graph.edge(edge) as { points?: Point[]; x?: number; y?: number };
+      return [edge.name!, { points, label: { x, y } }];
+    }),
+  );
+  return { nodes, routes };
 };
+
+/** A smooth path through the points (Catmull-Rom as cubic Béziers). */
+const smoothPath = (points: Point[]): string => {
+  let path = `M ${points[0].x},${points[0].y}`;
+  for (let index = 0; index < points.length - 1; index++) {
+    const [before, from, to, after] = [points[index - 1] ?? points[index], points[index], points[index + 1], points[index + 2] ?? points[index + 1]];
+    const first = { x: from.x + (to.x - before.x) / 6, y: from.y + (to.y - before.y) / 6 };
+    const second = { x: to.x - (after.x - from.x) / 6, y: to.y - (after.y - from.y) / 6 };
+    path += ` C ${first.x},${first.y} ${second.x},${second.y} ${to.x},${to.y}`;
+  }
+  return path;
+};
+
+/** `route` only while both ends are where the layout put them: a dragged node takes plain curves. */
+type RoutedEdgeData = { selection: LinkSelection; route?: { points: Point[]; label: Point } };
+type RoutedEdge = Edge<RoutedEdgeData, 'routed'>;
+
+/** Follows the route dagre laid out around the nodes when it has one; otherwise a plain curve. */
+const RoutedEdgeView = ({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, label, markerEnd, interactionWidth }: EdgeProps<RoutedEdge>) => {
+  const inner = data?.route?.points.slice(1, -1) ?? [];
+  if (data?.route && inner.length > 0) {
+    return (
+      <BaseEdge
+        path={smoothPath([{ x: sourceX, y: sourceY }, ...inner, { x: targetX, y: targetY }])}
+        markerEnd={markerEnd}
+        label={label}
+        labelX={data.route.label.x}
+        labelY={data.route.label.y}
+        interactionWidth={interactionWidth}
+      />
+    );
+  }
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  return <BaseEdge path={path} markerEnd={markerEnd} label={label} labelX={labelX} labelY={labelY} interactionWidth={interactionWidth} />;
+};
+
+const EDGE_TYPES = { routed: RoutedEdgeView };
 
 interface CanvasProps {
   steps: Step[];
@@ -110,7 +178,8 @@ const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, rea
   const ids = useMemo(() => new Set(steps.map((step) => step.id)), [steps]);
   const structure = JSON.stringify([steps.map((step) => step.id), links.map((link) => [link.source, link.target])]);
   // Laid out again only when steps or links change, not on every keystroke in a text.
-  const positions = useMemo(() => layout(steps, links), [structure]);
+  const laidOut = useMemo(() => layout(steps, links), [structure]);
+  const positions = laidOut.nodes;
   const [nodes, setNodes] = useState<StepNode[]>([]);
   const flow = useReactFlow();
 
@@ -155,15 +224,25 @@ const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, rea
     return () => cancelAnimationFrame(frame);
   }, [positions, flow]);
 
-  const edges: Edge[] = useMemo(
+  const moved = useMemo(() => {
+    const ids = new Set<string>();
+    for (const node of nodes) {
+      const laid = positions.get(node.id);
+      if (!laid || laid.x !== node.position.x || laid.y !== node.position.y) ids.add(node.id);
+    }
+    return ids;
+  }, [nodes, positions]);
+
+  const edges: RoutedEdge[] = useMemo(
     () =>
       links
         .filter((link) => ids.has(link.target))
         .map((link) => {
-          const ref: Selection = { kind: 'link', source: link.source, path: link.implicit ? 'default' : link.path };
+          const ref = canvasRef(link);
           const id = linkId(ref);
           return {
             id,
+            type: 'routed',
             source: link.source,
             target: link.target,
             label: link.label,
@@ -172,10 +251,10 @@ const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, rea
             selected: selection?.kind === 'link' && linkId(selection) === id,
             markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
             ariaLabel: `From ${link.source} to ${link.target}${link.implicit ? ' (the following step)' : link.label ? ` (${link.label})` : ''}`,
-            data: ref,
+            data: { selection: ref, route: moved.has(link.source) || moved.has(link.target) ? undefined : laidOut.routes.get(id) },
           };
         }),
-    [links, ids, readOnly, selection],
+    [links, ids, readOnly, selection, laidOut, moved],
   );
 
   const onNodesChange = (changes: NodeChange<StepNode>[]) => {
@@ -187,22 +266,26 @@ const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, rea
   };
 
   return (
-    <ReactFlow<StepNode, Edge>
+    <ReactFlow<StepNode, RoutedEdge>
       nodes={nodes}
       edges={edges}
       nodeTypes={NODE_TYPES}
+      edgeTypes={EDGE_TYPES}
       onNodesChange={onNodesChange}
       onEdgesChange={(changes) => {
         for (const change of changes) {
           const edge = change.type === 'select' && change.selected ? edges.find((candidate) => candidate.id === change.id) : undefined;
-          if (edge) onSelect(edge.data as Selection);
+          if (edge) onSelect(edge.data!.selection);
         }
       }}
       onPaneClick={() => onSelect(null)}
       onConnect={(connection) => onConnect(connection.source, connection.target)}
       onDelete={({ nodes: removedNodes, edges: removedEdges }) => {
         for (const node of removedNodes) onDelete({ kind: 'step', id: node.id });
-        for (const edge of removedEdges) if (!removedNodes.some((node) => node.id === edge.source)) onDelete(edge.data as Exclude<Selection, null>);
+        for (const edge of removedEdges) {
+          const removed = (edge as RoutedEdge).data?.selection;
+          if (removed && !removedNodes.some((node) => node.id === edge.source)) onDelete(removed);
+        }
       }}
       deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
       nodesConnectable={!readOnly}
