@@ -77,7 +77,7 @@ export const canvasLinks = (steps: Step[], hasNext: (type: string) => boolean): 
     return links;
   });
 
-export const linkId = (link: { source: string; path: FieldPath | 'default' }): string =>
+const linkId = (link: { source: string; path: FieldPath | 'default' }): string =>
   `${link.source}::${link.path === 'default' ? 'default' : pathText(link.path)}`;
 
 /** How the canvas's selection names a link. */

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { type FormContext, humanise, SchemaFields, singular } from './schema-form.js';
 import { flattenSchema, type JsonSchema, type StepTypeInfo, typesOf } from './step-types.js';
 import {
@@ -66,7 +66,13 @@ export const StepPanel = ({
 }) => {
   const idBase = useId().replace(/:/g, '');
   const [idText, setIdText] = useState(step.id);
-  useEffect(() => setIdText(step.id), [step.id]);
+  // Another step selected, or this one renamed: the field shows its id (set while rendering, so
+  // that no frame shows the old one).
+  const [idShown, setIdShown] = useState(step.id);
+  if (idShown !== step.id) {
+    setIdShown(step.id);
+    setIdText(step.id);
+  }
   const idProblem =
     idText === step.id
       ? null
