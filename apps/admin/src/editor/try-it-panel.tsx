@@ -2,8 +2,12 @@ import { useEffect, useState } from 'react';
 import { useSignedIn } from '../auth/auth-context.js';
 import { ErrorNotice } from '../ui/errors.js';
 
-/** A contact id nobody else has: each Try it conversation starts from nothing. */
-const freshContactId = (): string => `try-it-${crypto.randomUUID()}`;
+/**
+ * A contact id nobody else has: each Try it conversation starts from nothing. getRandomValues,
+ * unlike randomUUID, also works on a console served over plain http from another host.
+ */
+const freshContactId = (): string =>
+  `try-it-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 
 /**
  * The workflow in a real web chat conversation, on its preview channel: the same widget a customer
@@ -36,8 +40,9 @@ export const TryItPanel = ({ workflowId, version, dirty }: { workflowId: string;
         </button>
       </div>
       <p className="hint">
-        Runs version {version} as a customer sees it. Saved changes apply to new conversations only: after saving, press Restart.
-        {dirty && ' Your unsaved changes are not in it.'}
+        Runs version {version} as a customer sees it, on this workflow&apos;s preview web chat channel. Saved changes apply to new
+        conversations only: after saving, press Restart.{dirty && ' Your unsaved changes are not in it.'} These are real sessions:
+        they count as active sessions of the workflow while they last.
       </p>
       <ErrorNotice error={error} />
       {channelId === null && error === null && <p className="hint">Opening the preview channel…</p>}
