@@ -54,7 +54,7 @@ describe('the workflow editor in Chromium', () => {
     const id = await workflowWithFlow('Greeter');
     const { page, problems, context } = await openEditor(id);
     await page.getByText('Version 2', { exact: true }).waitFor();
-    expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save' }).getAttribute('aria-disabled')).toBe('true');
 
     await stepNode(page, 'Send message step welcome').click();
     const text = panel(page).getByLabel('Text', { exact: true });
@@ -63,9 +63,12 @@ describe('the workflow editor in Chromium', () => {
     await page.getByText('Unsaved changes').waitFor();
     await expect(stepNode(page, 'Send message step welcome').textContent()).resolves.toContain('Hello and welcome');
     await expectNoSeriousAxeViolations(page);
-    await page.getByRole('button', { name: 'Save' }).click();
+    // From the keyboard; the focus stays on Save afterwards.
+    await page.getByRole('button', { name: 'Save' }).focus();
+    await page.keyboard.press('Enter');
 
     await page.getByRole('status').filter({ hasText: 'Saved as version 3.' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save');
     await page.getByText('Version 3', { exact: true }).waitFor();
     expect(await page.getByText('Unsaved changes').count()).toBe(0);
     const saved = await workflowAt(id, 3);

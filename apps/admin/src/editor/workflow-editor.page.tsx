@@ -210,10 +210,13 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
     }
   };
 
-  const save = () => void publish(draft, (version) => `Saved as version ${version}.`);
+  const canSave = dirty && saveState.kind !== 'saving' && !viewing;
+  const save = () => {
+    if (canSave) void publish(draft, (version) => `Saved as version ${version}.`);
+  };
 
   const restore = async () => {
-    if (oldVersion === null) return;
+    if (oldVersion === null || saveState.kind === 'saving') return;
     const { definition, entry } = oldVersion;
     if (dirty && !window.confirm(`Restoring version ${entry.version} replaces your unsaved changes. Restore it?`)) return;
     if (await publish(definition, (version) => `Version ${entry.version} restored as version ${version}.`)) {
@@ -293,7 +296,8 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
         <span className="spacer" />
         <Link to={`/workflows/${workflowId}/sessions`}>Sessions</Link>
         {canChange && (
-          <button type="button" className="primary" onClick={save} disabled={!dirty || saveState.kind === 'saving' || viewing}>
+          // aria-disabled rather than disabled: the button keeps the keyboard focus after a save.
+          <button type="button" className="primary" onClick={save} aria-disabled={!canSave}>
             {saveState.kind === 'saving' ? 'Saving…' : 'Save'}
           </button>
         )}
@@ -343,7 +347,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
             </p>
             <span className="spacer" />
             {canChange && (
-              <button type="button" className="primary" onClick={() => void restore()} disabled={saveState.kind === 'saving'}>
+              <button type="button" className="primary" onClick={() => void restore()} aria-disabled={saveState.kind === 'saving'}>
                 Restore version {oldVersion.entry.version}
               </button>
             )}
@@ -513,6 +517,7 @@ const RenameDialog = ({
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (busy) return;
     if (text.trim() === '') {
       setProblem('Enter a name.');
       return;
@@ -549,7 +554,7 @@ const RenameDialog = ({
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" aria-disabled={busy}>
             Submit
           </button>
         </div>
