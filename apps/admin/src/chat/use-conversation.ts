@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api/api-client.js';
 import { describeError } from '../ui/errors.js';
 import { type ChatMessage, type TranscriptPage, webchatApi } from './webchat-api.js';
+import { randomId } from '../ui/random-id.js';
 
 export type ConversationPhase = 'loading' | 'ready' | 'unavailable';
 
@@ -140,7 +141,7 @@ export const useConversation = (channelId: string, contactId: string): Conversat
 
   const send = useCallback(
     async (text: string): Promise<string | null> => {
-      const key = crypto.randomUUID();
+      const key = randomId();
       setSending((current) => [...current, { key, text }]);
       try {
         const sent: ChatMessage = { id: await api.send(text), direction: 'inbound', text, at: new Date().toISOString() };

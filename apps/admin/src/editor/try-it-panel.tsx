@@ -1,13 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useSignedIn } from '../auth/auth-context.js';
 import { ErrorNotice } from '../ui/errors.js';
+import { randomId } from '../ui/random-id.js';
 
-/**
- * A contact id nobody else has: each Try it conversation starts from nothing. getRandomValues,
- * unlike randomUUID, also works on a console served over plain http from another host.
- */
-const freshContactId = (): string =>
-  `try-it-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+/** A contact id nobody else has: each Try it conversation starts from nothing. */
+const freshContactId = (): string => `try-it-${randomId()}`;
 
 /**
  * The workflow in a real web chat conversation, on its preview channel: the same widget a customer
