@@ -55,7 +55,7 @@ try {
   console.log('seeding workflows, channels and conversations');
   const flows = {
     'Order status': [
-      { id: 'welcome', type: 'send_message', text: 'Hi {{contact.name}}! I can help with your order.' },
+      { id: 'welcome', type: 'send_message', text: 'Hi! I can help with your order.' },
       { id: 'order', type: 'ask_question', text: 'What is your order number?', variable: 'order', answerType: 'number', retryText: 'Please send digits only.' },
       { id: 'topic', type: 'ask_question', text: 'What do you need?', variable: 'topic', answerType: 'choice', options: [{ label: 'Where is it?', value: 'where' }, { label: 'Return it', value: 'return', next: 'returns' }] },
       { id: 'tracking', type: 'send_message', text: 'Order {{order}} ships tomorrow.', next: 'done' },
