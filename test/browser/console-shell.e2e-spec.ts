@@ -1,4 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { chromiumForSuite, expectNoSeriousAxeViolations, openTab } from './support/browser.js';
 import { consoleServerForSuite } from './support/console-server.js';
 
@@ -42,6 +45,16 @@ describe('the console in Chromium: sign-in and serving', () => {
     await context.close();
   });
 
+  it('refuses an expired sign-in link in words, before anything is asked of the API', async () => {
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(`${app.url}/?token=${app.api.token('admin', undefined, 'admin-user', -60)}`);
+    await page.getByRole('alert').filter({ hasText: 'This token has expired' }).waitFor();
+    expect(page.url()).toBe(`${app.url}/`);
+    await page.getByLabel('Sign-in token').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('serves the page for client routes, hashed assets for a year, and leaves the API and /health as they were', async () => {
     const page = await fetch(`${app.url}/workflows/some-id`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
@@ -56,5 +69,18 @@ describe('the console in Chromium: sign-in and serving', () => {
     expect(health.headers.get('content-type')).toMatch(/json/);
     const docs = await fetch(`${app.url}/docs`, { headers: { accept: 'text/html' } });
     expect(await docs.text()).toMatch(/swagger/i);
+  });
+});
+
+describe('a server whose console is not built', () => {
+  const unbuilt = mkdtempSync(join(tmpdir(), 'workflows-no-console-'));
+  const app = consoleServerForSuite({ consoleDir: unbuilt });
+  afterAll(() => rmSync(unbuilt, { recursive: true, force: true }));
+
+  it('answers a page request with 503 and how to build it, and the API as ever', async () => {
+    const page = await fetch(`${app.url}/`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(503);
+    expect(await page.text()).toContain('run "npm run build"');
+    expect((await app.api.request('GET', '/workflows')).status).toBe(200);
   });
 });

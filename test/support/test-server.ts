@@ -26,8 +26,8 @@ export class Api {
     private readonly secret: string,
   ) {}
 
-  token(role: Role = 'admin', workspace?: string, sub = `${role}-user`): string {
-    return signJwt({ sub, role, ...(workspace ? { workspace } : {}) }, this.secret, 3600);
+  token(role: Role = 'admin', workspace?: string, sub = `${role}-user`, ttlSeconds = 3600): string {
+    return signJwt({ sub, role, ...(workspace ? { workspace } : {}) }, this.secret, ttlSeconds);
   }
 
   async request<T = any>(
