@@ -9,6 +9,18 @@ export default defineConfig({
   base: '/',
   publicDir: here('public'),
   oxc: { jsx: { runtime: 'automatic' } },
-  build: { outDir: here('../../dist/admin'), emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1024 },
+  build: {
+    outDir: here('../../dist/admin'),
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 1024,
+    rolldownOptions: {
+      // React Flow marks itself "use client" for server-component bundlers; a page has no server components.
+      onLog(level, log, defaultHandler) {
+        if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        defaultHandler(level, log);
+      },
+    },
+  },
   logLevel: 'warn',
 });
