@@ -7,6 +7,8 @@ import { SagaCommand } from './saga-command.js';
  * every channel that had it).
  */
 export class EndWorkflowSessionsCommand extends SagaCommand {
+  readonly reactionName = 'EndWorkflowSessionsCommand';
+
   constructor(
     cause: RecordedEvent,
     readonly workflowId: string,

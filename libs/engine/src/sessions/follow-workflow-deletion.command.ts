@@ -7,6 +7,8 @@ import { SagaCommand } from './saga-command.js';
  * ends the session, or takes the workflow off the channel.
  */
 export class FollowWorkflowDeletionCommand extends SagaCommand {
+  readonly reactionName = 'FollowWorkflowDeletionCommand';
+
   constructor(
     cause: RecordedEvent,
     readonly workflowId: string,

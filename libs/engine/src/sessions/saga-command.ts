@@ -14,6 +14,13 @@ export abstract class SagaCommand extends Command<void> {
     this.settle = { resolve, reject };
   });
 
+  /**
+   * The reaction's stable name, part of the idempotency key its appends' ids derive from. Never
+   * derived from the class name (a rename or a minifier would make a repeated reaction look new);
+   * the existing commands keep the names their class had when the log was written.
+   */
+  abstract readonly reactionName: string;
+
   constructor(readonly cause: RecordedEvent) {
     super();
     // The engine observes the outcome through `completion`; the bus logs failures on its own.
@@ -22,7 +29,7 @@ export abstract class SagaCommand extends Command<void> {
 
   /** What the engine's appends carry: caused by `cause`, ids derived from it. */
   get context(): CommandContext {
-    return engineContext(this.cause, `${this.cause.id}:${this.constructor.name}`);
+    return engineContext(this.cause, `${this.cause.id}:${this.reactionName}`);
   }
 
   /** Runs `work` as this command's handling: its outcome settles `completion`. */
