@@ -5,22 +5,10 @@
  * without the HTTP round trip per message.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type ConversationEvent,
-  type ConversationState,
-  conversationStreamName,
-  decideConversation,
-  evolveConversation,
-  initialConversationState,
-} from '#domain';
-import { type StreamModel, channelContext, handleEventSourcedCommand, loadChannel } from '#engine';
+import { conversationDecider, conversationStreamName } from '#domain';
+import { channelContext, handleEventSourcedCommand, loadChannel } from '#engine';
 import type { EventStore } from '#eventstore';
 import { Progress } from '../../apps/cli/src/progress.js';
-
-const conversationModel: StreamModel<ConversationState, ConversationEvent> = {
-  initialState: () => initialConversationState,
-  evolve: evolveConversation,
-};
 
 const MESSAGES_PER_CONTACT = 5;
 /** Contacts writing at once: enough for group commit to batch their appends. */
@@ -54,8 +42,8 @@ export async function recordContactMessages(store: EventStore, channelId: string
         await handleEventSourcedCommand(
           store,
           conversationStreamName(channelId, contactId),
-          conversationModel,
-          (state) => decideConversation({ type: 'ReceiveMessage', data }, state),
+          conversationDecider,
+          (state) => conversationDecider.decide({ type: 'ReceiveMessage', data }, state),
           channelContext(channel, messageId),
           { retryOnConflict: true, attempts: CONFLICT_ATTEMPTS },
         );

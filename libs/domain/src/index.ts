@@ -4,6 +4,7 @@ export * from './channel/channel.errors.js';
 export * from './channel/channel.events.js';
 export * from './conversation/conversation.decider.js';
 export * from './conversation/conversation.events.js';
+export * from './decider.js';
 export * from './delivery/delivery.decider.js';
 export * from './delivery/delivery.events.js';
 export * from './errors.js';

@@ -2,6 +2,7 @@
  * The channel stream's decider. A channel belongs to one workspace and has at most one workflow
  * assigned; messages on a channel without one are recorded and get no automated answer.
  */
+import type { Decider } from '../decider.js';
 import { WorkflowNotFoundError } from '../errors.js';
 import type { WorkflowState } from '../workflow/workflow.decider.js';
 import { normalizeWorkflowName } from '../workflow/workflow-name.js';
@@ -111,6 +112,12 @@ export function evolveChannel(state: ChannelState, event: ChannelEvent): Channel
       return state.status === 'active' ? { ...state, workflowId: undefined } : state;
   }
 }
+
+export const channelDecider: Decider<ChannelState, ChannelCommand, ChannelEvent> = {
+  decide: decideChannel,
+  evolve: evolveChannel,
+  initialState: () => initialChannelState,
+};
 
 /** Another workspace's channel is indistinguishable from a missing one. */
 function requireChannel(state: ChannelState, command: { channelId: string; workspace: string }): ActiveChannel {

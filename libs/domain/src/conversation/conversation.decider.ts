@@ -4,6 +4,7 @@
  * Each message is routed once: the routing is recorded before the session acts on it, so a
  * message handled again after a crash goes to the same session as the first time.
  */
+import type { Decider } from '../decider.js';
 import { CorruptStreamError } from '../errors.js';
 import type { ConversationEvent, MessageReceived } from './conversation.events.js';
 
@@ -106,6 +107,12 @@ export function evolveConversation(state: ConversationState, event: Conversation
       return { ...state, messages: remembered(state.messages, event.data.messageId, 'not_routed') };
   }
 }
+
+export const conversationDecider: Decider<ConversationState, ConversationCommand, ConversationEvent> = {
+  decide: decideConversation,
+  evolve: evolveConversation,
+  initialState: () => initialConversationState,
+};
 
 /** The messages with one more (or one routed), less the oldest routed ones beyond the bound. */
 function remembered(

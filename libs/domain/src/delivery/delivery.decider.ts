@@ -3,6 +3,7 @@
  * with the command. A message already done takes no further outcome, so an attempt repeated after
  * a crash, or reported twice, is recorded once.
  */
+import type { Decider } from '../decider.js';
 import type { DeliveryEvent } from './delivery.events.js';
 
 /** After this many attempts a message that keeps failing is given up. */
@@ -62,3 +63,9 @@ export function evolveOutbox(state: OutboxState, event: DeliveryEvent): OutboxSt
   attempts.delete(messageId);
   return { attempts, done: new Set(state.done).add(messageId) };
 }
+
+export const deliveryDecider: Decider<OutboxState, RecordDeliveryAttempt, DeliveryEvent> = {
+  decide: decideDelivery,
+  evolve: evolveOutbox,
+  initialState: () => initialOutboxState,
+};

@@ -5,6 +5,7 @@
  * hands out is derived from its own counters, so deciding a redelivered command on the same state
  * decides the same events, and on the state after them decides nothing.
  */
+import type { Decider } from '../decider.js';
 import { checkAnswer } from './answer.js';
 import type { SessionEvent, SessionStarted } from './session.events.js';
 import {
@@ -22,6 +23,8 @@ import {
   sendMessage,
 } from './session.flow.js';
 import {
+  evolveSession,
+  initialSessionState,
   pendingTimers,
   startedSession,
   type ActiveSession,
@@ -106,6 +109,12 @@ export function decideSession(command: SessionCommand, state: SessionState): Ses
       return [{ type: 'SessionTerminated', data: { sessionId: state.sessionId, workflowId: state.workflowId } }];
   }
 }
+
+export const sessionDecider: Decider<SessionState, SessionCommand, SessionEvent> = {
+  decide: decideSession,
+  evolve: evolveSession,
+  initialState: () => initialSessionState,
+};
 
 function startSession({ firstMessage, steps, settings, now, ...session }: StartSession['data']): SessionEvent[] {
   // The session gets its own copy of the definition: nothing the caller does later can change it.

@@ -2,7 +2,7 @@
  * Reading a workflow's past: one line per event for people, and which events make up the
  * workflow as it was at a given version. Pure, like the decider whose events it reads.
  */
-import { evolveWorkflow, initialWorkflowState, type WorkflowState } from './workflow.decider.js';
+import { workflowDecider, type WorkflowState } from './workflow.decider.js';
 import type { WorkflowEvent } from './workflow.events.js';
 
 const WORKFLOW_EVENT_TYPES: ReadonlySet<string> = new Set<WorkflowEvent['type']>([
@@ -52,10 +52,10 @@ const isLiveAt = (state: WorkflowState, version: number): boolean => state.statu
  * Undefined when the workflow never had that version.
  */
 export function historyLengthAtVersion(events: readonly WorkflowEvent[], version: number): number | undefined {
-  let state = initialWorkflowState;
+  let state = workflowDecider.initialState();
   let length: number | undefined;
   for (const [index, event] of events.entries()) {
-    state = evolveWorkflow(state, event);
+    state = workflowDecider.evolve(state, event);
     if (isLiveAt(state, version)) length = index + 1;
     else if (length !== undefined) break;
   }

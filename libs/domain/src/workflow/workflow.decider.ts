@@ -6,6 +6,7 @@
  * Checks run in the same order for every command: the workflow must exist in the caller's
  * workspace (404), then the input must be valid (400), then the caller's view must be current (409).
  */
+import type { Decider } from '../decider.js';
 import { WorkflowAlreadyExistsError, WorkflowNotFoundError, WorkflowVersionConflictError } from '../errors.js';
 import { validateDefinition, type StepDefinition, type WorkflowSettings } from './step.schema.js';
 import { normalizeWorkflowName } from './workflow-name.js';
@@ -141,6 +142,13 @@ export function evolveWorkflow(state: WorkflowState, event: WorkflowEvent): Work
       return state;
   }
 }
+
+/** Copying is not one of its commands: a copy is decided from the source's state (`decideCopyWorkflow`). */
+export const workflowDecider: Decider<WorkflowState, WorkflowCommand, WorkflowEvent> = {
+  decide: decideWorkflow,
+  evolve: evolveWorkflow,
+  initialState: () => initialWorkflowState,
+};
 
 /** The state after the given events, e.g. a prefix of the stream to see the workflow as it was then. */
 export const foldWorkflow = (events: readonly WorkflowEvent[]): WorkflowState =>

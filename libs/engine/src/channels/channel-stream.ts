@@ -1,27 +1,12 @@
-import {
-  type ActiveChannel,
-  type ChannelCommand,
-  type ChannelEvent,
-  type ChannelState,
-  channelStreamName,
-  decideChannel,
-  evolveChannel,
-  initialChannelState,
-} from '#domain';
+import { type ActiveChannel, type ChannelCommand, type ChannelState, channelDecider, channelStreamName } from '#domain';
 import type { EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
 import {
   type CommandHandlingOptions,
   type CommandOutcome,
-  type StreamModel,
   handleEventSourcedCommand,
   loadStream,
 } from '../command-handling/event-sourced-command.js';
-
-export const channelModel: StreamModel<ChannelState, ChannelEvent> = {
-  initialState: () => initialChannelState,
-  evolve: evolveChannel,
-};
 
 /** Runs one channel command through the pure decider against the channel's own stream. */
 export const handleChannelCommand = (
@@ -33,14 +18,14 @@ export const handleChannelCommand = (
   handleEventSourcedCommand(
     store,
     channelStreamName(command.data.channelId),
-    channelModel,
-    (state) => decideChannel(command, state),
+    channelDecider,
+    (state) => channelDecider.decide(command, state),
     context,
     options,
   );
 
 export const loadChannel = async (store: EventStore, channelId: string): Promise<ChannelState> =>
-  (await loadStream(store, channelStreamName(channelId), channelModel)).state;
+  (await loadStream(store, channelStreamName(channelId), channelDecider)).state;
 
 /** What a channel received is recorded in the channel's name and workspace, caused by the delivery `deliveryId`. */
 export const channelContext = (channel: ActiveChannel, deliveryId: string): CommandContext => ({

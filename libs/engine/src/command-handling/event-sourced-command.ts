@@ -1,12 +1,10 @@
+import type { Decider } from '#domain';
 import { type AppendResult, type EventStore, WrongExpectedRevisionError } from '#eventstore';
 import { type CommandContext, type DecidedEvent, toNewEvents } from './command-context.js';
 import { streamStateCacheFor, streamTurnsFor } from './stream-state.cache.js';
 
-/** How a stream's events fold into the state a decider needs. */
-export interface StreamModel<State, Event extends DecidedEvent> {
-  initialState: () => State;
-  evolve: (state: State, event: Event) => State;
-}
+/** How a stream's events fold into the state its decider needs. */
+export type StreamModel<State, Event extends DecidedEvent> = Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>;
 
 export interface CommandOutcome<State> {
   /** The state after the new events. */

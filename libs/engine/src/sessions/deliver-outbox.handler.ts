@@ -2,25 +2,19 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   CorruptStreamError,
-  type DeliveryEvent,
   type MessageSent,
-  type OutboxState,
   type RecordDeliveryAttempt,
   type SessionStarted,
-  decideDelivery,
-  evolveOutbox,
-  initialOutboxState,
+  deliveryDecider,
   outboxStreamName,
   sessionStreamName,
 } from '#domain';
 import { CHANNEL_SECRETS, type SecretBox, pushChannelClientFor } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
-import { type StreamModel, handleEventSourcedCommand, loadStream } from '../command-handling/event-sourced-command.js';
+import { handleEventSourcedCommand, loadStream } from '../command-handling/event-sourced-command.js';
 import { loadChannel } from '../channels/channel-stream.js';
 import { DeliverOutboxCommand } from './deferred-work.commands.js';
-
-const outboxModel: StreamModel<OutboxState, DeliveryEvent> = { initialState: () => initialOutboxState, evolve: evolveOutbox };
 
 /**
  * Delivers, in order, what a session said (its MessageSent events, the outbox's intents) and has
@@ -45,7 +39,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
     )[];
     const started = sessionEvents.find((event): event is { type: 'SessionStarted'; data: SessionStarted['data'] } => event.type === 'SessionStarted');
     if (started === undefined) throw new CorruptStreamError(`Session ${sessionId} has an outbox but never started`);
-    const { state: outbox } = await loadStream(this.store, outboxStreamName(sessionId), outboxModel);
+    const { state: outbox } = await loadStream(this.store, outboxStreamName(sessionId), deliveryDecider);
     const undelivered = sessionEvents
       .filter((event): event is { type: 'MessageSent'; data: MessageSent['data'] } => event.type === 'MessageSent')
       .map((event) => event.data)
@@ -78,8 +72,8 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
     return handleEventSourcedCommand(
       this.store,
       outboxStreamName(command.data.sessionId),
-      outboxModel,
-      (state) => decideDelivery(command, state),
+      deliveryDecider,
+      (state) => deliveryDecider.decide(command, state),
       context,
       { retryOnConflict: true },
     );

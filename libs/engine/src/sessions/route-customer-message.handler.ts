@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type ActiveWorkflow, type MessageRoute, conversationStreamName, recordedRoute } from '#domain';
+import { type ActiveWorkflow, type MessageRoute, conversationDecider, conversationStreamName, recordedRoute } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { derivedUuid } from '../command-handling/command-context.js';
 import { loadStream } from '../command-handling/event-sourced-command.js';
 import { loadChannel } from '../channels/channel-stream.js';
 import { loadWorkflow } from '../workflows/workflow-stream.js';
 import { RouteCustomerMessageCommand } from './route-customer-message.command.js';
-import { conversationModel, handleConversationCommand, handleSessionCommand, loadSession } from './session-streams.js';
+import { handleConversationCommand, handleSessionCommand, loadSession } from './session-streams.js';
 
 /**
  * Routes a message first, then hands it to its session: the route is a fact of the conversation,
@@ -63,7 +63,7 @@ export class RouteCustomerMessageHandler implements ICommandHandler<RouteCustome
   private async routeOf(command: RouteCustomerMessageCommand): Promise<MessageRoute | undefined> {
     const { channelId, contactId, messageId } = command.message.data;
     const { workspace } = command.context;
-    const conversation = await loadStream(this.store, conversationStreamName(channelId, contactId), conversationModel);
+    const conversation = await loadStream(this.store, conversationStreamName(channelId, contactId), conversationDecider);
     const recorded = recordedRoute(conversation.state, messageId);
     if (recorded !== undefined) return recorded;
 

@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type SessionEvent, sessionStreamName } from '#domain';
+import { type SessionEvent, sessionDecider, sessionStreamName } from '#domain';
 import { AI_AGENT, type AgentHistoryEntry, type AiAgent } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { loadStream } from '../command-handling/event-sourced-command.js';
 import { RunAgentTurnCommand } from './deferred-work.commands.js';
-import { handleSessionCommand, sessionModel } from './session-streams.js';
+import { handleSessionCommand } from './session-streams.js';
 
 /**
  * Asks the AI agent for its reply to an AgentInvoked request, then records the outcome. The
@@ -21,7 +21,7 @@ export class RunAgentTurnHandler implements ICommandHandler<RunAgentTurnCommand>
 
   async execute(command: RunAgentTurnCommand): Promise<void> {
     const { sessionId, workId: requestId } = command;
-    const { state } = await loadStream(this.store, sessionStreamName(sessionId), sessionModel);
+    const { state } = await loadStream(this.store, sessionStreamName(sessionId), sessionDecider);
     if (state.status !== 'active' || state.waitingFor?.kind !== 'agent' || state.waitingFor.requestId !== requestId) return;
     const { stepId } = state.waitingFor;
     const step = state.steps.find(({ id }) => id === stepId);

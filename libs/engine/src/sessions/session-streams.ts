@@ -1,37 +1,20 @@
 import {
   type ConversationCommand,
-  type ConversationEvent,
   type ConversationState,
   type SessionCommand,
-  type SessionEvent,
   type SessionState,
+  conversationDecider,
   conversationStreamName,
-  decideConversation,
-  decideSession,
-  evolveConversation,
-  evolveSession,
-  initialConversationState,
-  initialSessionState,
+  sessionDecider,
   sessionStreamName,
 } from '#domain';
 import type { EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
 import {
   type CommandOutcome,
-  type StreamModel,
   handleEventSourcedCommand,
   loadStream,
 } from '../command-handling/event-sourced-command.js';
-
-export const sessionModel: StreamModel<SessionState, SessionEvent> = {
-  initialState: () => initialSessionState,
-  evolve: evolveSession,
-};
-
-export const conversationModel: StreamModel<ConversationState, ConversationEvent> = {
-  initialState: () => initialConversationState,
-  evolve: evolveConversation,
-};
 
 /**
  * A session's stream is written by the customer's messages, its timers and the AI agent at once;
@@ -47,14 +30,14 @@ export const handleSessionCommand = (
   handleEventSourcedCommand(
     store,
     sessionStreamName(command.data.sessionId),
-    sessionModel,
-    (state) => decideSession(command, state),
+    sessionDecider,
+    (state) => sessionDecider.decide(command, state),
     context,
     { retryOnConflict: true, attempts: BUSY_STREAM_ATTEMPTS },
   );
 
 export const loadSession = async (store: EventStore, sessionId: string): Promise<SessionState> =>
-  (await loadStream(store, sessionStreamName(sessionId), sessionModel)).state;
+  (await loadStream(store, sessionStreamName(sessionId), sessionDecider)).state;
 
 export const handleConversationCommand = (
   store: EventStore,
@@ -65,8 +48,8 @@ export const handleConversationCommand = (
   handleEventSourcedCommand(
     store,
     conversationStreamName(conversation.channelId, conversation.contactId),
-    conversationModel,
-    (state) => decideConversation(command, state),
+    conversationDecider,
+    (state) => conversationDecider.decide(command, state),
     context,
     { retryOnConflict: true, attempts: BUSY_STREAM_ATTEMPTS },
   );

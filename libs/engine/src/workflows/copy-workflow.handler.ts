@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideCopyWorkflow, workflowStreamName } from '#domain';
+import { decideCopyWorkflow, workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '#eventstore';
 import { toNewEvents } from '../command-handling/command-context.js';
 import { ConcurrentModificationError } from '../command-handling/event-sourced-command.js';
 import { CopyWorkflowCommand } from './copy-workflow.command.js';
-import { loadWorkflow, toWorkflowCommandResult, workflowModel, type WorkflowCommandResult } from './workflow-stream.js';
+import { loadWorkflow, toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-stream.js';
 
 /**
  * Decides from the source's own stream, then starts the copy's new stream. A copy decided just
@@ -28,7 +28,7 @@ export class CopyWorkflowHandler implements ICommandHandler<CopyWorkflowCommand>
       .catch((error: unknown) => {
         throw error instanceof WrongExpectedRevisionError ? new ConcurrentModificationError(stream) : error;
       });
-    const copy = decided.reduce(workflowModel.evolve, workflowModel.initialState());
+    const copy = decided.reduce(workflowDecider.evolve, workflowDecider.initialState());
     return toWorkflowCommandResult({ state: copy, position });
   }
 }

@@ -1,26 +1,12 @@
-import {
-  type WorkflowEvent,
-  type WorkflowState,
-  decideWorkflow,
-  evolveWorkflow,
-  initialWorkflowState,
-  workflowStreamName,
-  type WorkflowCommand,
-} from '#domain';
+import { type WorkflowCommand, type WorkflowState, workflowDecider, workflowStreamName } from '#domain';
 import type { EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
 import {
   type CommandHandlingOptions,
   type CommandOutcome,
-  type StreamModel,
   handleEventSourcedCommand,
   loadStream,
 } from '../command-handling/event-sourced-command.js';
-
-export const workflowModel: StreamModel<WorkflowState, WorkflowEvent> = {
-  initialState: () => initialWorkflowState,
-  evolve: evolveWorkflow,
-};
 
 /** What every workflow command answers: the workflow as it now stands and the log position. */
 export interface WorkflowCommandResult {
@@ -40,8 +26,8 @@ export const handleWorkflowCommand = (
   handleEventSourcedCommand(
     store,
     workflowStreamName(command.data.workflowId),
-    workflowModel,
-    (state) => decideWorkflow(command, state),
+    workflowDecider,
+    (state) => workflowDecider.decide(command, state),
     context,
     options,
   );
@@ -56,4 +42,4 @@ export const toWorkflowCommandResult = (outcome: CommandOutcome<WorkflowState>):
 };
 
 export const loadWorkflow = async (store: EventStore, workflowId: string): Promise<WorkflowState> =>
-  (await loadStream(store, workflowStreamName(workflowId), workflowModel)).state;
+  (await loadStream(store, workflowStreamName(workflowId), workflowDecider)).state;
