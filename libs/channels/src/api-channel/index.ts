@@ -1,0 +1,2 @@
+export * from './api-channel-callback.client.js';
+export * from './api-channel-signature.js';
