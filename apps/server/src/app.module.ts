@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { SecretBox, createAiAgent } from '#channels';
+import { type ChannelRegistry, SecretBox, channelRegistry, createAiAgent } from '#channels';
 import { ChannelsEngineModule, SessionEngineModule, WorkflowsEngineModule } from '#engine';
 import { AuditController } from './audit/audit.controller.js';
 import { AUTH_SECRET, AuthGuard } from './auth/auth.guard.js';
@@ -15,6 +15,7 @@ import { ReadModelChanges } from './infrastructure/read-model-changes.service.js
 import type { Storage } from './infrastructure/storage.js';
 import { StorageModule } from './infrastructure/storage.module.js';
 import { ChannelSecretsModule } from './infrastructure/channel-secrets.module.js';
+import { ChannelRegistryModule } from './infrastructure/channel-registry.module.js';
 import { WorkflowQueriesService } from './workflows/workflow-queries.service.js';
 import { WorkflowsController } from './workflows/workflows.controller.js';
 import { TryItController } from './workflows/try-it/try-it.controller.js';
@@ -25,7 +26,8 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { LiveCardsService } from './workflows/live/live-cards.service.js';
 import { WorkflowsLiveController } from './workflows/live/workflows-live.controller.js';
 
-export type ServerConfig = AppConfig & { authSecret: string; channelSecretsKey: string };
+/** `channels`: the channel types to run with; the service's registry unless a test adds types of its own. */
+export type ServerConfig = AppConfig & { authSecret: string; channelSecretsKey: string; channels?: ChannelRegistry };
 
 /**
  * Every role answers /health; `api` adds the HTTP API and its command handlers, `projections`
@@ -42,6 +44,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         StorageModule.forStorage(storage),
         ChannelSecretsModule.forBox(SecretBox.fromBase64Key(config.channelSecretsKey)),
+        ChannelRegistryModule.forRegistry(config.channels ?? channelRegistry),
         ...(api ? [WorkflowsEngineModule, ChannelsEngineModule] : []),
         ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent))] : []),
       ],

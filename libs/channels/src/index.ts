@@ -1,5 +1,6 @@
 export * from './ai-agent/ai-agent.client.js';
 export * from './channel-adapter.port.js';
+export * from './channel-registry.js';
 export * from './secrets/secret-box.js';
 export * from './whatsapp/index.js';
 export * from './messenger/messenger-inbound.js';

@@ -1,13 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Matches } from 'class-validator';
-import { CHANNEL_TYPES, type ChannelType } from '#domain';
+import { IsObject, IsOptional, IsString, Matches } from 'class-validator';
+import { channelRegistry } from '#channels';
+import type { ChannelType } from '#domain';
 import { DisplayNameDto } from '../http/display-name.dto.js';
 import { UUID_PATTERN } from '../http/resource-id.pipe.js';
 
 export class CreateChannelDto extends DisplayNameDto {
-  @ApiProperty({ enum: CHANNEL_TYPES })
-  @IsIn(CHANNEL_TYPES, { message: `type must be one of ${CHANNEL_TYPES.join(', ')}` })
+  @ApiProperty({ enum: channelRegistry.types })
+  // Checked against the channel registry the server runs with, together with `config`.
+  @IsString({ message: `type must be one of ${channelRegistry.types.join(', ')}` })
   type!: ChannelType;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Per type; web chat takes none' })

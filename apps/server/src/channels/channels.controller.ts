@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { validateChannelConfig } from '#domain';
+import { CHANNEL_REGISTRY, type ChannelRegistry } from '#channels';
 import { AssignChannelWorkflowCommand, CreateChannelCommand } from '#engine';
 import { CHANNELS_COLLECTION, CHANNELS_PROJECTION, type ChannelDocument, READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
@@ -28,6 +28,7 @@ export class ChannelsController {
     private readonly commands: CommandBus,
     private readonly consistency: ConsistencyService,
     @Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore,
+    @Inject(CHANNEL_REGISTRY) private readonly channels: ChannelRegistry,
   ) {}
 
   @Post()
@@ -37,7 +38,7 @@ export class ChannelsController {
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
   ): Promise<{ id: string; position: string }> {
-    const config = validateChannelConfig(body.type, body.config ?? {});
+    const config = this.channels.validateConfig(body.type, body.config ?? {});
     const id = randomUUID();
     const { position } = await this.commands.execute(
       new CreateChannelCommand(id, body.type, body.name, config, commandContextFor(principal, headers)),

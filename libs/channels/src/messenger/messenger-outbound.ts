@@ -1,4 +1,4 @@
-import type { OutboundMessage } from '../channel-adapter.port.js';
+import type { InteractiveForm, OutboundMessage } from '../channel-adapter.port.js';
 import { isRecord, nonEmptyString } from '../json-values.js';
 import { GraphApiMessageSender, type GraphApiSettings, graphApiUrl } from '../meta/graph-api.js';
 import { cutToLength, textWithNumberedChoices } from '../outbound-text.js';
@@ -8,9 +8,14 @@ export interface MessengerSendConfig extends GraphApiSettings {
 }
 
 // Limits of the Messenger Send API.
-const MAX_TEXT_LENGTH = 2000;
+export const MESSENGER_TEXT_MAX_LENGTH = 2000;
 const MAX_QUICK_REPLIES = 13;
 const MAX_QUICK_REPLY_TITLE_LENGTH = 20;
+
+/** Up to 13 choices as quick replies. */
+export const MESSENGER_INTERACTIVE_FORMS: readonly InteractiveForm[] = [
+  { form: 'quick_replies', maxChoices: MAX_QUICK_REPLIES, maxLabelLength: MAX_QUICK_REPLY_TITLE_LENGTH },
+];
 
 /**
  * The Send API body for a reply. Up to 13 choices become quick replies; more than Messenger can
@@ -25,7 +30,7 @@ export function messengerMessageBody(message: OutboundMessage): object {
     // RESPONSE: a reply to the customer's message, sent within Messenger's standard messaging window.
     messaging_type: 'RESPONSE',
     message: {
-      text: cutToLength(text, MAX_TEXT_LENGTH),
+      text: cutToLength(text, MESSENGER_TEXT_MAX_LENGTH),
       ...(asQuickReplies
         ? {
             quick_replies: choices.map((choice) => ({

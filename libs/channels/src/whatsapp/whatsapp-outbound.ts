@@ -1,4 +1,4 @@
-import type { OutboundMessage } from '../channel-adapter.port.js';
+import type { InteractiveForm, OutboundMessage } from '../channel-adapter.port.js';
 import { isRecord, nonEmptyString } from '../json-values.js';
 import { GraphApiMessageSender, type GraphApiSettings, graphApiUrl } from '../meta/graph-api.js';
 import { cutToLength, textWithNumberedChoices } from '../outbound-text.js';
@@ -10,12 +10,18 @@ export interface WhatsAppSendConfig extends GraphApiSettings {
 }
 
 // The Cloud API's limits: longer texts are refused with a 4xx, so they are cut before sending.
-const TEXT_BODY_MAX_LENGTH = 4096;
+export const WHATSAPP_TEXT_MAX_LENGTH = 4096;
 const INTERACTIVE_BODY_MAX_LENGTH = 1024;
 const REPLY_BUTTON_TITLE_MAX_LENGTH = 20;
 const LIST_ROW_TITLE_MAX_LENGTH = 24;
 const MAX_REPLY_BUTTONS = 3;
 const MAX_LIST_ROWS = 10;
+
+/** 1–3 choices as reply buttons, 4–10 as a list. */
+export const WHATSAPP_INTERACTIVE_FORMS: readonly InteractiveForm[] = [
+  { form: 'reply_buttons', maxChoices: MAX_REPLY_BUTTONS, maxLabelLength: REPLY_BUTTON_TITLE_MAX_LENGTH },
+  { form: 'list', maxChoices: MAX_LIST_ROWS, maxLabelLength: LIST_ROW_TITLE_MAX_LENGTH },
+];
 
 const LIST_BUTTON_LABEL = 'Choose';
 const LIST_SECTION_TITLE = 'Options';
@@ -31,7 +37,7 @@ export function whatsAppMessageBody(message: OutboundMessage): object {
 
   if (choices.length === 0 || choices.length > MAX_LIST_ROWS) {
     const body = choices.length === 0 ? message.text : textWithNumberedChoices(message.text, choices);
-    return { ...envelope, type: 'text', text: { body: cutToLength(body, TEXT_BODY_MAX_LENGTH) } };
+    return { ...envelope, type: 'text', text: { body: cutToLength(body, WHATSAPP_TEXT_MAX_LENGTH) } };
   }
 
   const body = { text: cutToLength(message.text, INTERACTIVE_BODY_MAX_LENGTH) };

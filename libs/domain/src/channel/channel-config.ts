@@ -1,5 +1,5 @@
+import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import type { ChannelType } from './channel.events.js';
 
 /**
  * A channel's configuration split in two: `settings` may be shown and recorded as they are;
@@ -10,58 +10,54 @@ export interface ChannelConfig {
   secrets: Record<string, string>;
 }
 
-interface FieldRule {
-  secret: boolean;
-  required: boolean;
-  pattern?: RegExp;
-  describe: string;
+/** One field of a channel's configuration: a string, or for an optional field possibly absent. */
+export type ChannelConfigField = z.ZodType<string | undefined>;
+export type ChannelConfigFields = Record<string, ChannelConfigField>;
+
+/**
+ * The one schema of a channel type's configuration: the fields that may be shown and the fields
+ * that are sealed, told apart by where they are declared. Pure (zod only), so the domain checks a
+ * configuration without I/O; each channel adapter declares its own and the registry hands it here.
+ */
+export interface ChannelConfigSchema<
+  Settings extends ChannelConfigFields = ChannelConfigFields,
+  Secrets extends ChannelConfigFields = ChannelConfigFields,
+> {
+  readonly settings: Settings;
+  readonly secrets: Secrets;
 }
 
-const GRAPH_ID = { pattern: /^\d{1,32}$/, describe: 'a numeric id' };
-const TOKEN = { pattern: /^[\x21-\x7e]{1,4096}$/, describe: 'a token of printable characters without spaces' };
-const API_BASE_URL = { pattern: /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, describe: 'an http(s) URL without query' };
-const API_VERSION = { pattern: /^v\d{1,3}\.\d{1,3}$/, describe: 'a Graph API version like v21.0' };
+/** The checked values of a schema's fields, by name. */
+export type ConfigValues<Fields extends ChannelConfigFields> = { [Name in keyof Fields]: z.output<Fields[Name]> };
 
-const FIELDS: Record<ChannelType, Record<string, FieldRule>> = {
-  webchat: {},
-  whatsapp: {
-    phoneNumberId: { secret: false, required: true, ...GRAPH_ID },
-    accessToken: { secret: true, required: true, ...TOKEN },
-    appSecret: { secret: true, required: true, ...TOKEN },
-    verifyToken: { secret: true, required: true, ...TOKEN },
-    apiBaseUrl: { secret: false, required: false, ...API_BASE_URL },
-    apiVersion: { secret: false, required: false, ...API_VERSION },
-  },
-  messenger: {
-    pageId: { secret: false, required: true, ...GRAPH_ID },
-    pageAccessToken: { secret: true, required: true, ...TOKEN },
-    appSecret: { secret: true, required: true, ...TOKEN },
-    verifyToken: { secret: true, required: true, ...TOKEN },
-    apiBaseUrl: { secret: false, required: false, ...API_BASE_URL },
-    apiVersion: { secret: false, required: false, ...API_VERSION },
-  },
+/** A string field matching `pattern`; `describe` completes "must be …" and never quotes the value. */
+export const channelConfigField = (pattern: RegExp, describe: string) => z.string().regex(pattern, `must be ${describe}`);
+
+const messageOf = (channelType: string, config: Record<string, unknown>, issue: z.core.$ZodIssue): [string, string] => {
+  if (issue.code === 'unrecognized_keys') return [`config.${issue.keys[0]}`, `is not a setting of ${channelType} channels`];
+  const name = String(issue.path[0]);
+  if (issue.code === 'invalid_type') {
+    return [`config.${name}`, config[name] === undefined ? `is required for ${channelType} channels` : 'must be a string'];
+  }
+  return [`config.${name}`, issue.message];
 };
 
 /**
- * Checks a channel's configuration for its type (400 naming the first field in error) and splits
- * it into settings and secrets. Messages never repeat a value: it may be a secret.
+ * Checks a channel's configuration against its type's schema (400 naming the first field in
+ * error) and splits it into settings and secrets. Messages never repeat a value: it may be a secret.
  */
-export function validateChannelConfig(channelType: ChannelType, config: Record<string, unknown>): ChannelConfig {
-  const fields = FIELDS[channelType];
-  const [unknownKey] = Object.keys(config).filter((key) => !Object.hasOwn(fields, key));
-  if (unknownKey !== undefined) {
-    throw new ValidationError(`config.${unknownKey}`, `is not a setting of ${channelType} channels`);
+export function validateChannelConfig(channelType: string, schema: ChannelConfigSchema, config: Record<string, unknown>): ChannelConfig {
+  const parsed = z.strictObject({ ...schema.settings, ...schema.secrets }).safeParse(config);
+  if (!parsed.success) {
+    // An unknown key is named first, as a likely typo of the field that is then missing.
+    const { issues } = parsed.error;
+    const [field, problem] = messageOf(channelType, config, issues.find(({ code }) => code === 'unrecognized_keys') ?? issues[0]);
+    throw new ValidationError(field, problem);
   }
   const checked: ChannelConfig = { settings: {}, secrets: {} };
-  for (const [name, rule] of Object.entries(fields)) {
-    const value = config[name];
-    if (value === undefined) {
-      if (rule.required) throw new ValidationError(`config.${name}`, `is required for ${channelType} channels`);
-      continue;
-    }
-    if (typeof value !== 'string') throw new ValidationError(`config.${name}`, 'must be a string');
-    if (rule.pattern && !rule.pattern.test(value)) throw new ValidationError(`config.${name}`, `must be ${rule.describe}`);
-    (rule.secret ? checked.secrets : checked.settings)[name] = value;
+  for (const [name, value] of Object.entries(parsed.data)) {
+    if (typeof value !== 'string') continue;
+    (Object.hasOwn(schema.secrets, name) ? checked.secrets : checked.settings)[name] = value;
   }
   return checked;
 }

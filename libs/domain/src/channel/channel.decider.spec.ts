@@ -5,7 +5,6 @@ import type { WorkflowEvent } from '../workflow/workflow.events.js';
 import { type ChannelCommand, decideChannel, evolveChannel, initialChannelState } from './channel.decider.js';
 import { ChannelAlreadyExistsError, ChannelNotFoundError } from './channel.errors.js';
 import type { ChannelEvent } from './channel.events.js';
-import { validateChannelConfig } from './channel-config.js';
 
 const given = (...events: ChannelEvent[]) => ({
   when: (command: ChannelCommand) => {
@@ -80,43 +79,5 @@ describe('channel decider', () => {
       .then([{ type: 'ChannelWorkflowUnassigned', data: { channelId: 'ch-1', workflowId: 'wf-1', reason: 'workflow_deleted' } }]);
     given(created).when(command).then([]);
     given(created, { type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-2' } }).when(command).then([]);
-  });
-});
-
-describe('validateChannelConfig', () => {
-  const whatsapp = { phoneNumberId: '106540352242922', accessToken: 'EAAG-token', appSecret: 'app-secret', verifyToken: 'verify-me' };
-  const messenger = { pageId: '1067280970047460', pageAccessToken: 'EAAG-page', appSecret: 'app-secret', verifyToken: 'verify-me' };
-
-  it('accepts an empty web chat configuration', () => {
-    expect(validateChannelConfig('webchat', {})).toEqual({ settings: {}, secrets: {} });
-  });
-
-  it('splits a WhatsApp and a Messenger configuration into settings and secrets', () => {
-    expect(validateChannelConfig('whatsapp', { ...whatsapp, apiBaseUrl: 'http://127.0.0.1:9', apiVersion: 'v21.0' })).toEqual({
-      settings: { phoneNumberId: '106540352242922', apiBaseUrl: 'http://127.0.0.1:9', apiVersion: 'v21.0' },
-      secrets: { accessToken: 'EAAG-token', appSecret: 'app-secret', verifyToken: 'verify-me' },
-    });
-    expect(validateChannelConfig('messenger', messenger)).toEqual({
-      settings: { pageId: '1067280970047460' },
-      secrets: { pageAccessToken: 'EAAG-page', appSecret: 'app-secret', verifyToken: 'verify-me' },
-    });
-  });
-
-  it.each([
-    ['webchat', { colour: 'red' }, 'config.colour is not a setting of webchat channels'],
-    ['whatsapp', { ...whatsapp, pageId: '1' }, 'config.pageId is not a setting of whatsapp channels'],
-    ['whatsapp', { ...whatsapp, accessToken: undefined }, 'config.accessToken is required for whatsapp channels'],
-    ['whatsapp', { ...whatsapp, phoneNumberId: 'phone' }, 'config.phoneNumberId must be a numeric id'],
-    ['whatsapp', { ...whatsapp, apiBaseUrl: 'ftp://graph' }, 'config.apiBaseUrl must be an http(s) URL'],
-    ['whatsapp', { ...whatsapp, apiVersion: '21' }, 'config.apiVersion must be a Graph API version'],
-    ['messenger', { ...messenger, appSecret: 42 }, 'config.appSecret must be a string'],
-    ['messenger', { ...messenger, verifyToken: 'has space' }, 'config.verifyToken must be a token'],
-  ] as const)('refuses a %s configuration, naming the field', (type, config, message) => {
-    const defined = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined));
-    expect(() => validateChannelConfig(type, defined)).toThrow(message);
-  });
-
-  it('never repeats a value in its messages', () => {
-    expect(() => validateChannelConfig('messenger', { ...messenger, verifyToken: 'secret value' })).not.toThrow(/secret value/);
   });
 });

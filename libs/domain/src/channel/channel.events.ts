@@ -1,5 +1,9 @@
-export const CHANNEL_TYPES = ['webchat', 'whatsapp', 'messenger'] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+/**
+ * A channel type's name, as the channel registry of libs/channels knows it (`webchat`,
+ * `whatsapp`, …). A plain string here: the domain does not enumerate channel types, and a stored
+ * event may name a type that is no longer registered — resolving it through the registry says so.
+ */
+export type ChannelType = string;
 
 export interface ChannelCreated {
   type: 'ChannelCreated';

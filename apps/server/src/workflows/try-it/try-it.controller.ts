@@ -2,6 +2,7 @@ import { Controller, Headers, HttpCode, Inject, NotFoundException, Param, Post }
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ChannelAlreadyExistsError, MAX_WORKFLOW_NAME_LENGTH, validateChannelConfig } from '#domain';
+import { CHANNEL_ADAPTERS } from '#channels';
 import { AssignChannelWorkflowCommand, CreateChannelCommand, loadChannel, loadWorkflow } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators.js';
@@ -50,7 +51,7 @@ export class TryItController {
     const channelId = previewChannelId(id);
     const context = commandContextFor(principal, headers);
     if ((await loadChannel(this.store, channelId)).status === 'initial') {
-      const config = validateChannelConfig('webchat', {});
+      const config = validateChannelConfig('webchat', CHANNEL_ADAPTERS.webchat.config, {});
       try {
         await this.commands.execute(new CreateChannelCommand(channelId, 'webchat', previewChannelName(workflow.name), config, context));
       } catch (error) {
