@@ -8,5 +8,7 @@ export {
 export { DuplicateEventIdError } from './sqlite/stream-append.rules.js';
 export { EsdbEventStore, type EsdbConnectOptions } from './esdb/esdb-event-store.js';
 export { BackendUnreachableError } from './backend-unreachable.error.js';
+export { StoreUnavailableError, storeFailure } from './store-unavailable.error.js';
+export { isSqliteOutage } from './sqlite/sqlite-outage.js';
 export { redactConnectionString } from './connection-string.redaction.js';
 export * from './hash-chain.js';

@@ -12,6 +12,7 @@ import {
   EVENT_STORE,
   type EventStore,
   type RecordedEvent,
+  StoreUnavailableError,
   WrongExpectedRevisionError,
 } from '#eventstore';
 import { ConcurrentModificationError } from '../command-handling/event-sourced-command.js';
@@ -130,11 +131,11 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
 const isRefusedByDomain = (error: Error): boolean => error instanceof DomainError || error instanceof CorruptStreamError;
 
 /**
- * The stores' own failures: unreachable, busy, or a stream that kept changing. Drivers mark theirs
- * with a `code` (SQLite's SQLITE_BUSY, MongoDB's and gRPC's numbers, Node's ECONNREFUSED).
+ * The stores' own failures: unreachable, busy, or a stream that kept changing. Each adapter wraps
+ * its driver's outages in `StoreUnavailableError`; any other error, `code` or not, is a defect.
  */
-const isStoreFailure = (error: Error): boolean =>
+export const isStoreFailure = (error: Error): boolean =>
   error instanceof BackendUnreachableError ||
+  error instanceof StoreUnavailableError ||
   error instanceof ConcurrentModificationError ||
-  error instanceof WrongExpectedRevisionError ||
-  ['string', 'number'].includes(typeof (error as { code?: unknown }).code);
+  error instanceof WrongExpectedRevisionError;

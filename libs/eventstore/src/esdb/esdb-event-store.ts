@@ -17,6 +17,7 @@ import {
 import { assertOptionalCount, assertValidAppend } from '../append-input.validation.js';
 import { BackendUnreachableError } from '../backend-unreachable.error.js';
 import { redactConnectionString } from '../connection-string.redaction.js';
+import { storeFailure } from '../store-unavailable.error.js';
 import {
   WrongExpectedRevisionError,
   type AllSubscription,
@@ -39,7 +40,7 @@ import {
   toRecordedEvent,
 } from './esdb-event.mapping.js';
 import { compareLogPositions, comparePositions, formatPosition, LOG_START, parsePosition } from './esdb-position.js';
-import { ResubscribingAllSubscription, type RetryPolicy } from './resubscribing-all-subscription.js';
+import { isTransientError, ResubscribingAllSubscription, type RetryPolicy } from './resubscribing-all-subscription.js';
 
 export interface EsdbConnectOptions {
   /** For example `esdb://localhost:2113?tls=false`; credentials go in as `esdb://user:password@host…`. */
@@ -49,6 +50,8 @@ export interface EsdbConnectOptions {
 }
 
 const BACKEND = 'EventStoreDB';
+/** Unavailable, past its deadline, not the leader, or the network away: `StoreUnavailableError`. */
+export const esdbFailure = storeFailure(BACKEND, isTransientError);
 const DEFAULT_STARTUP_TIMEOUT_MS = 10_000;
 /** Raw records per `$all` read; each page is one bounded call, read to its end. */
 const LOG_PAGE_SIZE = 500;
@@ -142,7 +145,7 @@ export class EsdbEventStore implements EventStore {
         const actual = error.actualVersion === 'no_stream' ? 'no_stream' : Number(error.actualVersion);
         throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
       }
-      throw error;
+      throw esdbFailure(error);
     }
   }
 
@@ -291,7 +294,11 @@ async function readFirstRecord(client: EventStoreDBClient, deadlineMs: number): 
 /** Reads a bounded call to its end, one item at a time. */
 async function drain<T>(read: StreamingRead<T>): Promise<T[]> {
   const items: T[] = [];
-  for await (const item of read) items.push(item);
+  try {
+    for await (const item of read) items.push(item);
+  } catch (error) {
+    throw esdbFailure(error);
+  }
   return items;
 }
 

@@ -12,10 +12,12 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port.js';
 import { assertExpectedRevision } from '../expected-revision.rules.js';
+import { storeFailure } from '../store-unavailable.error.js';
 import { GroupCommitQueue, type Outcome } from './group-commit.queue.js';
 import { PollingAllSubscription } from './polling-all-subscription.js';
 import { RecentEvents } from './recent-events.js';
 import { SqliteEventsTable } from './sqlite-events.table.js';
+import { isSqliteOutage } from './sqlite-outage.js';
 import { comparePositions, LOG_START_POSITION, parsePosition } from './sqlite-position.js';
 import { DuplicateEventIdError, findOriginalAppend } from './stream-append.rules.js';
 
@@ -56,6 +58,8 @@ const RECENT_EVENTS_KEPT = 20_000;
 /** How long a write waits for another process's transaction before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 const SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'] as const;
+/** A busy, unreadable or full file fails a call with `StoreUnavailableError`. */
+const sqliteFailure = storeFailure('The SQLite event store', isSqliteOutage);
 
 /**
  * The embedded event store: one SQLite file in WAL mode with `synchronous=FULL`, so an
@@ -124,21 +128,23 @@ export class SqliteEventStore implements EventStore {
     const { expectedRevision = 'any' } = options;
     assertValidAppend(streamName, events, expectedRevision);
     this.assertOpen();
-    return this.appends.submit({ streamName, events, expectedRevision });
+    return this.appends.submit({ streamName, events, expectedRevision }).catch((error: unknown) => {
+      throw sqliteFailure(error);
+    });
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     assertOptionalCount(options.fromRevision, 'fromRevision');
     assertOptionalCount(options.maxCount, 'maxCount');
     this.assertOpen();
-    return this.events.readStream(streamName, options.fromRevision, options.maxCount);
+    return this.reading(() => this.events.readStream(streamName, options.fromRevision, options.maxCount));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = parsePosition(options.after ?? LOG_START_POSITION);
     assertOptionalCount(options.maxCount, 'maxCount');
     this.assertOpen();
-    return this.events.readAll(after, options.maxCount);
+    return this.reading(() => this.events.readAll(after, options.maxCount));
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
@@ -146,7 +152,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const subscription = new PollingAllSubscription({
       after: options.after,
-      readPage: async (after, maxCount) => this.readFollowing(after, maxCount),
+      readPage: async (after, maxCount) => this.reading(() => this.readFollowing(after, maxCount)),
       pageSize: SUBSCRIPTION_PAGE_SIZE,
       pollIntervalMs: this.pollIntervalMs,
       onEnd: (ended) => this.subscriptions.delete(ended),
@@ -161,7 +167,7 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<string | undefined> {
     this.assertOpen();
-    return this.events.lastPosition();
+    return this.reading(() => this.events.lastPosition());
   }
 
   /** Commits the appends still queued, ends every subscription, then closes the file. */
@@ -245,6 +251,14 @@ export class SqliteEventStore implements EventStore {
     this.committing.push(...recorded);
     const last = recorded[recorded.length - 1];
     return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  private reading<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw sqliteFailure(error);
+    }
   }
 
   private assertOpen(): void {

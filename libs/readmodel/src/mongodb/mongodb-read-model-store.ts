@@ -1,4 +1,4 @@
-import { BackendUnreachableError } from '#eventstore';
+import { BackendUnreachableError, storeFailure } from '#eventstore';
 import {
   type ClientSession,
   type Collection,
@@ -24,6 +24,7 @@ import {
 import { bulkWritesByCollection, fromStoredDocument, idFilter, type StoredDocument } from './mongodb-documents.js';
 import { mongoIndexKey, mongoListQuery } from './mongodb-list-query.js';
 import { CHECKPOINTS_COLLECTION, databaseNamedIn, mongoCollectionName } from './mongodb-names.js';
+import { isMongoOutage } from './mongodb-outage.js';
 
 export interface MongoReadModelStoreOptions {
   /** A connection string to a replica set or mongos: commits are multi-document transactions. */
@@ -42,6 +43,8 @@ interface CheckpointDocument {
 const BACKEND = 'MongoDB';
 const DEFAULT_DATABASE = 'workflows';
 const DEFAULT_STARTUP_TIMEOUT_MS = 10_000;
+/** No server to select, a dropped connection, an election: `StoreUnavailableError`. */
+const mongoFailure = storeFailure(BACKEND, isMongoOutage);
 
 /**
  * Snapshot isolation turns a concurrent commit of the same checkpoint into a write conflict, which
@@ -90,7 +93,7 @@ export class MongoReadModelStore implements ReadModelStore {
   }
 
   async getCheckpoint(projection: string): Promise<string | undefined> {
-    return (await this.checkpoints().findOne(idFilter(projection)))?.position;
+    return (await this.guarded(() => this.checkpoints().findOne(idFilter(projection))))?.position;
   }
 
   async commit(
@@ -101,16 +104,18 @@ export class MongoReadModelStore implements ReadModelStore {
     // The work runs outside the MongoDB transaction, which then only checks and writes: it stays
     // short, and a retry after a write conflict repeats the writes, never the work.
     const writes = await collectWrites((collection, id) => this.get(collection, id), work);
-    await this.client.withSession((session) =>
-      session.withTransaction(
-        () => this.applyInTransaction(session, projection, checkpoint, writes),
-        COMMIT_TRANSACTION,
+    await this.guarded(() =>
+      this.client.withSession((session) =>
+        session.withTransaction(
+          () => this.applyInTransaction(session, projection, checkpoint, writes),
+          COMMIT_TRANSACTION,
+        ),
       ),
     );
   }
 
   async get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined> {
-    const stored = await this.documents(collection).findOne(idFilter(id));
+    const stored = await this.guarded(() => this.documents(collection).findOne(idFilter(id)));
     return stored ? fromStoredDocument<T>(stored) : undefined;
   }
 
@@ -121,7 +126,7 @@ export class MongoReadModelStore implements ReadModelStore {
       for (const index of fresh) {
         keysByCollection.set(index.collection, [...(keysByCollection.get(index.collection) ?? []), { key: mongoIndexKey(index) }]);
       }
-      for (const [collection, keys] of keysByCollection) await this.documents(collection).createIndexes(keys);
+      for (const [collection, keys] of keysByCollection) await this.guarded(() => this.documents(collection).createIndexes(keys));
     });
   }
 
@@ -130,31 +135,42 @@ export class MongoReadModelStore implements ReadModelStore {
     const { filter, sort, limit } = mongoListQuery(query);
     // MongoDB reads a limit of 0 as "no limit".
     if (limit === 0) return [];
-    const found = await this.documents(collection).find(filter, { sort, limit }).toArray();
+    const found = await this.guarded(() => this.documents(collection).find(filter, { sort, limit }).toArray());
     return found.map((stored) => fromStoredDocument<T>(stored));
   }
 
   async *allDocuments<T extends ReadModelDocument>(collection: string): AsyncIterable<T> {
-    for await (const stored of this.documents(collection).find({}).sort({ _id: 1 })) yield fromStoredDocument<T>(stored);
+    const cursor = this.documents(collection).find({}).sort({ _id: 1 });
+    try {
+      for (;;) {
+        const stored = await this.guarded(() => cursor.next());
+        if (stored === null) return;
+        yield fromStoredDocument<T>(stored);
+      }
+    } finally {
+      await cursor.close();
+    }
   }
 
   /** One transaction: the collections emptied and refilled, the checkpoints set. */
   async replaceProjections(source: ReadModelStore, projections: readonly ProjectionCollections[]): Promise<void> {
     const { documents, checkpoints } = await readProjections(source, projections);
-    await this.client.withSession((session) =>
-      session.withTransaction(async () => {
-        for (const [collection, replacements] of documents) {
-          const target = this.documents(collection);
-          await target.deleteMany({}, { session });
-          if (replacements.length > 0) {
-            await target.insertMany(replacements.map(({ id, ...fields }) => ({ _id: id, ...fields })), { session });
+    await this.guarded(() =>
+      this.client.withSession((session) =>
+        session.withTransaction(async () => {
+          for (const [collection, replacements] of documents) {
+            const target = this.documents(collection);
+            await target.deleteMany({}, { session });
+            if (replacements.length > 0) {
+              await target.insertMany(replacements.map(({ id, ...fields }) => ({ _id: id, ...fields })), { session });
+            }
           }
-        }
-        for (const [projection, position] of checkpoints) {
-          if (position === undefined) await this.checkpoints().deleteOne(idFilter(projection), { session });
-          else await this.checkpoints().replaceOne(idFilter(projection), { position }, { session, upsert: true });
-        }
-      }, COMMIT_TRANSACTION),
+          for (const [projection, position] of checkpoints) {
+            if (position === undefined) await this.checkpoints().deleteOne(idFilter(projection), { session });
+            else await this.checkpoints().replaceOne(idFilter(projection), { position }, { session, upsert: true });
+          }
+        }, COMMIT_TRANSACTION),
+      ),
     );
   }
 
@@ -180,6 +196,14 @@ export class MongoReadModelStore implements ReadModelStore {
       await this.documents(collection).bulkWrite(operations, { session });
     }
     await checkpoints.replaceOne(idFilter(projection), { position: next }, { session, upsert: true });
+  }
+
+  private async guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw mongoFailure(error);
+    }
   }
 
   private documents(collection: string): Collection<StoredDocument> {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { isSqliteOutage, storeFailure } from '#eventstore';
 import { collectWrites, type PendingWrite } from '../buffered-projection-transaction.js';
 import { DeclaredIndexes } from '../declared-indexes.js';
 import {
@@ -15,6 +16,8 @@ import { sqliteIndexDefinition, sqliteListQuery } from './sqlite-list-query.js';
 
 const LOCKED_FILE_WAIT_MS = 50;
 const SCAN_PAGE_SIZE = 500;
+/** A locked, unreadable or full file fails a call with `StoreUnavailableError`. */
+const sqliteFailure = storeFailure('The SQLite read-model store', isSqliteOutage);
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS documents (
@@ -81,7 +84,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async getCheckpoint(projection: string): Promise<string | undefined> {
-    return this.readCheckpoint(projection);
+    return this.guarded(() => this.readCheckpoint(projection));
   }
 
   async commit(
@@ -92,34 +95,36 @@ export class SqliteReadModelStore implements ReadModelStore {
     // better-sqlite3 transactions cannot span an await: the async work only collects writes, which
     // are then stored in one synchronous transaction.
     const writes = await collectWrites((collection, id) => this.get(collection, id), work);
-    this.applyAtomically(projection, checkpoint, writes);
+    this.guarded(() => this.applyAtomically(projection, checkpoint, writes));
   }
 
   async get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined> {
-    const row = this.statements.getDocument.get(collection, id);
+    const row = this.guarded(() => this.statements.getDocument.get(collection, id));
     return row && (JSON.parse(row.body) as T);
   }
 
   async declareIndexes(indexes: readonly ReadModelIndex[]): Promise<void> {
     await this.indexes.declare(indexes, (fresh) =>
-      this.db.transaction(() => fresh.forEach((index) => this.db.exec(sqliteIndexDefinition(index))))(),
+      this.guarded(() => this.db.transaction(() => fresh.forEach((index) => this.db.exec(sqliteIndexDefinition(index))))()),
     );
   }
 
   async list<T extends ReadModelDocument>(collection: string, query: ListQuery): Promise<T[]> {
     const { sql, params } = sqliteListQuery(this.indexes.serving(collection, query), query);
-    let statement = this.listStatements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare<unknown[], { body: string }>(sql);
-      this.listStatements.set(sql, statement);
-    }
-    return statement.all(...params).map((row) => JSON.parse(row.body) as T);
+    return this.guarded(() => {
+      let statement = this.listStatements.get(sql);
+      if (!statement) {
+        statement = this.db.prepare<unknown[], { body: string }>(sql);
+        this.listStatements.set(sql, statement);
+      }
+      return statement.all(...params).map((row) => JSON.parse(row.body) as T);
+    });
   }
 
   /** Paged by id, so that no statement stays open across the caller's awaits. */
   async *allDocuments<T extends ReadModelDocument>(collection: string): AsyncIterable<T> {
     for (let after = ''; ; ) {
-      const page = this.statements.pageOfCollection.all(collection, after, SCAN_PAGE_SIZE);
+      const page = this.guarded(() => this.statements.pageOfCollection.all(collection, after, SCAN_PAGE_SIZE));
       for (const row of page) yield JSON.parse(row.body) as T;
       if (page.length < SCAN_PAGE_SIZE) return;
       after = page[page.length - 1].id;
@@ -128,24 +133,34 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async replaceProjections(source: ReadModelStore, projections: readonly ProjectionCollections[]): Promise<void> {
     const { documents, checkpoints } = await readProjections(source, projections);
-    this.db
-      .transaction(() => {
-        for (const [collection, replacements] of documents) {
-          this.statements.deleteCollection.run(collection);
-          for (const document of replacements) {
-            this.statements.putDocument.run(collection, document.id, document.workspace, JSON.stringify(document));
+    this.guarded(() =>
+        this.db
+        .transaction(() => {
+          for (const [collection, replacements] of documents) {
+            this.statements.deleteCollection.run(collection);
+            for (const document of replacements) {
+              this.statements.putDocument.run(collection, document.id, document.workspace, JSON.stringify(document));
+            }
           }
-        }
-        for (const [projection, position] of checkpoints) {
-          if (position === undefined) this.statements.deleteCheckpoint.run(projection);
-          else this.statements.putCheckpoint.run(projection, position);
-        }
-      })
-      .immediate();
+          for (const [projection, position] of checkpoints) {
+            if (position === undefined) this.statements.deleteCheckpoint.run(projection);
+            else this.statements.putCheckpoint.run(projection, position);
+          }
+        })
+        .immediate(),
+    );
   }
 
   async close(): Promise<void> {
     this.db.close();
+  }
+
+  private guarded<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw sqliteFailure(error);
+    }
   }
 
   private readCheckpoint(projection: string): string | undefined {

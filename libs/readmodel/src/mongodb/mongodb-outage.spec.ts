@@ -1,0 +1,23 @@
+import { MongoNetworkError, MongoNetworkTimeoutError, MongoServerError, MongoServerSelectionError } from 'mongodb';
+import { isMongoOutage } from './mongodb-outage.js';
+
+// The driver's own error classes, built as the driver builds them, no server needed.
+const serverError = (code: number, labels: string[] = []) =>
+  new MongoServerError({ message: 'failed', code, errorLabels: labels } as unknown as ConstructorParameters<typeof MongoServerError>[0]);
+
+describe('isMongoOutage', () => {
+  it('takes a lost connection, no server to select, an election or a transient transaction for an outage', () => {
+    expect(isMongoOutage(new MongoNetworkError('connection closed'))).toBe(true);
+    expect(isMongoOutage(new MongoNetworkTimeoutError('timed out'))).toBe(true);
+    expect(isMongoOutage(Object.create(MongoServerSelectionError.prototype))).toBe(true);
+    expect(isMongoOutage(serverError(10107))).toBe(true);
+    expect(isMongoOutage(serverError(189))).toBe(true);
+    expect(isMongoOutage(serverError(112, ['TransientTransactionError']))).toBe(true);
+  });
+
+  it('takes a duplicate key, a bad query or a programming error for a defect', () => {
+    expect(isMongoOutage(serverError(11000))).toBe(false);
+    expect(isMongoOutage(serverError(2))).toBe(false);
+    expect(isMongoOutage(Object.assign(new TypeError('x is not a function'), { code: 6 }))).toBe(false);
+  });
+});
