@@ -1,3 +1,4 @@
+import { steppedBackoff } from '#backoff';
 import type { AllSubscription, EventStore } from '#eventstore';
 import type { ReadModelStore } from './read-model-store.port.js';
 
@@ -11,7 +12,7 @@ export interface ProjectionStatus {
   lastError?: string;
 }
 
-const RETRY_DELAYS_MS = [100, 500, 1000, 5000];
+const retryDelayMs = steppedBackoff([100, 500, 1000, 5000]);
 
 /**
  * Follows the global log from a checkpoint stored in the read-model store: resumes after it,
@@ -98,8 +99,8 @@ export abstract class CheckpointedLogFollower {
       } catch (error) {
         if (this.stopped) return;
         // A failure right after the last one waits longer; progress in between starts over.
-        const delay = RETRY_DELAYS_MS[Math.min(this.failuresInARow, RETRY_DELAYS_MS.length - 1)];
         this.failuresInARow += 1;
+        const delay = retryDelayMs(this.failuresInARow);
         this.lastError = (error as Error).message;
         this.logger.error(`${this.described} stopped at ${String(this.checkpoint)}: ${this.lastError}; retrying in ${delay} ms`);
         await new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@
  * with the command. A message already done takes no further outcome, so an attempt repeated after
  * a crash, or reported twice, is recorded once.
  */
+import { exponentialBackoff } from '#backoff';
 import type { Decider } from '../decider.js';
 import type { DeliveryEvent } from './delivery.events.js';
 
@@ -30,8 +31,7 @@ export interface RecordDeliveryAttempt {
 }
 
 /** Exponential: 1 s, 2 s, 4 s … at most 5 minutes. */
-export const retryDelayMs = (attempt: number): number =>
-  Math.min(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1), LONGEST_RETRY_DELAY_MS);
+export const retryDelayMs = exponentialBackoff({ firstMs: FIRST_RETRY_DELAY_MS, maxMs: LONGEST_RETRY_DELAY_MS });
 
 export function decideDelivery({ data }: RecordDeliveryAttempt, state: OutboxState): DeliveryEvent[] {
   const { sessionId, messageId, outcome, now } = data;

@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '#backoff';
 import type { ReadModelStore } from '#readmodel';
 import { DeliverOutboxCommand, FireSessionTimerCommand, RunAgentTurnCommand } from './deferred-work.commands.js';
 import {
@@ -28,7 +29,8 @@ export type ExecuteCommand = (command: FireSessionTimerCommand | RunAgentTurnCom
 const PAGE_SIZE = 1000;
 /** setTimeout cannot wait longer than about 24.8 days; a far timer is looked at again before. */
 const LONGEST_SLEEP_MS = 60 * 60 * 1000;
-const MAX_RETRY_DELAY_MS = 60_000;
+/** A failed piece of work is tried again after 1 s, 2 s, 4 s … at most a minute. */
+const retryDelayMs = exponentialBackoff({ firstMs: 1000, maxMs: 60_000 });
 const MAX_PARALLEL_WORK = 32;
 
 /**
@@ -126,7 +128,7 @@ export class DeferredWorkScheduler {
           this.logger.error(`${failed}; no longer owed as it was, so not retried`);
           return;
         }
-        const delay = Math.min(1000 * 2 ** work.failures, MAX_RETRY_DELAY_MS);
+        const delay = retryDelayMs(work.failures + 1);
         this.logger.error(`${failed}; retrying in ${delay} ms`);
         this.owed.set(work.id, { ...work, dueAtMs: Date.now() + delay, failures: work.failures + 1 });
       })

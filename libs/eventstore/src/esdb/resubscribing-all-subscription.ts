@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '#backoff';
 import {
   CancelledError,
   DeadlineExceededError,
@@ -52,7 +53,7 @@ export function isTransientError(error: unknown): boolean {
 
 /** Exponential backoff: the first retry waits `initialDelayMs`, each further one twice as long, up to `maxDelayMs`. */
 export function retryDelayMs(failures: number, { initialDelayMs, maxDelayMs }: RetryPolicy): number {
-  return Math.min(initialDelayMs * 2 ** Math.max(failures - 1, 0), maxDelayMs);
+  return exponentialBackoff({ firstMs: initialDelayMs, maxMs: maxDelayMs })(failures);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { exponentialBackoff, steppedBackoff } from '#backoff';
 import type { AllSubscription, EventStore, RecordedEvent } from '#eventstore';
 import {
   type ReadModelStore,
@@ -16,7 +17,6 @@ const CARD_EVENT_TYPES: ReadonlySet<string> = new Set(WORKFLOW_CARD_EVENT_TYPES)
 export const PROJECTION_WAIT_LIMIT_MS = 5000;
 const FIRST_POLL_DELAY_MS = 10;
 const MAX_POLL_DELAY_MS = 200;
-const RETRY_DELAYS_MS = [100, 500, 1000, 5000];
 
 export interface CardLogFollowerLogger {
   warn(message: string): void;
@@ -27,8 +27,8 @@ interface TouchedCard {
   workflowId: string;
 }
 
-const retryDelay = (failuresInARow: number): number =>
-  RETRY_DELAYS_MS[Math.min(failuresInARow - 1, RETRY_DELAYS_MS.length - 1)];
+const retryDelay = steppedBackoff([100, 500, 1000, 5000]);
+const pollDelay = exponentialBackoff({ firstMs: FIRST_POLL_DELAY_MS, maxMs: MAX_POLL_DELAY_MS });
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 const pause = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -174,14 +174,12 @@ export class CardLogFollower {
   /** Polls the stored checkpoint like `?consistentWith=`, so it works whichever process projects. */
   private async projectionPassed(position: string): Promise<void> {
     const deadline = Date.now() + PROJECTION_WAIT_LIMIT_MS;
-    let delay = FIRST_POLL_DELAY_MS;
-    while (!this.stopped) {
+    for (let poll = 1; !this.stopped; poll++) {
       const checkpoint = await this.readModel.getCheckpoint(WORKFLOWS_PROJECTION);
       if (checkpoint !== undefined && this.eventStore.comparePositions(checkpoint, position) >= 0) return;
       const left = deadline - Date.now();
       if (left <= 0) return;
-      await pause(Math.min(delay, left), this.stopping.signal);
-      delay = Math.min(delay * 2, MAX_POLL_DELAY_MS);
+      await pause(Math.min(pollDelay(poll), left), this.stopping.signal);
     }
   }
 
