@@ -1,3 +1,4 @@
+export * from './channel/channel-name.js';
 export * from './channel/channel-config.js';
 export * from './channel/channel.decider.js';
 export * from './channel/channel.errors.js';
@@ -35,6 +36,7 @@ export * from './session/template.js';
 export * from './session/variables.js';
 export * from './workflow/step.json-schema.js';
 export * from './workflow/step.schema.js';
+export * from './display-name.js';
 export * from './workflow/workflow-name.js';
 export * from './workflow/workflow.decider.js';
 export * from './workflow/workflow.events.js';

@@ -7,10 +7,6 @@ import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from './event
  * the event itself — stream, revision, id, type, data and the rest of its metadata, as canonical
  * JSON. Changing any stored event breaks its link, and every later link of its stream.
  */
-export interface ChainLinks {
-  previousHash: string;
-  hash: string;
-}
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
 export function canonicalJson(value: unknown): string {

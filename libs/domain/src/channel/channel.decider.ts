@@ -5,7 +5,7 @@
 import type { Decider } from '../decider.js';
 import { WorkflowNotFoundError } from '../errors.js';
 import type { WorkflowState } from '../workflow/workflow.decider.js';
-import { normalizeWorkflowName } from '../workflow/workflow-name.js';
+import { normalizeChannelName } from './channel-name.js';
 import { ChannelAlreadyExistsError, ChannelNotFoundError } from './channel.errors.js';
 import type { ChannelEvent, ChannelType } from './channel.events.js';
 
@@ -61,7 +61,7 @@ export function decideChannel(command: ChannelCommand, state: ChannelState): Cha
     case 'CreateChannel': {
       if (state.status !== 'initial') throw new ChannelAlreadyExistsError(command.data.channelId);
       const { name, ...created } = command.data;
-      return [{ type: 'ChannelCreated', data: { ...created, name: normalizeWorkflowName(name) } }];
+      return [{ type: 'ChannelCreated', data: { ...created, name: normalizeChannelName(name) } }];
     }
     case 'AssignWorkflow': {
       const channel = requireChannel(state, command.data);

@@ -127,6 +127,3 @@ function remembered(
   }
   return next;
 }
-
-export const foldConversation = (events: readonly ConversationEvent[]): ConversationState =>
-  events.reduce(evolveConversation, initialConversationState);

@@ -77,8 +77,6 @@ export type SessionTimer =
   | { timerId: string; purpose: 'inactivity'; dueAt: string }
   | { timerId: string; purpose: 'wait' | 'question_timeout'; stepId: string; dueAt: string };
 
-export type TimerPurpose = SessionTimer['purpose'];
-
 export interface TimerScheduled {
   type: 'TimerScheduled';
   data: SessionEventData & SessionTimer;
@@ -150,12 +148,13 @@ export interface SessionTerminated {
 
 export type SessionEnded = SessionCompleted | SessionDeactivated | SessionExpired | SessionTerminated;
 
-export const SESSION_END_EVENT_TYPES: ReadonlySet<string> = new Set<SessionEnded['type']>([
+/** Every way a session ends: what a projection that follows sessions to their end handles. */
+export const SESSION_END_EVENT_TYPES = [
   'SessionCompleted',
   'SessionDeactivated',
   'SessionExpired',
   'SessionTerminated',
-]);
+] as const satisfies readonly SessionEnded['type'][];
 
 export type SessionEvent =
   | SessionStarted

@@ -1,12 +1,13 @@
-import type {
-  AnswerAccepted,
-  MessageChoice,
-  MessageReceived,
-  MessageRoutedToSession,
-  MessageSent,
-  SessionEnded,
-  SessionStarted,
-  StepEntered,
+import {
+  SESSION_END_EVENT_TYPES,
+  type AnswerAccepted,
+  type MessageChoice,
+  type MessageReceived,
+  type MessageRoutedToSession,
+  type MessageSent,
+  type SessionEnded,
+  type SessionStarted,
+  type StepEntered,
 } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { type Projection, type Recorded, recordedEventsOf } from '../projection.js';
@@ -73,10 +74,7 @@ const handledEvent = recordedEventsOf<SessionsEvent>(
   'StepEntered',
   'AnswerAccepted',
   'MessageSent',
-  'SessionCompleted',
-  'SessionDeactivated',
-  'SessionExpired',
-  'SessionTerminated',
+  ...SESSION_END_EVENT_TYPES,
   'MessageReceived',
   'MessageRoutedToSession',
 );

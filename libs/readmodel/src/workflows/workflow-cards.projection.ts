@@ -1,4 +1,4 @@
-import type { SessionEnded, SessionStarted, WorkflowEvent } from '#domain';
+import { SESSION_END_EVENT_TYPES, type SessionEnded, type SessionStarted, type WorkflowEvent } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { type Projection, recordedEventsOf } from '../projection.js';
 import type { ProjectionTransaction, ReadModelDocument } from '../read-model-store.port.js';
@@ -42,10 +42,7 @@ export const WORKFLOW_CARD_EVENT_TYPES = [
   'WorkflowDefinitionPublished',
   'WorkflowDeleted',
   'SessionStarted',
-  'SessionCompleted',
-  'SessionDeactivated',
-  'SessionExpired',
-  'SessionTerminated',
+  ...SESSION_END_EVENT_TYPES,
 ] as const satisfies readonly WorkflowCardEvent['type'][];
 
 const handledEvent = recordedEventsOf<WorkflowCardEvent>(...WORKFLOW_CARD_EVENT_TYPES);
