@@ -1,4 +1,5 @@
 export * from './ai-agent/ai-agent.client.js';
+export * from './channel-access.js';
 export * from './channel-adapter.port.js';
 export * from './channel-registry.js';
 export * from './secrets/secret-box.js';
@@ -6,4 +7,3 @@ export * from './whatsapp/index.js';
 export * from './messenger/messenger-inbound.js';
 export * from './messenger/messenger-outbound.js';
 export * from './meta/meta-signature.js';
-export * from './push-channel-clients.js';

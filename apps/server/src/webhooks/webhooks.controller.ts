@@ -1,16 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
 import {
   Controller,
   ForbiddenException,
   Get,
   Header,
-  Headers,
   HttpCode,
   Inject,
   NotFoundException,
   Param,
   Post,
-  Query,
   Req,
   UnauthorizedException,
 } from '@nestjs/common';
@@ -18,20 +15,34 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { ActiveChannel } from '#domain';
-import { CHANNEL_SECRETS, type SecretBox, hasValidMetaSignature } from '#channels';
+import {
+  CHANNEL_REGISTRY,
+  CHANNEL_SECRETS,
+  type ChannelAccess,
+  type ChannelRegistry,
+  type SecretBox,
+  type WebhookInbound,
+  type WebhookRequest,
+  openChannel,
+} from '#channels';
 import { RecordChannelWebhookCommand, loadChannel } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { Public } from '../auth/auth.decorators.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 
 const CHANNEL_ID = new ResourceIdPipe('Channel');
-const WEBHOOK_TYPES = new Set(['whatsapp', 'messenger']);
+
+interface WebhookChannel {
+  channel: ActiveChannel;
+  inbound: WebhookInbound;
+  access: ChannelAccess;
+}
 
 /**
- * Meta's webhooks for WhatsApp and Messenger channels: the verification handshake, and deliveries
- * authenticated by their X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the channel's app
- * secret). A verified delivery is recorded as received and answered at once; the session engine
- * processes it from the log. Public: the signature is the authentication.
+ * The webhooks of channels whose provider calls the service (WhatsApp, Messenger): the provider's
+ * handshake, and deliveries, each verified by the channel type's adapter. A verified delivery is
+ * recorded as received and answered at once; the session engine processes it from the log.
+ * Public: the adapter's verification is the authentication. A type without a webhook is a 404.
  */
 @ApiTags('webhooks')
 @Controller('webhooks/:channelType/:channelId')
@@ -40,25 +51,22 @@ export class WebhooksController {
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(CHANNEL_SECRETS) private readonly secrets: SecretBox,
+    @Inject(CHANNEL_REGISTRY) private readonly channels: ChannelRegistry,
   ) {}
 
-  /** `hub.mode=subscribe` with the channel's verify token → the challenge as plain text; else 403. */
+  /** The provider's handshake: for Meta, `hub.mode=subscribe` with the channel's verify token → the challenge as plain text; else 403. */
   @Get()
   @Public()
   @Header('Content-Type', 'text/plain; charset=utf-8')
   async verify(
     @Param('channelType') channelType: string,
     @Param('channelId', CHANNEL_ID) channelId: string,
-    @Query('hub.mode') mode: unknown,
-    @Query('hub.verify_token') token: unknown,
-    @Query('hub.challenge') challenge: unknown,
+    @Req() request: FastifyRequest,
   ): Promise<string> {
-    const { secrets } = await this.channel(channelType, channelId);
-    const expected = secrets.verifyToken ?? '';
-    if (mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string' || !sameText(token, expected)) {
-      throw new ForbiddenException('The verification request does not match this channel');
-    }
-    return challenge;
+    const { inbound, access } = await this.channel(channelType, channelId);
+    const answer = inbound.answerHandshake(webhookRequestOf(request), access);
+    if (answer === undefined) throw new ForbiddenException('The verification request does not match this channel');
+    return answer;
   }
 
   @Post()
@@ -67,30 +75,29 @@ export class WebhooksController {
   async receive(
     @Param('channelType') channelType: string,
     @Param('channelId', CHANNEL_ID) channelId: string,
-    @Headers('x-hub-signature-256') signature: string | undefined,
     @Req() request: FastifyRequest,
   ): Promise<{ received: true }> {
-    const { channel, secrets } = await this.channel(channelType, channelId);
-    const rawBody = request.rawBody;
-    if (rawBody === undefined || !hasValidMetaSignature(rawBody, signature, secrets.appSecret ?? '')) {
-      throw new UnauthorizedException('X-Hub-Signature-256 is missing or does not match the body');
+    const { channel, inbound, access } = await this.channel(channelType, channelId);
+    if (!inbound.isAuthentic(webhookRequestOf(request), access)) {
+      throw new UnauthorizedException('The delivery is not signed by the provider of this channel');
     }
     await this.commands.execute(new RecordChannelWebhookCommand(channel, request.body));
     return { received: true };
   }
 
-  /** The channel of that type, from its own stream, with its secrets opened. */
-  private async channel(channelType: string, channelId: string): Promise<{ channel: ActiveChannel; secrets: Record<string, string> }> {
-    const state = await loadChannel(this.eventStore, channelId);
-    if (!WEBHOOK_TYPES.has(channelType) || state.status !== 'active' || state.channelType !== channelType || state.sealedSecrets === undefined) {
+  /** The channel of that type, from its own stream, with its secrets opened; a 404 for a type without a webhook. */
+  private async channel(channelType: string, channelId: string): Promise<WebhookChannel> {
+    const inbound = this.channels.find(channelType)?.inbound;
+    const state = inbound?.kind === 'webhook' ? await loadChannel(this.eventStore, channelId) : undefined;
+    if (inbound?.kind !== 'webhook' || state?.status !== 'active' || state.channelType !== channelType) {
       throw new NotFoundException(`Channel ${channelId} not found`);
     }
-    return { channel: state, secrets: this.secrets.open(state.sealedSecrets) };
+    return { channel: state, inbound, access: openChannel(state, this.secrets) };
   }
 }
 
-/** Compares without telling by its timing how much of the token was right. */
-function sameText(given: string, expected: string): boolean {
-  const [a, b] = [Buffer.from(given), Buffer.from(expected)];
-  return a.length === b.length && b.length > 0 && timingSafeEqual(a, b);
-}
+const webhookRequestOf = (request: FastifyRequest): WebhookRequest => ({
+  query: request.query as Record<string, unknown>,
+  headers: request.headers,
+  rawBody: request.rawBody,
+});

@@ -9,7 +9,7 @@ import {
   outboxStreamName,
   sessionStreamName,
 } from '#domain';
-import { CHANNEL_SECRETS, type SecretBox, pushChannelClientFor } from '#channels';
+import { CHANNEL_REGISTRY, CHANNEL_SECRETS, type ChannelRegistry, type SecretBox, openChannel } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
 import { handleEventSourcedCommand, loadStream } from '../command-handling/event-sourced-command.js';
@@ -28,6 +28,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CHANNEL_SECRETS) private readonly secrets: SecretBox,
+    @Inject(CHANNEL_REGISTRY) private readonly channels: ChannelRegistry,
   ) {}
 
   async execute(command: DeliverOutboxCommand): Promise<void> {
@@ -48,15 +49,13 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
 
     const { channelId, contactId } = started.data;
     const channel = await loadChannel(this.store, channelId);
-    if (channel.status !== 'active' || channel.sealedSecrets === undefined) {
-      throw new CorruptStreamError(`Channel ${channelId} of session ${sessionId} has no credentials to deliver with`);
+    if (channel.status !== 'active') throw new CorruptStreamError(`Channel ${channelId} of session ${sessionId} was never created`);
+    // An unregistered type throws here, naming it: the outbox stays owed until its adapter is back.
+    const { outbound } = this.channels.adapterFor(channel.channelType);
+    if (outbound.kind !== 'push') {
+      throw new CorruptStreamError(`Channel ${channelId} of session ${sessionId} is a ${channel.channelType} channel, which nothing is pushed to`);
     }
-    const client = pushChannelClientFor({
-      channelType: channel.channelType,
-      settings: channel.config,
-      secrets: this.secrets.open(channel.sealedSecrets),
-    });
-    if (client === undefined) return;
+    const client = outbound.client(openChannel(channel, this.secrets));
     for (const { messageId, text, choices } of undelivered) {
       const outcome = await client.send({ to: contactId, text, ...(choices === undefined ? {} : { choices }) });
       const record: RecordDeliveryAttempt = {

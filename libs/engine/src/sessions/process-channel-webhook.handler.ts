@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type DeliveryReceiptReceived, deliveryReceiptsStreamName } from '#domain';
-import { type InboundItem, parseMessengerWebhook, parseWhatsAppWebhook } from '#channels';
+import { CHANNEL_REGISTRY, type ChannelRegistry, type WebhookInbound } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { derivedUuid, toNewEvents } from '../command-handling/command-context.js';
 import { ProcessChannelWebhookCommand } from './process-channel-webhook.command.js';
@@ -13,7 +13,10 @@ import { handleConversationCommand } from './session-streams.js';
  */
 @CommandHandler(ProcessChannelWebhookCommand)
 export class ProcessChannelWebhookHandler implements ICommandHandler<ProcessChannelWebhookCommand> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CHANNEL_REGISTRY) private readonly channels: ChannelRegistry,
+  ) {}
 
   execute(command: ProcessChannelWebhookCommand): Promise<void> {
     return command.complete(this.process(command));
@@ -21,8 +24,7 @@ export class ProcessChannelWebhookHandler implements ICommandHandler<ProcessChan
 
   private async process(command: ProcessChannelWebhookCommand): Promise<void> {
     const { channelId, channelType, payload, receivedAt } = command.webhook.data;
-    const items: InboundItem[] =
-      channelType === 'whatsapp' ? parseWhatsAppWebhook(payload) : channelType === 'messenger' ? parseMessengerWebhook(payload) : [];
+    const items = this.webhookInboundOf(channelType).itemsOf(payload);
     const { context } = command;
     for (const [index, item] of items.entries()) {
       if (item.kind === 'message') {
@@ -45,5 +47,12 @@ export class ProcessChannelWebhookHandler implements ICommandHandler<ProcessChan
         { expectedRevision: 'any' },
       );
     }
+  }
+
+  /** Only a type with a webhook records deliveries: any other, or one no longer registered, is an error naming it. */
+  private webhookInboundOf(channelType: string): WebhookInbound {
+    const { inbound } = this.channels.adapterFor(channelType);
+    if (inbound.kind !== 'webhook') throw new Error(`A webhook delivery was recorded for a ${channelType} channel, which has no webhook`);
+    return inbound;
   }
 }

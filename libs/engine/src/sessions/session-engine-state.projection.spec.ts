@@ -340,6 +340,15 @@ describe('session engine state', () => {
       },
     );
 
+    it('refuses, naming the type, a message sent on a channel whose type is no longer registered', async () => {
+      await commit(on.channelCreated('tg-1', 'telegram'), on.sessionStarted('s-1', 'wf-1', STARTED_AT, 'tg-1'));
+
+      await expect(commit(on.messageSent('s-1', 's-1:m:1', SENT_AT))).rejects.toThrow(
+        'No channel adapter is registered for channel type "telegram"',
+      );
+      expect(await outbox('s-1')).toBeUndefined();
+    });
+
     describe('of a session on a WhatsApp channel', () => {
       beforeEach(async () => {
         await commit(on.channelCreated('wa-1', 'whatsapp'), on.sessionStarted('s-1', 'wf-1', STARTED_AT, 'wa-1'));

@@ -5,6 +5,7 @@
  * engine still owes: timers to fire, AI agent requests to answer and outboxes to deliver, so that
  * a restart takes them up again.
  */
+import { type ChannelRegistry, channelRegistry } from '#channels';
 import type { ChannelEvent, DeliveryEvent, SessionEvent } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { type Projection, type ProjectionTransaction, type ReadModelDocument, type Recorded, recordedEventsOf } from '#readmodel';
@@ -19,9 +20,6 @@ export const ENGINE_PENDING_WORK_COLLECTION = 'engine-pending-work';
  * scope. The workspace a piece of work belongs to is in its `sessionWorkspace`.
  */
 export const ENGINE_SCOPE = '~session-engine';
-
-/** Channels whose replies the engine delivers to a provider (web chat's are read from the transcript). */
-const PUSH_CHANNEL_TYPES: ReadonlySet<string> = new Set(['whatsapp', 'messenger']);
 
 /** An active session; the ids of the work it has pending, so that ending it cancels that work. */
 export interface EngineActiveSession extends ReadModelDocument {
@@ -81,8 +79,15 @@ const handledEvent = recordedEventsOf<EngineEvent>(
   'ChannelWorkflowUnassigned',
 );
 
-/** Applies one event within the engine's commit and returns how it changed the owed work. */
-export async function applyToSessionEngineState(recorded: RecordedEvent, tx: ProjectionTransaction): Promise<WorkChange[]> {
+/**
+ * Applies one event within the engine's commit and returns how it changed the owed work.
+ * `channels` says which channel types the engine pushes messages to.
+ */
+export async function applyToSessionEngineState(
+  recorded: RecordedEvent,
+  tx: ProjectionTransaction,
+  channels: ChannelRegistry,
+): Promise<WorkChange[]> {
   const event = handledEvent(recorded);
   if (!event) return [];
   const work = new OwedWork(tx);
@@ -115,7 +120,7 @@ export async function applyToSessionEngineState(recorded: RecordedEvent, tx: Pro
     }
     default: {
       const session = await tx.get<EngineActiveSession>(ENGINE_ACTIVE_SESSIONS_COLLECTION, event.data.sessionId);
-      if (session) await applyToActiveSession(session, event, tx, work);
+      if (session) await applyToActiveSession(session, event, tx, work, channels);
     }
   }
   return work.changes;
@@ -181,12 +186,13 @@ async function applyToActiveSession(
   event: Recorded<Exclude<SessionEvent, { type: 'SessionStarted' }>>,
   tx: ProjectionTransaction,
   work: OwedWork,
+  channels: ChannelRegistry,
 ): Promise<void> {
   const update = (change: Partial<EngineActiveSession>) => tx.put(ENGINE_ACTIVE_SESSIONS_COLLECTION, { ...session, ...change });
 
   switch (event.type) {
     case 'MessageSent':
-      return sendThroughOutbox(session, event.data.messageId, event.metadata.occurredAt, tx, work);
+      return sendThroughOutbox(session, event.data.messageId, event.metadata.occurredAt, tx, work, channels);
     case 'TimerScheduled': {
       const { timerId, dueAt, purpose } = event.data;
       work.owe(session, timerId, 'timer', dueAt);
@@ -240,9 +246,11 @@ async function sendThroughOutbox(
   occurredAt: string,
   tx: ProjectionTransaction,
   work: OwedWork,
+  channels: ChannelRegistry,
 ): Promise<void> {
   const channel = await tx.get<EngineChannel>(ENGINE_CHANNELS_COLLECTION, session.channelId);
-  if (!channel || !PUSH_CHANNEL_TYPES.has(channel.channelType)) return;
+  // Web chat's replies are read from the transcript; a type no longer registered throws, naming it.
+  if (!channel || channels.adapterFor(channel.channelType).outbound.kind !== 'push') return;
   const outbox = await tx.get<EngineOutbox>(ENGINE_OUTBOXES_COLLECTION, session.id);
   if (outbox?.undelivered.includes(messageId)) return;
   const undelivered = [...(outbox?.undelivered ?? []), messageId];
@@ -251,7 +259,7 @@ async function sendThroughOutbox(
 }
 
 /** The engine's state alone, without the engine's reactions: what rebuilding or verifying it from the log runs. */
-export const sessionEngineStateProjection: Projection = {
+export const sessionEngineStateProjectionFor = (channels: ChannelRegistry): Projection => ({
   name: SESSION_ENGINE_PROJECTION,
   collections: [ENGINE_ACTIVE_SESSIONS_COLLECTION, ENGINE_CHANNELS_COLLECTION, ENGINE_OUTBOXES_COLLECTION, ENGINE_PENDING_WORK_COLLECTION],
   indexes: [
@@ -262,6 +270,9 @@ export const sessionEngineStateProjection: Projection = {
     { collection: ENGINE_CHANNELS_COLLECTION, equals: ['workflowId'], orderBy: 'id' },
   ],
   async apply(event, tx) {
-    await applyToSessionEngineState(event, tx);
+    await applyToSessionEngineState(event, tx, channels);
   },
-};
+});
+
+/** With the service's channel registry. */
+export const sessionEngineStateProjection = sessionEngineStateProjectionFor(channelRegistry);

@@ -28,6 +28,7 @@ import {
   outboxStreamName,
   sessionStreamName,
 } from '#domain';
+import { channelRegistry } from '#channels';
 import { type RecordedEvent, SqliteEventStore } from '#eventstore';
 import { type ReadModelStore, SqliteReadModelStore } from '#readmodel';
 import {
@@ -214,7 +215,7 @@ export async function commitToEngineState(store: ReadModelStore, ...events: Reco
   for (const event of events) {
     const expected = await store.getCheckpoint(SESSION_ENGINE_PROJECTION);
     await store.commit(SESSION_ENGINE_PROJECTION, { expected, next: event.position }, async (tx) => {
-      changes.push(...(await applyToSessionEngineState(event, tx)));
+      changes.push(...(await applyToSessionEngineState(event, tx, channelRegistry)));
     });
   }
   return changes;

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
+import { CHANNEL_REGISTRY, type ChannelRegistry } from '#channels';
 import { CorruptStreamError, DomainError } from '#domain';
 import {
   BackendUnreachableError,
@@ -52,6 +53,7 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
     private readonly saga: SessionSaga,
     private readonly events: EventBus,
     commands: CommandBus,
+    @Inject(CHANNEL_REGISTRY) channels: ChannelRegistry,
   ) {
     const scheduler = new DeferredWorkScheduler(readModel, (command) => commands.execute(command), this.logger);
     this.scheduler = scheduler;
@@ -65,7 +67,7 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
           const changes: WorkChange[] = [];
           const next = events[events.length - 1].position;
           await readModel.commit(SESSION_ENGINE_PROJECTION, { expected, next }, async (tx) => {
-            for (const event of events) changes.push(...(await applyToSessionEngineState(event, tx)));
+            for (const event of events) changes.push(...(await applyToSessionEngineState(event, tx, channels)));
           });
           // Handed to the scheduler once stored: owed work is never ahead of the engine's state.
           scheduler.apply(changes);
