@@ -5,7 +5,12 @@ import { CHANNEL_ADAPTERS, ChannelRegistry, UnknownChannelTypeError, channelRegi
 const whatsapp = { phoneNumberId: '106540352242922', accessToken: 'EAAG-token', appSecret: 'app-secret', verifyToken: 'verify-me' };
 const messenger = { pageId: '1067280970047460', pageAccessToken: 'EAAG-page', appSecret: 'app-secret', verifyToken: 'verify-me' };
 
-const throwaway: ChannelAdapter<'throwaway'> = { type: 'throwaway', config: { settings: {}, secrets: {} }, inbound: { kind: 'direct' }, outbound: { kind: 'transcript' } };
+const throwaway: ChannelAdapter<'throwaway'> = {
+  type: 'throwaway',
+  config: { settings: {}, secrets: {} },
+  inbound: { kind: 'direct' },
+  outbound: { kind: 'transcript' },
+};
 
 describe('the channel registry', () => {
   it('has one adapter per channel type, each under its own name', () => {

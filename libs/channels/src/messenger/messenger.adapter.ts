@@ -1,5 +1,12 @@
 import type { ChannelAdapter } from '../channel-adapter.port.js';
-import { GRAPH_ID, META_GRAPH_SETTINGS, META_TOKEN, META_WEBHOOK_SECRETS, graphApiSettingsOf, metaWebhookVerification } from '../meta/meta-webhook.js';
+import {
+  GRAPH_ID,
+  META_GRAPH_SETTINGS,
+  META_TOKEN,
+  META_WEBHOOK_SECRETS,
+  graphApiSettingsOf,
+  metaWebhookVerification,
+} from '../meta/meta-webhook.js';
 import { parseMessengerWebhook } from './messenger-inbound.js';
 import { MESSENGER_INTERACTIVE_FORMS, MESSENGER_TEXT_MAX_LENGTH, MessengerClient } from './messenger-outbound.js';
 

@@ -1,5 +1,12 @@
 import type { ChannelAdapter } from '../channel-adapter.port.js';
-import { GRAPH_ID, META_GRAPH_SETTINGS, META_TOKEN, META_WEBHOOK_SECRETS, graphApiSettingsOf, metaWebhookVerification } from '../meta/meta-webhook.js';
+import {
+  GRAPH_ID,
+  META_GRAPH_SETTINGS,
+  META_TOKEN,
+  META_WEBHOOK_SECRETS,
+  graphApiSettingsOf,
+  metaWebhookVerification,
+} from '../meta/meta-webhook.js';
 import { parseWhatsAppWebhook } from './whatsapp-inbound.js';
 import { WHATSAPP_INTERACTIVE_FORMS, WHATSAPP_TEXT_MAX_LENGTH, WhatsAppClient } from './whatsapp-outbound.js';
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { channelConfigField, validateChannelConfig } from './channel-config.js';
 
 const sms = {
-  settings: { senderId: channelConfigField(/^\d{1,15}$/, 'a number'), region: channelConfigField(/^[a-z]{2}$/, 'a region code').optional() },
+  settings: {
+    senderId: channelConfigField(/^\d{1,15}$/, 'a number'),
+    region: channelConfigField(/^[a-z]{2}$/, 'a region code').optional(),
+  },
   secrets: { apiKey: channelConfigField(/^\S{8,}$/, 'a key of 8 characters or more') },
 };
 

@@ -38,7 +38,12 @@ describe('a channel type that is no longer registered', () => {
   });
 
   it('makes delivering an outbox on a channel of it fail, naming the type, instead of returning quietly', async () => {
-    await append(store, on.channelCreated('tg-1', 'telegram'), on.sessionStarted('s-1', 'wf-1', undefined, 'tg-1'), on.messageSent('s-1', 's-1:m:1'));
+    await append(
+      store,
+      on.channelCreated('tg-1', 'telegram'),
+      on.sessionStarted('s-1', 'wf-1', undefined, 'tg-1'),
+      on.messageSent('s-1', 's-1:m:1'),
+    );
     const handler = new DeliverOutboxHandler(store, SecretBox.fromBase64Key(SecretBox.generateKey()), channelRegistry);
 
     await expect(handler.execute(new DeliverOutboxCommand('s-1', 'acme', 'outbox:s-1'))).rejects.toThrow(UNREGISTERED);
