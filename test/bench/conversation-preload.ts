@@ -5,20 +5,18 @@
  * without the HTTP round trip per message.
  */
 import { randomUUID } from 'node:crypto';
-import { conversationDecider, conversationStreamName } from '#domain';
-import { channelContext, handleEventSourcedCommand, loadChannel } from '#engine';
+import { channelDecider, channelStreamName, conversationDecider, conversationStreamName } from '#domain';
+import { RETRY_ON_BUSY_STREAM, channelContext, handleEventSourcedCommand, loadState } from '#engine';
 import type { EventStore } from '#eventstore';
 import { Progress } from '../../apps/cli/src/progress.js';
 
 const MESSAGES_PER_CONTACT = 5;
 /** Contacts writing at once: enough for group commit to batch their appends. */
 const CONCURRENT_CONTACTS = 256;
-/** The session engine may append to a conversation at the same moment: decide again, as the intake does. */
-const CONFLICT_ATTEMPTS = 10;
 
 /** Records `messages` messages on web chat channel `channelId`, five from each new contact. */
 export async function recordContactMessages(store: EventStore, channelId: string, messages: number, label: string): Promise<void> {
-  const channel = await loadChannel(store, channelId);
+  const channel = await loadState(store, channelStreamName(channelId), channelDecider);
   if (channel.status !== 'active') throw new Error(`channel ${channelId} is not active`);
   const contacts = Math.ceil(messages / MESSAGES_PER_CONTACT);
   const progress = new Progress(label, contacts * MESSAGES_PER_CONTACT, 'messages');
@@ -43,9 +41,10 @@ export async function recordContactMessages(store: EventStore, channelId: string
           store,
           conversationStreamName(channelId, contactId),
           conversationDecider,
-          (state) => conversationDecider.decide({ type: 'ReceiveMessage', data }, state),
+          { type: 'ReceiveMessage', data },
           channelContext(channel, messageId),
-          { retryOnConflict: true, attempts: CONFLICT_ATTEMPTS },
+          // The session engine may append to a conversation at the same moment: decide again, as the intake does.
+          RETRY_ON_BUSY_STREAM,
         );
         recorded += 1;
         if (recorded % 500 === 0) progress.update(recorded);

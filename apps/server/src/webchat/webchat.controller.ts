@@ -3,7 +3,8 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ReceiveChannelMessageCommand, loadChannel } from '#engine';
+import { channelDecider, channelStreamName } from '#domain';
+import { ReceiveChannelMessageCommand, loadState } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import {
   CONVERSATIONS_COLLECTION,
@@ -83,7 +84,7 @@ export class WebchatController {
     }
     await this.consistency.waitFor(query.consistentWith, [SESSIONS_PROJECTION]);
     // From the channel's own stream: a widget may ask the moment its channel was created.
-    const channel = await loadChannel(this.eventStore, channelId);
+    const channel = await loadState(this.eventStore, channelStreamName(channelId), channelDecider);
     if (channel.status !== 'active' || channel.channelType !== 'webchat') throw new NotFoundException(`Channel ${channelId} not found`);
     const conversation = { channelId, contactId };
     const limit = query.limit ?? DEFAULT_TRANSCRIPT_PAGE;

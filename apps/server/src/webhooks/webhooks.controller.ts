@@ -14,7 +14,7 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { ActiveChannel } from '#domain';
+import { type ActiveChannel, channelDecider, channelStreamName } from '#domain';
 import {
   CHANNEL_REGISTRY,
   CHANNEL_SECRETS,
@@ -25,7 +25,7 @@ import {
   type WebhookRequest,
   openChannel,
 } from '#channels';
-import { RecordChannelWebhookCommand, loadChannel } from '#engine';
+import { RecordChannelWebhookCommand, loadState } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { Public } from '../auth/auth.decorators.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
@@ -88,7 +88,7 @@ export class WebhooksController {
   /** The channel of that type, from its own stream, with its secrets opened; a 404 for a type without a webhook. */
   private async channel(channelType: string, channelId: string): Promise<WebhookChannel> {
     const inbound = this.channels.find(channelType)?.inbound;
-    const state = inbound?.kind === 'webhook' ? await loadChannel(this.eventStore, channelId) : undefined;
+    const state = inbound?.kind === 'webhook' ? await loadState(this.eventStore, channelStreamName(channelId), channelDecider) : undefined;
     if (inbound?.kind !== 'webhook' || state?.status !== 'active' || state.channelType !== channelType) {
       throw new NotFoundException(`Channel ${channelId} not found`);
     }

@@ -1,11 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { ChannelCommand } from '#domain';
+import { type ChannelCommand, channelDecider, channelStreamName, workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { positionOf } from '../command-handling/event-sourced-command.js';
-import { loadWorkflow } from '../workflows/workflow-stream.js';
+import { handleEventSourcedCommand, loadState, positionOf } from '../command-handling/event-sourced-command.js';
 import { AssignChannelWorkflowCommand } from './assign-channel-workflow.command.js';
-import { handleChannelCommand } from './channel-stream.js';
 
 @CommandHandler(AssignChannelWorkflowCommand)
 export class AssignChannelWorkflowHandler implements ICommandHandler<AssignChannelWorkflowCommand> {
@@ -18,10 +16,12 @@ export class AssignChannelWorkflowHandler implements ICommandHandler<AssignChann
       command = { type: 'UnassignWorkflow', data: { channelId, workspace } };
     } else {
       // The workflow's existence is a fact of its own stream, handed to the channel's decider.
-      const workflow = await loadWorkflow(this.store, workflowId);
+      const workflow = await loadState(this.store, workflowStreamName(workflowId), workflowDecider);
       command = { type: 'AssignWorkflow', data: { channelId, workspace, workflowId, workflow } };
     }
-    const outcome = await handleChannelCommand(this.store, command, context, { retryOnConflict: true });
+    const outcome = await handleEventSourcedCommand(this.store, channelStreamName(channelId), channelDecider, command, context, {
+      retryOnConflict: true,
+    });
     return { position: positionOf(outcome) };
   }
 }

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CHANNEL_SECRETS, type SecretBox } from '#channels';
+import { channelDecider, channelStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { positionOf } from '../command-handling/event-sourced-command.js';
-import { handleChannelCommand } from './channel-stream.js';
+import { handleEventSourcedCommand, positionOf } from '../command-handling/event-sourced-command.js';
 import { CreateChannelCommand } from './create-channel.command.js';
 
 @CommandHandler(CreateChannelCommand)
@@ -19,6 +19,9 @@ export class CreateChannelHandler implements ICommandHandler<CreateChannelComman
       type: 'CreateChannel',
       data: { channelId, workspace: context.workspace, channelType, name, config: config.settings, ...sealed },
     } as const;
-    return { position: positionOf(await handleChannelCommand(this.store, command, context, { retryOnConflict: false })) };
+    const outcome = await handleEventSourcedCommand(this.store, channelStreamName(channelId), channelDecider, command, context, {
+      retryOnConflict: false,
+    });
+    return { position: positionOf(outcome) };
   }
 }

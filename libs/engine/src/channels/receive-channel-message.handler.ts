@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ChannelNotFoundError } from '#domain';
+import { ChannelNotFoundError, channelDecider, channelStreamName, conversationDecider, conversationStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { positionOf } from '../command-handling/event-sourced-command.js';
-import { handleConversationCommand } from '../sessions/session-streams.js';
-import { channelContext, loadChannel } from './channel-stream.js';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState, positionOf } from '../command-handling/event-sourced-command.js';
+import { channelContext } from './channel-context.js';
 import { ReceiveChannelMessageCommand } from './receive-channel-message.command.js';
 
 /**
@@ -17,15 +16,17 @@ export class ReceiveChannelMessageHandler implements ICommandHandler<ReceiveChan
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ channelId, channelType, message }: ReceiveChannelMessageCommand): Promise<{ messageId: string; position: string }> {
-    const channel = await loadChannel(this.store, channelId);
+    const channel = await loadState(this.store, channelStreamName(channelId), channelDecider);
     if (channel.status !== 'active' || channel.channelType !== channelType) throw new ChannelNotFoundError(channelId);
     const context = channelContext(channel, message.messageId);
     const { contactId } = message;
-    const outcome = await handleConversationCommand(
+    const outcome = await handleEventSourcedCommand(
       this.store,
-      { channelId, contactId },
+      conversationStreamName(channelId, contactId),
+      conversationDecider,
       { type: 'ReceiveMessage', data: { channelId, ...message, receivedAt: new Date().toISOString() } },
       context,
+      RETRY_ON_BUSY_STREAM,
     );
     return { messageId: message.messageId, position: positionOf(outcome) };
   }

@@ -4,7 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type ChannelWebhookReceived, webhookStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { toNewEvents } from '../command-handling/command-context.js';
-import { channelContext } from './channel-stream.js';
+import { channelContext } from './channel-context.js';
 import { RecordChannelWebhookCommand } from './record-channel-webhook.command.js';
 
 /** Appends the delivery as received, so the provider gets its 200 at once; the engine does the rest. */

@@ -3,15 +3,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Decider } from '#domain';
 import { SqliteEventStore } from '#eventstore';
 import { type CommandContext, toNewEvents } from './command-context.js';
-import { ConcurrentModificationError, handleEventSourcedCommand, loadStream, type StreamModel } from './event-sourced-command.js';
+import { ConcurrentModificationError, handleEventSourcedCommand, loadStream } from './event-sourced-command.js';
 
 interface Counted {
   type: 'Counted';
   data: { by: number };
 }
-const counter: StreamModel<number, Counted> = {
+/** A counter whose commands are the decisions themselves, so that each test says what is decided. */
+const counter: Decider<number, (total: number) => Counted[], Counted> = {
+  decide: (decision, total) => decision(total),
   initialState: () => 0,
   evolve: (total, event) => total + event.data.by,
 };

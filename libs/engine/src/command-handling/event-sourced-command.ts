@@ -3,9 +3,6 @@ import { type AppendResult, type EventStore, WrongExpectedRevisionError } from '
 import { type CommandContext, type DecidedEvent, toNewEvents } from './command-context.js';
 import { streamStateCacheFor, streamTurnsFor } from './stream-state.cache.js';
 
-/** How a stream's events fold into the state its decider needs. */
-export type StreamModel<State, Event extends DecidedEvent> = Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>;
-
 export interface CommandOutcome<State> {
   /** The state after the new events. */
   state: State;
@@ -28,20 +25,27 @@ export class ConcurrentModificationError extends Error {
 export const loadStream = async <State, Event extends DecidedEvent>(
   store: EventStore,
   streamName: string,
-  model: StreamModel<State, Event>,
+  decider: Decider<State, never, Event>,
 ): Promise<{ state: State; revision: number | undefined; position: string | undefined }> => {
-  const cache = streamStateCacheFor<State>(store, model);
+  const cache = streamStateCacheFor<State>(store, decider.evolve);
   const cached = cache.get(streamName);
   const events = await store.readStream(streamName, cached ? { fromRevision: cached.revision + 1 } : {});
   const last = events.at(-1);
   const state = events.reduce(
-    (current, event) => model.evolve(current, event as unknown as Event),
-    cached?.state ?? model.initialState(),
+    (current, event) => decider.evolve(current, event as unknown as Event),
+    cached?.state ?? decider.initialState(),
   );
   if (last === undefined) return { state, revision: cached?.revision, position: cached?.position };
   cache.set(streamName, { state, revision: last.revision, position: last.position });
   return { state, revision: last.revision, position: last.position };
 };
+
+/** A stream's current state, folded by its decider. */
+export const loadState = async <State, Event extends DecidedEvent>(
+  store: EventStore,
+  streamName: string,
+  decider: Decider<State, never, Event>,
+): Promise<State> => (await loadStream(store, streamName, decider)).state;
 
 export interface CommandHandlingOptions {
   /** Safe for commands whose decision depends only on the stream's state. */
@@ -51,21 +55,28 @@ export interface CommandHandlingOptions {
 }
 
 /**
- * Load, decide, append with the expected revision. A conflict means someone appended between
- * our read and our write; when `retryOnConflict` is set the command is decided again against
- * the fresh state.
+ * For a stream that many write at once (a session: the customer's messages, its timers and the AI
+ * agent; a conversation: its contact's messages and their routing), whose every command decides
+ * from the stream alone, so that deciding again after each conflict is safe.
  */
-export const handleEventSourcedCommand = async <State, Event extends DecidedEvent>(
+export const RETRY_ON_BUSY_STREAM: CommandHandlingOptions = { retryOnConflict: true, attempts: 10 };
+
+/**
+ * Load, decide, append with the expected revision: `decider` decides `command` against the state
+ * of stream `streamName`. A conflict means someone appended between our read and our write; when
+ * `retryOnConflict` is set the command is decided again against the fresh state.
+ */
+export const handleEventSourcedCommand = async <State, Command, Event extends DecidedEvent>(
   store: EventStore,
   streamName: string,
-  model: StreamModel<State, Event>,
-  decide: (state: State) => Event[],
+  decider: Decider<State, Command, Event>,
+  command: Command,
   context: CommandContext,
   options: CommandHandlingOptions,
 ): Promise<CommandOutcome<State>> => {
   const attempt = async (): Promise<CommandOutcome<State>> => {
-    const { state, revision, position } = await loadStream(store, streamName, model);
-    const decided = decide(state);
+    const { state, revision, position } = await loadStream(store, streamName, decider);
+    const decided = decider.decide(command, state);
     if (decided.length === 0) return { state, position };
     const after = revision ?? 'no_stream';
     const result: AppendResult = await store.appendToStream(
@@ -73,8 +84,8 @@ export const handleEventSourcedCommand = async <State, Event extends DecidedEven
       toNewEvents(decided, context, new Date(), { streamName, after }),
       { expectedRevision: after },
     );
-    const next = decided.reduce(model.evolve, state);
-    streamStateCacheFor<State>(store, model).set(streamName, {
+    const next = decided.reduce(decider.evolve, state);
+    streamStateCacheFor<State>(store, decider.evolve).set(streamName, {
       state: next,
       revision: result.nextExpectedRevision,
       position: result.position,

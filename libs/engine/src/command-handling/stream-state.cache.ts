@@ -36,16 +36,20 @@ export class StreamStateCache<State> {
   }
 }
 
-/** Streams of each kind (model) whose folded state a process keeps, per event store. */
-const CAPACITY_PER_MODEL = 4096;
+/** Streams of each kind (fold) whose folded state a process keeps, per event store. */
+const CAPACITY_PER_FOLD = 4096;
 const caches = new WeakMap<EventStore, WeakMap<object, StreamStateCache<unknown>>>();
 
-/** The cache of one kind of stream (`model`) read from `store`: another store's streams never mix in. */
-export function streamStateCacheFor<State>(store: EventStore, model: object): StreamStateCache<State> {
-  let byModel = caches.get(store);
-  if (byModel === undefined) caches.set(store, (byModel = new WeakMap()));
-  let cache = byModel.get(model);
-  if (cache === undefined) byModel.set(model, (cache = new StreamStateCache(CAPACITY_PER_MODEL)));
+/**
+ * The cache of the streams folded by `evolve` read from `store`: another store's streams never mix
+ * in. Keyed by the fold, not by the decider object: variants of a decider that decide differently
+ * fold their streams alike.
+ */
+export function streamStateCacheFor<State>(store: EventStore, evolve: object): StreamStateCache<State> {
+  let byFold = caches.get(store);
+  if (byFold === undefined) caches.set(store, (byFold = new WeakMap()));
+  let cache = byFold.get(evolve);
+  if (cache === undefined) byFold.set(evolve, (cache = new StreamStateCache(CAPACITY_PER_FOLD)));
   return cache as StreamStateCache<State>;
 }
 

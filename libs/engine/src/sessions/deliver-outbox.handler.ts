@@ -5,6 +5,8 @@ import {
   type MessageSent,
   type RecordDeliveryAttempt,
   type SessionStarted,
+  channelDecider,
+  channelStreamName,
   deliveryDecider,
   outboxStreamName,
   sessionStreamName,
@@ -12,8 +14,7 @@ import {
 import { CHANNEL_REGISTRY, CHANNEL_SECRETS, type ChannelRegistry, type SecretBox, openChannel } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
-import { handleEventSourcedCommand, loadStream } from '../command-handling/event-sourced-command.js';
-import { loadChannel } from '../channels/channel-stream.js';
+import { handleEventSourcedCommand, loadState } from '../command-handling/event-sourced-command.js';
 import { DeliverOutboxCommand } from './deferred-work.commands.js';
 
 /**
@@ -40,7 +41,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
     )[];
     const started = sessionEvents.find((event): event is { type: 'SessionStarted'; data: SessionStarted['data'] } => event.type === 'SessionStarted');
     if (started === undefined) throw new CorruptStreamError(`Session ${sessionId} has an outbox but never started`);
-    const { state: outbox } = await loadStream(this.store, outboxStreamName(sessionId), deliveryDecider);
+    const outbox = await loadState(this.store, outboxStreamName(sessionId), deliveryDecider);
     const undelivered = sessionEvents
       .filter((event): event is { type: 'MessageSent'; data: MessageSent['data'] } => event.type === 'MessageSent')
       .map((event) => event.data)
@@ -48,7 +49,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
     if (undelivered.length === 0) return;
 
     const { channelId, contactId } = started.data;
-    const channel = await loadChannel(this.store, channelId);
+    const channel = await loadState(this.store, channelStreamName(channelId), channelDecider);
     if (channel.status !== 'active') throw new CorruptStreamError(`Channel ${channelId} of session ${sessionId} was never created`);
     // An unregistered type throws here, naming it: the outbox stays owed until its adapter is back.
     const { outbound } = this.channels.adapterFor(channel.channelType);
@@ -68,13 +69,8 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
   }
 
   private recordAttempt(command: RecordDeliveryAttempt, context: CommandContext) {
-    return handleEventSourcedCommand(
-      this.store,
-      outboxStreamName(command.data.sessionId),
-      deliveryDecider,
-      (state) => deliveryDecider.decide(command, state),
-      context,
-      { retryOnConflict: true },
-    );
+    return handleEventSourcedCommand(this.store, outboxStreamName(command.data.sessionId), deliveryDecider, command, context, {
+      retryOnConflict: true,
+    });
   }
 }

@@ -1,15 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { channelDecider, channelStreamName, sessionDecider, sessionStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { READ_MODEL_STORE, type ReadModelDocument, type ReadModelStore } from '#readmodel';
-import { handleChannelCommand } from '../channels/channel-stream.js';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand } from '../command-handling/event-sourced-command.js';
 import { EndWorkflowSessionsCommand } from './end-workflow-sessions.command.js';
 import {
   ENGINE_ACTIVE_SESSIONS_COLLECTION,
   ENGINE_CHANNELS_COLLECTION,
   type EngineActiveSession,
 } from './session-engine-state.projection.js';
-import { handleSessionCommand } from './session-streams.js';
 
 const PAGE_SIZE = 500;
 /** Sessions ended at once: enough to be quick, few enough not to swamp the event store. */
@@ -36,14 +36,26 @@ export class EndWorkflowSessionsHandler implements ICommandHandler<EndWorkflowSe
     const sessions = await this.all<EngineActiveSession>(ENGINE_ACTIVE_SESSIONS_COLLECTION, context.workspace, workflowId, 'startedAt');
     const type = ending === 'deactivate' ? 'DeactivateSession' : 'TerminateSession';
     await inParallel(sessions, PARALLEL_ENDINGS, ({ id: sessionId }) =>
-      handleSessionCommand(this.store, { type, data: { sessionId } }, context),
+      handleEventSourcedCommand(
+        this.store,
+        sessionStreamName(sessionId),
+        sessionDecider,
+        { type, data: { sessionId } },
+        context,
+        RETRY_ON_BUSY_STREAM,
+      ),
     );
     if (ending === 'deactivate') return;
     const channels = await this.all(ENGINE_CHANNELS_COLLECTION, context.workspace, workflowId, 'id');
     await inParallel(channels, PARALLEL_ENDINGS, ({ id: channelId }) =>
-      handleChannelCommand(this.store, { type: 'UnassignDeletedWorkflow', data: { channelId, workflowId } }, context, {
-        retryOnConflict: true,
-      }),
+      handleEventSourcedCommand(
+        this.store,
+        channelStreamName(channelId),
+        channelDecider,
+        { type: 'UnassignDeletedWorkflow', data: { channelId, workflowId } },
+        context,
+        { retryOnConflict: true },
+      ),
     );
   }
 

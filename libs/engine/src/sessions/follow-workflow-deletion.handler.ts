@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { channelDecider, channelStreamName, sessionDecider, sessionStreamName, workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { handleChannelCommand } from '../channels/channel-stream.js';
-import { loadWorkflow } from '../workflows/workflow-stream.js';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState } from '../command-handling/event-sourced-command.js';
 import { FollowWorkflowDeletionCommand } from './follow-workflow-deletion.command.js';
-import { handleSessionCommand } from './session-streams.js';
 
 @CommandHandler(FollowWorkflowDeletionCommand)
 export class FollowWorkflowDeletionHandler implements ICommandHandler<FollowWorkflowDeletionCommand> {
@@ -15,13 +14,18 @@ export class FollowWorkflowDeletionHandler implements ICommandHandler<FollowWork
   }
 
   private async follow({ workflowId, target, context }: FollowWorkflowDeletionCommand): Promise<void> {
-    const state = await loadWorkflow(this.store, workflowId);
+    const state = await loadState(this.store, workflowStreamName(workflowId), workflowDecider);
     if (state.status !== 'deleted') return;
     if ('sessionId' in target) {
-      await handleSessionCommand(this.store, { type: 'TerminateSession', data: { sessionId: target.sessionId } }, context);
+      const { sessionId } = target;
+      const command = { type: 'TerminateSession', data: { sessionId } } as const;
+      await handleEventSourcedCommand(this.store, sessionStreamName(sessionId), sessionDecider, command, context, RETRY_ON_BUSY_STREAM);
     } else {
-      const command = { type: 'UnassignDeletedWorkflow', data: { channelId: target.channelId, workflowId } } as const;
-      await handleChannelCommand(this.store, command, context, { retryOnConflict: true });
+      const { channelId } = target;
+      const command = { type: 'UnassignDeletedWorkflow', data: { channelId, workflowId } } as const;
+      await handleEventSourcedCommand(this.store, channelStreamName(channelId), channelDecider, command, context, {
+        retryOnConflict: true,
+      });
     }
   }
 }

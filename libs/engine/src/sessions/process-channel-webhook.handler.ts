@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type DeliveryReceiptReceived, deliveryReceiptsStreamName } from '#domain';
+import { type DeliveryReceiptReceived, conversationDecider, conversationStreamName, deliveryReceiptsStreamName } from '#domain';
 import { CHANNEL_REGISTRY, type ChannelRegistry, type WebhookInbound } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { derivedUuid, toNewEvents } from '../command-handling/command-context.js';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand } from '../command-handling/event-sourced-command.js';
 import { ProcessChannelWebhookCommand } from './process-channel-webhook.command.js';
-import { handleConversationCommand } from './session-streams.js';
 
 /**
  * Each message of the delivery joins its contact's conversation (a message id seen before, as in
@@ -29,11 +29,13 @@ export class ProcessChannelWebhookHandler implements ICommandHandler<ProcessChan
     for (const [index, item] of items.entries()) {
       if (item.kind === 'message') {
         const { kind: _kind, ...message } = item;
-        await handleConversationCommand(
+        await handleEventSourcedCommand(
           this.store,
-          { channelId, contactId: message.contactId },
+          conversationStreamName(channelId, message.contactId),
+          conversationDecider,
           { type: 'ReceiveMessage', data: { channelId, ...message, receivedAt } },
           context,
+          RETRY_ON_BUSY_STREAM,
         );
         continue;
       }

@@ -5,15 +5,16 @@ import {
   type WorkflowSettings,
   channelStreamName,
   conversationStreamName,
+  sessionDecider,
   sessionStreamName,
   workflowStreamName,
 } from '#domain';
 import type { RecordedEvent, SqliteEventStore } from '#eventstore';
 import { type CommandContext, type DecidedEvent, toNewEvents } from '../command-handling/command-context.js';
+import { loadState } from '../command-handling/event-sourced-command.js';
 import { RouteCustomerMessageCommand } from './route-customer-message.command.js';
 import { RouteCustomerMessageHandler } from './route-customer-message.handler.js';
 import { openTemporaryEventStore } from './session-engine.fixture.js';
-import { loadSession } from './session-streams.js';
 
 const WORKSPACE = 'acme';
 const CHANNEL = 'web-1';
@@ -158,7 +159,7 @@ describe('RouteCustomerMessageHandler', () => {
         causationId: message.id,
         correlationId: message.metadata.correlationId,
       });
-      expect((await loadSession(store, sessionId)).status).toBe('active');
+      expect((await loadState(store, sessionStreamName(sessionId), sessionDecider)).status).toBe('active');
     });
 
     it('records on the conversation that the message started the session', async () => {

@@ -1,13 +1,22 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type ActiveWorkflow, type MessageRoute, conversationDecider, conversationStreamName, recordedRoute } from '#domain';
+import {
+  type ActiveWorkflow,
+  type MessageRoute,
+  channelDecider,
+  channelStreamName,
+  conversationDecider,
+  conversationStreamName,
+  recordedRoute,
+  sessionDecider,
+  sessionStreamName,
+  workflowDecider,
+  workflowStreamName,
+} from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { derivedUuid } from '../command-handling/command-context.js';
-import { loadStream } from '../command-handling/event-sourced-command.js';
-import { loadChannel } from '../channels/channel-stream.js';
-import { loadWorkflow } from '../workflows/workflow-stream.js';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState } from '../command-handling/event-sourced-command.js';
 import { RouteCustomerMessageCommand } from './route-customer-message.command.js';
-import { handleConversationCommand, handleSessionCommand, loadSession } from './session-streams.js';
 
 /**
  * Routes a message first, then hands it to its session: the route is a fact of the conversation,
@@ -29,16 +38,20 @@ export class RouteCustomerMessageHandler implements ICommandHandler<RouteCustome
     if (route === undefined || route === 'not_routed') return;
     const now = new Date().toISOString();
     const { sessionId } = route;
+    const session = sessionStreamName(sessionId);
     if (!route.startsSession) {
-      await handleSessionCommand(this.store, { type: 'ReceiveCustomerMessage', data: { sessionId, messageId, text, now } }, context);
+      const receive = { type: 'ReceiveCustomerMessage', data: { sessionId, messageId, text, now } } as const;
+      await handleEventSourcedCommand(this.store, session, sessionDecider, receive, context, RETRY_ON_BUSY_STREAM);
       return;
     }
     const workflow = await this.activeWorkflow(route.workflowId, context.workspace);
     // Deleted since the message was routed: the session never starts.
     if (workflow === undefined) return;
     const { workflowId, version: workflowVersion, steps, settings } = workflow;
-    await handleSessionCommand(
+    await handleEventSourcedCommand(
       this.store,
+      session,
+      sessionDecider,
       {
         type: 'StartSession',
         data: {
@@ -56,6 +69,7 @@ export class RouteCustomerMessageHandler implements ICommandHandler<RouteCustome
         },
       },
       context,
+      RETRY_ON_BUSY_STREAM,
     );
   }
 
@@ -63,17 +77,20 @@ export class RouteCustomerMessageHandler implements ICommandHandler<RouteCustome
   private async routeOf(command: RouteCustomerMessageCommand): Promise<MessageRoute | undefined> {
     const { channelId, contactId, messageId } = command.message.data;
     const { workspace } = command.context;
-    const conversation = await loadStream(this.store, conversationStreamName(channelId, contactId), conversationDecider);
-    const recorded = recordedRoute(conversation.state, messageId);
+    const streamName = conversationStreamName(channelId, contactId);
+    const conversation = await loadState(this.store, streamName, conversationDecider);
+    const recorded = recordedRoute(conversation, messageId);
     if (recorded !== undefined) return recorded;
 
-    const { lastSessionId } = conversation.state;
-    const lastSession = lastSessionId === undefined ? undefined : await loadSession(this.store, lastSessionId);
+    const { lastSessionId } = conversation;
+    const lastSession =
+      lastSessionId === undefined ? undefined : await loadState(this.store, sessionStreamName(lastSessionId), sessionDecider);
     const lastSessionActive = lastSession?.status === 'active';
     const assignedWorkflowId = lastSessionActive ? undefined : await this.assignedWorkflowId(channelId, workspace);
-    const outcome = await handleConversationCommand(
+    const outcome = await handleEventSourcedCommand(
       this.store,
-      { channelId, contactId },
+      streamName,
+      conversationDecider,
       {
         type: 'RouteMessage',
         data: {
@@ -85,19 +102,20 @@ export class RouteCustomerMessageHandler implements ICommandHandler<RouteCustome
         },
       },
       command.context,
+      RETRY_ON_BUSY_STREAM,
     );
     return recordedRoute(outcome.state, messageId);
   }
 
   /** The channel's workflow, if it has one that still exists. */
   private async assignedWorkflowId(channelId: string, workspace: string): Promise<string | undefined> {
-    const channel = await loadChannel(this.store, channelId);
+    const channel = await loadState(this.store, channelStreamName(channelId), channelDecider);
     if (channel.status !== 'active' || channel.workflowId === undefined) return undefined;
     return (await this.activeWorkflow(channel.workflowId, workspace))?.workflowId;
   }
 
   private async activeWorkflow(workflowId: string, workspace: string): Promise<ActiveWorkflow | undefined> {
-    const state = await loadWorkflow(this.store, workflowId);
+    const state = await loadState(this.store, workflowStreamName(workflowId), workflowDecider);
     return state.status === 'active' && state.workspace === workspace ? state : undefined;
   }
 }

@@ -3,9 +3,8 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type SessionEvent, sessionDecider, sessionStreamName } from '#domain';
 import { AI_AGENT, type AgentHistoryEntry, type AiAgent } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { loadStream } from '../command-handling/event-sourced-command.js';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState } from '../command-handling/event-sourced-command.js';
 import { RunAgentTurnCommand } from './deferred-work.commands.js';
-import { handleSessionCommand } from './session-streams.js';
 
 /**
  * Asks the AI agent for its reply to an AgentInvoked request, then records the outcome. The
@@ -21,7 +20,7 @@ export class RunAgentTurnHandler implements ICommandHandler<RunAgentTurnCommand>
 
   async execute(command: RunAgentTurnCommand): Promise<void> {
     const { sessionId, workId: requestId } = command;
-    const { state } = await loadStream(this.store, sessionStreamName(sessionId), sessionDecider);
+    const state = await loadState(this.store, sessionStreamName(sessionId), sessionDecider);
     if (state.status !== 'active' || state.waitingFor?.kind !== 'agent' || state.waitingFor.requestId !== requestId) return;
     const { stepId } = state.waitingFor;
     const step = state.steps.find(({ id }) => id === stepId);
@@ -32,12 +31,15 @@ export class RunAgentTurnHandler implements ICommandHandler<RunAgentTurnCommand>
       history: conversationHistory((await this.store.readStream(sessionStreamName(sessionId))) as unknown as SessionEvent[]),
     });
     const now = new Date().toISOString();
-    await handleSessionCommand(
+    await handleEventSourcedCommand(
       this.store,
+      sessionStreamName(sessionId),
+      sessionDecider,
       outcome.kind === 'reply'
         ? { type: 'RecordAgentReply', data: { sessionId, requestId, text: outcome.text, handoff: outcome.handoff, now } }
         : { type: 'RecordAgentFailure', data: { sessionId, requestId, reason: outcome.reason, now } },
       command.context,
+      RETRY_ON_BUSY_STREAM,
     );
   }
 }

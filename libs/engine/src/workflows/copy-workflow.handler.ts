@@ -3,9 +3,9 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideCopyWorkflow, workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '#eventstore';
 import { toNewEvents } from '../command-handling/command-context.js';
-import { ConcurrentModificationError } from '../command-handling/event-sourced-command.js';
+import { ConcurrentModificationError, loadState } from '../command-handling/event-sourced-command.js';
 import { CopyWorkflowCommand } from './copy-workflow.command.js';
-import { loadWorkflow, toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-stream.js';
+import { toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-command-result.js';
 
 /**
  * Decides from the source's own stream, then starts the copy's new stream. A copy decided just
@@ -16,7 +16,7 @@ export class CopyWorkflowHandler implements ICommandHandler<CopyWorkflowCommand>
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ workflowId, sourceWorkflowId, name, context }: CopyWorkflowCommand): Promise<WorkflowCommandResult> {
-    const source = await loadWorkflow(this.store, sourceWorkflowId);
+    const source = await loadState(this.store, workflowStreamName(sourceWorkflowId), workflowDecider);
     const command = {
       type: 'CopyWorkflow',
       data: { workflowId, sourceWorkflowId, workspace: context.workspace, name },

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '../command-handling/command-context.js';
-import type { WorkflowCommandResult } from './workflow-stream.js';
+import type { WorkflowCommandResult } from './workflow-command-result.js';
 
 export class CreateWorkflowCommand extends Command<WorkflowCommandResult> {
   constructor(

@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
+import { handleEventSourcedCommand } from '../command-handling/event-sourced-command.js';
 import { CreateWorkflowCommand } from './create-workflow.command.js';
-import { handleWorkflowCommand, toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-stream.js';
+import { toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-command-result.js';
 
 @CommandHandler(CreateWorkflowCommand)
 export class CreateWorkflowHandler implements ICommandHandler<CreateWorkflowCommand> {
@@ -11,7 +13,9 @@ export class CreateWorkflowHandler implements ICommandHandler<CreateWorkflowComm
   async execute({ workflowId, name, context }: CreateWorkflowCommand): Promise<WorkflowCommandResult> {
     const command = { type: 'CreateWorkflow', data: { workflowId, workspace: context.workspace, name } } as const;
     // A conflict on a brand-new id means it exists already: never retried.
-    const outcome = await handleWorkflowCommand(this.store, command, context, { retryOnConflict: false });
+    const outcome = await handleEventSourcedCommand(this.store, workflowStreamName(workflowId), workflowDecider, command, context, {
+      retryOnConflict: false,
+    });
     return toWorkflowCommandResult(outcome);
   }
 }

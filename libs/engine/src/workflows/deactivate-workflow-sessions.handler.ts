@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
+import { handleEventSourcedCommand } from '../command-handling/event-sourced-command.js';
 import { DeactivateWorkflowSessionsCommand } from './deactivate-workflow-sessions.command.js';
-import { handleWorkflowCommand, toWorkflowCommandResult } from './workflow-stream.js';
+import { toWorkflowCommandResult } from './workflow-command-result.js';
 
 @CommandHandler(DeactivateWorkflowSessionsCommand)
 export class DeactivateWorkflowSessionsHandler implements ICommandHandler<DeactivateWorkflowSessionsCommand> {
@@ -11,7 +13,9 @@ export class DeactivateWorkflowSessionsHandler implements ICommandHandler<Deacti
   async execute({ workflowId, context }: DeactivateWorkflowSessionsCommand): Promise<{ position: string }> {
     const command = { type: 'DeactivateWorkflowSessions', data: { workflowId, workspace: context.workspace } } as const;
     const { position } = toWorkflowCommandResult(
-      await handleWorkflowCommand(this.store, command, context, { retryOnConflict: true }),
+      await handleEventSourcedCommand(this.store, workflowStreamName(workflowId), workflowDecider, command, context, {
+        retryOnConflict: true,
+      }),
     );
     return { position };
   }

@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
+import { handleEventSourcedCommand } from '../command-handling/event-sourced-command.js';
 import { PublishWorkflowDefinitionCommand } from './publish-workflow-definition.command.js';
-import { handleWorkflowCommand, toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-stream.js';
+import { toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-command-result.js';
 
 @CommandHandler(PublishWorkflowDefinitionCommand)
 export class PublishWorkflowDefinitionHandler implements ICommandHandler<PublishWorkflowDefinitionCommand> {
@@ -15,7 +17,9 @@ export class PublishWorkflowDefinitionHandler implements ICommandHandler<Publish
       data: { workflowId, workspace: context.workspace, steps, settings, expectedVersion },
     } as const;
     // Safe to retry: the decider checks expectedVersion again against the fresh stream.
-    const outcome = await handleWorkflowCommand(this.store, command, context, { retryOnConflict: true });
+    const outcome = await handleEventSourcedCommand(this.store, workflowStreamName(workflowId), workflowDecider, command, context, {
+      retryOnConflict: true,
+    });
     return toWorkflowCommandResult(outcome);
   }
 }

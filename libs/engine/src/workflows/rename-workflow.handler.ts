@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
+import { handleEventSourcedCommand } from '../command-handling/event-sourced-command.js';
 import { RenameWorkflowCommand } from './rename-workflow.command.js';
-import { handleWorkflowCommand, toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-stream.js';
+import { toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-command-result.js';
 
 @CommandHandler(RenameWorkflowCommand)
 export class RenameWorkflowHandler implements ICommandHandler<RenameWorkflowCommand> {
@@ -10,7 +12,9 @@ export class RenameWorkflowHandler implements ICommandHandler<RenameWorkflowComm
 
   async execute({ workflowId, name, context }: RenameWorkflowCommand): Promise<WorkflowCommandResult> {
     const command = { type: 'RenameWorkflow', data: { workflowId, workspace: context.workspace, name } } as const;
-    const outcome = await handleWorkflowCommand(this.store, command, context, { retryOnConflict: true });
+    const outcome = await handleEventSourcedCommand(this.store, workflowStreamName(workflowId), workflowDecider, command, context, {
+      retryOnConflict: true,
+    });
     return toWorkflowCommandResult(outcome);
   }
 }

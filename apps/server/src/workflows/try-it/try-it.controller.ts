@@ -1,9 +1,17 @@
 import { Controller, Headers, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ChannelAlreadyExistsError, MAX_WORKFLOW_NAME_LENGTH, validateChannelConfig } from '#domain';
+import {
+  ChannelAlreadyExistsError,
+  MAX_WORKFLOW_NAME_LENGTH,
+  channelDecider,
+  channelStreamName,
+  validateChannelConfig,
+  workflowDecider,
+  workflowStreamName,
+} from '#domain';
 import { CHANNEL_ADAPTERS } from '#channels';
-import { AssignChannelWorkflowCommand, CreateChannelCommand, loadChannel, loadWorkflow } from '#engine';
+import { AssignChannelWorkflowCommand, CreateChannelCommand, loadState } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators.js';
 import type { Principal } from '../../auth/jwt.js';
@@ -44,13 +52,13 @@ export class TryItController {
     @Headers() headers: RequestHeaders,
   ): Promise<{ channelId: string; position: string }> {
     // Read from the workflow's stream, not a projection: a workflow created a moment ago is found.
-    const workflow = await loadWorkflow(this.store, id);
+    const workflow = await loadState(this.store, workflowStreamName(id), workflowDecider);
     if (workflow.status !== 'active' || workflow.workspace !== principal.workspace) {
       throw new NotFoundException(`Workflow ${id} not found`);
     }
     const channelId = previewChannelId(id);
     const context = commandContextFor(principal, headers);
-    if ((await loadChannel(this.store, channelId)).status === 'initial') {
+    if ((await loadState(this.store, channelStreamName(channelId), channelDecider)).status === 'initial') {
       const config = validateChannelConfig('webchat', CHANNEL_ADAPTERS.webchat.config, {});
       try {
         await this.commands.execute(new CreateChannelCommand(channelId, 'webchat', previewChannelName(workflow.name), config, context));

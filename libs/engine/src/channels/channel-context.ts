@@ -1,0 +1,10 @@
+import type { ActiveChannel } from '#domain';
+import type { CommandContext } from '../command-handling/command-context.js';
+
+/** What a channel received is recorded in the channel's name and workspace, caused by the delivery `deliveryId`. */
+export const channelContext = (channel: ActiveChannel, deliveryId: string): CommandContext => ({
+  actor: { sub: `${channel.channelType}:${channel.channelId}`, role: 'channel' },
+  workspace: channel.workspace,
+  correlationId: deliveryId,
+  causationId: deliveryId,
+});
