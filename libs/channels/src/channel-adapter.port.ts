@@ -57,9 +57,17 @@ export type DeliveryOutcome =
   | { kind: 'retryable'; status?: number; error: string }
   | { kind: 'rejected'; status: number; error: string };
 
+/** Where a message comes from in the service: what a client may pass on (the API channel does; Meta's need none of it). */
+export interface SentMessage {
+  /** The same on every attempt to deliver it: a receiver can take a retried message once. */
+  messageId: string;
+  sessionId: string;
+  workflowId: string;
+}
+
 /** Never throws: every problem is an outcome. Errors never contain the access token. */
 export interface PushChannelClient {
-  send(message: OutboundMessage): Promise<DeliveryOutcome>;
+  send(message: OutboundMessage, sent: SentMessage): Promise<DeliveryOutcome>;
 }
 
 /** A channel as an adapter sees it: its id, its settings and its opened secrets, as its schema checked them. */
@@ -116,6 +124,11 @@ export interface PushOutbound<Config extends ChannelConfigSchema = ChannelConfig
   readonly interactiveForms: readonly InteractiveForm[];
   /** The client that sends to this channel's provider; its outcomes say which failures are final. */
   client(channel: ChannelAccess<Config>): PushChannelClient;
+  /**
+   * Whether a channel with these settings is pushed to (every one when absent). One that is not
+   * collects its messages itself: an API channel without a callbackUrl pulls them.
+   */
+  pushes?(settings: ConfigValues<Config['settings']>): boolean;
 }
 
 /** Nothing is pushed: the customer's client reads the bot's messages from the session's transcript (web chat). */

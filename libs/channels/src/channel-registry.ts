@@ -1,5 +1,6 @@
 import { type ChannelConfig, ValidationError, validateChannelConfig } from '#domain';
-import type { ChannelAdapter } from './channel-adapter.port.js';
+import { apiChannelAdapter } from './api-channel/api-channel.adapter.js';
+import type { ChannelAccess, ChannelAdapter } from './channel-adapter.port.js';
 import { messengerAdapter } from './messenger/messenger.adapter.js';
 import { webchatAdapter } from './webchat/webchat.adapter.js';
 import { whatsAppAdapter } from './whatsapp/whatsapp.adapter.js';
@@ -13,6 +14,7 @@ export const CHANNEL_ADAPTERS = {
   webchat: webchatAdapter,
   whatsapp: whatsAppAdapter,
   messenger: messengerAdapter,
+  api: apiChannelAdapter,
 } satisfies Record<string, ChannelAdapter>;
 
 /** The registered channel types' names. */
@@ -39,7 +41,10 @@ export class ChannelRegistry {
 
   /** These adapters and `more` (tests register throwaway types this way; production has one registry). */
   with(...more: ChannelAdapter[]): ChannelRegistry {
-    return new ChannelRegistry({ ...Object.fromEntries(this.adapters), ...Object.fromEntries(more.map((adapter) => [adapter.type, adapter])) });
+    return new ChannelRegistry({
+      ...Object.fromEntries(this.adapters),
+      ...Object.fromEntries(more.map((adapter) => [adapter.type, adapter])),
+    });
   }
 
   get types(): string[] {
@@ -56,6 +61,13 @@ export class ChannelRegistry {
     const adapter = this.adapters.get(channelType);
     if (adapter === undefined) throw new UnknownChannelTypeError(channelType);
     return adapter;
+  }
+
+  /** Whether the engine pushes the messages of a channel of this type with these settings (a type not registered throws). */
+  pushesTo(channelType: string, settings: Record<string, unknown>): boolean {
+    const { outbound } = this.adapterFor(channelType);
+    // Stored settings were checked by this adapter's schema when the channel was created.
+    return outbound.kind === 'push' && (outbound.pushes?.(settings as ChannelAccess['settings']) ?? true);
   }
 
   /** `type` and `config` of a channel to create, checked: 400 naming the field, with the secrets split off. */

@@ -7,3 +7,4 @@ export * from './whatsapp/index.js';
 export * from './messenger/messenger-inbound.js';
 export * from './messenger/messenger-outbound.js';
 export * from './meta/meta-signature.js';
+export * from './api-channel/index.js';

@@ -48,7 +48,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
       .filter(({ messageId }) => !outbox.done.has(messageId));
     if (undelivered.length === 0) return;
 
-    const { channelId, contactId } = started.data;
+    const { channelId, contactId, workflowId } = started.data;
     const channel = await loadState(this.store, channelStreamName(channelId), channelDecider);
     if (channel.status !== 'active') throw new CorruptStreamError(`Channel ${channelId} of session ${sessionId} was never created`);
     // An unregistered type throws here, naming it: the outbox stays owed until its adapter is back.
@@ -58,7 +58,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
     }
     const client = outbound.client(openChannel(channel, this.secrets));
     for (const { messageId, text, choices } of undelivered) {
-      const outcome = await client.send({ to: contactId, text, ...(choices === undefined ? {} : { choices }) });
+      const outcome = await client.send({ to: contactId, text, ...(choices === undefined ? {} : { choices }) }, { messageId, sessionId, workflowId });
       const record: RecordDeliveryAttempt = {
         type: 'RecordDeliveryAttempt',
         data: { sessionId, messageId, outcome, now: new Date().toISOString() },

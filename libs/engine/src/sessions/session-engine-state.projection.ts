@@ -34,6 +34,8 @@ export interface EngineActiveSession extends ReadModelDocument {
 export interface EngineChannel extends ReadModelDocument {
   channelType: string;
   workflowId: string | null;
+  /** Its settings (no secrets): whether its messages are pushed may depend on them (an API channel's callbackUrl). */
+  settings?: Record<string, unknown>;
 }
 
 /** The messages of a session (`id`) not yet delivered to a push channel, oldest first. */
@@ -151,7 +153,8 @@ async function applyToChannel(
 ): Promise<void> {
   const { channelId } = event.data;
   if (event.type === 'ChannelCreated') {
-    const channel: EngineChannel = { id: channelId, workspace: event.metadata.workspace, channelType: event.data.channelType, workflowId: null };
+    const { channelType, config: settings } = event.data;
+    const channel: EngineChannel = { id: channelId, workspace: event.metadata.workspace, channelType, workflowId: null, settings };
     if (!(await tx.get(ENGINE_CHANNELS_COLLECTION, channelId))) tx.put(ENGINE_CHANNELS_COLLECTION, channel);
     return;
   }
@@ -249,8 +252,9 @@ async function sendThroughOutbox(
   channels: ChannelRegistry,
 ): Promise<void> {
   const channel = await tx.get<EngineChannel>(ENGINE_CHANNELS_COLLECTION, session.channelId);
-  // Web chat's replies are read from the transcript; a type no longer registered throws, naming it.
-  if (!channel || channels.adapterFor(channel.channelType).outbound.kind !== 'push') return;
+  // Web chat's replies are read from the transcript, a pull-mode API channel's from its outbox;
+  // a type no longer registered throws, naming it.
+  if (!channel || !channels.pushesTo(channel.channelType, channel.settings ?? {})) return;
   const outbox = await tx.get<EngineOutbox>(ENGINE_OUTBOXES_COLLECTION, session.id);
   if (outbox?.undelivered.includes(messageId)) return;
   const undelivered = [...(outbox?.undelivered ?? []), messageId];

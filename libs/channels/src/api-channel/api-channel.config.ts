@@ -1,0 +1,18 @@
+import { channelConfigField } from '#domain';
+
+/** The type name of API channels, in `POST /channels` and in their events. */
+export const API_CHANNEL_TYPE = 'api';
+
+/**
+ * `secret`: chosen by the admin and shared with the outside adapter, which sends it as a bearer
+ * token and checks the callbacks' signatures with it; sealed like every channel secret.
+ * `callbackUrl`: where each message is POSTed; without one, the adapter pulls them.
+ */
+export const apiChannelConfig = {
+  settings: {
+    callbackUrl: channelConfigField(/^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/, 'an http(s) URL without fragment').max(2048, 'must be at most 2048 characters').optional(),
+  },
+  secrets: {
+    secret: channelConfigField(/^[\x21-\x7e]{32,4096}$/, 'at least 32 printable characters without spaces'),
+  },
+};
