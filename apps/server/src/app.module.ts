@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { type ChannelRegistry, SecretBox, channelRegistry, createAiAgent } from '#channels';
 import { ChannelsEngineModule, SessionEngineModule, WorkflowsEngineModule } from '#engine';
+import { ApiChannelModule } from './api-channel/api-channel.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AUTH_SECRET, AuthGuard } from './auth/auth.guard.js';
 import type { AppConfig } from './config/app-config.js';
@@ -45,7 +46,7 @@ export class AppModule {
         StorageModule.forStorage(storage),
         ChannelSecretsModule.forBox(SecretBox.fromBase64Key(config.channelSecretsKey)),
         ChannelRegistryModule.forRegistry(config.channels ?? channelRegistry),
-        ...(api ? [WorkflowsEngineModule, ChannelsEngineModule] : []),
+        ...(api ? [WorkflowsEngineModule, ChannelsEngineModule, ApiChannelModule] : []),
         ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent))] : []),
       ],
       controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, TryItController, StepTypesController, ChannelsController, SessionsController, WebchatController, WebhooksController, AuditController] : [])],

@@ -51,3 +51,12 @@ export {
   transcriptCursor,
   transcriptPage,
 } from './sessions/transcript-pages.js';
+export {
+  API_CHANNEL_OUTBOX_PROJECTION,
+  API_OUTBOX_MESSAGES_COLLECTION,
+  API_OUTBOX_SEQ_DIGITS,
+  API_PULL_CHANNELS_COLLECTION,
+  API_PULL_SESSIONS_COLLECTION,
+  type ApiOutboxMessageDocument,
+  apiChannelOutboxProjection,
+} from './api-channel/api-channel-outbox.projection.js';

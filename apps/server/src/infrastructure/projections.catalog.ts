@@ -1,8 +1,15 @@
 import { sessionEngineStateProjection } from '#engine';
-import { type Projection, type ReadModelIndex, channelsProjection, sessionsProjection, workflowsProjection } from '#readmodel';
+import {
+  type Projection,
+  type ReadModelIndex,
+  apiChannelOutboxProjection,
+  channelsProjection,
+  sessionsProjection,
+  workflowsProjection,
+} from '#readmodel';
 
 /** The read models users read, each run by a `projections` process. */
-export const READ_MODEL_PROJECTIONS: readonly Projection[] = [workflowsProjection, channelsProjection, sessionsProjection];
+export const READ_MODEL_PROJECTIONS: readonly Projection[] = [workflowsProjection, channelsProjection, sessionsProjection, apiChannelOutboxProjection];
 
 /**
  * Everything kept from the log beside a checkpoint: the read models and the session engine's own

@@ -1,0 +1,40 @@
+import { Command } from '@nestjs/cqrs';
+import type { ActiveChannel } from '#domain';
+import type { InboundMessage } from '#engine';
+
+/** `repeated`: the message was there already (its externalId came before); `position` is the first time's. */
+export interface ReceivedApiMessage {
+  messageId: string;
+  position: string;
+  repeated: boolean;
+}
+
+/** A customer's message from an outside adapter, recorded on its conversation once. */
+export class ReceiveApiChannelMessageCommand extends Command<ReceivedApiMessage> {
+  constructor(
+    readonly channel: ActiveChannel,
+    readonly message: InboundMessage,
+  ) {
+    super();
+  }
+}
+
+/** What became of a message the channel sent, as the adapter reports it. */
+export class RecordApiChannelReceiptCommand extends Command<{ position: string }> {
+  constructor(
+    readonly channel: ActiveChannel,
+    readonly receipt: { messageId: string; status: string; at?: string },
+  ) {
+    super();
+  }
+}
+
+/** Pulled messages the adapter has taken: each is recorded delivered in its session's outbox. */
+export class AcknowledgeApiChannelMessagesCommand extends Command<{ position: string | null }> {
+  constructor(
+    readonly channel: ActiveChannel,
+    readonly messages: readonly { messageId: string; sessionId: string }[],
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,90 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageSize } from '../http/whole-number-query.decorator.js';
+import { CONTACT_ID_PATTERN, MAX_MESSAGE_LENGTH } from '../webchat/webchat.dto.js';
+import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
+
+/** The adapter's own id of a message: printable, without spaces, bounded. */
+export const EXTERNAL_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
+const MESSAGE_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
+const OUTBOX_CURSOR_PATTERN = /^\d{1,12}$/;
+
+export const RECEIPT_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
+export const DEFAULT_OUTBOX_PAGE = 50;
+export const MAX_OUTBOX_PAGE = 200;
+export const MAX_ACKNOWLEDGED = 200;
+
+/** A customer's message from the outside adapter: a text, or the value of a choice offered. */
+export class ApiChannelMessageDto {
+  @ApiProperty({ description: 'The customer, as the adapter identifies them', pattern: CONTACT_ID_PATTERN.source })
+  @Matches(CONTACT_ID_PATTERN, { message: 'contactId must be 1 to 128 letters, digits or _.:@+-' })
+  @IsString({ message: 'contactId must be a string' })
+  @IsDefined({ message: 'contactId is required' })
+  contactId!: string;
+
+  @ApiPropertyOptional({ description: 'Shown in {{contact.name}}', maxLength: 120 })
+  @IsNotEmpty({ message: 'contactName must not be empty' })
+  @MaxLength(120, { message: 'contactName must be at most 120 characters' })
+  @IsString({ message: 'contactName must be a string' })
+  @IsOptional()
+  contactName?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_MESSAGE_LENGTH, description: 'What the customer wrote; exactly one of text and choice' })
+  @Matches(/\S/, { message: 'text must not be empty' })
+  @MaxLength(MAX_MESSAGE_LENGTH, { message: `text must be at most ${MAX_MESSAGE_LENGTH} characters` })
+  @IsString({ message: 'text must be a string' })
+  @IsOptional()
+  text?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_MESSAGE_LENGTH, description: "The `value` of one of the last message's `choices`; exactly one of text and choice" })
+  @IsNotEmpty({ message: 'choice must not be empty' })
+  @MaxLength(MAX_MESSAGE_LENGTH, { message: `choice must be at most ${MAX_MESSAGE_LENGTH} characters` })
+  @IsString({ message: 'choice must be a string' })
+  @IsOptional()
+  choice?: string;
+
+  @ApiProperty({ description: "The adapter's id of the message, unique in the channel: a repeat with it stores nothing twice", pattern: EXTERNAL_ID_PATTERN.source })
+  @Matches(EXTERNAL_ID_PATTERN, { message: 'externalId must be 1 to 256 printable characters without spaces' })
+  @IsString({ message: 'externalId must be a string' })
+  @IsDefined({ message: 'externalId is required' })
+  externalId!: string;
+}
+
+/** What became of a message the channel sent, as the adapter learnt it. */
+export class ApiChannelReceiptDto {
+  @ApiProperty({ description: 'The `messageId` of a callback or of a pulled message' })
+  @Matches(MESSAGE_ID_PATTERN, { message: 'messageId must be 1 to 256 printable characters without spaces' })
+  @IsString({ message: 'messageId must be a string' })
+  messageId!: string;
+
+  @ApiProperty({ enum: RECEIPT_STATUSES })
+  @IsIn(RECEIPT_STATUSES, { message: `status must be one of ${RECEIPT_STATUSES.join(', ')}` })
+  status!: (typeof RECEIPT_STATUSES)[number];
+
+  @ApiPropertyOptional({ description: 'When it happened (ISO 8601)' })
+  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date and time' })
+  @IsString({ message: 'at must be a string' })
+  @IsOptional()
+  at?: string;
+}
+
+export class ApiOutboxQueryDto extends ConsistentReadDto {
+  @ApiPropertyOptional({ description: 'The `next` of an earlier page: the messages after it' })
+  @Matches(OUTBOX_CURSOR_PATTERN, { message: 'after must be a cursor from a previous page (next)' })
+  @IsString({ message: 'after must be a string' })
+  @IsOptional()
+  after?: string;
+
+  @PageSize(DEFAULT_OUTBOX_PAGE, MAX_OUTBOX_PAGE)
+  limit?: number;
+}
+
+export class ApiOutboxAckDto {
+  @ApiProperty({ type: [String], description: 'The messages the adapter has taken, by messageId', maxItems: MAX_ACKNOWLEDGED })
+  @Matches(MESSAGE_ID_PATTERN, { each: true, message: 'messageIds must hold message ids' })
+  @IsString({ each: true, message: 'messageIds must hold strings' })
+  @ArrayMaxSize(MAX_ACKNOWLEDGED, { message: `messageIds must hold at most ${MAX_ACKNOWLEDGED} ids` })
+  @ArrayMinSize(1, { message: 'messageIds must hold at least one id' })
+  @IsArray({ message: 'messageIds must be an array' })
+  messageIds!: string[];
+}
