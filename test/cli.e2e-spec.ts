@@ -13,11 +13,24 @@ describe('cli token', () => {
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: '' }, encoding: 'utf8' });
 
-  it('prints a token signed with the data directory secret that the server will accept', () => {
+  it('prints a token signed with the data directory secret that the server will accept', async () => {
     const result = run('token', '--role', 'auditor', '--sub', 'alice', '--workspace', 'acme', '--ttl', '60');
     expect(result.status).toBe(0);
     const { secret } = resolveAuthSecret(undefined, dataDir);
-    expect(verifyJwt(result.stdout.trim(), secret)).toEqual({ sub: 'alice', role: 'auditor', workspace: 'acme' });
+    await expect(verifyJwt(result.stdout.trim(), secret)).resolves.toEqual({ sub: 'alice', role: 'auditor', workspace: 'acme' });
+  });
+
+  it('does not mint a token the server would refuse for living too long', () => {
+    const result = run('token', '--role', 'admin', '--ttl', '86401');
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('--ttl: token lifetime of 86401 s exceeds the maximum of 86400 s (AUTH_MAX_TOKEN_TTL)');
+    const shorter = spawnSync(process.execPath, [CLI, 'token', '--role', 'admin', '--ttl', '7200'], {
+      env: { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: '', AUTH_MAX_TOKEN_TTL: '3600' },
+      encoding: 'utf8',
+    });
+    expect(shorter.status).toBe(2);
+    expect(shorter.stderr).toContain('exceeds the maximum of 3600 s');
   });
 
   it.each([

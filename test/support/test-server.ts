@@ -1,18 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SecretBox } from '#channels';
-import { signJwt, type Role } from '../../apps/server/src/auth/jwt.js';
+import type { Role } from '../../apps/server/src/auth/jwt.js';
 import type { ServerConfig } from '../../apps/server/src/app.module.js';
 import { SERVER_ROLES } from '../../apps/server/src/config/app-config.js';
 import { createApp } from '../../apps/server/src/create-app.js';
 
 export const temporaryDataDir = (): string => mkdtempSync(join(tmpdir(), 'workflows-e2e-'));
 export const newSecret = (): string => randomBytes(32).toString('base64url');
+
+/** An HS256 token as any issuer holding the secret would sign it; synchronous, so tests can build headers inline. */
+export const signTestToken = (claims: { sub: string; role: Role; workspace?: string }, secret: string, ttlSeconds: number): string => {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ ...claims, iat: issuedAt, exp: issuedAt + ttlSeconds })}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+};
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -27,7 +35,7 @@ export class Api {
   ) {}
 
   token(role: Role = 'admin', workspace?: string, sub = `${role}-user`, ttlSeconds = 3600): string {
-    return signJwt({ sub, role, ...(workspace ? { workspace } : {}) }, this.secret, ttlSeconds);
+    return signTestToken({ sub, role, ...(workspace ? { workspace } : {}) }, this.secret, ttlSeconds);
   }
 
   async request<T = any>(

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ROLES, type Role, signJwt } from '../../server/src/auth/jwt.js';
+import { assertTokenLifetime, InvalidTokenError, ROLES, type Role, signJwt } from '../../server/src/auth/jwt.js';
 import { loadConfig } from '../../server/src/config/app-config.js';
 import { resolveAuthSecret } from '../../server/src/config/auth-secret.js';
 import { CliError } from './cli-storage.js';
@@ -21,7 +21,14 @@ export async function tokenCommand(args: string[]): Promise<void> {
   if (!Number.isInteger(ttl) || ttl <= 0) throw new CliError('--ttl must be a positive whole number of seconds', 2);
   if (values.workspace !== undefined && values.workspace.trim() === '') throw new CliError('--workspace must not be empty', 2);
   const config = loadConfig();
+  // A token the server would refuse is not minted at all.
+  try {
+    assertTokenLifetime(ttl, config.authMaxTokenTtlSeconds ?? ttl);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw new CliError(`--ttl: ${error.message} (AUTH_MAX_TOKEN_TTL)`, 2);
+    throw error;
+  }
   const { secret } = resolveAuthSecret(config.authSecret, config.dataDir);
   const claims = { sub: values.sub ?? role, role, ...(values.workspace ? { workspace: values.workspace } : {}) };
-  process.stdout.write(`${signJwt(claims, secret, ttl)}\n`);
+  process.stdout.write(`${await signJwt(claims, secret, ttl)}\n`);
 }

@@ -5,7 +5,7 @@ import { type ChannelRegistry, SecretBox, channelRegistry, createAiAgent } from 
 import { ChannelsEngineModule, SessionEngineModule, WorkflowsEngineModule } from '#engine';
 import { ApiChannelModule } from './api-channel/api-channel.module.js';
 import { AuditController } from './audit/audit.controller.js';
-import { AUTH_SECRET, AuthGuard } from './auth/auth.guard.js';
+import { AUTH_MAX_TOKEN_TTL, AUTH_SECRET, AuthGuard } from './auth/auth.guard.js';
 import type { AppConfig } from './config/app-config.js';
 import { ChannelsController } from './channels/channels.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -52,6 +52,7 @@ export class AppModule {
       controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, TryItController, StepTypesController, ChannelsController, SessionsController, WebchatController, WebhooksController, AuditController] : [])],
       providers: [
         { provide: AUTH_SECRET, useValue: config.authSecret },
+        ...(config.authMaxTokenTtlSeconds === undefined ? [] : [{ provide: AUTH_MAX_TOKEN_TTL, useValue: config.authMaxTokenTtlSeconds }]),
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorResponsesFilter },
         { provide: PROJECTION_RUNNERS_ENABLED, useValue: config.roles.has('projections') },

@@ -4,13 +4,16 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
+  Optional,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
-import { InvalidTokenError, type Role, verifyJwt } from './jwt.js';
+import { DEFAULT_MAX_TOKEN_TTL_SECONDS, InvalidTokenError, type Role, verifyJwt } from './jwt.js';
 
 export const AUTH_SECRET = Symbol('AUTH_SECRET');
+/** The longest lifetime of a token the server accepts, in seconds (AUTH_MAX_TOKEN_TTL). */
+export const AUTH_MAX_TOKEN_TTL = Symbol('AUTH_MAX_TOKEN_TTL');
 
 /** Every route needs a valid bearer token unless marked @Public(); @Roles() narrows who may call it. */
 @Injectable()
@@ -18,9 +21,10 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(AUTH_SECRET) private readonly secret: string,
+    @Optional() @Inject(AUTH_MAX_TOKEN_TTL) private readonly maxTtlSeconds: number = DEFAULT_MAX_TOKEN_TTL_SECONDS,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -28,7 +32,7 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException('Missing bearer token in the Authorization header');
     try {
-      request.principal = verifyJwt(match[1], this.secret);
+      request.principal = await verifyJwt(match[1], this.secret, { maxTtlSeconds: this.maxTtlSeconds });
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new UnauthorizedException(`Invalid token: ${error.message}`);
       throw error;

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 
 export type Role = 'admin' | 'auditor';
 export const ROLES: readonly Role[] = ['admin', 'auditor'];
@@ -12,66 +12,84 @@ export interface Principal {
 
 export const DEFAULT_WORKSPACE = 'default';
 
+/** The longest a token may live (AUTH_MAX_TOKEN_TTL): a leaked token is good for this long at most. */
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+
+/** Clocks of the issuer and the server may differ by this much, in seconds, either way. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+const ALGORITHM = 'HS256';
+
 export class InvalidTokenError extends Error {}
 
-const base64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
-const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 
-const signature = (signingInput: string, secret: string): Buffer =>
-  createHmac('sha256', secret).update(signingInput).digest();
+/** A token meant to live longer than `maxTtlSeconds` is refused: by the server, and before it is minted. */
+export const assertTokenLifetime = (ttlSeconds: number, maxTtlSeconds: number): void => {
+  if (ttlSeconds > maxTtlSeconds) {
+    throw new InvalidTokenError(`token lifetime of ${ttlSeconds} s exceeds the maximum of ${maxTtlSeconds} s`);
+  }
+};
 
-export const signJwt = (
+export const signJwt = async (
   claims: { sub: string; role: Role; workspace?: string },
   secret: string,
   ttlSeconds: number,
   now: Date = new Date(),
-): string => {
+): Promise<string> => {
   const issuedAt = Math.floor(now.getTime() / 1000);
-  const payload = base64url(JSON.stringify({ ...claims, iat: issuedAt, exp: issuedAt + ttlSeconds }));
-  const signingInput = `${HEADER}.${payload}`;
-  return `${signingInput}.${base64url(signature(signingInput, secret))}`;
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ttlSeconds)
+    .sign(keyOf(secret));
 };
 
-const parseJson = (segment: string): Record<string, unknown> => {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // reported below
+/** jose's refusals in the words the API has always used. */
+const reasonOf = (error: unknown): string | undefined => {
+  if (error instanceof errors.JWTExpired) return 'token expired';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'unsupported algorithm';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' && error.reason === 'check_failed') return 'token not yet valid';
+    return `claim ${error.claim} must be a number of seconds${error.claim === 'exp' ? ' and is required' : ''}`;
   }
-  throw new InvalidTokenError('malformed token');
+  if (error instanceof errors.JOSEError) return 'malformed token';
+  return undefined;
 };
 
-const numericClaim = (claims: Record<string, unknown>, name: string, required: boolean): number | undefined => {
-  const value = claims[name];
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidTokenError(`claim ${name} must be a number of seconds${required ? ' and is required' : ''}`);
-  }
+const numericClaim = (value: unknown, name: string): number | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidTokenError(`claim ${name} must be a number of seconds`);
   return value;
 };
 
 /**
  * Verifies an HS256 token and returns its principal. Only HS256 is accepted, whatever the header
- * claims, and every token must expire: a credential without `exp` would be valid forever.
+ * claims; every token must expire (a credential without `exp` would be valid forever), and live
+ * no longer than `maxTtlSeconds` from when it was issued (or from now, without `iat`).
  */
-export const verifyJwt = (token: string, secret: string, now: Date = new Date()): Principal => {
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new InvalidTokenError('malformed token');
-  const [header, payload, signed] = parts;
-  if (parseJson(header).alg !== 'HS256') throw new InvalidTokenError('unsupported algorithm');
-  // Compared as text: decoding first would ignore characters that are not base64url.
-  const expected = Buffer.from(base64url(signature(`${header}.${payload}`, secret)));
-  const actual = Buffer.from(signed);
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-    throw new InvalidTokenError('bad signature');
+export const verifyJwt = async (
+  token: string,
+  secret: string,
+  { now = new Date(), maxTtlSeconds = DEFAULT_MAX_TOKEN_TTL_SECONDS }: { now?: Date; maxTtlSeconds?: number } = {},
+): Promise<Principal> => {
+  let claims: Record<string, unknown>;
+  try {
+    ({ payload: claims } = await jwtVerify(token, keyOf(secret), {
+      algorithms: [ALGORITHM],
+      requiredClaims: ['exp'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: now,
+    }));
+  } catch (error) {
+    const reason = reasonOf(error);
+    if (reason === undefined) throw error;
+    throw new InvalidTokenError(reason);
   }
-  const claims = parseJson(payload);
-  const nowSeconds = now.getTime() / 1000;
-  if (numericClaim(claims, 'exp', true)! <= nowSeconds) throw new InvalidTokenError('token expired');
-  const notBefore = numericClaim(claims, 'nbf', false);
-  if (notBefore !== undefined && notBefore > nowSeconds) throw new InvalidTokenError('token not yet valid');
-  numericClaim(claims, 'iat', false);
+  const expiresAt = numericClaim(claims.exp, 'exp')!;
+  const issuedAt = numericClaim(claims.iat, 'iat') ?? now.getTime() / 1000;
+  assertTokenLifetime(Math.ceil(expiresAt - issuedAt), maxTtlSeconds);
   const { sub, role, workspace = DEFAULT_WORKSPACE } = claims;
   if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('claim sub missing');
   if (!ROLES.includes(role as Role)) throw new InvalidTokenError('claim role must be admin or auditor');

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       port: 3000,
       dataDir: resolve('data'),
       authSecret: undefined,
+      authMaxTokenTtlSeconds: 86_400,
       eventStore: { kind: 'sqlite' },
       readModel: { kind: 'sqlite' },
       roles: new Set(['api', 'projections', 'engine']),
@@ -19,6 +20,13 @@ describe('loadConfig', () => {
       channelSecretsKey: undefined,
       webchatAllowedOrigins: '*',
     });
+  });
+
+  it('takes the longest token lifetime the server accepts from AUTH_MAX_TOKEN_TTL, in seconds', () => {
+    expect(loadConfig({ AUTH_MAX_TOKEN_TTL: '3600' }).authMaxTokenTtlSeconds).toBe(3600);
+    for (const wrong of ['0', '-5', '1.5', '12h', 'soon']) {
+      expect(() => loadConfig({ AUTH_MAX_TOKEN_TTL: wrong })).toThrow(`AUTH_MAX_TOKEN_TTL must be a positive whole number of seconds; got "${wrong}"`);
+    }
   });
 
   it('takes the sites allowed to call the web chat endpoints from WEBCHAT_ALLOWED_ORIGINS', () => {

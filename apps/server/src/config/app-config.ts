@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_MAX_TOKEN_TTL_SECONDS } from '../auth/jwt.js';
 import { type AiAgentConfig, SecretBox, loadAiAgentConfig } from '#channels';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -18,6 +19,8 @@ export interface AppConfig {
   dataDir: string;
   /** Undefined in embedded mode until one is generated into DATA_DIR. */
   authSecret: string | undefined;
+  /** The longest lifetime of a token the server accepts, in seconds (AUTH_MAX_TOKEN_TTL); undefined: 24 h. */
+  authMaxTokenTtlSeconds?: number;
   eventStore: EventStoreConfig;
   readModel: ReadModelConfig;
   roles: ReadonlySet<ServerRole>;
@@ -57,6 +60,15 @@ const parsePort = (value: string): number => {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError(`PORT must be a whole number from 0 to 65535; got "${value}"`);
   return port;
+};
+
+const authMaxTokenTtlSeconds = (value: string | undefined): number => {
+  if (value === undefined || value.trim() === '') return DEFAULT_MAX_TOKEN_TTL_SECONDS;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value.trim()) || seconds <= 0) {
+    throw new ConfigError(`AUTH_MAX_TOKEN_TTL must be a positive whole number of seconds; got "${value}"`);
+  }
+  return seconds;
 };
 
 /** `api,projections` → the set of roles; every name must be known and at least one given. */
@@ -122,6 +134,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     port: parsePort(env.PORT || '3000'),
     dataDir: resolve(env.DATA_DIR || './data'),
     authSecret,
+    authMaxTokenTtlSeconds: authMaxTokenTtlSeconds(env.AUTH_MAX_TOKEN_TTL),
     eventStore: eventStoreConfig(env),
     readModel: readModelConfig(env),
     roles:
