@@ -10,7 +10,6 @@
  */
 import type { ChannelConfigSchema, ConfigValues } from '#domain';
 
-
 /** One thing a webhook payload told: a customer's message, or a receipt for a message sent. */
 export type InboundItem =
   | {

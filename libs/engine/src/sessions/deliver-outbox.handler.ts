@@ -39,7 +39,9 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
       | { type: 'MessageSent'; data: MessageSent['data'] }
       | { type: string; data: unknown }
     )[];
-    const started = sessionEvents.find((event): event is { type: 'SessionStarted'; data: SessionStarted['data'] } => event.type === 'SessionStarted');
+    const started = sessionEvents.find(
+      (event): event is { type: 'SessionStarted'; data: SessionStarted['data'] } => event.type === 'SessionStarted',
+    );
     if (started === undefined) throw new CorruptStreamError(`Session ${sessionId} has an outbox but never started`);
     const outbox = await loadState(this.store, outboxStreamName(sessionId), deliveryDecider);
     const undelivered = sessionEvents
@@ -54,11 +56,16 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
     // An unregistered type throws here, naming it: the outbox stays owed until its adapter is back.
     const { outbound } = this.channels.adapterFor(channel.channelType);
     if (outbound.kind !== 'push') {
-      throw new CorruptStreamError(`Channel ${channelId} of session ${sessionId} is a ${channel.channelType} channel, which nothing is pushed to`);
+      throw new CorruptStreamError(
+        `Channel ${channelId} of session ${sessionId} is a ${channel.channelType} channel, which nothing is pushed to`,
+      );
     }
     const client = outbound.client(openChannel(channel, this.secrets));
     for (const { messageId, text, choices } of undelivered) {
-      const outcome = await client.send({ to: contactId, text, ...(choices === undefined ? {} : { choices }) }, { messageId, sessionId, workflowId });
+      const outcome = await client.send(
+        { to: contactId, text, ...(choices === undefined ? {} : { choices }) },
+        { messageId, sessionId, workflowId },
+      );
       const record: RecordDeliveryAttempt = {
         type: 'RecordDeliveryAttempt',
         data: { sessionId, messageId, outcome, now: new Date().toISOString() },
