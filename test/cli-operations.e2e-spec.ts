@@ -95,13 +95,13 @@ describe('operator commands: replay, verify, export', () => {
     expect(before['workflow-cards']).toHaveLength(2);
     const result = cli('replay');
     expect(result.status).toBe(0);
-    expect(result.stderr).toMatch(/replay: [\d,]+ events applied to workflows, channels, sessions, session-engine in/);
+    expect(result.stderr).toMatch(/replay: [\d,]+ events applied to workflows, channels, sessions, api-channel-outbox, session-engine in/);
     expect(await storedDocuments()).toEqual(before);
 
     const one = cli('replay', '--projection', 'workflows');
     expect(one.status).toBe(0);
     expect(await storedDocuments()).toEqual(before);
-    expect(cli('replay', '--projection', 'cards').stderr).toContain('--projection must be one of workflows, channels, sessions, session-engine');
+    expect(cli('replay', '--projection', 'cards').stderr).toContain('--projection must be one of workflows, channels, sessions, api-channel-outbox, session-engine');
   });
 
   it('verify fails naming the read-model document changed behind its back', () => {
