@@ -20,9 +20,6 @@ export {
   STEP_BUDGET,
 } from './session/session.flow.js';
 export {
-  evolveSession,
-  foldSession,
-  initialSessionState,
   pendingTimers,
   type ActiveSession,
   type EndedSession,

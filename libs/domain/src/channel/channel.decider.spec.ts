@@ -2,19 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { DomainError, WorkflowNotFoundError } from '../errors.js';
 import { foldWorkflow } from '../workflow/workflow.decider.js';
 import type { WorkflowEvent } from '../workflow/workflow.events.js';
-import { type ChannelCommand, decideChannel, evolveChannel, initialChannelState } from './channel.decider.js';
+import { DeciderSpecification } from '../testing/decider-specification.fixture.js';
+import { type ChannelCommand, channelDecider } from './channel.decider.js';
 import { ChannelAlreadyExistsError, ChannelNotFoundError } from './channel.errors.js';
 import type { ChannelEvent } from './channel.events.js';
 
-const given = (...events: ChannelEvent[]) => ({
-  when: (command: ChannelCommand) => {
-    const state = events.reduce(evolveChannel, initialChannelState);
-    return {
-      then: (expected: ChannelEvent[]) => expect(decideChannel(command, state)).toEqual(expected),
-      thenThrows: (error: Function) => expect(() => decideChannel(command, state)).toThrow(error),
-    };
-  },
-});
+const { given } = DeciderSpecification.for(channelDecider);
 
 const created: ChannelEvent = {
   type: 'ChannelCreated',
@@ -30,54 +23,54 @@ const assigned: ChannelEvent = { type: 'ChannelWorkflowAssigned', data: { channe
 
 describe('channel decider', () => {
   it('creates a channel with a trimmed name', () => {
-    given()
+    given([])
       .when({ type: 'CreateChannel', data: { ...created.data, name: '  Site chat ' } } as ChannelCommand)
       .then([created]);
   });
 
   it('refuses to create a channel twice, and an empty name', () => {
-    given(created).when({ type: 'CreateChannel', data: { ...created.data } } as ChannelCommand).thenThrows(ChannelAlreadyExistsError);
-    given().when({ type: 'CreateChannel', data: { ...created.data, name: ' ' } } as ChannelCommand).thenThrows(DomainError);
+    given([created]).when({ type: 'CreateChannel', data: { ...created.data } } as ChannelCommand).thenThrows(ChannelAlreadyExistsError);
+    given([]).when({ type: 'CreateChannel', data: { ...created.data, name: ' ' } } as ChannelCommand).thenThrows(DomainError);
   });
 
   it('assigns a live workflow of its workspace, once', () => {
-    given(created).when(assign()).then([assigned]);
-    given(created, assigned).when(assign()).then([]);
+    given([created]).when(assign()).then([assigned]);
+    given([created, assigned]).when(assign()).then([]);
   });
 
   it('remembers the workflow it replaces', () => {
     const other: ChannelEvent = { type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-0' } };
-    given(created, other)
+    given([created, other])
       .when(assign())
       .then([{ type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-1', previousWorkflowId: 'wf-0' } }]);
   });
 
   it('refuses unknown, deleted or foreign workflows as not found', () => {
-    given(created).when(assign('acme', foldWorkflow([]))).thenThrows(WorkflowNotFoundError);
+    given([created]).when(assign('acme', foldWorkflow([]))).thenThrows(WorkflowNotFoundError);
     const deleted = workflow('acme', { type: 'WorkflowDeleted', data: { workflowId: 'wf-1', name: 'Welcome' } });
-    given(created).when(assign('acme', deleted)).thenThrows(WorkflowNotFoundError);
-    given(created).when(assign('acme', workflow('globex'))).thenThrows(WorkflowNotFoundError);
+    given([created]).when(assign('acme', deleted)).thenThrows(WorkflowNotFoundError);
+    given([created]).when(assign('acme', workflow('globex'))).thenThrows(WorkflowNotFoundError);
   });
 
   it("hides another workspace's channel", () => {
-    given(created).when(assign('globex', workflow('globex'))).thenThrows(ChannelNotFoundError);
-    given().when(assign()).thenThrows(ChannelNotFoundError);
-    given(created).when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'globex' } }).thenThrows(ChannelNotFoundError);
+    given([created]).when(assign('globex', workflow('globex'))).thenThrows(ChannelNotFoundError);
+    given([]).when(assign()).thenThrows(ChannelNotFoundError);
+    given([created]).when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'globex' } }).thenThrows(ChannelNotFoundError);
   });
 
   it('unassigns the workflow, and does nothing when none is assigned', () => {
-    given(created, assigned)
+    given([created, assigned])
       .when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'acme' } })
       .then([{ type: 'ChannelWorkflowUnassigned', data: { channelId: 'ch-1', workflowId: 'wf-1', reason: 'unassigned' } }]);
-    given(created).when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'acme' } }).then([]);
+    given([created]).when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'acme' } }).then([]);
   });
 
   it('takes a deleted workflow off the channel only if it is still the assigned one', () => {
     const command: ChannelCommand = { type: 'UnassignDeletedWorkflow', data: { channelId: 'ch-1', workflowId: 'wf-1' } };
-    given(created, assigned)
+    given([created, assigned])
       .when(command)
       .then([{ type: 'ChannelWorkflowUnassigned', data: { channelId: 'ch-1', workflowId: 'wf-1', reason: 'workflow_deleted' } }]);
-    given(created).when(command).then([]);
-    given(created, { type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-2' } }).when(command).then([]);
+    given([created]).when(command).then([]);
+    given([created, { type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-2' } }]).when(command).then([]);
   });
 });

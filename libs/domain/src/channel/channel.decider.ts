@@ -22,7 +22,7 @@ export interface ActiveChannel {
 
 export type ChannelState = { status: 'initial' } | ActiveChannel;
 
-export const initialChannelState: ChannelState = { status: 'initial' };
+const initialChannelState: ChannelState = { status: 'initial' };
 
 /** `config` is the channel's settings; its secrets arrive already sealed. */
 export interface CreateChannel {
@@ -56,7 +56,7 @@ export interface UnassignDeletedWorkflow {
 
 export type ChannelCommand = CreateChannel | AssignWorkflow | UnassignWorkflow | UnassignDeletedWorkflow;
 
-export function decideChannel(command: ChannelCommand, state: ChannelState): ChannelEvent[] {
+function decideChannel(command: ChannelCommand, state: ChannelState): ChannelEvent[] {
   switch (command.type) {
     case 'CreateChannel': {
       if (state.status !== 'initial') throw new ChannelAlreadyExistsError(command.data.channelId);
@@ -100,7 +100,7 @@ export function decideChannel(command: ChannelCommand, state: ChannelState): Cha
   }
 }
 
-export function evolveChannel(state: ChannelState, event: ChannelEvent): ChannelState {
+function evolveChannel(state: ChannelState, event: ChannelEvent): ChannelState {
   switch (event.type) {
     case 'ChannelCreated': {
       const { channelId, workspace, channelType, name, config, sealedSecrets } = event.data;

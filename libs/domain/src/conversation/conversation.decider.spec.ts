@@ -1,22 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  type ConversationCommand,
-  decideConversation,
-  evolveConversation,
-  initialConversationState,
-  RECENT_MESSAGES,
-} from './conversation.decider.js';
+import { CorruptStreamError } from '../errors.js';
+import { DeciderSpecification } from '../testing/decider-specification.fixture.js';
+import { type ConversationCommand, conversationDecider, RECENT_MESSAGES } from './conversation.decider.js';
 import type { ConversationEvent, MessageReceived } from './conversation.events.js';
 
-const given = (...events: ConversationEvent[]) => ({
-  when: (command: ConversationCommand) => {
-    const state = events.reduce(evolveConversation, initialConversationState);
-    return {
-      then: (expected: ConversationEvent[]) => expect(decideConversation(command, state)).toEqual(expected),
-      thenThrows: (message: RegExp) => expect(() => decideConversation(command, state)).toThrow(message),
-    };
-  },
-});
+const { given } = DeciderSpecification.for(conversationDecider);
 
 const conversation = { channelId: 'ch-1', contactId: 'visitor-7' };
 const received = (messageId: string, text = 'hi'): MessageReceived => ({
@@ -35,37 +23,37 @@ const routed = (messageId: string, sessionId: string, startsSession: boolean): C
 
 describe('conversation decider', () => {
   it('records a received message once, however often it is delivered', () => {
-    given().when({ type: 'ReceiveMessage', data: received('m1').data }).then([received('m1')]);
-    given(received('m1')).when({ type: 'ReceiveMessage', data: received('m1', 'again').data }).then([]);
+    given([]).when({ type: 'ReceiveMessage', data: received('m1').data }).then([received('m1')]);
+    given([received('m1')]).when({ type: 'ReceiveMessage', data: received('m1', 'again').data }).then([]);
   });
 
   it('starts a session of the assigned workflow when the contact is in none', () => {
-    given(received('m1'))
+    given([received('m1')])
       .when(route('m1', { assignedWorkflowId: 'wf-1' }))
       .then([routed('m1', 'session-for-m1', true)]);
   });
 
   it("sends a message to the contact's active session", () => {
-    given(received('m1'), routed('m1', 'session-for-m1', true), received('m2'))
+    given([received('m1'), routed('m1', 'session-for-m1', true), received('m2')])
       .when(route('m2', { lastSessionActive: true, lastSessionWorkflowId: 'wf-1', assignedWorkflowId: 'wf-2' }))
       .then([routed('m2', 'session-for-m1', false)]);
   });
 
   it('starts a fresh session once the last one has ended', () => {
-    given(received('m1'), routed('m1', 'session-for-m1', true), received('m2'))
+    given([received('m1'), routed('m1', 'session-for-m1', true), received('m2')])
       .when(route('m2', { lastSessionActive: false, assignedWorkflowId: 'wf-1' }))
       .then([routed('m2', 'session-for-m2', true)]);
   });
 
   it('records that a message went nowhere when the channel has no workflow', () => {
-    given(received('m1'))
+    given([received('m1')])
       .when(route('m1'))
       .then([{ type: 'MessageNotRouted', data: { ...conversation, messageId: 'm1', reason: 'no_workflow' } }]);
   });
 
   it('routes a message only once: handled again, it decides nothing', () => {
-    given(received('m1'), routed('m1', 'session-for-m1', true)).when(route('m1', { assignedWorkflowId: 'wf-1' })).then([]);
-    given(received('m1'), { type: 'MessageNotRouted', data: { ...conversation, messageId: 'm1', reason: 'no_workflow' } })
+    given([received('m1'), routed('m1', 'session-for-m1', true)]).when(route('m1', { assignedWorkflowId: 'wf-1' })).then([]);
+    given([received('m1'), { type: 'MessageNotRouted', data: { ...conversation, messageId: 'm1', reason: 'no_workflow' } }])
       .when(route('m1', { assignedWorkflowId: 'wf-1' }))
       .then([]);
   });
@@ -73,22 +61,22 @@ describe('conversation decider', () => {
   it('keeps no message texts, and only the latest routed messages however long the conversation grows', () => {
     const events: ConversationEvent[] = [];
     for (let index = 0; index < RECENT_MESSAGES * 3; index++) events.push(received(`m${index}`, `secret ${index}`), routed(`m${index}`, 's-1', index === 0));
-    const state = events.reduce(evolveConversation, initialConversationState);
+    const state = events.reduce(conversationDecider.evolve, conversationDecider.initialState());
     expect(state.messages.size).toBe(RECENT_MESSAGES);
     expect(JSON.stringify([...state.messages])).not.toContain('secret');
     const latest = `m${RECENT_MESSAGES * 3 - 1}`;
-    given(...events).when({ type: 'ReceiveMessage', data: received(latest).data }).then([]);
-    given(...events).when(route(latest, { assignedWorkflowId: 'wf-1' })).then([]);
+    given(events).when({ type: 'ReceiveMessage', data: received(latest).data }).then([]);
+    given(events).when(route(latest, { assignedWorkflowId: 'wf-1' })).then([]);
   });
 
   it('never forgets a message still waiting for its route', () => {
     const waiting = [received('first'), ...Array.from({ length: RECENT_MESSAGES * 2 }, (_, index) => received(`m${index}`))];
-    given(...waiting)
+    given(waiting)
       .when(route('first', { lastSessionActive: false, assignedWorkflowId: 'wf-1' }))
       .then([routed('first', 'session-for-first', true)]);
   });
 
   it('refuses to route a message it never received', () => {
-    given().when(route('m1')).thenThrows(/never received/);
+    given([]).when(route('m1')).thenThrows(CorruptStreamError, /never received/);
   });
 });

@@ -34,7 +34,7 @@ export interface ConversationState {
  */
 export const RECENT_MESSAGES = 256;
 
-export const initialConversationState: ConversationState = { messages: new Map() };
+const initialConversationState: ConversationState = { messages: new Map() };
 
 /** The route recorded for a message, if it has one. */
 export const recordedRoute = (state: ConversationState, messageId: string): MessageRoute | undefined =>
@@ -64,7 +64,7 @@ export interface RouteMessage {
 
 export type ConversationCommand = ReceiveMessage | RouteMessage;
 
-export function decideConversation(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
+function decideConversation(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
   switch (command.type) {
     case 'ReceiveMessage':
       return state.messages.has(command.data.messageId) ? [] : [{ type: 'MessageReceived', data: command.data }];
@@ -91,7 +91,7 @@ function routeMessage(command: RouteMessage['data'], state: ConversationState): 
   return [{ type: 'MessageRoutedToSession', data: { channelId, contactId, messageId, ...route } }];
 }
 
-export function evolveConversation(state: ConversationState, event: ConversationEvent): ConversationState {
+function evolveConversation(state: ConversationState, event: ConversationEvent): ConversationState {
   switch (event.type) {
     case 'MessageReceived': {
       const { channelId, contactId, messageId } = event.data;

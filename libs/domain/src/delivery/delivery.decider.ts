@@ -18,7 +18,7 @@ export interface OutboxState {
   done: ReadonlySet<string>;
 }
 
-export const initialOutboxState: OutboxState = { attempts: new Map(), done: new Set() };
+const initialOutboxState: OutboxState = { attempts: new Map(), done: new Set() };
 
 export type AttemptOutcome =
   | { kind: 'delivered'; providerMessageId: string }
@@ -33,7 +33,7 @@ export interface RecordDeliveryAttempt {
 /** Exponential: 1 s, 2 s, 4 s … at most 5 minutes. */
 export const retryDelayMs = exponentialBackoff({ firstMs: FIRST_RETRY_DELAY_MS, maxMs: LONGEST_RETRY_DELAY_MS });
 
-export function decideDelivery({ data }: RecordDeliveryAttempt, state: OutboxState): DeliveryEvent[] {
+function decideDelivery({ data }: RecordDeliveryAttempt, state: OutboxState): DeliveryEvent[] {
   const { sessionId, messageId, outcome, now } = data;
   if (state.done.has(messageId)) return [];
   const attempt = (state.attempts.get(messageId) ?? 0) + 1;
@@ -54,7 +54,7 @@ export function decideDelivery({ data }: RecordDeliveryAttempt, state: OutboxSta
   }
 }
 
-export function evolveOutbox(state: OutboxState, event: DeliveryEvent): OutboxState {
+function evolveOutbox(state: OutboxState, event: DeliveryEvent): OutboxState {
   const { messageId } = event.data;
   if (event.type === 'MessageDeliveryAttemptFailed') {
     return { ...state, attempts: new Map(state.attempts).set(messageId, event.data.attempt) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { DeciderSpecification } from '../testing/decider-specification.fixture.js';
 import type { StepDefinition } from '../workflow/step.schema.js';
-import { decideSession, type SessionCommand, type StartSession } from './session.decider.js';
+import { sessionDecider, type SessionCommand, type StartSession } from './session.decider.js';
 import type { SessionEvent } from './session.events.js';
 import { STEP_BUDGET } from './session.flow.js';
 import { foldSession, type SessionState } from './session.state.js';
@@ -9,27 +10,17 @@ import { DAY, command, event } from './session.fixture.js';
 // ---- Given / When / Then ----
 
 /**
- * Folds the given events, decides the command and checks the outcome. Every outcome is also
- * checked for what at-least-once delivery relies on: deciding again on the same state decides the
- * same events (ids included), and deciding again once they are stored decides nothing.
+ * Every outcome is also checked for what at-least-once delivery relies on: deciding again on the
+ * same state decides the same events (ids included), and deciding again once they are stored
+ * decides nothing.
  */
-const given = (events: SessionEvent[]) => ({
-  when: (sessionCommand: SessionCommand) => ({
-    then: (expected: SessionEvent[]) => {
-      const state = foldSession(events);
-      const decided = decideSession(sessionCommand, state);
-      expect(decided).toEqual(expected);
-      expect(decideSession(sessionCommand, state)).toEqual(decided);
-      expect(decideSession(sessionCommand, foldSession([...events, ...decided]))).toEqual([]);
-    },
-  }),
-});
+const { given } = DeciderSpecification.for(sessionDecider, { idempotent: true });
 
 /** A conversation told command by command: each `say` decides on everything stored so far. */
 function conversation(start: StartSession) {
   const stored: SessionEvent[] = [];
   const say = (sessionCommand: SessionCommand): SessionEvent[] => {
-    const decided = decideSession(sessionCommand, foldSession(stored));
+    const decided = sessionDecider.decide(sessionCommand, foldSession(stored));
     stored.push(...decided);
     return decided;
   };
@@ -181,7 +172,7 @@ describe('session decider', () => {
     it('keeps its own copy of the definition', () => {
       const steps: StepDefinition[] = [{ id: 'hello', type: 'send_message', text: 'Hello' }];
       const start = command.start(steps);
-      const [started] = decideSession(start, foldSession([]));
+      const [started] = sessionDecider.decide(start, foldSession([]));
       (start.data.steps[0] as { text: string }).text = 'Changed';
       expect(started).toEqual(event.started([{ id: 'hello', type: 'send_message', text: 'Hello' }]));
     });
@@ -189,7 +180,7 @@ describe('session decider', () => {
     it('renders an unknown contact name as empty', () => {
       const start = command.start([bye, { id: 'hello', type: 'send_message', text: 'Hello {{contact.name}}.' }]);
       delete start.data.contactName;
-      expect(textsSent(decideSession(start, foldSession([])))).toEqual(['Bye!', 'Hello .']);
+      expect(textsSent(sessionDecider.decide(start, foldSession([])))).toEqual(['Bye!', 'Hello .']);
     });
   });
 
@@ -277,7 +268,7 @@ describe('session decider', () => {
 
     it('stops a loop that never pauses with flow_error once the step budget is spent', () => {
       const steps: StepDefinition[] = [{ id: 'spin', type: 'branch', branches: [], elseNext: 'spin' }];
-      const decided = decideSession(command.start(steps), foldSession([]));
+      const decided = sessionDecider.decide(command.start(steps), foldSession([]));
       expect(decided.filter(({ type }) => type === 'StepEntered')).toHaveLength(STEP_BUDGET);
       expect(decided.at(-1)).toEqual(event.completed('flow_error'));
     });
@@ -306,7 +297,7 @@ describe('session decider', () => {
 
     it('goes to the question’s next after an answer', () => {
       const steps = [question({ next: 'done' }), bye, done];
-      expect(textsSent(decideSession(command.message('c-2', 'a@b.co', 5), foldSession(askedQuestion(steps))))).toEqual(
+      expect(textsSent(sessionDecider.decide(command.message('c-2', 'a@b.co', 5), foldSession(askedQuestion(steps))))).toEqual(
         ['Done: a@b.co'],
       );
     });
@@ -325,7 +316,7 @@ describe('session decider', () => {
 
     it('renders the retry text', () => {
       const steps = [question({ retryText: '{{contact.name}}, an address like ada@example.com please.' })];
-      expect(textsSent(decideSession(command.message('c-2', 'no', 1), foldSession(askedQuestion(steps))))).toEqual([
+      expect(textsSent(sessionDecider.decide(command.message('c-2', 'no', 1), foldSession(askedQuestion(steps))))).toEqual([
         'Ada, an address like ada@example.com please.',
       ]);
     });
@@ -688,8 +679,8 @@ describe('session decider', () => {
 
     it('decides the same ids for the same command on the same state', () => {
       const state = foldSession(askedQuestion([question(), done]));
-      const once = decideSession(command.message('c-2', 'not an email', 5), state);
-      const again = decideSession(command.message('c-2', 'not an email', 5), state);
+      const once = sessionDecider.decide(command.message('c-2', 'not an email', 5), state);
+      const again = sessionDecider.decide(command.message('c-2', 'not an email', 5), state);
       expect(again).toEqual(once);
       expect(once).toContainEqual(event.sent(2, 'q', "Sorry, I didn't understand that. Your email, Ada?"));
     });

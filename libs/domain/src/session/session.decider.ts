@@ -91,7 +91,7 @@ export type SessionCommand =
   | TerminateSession;
 
 /** A command that does not apply (any longer) decides nothing: commands arrive at least once. */
-export function decideSession(command: SessionCommand, state: SessionState): SessionEvent[] {
+function decideSession(command: SessionCommand, state: SessionState): SessionEvent[] {
   if (command.type === 'StartSession') return state.status === 'initial' ? startSession(command.data) : [];
   if (state.status !== 'active') return [];
   switch (command.type) {

@@ -6,13 +6,13 @@ import {
   WorkflowNotFoundError,
   WorkflowVersionConflictError,
 } from '../errors.js';
+import type { Decider } from '../decider.js';
+import { DeciderSpecification } from '../testing/decider-specification.fixture.js';
 import type { StepDefinition, WorkflowSettings } from './step.schema.js';
 import {
   decideCopyWorkflow,
-  decideWorkflow,
-  evolveWorkflow,
   foldWorkflow,
-  initialWorkflowState,
+  workflowDecider,
   type CopyWorkflow,
   type WorkflowCommand,
   type WorkflowState,
@@ -22,24 +22,14 @@ import type { WorkflowCopied, WorkflowEvent } from './workflow.events.js';
 // ---- Given / When / Then ----
 
 type AnyWorkflowCommand = WorkflowCommand | CopyWorkflow;
-type ErrorClass = abstract new (...args: never[]) => Error;
 
-const decide = (command: AnyWorkflowCommand, state: WorkflowState): WorkflowEvent[] =>
-  command.type === 'CopyWorkflow' ? decideCopyWorkflow(command, state) : decideWorkflow(command, state);
-
-/** Folds the given events (for a copy: the source's), decides the command, and checks the outcome. */
-const given = (events: WorkflowEvent[]) => ({
-  when: (command: AnyWorkflowCommand) => {
-    const act = () => decide(command, foldWorkflow(events));
-    return {
-      then: (expected: WorkflowEvent[]) => expect(act()).toEqual(expected),
-      thenThrows: (errorClass: ErrorClass, messagePart?: string) => {
-        expect(act).toThrow(errorClass);
-        if (messagePart !== undefined) expect(act).toThrow(messagePart);
-      },
-    };
-  },
-});
+/** The workflow decider and copying, which is decided from the source's events (the given ones). */
+const workflowOrCopy: Decider<WorkflowState, AnyWorkflowCommand, WorkflowEvent> = {
+  ...workflowDecider,
+  decide: (command, state) =>
+    command.type === 'CopyWorkflow' ? decideCopyWorkflow(command, state) : workflowDecider.decide(command, state),
+};
+const { given } = DeciderSpecification.for(workflowOrCopy);
 
 // ---- Fixtures ----
 
@@ -172,7 +162,7 @@ describe('workflow decider', () => {
 
     it('publishes a copy of the steps it was given', () => {
       const sentSteps = structuredClone(steps);
-      const [event] = decideWorkflow(publish({ steps: sentSteps }), foldWorkflow([created]));
+      const [event] = workflowDecider.decide(publish({ steps: sentSteps }), foldWorkflow([created]));
       sentSteps[0] = { id: 'other', type: 'end' };
       expect(event).toEqual(published(2));
     });
@@ -278,7 +268,7 @@ describe('workflow decider', () => {
   describe('evolve', () => {
     it('starts from the initial state', () => {
       expect(foldWorkflow([])).toEqual({ status: 'initial' });
-      expect(initialWorkflowState).toEqual({ status: 'initial' });
+      expect(workflowDecider.initialState()).toEqual({ status: 'initial' });
     });
 
     it('creates an active workflow without steps', () => {
@@ -325,10 +315,12 @@ describe('workflow decider', () => {
 
     it('ignores changes to a workflow that is not active', () => {
       const gone = foldWorkflow([created, deleted]);
-      expect(evolveWorkflow(gone, renamed('Back', 'Welcome'))).toBe(gone);
-      expect(evolveWorkflow(gone, published(2))).toBe(gone);
-      expect(evolveWorkflow(gone, deleted)).toBe(gone);
-      expect(evolveWorkflow(initialWorkflowState, renamed('Back', 'Welcome'))).toBe(initialWorkflowState);
+      const { evolve, initialState } = workflowDecider;
+      expect(evolve(gone, renamed('Back', 'Welcome'))).toBe(gone);
+      expect(evolve(gone, published(2))).toBe(gone);
+      expect(evolve(gone, deleted)).toBe(gone);
+      const initial = initialState();
+      expect(evolve(initial, renamed('Back', 'Welcome'))).toBe(initial);
     });
 
     it('travels in time: a prefix of the stream gives the workflow as it was then', () => {

@@ -33,7 +33,7 @@ export interface DeletedWorkflow {
 
 export type WorkflowState = { status: 'initial' } | ActiveWorkflow | DeletedWorkflow;
 
-export const initialWorkflowState: WorkflowState = { status: 'initial' };
+const initialWorkflowState: WorkflowState = { status: 'initial' };
 
 /** Names arrive as the caller sent them: the decider normalizes them, or rejects them. */
 export interface CreateWorkflow {
@@ -82,7 +82,7 @@ export interface CopyWorkflow {
   data: { workflowId: string; sourceWorkflowId: string; workspace: string; name: unknown };
 }
 
-export function decideWorkflow(command: WorkflowCommand, state: WorkflowState): WorkflowEvent[] {
+function decideWorkflow(command: WorkflowCommand, state: WorkflowState): WorkflowEvent[] {
   switch (command.type) {
     case 'CreateWorkflow':
       return createWorkflow(command.data, state);
@@ -116,7 +116,7 @@ export function decideCopyWorkflow(command: CopyWorkflow, sourceState: WorkflowS
   ];
 }
 
-export function evolveWorkflow(state: WorkflowState, event: WorkflowEvent): WorkflowState {
+function evolveWorkflow(state: WorkflowState, event: WorkflowEvent): WorkflowState {
   switch (event.type) {
     case 'WorkflowCreated': {
       const { workflowId, workspace, name, version } = event.data;
