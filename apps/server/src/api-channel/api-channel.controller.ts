@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { isPulledFrom } from '#channels';
 import type { ActiveChannel } from '#domain';
 import { derivedUuid } from '#engine';
 import {
@@ -125,7 +126,7 @@ export class ApiChannelController {
 
 /** A channel with a callback URL has its messages pushed: it has no outbox to pull from. */
 function requirePullMode(channel: ActiveChannel): void {
-  if (channel.config.callbackUrl !== undefined) {
+  if (!isPulledFrom(channel.config)) {
     throw new NotFoundException(`Channel ${channel.channelId} delivers to its callbackUrl: it has no outbox to pull`);
   }
 }

@@ -1,7 +1,7 @@
 import { DEFINITION_LIMITS } from '#domain';
 import { type ChannelAdapter, DEFAULT_DELIVERY_TIMEOUT_MS } from '../channel-adapter.port.js';
 import { ApiChannelCallbackClient } from './api-channel-callback.client.js';
-import { API_CHANNEL_TYPE, apiChannelConfig } from './api-channel.config.js';
+import { API_CHANNEL_TYPE, apiChannelConfig, isPulledFrom } from './api-channel.config.js';
 
 /**
  * The API channel, for adapters that run outside the service (an SMS or Telegram bridge, an app):
@@ -17,7 +17,7 @@ export const apiChannelAdapter: ChannelAdapter<typeof API_CHANNEL_TYPE, typeof a
     kind: 'push',
     maxTextLength: DEFINITION_LIMITS.maxTextLength,
     interactiveForms: [],
-    pushes: ({ callbackUrl }) => callbackUrl !== undefined,
+    pushes: (settings) => !isPulledFrom(settings),
     client: ({ channelId, settings, secrets }) => {
       const { callbackUrl } = settings;
       // The engine pushes only to channels `pushes` accepts: a pull-mode channel here is a bug.

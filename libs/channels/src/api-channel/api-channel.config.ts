@@ -16,3 +16,6 @@ export const apiChannelConfig = {
     secret: channelConfigField(/^[\x21-\x7e]{32,4096}$/, 'at least 32 printable characters without spaces'),
   },
 };
+
+/** An API channel without a callbackUrl is pulled from: nothing is pushed to it, its adapter asks the outbox. */
+export const isPulledFrom = (settings: { callbackUrl?: unknown }): boolean => settings.callbackUrl === undefined;

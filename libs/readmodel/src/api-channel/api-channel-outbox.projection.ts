@@ -1,4 +1,4 @@
-import { API_CHANNEL_TYPE } from '#channels';
+import { API_CHANNEL_TYPE, isPulledFrom } from '#channels';
 import type { ChannelCreated, DeliveryEvent, MessageChoice, MessageSent, SessionEnded, SessionStarted } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { type Projection, recordedEventsOf } from '../projection.js';
@@ -71,7 +71,7 @@ export const apiChannelOutboxProjection: Projection = {
     switch (event.type) {
       case 'ChannelCreated': {
         const { channelId, channelType, config } = event.data;
-        if (channelType !== API_CHANNEL_TYPE || config.callbackUrl !== undefined) return;
+        if (channelType !== API_CHANNEL_TYPE || !isPulledFrom(config)) return;
         if (await tx.get(API_PULL_CHANNELS_COLLECTION, channelId)) return;
         tx.put(API_PULL_CHANNELS_COLLECTION, { id: channelId, workspace, messageCount: 0 } satisfies ApiPullChannelDocument);
         return;
