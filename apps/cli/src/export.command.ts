@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { storedEventsOf } from '#eventstore';
 import { auditEventView } from '../../server/src/audit/audit-log.reader.js';
 import { loadConfig } from '../../server/src/config/app-config.js';
 import { CliError, withStorage } from './cli-storage.js';
@@ -14,7 +15,9 @@ export async function exportCommand(args: string[]): Promise<void> {
   if (!values.out) throw new CliError('--out FILE is required', 2);
   const file = values.out;
   const config = loadConfig();
-  await withStorage(config, async ({ eventStore }) => {
+  await withStorage(config, async (storage) => {
+    // A backup holds the events as stored, not as upcast.
+    const eventStore = storedEventsOf(storage.eventStore);
     const out = createWriteStream(file, { flags: 'w' });
     const failed = once(out, 'error').then(([error]) => {
       throw new CliError(`export: cannot write ${file}: ${(error as Error).message}`, 1);

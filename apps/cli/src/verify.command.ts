@@ -1,4 +1,4 @@
-import { type BrokenLink, type EventStore, canonicalJson, verifyHashChains } from '#eventstore';
+import { type BrokenLink, type EventStore, canonicalJson, storedEventsOf, verifyHashChains } from '#eventstore';
 import type { Projection, ReadModelDocument, ReadModelStore } from '#readmodel';
 import { type AppConfig, loadConfig } from '../../server/src/config/app-config.js';
 import { ALL_PROJECTIONS } from '../../server/src/infrastructure/projections.catalog.js';
@@ -25,7 +25,8 @@ export async function verifyCommand(): Promise<void> {
   const config = loadConfig();
   const { differences, compared, broken, eventsChecked, streamsChecked } = await withStorage(config, async (storage) => {
     const diff = await diffAgainstTheLog(config, storage.eventStore, storage.readModel);
-    return { ...diff, ...(await checkChains(storage.eventStore)) };
+    // The chains hash the events as stored, not as upcast.
+    return { ...diff, ...(await checkChains(storedEventsOf(storage.eventStore))) };
   });
   const out = process.stdout;
   out.write(`Compared ${compared.toLocaleString('en')} documents of ${ALL_PROJECTIONS.length} projections; checked ${eventsChecked.toLocaleString('en')} events in ${streamsChecked.toLocaleString('en')} streams.\n`);

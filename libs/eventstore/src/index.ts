@@ -12,3 +12,4 @@ export { StoreUnavailableError, storeFailure } from './store-unavailable.error.j
 export { isSqliteOutage } from './sqlite/sqlite-outage.js';
 export { redactConnectionString } from './connection-string.redaction.js';
 export * from './hash-chain.js';
+export * from './upcasting-event-store.js';

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EsdbEventStore, type EventStore, SqliteEventStore } from '#eventstore';
+import { EVENT_UPCASTERS } from '#domain';
+import { EsdbEventStore, type EventStore, SqliteEventStore, UpcasterRegistry, UpcastingEventStore } from '#eventstore';
 import { MongoReadModelStore, type ReadModelStore, SqliteReadModelStore } from '#readmodel';
 import type { AppConfig } from '../config/app-config.js';
 import { ALL_INDEXES } from './projections.catalog.js';
@@ -35,10 +36,14 @@ const openEmbedded = <Store>(dataDir: string, file: string, what: string, open: 
   }
 };
 
-const openEventStore = (config: AppConfig): Promise<EventStore> | EventStore =>
-  config.eventStore.kind === 'esdb'
-    ? EsdbEventStore.connect({ connectionString: config.eventStore.connectionString })
-    : openEmbedded(config.dataDir, 'events.sqlite', 'embedded event store', (file) => SqliteEventStore.open({ file }));
+/** Read through the upcasters: everything that reads the log sees each event in its current shape. */
+const openEventStore = async (config: AppConfig): Promise<EventStore> =>
+  new UpcastingEventStore(
+    config.eventStore.kind === 'esdb'
+      ? await EsdbEventStore.connect({ connectionString: config.eventStore.connectionString })
+      : openEmbedded(config.dataDir, 'events.sqlite', 'embedded event store', (file) => SqliteEventStore.open({ file })),
+    new UpcasterRegistry(EVENT_UPCASTERS),
+  );
 
 /** Opened with every projection's indexes, since a store refuses any list query it has none for. */
 const openReadModel = async (config: AppConfig): Promise<ReadModelStore> => {
