@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Subject } from 'rxjs';
-import { EVENT_STORE, type EventMetadata, type EventStore, SqliteEventStore } from '#eventstore';
+import { EVENT_STORE, type EventMetadata, type EventStore, SqliteEventStore, storedEventsOf } from '#eventstore';
 import { SERVER_ROLES, type ServerRole } from '../apps/server/src/config/app-config.js';
 import type { CardChange } from '../apps/server/src/workflows/live/card-change.js';
 import { liveCardMessages } from '../apps/server/src/workflows/live/workflows-live.controller.js';
@@ -107,7 +107,7 @@ interface LiveServer extends InProcessServer {
 /** The real server in this process, with its event store at hand to append sessions' events. */
 const startLiveServer = async (roles: readonly ServerRole[] = SERVER_ROLES, dataDir = temporaryDataDir()): Promise<LiveServer> => {
   const server = await startInProcessServer(dataDir, undefined, { roles: new Set(roles) });
-  const eventStore = server.app.get<symbol, EventStore>(EVENT_STORE);
+  const eventStore = storedEventsOf(server.app.get<symbol, EventStore>(EVENT_STORE));
   if (!(eventStore instanceof SqliteEventStore)) throw new Error('expected the embedded event store');
   return { ...server, baseUrl: server.api.baseUrl, eventStore };
 };
