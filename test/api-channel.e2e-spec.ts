@@ -131,6 +131,13 @@ describe('API channel', () => {
     removeDir(server.dataDir);
   });
 
+  /** The data of the events of `type` in the server's log that `about` picks: one field equal to a value. */
+  const inLog = (type: string, about: Record<string, unknown>) =>
+    eventsOfType(server.dataDir, type).filter((event) => Object.entries(about).every(([field, value]) => event[field] === value));
+  /** Waits until the log holds `count` such events, and returns them. */
+  const inLogEventually = (type: string, about: Record<string, unknown>, count: number) =>
+    eventually(async () => inLog(type, about), (events) => events.length === count);
+
   const channel = async (withCallback: boolean) => {
     const created = await apiChannelWithFlow(api, withCallback ? callbackUrl : undefined);
     secretsUsed.push(created.secret);
@@ -185,7 +192,7 @@ describe('API channel', () => {
     expect(await refused({ ...message, contactId: 'has space' })).toEqual(['contactId must be 1 to 128 letters, digits or _.:@+-']);
     expect(await refused({ contactId: 'sms:1', text: 'Hi' })).toEqual(['externalId is required']);
     expect(await refused({ ...message, externalId: 'has space' })).toEqual(['externalId must be 1 to 256 printable characters without spaces']);
-    expect(await refused({ text: 'Hi', externalId: 'e-1' })).toEqual(['contactId is required']);
+    expect(await refused({ text: 'Hi', externalId: 'e-1' })).toEqual(['contactId must be a string']);
     expect(await refused({ contactId: 'sms:1', externalId: 'e-1' })).toEqual(['text or choice is required, exactly one of them']);
     expect(await refused({ contactId: 'sms:1', externalId: 'e-1', text: 'Hi', choice: 'orders' })).toEqual([
       'text or choice is required, exactly one of them',
@@ -251,9 +258,9 @@ describe('API channel', () => {
       expect(session.body).toMatchObject({ status: 'ended', channelId, contactId, variables: { topic: 'returns' } });
       const inbound = session.body.transcript.filter((message: { direction: string }) => message.direction === 'inbound');
       expect(inbound.map((message: { text: string }) => message.text)).toEqual(['Hello', 'returns']);
-      const received = eventsOfType(server.dataDir, 'MessageReceived').filter((event) => event.channelId === channelId);
+      const received = inLog('MessageReceived', { channelId });
       expect(received.map((event) => event.messageId)).toEqual([first.body.messageId, answered.body.messageId]);
-      const delivered = eventsOfType(server.dataDir, 'MessageDelivered').filter((event) => event.sessionId === welcome.sessionId);
+      const delivered = inLog('MessageDelivered', { sessionId: welcome.sessionId });
       expect(delivered.map((event) => event.messageId)).toEqual([welcome.messageId, question.messageId, thanks.body.items[0].messageId]);
     });
 
@@ -281,10 +288,7 @@ describe('API channel', () => {
       await adapter.send({ contactId, choice: 'orders', externalId: `sms-${randomUUID()}` });
       const calls = await eventually(async () => callbacks.callsFor(contactId), (all) => all.length === 3);
       expect(calls.map((call) => call.body.text)).toEqual(['Hi Ada!', 'What can we do for you?', 'Noted: orders']);
-      const delivered = await eventually(
-        async () => eventsOfType(server.dataDir, 'MessageDelivered').filter((event) => event.sessionId === welcome.body.sessionId),
-        (events) => events.length === 3,
-      );
+      const delivered = await inLogEventually('MessageDelivered', { sessionId: welcome.body.sessionId }, 3);
       expect(delivered.map((event) => event.messageId)).toEqual(calls.map((call) => call.body.messageId));
 
       // Receipts name the message by its messageId, and are recorded once however often they are reported.
@@ -292,7 +296,7 @@ describe('API channel', () => {
       const recorded = await adapter.receipt(receipt);
       expect(recorded).toEqual({ status: 202, body: { position: expect.any(String) } });
       expect(await adapter.receipt(receipt)).toEqual(recorded);
-      expect(eventsOfType(server.dataDir, 'DeliveryReceiptReceived').filter((event) => event.channelId === channelId)).toEqual([
+      expect(inLog('DeliveryReceiptReceived', { channelId })).toEqual([
         { channelId, providerMessageId: welcome.body.messageId, status: 'read', at: '2026-12-02T01:00:00Z' },
       ]);
     });
@@ -310,12 +314,9 @@ describe('API channel', () => {
         ['What can we do for you?', 200],
       ]);
       expect(calls[1].body.messageId).toBe(calls[0].body.messageId);
-      const [failed] = eventsOfType(server.dataDir, 'MessageDeliveryAttemptFailed').filter((event) => event.messageId === calls[0].body.messageId);
+      const [failed] = inLog('MessageDeliveryAttemptFailed', { messageId: calls[0].body.messageId });
       expect(failed).toMatchObject({ attempt: 1, status: 500, error: 'the callback answered HTTP 500', retryAt: expect.any(String) });
-      const delivered = await eventually(
-        async () => eventsOfType(server.dataDir, 'MessageDelivered').filter((event) => event.messageId === calls[0].body.messageId),
-        (events) => events.length === 1,
-      );
+      const delivered = await inLogEventually('MessageDelivered', { messageId: calls[0].body.messageId }, 1);
       expect(delivered[0]).toMatchObject({ attempt: 2 });
     });
 
@@ -326,10 +327,7 @@ describe('API channel', () => {
       await adapter.send({ contactId, contactName: 'Cy', text: 'Hello', externalId: `app-${randomUUID()}` });
 
       const calls = await eventually(async () => callbacks.callsFor(contactId), (all) => all.length === 2);
-      const failed = await eventually(
-        async () => eventsOfType(server.dataDir, 'MessageDeliveryFailed').filter((event) => event.messageId === calls[0].body.messageId),
-        (events) => events.length === 1,
-      );
+      const failed = await inLogEventually('MessageDeliveryFailed', { messageId: calls[0].body.messageId }, 1);
       expect(failed[0]).toMatchObject({ attempt: 1, status: 400, error: 'the callback answered HTTP 400' });
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(callbacks.callsFor(contactId).map((call) => [call.body.text, call.status])).toEqual([
@@ -351,7 +349,7 @@ describe('API channel', () => {
       expect(logs.includes(value)).toBe(false);
       expect(stored.includes(value)).toBe(false);
     }
-    const created = eventsOfType(server.dataDir, 'ChannelCreated').filter((event) => event.channelType === 'api');
+    const created = inLog('ChannelCreated', { channelType: 'api' });
     expect(created.every((event) => typeof event.sealedSecrets === 'string' && event.sealedSecrets.startsWith('v1:'))).toBe(true);
   });
 });

@@ -1,11 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType, PickType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageSize } from '../http/whole-number-query.decorator.js';
-import { CONTACT_ID_PATTERN, MAX_MESSAGE_LENGTH } from '../webchat/webchat.dto.js';
+import { MAX_MESSAGE_LENGTH, WebchatMessageDto } from '../webchat/webchat.dto.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
-/** The adapter's own id of a message: printable, without spaces, bounded. */
-export const EXTERNAL_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
+/** An id of a message (the adapter's `externalId`, or a `messageId` it was given): printable, without spaces, bounded. */
 const MESSAGE_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
 const OUTBOX_CURSOR_PATTERN = /^\d{1,12}$/;
 
@@ -14,28 +13,15 @@ export const DEFAULT_OUTBOX_PAGE = 50;
 export const MAX_OUTBOX_PAGE = 200;
 export const MAX_ACKNOWLEDGED = 200;
 
-/** A customer's message from the outside adapter: a text, or the value of a choice offered. */
-export class ApiChannelMessageDto {
-  @ApiProperty({ description: 'The customer, as the adapter identifies them', pattern: CONTACT_ID_PATTERN.source })
-  @Matches(CONTACT_ID_PATTERN, { message: 'contactId must be 1 to 128 letters, digits or _.:@+-' })
-  @IsString({ message: 'contactId must be a string' })
-  @IsDefined({ message: 'contactId is required' })
-  contactId!: string;
-
-  @ApiPropertyOptional({ description: 'Shown in {{contact.name}}', maxLength: 120 })
-  @IsNotEmpty({ message: 'contactName must not be empty' })
-  @MaxLength(120, { message: 'contactName must be at most 120 characters' })
-  @IsString({ message: 'contactName must be a string' })
-  @IsOptional()
-  contactName?: string;
-
-  @ApiPropertyOptional({ maxLength: MAX_MESSAGE_LENGTH, description: 'What the customer wrote; exactly one of text and choice' })
-  @Matches(/\S/, { message: 'text must not be empty' })
-  @MaxLength(MAX_MESSAGE_LENGTH, { message: `text must be at most ${MAX_MESSAGE_LENGTH} characters` })
-  @IsString({ message: 'text must be a string' })
-  @IsOptional()
-  text?: string;
-
+/**
+ * A customer's message from the outside adapter: a text, or the value of a choice offered. The
+ * contact is named as web chat's visitors are.
+ */
+export class ApiChannelMessageDto extends IntersectionType(
+  PickType(WebchatMessageDto, ['contactId', 'contactName']),
+  // One of text and choice: which one is checked by the route, naming both.
+  PartialType(PickType(WebchatMessageDto, ['text'])),
+) {
   @ApiPropertyOptional({ maxLength: MAX_MESSAGE_LENGTH, description: "The `value` of one of the last message's `choices`; exactly one of text and choice" })
   @IsNotEmpty({ message: 'choice must not be empty' })
   @MaxLength(MAX_MESSAGE_LENGTH, { message: `choice must be at most ${MAX_MESSAGE_LENGTH} characters` })
@@ -43,8 +29,8 @@ export class ApiChannelMessageDto {
   @IsOptional()
   choice?: string;
 
-  @ApiProperty({ description: "The adapter's id of the message, unique in the channel: a repeat with it stores nothing twice", pattern: EXTERNAL_ID_PATTERN.source })
-  @Matches(EXTERNAL_ID_PATTERN, { message: 'externalId must be 1 to 256 printable characters without spaces' })
+  @ApiProperty({ description: "The adapter's id of the message, unique in the channel: a repeat with it stores nothing twice", pattern: MESSAGE_ID_PATTERN.source })
+  @Matches(MESSAGE_ID_PATTERN, { message: 'externalId must be 1 to 256 printable characters without spaces' })
   @IsString({ message: 'externalId must be a string' })
   @IsDefined({ message: 'externalId is required' })
   externalId!: string;
