@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { verifyJwt } from '../apps/server/src/auth/jwt.js';
-import { resolveAuthSecret } from '../apps/server/src/config/auth-secret.js';
+import { resolveAuthSecret, verifyJwt } from '#platform';
 import { removeDir, temporaryDataDir } from './support/test-server.js';
 
 const CLI = resolve('dist/apps/cli/src/main.js');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Subject } from 'rxjs';
 import { EVENT_STORE, type EventMetadata, type EventStore, SqliteEventStore, storedEventsOf } from '#eventstore';
-import { SERVER_ROLES, type ServerRole } from '../apps/server/src/config/app-config.js';
+import { SERVER_ROLES, type ServerRole } from '#platform';
 import type { CardChange } from '../apps/server/src/workflows/live/card-change.js';
 import { liveCardMessages } from '../apps/server/src/workflows/live/workflows-live.controller.js';
 import { type InProcessServer, removeDir, startInProcessServer, temporaryDataDir } from './support/test-server.js';

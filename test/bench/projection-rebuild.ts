@@ -7,7 +7,7 @@ import { SqliteEventStore } from '#eventstore';
 import { SqliteReadModelStore } from '#readmodel';
 import { Progress } from '../../apps/cli/src/progress.js';
 import { rebuildProjections } from '../../apps/cli/src/rebuild.js';
-import { ALL_PROJECTIONS } from '../../apps/server/src/infrastructure/projections.catalog.js';
+import { ALL_PROJECTIONS } from '#platform';
 import { type Metrics, measured } from './bench-report.js';
 import { recordContactMessages } from './conversation-preload.js';
 

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { signJwt } from '../../dist/apps/server/src/auth/jwt.js';
+import { signJwt } from '../../dist/libs/platform/src/auth/jwt.js';
 
 const OUT = resolve('docs/screenshots');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -29,7 +29,7 @@ const server = spawn(process.execPath, ['dist/apps/server/src/main.js'], {
   env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, AUTH_SECRET: secret, LOG_LEVEL: 'warn' },
   stdio: 'inherit',
 });
-const token = signJwt({ sub: 'maria', role: 'admin' }, secret, 3600);
+const token = await signJwt({ sub: 'maria', role: 'admin' }, secret, 3600);
 
 const call = async (method, path, body, auth = true) => {
   const response = await fetch(`${base}${path}`, {

@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SecretBox } from '#channels';
-import type { Role } from '../../apps/server/src/auth/jwt.js';
+import { type Role, SERVER_ROLES } from '#platform';
 import type { ServerConfig } from '../../apps/server/src/app.module.js';
-import { SERVER_ROLES } from '../../apps/server/src/config/app-config.js';
 import { createApp } from '../../apps/server/src/create-app.js';
 
 export const temporaryDataDir = (): string => mkdtempSync(join(tmpdir(), 'workflows-e2e-'));

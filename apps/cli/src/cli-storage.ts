@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteReadModelStore } from '#readmodel';
-import type { AppConfig } from '../../server/src/config/app-config.js';
-import { ALL_INDEXES } from '../../server/src/infrastructure/projections.catalog.js';
-import { runningServers } from '../../server/src/infrastructure/running-servers.js';
-import { type Storage, closeStorage, openStorage } from '../../server/src/infrastructure/storage.js';
+import { ALL_INDEXES, type AppConfig, closeStorage, openStorage, runningServers, type Storage } from '#platform';
 
 /** A command's failure to report as it is, with the exit code it ends with. */
 export class CliError extends Error {

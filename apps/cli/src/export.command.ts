@@ -2,8 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { storedEventsOf } from '#eventstore';
-import { auditEventView } from '../../server/src/audit/audit-log.reader.js';
-import { loadConfig } from '../../server/src/config/app-config.js';
+import { auditEventView, loadConfig } from '#platform';
 import { CliError, withStorage } from './cli-storage.js';
 import { Progress, countedEvents } from './progress.js';
 

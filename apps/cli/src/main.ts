@@ -1,5 +1,4 @@
-import { ConfigError } from '../../server/src/config/app-config.js';
-import { StorageUnavailableError } from '../../server/src/infrastructure/storage.js';
+import { ConfigError, StorageUnavailableError } from '#platform';
 import { CliError } from './cli-storage.js';
 import { exportCommand } from './export.command.js';
 import { replayCommand } from './replay.command.js';

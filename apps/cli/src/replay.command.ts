@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Projection } from '#readmodel';
-import { loadConfig } from '../../server/src/config/app-config.js';
-import { ALL_PROJECTIONS } from '../../server/src/infrastructure/projections.catalog.js';
+import { ALL_PROJECTIONS, loadConfig } from '#platform';
 import { CliError, refuseBesideRunningServer, withScratchReadModel, withStorage } from './cli-storage.js';
 import { rebuildProjections } from './rebuild.js';
 

@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
-import { assertTokenLifetime, InvalidTokenError, ROLES, type Role, signJwt } from '../../server/src/auth/jwt.js';
-import { loadConfig } from '../../server/src/config/app-config.js';
-import { resolveAuthSecret } from '../../server/src/config/auth-secret.js';
+import { assertTokenLifetime, InvalidTokenError, loadConfig, resolveAuthSecret, type Role, ROLES, signJwt } from '#platform';
 import { CliError } from './cli-storage.js';
 
 /** Prints a bearer token signed with the server's secret. */

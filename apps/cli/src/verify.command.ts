@@ -1,7 +1,6 @@
 import { type BrokenLink, type EventStore, canonicalJson, storedEventsOf, verifyHashChains } from '#eventstore';
 import type { Projection, ReadModelDocument, ReadModelStore } from '#readmodel';
-import { type AppConfig, loadConfig } from '../../server/src/config/app-config.js';
-import { ALL_PROJECTIONS } from '../../server/src/infrastructure/projections.catalog.js';
+import { ALL_PROJECTIONS, type AppConfig, loadConfig } from '#platform';
 import { Progress, countedEvents } from './progress.js';
 import { CliError, withScratchReadModel, withStorage } from './cli-storage.js';
 import { rebuildProjections } from './rebuild.js';

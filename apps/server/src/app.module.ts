@@ -6,14 +6,13 @@ import { ChannelsEngineModule, SessionEngineModule, WorkflowsEngineModule } from
 import { ApiChannelModule } from './api-channel/api-channel.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AUTH_MAX_TOKEN_TTL, AUTH_SECRET, AuthGuard } from './auth/auth.guard.js';
-import type { AppConfig } from './config/app-config.js';
+import type { AppConfig, Storage } from '#platform';
 import { ChannelsController } from './channels/channels.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ErrorResponsesFilter } from './http/error-responses.filter.js';
 import { ConsistencyService } from './infrastructure/consistency.service.js';
 import { PROJECTION_RUNNERS_ENABLED, ProjectionsService } from './infrastructure/projections.service.js';
 import { ReadModelChanges } from './infrastructure/read-model-changes.service.js';
-import type { Storage } from './infrastructure/storage.js';
 import { StorageModule } from './infrastructure/storage.module.js';
 import { ChannelSecretsModule } from './infrastructure/channel-secrets.module.js';
 import { ChannelRegistryModule } from './infrastructure/channel-registry.module.js';

@@ -4,10 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type ServerConfig } from './app.module.js';
-import { enabledLogLevels } from './config/app-config.js';
+import { closeStorage, enabledLogLevels, openStorage } from '#platform';
 import { useJsonBodiesOnly } from './http/json-body.parser.js';
 import { builtConsoleDir, serveConsole } from './console/console-assets.js';
-import { closeStorage, openStorage } from './infrastructure/storage.js';
 import { answerWebchatCors } from './webchat/webchat-cors.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;

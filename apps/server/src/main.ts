@@ -1,11 +1,16 @@
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
-import { signJwt } from './auth/jwt.js';
-import { resolveAuthSecret } from './config/auth-secret.js';
+import {
+  type AppConfig,
+  ConfigError,
+  loadConfig,
+  markServerRunning,
+  resolveAuthSecret,
+  SERVER_ROLES,
+  signJwt,
+  StorageUnavailableError,
+} from '#platform';
 import { resolveChannelSecretsKey } from './config/channel-secrets-key.js';
-import { type AppConfig, ConfigError, loadConfig, SERVER_ROLES } from './config/app-config.js';
-import { markServerRunning } from './infrastructure/running-servers.js';
-import { StorageUnavailableError } from './infrastructure/storage.js';
 import { createApp } from './create-app.js';
 
 const SIGN_IN_TOKEN_TTL_SECONDS = 12 * 60 * 60;

@@ -11,9 +11,8 @@ import {
 } from '#domain';
 import { EVENT_STORE, type EventStore, InvalidPositionError, type RecordedEvent } from '#eventstore';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/jwt.js';
+import { type AuditFilter, AuditLogReader, type AuditPage, type Principal } from '#platform';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
-import { type AuditFilter, AuditLogReader, type AuditPage } from './audit-log.reader.js';
 import { AuditEventsQueryDto, AuditFilterDto, DEFAULT_AUDIT_PAGE_SIZE, WorkflowStateQueryDto } from './audit-queries.dto.js';
 import { NDJSON_CONTENT_TYPE, writeNdjsonLines } from './ndjson-response.js';
 

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Principal, Role } from './jwt.js';
+import type { Principal, Role } from '#platform';
 
 export const PUBLIC_ROUTE = 'workflows:public-route';
 export const REQUIRED_ROLES = 'workflows:required-roles';

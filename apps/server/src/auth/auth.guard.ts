@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
-import { DEFAULT_MAX_TOKEN_TTL_SECONDS, InvalidTokenError, type Role, verifyJwt } from './jwt.js';
+import { DEFAULT_MAX_TOKEN_TTL_SECONDS, InvalidTokenError, type Role, verifyJwt } from '#platform';
 
 export const AUTH_SECRET = Symbol('AUTH_SECRET');
 /** The longest lifetime of a token the server accepts, in seconds (AUTH_MAX_TOKEN_TTL). */

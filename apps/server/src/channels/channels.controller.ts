@@ -6,7 +6,7 @@ import { CHANNEL_REGISTRY, type ChannelRegistry } from '#channels';
 import { AssignChannelWorkflowCommand, CreateChannelCommand } from '#engine';
 import { CHANNELS_COLLECTION, CHANNELS_PROJECTION, type ChannelDocument, READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/jwt.js';
+import type { Principal } from '#platform';
 import { commandContextFor } from '../http/command-context.factory.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';

@@ -1,4 +1,4 @@
-import { resolveGeneratedSecret } from './generated-secret.js';
+import { resolveGeneratedSecret } from '#platform';
 
 /**
  * The key that seals channel secrets in the log; without CHANNEL_SECRETS_KEY, one generated into

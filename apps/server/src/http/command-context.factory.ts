@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '#engine';
-import type { Principal } from '../auth/jwt.js';
+import type { Principal } from '#platform';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { ProjectionRunner, READ_MODEL_STORE, type ReadModelStore, type ProjectionStatus } from '#readmodel';
-import { READ_MODEL_PROJECTIONS } from './projections.catalog.js';
+import { READ_MODEL_PROJECTIONS } from '#platform';
 import { ReadModelChanges } from './read-model-changes.service.js';
 
 /** True in a process with the `projections` role. */

@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE } from '#eventstore';
 import { READ_MODEL_STORE } from '#readmodel';
-import { closeStorage, type Storage } from './storage.js';
+import { closeStorage, type Storage } from '#platform';
 
 const STORAGE = Symbol('STORAGE');
 

@@ -9,7 +9,7 @@ import {
   listSessionMessages,
 } from '#readmodel';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/jwt.js';
+import type { Principal } from '#platform';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';

@@ -1,6 +1,6 @@
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WebchatOrigins } from '../config/app-config.js';
+import type { WebchatOrigins } from '#platform';
 
 /** The widget's endpoints; `/webchat.js` is a file any page loads with a plain script tag. */
 const WEBCHAT_ROUTES = /^\/webchat\//;

@@ -27,7 +27,7 @@ import {
 } from '#engine';
 import { READ_MODEL_STORE, type ReadModelStore, SESSIONS_PROJECTION, WORKFLOWS_PROJECTION, listWorkflowSessions } from '#readmodel';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/jwt.js';
+import type { Principal } from '#platform';
 import { commandContextFor } from '../http/command-context.factory.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { PublishDefinitionDto } from './dto/publish-definition.dto.js';

@@ -2,7 +2,7 @@ import { Controller, type MessageEvent, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { CurrentPrincipal } from '../../auth/auth.decorators.js';
-import type { Principal } from '../../auth/jwt.js';
+import type { Principal } from '#platform';
 import type { CardChange } from './card-change.js';
 import { LiveCardsService } from './live-cards.service.js';
 

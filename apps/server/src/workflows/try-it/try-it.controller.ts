@@ -14,7 +14,7 @@ import { CHANNEL_ADAPTERS } from '#channels';
 import { AssignChannelWorkflowCommand, CreateChannelCommand, loadState } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators.js';
-import type { Principal } from '../../auth/jwt.js';
+import type { Principal } from '#platform';
 import { commandContextFor } from '../../http/command-context.factory.js';
 import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
 import { previewChannelId } from './preview-channel-id.js';
