@@ -6,7 +6,7 @@
  * a restart takes them up again.
  */
 import { type ChannelRegistry, channelRegistry } from '#channels';
-import type { ChannelEvent, DeliveryEvent, SessionEvent } from '#domain';
+import { type ChannelEvent, type DeliveryEvent, SESSION_END_EVENT_TYPES, type SessionEvent } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { type Projection, type ProjectionTransaction, type ReadModelDocument, type Recorded, recordedEventsOf } from '#readmodel';
 
@@ -69,10 +69,7 @@ const handledEvent = recordedEventsOf<EngineEvent>(
   'AgentInvoked',
   'AgentReplied',
   'AgentFailed',
-  'SessionCompleted',
-  'SessionDeactivated',
-  'SessionExpired',
-  'SessionTerminated',
+  ...SESSION_END_EVENT_TYPES,
   'MessageDelivered',
   'MessageDeliveryAttemptFailed',
   'MessageDeliveryFailed',

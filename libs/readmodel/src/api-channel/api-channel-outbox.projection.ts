@@ -1,5 +1,13 @@
 import { API_CHANNEL_TYPE, isPulledFrom } from '#channels';
-import type { ChannelCreated, DeliveryEvent, MessageChoice, MessageSent, SessionEnded, SessionStarted } from '#domain';
+import {
+  type ChannelCreated,
+  type DeliveryEvent,
+  type MessageChoice,
+  type MessageSent,
+  SESSION_END_EVENT_TYPES,
+  type SessionEnded,
+  type SessionStarted,
+} from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { type Projection, recordedEventsOf } from '../projection.js';
 import type { ProjectionTransaction, ReadModelDocument } from '../read-model-store.port.js';
@@ -45,10 +53,7 @@ const handledEvent = recordedEventsOf<ApiOutboxEvent>(
   'ChannelCreated',
   'SessionStarted',
   'MessageSent',
-  'SessionCompleted',
-  'SessionDeactivated',
-  'SessionExpired',
-  'SessionTerminated',
+  ...SESSION_END_EVENT_TYPES,
   'MessageDelivered',
   'MessageDeliveryFailed',
 );
