@@ -63,7 +63,20 @@ describe('StoreUnavailableError', () => {
       other.exec('BEGIN IMMEDIATE');
       try {
         const failure = await store
-          .appendToStream('stream-1', [{ id: '00000000-0000-4000-8000-000000000001', type: 'Happened', data: {}, metadata: { correlationId: 'c', causationId: 'c', actor: { sub: 's', role: 'system' }, occurredAt: new Date(0).toISOString(), workspace: 'w' } }])
+          .appendToStream('stream-1', [
+            {
+              id: '00000000-0000-4000-8000-000000000001',
+              type: 'Happened',
+              data: {},
+              metadata: {
+                correlationId: 'c',
+                causationId: 'c',
+                actor: { sub: 's', role: 'system' },
+                occurredAt: new Date(0).toISOString(),
+                workspace: 'w',
+              },
+            },
+          ])
           .catch((error: unknown) => error);
         expect(failure).toBeInstanceOf(StoreUnavailableError);
         expect((failure as StoreUnavailableError).cause).toMatchObject({ code: 'SQLITE_BUSY' });

@@ -71,7 +71,11 @@ export class UpcastingEventStore implements EventStore {
     events: readonly NewEvent[],
     options?: { expectedRevision?: ExpectedRevision },
   ): Promise<AppendResult> {
-    return this.stored.appendToStream(streamName, events.map((event) => this.stamped(event)), options);
+    return this.stored.appendToStream(
+      streamName,
+      events.map((event) => this.stamped(event)),
+      options,
+    );
   }
 
   async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

@@ -25,8 +25,16 @@ const firstEventId = (context: CommandContext): string =>
 describe('the ids of what the engine appends in reaction', () => {
   it.each([
     ['RouteCustomerMessageCommand', () => new RouteCustomerMessageCommand(cause), 'b409d8db-8443-8f8d-9deb-6ff1e6fb5d5c'],
-    ['EndWorkflowSessionsCommand', () => new EndWorkflowSessionsCommand(cause, 'wf-1', 'terminate'), '75b71520-9a0d-83a0-b9d2-8f1d66458805'],
-    ['FollowWorkflowDeletionCommand', () => new FollowWorkflowDeletionCommand(cause, 'wf-1', { sessionId: 's-1' }), '30178694-0b12-844c-b9bf-f8c141164e2b'],
+    [
+      'EndWorkflowSessionsCommand',
+      () => new EndWorkflowSessionsCommand(cause, 'wf-1', 'terminate'),
+      '75b71520-9a0d-83a0-b9d2-8f1d66458805',
+    ],
+    [
+      'FollowWorkflowDeletionCommand',
+      () => new FollowWorkflowDeletionCommand(cause, 'wf-1', { sessionId: 's-1' }),
+      '30178694-0b12-844c-b9bf-f8c141164e2b',
+    ],
     ['ProcessChannelWebhookCommand', () => new ProcessChannelWebhookCommand(cause), '941808e3-8ef8-8b0c-adaf-7cf9ba7f6fd8'],
     ['FireSessionTimerCommand', () => new FireSessionTimerCommand('s-1', 'w-1', 's-1:t:1'), '4ee56765-09e6-8505-a0bb-93617c826ef7'],
     ['RunAgentTurnCommand', () => new RunAgentTurnCommand('s-1', 'w-1', 's-1:t:1'), 'c0733d9f-c44b-8bfa-9107-a08908505a9c'],

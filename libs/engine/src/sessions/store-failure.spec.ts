@@ -20,7 +20,7 @@ describe('what halts the session engine until the stores are back', () => {
     other.exec('BEGIN IMMEDIATE');
     try {
       const failure = (await store
-        .commit('engine', { expected: undefined, next: '1' }, async () => undefined)
+        .commit('engine', { expected: undefined, next: '1' }, () => Promise.resolve())
         .catch((error: unknown) => error)) as Error;
       expect(failure).toBeInstanceOf(StoreUnavailableError);
       expect(isStoreFailure(failure)).toBe(true);

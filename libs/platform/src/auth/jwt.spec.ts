@@ -27,7 +27,9 @@ describe('JWT', () => {
   });
 
   it('accepts a token of another issuer that is signed with the same secret', async () => {
-    await expect(verifyJwt(hs256({ alg: 'HS256', typ: 'JWT' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 60 }), SECRET, at)).resolves.toEqual({
+    await expect(
+      verifyJwt(hs256({ alg: 'HS256', typ: 'JWT' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 60 }), SECRET, at),
+    ).resolves.toEqual({
       sub: 'a',
       role: 'admin',
       workspace: 'default',
@@ -35,21 +37,41 @@ describe('JWT', () => {
   });
 
   it.each([
-    ['another secret', async () => signJwt({ sub: 'a', role: 'admin' }, 'some-other-secret-of-enough-length!!', 60, NOW), 'bad signature'],
-    ['an expired token', async () => signJwt({ sub: 'a', role: 'admin' }, SECRET, 60, new Date(NOW.getTime() - 91_000)), 'token expired'],
-    ['alg none', async () => `${encode({ alg: 'none' })}.${encode({ sub: 'a', role: 'admin' })}.`, 'unsupported algorithm'],
-    ['alg HS512', async () => hs256({ alg: 'HS512' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 60 }), 'unsupported algorithm'],
-    ['a wrong role', async () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'owner', exp: NOW_SECONDS + 60 }), 'claim role must be admin or auditor'],
-    ['no sub', async () => hs256({ alg: 'HS256' }, { role: 'admin', exp: NOW_SECONDS + 60 }), 'claim sub missing'],
-    ['no exp', async () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin' }), 'claim exp must be a number of seconds and is required'],
-    ['a text exp', async () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: '2000000000' }), 'claim exp must be a number of seconds and is required'],
-    ['a text nbf', async () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 60, nbf: '1' }), 'claim nbf must be a number of seconds'],
+    ['another secret', () => signJwt({ sub: 'a', role: 'admin' }, 'some-other-secret-of-enough-length!!', 60, NOW), 'bad signature'],
+    ['an expired token', () => signJwt({ sub: 'a', role: 'admin' }, SECRET, 60, new Date(NOW.getTime() - 91_000)), 'token expired'],
+    ['alg none', () => `${encode({ alg: 'none' })}.${encode({ sub: 'a', role: 'admin' })}.`, 'unsupported algorithm'],
+    ['alg HS512', () => hs256({ alg: 'HS512' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 60 }), 'unsupported algorithm'],
+    [
+      'a wrong role',
+      () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'owner', exp: NOW_SECONDS + 60 }),
+      'claim role must be admin or auditor',
+    ],
+    ['no sub', () => hs256({ alg: 'HS256' }, { role: 'admin', exp: NOW_SECONDS + 60 }), 'claim sub missing'],
+    ['no exp', () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin' }), 'claim exp must be a number of seconds and is required'],
+    [
+      'a text exp',
+      () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: '2000000000' }),
+      'claim exp must be a number of seconds and is required',
+    ],
+    [
+      'a text nbf',
+      () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 60, nbf: '1' }),
+      'claim nbf must be a number of seconds',
+    ],
     ['junk after the signature', async () => `${await signJwt({ sub: 'a', role: 'admin' }, SECRET, 60, NOW)}!!`, 'malformed token'],
-    ['a non-string workspace', async () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 60, workspace: 7 }), 'claim workspace must be a non-empty string'],
-    ['not before in the future', async () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 600, nbf: NOW_SECONDS + 60 }), 'token not yet valid'],
-    ['two segments', async () => 'abc.def', 'malformed token'],
-    ['garbage segments', async () => 'abc.def.ghi', 'malformed token'],
-  ])('rejects %s', async (_case, token, message) => {
+    [
+      'a non-string workspace',
+      () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 60, workspace: 7 }),
+      'claim workspace must be a non-empty string',
+    ],
+    [
+      'not before in the future',
+      () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 600, nbf: NOW_SECONDS + 60 }),
+      'token not yet valid',
+    ],
+    ['two segments', () => 'abc.def', 'malformed token'],
+    ['garbage segments', () => 'abc.def.ghi', 'malformed token'],
+  ])('rejects %s', async (_case, token: () => string | Promise<string>, message) => {
     expect(await refusal(await token())).toBe(message);
   });
 
