@@ -342,6 +342,13 @@ describe('Workflows HTTP API', () => {
       expect((await api.request('GET', '/workflows', { token: forged })).status).toBe(401);
     });
 
+    it('answers 401 naming the reason for a token meant to live longer than AUTH_MAX_TOKEN_TTL (24 h by default)', async () => {
+      const longLived = await api.request('GET', '/workflows', { token: api.token('admin', undefined, 'admin-user', 24 * 3600 + 60) });
+      expect(longLived.status).toBe(401);
+      expect(longLived.body.message).toBe('Invalid token: token lifetime of 86460 s exceeds the maximum of 86400 s');
+      expect((await api.request('GET', '/workflows', { token: api.token('admin', undefined, 'admin-user', 24 * 3600) })).status).toBe(200);
+    });
+
     it('lets auditors read but not command (403)', async () => {
       const created = await create('Audited');
       const auditor = api.token('auditor');
