@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { channelDecider, channelStreamName, conversationDecider, conversationStreamName } from '#domain';
-import { RETRY_ON_BUSY_STREAM, channelContext, handleEventSourcedCommand, loadState } from '#engine';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState } from '#engine';
+import { channelContext } from '#api-commands';
 import type { EventStore } from '#eventstore';
 import { Progress } from '../../apps/cli/src/progress.js';
 

@@ -2,7 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { type ChannelRegistry, SecretBox, channelRegistry, createAiAgent } from '#channels';
-import { ChannelsEngineModule, SessionEngineModule, WorkflowsEngineModule } from '#engine';
+import { SessionEngineModule } from '#engine';
+import { ChannelCommandsModule, WorkflowCommandsModule } from '#api-commands';
 import { ApiChannelModule } from './api-channel/api-channel.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AUTH_MAX_TOKEN_TTL, AUTH_SECRET, AuthGuard } from './auth/auth.guard.js';
@@ -45,7 +46,7 @@ export class AppModule {
         StorageModule.forStorage(storage),
         ChannelSecretsModule.forBox(SecretBox.fromBase64Key(config.channelSecretsKey)),
         ChannelRegistryModule.forRegistry(config.channels ?? channelRegistry),
-        ...(api ? [WorkflowsEngineModule, ChannelsEngineModule, ApiChannelModule] : []),
+        ...(api ? [WorkflowCommandsModule, ChannelCommandsModule, ApiChannelModule] : []),
         ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent))] : []),
       ],
       controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, TryItController, StepTypesController, ChannelsController, SessionsController, WebchatController, WebhooksController, AuditController] : [])],

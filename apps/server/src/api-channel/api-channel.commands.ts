@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { ActiveChannel } from '#domain';
-import type { InboundMessage } from '#engine';
+import type { InboundMessage } from '#api-commands';
 
 /** `repeated`: the message was there already (its externalId came before); `position` is the first time's. */
 export interface ReceivedApiMessage {

@@ -12,7 +12,8 @@ import {
   deliveryReceiptsStreamName,
   outboxStreamName,
 } from '#domain';
-import { RETRY_ON_BUSY_STREAM, channelContext, derivedUuid, handleEventSourcedCommand, loadStream, positionOf, toNewEvents } from '#engine';
+import { RETRY_ON_BUSY_STREAM, derivedUuid, handleEventSourcedCommand, loadStream, positionOf, toNewEvents } from '#engine';
+import { channelContext } from '#api-commands';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import {
   AcknowledgeApiChannelMessagesCommand,

@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CHANNEL_REGISTRY, type ChannelRegistry } from '#channels';
-import { AssignChannelWorkflowCommand, CreateChannelCommand } from '#engine';
+import { AssignChannelWorkflowCommand, CreateChannelCommand } from '#api-commands';
 import { CHANNELS_COLLECTION, CHANNELS_PROJECTION, type ChannelDocument, READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '#platform';

@@ -4,7 +4,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { channelDecider, channelStreamName } from '#domain';
-import { ReceiveChannelMessageCommand, loadState } from '#engine';
+import { loadState } from '#engine';
+import { ReceiveChannelMessageCommand } from '#api-commands';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import {
   CONVERSATIONS_COLLECTION,

@@ -25,7 +25,8 @@ import {
   type WebhookRequest,
   openChannel,
 } from '#channels';
-import { RecordChannelWebhookCommand, loadState } from '#engine';
+import { loadState } from '#engine';
+import { RecordChannelWebhookCommand } from '#api-commands';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { Public } from '../auth/auth.decorators.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';

@@ -16,15 +16,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import {
-  CopyWorkflowCommand,
-  CreateWorkflowCommand,
-  DeactivateWorkflowSessionsCommand,
-  DeleteWorkflowCommand,
-  PublishWorkflowDefinitionCommand,
-  RenameWorkflowCommand,
-  type WorkflowCommandResult,
-} from '#engine';
+import { CopyWorkflowCommand, CreateWorkflowCommand, DeactivateWorkflowSessionsCommand, DeleteWorkflowCommand, PublishWorkflowDefinitionCommand, RenameWorkflowCommand, type WorkflowCommandResult } from '#api-commands';
 import { READ_MODEL_STORE, type ReadModelStore, SESSIONS_PROJECTION, WORKFLOWS_PROJECTION, listWorkflowSessions } from '#readmodel';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '#platform';

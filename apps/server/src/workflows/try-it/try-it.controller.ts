@@ -11,7 +11,8 @@ import {
   workflowStreamName,
 } from '#domain';
 import { CHANNEL_ADAPTERS } from '#channels';
-import { AssignChannelWorkflowCommand, CreateChannelCommand, loadState } from '#engine';
+import { loadState } from '#engine';
+import { AssignChannelWorkflowCommand, CreateChannelCommand } from '#api-commands';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators.js';
 import type { Principal } from '#platform';

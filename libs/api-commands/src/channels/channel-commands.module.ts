@@ -8,4 +8,4 @@ import { RecordChannelWebhookHandler } from './record-channel-webhook.handler.js
 @Module({
   providers: [CreateChannelHandler, AssignChannelWorkflowHandler, ReceiveChannelMessageHandler, RecordChannelWebhookHandler],
 })
-export class ChannelsEngineModule {}
+export class ChannelCommandsModule {}

@@ -1,5 +1,5 @@
 import type { WorkflowState } from '#domain';
-import type { CommandOutcome } from '../command-handling/event-sourced-command.js';
+import type { CommandOutcome } from '#engine';
 
 /** What every workflow command answers: the workflow as it now stands and the log position. */
 export interface WorkflowCommandResult {

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { ChannelConfig, ChannelType } from '#domain';
-import type { CommandContext } from '../command-handling/command-context.js';
+import type { CommandContext } from '#engine';
 
 export class CreateChannelCommand extends Command<{ position: string }> {
   constructor(

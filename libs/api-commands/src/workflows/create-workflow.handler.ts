@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { handleEventSourcedCommand } from '../command-handling/event-sourced-command.js';
+import { handleEventSourcedCommand } from '#engine';
 import { CreateWorkflowCommand } from './create-workflow.command.js';
 import { toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-command-result.js';
 

@@ -17,4 +17,4 @@ import { RenameWorkflowHandler } from './rename-workflow.handler.js';
     DeactivateWorkflowSessionsHandler,
   ],
 })
-export class WorkflowsEngineModule {}
+export class WorkflowCommandsModule {}

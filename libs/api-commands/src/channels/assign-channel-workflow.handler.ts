@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type ChannelCommand, channelDecider, channelStreamName, workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { handleEventSourcedCommand, loadState, positionOf } from '../command-handling/event-sourced-command.js';
+import { handleEventSourcedCommand, loadState, positionOf } from '#engine';
 import { AssignChannelWorkflowCommand } from './assign-channel-workflow.command.js';
 
 @CommandHandler(AssignChannelWorkflowCommand)

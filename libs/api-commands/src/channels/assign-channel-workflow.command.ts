@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandContext } from '../command-handling/command-context.js';
+import type { CommandContext } from '#engine';
 
 /** `workflowId` undefined takes the channel's workflow off: no automated flow any more. */
 export class AssignChannelWorkflowCommand extends Command<{ position: string }> {

@@ -2,8 +2,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideCopyWorkflow, workflowDecider, workflowStreamName } from '#domain';
 import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '#eventstore';
-import { toNewEvents } from '../command-handling/command-context.js';
-import { ConcurrentModificationError, loadState } from '../command-handling/event-sourced-command.js';
+import { toNewEvents } from '#engine';
+import { ConcurrentModificationError, loadState } from '#engine';
 import { CopyWorkflowCommand } from './copy-workflow.command.js';
 import { toWorkflowCommandResult, type WorkflowCommandResult } from './workflow-command-result.js';
 

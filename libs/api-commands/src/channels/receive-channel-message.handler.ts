@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ChannelNotFoundError, channelDecider, channelStreamName, conversationDecider, conversationStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState, positionOf } from '../command-handling/event-sourced-command.js';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState, positionOf } from '#engine';
 import { channelContext } from './channel-context.js';
 import { ReceiveChannelMessageCommand } from './receive-channel-message.command.js';
 

@@ -1,5 +1,5 @@
 import type { ActiveChannel } from '#domain';
-import type { CommandContext } from '../command-handling/command-context.js';
+import type { CommandContext } from '#engine';
 
 /** What a channel received is recorded in the channel's name and workspace, caused by the delivery `deliveryId`. */
 export const channelContext = (channel: ActiveChannel, deliveryId: string): CommandContext => ({

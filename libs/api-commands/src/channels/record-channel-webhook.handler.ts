@@ -3,7 +3,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type ChannelWebhookReceived, webhookStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { toNewEvents } from '../command-handling/command-context.js';
+import { toNewEvents } from '#engine';
 import { channelContext } from './channel-context.js';
 import { RecordChannelWebhookCommand } from './record-channel-webhook.command.js';
 

@@ -1,8 +1,8 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandContext } from '../command-handling/command-context.js';
+import type { CommandContext } from '#engine';
 import type { WorkflowCommandResult } from './workflow-command-result.js';
 
-export class RenameWorkflowCommand extends Command<WorkflowCommandResult> {
+export class CreateWorkflowCommand extends Command<WorkflowCommandResult> {
   constructor(
     readonly workflowId: string,
     readonly name: unknown,

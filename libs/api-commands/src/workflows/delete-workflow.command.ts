@@ -1,11 +1,10 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandContext } from '../command-handling/command-context.js';
+import type { CommandContext } from '#engine';
 import type { WorkflowCommandResult } from './workflow-command-result.js';
 
-export class CreateWorkflowCommand extends Command<WorkflowCommandResult> {
+export class DeleteWorkflowCommand extends Command<WorkflowCommandResult> {
   constructor(
     readonly workflowId: string,
-    readonly name: unknown,
     readonly context: CommandContext,
   ) {
     super();

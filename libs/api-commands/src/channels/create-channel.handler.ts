@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CHANNEL_SECRETS, type SecretBox } from '#channels';
 import { channelDecider, channelStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { handleEventSourcedCommand, positionOf } from '../command-handling/event-sourced-command.js';
+import { handleEventSourcedCommand, positionOf } from '#engine';
 import { CreateChannelCommand } from './create-channel.command.js';
 
 @CommandHandler(CreateChannelCommand)

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandContext } from '../command-handling/command-context.js';
+import type { CommandContext } from '#engine';
 import type { WorkflowCommandResult } from './workflow-command-result.js';
 
 export class PublishWorkflowDefinitionCommand extends Command<WorkflowCommandResult> {
