@@ -54,7 +54,9 @@ class AgentStandIn {
         return reply({
           role: 'assistant',
           content: 'Let me get you a person.',
-          tool_calls: [{ id: 'call-1', type: 'function', function: { name: 'handoff_to_human', arguments: '{"reason":"asked for a person"}' } }],
+          tool_calls: [
+            { id: 'call-1', type: 'function', function: { name: 'handoff_to_human', arguments: '{"reason":"asked for a person"}' } },
+          ],
         });
       }
       reply({ role: 'assistant', content: `Agent reply ${turn} to "${said}"` });

@@ -5,7 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually, eventsOfType } from './support/conversations.js';
-import { type Api, type InProcessServer, newSecret, removeDir, spawnServer, startInProcessServer, temporaryDataDir } from './support/test-server.js';
+import {
+  type Api,
+  type InProcessServer,
+  newSecret,
+  removeDir,
+  spawnServer,
+  startInProcessServer,
+  temporaryDataDir,
+} from './support/test-server.js';
 
 const flow = [
   { id: 'welcome', type: 'send_message', text: 'Hi {{contact.name}}!' },
@@ -114,10 +122,11 @@ describe('API channel', () => {
   const secretsUsed: string[] = [];
   /** Every line the server logs, at its most talkative level, to look for secrets in. */
   const logged: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back on the same stream after the suite
   const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
   beforeAll(async () => {
     for (const stream of ['stdout', 'stderr'] as const) {
-      process[stream].write = ((chunk: string | Uint8Array) => logged.push(String(chunk)) > 0) as typeof process.stdout.write;
+      process[stream].write = (chunk: string | Uint8Array) => logged.push(String(chunk)) > 0;
     }
     callbackUrl = await callbacks.start();
     server = await startInProcessServer(undefined, undefined, { logLevel: 'verbose' });
@@ -136,7 +145,10 @@ describe('API channel', () => {
     eventsOfType(server.dataDir, type).filter((event) => Object.entries(about).every(([field, value]) => event[field] === value));
   /** Waits until the log holds `count` such events, and returns them. */
   const inLogEventually = (type: string, about: Record<string, unknown>, count: number) =>
-    eventually(async () => inLog(type, about), (events) => events.length === count);
+    eventually(
+      async () => inLog(type, about),
+      (events) => events.length === count,
+    );
 
   const channel = async (withCallback: boolean) => {
     const created = await apiChannelWithFlow(api, withCallback ? callbackUrl : undefined);
@@ -191,7 +203,9 @@ describe('API channel', () => {
     const refused = async (body: Record<string, unknown>) => problems(await adapter.send(body));
     expect(await refused({ ...message, contactId: 'has space' })).toEqual(['contactId must be 1 to 128 letters, digits or _.:@+-']);
     expect(await refused({ contactId: 'sms:1', text: 'Hi' })).toEqual(['externalId is required']);
-    expect(await refused({ ...message, externalId: 'has space' })).toEqual(['externalId must be 1 to 256 printable characters without spaces']);
+    expect(await refused({ ...message, externalId: 'has space' })).toEqual([
+      'externalId must be 1 to 256 printable characters without spaces',
+    ]);
     expect(await refused({ text: 'Hi', externalId: 'e-1' })).toEqual(['contactId must be a string']);
     expect(await refused({ contactId: 'sms:1', externalId: 'e-1' })).toEqual(['text or choice is required, exactly one of them']);
     expect(await refused({ contactId: 'sms:1', externalId: 'e-1', text: 'Hi', choice: 'orders' })).toEqual([
@@ -199,14 +213,16 @@ describe('API channel', () => {
     ]);
     expect(await refused({ ...message, text: 7 })).toEqual(['text must be a string']);
     expect(await refused({ ...message, unknown: 1 })).toEqual(['property unknown should not exist']);
-    expect(problems(await adapter.receipt({ messageId: 'm-1', status: 'seen' }))).toEqual(['status must be one of sent, delivered, read, failed']);
+    expect(problems(await adapter.receipt({ messageId: 'm-1', status: 'seen' }))).toEqual([
+      'status must be one of sent, delivered, read, failed',
+    ]);
     expect(problems(await adapter.outbox('?after=x'))).toEqual(['after must be a cursor from a previous page (next)']);
     expect(problems(await adapter.ack([]))).toEqual(['messageIds must hold at least one id']);
     expect((await adapter.outbox('?limit=0')).status).toBe(400);
   });
 
   describe('pull mode (no callbackUrl)', () => {
-    it('runs a whole conversation: idempotent messages in, the bot\'s messages listed in order, acknowledged and gone', async () => {
+    it("runs a whole conversation: idempotent messages in, the bot's messages listed in order, acknowledged and gone", async () => {
       const { channelId, workflowId, adapter } = await channel(false);
       const contactId = `telegram:${Date.now()}`;
       const hello = { contactId, contactName: 'Ada', text: 'Hello', externalId: `tg-${randomUUID()}` };
@@ -219,7 +235,10 @@ describe('API channel', () => {
       // The repeat is known by its externalId alone: what else it says does not make it new.
       expect(await adapter.send({ ...hello, text: 'Hello again' })).toEqual({ status: 200, body: first.body });
 
-      const listed = await eventually(() => adapter.outbox(), ({ body }) => body.items?.length === 2);
+      const listed = await eventually(
+        () => adapter.outbox(),
+        ({ body }) => body.items?.length === 2,
+      );
       expect(listed.status).toBe(200);
       const [welcome, question] = listed.body.items;
       expect(welcome).toEqual({
@@ -242,16 +261,26 @@ describe('API channel', () => {
 
       const acked = await adapter.ack([welcome.messageId, question.messageId, 'no-such-message']);
       expect(acked.status).toBe(200);
-      expect(acked.body).toEqual({ acknowledged: [welcome.messageId, question.messageId], unknown: ['no-such-message'], position: expect.any(String) });
+      expect(acked.body).toEqual({
+        acknowledged: [welcome.messageId, question.messageId],
+        unknown: ['no-such-message'],
+        position: expect.any(String),
+      });
       expect((await adapter.outbox(`?consistentWith=${acked.body.position}`)).body.items).toEqual([]);
 
       const answered = await adapter.send({ contactId, choice: 'returns', externalId: `tg-${randomUUID()}` });
       expect(answered.status).toBe(202);
-      const thanks = await eventually(() => adapter.outbox(), ({ body }) => body.items.length === 1);
+      const thanks = await eventually(
+        () => adapter.outbox(),
+        ({ body }) => body.items.length === 1,
+      );
       expect(thanks.body.items[0]).toMatchObject({ text: 'Noted: returns', choices: [], sessionId: welcome.sessionId });
       const again = await adapter.ack([thanks.body.items[0].messageId]);
       // Acknowledging again is harmless: the message is no longer in the outbox.
-      expect((await adapter.ack([thanks.body.items[0].messageId])).body).toMatchObject({ acknowledged: [], unknown: [thanks.body.items[0].messageId] });
+      expect((await adapter.ack([thanks.body.items[0].messageId])).body).toMatchObject({
+        acknowledged: [],
+        unknown: [thanks.body.items[0].messageId],
+      });
       expect((await adapter.outbox(`?consistentWith=${again.body.position}`)).body.items).toEqual([]);
 
       const session = await api.request('GET', `/sessions/${welcome.sessionId}`);
@@ -266,7 +295,10 @@ describe('API channel', () => {
 
     it('has no outbox on a channel with a callbackUrl', async () => {
       const { adapter } = await channel(true);
-      expect(await adapter.outbox()).toMatchObject({ status: 404, body: { message: expect.stringContaining('delivers to its callbackUrl') } });
+      expect(await adapter.outbox()).toMatchObject({
+        status: 404,
+        body: { message: expect.stringContaining('delivers to its callbackUrl') },
+      });
     });
   });
 
@@ -276,17 +308,30 @@ describe('API channel', () => {
       const contactId = `sms:+49151${Date.now() % 10_000_000}`;
       expect((await adapter.send({ contactId, contactName: 'Ada', text: 'Hello', externalId: `sms-${randomUUID()}` })).status).toBe(202);
 
-      const [welcome, question] = await eventually(async () => callbacks.callsFor(contactId), (calls) => calls.length === 2);
+      const [welcome, question] = await eventually(
+        async () => callbacks.callsFor(contactId),
+        (calls) => calls.length === 2,
+      );
       for (const call of [welcome, question]) {
         expect(isSignedBy(secret, call.headers, call.rawBody)).toBe(true);
         expect(isSignedBy(`${secret}x`, call.headers, call.rawBody)).toBe(false);
         expect(call.headers['content-type']).toBe('application/json');
       }
-      expect(welcome.body).toEqual({ messageId: expect.any(String), contactId, text: 'Hi Ada!', choices: [], sessionId: expect.any(String), workflowId });
+      expect(welcome.body).toEqual({
+        messageId: expect.any(String),
+        contactId,
+        text: 'Hi Ada!',
+        choices: [],
+        sessionId: expect.any(String),
+        workflowId,
+      });
       expect(question.body).toMatchObject({ text: 'What can we do for you?', choices: TOPIC_CHOICES, sessionId: welcome.body.sessionId });
 
       await adapter.send({ contactId, choice: 'orders', externalId: `sms-${randomUUID()}` });
-      const calls = await eventually(async () => callbacks.callsFor(contactId), (all) => all.length === 3);
+      const calls = await eventually(
+        async () => callbacks.callsFor(contactId),
+        (all) => all.length === 3,
+      );
       expect(calls.map((call) => call.body.text)).toEqual(['Hi Ada!', 'What can we do for you?', 'Noted: orders']);
       const delivered = await inLogEventually('MessageDelivered', { sessionId: welcome.body.sessionId }, 3);
       expect(delivered.map((event) => event.messageId)).toEqual(calls.map((call) => call.body.messageId));
@@ -307,7 +352,10 @@ describe('API channel', () => {
       callbacks.script(contactId, 500);
       await adapter.send({ contactId, contactName: 'Bo', text: 'Hello', externalId: `app-${randomUUID()}` });
 
-      const calls = await eventually(async () => callbacks.callsFor(contactId), (all) => all.length === 3);
+      const calls = await eventually(
+        async () => callbacks.callsFor(contactId),
+        (all) => all.length === 3,
+      );
       expect(calls.map((call) => [call.body.text, call.status])).toEqual([
         ['Hi Bo!', 500],
         ['Hi Bo!', 200],
@@ -326,7 +374,10 @@ describe('API channel', () => {
       callbacks.script(contactId, 400);
       await adapter.send({ contactId, contactName: 'Cy', text: 'Hello', externalId: `app-${randomUUID()}` });
 
-      const calls = await eventually(async () => callbacks.callsFor(contactId), (all) => all.length === 2);
+      const calls = await eventually(
+        async () => callbacks.callsFor(contactId),
+        (all) => all.length === 2,
+      );
       const failed = await inLogEventually('MessageDeliveryFailed', { messageId: calls[0].body.messageId }, 1);
       expect(failed[0]).toMatchObject({ attempt: 1, status: 400, error: 'the callback answered HTTP 400' });
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -373,7 +424,10 @@ describe('API channel callbacks across a kill -9', () => {
     const { channelId, secret: channelSecret } = await apiChannelWithFlow(first.api, callbackUrl);
     const adapter = adapterOf(first.api, channelId, channelSecret);
     expect((await adapter.send({ contactId, contactName: 'Ada', text: 'Hello', externalId: 'sms-1' })).status).toBe(202);
-    await eventually(async () => eventsOfType(dataDir, 'MessageDeliveryAttemptFailed'), (events) => events.length >= 1);
+    await eventually(
+      async () => eventsOfType(dataDir, 'MessageDeliveryAttemptFailed'),
+      (events) => events.length >= 1,
+    );
     // A retry is pending: the server dies before it is made.
     first.process.kill('SIGKILL');
     await first.exited;
@@ -382,11 +436,17 @@ describe('API channel callbacks across a kill -9', () => {
 
     const second = await spawnServer(dataDir, secret);
     try {
-      const calls = await eventually(async () => callbacks.callsFor(contactId).filter((call) => call.status === 200), (ok) => ok.length === 2, 15_000);
+      const calls = await eventually(
+        async () => callbacks.callsFor(contactId).filter((call) => call.status === 200),
+        (ok) => ok.length === 2,
+        15_000,
+      );
       expect(calls.map((call) => call.body.text)).toEqual(['Hi Ada!', 'What can we do for you?']);
       for (const call of calls) expect(isSignedBy(channelSecret, call.headers, call.rawBody)).toBe(true);
       // The repeat of an externalId the first server recorded is still known after the restart.
-      expect((await adapterOf(second.api, channelId, channelSecret).send({ contactId, text: 'Hello', externalId: 'sms-1' })).status).toBe(200);
+      expect((await adapterOf(second.api, channelId, channelSecret).send({ contactId, text: 'Hello', externalId: 'sms-1' })).status).toBe(
+        200,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const all = callbacks.callsFor(contactId);
       expect(all.slice(failedCalls).map((call) => [call.body.text, call.status])).toEqual([

@@ -95,7 +95,12 @@ describe('Audit', () => {
   describe('who may read it', () => {
     it('answers 401 to anonymous callers on every audit route', async () => {
       const id = randomUUID();
-      for (const path of ['/audit/events', '/audit/events.ndjson', `/audit/workflows/${id}/history`, `/audit/workflows/${id}/state?version=1`]) {
+      for (const path of [
+        '/audit/events',
+        '/audit/events.ndjson',
+        `/audit/workflows/${id}/history`,
+        `/audit/workflows/${id}/state?version=1`,
+      ]) {
         expect((await api.request('GET', path, { token: null })).status).toBe(401);
       }
       expect((await ndjson(null)).status).toBe(401);
@@ -170,7 +175,12 @@ describe('Audit', () => {
       expect(log.length).toBe(9);
       expect(inPositionOrder(log)).toBe(true);
       expect(new Set(log.map((event) => event.metadata.workspace))).toEqual(new Set([workspace]));
-      expect(log.slice(0, 4).map((event) => event.type)).toEqual(['WorkflowCreated', 'WorkflowCreated', 'WorkflowRenamed', 'WorkflowDefinitionPublished']);
+      expect(log.slice(0, 4).map((event) => event.type)).toEqual([
+        'WorkflowCreated',
+        'WorkflowCreated',
+        'WorkflowRenamed',
+        'WorkflowDefinitionPublished',
+      ]);
       expect(log[0]).toEqual({
         id: expect.any(String),
         position: expect.any(String),
@@ -288,8 +298,7 @@ describe('Audit', () => {
     });
 
     const historyOf = (id: string, token = auditor) => api.request('GET', `/audit/workflows/${id}/history`, { token });
-    const stateOf = (id: string, query: string, token = auditor) =>
-      api.request('GET', `/audit/workflows/${id}/state?${query}`, { token });
+    const stateOf = (id: string, query: string, token = auditor) => api.request('GET', `/audit/workflows/${id}/state?${query}`, { token });
 
     it('lists every event of a deleted workflow, in order, with a summary each', async () => {
       expect((await api.request('GET', `/workflows/${workflowId}`)).status).toBe(404);
@@ -463,7 +472,10 @@ describe('Audit', () => {
       await command('PUT', `/workflows/${workflow.id}/definition`, ann, { body: { steps: oneStep }, requestId: 'actor-publish' });
       await command('POST', `/workflows/${workflow.id}/copy`, ann, { body: { name: 'Acted copy' }, requestId: 'actor-copy' });
       await command('POST', `/workflows/${workflow.id}/deactivate-sessions`, ann, { requestId: 'actor-deactivate' });
-      const channel = await command('POST', '/channels', ann, { body: { type: 'webchat', name: 'Acted chat' }, requestId: 'actor-channel' });
+      const channel = await command('POST', '/channels', ann, {
+        body: { type: 'webchat', name: 'Acted chat' },
+        requestId: 'actor-channel',
+      });
       await command('PUT', `/channels/${channel.id}/workflow`, ann, { body: { workflowId: workflow.id }, requestId: 'actor-assign' });
       await command('DELETE', `/channels/${channel.id}/workflow`, ann, { requestId: 'actor-unassign' });
       await command('DELETE', `/workflows/${workflow.id}`, ann, { requestId: 'actor-delete' });

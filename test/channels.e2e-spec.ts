@@ -61,7 +61,10 @@ describe('Channels HTTP API', () => {
     [{ type: 'webchat', name: 'x', config: [] }, 'config must be an object'],
     [{ type: 'webchat', name: 'x', config: { colour: 'red' } }, 'config.colour is not a setting of webchat channels'],
     [{ type: 'whatsapp', name: 'x', config: {} }, 'config.phoneNumberId is required for whatsapp channels'],
-    [{ type: 'messenger', name: 'x', config: { pageId: '1', pageAccessToken: 't', appSecret: 's', verifyToken: 'v', extra: 1 } }, 'config.extra is not a setting of messenger channels'],
+    [
+      { type: 'messenger', name: 'x', config: { pageId: '1', pageAccessToken: 't', appSecret: 's', verifyToken: 'v', extra: 1 } },
+      'config.extra is not a setting of messenger channels',
+    ],
   ])('refuses %j with 400 naming the field', async (body, message) => {
     const response = await api.request('POST', '/channels', { body });
     expect(response.status).toBe(400);
@@ -84,9 +87,9 @@ describe('Channels HTTP API', () => {
       (await api.request('PUT', `/channels/${channel.id}/workflow`, { body: { workflowId: workflow.id }, token: globex })).status,
     ).toBe(404);
     const acmeWorkflow = await createWorkflow(acme);
-    expect(
-      (await api.request('PUT', `/channels/${channel.id}/workflow`, { body: { workflowId: workflow.id }, token: acme })).status,
-    ).toBe(404);
+    expect((await api.request('PUT', `/channels/${channel.id}/workflow`, { body: { workflowId: workflow.id }, token: acme })).status).toBe(
+      404,
+    );
     expect(
       (await api.request('PUT', `/channels/${channel.id}/workflow`, { body: { workflowId: acmeWorkflow.id }, token: acme })).status,
     ).toBe(200);

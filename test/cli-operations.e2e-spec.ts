@@ -22,7 +22,14 @@ describe('operator commands: replay, verify, export', () => {
   const storedDocuments = async (): Promise<Record<string, unknown[]>> => {
     const store = SqliteReadModelStore.open({ file: join(dataDir, 'read-models.sqlite') });
     try {
-      const collections = ['workflow-cards', 'workflow-card-sessions', 'workflow-versions', 'sessions', 'conversation-messages', 'engine-channels'];
+      const collections = [
+        'workflow-cards',
+        'workflow-card-sessions',
+        'workflow-versions',
+        'sessions',
+        'conversation-messages',
+        'engine-channels',
+      ];
       const all: Record<string, unknown[]> = {};
       for (const collection of collections) {
         all[collection] = [];
@@ -53,9 +60,13 @@ describe('operator commands: replay, verify, export', () => {
     const renamed = await api.request('POST', '/workflows', { body: { name: 'Second' } });
     await api.request('PATCH', `/workflows/${renamed.body.id}`, { body: { name: 'Second, renamed' } });
     const head = (await api.request('GET', '/health', { token: null })).body.logPosition;
-    await eventually(async () => (await api.request('GET', `/workflows?consistentWith=${head}`)).status, (status) => status === 200);
-    await eventually(async () => (await api.request('GET', '/health', { token: null })).body, (health) =>
-      Object.values(health.projections).every((status: any) => status.position === head) && health.engine?.position === head,
+    await eventually(
+      async () => (await api.request('GET', `/workflows?consistentWith=${head}`)).status,
+      (status) => status === 200,
+    );
+    await eventually(
+      async () => (await api.request('GET', '/health', { token: null })).body,
+      (health) => Object.values(health.projections).every((status: any) => status.position === head) && health.engine?.position === head,
     );
   }, 60_000);
   afterAll(() => removeDir(dataDir));
@@ -71,12 +82,24 @@ describe('operator commands: replay, verify, export', () => {
     const file = join(dataDir, 'export.ndjson');
     const result = cli('export', '--out', file);
     expect(result.status).toBe(0);
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const log = SqliteEventStore.open({ file: join(dataDir, 'events.sqlite') });
     try {
       const events = await log.readAll();
       expect(lines).toEqual(
-        events.map(({ id, position, streamName: stream, revision, type, data, metadata, recordedAt }) => ({ id, position, stream, revision, type, data, metadata, recordedAt })),
+        events.map(({ id, position, streamName: stream, revision, type, data, metadata, recordedAt }) => ({
+          id,
+          position,
+          stream,
+          revision,
+          type,
+          data,
+          metadata,
+          recordedAt,
+        })),
       );
     } finally {
       await log.close();
@@ -101,18 +124,21 @@ describe('operator commands: replay, verify, export', () => {
     const one = cli('replay', '--projection', 'workflows');
     expect(one.status).toBe(0);
     expect(await storedDocuments()).toEqual(before);
-    expect(cli('replay', '--projection', 'cards').stderr).toContain('--projection must be one of workflows, channels, sessions, api-channel-outbox, session-engine');
+    expect(cli('replay', '--projection', 'cards').stderr).toContain(
+      '--projection must be one of workflows, channels, sessions, api-channel-outbox, session-engine',
+    );
   });
 
   it('verify fails naming the read-model document changed behind its back', () => {
     const disk = new Database(join(dataDir, 'read-models.sqlite'));
-    const card = disk.prepare(`SELECT id, body FROM documents WHERE collection = ? LIMIT 1`).get(WORKFLOW_CARDS_COLLECTION) as { id: string; body: string };
+    const card = disk.prepare(`SELECT id, body FROM documents WHERE collection = ? LIMIT 1`).get(WORKFLOW_CARDS_COLLECTION) as {
+      id: string;
+      body: string;
+    };
     const original = card.body;
-    disk.prepare('UPDATE documents SET body = ? WHERE collection = ? AND id = ?').run(
-      JSON.stringify({ ...JSON.parse(original), activeSessions: 99 }),
-      WORKFLOW_CARDS_COLLECTION,
-      card.id,
-    );
+    disk
+      .prepare('UPDATE documents SET body = ? WHERE collection = ? AND id = ?')
+      .run(JSON.stringify({ ...JSON.parse(original), activeSessions: 99 }), WORKFLOW_CARDS_COLLECTION, card.id);
     disk.close();
     const result = cli('verify');
     expect(result.status).toBe(1);

@@ -25,7 +25,7 @@ const projectionStatus = async (server: ChildServer) =>
   (await server.api.request('GET', '/health', { token: null })).body.projections[WORKFLOWS_PROJECTION];
 
 const waitForProjection = async (server: ChildServer, position: string): Promise<void> => {
-  for (const deadline = Date.now() + 10000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 10000; Date.now() < deadline;) {
     if ((await projectionStatus(server)).position === position) return;
     await new Promise((done) => setTimeout(done, 50));
   }
@@ -56,7 +56,7 @@ describe('kill -9 of the server', () => {
         .catch(() => undefined /* the connection died with the server */),
     );
     // Kill while creates are still arriving, so some are acknowledged and some are cut off.
-    for (const deadline = Date.now() + 15000; acknowledged.length < 40; ) {
+    for (const deadline = Date.now() + 15000; acknowledged.length < 40;) {
       if (Date.now() > deadline) throw new Error(`only ${acknowledged.length} creates acknowledged while the read model lagged`);
       await new Promise((done) => setTimeout(done, 2));
     }
@@ -130,8 +130,7 @@ describe('kill -9 of the server', () => {
         const file = new Database(join(batchDir, 'read-models.sqlite'), { readonly: true, fileMustExist: true });
         try {
           const checkpoint = file.prepare('SELECT position FROM checkpoints WHERE projection = ?').get(WORKFLOWS_PROJECTION) as
-            | { position: string }
-            | undefined;
+            { position: string } | undefined;
           const { cards } = file.prepare('SELECT count(*) AS cards FROM documents WHERE collection = ?').get(WORKFLOW_CARDS_COLLECTION) as {
             cards: number;
           };
@@ -142,7 +141,7 @@ describe('kill -9 of the server', () => {
       };
       blocker.exec('ROLLBACK');
       blocker.close();
-      for (const deadline = Date.now() + 20_000; onDiskNow().checkpoint === 0; ) {
+      for (const deadline = Date.now() + 20_000; onDiskNow().checkpoint === 0;) {
         if (Date.now() > deadline) throw new Error('the projection stored no page in time');
         await new Promise((done) => setTimeout(done, 2));
       }

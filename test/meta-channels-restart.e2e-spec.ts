@@ -12,7 +12,6 @@ const flow = [
   { id: 'thanks', type: 'send_message', text: 'Looking into {{order}}' },
 ];
 
-
 describe('WhatsApp delivery across a kill -9, and the secrets', () => {
   const dataDir = temporaryDataDir();
   const graph = new GraphApiStandIn();
@@ -39,8 +38,19 @@ describe('WhatsApp delivery across a kill -9, and the secrets', () => {
     expect(JSON.stringify(listed.body)).not.toMatch(/EAAG|appsecret|verify/);
 
     graph.answerNext({ status: 503, body: { error: { message: 'Service temporarily unavailable', code: 2 } } });
-    expect(await postWebhook(first.api, 'whatsapp', channelId, whatsAppText(customer, 'Ada', `wamid.${randomUUID()}`, 'Hello'), secrets.appSecret)).toBe(200);
-    await eventually(async () => eventsOfType(dataDir, 'MessageDeliveryAttemptFailed'), (events) => events.length === 1);
+    expect(
+      await postWebhook(
+        first.api,
+        'whatsapp',
+        channelId,
+        whatsAppText(customer, 'Ada', `wamid.${randomUUID()}`, 'Hello'),
+        secrets.appSecret,
+      ),
+    ).toBe(200);
+    await eventually(
+      async () => eventsOfType(dataDir, 'MessageDeliveryAttemptFailed'),
+      (events) => events.length === 1,
+    );
     // The retry is due in a second: the server dies before it.
     first.process.kill('SIGKILL');
     await first.exited;
@@ -48,13 +58,24 @@ describe('WhatsApp delivery across a kill -9, and the secrets', () => {
 
     const second = await spawnServer(dataDir, secret);
     try {
-      expect(await eventually(async () => graph.textsTo(customer), (texts) => texts.length === 3, 15_000)).toEqual([
-        'Hi Ada!',
-        'Hi Ada!',
-        'Order number?',
-      ]);
-      await postWebhook(second.api, 'whatsapp', channelId, whatsAppButtonReply(customer, `wamid.${randomUUID()}`, '42', '42'), secrets.appSecret);
-      await eventually(async () => graph.textsTo(customer), (texts) => texts.length === 4);
+      expect(
+        await eventually(
+          async () => graph.textsTo(customer),
+          (texts) => texts.length === 3,
+          15_000,
+        ),
+      ).toEqual(['Hi Ada!', 'Hi Ada!', 'Order number?']);
+      await postWebhook(
+        second.api,
+        'whatsapp',
+        channelId,
+        whatsAppButtonReply(customer, `wamid.${randomUUID()}`, '42', '42'),
+        secrets.appSecret,
+      );
+      await eventually(
+        async () => graph.textsTo(customer),
+        (texts) => texts.length === 4,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(graph.textsTo(customer)).toEqual(['Hi Ada!', 'Hi Ada!', 'Order number?', 'Looking into 42']);
       const delivered = eventsOfType(dataDir, 'MessageDelivered');

@@ -38,10 +38,11 @@ describe('WhatsApp and Messenger channels', () => {
   let api: Api;
   /** Every line the server logs, at its most talkative level, to look for secrets in. */
   const logged: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back on the same stream after the suite
   const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
   beforeAll(async () => {
     for (const stream of ['stdout', 'stderr'] as const) {
-      process[stream].write = ((chunk: string | Uint8Array) => logged.push(String(chunk)) > 0) as typeof process.stdout.write;
+      process[stream].write = (chunk: string | Uint8Array) => logged.push(String(chunk)) > 0;
     }
     graphUrl = await graph.start();
     server = await startInProcessServer(undefined, undefined, { logLevel: 'verbose' });
@@ -116,8 +117,13 @@ describe('WhatsApp and Messenger channels', () => {
   it('runs a whole conversation over WhatsApp against the Graph API, choices as reply buttons', async () => {
     const { channelId, workflowId, secrets } = await channelWithFlow('whatsapp');
     const customer = `1650555${Math.floor(Math.random() * 10000)}`;
-    expect(await postWebhook(api, 'whatsapp', channelId, whatsAppText(customer, 'Ada', `wamid.${randomUUID()}`, 'Hello'), secrets.appSecret)).toBe(200);
-    await eventually(async () => graph.textsTo(customer), (texts) => texts.length === 2);
+    expect(
+      await postWebhook(api, 'whatsapp', channelId, whatsAppText(customer, 'Ada', `wamid.${randomUUID()}`, 'Hello'), secrets.appSecret),
+    ).toBe(200);
+    await eventually(
+      async () => graph.textsTo(customer),
+      (texts) => texts.length === 2,
+    );
     const [welcome, question] = graph.requests.filter((request) => request.body.to === customer);
     expect(welcome).toEqual({
       path: '/v21.0/106540352242922/messages',
@@ -136,21 +142,42 @@ describe('WhatsApp and Messenger channels', () => {
     });
     expect(await activeSessionsOf(api, workflowId)).toBe(1);
 
-    await postWebhook(api, 'whatsapp', channelId, whatsAppButtonReply(customer, `wamid.${randomUUID()}`, 'returns', 'Returns'), secrets.appSecret);
-    expect(await eventually(async () => graph.textsTo(customer), (texts) => texts.length === 3)).toEqual([
-      'Hi Ada!',
-      'What can we do for you?',
-      'Noted: returns',
-    ]);
-    expect(await eventually(() => activeSessionsOf(api, workflowId), (count) => count === 0)).toBe(0);
+    await postWebhook(
+      api,
+      'whatsapp',
+      channelId,
+      whatsAppButtonReply(customer, `wamid.${randomUUID()}`, 'returns', 'Returns'),
+      secrets.appSecret,
+    );
+    expect(
+      await eventually(
+        async () => graph.textsTo(customer),
+        (texts) => texts.length === 3,
+      ),
+    ).toEqual(['Hi Ada!', 'What can we do for you?', 'Noted: returns']);
+    expect(
+      await eventually(
+        () => activeSessionsOf(api, workflowId),
+        (count) => count === 0,
+      ),
+    ).toBe(0);
   });
 
   it('runs a whole conversation over Messenger, choices as quick replies, and ignores echoes', async () => {
     const { channelId, workflowId, secrets } = await channelWithFlow('messenger');
     const psid = `12544591546${Math.floor(Math.random() * 100000)}`;
     const pageId = '1067280970047460';
-    await postWebhook(api, 'messenger', channelId, messengerEvent(pageId, psid, { message: { mid: `m_${randomUUID()}`, text: 'Hello' } }), secrets.appSecret);
-    await eventually(async () => graph.textsTo(psid), (texts) => texts.length === 2);
+    await postWebhook(
+      api,
+      'messenger',
+      channelId,
+      messengerEvent(pageId, psid, { message: { mid: `m_${randomUUID()}`, text: 'Hello' } }),
+      secrets.appSecret,
+    );
+    await eventually(
+      async () => graph.textsTo(psid),
+      (texts) => texts.length === 2,
+    );
     const [welcome, question] = graph.requests.filter((request) => request.body.recipient?.id === psid);
     expect(welcome).toEqual({
       path: '/v21.0/me/messages',
@@ -162,7 +189,10 @@ describe('WhatsApp and Messenger channels', () => {
       { content_type: 'text', title: 'Returns', payload: 'returns' },
     ]);
     // The page's own message comes back as an echo: it is not the customer speaking.
-    const echo = messengerEvent(pageId, pageId, { recipient: { id: psid }, message: { mid: `m_${randomUUID()}`, text: 'orders', is_echo: true } });
+    const echo = messengerEvent(pageId, pageId, {
+      recipient: { id: psid },
+      message: { mid: `m_${randomUUID()}`, text: 'orders', is_echo: true },
+    });
     await postWebhook(api, 'messenger', channelId, echo, secrets.appSecret);
     await postWebhook(
       api,
@@ -171,8 +201,18 @@ describe('WhatsApp and Messenger channels', () => {
       messengerEvent(pageId, psid, { message: { mid: `m_${randomUUID()}`, text: 'Orders', quick_reply: { payload: 'orders' } } }),
       secrets.appSecret,
     );
-    expect(await eventually(async () => graph.textsTo(psid), (texts) => texts.length === 3)).toEqual(['Hi !', 'What can we do for you?', 'Noted: orders']);
-    expect(await eventually(() => activeSessionsOf(api, workflowId), (count) => count === 0)).toBe(0);
+    expect(
+      await eventually(
+        async () => graph.textsTo(psid),
+        (texts) => texts.length === 3,
+      ),
+    ).toEqual(['Hi !', 'What can we do for you?', 'Noted: orders']);
+    expect(
+      await eventually(
+        () => activeSessionsOf(api, workflowId),
+        (count) => count === 0,
+      ),
+    ).toBe(0);
   });
 
   it('processes a delivery the provider sends twice once: one session, one reply', async () => {
@@ -183,7 +223,10 @@ describe('WhatsApp and Messenger channels', () => {
     expect(await postWebhook(api, 'whatsapp', channelId, payload, secrets.appSecret)).toBe(200);
     const head = (await api.request('GET', '/health', { token: null })).body.logPosition;
     await engineReached(api, head);
-    await eventually(async () => graph.textsTo(customer), (texts) => texts.length === 2);
+    await eventually(
+      async () => graph.textsTo(customer),
+      (texts) => texts.length === 2,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(graph.textsTo(customer)).toEqual(['Hi Bo!', 'What can we do for you?']);
     expect(await activeSessionsOf(api, workflowId)).toBe(1);
@@ -208,23 +251,35 @@ describe('WhatsApp and Messenger channels', () => {
     graph.answerNext({ status: 500, body: { error: { message: 'Service temporarily unavailable', code: 2 } } });
     await postWebhook(api, 'whatsapp', channelId, whatsAppText(customer, 'Cy', `wamid.${randomUUID()}`, 'Hello'), secrets.appSecret);
     // The welcome is tried twice (500, then 200 a second later); the question waits behind it.
-    expect(await eventually(async () => graph.textsTo(customer), (texts) => texts.length === 3, 15_000)).toEqual([
-      'Hi Cy!',
-      'Hi Cy!',
-      'What can we do for you?',
-    ]);
+    expect(
+      await eventually(
+        async () => graph.textsTo(customer),
+        (texts) => texts.length === 3,
+        15_000,
+      ),
+    ).toEqual(['Hi Cy!', 'Hi Cy!', 'What can we do for you?']);
     const delivered = eventsOfType(server.dataDir, 'MessageDelivered');
     const retried = eventsOfType(server.dataDir, 'MessageDeliveryAttemptFailed');
     expect(retried).toContainEqual(expect.objectContaining({ attempt: 1, status: 500 }));
     expect(delivered.filter((event) => event.messageId === retried.at(-1).messageId)).toEqual([expect.objectContaining({ attempt: 2 })]);
 
     graph.answerNext({ status: 400, body: { error: { message: '(#131030) Recipient phone number not in allowed list', code: 131030 } } });
-    await postWebhook(api, 'whatsapp', channelId, whatsAppButtonReply(customer, `wamid.${randomUUID()}`, 'orders', 'Orders'), secrets.appSecret);
+    await postWebhook(
+      api,
+      'whatsapp',
+      channelId,
+      whatsAppButtonReply(customer, `wamid.${randomUUID()}`, 'orders', 'Orders'),
+      secrets.appSecret,
+    );
     const failed = await eventually(
       async () => eventsOfType(server.dataDir, 'MessageDeliveryFailed'),
       (events) => events.length >= 1,
     );
-    expect(failed.at(-1)).toMatchObject({ attempt: 1, status: 400, error: expect.stringContaining('Recipient phone number not in allowed list') });
+    expect(failed.at(-1)).toMatchObject({
+      attempt: 1,
+      status: 400,
+      error: expect.stringContaining('Recipient phone number not in allowed list'),
+    });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(graph.textsTo(customer).filter((text) => text === 'Noted: orders')).toHaveLength(1);
   });

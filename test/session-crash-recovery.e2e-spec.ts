@@ -55,7 +55,12 @@ describe('kill -9 of the server in the middle of conversations', () => {
     const sleeper = new Visitor(first.api, waiting.channelId);
     await sleeper.say('hi');
     await sleeper.awaitReplies(1);
-    expect(await eventually(() => activeSessionsOf(first.api, workflowId), (count) => count === 20)).toBe(20);
+    expect(
+      await eventually(
+        () => activeSessionsOf(first.api, workflowId),
+        (count) => count === 20,
+      ),
+    ).toBe(20);
 
     // Every visitor answers; the server dies while the engine is working through the answers.
     let acknowledgedSoFar = 0;
@@ -68,11 +73,18 @@ describe('kill -9 of the server in the middle of conversations', () => {
         })
         .catch(() => undefined /* the connection died with the server */),
     );
-    await eventually(async () => acknowledgedSoFar, (count) => count >= 10);
+    await eventually(
+      async () => acknowledgedSoFar,
+      (count) => count >= 10,
+    );
     first.process.kill('SIGKILL');
     await first.exited;
     await Promise.all(answered);
-    const crashed = await engineOnDisk(dataDir, channelId, visitors.map(({ contactId }) => contactId));
+    const crashed = await engineOnDisk(
+      dataDir,
+      channelId,
+      visitors.map(({ contactId }) => contactId),
+    );
     // The engine had not handled everything the log held: the restart has work to resume.
     expect(BigInt(crashed.checkpoint ?? 0)).toBeLessThan(BigInt(crashed.head ?? 0));
 
@@ -85,7 +97,7 @@ describe('kill -9 of the server in the middle of conversations', () => {
       // Answers the first server never recorded are sent again, as a client would. One it recorded
       // but died before acknowledging is in the log: the restart must answer it, once.
       const lost = (index: number) => !crashed.recorded[index].includes(`answer ${index}`);
-      await Promise.all(again.map((visitor, index) => (lost(index) ? visitor.say(`answer ${index}`) : undefined)));
+      await Promise.all(again.map((visitor, index) => (lost(index) ? visitor.say(`answer ${index}`) : Promise.resolve())));
       await Promise.all(again.map((visitor) => visitor.awaitReplies(3, 20_000)));
       await Promise.all(again.map((visitor, index) => visitor.say(`second ${index}`)));
       for (const [index, visitor] of again.entries()) {
@@ -94,7 +106,12 @@ describe('kill -9 of the server in the middle of conversations', () => {
         const outbound = (await visitor.transcript()).filter((message) => message.direction === 'outbound');
         expect(new Set(outbound.map((message) => message.id)).size).toBe(outbound.length);
       }
-      expect(await eventually(() => activeSessionsOf(second.api, workflowId), (count) => count === 0)).toBe(0);
+      expect(
+        await eventually(
+          () => activeSessionsOf(second.api, workflowId),
+          (count) => count === 0,
+        ),
+      ).toBe(0);
       expect(activeSessionsInLog(dataDir, workflowId).size).toBe(0);
 
       const woken = new Visitor(second.api, waiting.channelId, sleeper.contactId);

@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SqliteEventStore } from '#eventstore';
-import {
-  Visitor,
-  activeSessionsInLog,
-  activeSessionsOf,
-  engineReached,
-  eventually,
-  flowOnWebchat,
-} from './support/conversations.js';
+import { Visitor, activeSessionsInLog, activeSessionsOf, engineReached, eventually, flowOnWebchat } from './support/conversations.js';
 import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
 
 const supportFlow = [
@@ -51,14 +44,24 @@ describe('Sessions over web chat', () => {
 
     await visitor.say('Hello', 'Ada');
     expect(await visitor.awaitReplies(2)).toEqual(['Hi Ada, welcome to Acme!', 'How old are you?']);
-    expect(await eventually(() => activeSessionsOf(api, workflowId), (count) => count === 1)).toBe(1);
+    expect(
+      await eventually(
+        () => activeSessionsOf(api, workflowId),
+        (count) => count === 1,
+      ),
+    ).toBe(1);
 
     await visitor.say('old enough');
     expect((await visitor.awaitReplies(3))[2]).toBe('Please answer with a number.');
 
     await visitor.say('42');
     expect((await visitor.awaitReplies(4))[3]).toBe('Thanks, Ada: 42 noted.');
-    expect(await eventually(() => activeSessionsOf(api, workflowId), (count) => count === 0)).toBe(0);
+    expect(
+      await eventually(
+        () => activeSessionsOf(api, workflowId),
+        (count) => count === 0,
+      ),
+    ).toBe(0);
 
     const transcript = await visitor.transcript();
     expect(transcript.map(({ direction, text }) => [direction, text])).toEqual([
@@ -95,7 +98,10 @@ describe('Sessions over web chat', () => {
     { id: 'bye', type: 'send_message', text: 'Got {{email}}' },
   ];
   const activeCount = (workflowId: string, count: number) =>
-    eventually(() => activeSessionsOf(api, workflowId), (active) => active === count);
+    eventually(
+      () => activeSessionsOf(api, workflowId),
+      (active) => active === count,
+    );
 
   it('offers the choices of a choice question and follows the chosen option', async () => {
     const { channelId } = await flowOnWebchat(api, [
@@ -116,7 +122,12 @@ describe('Sessions over web chat', () => {
     ]);
     const [first, second] = [new Visitor(api, channelId), new Visitor(api, channelId)];
     await Promise.all([first.say('hi'), second.say('hi')]);
-    const [question] = (await eventually(() => first.transcript(), (items) => items.length === 2)).slice(1);
+    const [question] = (
+      await eventually(
+        () => first.transcript(),
+        (items) => items.length === 2,
+      )
+    ).slice(1);
     expect(question.choices).toEqual([
       { label: 'Billing', value: 'billing' },
       { label: 'Something else', value: 'Something else' },
@@ -193,7 +204,10 @@ describe('Sessions over web chat', () => {
     const deleted = await api.request('DELETE', `/workflows/${workflowId}`);
     expect(deleted.status).toBe(200);
     for (const id of sessionIds) {
-      const session = await eventually(() => api.request('GET', `/sessions/${id}`), (response) => response.body.status === 'ended');
+      const session = await eventually(
+        () => api.request('GET', `/sessions/${id}`),
+        (response) => response.body.status === 'ended',
+      );
       expect(session.body.endReason).toBe('terminated');
     }
     const channels = await eventually(
@@ -215,7 +229,10 @@ describe('Sessions over web chat', () => {
     const visitor = new Visitor(api, channel.body.id);
     const { position } = await visitor.say('anyone there?');
     await engineReached(api, position);
-    const transcript = await eventually(() => visitor.transcript(), (items) => items.length === 1);
+    const transcript = await eventually(
+      () => visitor.transcript(),
+      (items) => items.length === 1,
+    );
     expect(transcript.map(({ direction, text }) => [direction, text])).toEqual([['inbound', 'anyone there?']]);
   });
 
@@ -240,10 +257,12 @@ describe('Sessions over web chat', () => {
     expect((await visitor.awaitReplies(3))[2]).toBe('Say anything to go on');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     // No answer: the session expires after sessionTimeoutSeconds without activity.
-    const [session] = (await eventually(
-      () => api.request('GET', `/workflows/${workflowId}/sessions?status=ended`),
-      (response) => response.body.items.length === 1,
-    )).body.items;
+    const [session] = (
+      await eventually(
+        () => api.request('GET', `/workflows/${workflowId}/sessions?status=ended`),
+        (response) => response.body.items.length === 1,
+      )
+    ).body.items;
     expect(session.endReason).toBe('expired');
     expect(await activeCount(workflowId, 0)).toBe(0);
   });
@@ -301,7 +320,13 @@ describe('Sessions over web chat', () => {
           id: randomUUID(),
           type: 'QuestionAsked',
           data: { sessionId: brokenSession.id, stepId: 'ghost', variable: 'ghost', attempt: 1 },
-          metadata: { correlationId: 'test', causationId: 'test', actor: { sub: 'test', role: 'system' }, occurredAt: new Date().toISOString(), workspace: 'default' },
+          metadata: {
+            correlationId: 'test',
+            causationId: 'test',
+            actor: { sub: 'test', role: 'system' },
+            occurredAt: new Date().toISOString(),
+            workspace: 'default',
+          },
         },
       ]);
     } finally {
@@ -321,10 +346,12 @@ describe('Sessions over web chat', () => {
     const visitor = new Visitor(api, channelId);
     await visitor.say('hi');
     await visitor.awaitReplies(2);
-    const [session] = (await eventually(
-      () => api.request('GET', `/workflows/${workflowId}/sessions`),
-      (response) => response.body.items.length === 1,
-    )).body.items;
+    const [session] = (
+      await eventually(
+        () => api.request('GET', `/workflows/${workflowId}/sessions`),
+        (response) => response.body.items.length === 1,
+      )
+    ).body.items;
     const outsider = api.token('admin', 'globex');
     expect((await api.request('GET', `/sessions/${session.id}`, { token: outsider })).status).toBe(404);
     expect((await api.request('GET', `/workflows/${workflowId}/sessions`, { token: outsider })).status).toBe(404);
@@ -349,7 +376,9 @@ describe('Sessions over web chat', () => {
 
   it('answers 404 for messages to an unknown channel and for a session id that names nothing', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
-    expect((await api.request('POST', `/webchat/${unknown}/messages`, { body: { contactId: 'c1', text: 'hi' }, token: null })).status).toBe(404);
+    expect((await api.request('POST', `/webchat/${unknown}/messages`, { body: { contactId: 'c1', text: 'hi' }, token: null })).status).toBe(
+      404,
+    );
     expect((await api.request('GET', `/webchat/${unknown}/contacts/c1/messages`, { token: null })).status).toBe(404);
     expect((await api.request('GET', `/sessions/${unknown}`)).status).toBe(404);
     expect((await api.request('GET', '/sessions/not-an-id')).status).toBe(404);

@@ -36,7 +36,7 @@ describe('start-up checks', () => {
     [{}, ['--roles', 'api,worker'], '--roles'],
     [{}, ['--port', '1'], '--roles'],
   ])('refuses the configuration %j %j with a message naming %s', async (env, args, named) => {
-    const result = await runServerUntilExit(env as Record<string, string>, args as string[]);
+    const result = await runServerUntilExit(env, args);
     expect(result.code).toBe(1);
     expect(result.output).toContain('Configuration error');
     expect(result.output).toContain(named);

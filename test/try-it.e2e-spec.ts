@@ -21,7 +21,10 @@ describe('POST /workflows/:id/try-it: the preview web chat channel of a workflow
     const workflowId = await publishedWorkflow('Greeter');
     const first = await api.request('POST', `/workflows/${workflowId}/try-it`);
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ channelId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), position: expect.any(String) });
+    expect(first.body).toEqual({
+      channelId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      position: expect.any(String),
+    });
     const second = await api.request('POST', `/workflows/${workflowId}/try-it`);
     expect(second.status).toBe(200);
     expect(second.body.channelId).toBe(first.body.channelId);

@@ -52,7 +52,9 @@ describe('CORS for the web chat endpoints only', () => {
       });
       expect(sent.status).toBe(202);
       expect(sent.headers.get('access-control-allow-origin')).toBe('*');
-      const transcript = await fetch(`${running.url}/webchat/${running.channelId}/contacts/cors-visitor/messages`, { headers: { origin: OTHER } });
+      const transcript = await fetch(`${running.url}/webchat/${running.channelId}/contacts/cors-visitor/messages`, {
+        headers: { origin: OTHER },
+      });
       expect(transcript.status).toBe(200);
       expect(transcript.headers.get('access-control-allow-origin')).toBe('*');
       // Errors too: the widget reads the reason of a refusal.
@@ -82,7 +84,9 @@ describe('CORS for the web chat endpoints only', () => {
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe(SHOP);
       expect(response.headers.get('vary')).toMatch(/origin/i);
-      const transcript = await fetch(`${running.url}/webchat/${running.channelId}/contacts/someone/messages`, { headers: { origin: SHOP } });
+      const transcript = await fetch(`${running.url}/webchat/${running.channelId}/contacts/someone/messages`, {
+        headers: { origin: SHOP },
+      });
       expect(transcript.headers.get('access-control-allow-origin')).toBe(SHOP);
     });
 
@@ -90,7 +94,9 @@ describe('CORS for the web chat endpoints only', () => {
       const refusedPreflight = await preflight(`${running.url}/webchat/${running.channelId}/messages`, OTHER);
       expect(refusedPreflight.status).toBe(404);
       expect(corsHeadersOf(refusedPreflight)).toEqual({});
-      const transcript = await fetch(`${running.url}/webchat/${running.channelId}/contacts/someone/messages`, { headers: { origin: OTHER } });
+      const transcript = await fetch(`${running.url}/webchat/${running.channelId}/contacts/someone/messages`, {
+        headers: { origin: OTHER },
+      });
       expect(transcript.status).toBe(200);
       expect(corsHeadersOf(transcript)).toEqual({});
     });

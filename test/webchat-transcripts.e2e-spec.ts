@@ -18,7 +18,11 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
   const running = inProcessServerForSuite();
 
   const messagesOf = (visitor: Visitor, query: string) =>
-    running.api.request<Page & { message?: unknown }>('GET', `/webchat/${visitor.channelId}/contacts/${visitor.contactId}/messages?${query}`, { token: null });
+    running.api.request<Page & { message?: unknown }>(
+      'GET',
+      `/webchat/${visitor.channelId}/contacts/${visitor.contactId}/messages?${query}`,
+      { token: null },
+    );
 
   it('answers a waiting widget with the reply as soon as it is there, without polling', async () => {
     const { channelId } = await flowOnWebchat(running.api, echoFlow);
@@ -69,7 +73,7 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
     const newest = await messagesOf(visitor, 'limit=7');
     expect(newest.body.items).toEqual(all.slice(-7));
     const backwards: TranscriptMessage[] = [...newest.body.items];
-    for (let previous = newest.body.previous; previous !== null; ) {
+    for (let previous = newest.body.previous; previous !== null;) {
       const page = await messagesOf(visitor, `limit=7&before=${previous}`);
       expect(page.body.items.length).toBeLessThanOrEqual(7);
       backwards.unshift(...page.body.items);
@@ -78,7 +82,7 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
     expect(backwards).toEqual(all);
 
     const forwards: TranscriptMessage[] = [];
-    for (let after = '0'; ; ) {
+    for (let after = '0'; ;) {
       const page = await messagesOf(visitor, `limit=11&after=${after}`);
       if (page.body.items.length === 0) break;
       forwards.push(...page.body.items);

@@ -58,7 +58,7 @@ class EventStreamClient {
   }
 
   async untilEnded(timeoutMs = 5000): Promise<void> {
-    for (const deadline = Date.now() + timeoutMs; !this.ended; ) {
+    for (const deadline = Date.now() + timeoutMs; !this.ended;) {
       if (Date.now() > deadline) throw new Error('the stream did not end');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -125,8 +125,10 @@ const metadataIn = (workspace: string): EventMetadata => ({
   workspace,
 });
 
-const isCard = (id: string, fields: Record<string, unknown> = {}) => (message: SseMessage) =>
-  message.event === 'card' && message.data.id === id && Object.entries(fields).every(([key, value]) => message.data[key] === value);
+const isCard =
+  (id: string, fields: Record<string, unknown> = {}) =>
+  (message: SseMessage) =>
+    message.event === 'card' && message.data.id === id && Object.entries(fields).every(([key, value]) => message.data[key] === value);
 
 describe('GET /workflows/live', () => {
   let server: LiveServer;
@@ -335,7 +337,7 @@ describe('GET /workflows/live', () => {
     for (const client of clients) client.close();
     const followedBy = () => server.eventStore.stats().openSubscriptions;
     const settles = async (expected: number) => {
-      for (const deadline = Date.now() + 5000; followedBy() !== expected; ) {
+      for (const deadline = Date.now() + 5000; followedBy() !== expected;) {
         if (Date.now() > deadline) throw new Error(`${followedBy()} subscriptions to the log, expected ${expected}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }

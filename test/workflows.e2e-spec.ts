@@ -233,9 +233,7 @@ describe('Workflows HTTP API', () => {
       expect((await api.request('DELETE', `/workflows/${created.id}`)).status).toBe(404);
       expect((await api.request('PATCH', `/workflows/${created.id}`, { body: { name: 'x' } })).status).toBe(404);
       expect((await api.request('POST', `/workflows/${created.id}/copy`, { body: { name: 'x' } })).status).toBe(404);
-      expect(
-        (await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: [] } })).status,
-      ).toBe(404);
+      expect((await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: [] } })).status).toBe(404);
       const list = await api.request('GET', `/workflows?limit=1000&${after}`);
       expect(list.body.items.map((card: { id: string }) => card.id)).not.toContain(created.id);
     });
@@ -280,9 +278,7 @@ describe('Workflows HTTP API', () => {
       } while (cursor);
       expect(seen.map((card) => card.id).sort()).toEqual([...created].sort());
       // Newest first; cards created within the same millisecond are ordered by id.
-      const newestFirst = [...seen].sort(
-        (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
-      );
+      const newestFirst = [...seen].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
       expect(seen).toEqual(newestFirst);
     });
 
@@ -307,9 +303,7 @@ describe('Workflows HTTP API', () => {
     it('serves 60 concurrent creates: all 201 and all listed', async () => {
       const token = api.token('admin', 'concurrent-workspace');
       const responses = await Promise.all(
-        Array.from({ length: 60 }, (_, index) =>
-          api.request('POST', '/workflows', { body: { name: `Parallel ${index}` }, token }),
-        ),
+        Array.from({ length: 60 }, (_, index) => api.request('POST', '/workflows', { body: { name: `Parallel ${index}` }, token })),
       );
       expect(responses.map((response) => response.status)).toEqual(Array(60).fill(201));
       // The log's head is at or after every acknowledged create.
@@ -323,9 +317,7 @@ describe('Workflows HTTP API', () => {
     it('lets exactly one of two concurrent publishes with the same expectedVersion win', async () => {
       const created = await create('Contended');
       const [first, second] = await Promise.all(
-        [0, 1].map(() =>
-          api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps, expectedVersion: 1 } }),
-        ),
+        [0, 1].map(() => api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps, expectedVersion: 1 } })),
       );
       expect([first.status, second.status].sort()).toEqual([200, 409]);
       const winner = first.status === 200 ? first : second;
@@ -355,9 +347,7 @@ describe('Workflows HTTP API', () => {
       expect((await api.request('POST', '/workflows', { body: { name: 'x' }, token: auditor })).status).toBe(403);
       expect((await api.request('DELETE', `/workflows/${created.id}`, { token: auditor })).status).toBe(403);
       expect((await api.request('PATCH', `/workflows/${created.id}`, { body: { name: 'x' }, token: auditor })).status).toBe(403);
-      expect(
-        (await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: [] }, token: auditor })).status,
-      ).toBe(403);
+      expect((await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: [] }, token: auditor })).status).toBe(403);
       expect((await api.request('POST', `/workflows/${created.id}/copy`, { body: { name: 'x' }, token: auditor })).status).toBe(403);
       const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${created.position}`, {
         token: auditor,
@@ -374,9 +364,7 @@ describe('Workflows HTTP API', () => {
       expect((await api.request('GET', `/workflows/${created.id}/versions/1?${at}`, { token: stranger })).status).toBe(404);
       expect((await api.request('PATCH', `/workflows/${created.id}`, { body: { name: 'x' }, token: stranger })).status).toBe(404);
       expect((await api.request('POST', `/workflows/${created.id}/copy`, { body: { name: 'x' }, token: stranger })).status).toBe(404);
-      expect(
-        (await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: [] }, token: stranger })).status,
-      ).toBe(404);
+      expect((await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: [] }, token: stranger })).status).toBe(404);
       expect((await api.request('DELETE', `/workflows/${created.id}`, { token: stranger })).status).toBe(404);
       const list = await api.request('GET', `/workflows?limit=1000&${at}`, { token: stranger });
       expect(list.body.items.map((card: { id: string }) => card.id)).not.toContain(created.id);

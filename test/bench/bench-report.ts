@@ -47,11 +47,36 @@ interface Ratio {
 }
 
 const RATIOS: readonly Ratio[] = [
-  { label: 'append / insert_batched', numerator: 'eventstore.append.events_per_s', denominator: 'limit.sqlite_insert_batched.rows_per_s', target: { atLeast: 0.8 } },
-  { label: 'append_serial / insert_serial', numerator: 'eventstore.append_serial.events_per_s', denominator: 'limit.sqlite_insert_serial.rows_per_s', target: { atLeast: 0.8 } },
-  { label: 'rebuild / read_parse', numerator: 'projection.rebuild.events_per_s', denominator: 'limit.read_parse.events_per_s', target: { atLeast: 0.7 } },
-  { label: 'create_workflow / health', numerator: 'http.create_workflow.req_per_s', denominator: 'http.health.req_per_s', target: { atLeast: 0.4 } },
-  { label: 'p99_at_100k / p99', numerator: 'session.reply_latency_at_100k.p99_ms', denominator: 'session.reply_latency.p99_ms', target: { atMost: 1.5 } },
+  {
+    label: 'append / insert_batched',
+    numerator: 'eventstore.append.events_per_s',
+    denominator: 'limit.sqlite_insert_batched.rows_per_s',
+    target: { atLeast: 0.8 },
+  },
+  {
+    label: 'append_serial / insert_serial',
+    numerator: 'eventstore.append_serial.events_per_s',
+    denominator: 'limit.sqlite_insert_serial.rows_per_s',
+    target: { atLeast: 0.8 },
+  },
+  {
+    label: 'rebuild / read_parse',
+    numerator: 'projection.rebuild.events_per_s',
+    denominator: 'limit.read_parse.events_per_s',
+    target: { atLeast: 0.7 },
+  },
+  {
+    label: 'create_workflow / health',
+    numerator: 'http.create_workflow.req_per_s',
+    denominator: 'http.health.req_per_s',
+    target: { atLeast: 0.4 },
+  },
+  {
+    label: 'p99_at_100k / p99',
+    numerator: 'session.reply_latency_at_100k.p99_ms',
+    denominator: 'session.reply_latency.p99_ms',
+    target: { atMost: 1.5 },
+  },
   { label: 'append / emmett', numerator: 'eventstore.append.events_per_s', denominator: 'peer.emmett_sqlite.append.events_per_s' },
 ];
 
@@ -84,7 +109,8 @@ export function formatReport(metrics: Metrics): string {
   const nameWidth = Math.max(...Object.keys(metrics).map((name) => name.length), 10);
   lines.push('', 'metrics, this run:');
   for (const [name, metric] of Object.entries(metrics)) {
-    const shown = metric.value === null ? `missing: ${metric.missing ?? 'not measured'}` : `${formatNumber(metric.value).padStart(10)} ${metric.unit}`;
+    const shown =
+      metric.value === null ? `missing: ${metric.missing ?? 'not measured'}` : `${formatNumber(metric.value).padStart(10)} ${metric.unit}`;
     lines.push(`  ${name.padEnd(nameWidth)}  ${shown}`);
   }
   lines.push('', 'ratios, this run:');
@@ -99,7 +125,9 @@ export function formatReport(metrics: Metrics): string {
   for (const target of TARGETS) {
     const value = valueOf(metrics, target.metric);
     const shown = value === null ? 'n/a' : formatNumber(value);
-    lines.push(`  ${target.metric.padEnd(nameWidth)}  ${shown.padStart(10)}  target ${boundText(target).padEnd(10)}  ${verdict(value, target)}`);
+    lines.push(
+      `  ${target.metric.padEnd(nameWidth)}  ${shown.padStart(10)}  target ${boundText(target).padEnd(10)}  ${verdict(value, target)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

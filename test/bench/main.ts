@@ -57,7 +57,10 @@ const main = async () => {
     } finally {
       await server.close();
     }
-    Object.assign(metrics, await rebuildMetrics(join(dataDir, 'events.sqlite'), join(dataDir, 'rebuild-scratch.sqlite'), preloadChannelId, sizes.rebuild));
+    Object.assign(
+      metrics,
+      await rebuildMetrics(join(dataDir, 'events.sqlite'), join(dataDir, 'rebuild-scratch.sqlite'), preloadChannelId, sizes.rebuild),
+    );
   } finally {
     removeDir(dataDir);
   }
@@ -65,7 +68,9 @@ const main = async () => {
   process.stdout.write(formatReport(metrics));
   writeResults(RESULTS_FILE, machine, metrics);
   const seconds = (performance.now() - startedAt) / 1000;
-  process.stdout.write(`\n${mode} run took ${seconds.toFixed(0)} s; load average ${machine.loadavgBefore.map((load) => load.toFixed(2)).join(' ')} before, ${machine.loadavgAfter.map((load) => load.toFixed(2)).join(' ')} after; written to ${RESULTS_FILE}\n`);
+  process.stdout.write(
+    `\n${mode} run took ${seconds.toFixed(0)} s; load average ${machine.loadavgBefore.map((load) => load.toFixed(2)).join(' ')} before, ${machine.loadavgAfter.map((load) => load.toFixed(2)).join(' ')} after; written to ${RESULTS_FILE}\n`,
+  );
 };
 
 await main();

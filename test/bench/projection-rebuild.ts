@@ -43,7 +43,12 @@ function readAndParse(eventsFile: string, total: number): number {
  * `eventsFile` is a log no server has open; when it is short of the minimum it gets more messages
  * on `channelId` (recorded while no engine runs: they wait for routing, as after an outage).
  */
-export async function rebuildMetrics(eventsFile: string, scratchFile: string, channelId: string, sizes: RebuildBenchSizes): Promise<Metrics> {
+export async function rebuildMetrics(
+  eventsFile: string,
+  scratchFile: string,
+  channelId: string,
+  sizes: RebuildBenchSizes,
+): Promise<Metrics> {
   const events = SqliteEventStore.open({ file: eventsFile });
   const scratch = SqliteReadModelStore.open({ file: scratchFile });
   try {

@@ -25,8 +25,20 @@ const messageEvent = (streamName: string, index: number): NewEvent => {
   return {
     id: randomUUID(),
     type: 'MessageReceived',
-    data: { channelId: 'bench-channel', contactId: streamName, messageId, text: `Message number ${index}, about my order`, receivedAt: new Date().toISOString() },
-    metadata: { correlationId: messageId, causationId: messageId, actor: { sub: 'webchat:bench-channel', role: 'channel' }, occurredAt: new Date().toISOString(), workspace: 'bench' },
+    data: {
+      channelId: 'bench-channel',
+      contactId: streamName,
+      messageId,
+      text: `Message number ${index}, about my order`,
+      receivedAt: new Date().toISOString(),
+    },
+    metadata: {
+      correlationId: messageId,
+      causationId: messageId,
+      actor: { sub: 'webchat:bench-channel', role: 'channel' },
+      occurredAt: new Date().toISOString(),
+      workspace: 'bench',
+    },
   };
 };
 
@@ -61,7 +73,12 @@ async function runAppenders(
 }
 
 /** Appends to the embedded store with the expected revision; also how many appends group commit put in one transaction. */
-async function embeddedAppends(file: string, appenders: number, appendsEach: number, label: string): Promise<{ rate: number; meanBatch: number }> {
+async function embeddedAppends(
+  file: string,
+  appenders: number,
+  appendsEach: number,
+  label: string,
+): Promise<{ rate: number; meanBatch: number }> {
   const store = SqliteEventStore.open({ file });
   try {
     const rate = await runAppenders(label, appenders, appendsEach, (streamName, index) =>
@@ -105,8 +122,11 @@ async function peerAppends(file: string, appenders: number, appendsEach: number)
       }
     }
   };
-  const rate = await runAppenders(`emmett-sqlite appends, ${appenders} appenders taking turns`, appenders, appendsEach, (streamName, index) =>
-    inTurn(() => append(streamName, index)),
+  const rate = await runAppenders(
+    `emmett-sqlite appends, ${appenders} appenders taking turns`,
+    appenders,
+    appendsEach,
+    (streamName, index) => inTurn(() => append(streamName, index)),
   );
   return { rate, retried };
 }
@@ -122,18 +142,34 @@ async function bareInserts(file: string, streams: number, rowsPerStream: number,
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    const insert = db.prepare('INSERT INTO events (event_id, stream_name, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO events (event_id, stream_name, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     const chained = Array.from({ length: streams }, (_, stream) => {
       const streamName = streamOf(stream);
-      return chainEvents(streamName, 0, '', Array.from({ length: rowsPerStream }, (_, revision) => messageEvent(streamName, revision)));
+      return chainEvents(
+        streamName,
+        0,
+        '',
+        Array.from({ length: rowsPerStream }, (_, revision) => messageEvent(streamName, revision)),
+      );
     });
     // In the order the appenders' rows arrive: every stream's first event, then every second one…
-    const rows = chained[0]?.flatMap((_, revision) =>
-      chained.map((events, stream) => {
-        const event = events[revision] as NewEvent;
-        return [event.id, streamOf(stream), revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), new Date().toISOString()];
-      }),
-    ) ?? [];
+    const rows =
+      chained[0]?.flatMap((_, revision) =>
+        chained.map((events, stream) => {
+          const event = events[revision];
+          return [
+            event.id,
+            streamOf(stream),
+            revision,
+            event.type,
+            JSON.stringify(event.data),
+            JSON.stringify(event.metadata),
+            new Date().toISOString(),
+          ];
+        }),
+      ) ?? [];
     const insertBatch = db.transaction((batch: unknown[][]) => {
       for (const row of batch) insert.run(...row);
     });
@@ -166,7 +202,12 @@ async function peerMetric(file: string, appenders: number, appendsEach: number):
 
 export async function storeMetrics(dataDir: string, sizes: StoreBenchSizes): Promise<Metrics> {
   const { concurrentAppenders, appendsPerAppender, serialAppends } = sizes;
-  const grouped = await embeddedAppends(join(dataDir, 'appends-concurrent.sqlite'), concurrentAppenders, appendsPerAppender, `event store appends, ${concurrentAppenders} appenders`);
+  const grouped = await embeddedAppends(
+    join(dataDir, 'appends-concurrent.sqlite'),
+    concurrentAppenders,
+    appendsPerAppender,
+    `event store appends, ${concurrentAppenders} appenders`,
+  );
   const serial = await embeddedAppends(join(dataDir, 'appends-serial.sqlite'), 1, serialAppends, 'event store appends, one appender');
   const batchSize = Math.max(1, Math.round(grouped.meanBatch));
   process.stderr.write(`group commit wrote ${grouped.meanBatch.toFixed(1)} appends per transaction on average\n`);
@@ -174,11 +215,24 @@ export async function storeMetrics(dataDir: string, sizes: StoreBenchSizes): Pro
     'eventstore.append.events_per_s': measured(grouped.rate, 'events/s'),
     'eventstore.append_serial.events_per_s': measured(serial.rate, 'events/s'),
     'eventstore.append.mean_batch': measured(grouped.meanBatch, 'appends/transaction'),
-    'peer.emmett_sqlite.append.events_per_s': await peerMetric(join(dataDir, 'emmett.sqlite'), concurrentAppenders, sizes.peerAppendsPerAppender),
+    'peer.emmett_sqlite.append.events_per_s': await peerMetric(
+      join(dataDir, 'emmett.sqlite'),
+      concurrentAppenders,
+      sizes.peerAppendsPerAppender,
+    ),
     'limit.sqlite_insert_batched.rows_per_s': measured(
-      await bareInserts(join(dataDir, 'inserts-batched.sqlite'), concurrentAppenders, appendsPerAppender, batchSize, 'bare inserts, group commit batches'),
+      await bareInserts(
+        join(dataDir, 'inserts-batched.sqlite'),
+        concurrentAppenders,
+        appendsPerAppender,
+        batchSize,
+        'bare inserts, group commit batches',
+      ),
       'rows/s',
     ),
-    'limit.sqlite_insert_serial.rows_per_s': measured(await bareInserts(join(dataDir, 'inserts-serial.sqlite'), 1, serialAppends, 1, 'bare inserts, one per transaction'), 'rows/s'),
+    'limit.sqlite_insert_serial.rows_per_s': measured(
+      await bareInserts(join(dataDir, 'inserts-serial.sqlite'), 1, serialAppends, 1, 'bare inserts, one per transaction'),
+      'rows/s',
+    ),
   };
 }

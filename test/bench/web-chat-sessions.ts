@@ -25,7 +25,13 @@ export interface SessionBenchSizes {
 /** Each of a contact's five messages gets a reply: a greeting and a question, then the next question. */
 const ANSWERED_FLOW = [
   { id: 'hello', type: 'send_message', text: 'Hello {{contact.name}}' },
-  ...[1, 2, 3, 4, 5].map((question) => ({ id: `q${question}`, type: 'ask_question', text: `Question ${question}?`, variable: `answer${question}`, answerType: 'text' })),
+  ...[1, 2, 3, 4, 5].map((question) => ({
+    id: `q${question}`,
+    type: 'ask_question',
+    text: `Question ${question}?`,
+    variable: `answer${question}`,
+    answerType: 'text',
+  })),
 ];
 
 const REPLY_TIMEOUT_MS = 60_000;
@@ -41,9 +47,19 @@ interface ContactsRun {
 
 async function runContacts(api: Api, channelId: string, sizes: SessionBenchSizes): Promise<ContactsRun> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
-  const input: ContactsLoadInput = { baseUrl: api.baseUrl, channelId, contacts: sizes.contacts, messagesPerContact: sizes.messagesPerContact, replyTimeoutMs: REPLY_TIMEOUT_MS };
+  const input: ContactsLoadInput = {
+    baseUrl: api.baseUrl,
+    channelId,
+    contacts: sizes.contacts,
+    messagesPerContact: sizes.messagesPerContact,
+    replyTimeoutMs: REPLY_TIMEOUT_MS,
+  };
   delay.enable();
-  const result = await runChildScript<ContactsLoadResult>('./web-chat-contacts.js', input, REPLY_TIMEOUT_MS * sizes.messagesPerContact + 60_000);
+  const result = await runChildScript<ContactsLoadResult>(
+    './web-chat-contacts.js',
+    input,
+    REPLY_TIMEOUT_MS * sizes.messagesPerContact + 60_000,
+  );
   delay.disable();
   const messagesPerSecond = result.answered / (result.elapsedMs / 1000);
   process.stderr.write(
@@ -70,7 +86,9 @@ interface Health {
 async function catchUp(api: Api, timeoutMs: number): Promise<boolean> {
   const behind = (health: Health): number => {
     const head = Number(health.logPosition ?? 0);
-    const reached = [health.engine?.position, ...Object.values(health.projections).map(({ position }) => position)].map((position) => Number(position ?? 0));
+    const reached = [health.engine?.position, ...Object.values(health.projections).map(({ position }) => position)].map((position) =>
+      Number(position ?? 0),
+    );
     return head - Math.min(...reached);
   };
   const read = async () => (await api.request<Health>('GET', '/health', { token: null })).body;
@@ -93,7 +111,10 @@ async function catchUp(api: Api, timeoutMs: number): Promise<boolean> {
 }
 
 /** The metrics, and the channel the preload wrote to (a log topped up later can go on there). */
-export async function sessionMetrics(server: InProcessServer, sizes: SessionBenchSizes): Promise<{ metrics: Metrics; preloadChannelId: string }> {
+export async function sessionMetrics(
+  server: InProcessServer,
+  sizes: SessionBenchSizes,
+): Promise<{ metrics: Metrics; preloadChannelId: string }> {
   const { api } = server;
   const { channelId } = await flowOnWebchat(api, ANSWERED_FLOW, { name: 'Bench: answered flow' });
   const fresh = await runContacts(api, channelId, sizes);
@@ -102,7 +123,9 @@ export async function sessionMetrics(server: InProcessServer, sizes: SessionBenc
   // projected into transcripts, and the engine routes each of them (to nowhere).
   const staffed = await api.request('POST', '/channels', { body: { type: 'webchat', name: 'Staffed chat' } });
   if (staffed.status !== 201) throw new Error(`creating the preload channel failed: ${JSON.stringify(staffed.body)}`);
-  process.stderr.write(`preloading ${sizes.preloadedMessages.toLocaleString('en')} messages through the server's event store (not over HTTP)\n`);
+  process.stderr.write(
+    `preloading ${sizes.preloadedMessages.toLocaleString('en')} messages through the server's event store (not over HTTP)\n`,
+  );
   await recordContactMessages(server.app.get<EventStore>(EVENT_STORE), staffed.body.id, sizes.preloadedMessages, 'preloaded messages');
   const caughtUp = await catchUp(api, sizes.catchUpTimeoutMs);
   const loaded = caughtUp ? await runContacts(api, channelId, sizes) : undefined;

@@ -118,7 +118,9 @@ describe('the audit console in Chromium', () => {
 
     // And by time: the moment version 2 was published, before the rename.
     const { body } = await app.api.request('GET', `/audit/workflows/${workflowId}/history`, { token: app.api.token('auditor') });
-    const published = body.items.find((event: { type: string; data: { version?: number } }) => event.type === 'WorkflowDefinitionPublished' && event.data.version === 2);
+    const published = body.items.find(
+      (event: { type: string; data: { version?: number } }) => event.type === 'WorkflowDefinitionPublished' && event.data.version === 2,
+    );
     await page.getByLabel('Time').fill(await localInputValue(page, published.recordedAt));
     await page.getByRole('button', { name: 'Show at that time' }).click();
     await snapshot.getByText('Hello, first words').waitFor();
@@ -139,11 +141,17 @@ describe('the audit console in Chromium', () => {
     const { page, problems, context } = await openTab(chromium.browser);
     await page.goto(app.signInLink('admin', '/audit'));
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
-    await page.getByRole('table', { name: /^Page 1: events/ }).getByText('ChannelWorkflowAssigned').waitFor();
+    await page
+      .getByRole('table', { name: /^Page 1: events/ })
+      .getByText('ChannelWorkflowAssigned')
+      .waitFor();
     const unknown = '00000000-0000-4000-8000-000000000000';
     await page.getByLabel('Workflow ID').fill(unknown);
     await page.getByRole('button', { name: 'Show history' }).click();
-    await page.getByRole('alert').filter({ hasText: `Workflow ${unknown} not found` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `Workflow ${unknown} not found` })
+      .waitFor();
     await expectNoSeriousAxeViolations(page);
     // Chromium logs the API's 404: the one error this test provokes.
     expect(problems.filter((problem) => !problem.includes('the server responded with a status of 404'))).toEqual([]);

@@ -88,7 +88,9 @@ describe('the Channels page in Chromium', () => {
 
     // The web chat's page and embed snippet.
     const snippet = `<script src="${app.url}/webchat.js" data-channel="${siteChatId}" async></script>`;
-    expect(await siteChat.getByRole('link', { name: `${app.url}/chat/${siteChatId}` }).getAttribute('href')).toBe(`${app.url}/chat/${siteChatId}`);
+    expect(await siteChat.getByRole('link', { name: `${app.url}/chat/${siteChatId}` }).getAttribute('href')).toBe(
+      `${app.url}/chat/${siteChatId}`,
+    );
     await siteChat.getByText(snippet, { exact: true }).waitFor();
     await siteChat.getByRole('button', { name: 'Copy' }).click();
     await siteChat.getByRole('status').filter({ hasText: 'Copied' }).waitFor();

@@ -21,7 +21,10 @@ describe('the sessions pages in Chromium', () => {
     await customer.awaitReplies(1);
     const listed = async (status: 'active' | 'ended') =>
       (await app.api.request('GET', `/workflows/${workflowId}/sessions?status=${status}`, { token })).body.items as { id: string }[];
-    const [session] = await eventually(() => listed('active'), (items) => items.length === 1);
+    const [session] = await eventually(
+      () => listed('active'),
+      (items) => items.length === 1,
+    );
 
     const { page, problems, context } = await openTab(chromium.browser);
     await page.goto(`${app.url}/?token=${token}`);
@@ -37,7 +40,10 @@ describe('the sessions pages in Chromium', () => {
 
     await customer.say('Ana');
     await customer.awaitReplies(2);
-    await eventually(() => listed('ended'), (items) => items.length === 1);
+    await eventually(
+      () => listed('ended'),
+      (items) => items.length === 1,
+    );
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.getByText('No conversation is in this workflow right now.').waitFor();
     await page.getByRole('tab', { name: 'Active' }).focus();
@@ -54,7 +60,9 @@ describe('the sessions pages in Chromium', () => {
     await page.getByRole('link', { name: 'Greeting', exact: true }).waitFor();
     await page.locator('.session-facts dd', { hasText: 'Site chat' }).waitFor();
     const facts = Object.fromEntries(
-      await page.locator('.session-facts dt').evaluateAll((terms) => terms.map((term) => [term.textContent, term.nextElementSibling?.textContent])),
+      await page
+        .locator('.session-facts dt')
+        .evaluateAll((terms) => terms.map((term) => [term.textContent, term.nextElementSibling?.textContent])),
     );
     expect(facts).toMatchObject({
       Status: 'Ended',
@@ -77,13 +85,21 @@ describe('the sessions pages in Chromium', () => {
     const { page, problems, context } = await openTab(chromium.browser);
     const missing = randomUUID();
     await page.goto(app.signInLink('admin', `/sessions/${missing}`));
-    await page.getByRole('alert').filter({ hasText: `Session ${missing} not found` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `Session ${missing} not found` })
+      .waitFor();
     await expectNoSeriousAxeViolations(page);
     await page.goto(`${app.url}/workflows/${missing}/sessions`);
-    await page.getByRole('alert').filter({ hasText: `Workflow ${missing} not found` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `Workflow ${missing} not found` })
+      .waitFor();
     // Chromium logs each of the API's 404s as a failed resource; nothing else may be logged.
     // The session; then the workflow and its sessions.
-    expect(problems).toEqual(Array(3).fill('console error: Failed to load resource: the server responded with a status of 404 (Not Found)'));
+    expect(problems).toEqual(
+      Array(3).fill('console error: Failed to load resource: the server responded with a status of 404 (Not Found)'),
+    );
     await context.close();
   });
 });

@@ -11,7 +11,16 @@ import { chromium } from 'playwright-core';
 import { signJwt } from '../../dist/libs/platform/src/auth/jwt.js';
 
 const OUT = resolve('docs/screenshots');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const freePort = () =>
   new Promise((done) => {
@@ -56,8 +65,25 @@ try {
   const flows = {
     'Order status': [
       { id: 'welcome', type: 'send_message', text: 'Hi! I can help with your order.' },
-      { id: 'order', type: 'ask_question', text: 'What is your order number?', variable: 'order', answerType: 'number', retryText: 'Please send digits only.' },
-      { id: 'topic', type: 'ask_question', text: 'What do you need?', variable: 'topic', answerType: 'choice', options: [{ label: 'Where is it?', value: 'where' }, { label: 'Return it', value: 'return', next: 'returns' }] },
+      {
+        id: 'order',
+        type: 'ask_question',
+        text: 'What is your order number?',
+        variable: 'order',
+        answerType: 'number',
+        retryText: 'Please send digits only.',
+      },
+      {
+        id: 'topic',
+        type: 'ask_question',
+        text: 'What do you need?',
+        variable: 'topic',
+        answerType: 'choice',
+        options: [
+          { label: 'Where is it?', value: 'where' },
+          { label: 'Return it', value: 'return', next: 'returns' },
+        ],
+      },
       { id: 'tracking', type: 'send_message', text: 'Order {{order}} ships tomorrow.', next: 'done' },
       { id: 'returns', type: 'route_to_team', team: 'returns', note: 'Return for order {{order}}' },
       { id: 'done', type: 'end' },
@@ -65,7 +91,12 @@ try {
     'Lead qualification': [
       { id: 'ask_email', type: 'ask_question', text: 'Your work email?', variable: 'email', answerType: 'email' },
       { id: 'size', type: 'ask_question', text: 'How many people are on your team?', variable: 'size', answerType: 'number' },
-      { id: 'route', type: 'branch', branches: [{ condition: { variable: 'size', op: 'gt', value: 50 }, next: 'sales' }], elseNext: 'thanks' },
+      {
+        id: 'route',
+        type: 'branch',
+        branches: [{ condition: { variable: 'size', op: 'gt', value: 50 }, next: 'sales' }],
+        elseNext: 'thanks',
+      },
       { id: 'sales', type: 'route_to_team', team: 'sales' },
       { id: 'thanks', type: 'send_message', text: 'Thanks! We will be in touch.' },
     ],

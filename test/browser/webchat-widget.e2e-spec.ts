@@ -124,7 +124,10 @@ describe('the web chat widget in Chromium', () => {
     const channel = await app.api.request('POST', '/channels', { body: { type: 'webchat', name: 'Unanswered chat' } });
     const visitor = new Visitor(app.api, channel.body.id);
     for (let count = 1; count <= 60; count += 1) await visitor.say(`Message ${count}`);
-    await eventually(() => visitor.transcript(), (messages) => messages.at(-1)?.text === 'Message 60');
+    await eventually(
+      () => visitor.transcript(),
+      (messages) => messages.at(-1)?.text === 'Message 60',
+    );
     const { page, problems, context } = await openTab(chromium.browser);
     await page.goto(`${app.url}/chat/${visitor.channelId}?contact=${visitor.contactId}`);
     const chat = widget(page);

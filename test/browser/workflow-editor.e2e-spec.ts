@@ -17,7 +17,9 @@ describe('the workflow editor in Chromium', () => {
   /** A workflow with FLOW published as version 2. */
   const workflowWithFlow = async (name: string): Promise<string> => {
     const created = await app.api.request('POST', '/workflows', { body: { name } });
-    const published = await app.api.request('PUT', `/workflows/${created.body.id}/definition`, { body: { steps: FLOW, expectedVersion: 1 } });
+    const published = await app.api.request('PUT', `/workflows/${created.body.id}/definition`, {
+      body: { steps: FLOW, expectedVersion: 1 },
+    });
     expect(published.body.version).toBe(2);
     return created.body.id as string;
   };
@@ -102,7 +104,12 @@ describe('the workflow editor in Chromium', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Version 3', { exact: true }).waitFor();
     const saved = await workflowAt(id, 3);
-    expect(saved.steps).toEqual([FLOW[0], { ...FLOW[1], next: 'extra' }, FLOW[2], { id: 'extra', type: 'send_message', text: 'One more thing' }]);
+    expect(saved.steps).toEqual([
+      FLOW[0],
+      { ...FLOW[1], next: 'extra' },
+      FLOW[2],
+      { id: 'extra', type: 'send_message', text: 'One more thing' },
+    ]);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -315,7 +322,12 @@ describe('the workflow editor in Chromium', () => {
     expect((await workflowAt(id, 3)).steps).toEqual([
       FLOW[0],
       FLOW[1],
-      { id: 'branch_1', type: 'branch', branches: [{ condition: { variable: 'name', op: 'exists' }, next: 'thanks' }], elseNext: 'welcome' },
+      {
+        id: 'branch_1',
+        type: 'branch',
+        branches: [{ condition: { variable: 'name', op: 'exists' }, next: 'thanks' }],
+        elseNext: 'welcome',
+      },
       FLOW[2],
     ]);
     expect(problems).toEqual([]);
@@ -333,7 +345,10 @@ describe('the workflow editor in Chromium', () => {
     await dialog.getByLabel('Name').fill('New name');
     await dialog.getByRole('button', { name: 'Submit' }).click();
     await page.getByRole('heading', { name: 'New name', level: 1 }).waitFor();
-    await eventually(async () => (await app.api.request('GET', `/workflows/${id}`)).body.name, (name) => name === 'New name');
+    await eventually(
+      async () => (await app.api.request('GET', `/workflows/${id}`)).body.name,
+      (name) => name === 'New name',
+    );
 
     await stepNode(page, 'Send message step welcome').click();
     await panel(page).getByLabel('Text', { exact: true }).fill('Not saved yet');

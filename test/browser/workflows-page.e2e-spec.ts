@@ -44,7 +44,8 @@ describe('the Workflows page in Chromium', () => {
       auditor,
       link: (token = admin, path = '/') => `${app.url}${path}?token=${token}`,
       create: async (name: string) => (await app.api.request('POST', '/workflows', { body: { name }, token: admin })).body.id as string,
-      list: async () => (await app.api.request('GET', '/workflows?limit=1000', { token: admin })).body.items as { id: string; name: string }[],
+      list: async () =>
+        (await app.api.request('GET', '/workflows?limit=1000', { token: admin })).body.items as { id: string; name: string }[],
     };
   };
 

@@ -73,7 +73,11 @@ export class Visitor {
 
   /** Waits until the visitor has had `count` replies in all, and returns them all. */
   async awaitReplies(count: number, timeoutMs?: number): Promise<string[]> {
-    return eventually(() => this.replies(), (replies) => replies.length >= count, timeoutMs);
+    return eventually(
+      () => this.replies(),
+      (replies) => replies.length >= count,
+      timeoutMs,
+    );
   }
 }
 
@@ -96,9 +100,10 @@ export async function engineReached(api: Api, position: string, timeoutMs = 10_0
 export function activeSessionsInLog(dataDir: string, workflowId: string): Set<string> {
   const log = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
   try {
-    const rows = log
-      .prepare(`SELECT type, data FROM events WHERE stream_name LIKE 'session-%' ORDER BY position`)
-      .all() as { type: string; data: string }[];
+    const rows = log.prepare(`SELECT type, data FROM events WHERE stream_name LIKE 'session-%' ORDER BY position`).all() as {
+      type: string;
+      data: string;
+    }[];
     const active = new Set<string>();
     for (const { type, data } of rows) {
       const event = JSON.parse(data) as { sessionId: string; workflowId?: string };

@@ -131,5 +131,11 @@ export const whatsAppStatus = (recipient: string, wamid: string, status: string)
 /** A Messenger delivery of one messaging event from `psid` to the page. */
 export const messengerEvent = (pageId: string, psid: string, event: object) => ({
   object: 'page',
-  entry: [{ id: pageId, time: 1458692752478, messaging: [{ sender: { id: psid }, recipient: { id: pageId }, timestamp: 1458692752478, ...event }] }],
+  entry: [
+    {
+      id: pageId,
+      time: 1458692752478,
+      messaging: [{ sender: { id: psid }, recipient: { id: pageId }, timestamp: 1458692752478, ...event }],
+    },
+  ],
 });

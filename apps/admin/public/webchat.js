@@ -6,8 +6,7 @@
  */
 (function () {
   'use strict';
-  var script =
-    document.currentScript || document.querySelector('script[data-channel][src*="webchat.js"]:not([data-webchat-ready])');
+  var script = document.currentScript || document.querySelector('script[data-channel][src*="webchat.js"]:not([data-webchat-ready])');
   if (!script) return;
   script.setAttribute('data-webchat-ready', '');
   var channel = script.getAttribute('data-channel');
@@ -82,5 +81,8 @@
 
   // An async script may run before the body is parsed.
   if (document.body) document.body.appendChild(host);
-  else document.addEventListener('DOMContentLoaded', function () { document.body.appendChild(host); });
+  else
+    document.addEventListener('DOMContentLoaded', function () {
+      document.body.appendChild(host);
+    });
 })();

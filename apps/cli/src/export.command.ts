@@ -28,7 +28,7 @@ export async function exportCommand(args: string[]): Promise<void> {
     const write = async (line: string) => {
       if (!out.write(line)) await Promise.race([once(out, 'drain'), failed]);
     };
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const batch = await Promise.race([eventStore.readAll({ after, maxCount: BATCH_SIZE }), failed]);
       for (const event of batch) await write(`${JSON.stringify(auditEventView(event))}\n`);
       written += batch.length;

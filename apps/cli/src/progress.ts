@@ -41,7 +41,10 @@ export class Progress {
       const filled = Math.round(share * BAR_WIDTH);
       parts[0] = `${this.label} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.floor(share * 100)}% ${this.done.toLocaleString('en')}/${this.total.toLocaleString('en')}`;
       const remaining = rate > 0 ? Math.max(this.total - this.done, 0) / rate : undefined;
-      parts.push(`${Math.round(rate).toLocaleString('en')} ${this.unit}/s`, `ETA ${remaining === undefined ? '?' : `${Math.ceil(remaining)} s`}`);
+      parts.push(
+        `${Math.round(rate).toLocaleString('en')} ${this.unit}/s`,
+        `ETA ${remaining === undefined ? '?' : `${Math.ceil(remaining)} s`}`,
+      );
     } else {
       parts.push(`${Math.round(rate).toLocaleString('en')} ${this.unit}/s`);
     }

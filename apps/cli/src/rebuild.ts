@@ -23,7 +23,7 @@ export async function rebuildProjections(
     return limit !== undefined && eventStore.comparePositions(event.position, limit) <= 0;
   };
   let read = 0;
-  for (let after: string | undefined; ; ) {
+  for (let after: string | undefined; ;) {
     const batch = await eventStore.readAll({ after, maxCount: BATCH_SIZE });
     for (const projection of projections) {
       const events = batch.filter((event) => within(projection, event));

@@ -28,7 +28,9 @@ export async function verifyCommand(): Promise<void> {
     return { ...diff, ...(await checkChains(storedEventsOf(storage.eventStore))) };
   });
   const out = process.stdout;
-  out.write(`Compared ${compared.toLocaleString('en')} documents of ${ALL_PROJECTIONS.length} projections; checked ${eventsChecked.toLocaleString('en')} events in ${streamsChecked.toLocaleString('en')} streams.\n`);
+  out.write(
+    `Compared ${compared.toLocaleString('en')} documents of ${ALL_PROJECTIONS.length} projections; checked ${eventsChecked.toLocaleString('en')} events in ${streamsChecked.toLocaleString('en')} streams.\n`,
+  );
   for (const { projection, collection, id, problem } of differences.slice(0, LISTED)) {
     out.write(`read model ${projection}/${collection}/${id}: ${problem}\n`);
   }
@@ -39,10 +41,7 @@ export async function verifyCommand(): Promise<void> {
     out.write('Consistent: every read model matches the log, and every hash chain is intact.\n');
     return;
   }
-  throw new CliError(
-    `verify: ${differences.length} read-model difference(s), ${broken.length} stream(s) with a broken hash chain`,
-    1,
-  );
+  throw new CliError(`verify: ${differences.length} read-model difference(s), ${broken.length} stream(s) with a broken hash chain`, 1);
 }
 
 /** A server that kept projecting while the documents were compared gets this many more tries. */
@@ -100,7 +99,8 @@ async function diffProjections(
         if (problem) differences.push({ projection: projection.name, collection, id, problem });
       }
       for (const id of actual.keys()) {
-        if (!expected.has(id)) differences.push({ projection: projection.name, collection, id, problem: 'unexpected: nothing in the log makes it' });
+        if (!expected.has(id))
+          differences.push({ projection: projection.name, collection, id, problem: 'unexpected: nothing in the log makes it' });
       }
     }
   }

@@ -49,7 +49,22 @@ export class AppModule {
         ...(api ? [WorkflowCommandsModule, ChannelCommandsModule, ApiChannelModule] : []),
         ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent))] : []),
       ],
-      controllers: [HealthController, ...(api ? [WorkflowsController, WorkflowsLiveController, TryItController, StepTypesController, ChannelsController, SessionsController, WebchatController, WebhooksController, AuditController] : [])],
+      controllers: [
+        HealthController,
+        ...(api
+          ? [
+              WorkflowsController,
+              WorkflowsLiveController,
+              TryItController,
+              StepTypesController,
+              ChannelsController,
+              SessionsController,
+              WebchatController,
+              WebhooksController,
+              AuditController,
+            ]
+          : []),
+      ],
       providers: [
         { provide: AUTH_SECRET, useValue: config.authSecret },
         ...(config.authMaxTokenTtlSeconds === undefined ? [] : [{ provide: AUTH_MAX_TOKEN_TTL, useValue: config.authMaxTokenTtlSeconds }]),

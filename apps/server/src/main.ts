@@ -43,7 +43,9 @@ const main = async (): Promise<void> => {
     // No longer than the server accepts (AUTH_MAX_TOKEN_TTL may be shorter than 12 h).
     const ttlSeconds = Math.min(SIGN_IN_TOKEN_TTL_SECONDS, config.authMaxTokenTtlSeconds ?? SIGN_IN_TOKEN_TTL_SECONDS);
     const token = await signJwt({ sub: 'admin', role: 'admin' }, secret, ttlSeconds);
-    logger.log(`Open the console (admin sign-in, valid ${ttlSeconds % 3600 === 0 ? `${ttlSeconds / 3600} h` : `${Math.round(ttlSeconds / 60)} min`}; more tokens with "npm run cli -- token"):\n${url}/?token=${token}`);
+    logger.log(
+      `Open the console (admin sign-in, valid ${ttlSeconds % 3600 === 0 ? `${ttlSeconds / 3600} h` : `${Math.round(ttlSeconds / 60)} min`}; more tokens with "npm run cli -- token"):\n${url}/?token=${token}`,
+    );
     logger.log(`Or the API: curl -H "Authorization: Bearer ${token}" ${url}/workflows`);
   }
 };

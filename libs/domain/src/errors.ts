@@ -70,9 +70,7 @@ export class WorkflowVersionConflictError extends DomainError {
     readonly expectedVersion: number,
     readonly actualVersion: number,
   ) {
-    super(
-      `Workflow ${workflowId} is at version ${actualVersion}, not at the expected version ${expectedVersion}`,
-    );
+    super(`Workflow ${workflowId} is at version ${actualVersion}, not at the expected version ${expectedVersion}`);
   }
 }
 

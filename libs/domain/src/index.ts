@@ -13,12 +13,7 @@ export * from './session/answer.js';
 export * from './session/branch.js';
 export * from './session/session.decider.js';
 export * from './session/session.events.js';
-export {
-  DEFAULT_MAX_AGENT_TURNS,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_SESSION_TIMEOUT_SECONDS,
-  STEP_BUDGET,
-} from './session/session.flow.js';
+export { DEFAULT_MAX_AGENT_TURNS, DEFAULT_MAX_RETRIES, DEFAULT_SESSION_TIMEOUT_SECONDS, STEP_BUDGET } from './session/session.flow.js';
 export {
   pendingTimers,
   type ActiveSession,

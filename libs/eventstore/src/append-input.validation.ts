@@ -4,11 +4,7 @@ import type { ExpectedRevision, NewEvent } from './event-store.port.js';
  * Rejects a malformed append before it reaches a backend, naming what is wrong. Callers may be
  * plain JavaScript or deserialised input, so nothing here trusts the static types.
  */
-export function assertValidAppend(
-  streamName: unknown,
-  events: unknown,
-  expectedRevision: unknown,
-): asserts events is readonly NewEvent[] {
+export function assertValidAppend(streamName: unknown, events: unknown, expectedRevision: unknown): asserts events is readonly NewEvent[] {
   if (typeof streamName !== 'string' || streamName === '') {
     throw new TypeError('appendToStream: the stream name must be a non-empty string');
   }

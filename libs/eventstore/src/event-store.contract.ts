@@ -11,11 +11,7 @@ import { eventHash, storedHash } from './hash-chain.js';
 export type OpenEventStore = () => Promise<{ store: EventStore; dispose: () => Promise<void> }>;
 
 /** A valid event with a fresh id; pass `overrides` to pin the id or the metadata. */
-export function eventFixture(
-  type = 'SomethingHappened',
-  data: Record<string, unknown> = {},
-  overrides: Partial<NewEvent> = {},
-): NewEvent {
+export function eventFixture(type = 'SomethingHappened', data: Record<string, unknown> = {}, overrides: Partial<NewEvent> = {}): NewEvent {
   return {
     id: randomUUID(),
     type,
@@ -93,7 +89,9 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
     describe('appending and reading a stream', () => {
       it('links every event of a stream to the one before it in a hash chain', async () => {
         const streamName = newStreamName();
-        await store.appendToStream(streamName, [eventFixture('A', { n: 1 }), eventFixture('B', { n: 2 })], { expectedRevision: 'no_stream' });
+        await store.appendToStream(streamName, [eventFixture('A', { n: 1 }), eventFixture('B', { n: 2 })], {
+          expectedRevision: 'no_stream',
+        });
         await store.appendToStream(streamName, [eventFixture('C', { n: 3 })], { expectedRevision: 1 });
         await store.appendToStream(streamName, [eventFixture('D', { n: 4 })], { expectedRevision: 'any' });
         const events = await store.readStream(streamName);
@@ -131,9 +129,9 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
         const streamName = newStreamName();
         await store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'no_stream' });
 
-        await expect(
-          store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'no_stream' }),
-        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
         expect(await store.readStream(streamName)).toHaveLength(1);
       });
 
@@ -155,9 +153,9 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
       it('stream_exists requires at least one event in the stream', async () => {
         const streamName = newStreamName();
 
-        await expect(
-          store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'stream_exists' }),
-        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
         await store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'no_stream' });
         const result = await store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'stream_exists' });
 
@@ -216,9 +214,9 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
         const [a, b, c] = [eventFixture(), eventFixture(), eventFixture()];
         await store.appendToStream(streamName, [a, b], { expectedRevision: 'no_stream' });
 
-        await expect(
-          store.appendToStream(streamName, [a, c], { expectedRevision: 'no_stream' }),
-        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(store.appendToStream(streamName, [a, c], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
         expect((await store.readStream(streamName)).map((event) => event.id)).toEqual([a.id, b.id]);
       });
     });

@@ -22,8 +22,7 @@ export interface NewEvent<Type extends string = string, Data = Record<string, un
   metadata: EventMetadata;
 }
 
-export interface RecordedEvent<Type extends string = string, Data = Record<string, unknown>>
-  extends NewEvent<Type, Data> {
+export interface RecordedEvent<Type extends string = string, Data = Record<string, unknown>> extends NewEvent<Type, Data> {
   streamName: string;
   /** 0-based revision of the event inside its stream. */
   revision: number;
@@ -89,11 +88,7 @@ export class InvalidPositionError extends Error {
 
 /** The event store port: one implementation per backend, all held to `event-store.contract.ts`. */
 export interface EventStore {
-  appendToStream(
-    streamName: string,
-    events: readonly NewEvent[],
-    options?: { expectedRevision?: ExpectedRevision },
-  ): Promise<AppendResult>;
+  appendToStream(streamName: string, events: readonly NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   /** Events of one stream in revision order; an empty array when the stream does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of the global log in position order. */

@@ -1,11 +1,7 @@
 import { WrongExpectedRevisionError, type ExpectedRevision } from './event-store.port.js';
 
 /** Throws unless the stream's last revision (undefined: no stream) satisfies `expected`. */
-export function assertExpectedRevision(
-  streamName: string,
-  expected: ExpectedRevision,
-  lastRevision: number | undefined,
-): void {
+export function assertExpectedRevision(streamName: string, expected: ExpectedRevision, lastRevision: number | undefined): void {
   const satisfied =
     expected === 'any' ||
     (expected === 'no_stream' && lastRevision === undefined) ||

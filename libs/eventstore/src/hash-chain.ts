@@ -23,7 +23,7 @@ export function canonicalJson(value: unknown): string {
 /** The metadata as it was given, without the links the store added. */
 export function unchainedMetadata(metadata: EventMetadata): EventMetadata {
   const { hash: _hash, previousHash: _previousHash, ...rest } = metadata;
-  return rest as EventMetadata;
+  return rest;
 }
 
 export function eventHash(previousHash: string, streamName: string, revision: number, event: NewEvent): string {
@@ -76,7 +76,7 @@ export async function verifyHashChains(store: EventStore, onProgress?: (checked:
   const brokenStreams = new Set<string>();
   const broken: BrokenLink[] = [];
   let checked = 0;
-  for (let after: string | undefined; ; ) {
+  for (let after: string | undefined; ;) {
     const page = await store.readAll({ after, maxCount: VERIFY_PAGE_SIZE });
     for (const event of page) {
       checked += 1;

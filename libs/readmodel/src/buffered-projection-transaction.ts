@@ -2,8 +2,7 @@ import type { ProjectionTransaction, ReadModelDocument } from './read-model-stor
 
 /** A put carries the document as JSON text: what SQLite stores, and a copy no one can change. */
 export type PendingWrite =
-  | { kind: 'put'; collection: string; id: string; workspace: string; json: string }
-  | { kind: 'delete'; collection: string; id: string };
+  { kind: 'put'; collection: string; id: string; workspace: string; json: string } | { kind: 'delete'; collection: string; id: string };
 
 type ReadCommitted = (collection: string, id: string) => Promise<ReadModelDocument | undefined>;
 
@@ -50,7 +49,7 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
   private stage(collection: string, id: string, document: { workspace: string; json: string } | null): void {
     if (this.sealed) throw new Error(`Write to ${collection}/${id} after its unit of work ended`);
     let byId = this.pending.get(collection);
-    if (!byId) this.pending.set(collection, (byId = new Map()));
+    if (!byId) this.pending.set(collection, (byId = new Map<string, { workspace: string; json: string } | null>()));
     byId.set(id, document);
   }
 }

@@ -28,7 +28,10 @@ describe('logBatches', () => {
   it('batches what is ready at once and keeps log order, each event once', async () => {
     const batches: RecordedEvent[][] = [];
     for await (const batch of logBatches(bursts([3, 2], 20), { maxEvents: 100, maxMs: 1000, idleMs: 1000 })) batches.push(batch);
-    expect(positions(batches)).toEqual([[0, 1, 2], [3, 4]]);
+    expect(positions(batches)).toEqual([
+      [0, 1, 2],
+      [3, 4],
+    ]);
   });
 
   it('ends a batch at the count limit', async () => {

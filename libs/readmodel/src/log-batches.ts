@@ -13,8 +13,7 @@ const NOT_READY = Symbol('not ready');
 type Pulled = IteratorResult<RecordedEvent> | typeof NOT_READY;
 
 /** Resolves once the callbacks of promises that are already settled have run. */
-const afterReadyCallbacks = (): Promise<typeof NOT_READY> =>
-  new Promise((resolve) => setImmediate(() => resolve(NOT_READY)));
+const afterReadyCallbacks = (): Promise<typeof NOT_READY> => new Promise((resolve) => setImmediate(() => resolve(NOT_READY)));
 
 /**
  * Groups a subscription's events into batches of what is ready at once, so that a consumer
@@ -22,10 +21,7 @@ const afterReadyCallbacks = (): Promise<typeof NOT_READY> =>
  * event is not ready yet, or at the limits. When nothing arrives for `idleMs`, one empty batch is
  * yielded, for work that waits for a quiet moment. Events keep log order.
  */
-export async function* logBatches(
-  events: AsyncIterable<RecordedEvent>,
-  limits: LogBatchLimits,
-): AsyncGenerator<RecordedEvent[]> {
+export async function* logBatches(events: AsyncIterable<RecordedEvent>, limits: LogBatchLimits): AsyncGenerator<RecordedEvent[]> {
   const iterator = events[Symbol.asyncIterator]();
   // A pull that lost a race is kept and awaited next time: no event is dropped.
   let pending: Promise<IteratorResult<RecordedEvent>> | undefined;

@@ -71,7 +71,7 @@ describe('ProjectionRunner', () => {
 
   const reachesHead = async (runner: ProjectionRunner): Promise<void> => {
     const head = await events.headPosition();
-    for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
       if (runner.status().position === head) return;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -162,7 +162,7 @@ describe('ProjectionRunner', () => {
     await append(50, 'Ignored');
     await reachesHead(runner);
     const head = await events.headPosition();
-    for (const deadline = Date.now() + 3000; (await readModel.getCheckpoint('tally')) !== head && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 3000; (await readModel.getCheckpoint('tally')) !== head && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await runner.stop();

@@ -98,7 +98,8 @@ export class ProjectionRunner extends CheckpointedLogFollower {
   }
 }
 
-const NOTHING_CHANGED = Symbol('nothing changed');
+/** Thrown inside the unit of work to leave it without writing: a batch of ignored events. */
+const NOTHING_CHANGED = new Error('nothing changed');
 /** How long the stored checkpoint may stay behind while only ignored events go by. */
 const MAX_CHECKPOINT_LAG_MS = 1000;
 

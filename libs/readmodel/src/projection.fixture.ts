@@ -34,11 +34,7 @@ export function recordedEvent(event: { type: string; data: unknown }, workspace:
 }
 
 /** Applies `events` in one unit of work, moving the projection's checkpoint to the last of them. */
-export async function applyEvents(
-  store: ReadModelStore,
-  projection: Projection,
-  events: readonly RecordedEvent[],
-): Promise<void> {
+export async function applyEvents(store: ReadModelStore, projection: Projection, events: readonly RecordedEvent[]): Promise<void> {
   const last = events.at(-1);
   if (!last) return;
   const expected = await store.getCheckpoint(projection.name);
@@ -55,9 +51,7 @@ export async function documentsOf(
 ): Promise<Record<string, unknown[]>> {
   await store.declareIndexes(collections.map((collection) => ({ collection, equals: [], orderBy: 'id' })));
   const listAll = (collection: string) => store.list(collection, { workspace, orderBy: 'id', limit: 1000 });
-  return Object.fromEntries(
-    await Promise.all(collections.map(async (collection) => [collection, await listAll(collection)])),
-  );
+  return Object.fromEntries(await Promise.all(collections.map(async (collection) => [collection, await listAll(collection)])));
 }
 
 /**
@@ -74,7 +68,11 @@ export async function expectRedeliveryToChangeNothing(
   try {
     await applyEvents(once.store, projection, events);
     const expected = await documentsOf(once.store, workspace, collections);
-    await applyEvents(twice.store, projection, events.flatMap((event) => [event, event]));
+    await applyEvents(
+      twice.store,
+      projection,
+      events.flatMap((event) => [event, event]),
+    );
     expect(await documentsOf(twice.store, workspace, collections)).toEqual(expected);
     await applyEvents(once.store, projection, events);
     expect(await documentsOf(once.store, workspace, collections)).toEqual(expected);

@@ -19,9 +19,7 @@ export interface Projection {
 type DomainEventShape = { type: string; data: unknown };
 
 /** A domain event as the event store hands it back: a union stays a union, so `switch` narrows it. */
-export type Recorded<Event extends DomainEventShape> = Event extends unknown
-  ? RecordedEvent<Event['type'], Event['data']>
-  : never;
+export type Recorded<Event extends DomainEventShape> = Event extends unknown ? RecordedEvent<Event['type'], Event['data']> : never;
 
 /**
  * Picks the events a projection handles out of the log by their type, typed as the domain events

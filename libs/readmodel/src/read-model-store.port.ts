@@ -84,9 +84,7 @@ export class CheckpointConflictError extends Error {
     readonly expected: string | undefined,
     readonly actual: string | undefined,
   ) {
-    super(
-      `Projection ${projection}: expected checkpoint ${String(expected)}, found ${String(actual)} (another worker advanced it)`,
-    );
+    super(`Projection ${projection}: expected checkpoint ${String(expected)}, found ${String(actual)} (another worker advanced it)`);
     this.name = 'CheckpointConflictError';
   }
 }

@@ -13,7 +13,7 @@ export class ApiError extends Error {
 /** Nest's `{statusCode, message, error}`: `message` is a string or a list of strings. */
 export const errorText = (status: number, body: unknown): string => {
   if (typeof body === 'object' && body !== null && 'message' in body) {
-    const { message } = body as { message: unknown };
+    const { message } = body;
     if (Array.isArray(message)) return message.join('; ');
     if (typeof message === 'string' && message !== '') return message;
   }

@@ -65,7 +65,7 @@ export const followEventStream = (
       try {
         const response = await api.fetch(path, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
         if (response.status === 401 || response.status === 403 || response.status === 404) {
-          const body = await response.json().catch(() => undefined);
+          const body: unknown = await response.json().catch(() => undefined);
           handlers.onRefused(response.status, errorText(response.status, body));
           return;
         }

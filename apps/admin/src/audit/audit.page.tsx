@@ -9,8 +9,7 @@ export const AuditPage = () => (
       <h1>Audit log</h1>
     </header>
     <p className="hint">
-      Everything recorded in this workspace, read from the event log itself: who did what, and when. Nothing here changes
-      anything.
+      Everything recorded in this workspace, read from the event log itself: who did what, and when. Nothing here changes anything.
     </p>
     <WorkflowHistorySection />
     <AuditLog />

@@ -14,7 +14,8 @@ const versionsOf = (history: WorkflowHistory): number[] =>
 /** What a step does, in a few words: its text, or the field that matters for its type. */
 const stepGist = (step: WorkflowStep): string => {
   for (const field of ['text', 'instructions', 'team', 'seconds']) {
-    if (step[field] !== undefined) return String(step[field]);
+    const value = step[field];
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
   }
   return '';
 };
@@ -103,9 +104,7 @@ const TimeTravel = ({ workflowId, versions }: { workflowId: string; versions: nu
       <h3>As it was</h3>
       <div className="time-travel-forms">
         <form onSubmit={showVersion} className="row">
-          <label htmlFor={`${id}-version`}>
-            Version
-          </label>
+          <label htmlFor={`${id}-version`}>Version</label>
           <select id={`${id}-version`} value={version} onChange={(event) => setVersion(event.target.value)}>
             {versions.map((known) => (
               <option key={known} value={known}>
@@ -116,10 +115,14 @@ const TimeTravel = ({ workflowId, versions }: { workflowId: string; versions: nu
           <button type="submit">Show version</button>
         </form>
         <form onSubmit={showMoment} className="row">
-          <label htmlFor={`${id}-moment`}>
-            Time
-          </label>
-          <input id={`${id}-moment`} type="datetime-local" step="0.001" value={moment} onChange={(event) => setMoment(event.target.value)} />
+          <label htmlFor={`${id}-moment`}>Time</label>
+          <input
+            id={`${id}-moment`}
+            type="datetime-local"
+            step="0.001"
+            value={moment}
+            onChange={(event) => setMoment(event.target.value)}
+          />
           <button type="submit">Show at that time</button>
         </form>
       </div>
@@ -164,9 +167,7 @@ export const WorkflowHistorySection = () => {
     <section className="audit-section" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Workflow history</h2>
       <form onSubmit={submit} className="row workflow-pick">
-        <label htmlFor={`${id}-workflow`}>
-          Workflow ID
-        </label>
+        <label htmlFor={`${id}-workflow`}>Workflow ID</label>
         <input
           id={`${id}-workflow`}
           value={typed}

@@ -7,8 +7,8 @@ interface AuthValue {
   /** Why the user is at the sign-in page again (an expired or refused token), if they are. */
   reason: string | null;
   api: ApiClient;
-  signIn(token: string): string | null;
-  signOut(reason?: string): void;
+  signIn: (token: string) => string | null;
+  signOut: (reason?: string) => void;
   /** Admins change things; auditors only read. */
   canChange: boolean;
 }

@@ -39,9 +39,8 @@ export const SignInPage = () => {
           </p>
         )}
         <p id="token-help" className="hint">
-          The server prints a sign-in link when it starts. Or mint a token with{' '}
-          <code>npm run cli -- token --role admin</code> (or <code>--role auditor</code>) and paste it here. It is kept
-          for this tab only.
+          The server prints a sign-in link when it starts. Or mint a token with <code>npm run cli -- token --role admin</code> (or{' '}
+          <code>--role auditor</code>) and paste it here. It is kept for this tab only.
         </p>
         <button type="submit" className="primary">
           Sign in

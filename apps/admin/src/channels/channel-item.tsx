@@ -95,9 +95,7 @@ const ChannelWorkflow = ({
     <div className="channel-workflow">
       <p>{current}</p>
       <div className="row">
-        <label htmlFor={`${id}-workflow`}>
-          Workflow
-        </label>
+        <label htmlFor={`${id}-workflow`}>Workflow</label>
         <select id={`${id}-workflow`} value={chosen} onChange={(event) => setChosen(event.target.value)} disabled={workflows === null}>
           <option value="">Choose a workflow…</option>
           {workflows?.map((workflow) => (

@@ -24,8 +24,20 @@ const GRAPH_OPTIONAL: ConfigField[] = [
 ];
 
 const APP_SECRETS: ConfigField[] = [
-  { key: 'appSecret', label: 'App secret', secret: true, required: true, hint: "From the Meta app's basic settings: signs every webhook call." },
-  { key: 'verifyToken', label: 'Verify token', secret: true, required: true, hint: 'Any text you choose; type the same in Meta’s webhook settings.' },
+  {
+    key: 'appSecret',
+    label: 'App secret',
+    secret: true,
+    required: true,
+    hint: "From the Meta app's basic settings: signs every webhook call.",
+  },
+  {
+    key: 'verifyToken',
+    label: 'Verify token',
+    secret: true,
+    required: true,
+    hint: 'Any text you choose; type the same in Meta’s webhook settings.',
+  },
 ];
 
 /** What each type of channel asks for: the per-type fields of libs/domain's channel configuration. */
@@ -34,8 +46,20 @@ export const CHANNEL_TYPES: Record<ChannelType, { label: string; fields: ConfigF
   whatsapp: {
     label: 'WhatsApp',
     fields: [
-      { key: 'phoneNumberId', label: 'Phone number ID', secret: false, required: true, hint: 'The numeric id of the WhatsApp Business number.' },
-      { key: 'accessToken', label: 'Access token', secret: true, required: true, hint: 'A system user token with whatsapp_business_messaging.' },
+      {
+        key: 'phoneNumberId',
+        label: 'Phone number ID',
+        secret: false,
+        required: true,
+        hint: 'The numeric id of the WhatsApp Business number.',
+      },
+      {
+        key: 'accessToken',
+        label: 'Access token',
+        secret: true,
+        required: true,
+        hint: 'A system user token with whatsapp_business_messaging.',
+      },
       ...APP_SECRETS,
       ...GRAPH_OPTIONAL,
     ],

@@ -47,7 +47,9 @@ export const ChannelsPage = () => {
         ? await api.send<{ position: string }>('DELETE', path)
         : await api.send<{ position: string }>('PUT', path, { workflowId });
     const workflow = workflows?.find((shown) => shown.id === workflowId);
-    setAnnouncement(workflowId === null ? `“${channel.name}” has no workflow now.` : `“${channel.name}” now runs “${workflow?.name ?? workflowId}”.`);
+    setAnnouncement(
+      workflowId === null ? `“${channel.name}” has no workflow now.` : `“${channel.name}” now runs “${workflow?.name ?? workflowId}”.`,
+    );
     await loadChannels(position);
   };
 
@@ -63,8 +65,8 @@ export const ChannelsPage = () => {
         )}
       </header>
       <p className="hint">
-        Customers reach a workflow through a channel: a web chat on your site, a WhatsApp number or a Messenger page. A
-        channel runs the workflow assigned to it for every new conversation.
+        Customers reach a workflow through a channel: a web chat on your site, a WhatsApp number or a Messenger page. A channel runs the
+        workflow assigned to it for every new conversation.
         {!canChange && ' You can read this page; admins create channels and assign workflows.'}
       </p>
       <p role="status" className={announcement === '' ? 'channels-announcement' : 'notice ok channels-announcement'}>

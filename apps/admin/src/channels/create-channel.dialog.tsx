@@ -42,7 +42,9 @@ const Field = ({
       autoComplete={type === 'password' ? 'new-password' : 'off'}
       spellCheck={false}
       aria-invalid={problem !== undefined}
-      aria-describedby={[hint === undefined ? '' : `${id}-hint`, problem === undefined ? '' : `${id}-problem`].join(' ').trim() || undefined}
+      aria-describedby={
+        [hint === undefined ? '' : `${id}-hint`, problem === undefined ? '' : `${id}-problem`].join(' ').trim() || undefined
+      }
       onChange={(event) => onChange(event.target.value)}
     />
     {hint !== undefined && (
@@ -96,7 +98,9 @@ export const CreateChannelDialog = ({ onCreate, onClose }: { onCreate: (channel:
       return;
     }
     // Only this type's fields, and only those filled in: empty optional ones take the defaults.
-    const sent = Object.fromEntries(fields.map((field) => [field.key, (config[field.key] ?? '').trim()]).filter(([, value]) => value !== ''));
+    const sent: Record<string, string> = Object.fromEntries(
+      fields.map((field): [string, string] => [field.key, (config[field.key] ?? '').trim()]).filter(([, value]) => value !== ''),
+    );
     setSending(true);
     try {
       await onCreate({ type, name: name.trim(), config: sent });
@@ -141,7 +145,9 @@ export const CreateChannelDialog = ({ onCreate, onClose }: { onCreate: (channel:
             setProblems(({ name: _, ...rest }) => rest);
           }}
         />
-        {type === 'webchat' && <p className="hint">A web chat needs no settings: its page and embed snippet are shown once it is created.</p>}
+        {type === 'webchat' && (
+          <p className="hint">A web chat needs no settings: its page and embed snippet are shown once it is created.</p>
+        )}
         {fields.map((field) => (
           <Field
             key={`${type}.${field.key}`}

@@ -28,7 +28,14 @@ export type Selection = { kind: 'step'; id: string } | LinkSelection | null;
 const NODE_WIDTH = 240;
 const NODE_HEIGHT = 110;
 const HANDLE_SIZE = 12;
-const TARGET_HANDLE = { type: 'target', position: Position.Top, x: (NODE_WIDTH - HANDLE_SIZE) / 2, y: -HANDLE_SIZE / 2, width: HANDLE_SIZE, height: HANDLE_SIZE } as const;
+const TARGET_HANDLE = {
+  type: 'target',
+  position: Position.Top,
+  x: (NODE_WIDTH - HANDLE_SIZE) / 2,
+  y: -HANDLE_SIZE / 2,
+  width: HANDLE_SIZE,
+  height: HANDLE_SIZE,
+} as const;
 const SOURCE_HANDLE = { ...TARGET_HANDLE, type: 'source', position: Position.Bottom, y: NODE_HEIGHT - HANDLE_SIZE / 2 } as const;
 
 type StepNodeData = {
@@ -109,7 +116,7 @@ const layout = (steps: Step[], links: CanvasLink[]): Layout => {
   dagre.layout(graph);
   const nodes = new Map(
     steps.map((step) => {
-      const { x, y } = graph.node(step.id);
+      const { x, y } = graph.node(step.id) as { x: number; y: number };
       return [step.id, { x: x - NODE_WIDTH / 2, y: y - NODE_HEIGHT / 2 }];
     }),
   );
@@ -126,7 +133,12 @@ const layout = (steps: Step[], links: CanvasLink[]): Layout => {
 const smoothPath = (points: Point[]): string => {
   let path = `M ${points[0].x},${points[0].y}`;
   for (let index = 0; index < points.length - 1; index++) {
-    const [before, from, to, after] = [points[index - 1] ?? points[index], points[index], points[index + 1], points[index + 2] ?? points[index + 1]];
+    const [before, from, to, after] = [
+      points[index - 1] ?? points[index],
+      points[index],
+      points[index + 1],
+      points[index + 2] ?? points[index + 1],
+    ];
     const first = { x: from.x + (to.x - before.x) / 6, y: from.y + (to.y - before.y) / 6 };
     const second = { x: to.x - (after.x - from.x) / 6, y: to.y - (after.y - from.y) / 6 };
     path += ` C ${first.x},${first.y} ${second.x},${second.y} ${to.x},${to.y}`;
@@ -139,7 +151,18 @@ type RoutedEdgeData = { selection: LinkSelection; route?: { points: Point[]; lab
 type RoutedEdge = Edge<RoutedEdgeData, 'routed'>;
 
 /** Follows the route dagre laid out around the nodes when it has one; otherwise a plain curve. */
-const RoutedEdgeView = ({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, label, markerEnd, interactionWidth }: EdgeProps<RoutedEdge>) => {
+const RoutedEdgeView = ({
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+  data,
+  label,
+  markerEnd,
+  interactionWidth,
+}: EdgeProps<RoutedEdge>) => {
   const inner = data?.route?.points.slice(1, -1) ?? [];
   if (data?.route && inner.length > 0) {
     return (
@@ -259,7 +282,12 @@ const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, rea
 
   const onNodesChange = (changes: NodeChange<StepNode>[]) => {
     // Removals come through onDelete, from the definition; the rest is the canvas's own state.
-    setNodes((current) => applyNodeChanges(changes.filter((change) => change.type !== 'remove' && change.type !== 'select'), current));
+    setNodes((current) =>
+      applyNodeChanges(
+        changes.filter((change) => change.type !== 'remove' && change.type !== 'select'),
+        current,
+      ),
+    );
     for (const change of changes) {
       if (change.type === 'select' && change.selected) onSelect({ kind: 'step', id: change.id });
     }
@@ -283,7 +311,7 @@ const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, rea
       onDelete={({ nodes: removedNodes, edges: removedEdges }) => {
         for (const node of removedNodes) onDelete({ kind: 'step', id: node.id });
         for (const edge of removedEdges) {
-          const removed = (edge as RoutedEdge).data?.selection;
+          const removed = edge.data?.selection;
           if (removed && !removedNodes.some((node) => node.id === edge.source)) onDelete(removed);
         }
       }}

@@ -17,7 +17,10 @@ export interface FormContext {
 
 /** `retryText` → "Retry text", `handoffTeam` → "Handoff team". */
 export const humanise = (name: string): string => {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
@@ -27,6 +30,10 @@ export const singular = (name: string): string => humanise(name.endsWith('ches')
 const LONG_TEXT = 200;
 
 /** A value to start a new item with: empty texts, the first choice, empty lists. */
+/** What a text or select control shows for a stored value: objects never reach these controls. */
+const fieldText = (value: unknown): string =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+
 export const emptyValue = (raw: JsonSchema): unknown => {
   const schema = flattenSchema(raw);
   const choices = choicesOf(schema);
@@ -121,7 +128,12 @@ const SchemaField = ({ name, schema: raw, value, required, path, context, onChan
 
   if ((schema.format === 'step-id' || isTargetField(name)) && types.includes('string')) {
     return frame(
-      <select id={id} value={typeof value === 'string' ? value : ''} onChange={(event) => onChange(event.target.value || emptied)} {...aria}>
+      <select
+        id={id}
+        value={typeof value === 'string' ? value : ''}
+        onChange={(event) => onChange(event.target.value || emptied)}
+        {...aria}
+      >
         <option value="">{required ? '— choose a step —' : '— default —'}</option>
         {context.stepIds.map((stepId) => (
           <option key={stepId} value={stepId}>
@@ -136,7 +148,7 @@ const SchemaField = ({ name, schema: raw, value, required, path, context, onChan
     return frame(
       <select
         id={id}
-        value={value === undefined ? '' : String(value)}
+        value={fieldText(value)}
         onChange={(event) => onChange(choices.find((choice) => String(choice) === event.target.value) ?? emptied)}
         {...aria}
       >
@@ -150,7 +162,18 @@ const SchemaField = ({ name, schema: raw, value, required, path, context, onChan
     );
   }
   if (types.includes('array')) {
-    return <ArrayField name={name} schema={schema} value={value} label={label} path={path} context={context} onChange={onChange} errors={errors} />;
+    return (
+      <ArrayField
+        name={name}
+        schema={schema}
+        value={value}
+        label={label}
+        path={path}
+        context={context}
+        onChange={onChange}
+        errors={errors}
+      />
+    );
   }
   if (types.includes('object')) {
     return (
@@ -167,11 +190,20 @@ const SchemaField = ({ name, schema: raw, value, required, path, context, onChan
     );
   }
   if (types.includes('boolean')) {
-    return frame(<input id={id} type="checkbox" checked={value === true} onChange={(event) => onChange(event.target.checked)} {...aria} />, true);
+    return frame(
+      <input id={id} type="checkbox" checked={value === true} onChange={(event) => onChange(event.target.checked)} {...aria} />,
+      true,
+    );
   }
   if (types.includes('string') && (types.includes('number') || types.includes('integer'))) {
     return frame(
-      <input id={id} type="text" value={value === undefined ? '' : String(value)} onChange={(event) => onChange(event.target.value === '' ? emptied : numberOrText(event.target.value))} {...aria} />,
+      <input
+        id={id}
+        type="text"
+        value={fieldText(value)}
+        onChange={(event) => onChange(event.target.value === '' ? emptied : numberOrText(event.target.value))}
+        {...aria}
+      />,
     );
   }
   if (types.includes('number') || types.includes('integer')) {
@@ -192,9 +224,13 @@ const SchemaField = ({ name, schema: raw, value, required, path, context, onChan
   const text = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
   const onText = (next: string) => onChange(next === '' ? emptied : next);
   if ((schema.maxLength ?? 0) > LONG_TEXT) {
-    return frame(<textarea id={id} rows={3} value={text} maxLength={schema.maxLength} onChange={(event) => onText(event.target.value)} {...aria} />);
+    return frame(
+      <textarea id={id} rows={3} value={text} maxLength={schema.maxLength} onChange={(event) => onText(event.target.value)} {...aria} />,
+    );
   }
-  return frame(<input id={id} type="text" value={text} maxLength={schema.maxLength} onChange={(event) => onText(event.target.value)} {...aria} />);
+  return frame(
+    <input id={id} type="text" value={text} maxLength={schema.maxLength} onChange={(event) => onText(event.target.value)} {...aria} />,
+  );
 };
 
 const ArrayField = ({
@@ -207,7 +243,7 @@ const ArrayField = ({
   errors,
   onChange,
 }: Omit<FieldProps, 'required'> & { label: string; errors: string[] }) => {
-  const items = Array.isArray(value) ? value : [];
+  const items: unknown[] = Array.isArray(value) ? value : [];
   const itemSchema = flattenSchema(schema.items ?? {});
   const itemName = singular(name);
   const full = schema.maxItems !== undefined && items.length >= schema.maxItems;

@@ -30,7 +30,10 @@ export const targetSlots = (schema: JsonSchema, step: Step): TargetSlot[] => {
       (step[name] as unknown[]).forEach((item, index) => {
         const itemLabel = isJsonObject(item) && typeof item.label === 'string' && item.label !== '' ? ` "${item.label}"` : '';
         for (const itemField of itemFields) {
-          slots.push({ path: [name, index, itemField], label: `${singular(name)} ${index + 1}${itemLabel}: ${humanise(itemField).toLowerCase()}` });
+          slots.push({
+            path: [name, index, itemField],
+            label: `${singular(name)} ${index + 1}${itemLabel}: ${humanise(itemField).toLowerCase()}`,
+          });
         }
       });
     }
@@ -138,7 +141,16 @@ export const StepPanel = ({
             </p>
           ))}
         </div>
-        {info && <SchemaFields schema={info.schema} value={step} path={[]} context={context} skip={['id', 'type']} onChange={(next) => onChange(next as Step)} />}
+        {info && (
+          <SchemaFields
+            schema={info.schema}
+            value={step}
+            path={[]}
+            context={context}
+            skip={['id', 'type']}
+            onChange={(next) => onChange(next as Step)}
+          />
+        )}
       </fieldset>
       {!readOnly && slots.length > 1 && (
         <div className="field">

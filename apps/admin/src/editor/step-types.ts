@@ -79,7 +79,10 @@ export const flattenSchema = (schema: JsonSchema): JsonSchema => {
     for (const [name, field] of Object.entries(properties)) {
       const picks = flat.map((variant) => choicesOf(variant.properties?.[name] ?? {}));
       if (field.enum && flat.every((variant, index) => variant.title !== undefined && picks[index]?.length === 1)) {
-        properties[name] = { ...field, enumTitles: Object.fromEntries(flat.map((variant, index) => [String(picks[index]![0]), variant.title!])) };
+        properties[name] = {
+          ...field,
+          enumTitles: Object.fromEntries(flat.map((variant, index) => [String(picks[index]![0]), variant.title!])),
+        };
       }
     }
     return { ...own, type: 'object', properties, required };

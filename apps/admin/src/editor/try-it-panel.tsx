@@ -38,12 +38,19 @@ export const TryItPanel = ({ workflowId, version, dirty }: { workflowId: string;
       </div>
       <p className="hint">
         Runs version {version} as a customer sees it, on this workflow&apos;s preview web chat channel. Saved changes apply to new
-        conversations only: after saving, press Restart.{dirty && ' Your unsaved changes are not in it.'} These are real sessions:
-        they count as active sessions of the workflow while they last.
+        conversations only: after saving, press Restart.{dirty && ' Your unsaved changes are not in it.'} These are real sessions: they
+        count as active sessions of the workflow while they last.
       </p>
       <ErrorNotice error={error} />
       {channelId === null && error === null && <p className="hint">Opening the preview channel…</p>}
-      {channelId !== null && <iframe key={contactId} title="Try it" className="try-it-frame" src={`/chat/${channelId}?contact=${encodeURIComponent(contactId)}`} />}
+      {channelId !== null && (
+        <iframe
+          key={contactId}
+          title="Try it"
+          className="try-it-frame"
+          src={`/chat/${channelId}?contact=${encodeURIComponent(contactId)}`}
+        />
+      )}
     </section>
   );
 };

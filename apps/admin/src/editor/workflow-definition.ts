@@ -25,8 +25,7 @@ export const pathText = (path: FieldPath): string =>
 
 export const isTargetField = (name: string): boolean => name === 'next' || /^[a-z]+Next$/.test(name);
 
-export const isJsonObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isJsonObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A link from a step to another: one field naming the target. */
 export interface StepLink {
@@ -126,7 +125,7 @@ export const freshStepId = (steps: Step[], type: string): string => {
 /** The text a node shows: the customer-facing text, or the next most telling field. */
 export const stepSummary = (step: Step): string => {
   for (const field of ['text', 'instructions', 'team', 'handoffTeam', 'note']) {
-    if (typeof step[field] === 'string' && step[field] !== '') return step[field] as string;
+    if (typeof step[field] === 'string' && step[field] !== '') return step[field];
   }
   if (typeof step.seconds === 'number') return `${step.seconds} seconds`;
   if (Array.isArray(step.branches)) return `${step.branches.length} ${step.branches.length === 1 ? 'rule' : 'rules'}`;
@@ -150,7 +149,10 @@ export interface DefinitionProblem {
 export const problemsOf = (body: unknown, sent: Step[]): DefinitionProblem[] => {
   if (!isJsonObject(body) || !Array.isArray(body.problems)) return [];
   return body.problems.filter(isJsonObject).map((found) => {
-    const problem: DefinitionProblem = { path: String(found.path ?? ''), message: String(found.message ?? '') };
+    const problem: DefinitionProblem = {
+      path: typeof found.path === 'string' ? found.path : '',
+      message: typeof found.message === 'string' ? found.message : '',
+    };
     if (typeof found.stepId === 'string') return { ...problem, stepId: found.stepId };
     const index = /^steps\[(\d+)\]/.exec(problem.path)?.[1];
     const step = index === undefined ? undefined : sent[Number(index)];

@@ -124,10 +124,13 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   const typeInfo = useMemo(() => new Map((stepTypes?.items ?? []).map((info) => [info.type, info])), [stepTypes]);
   const titles = useMemo(() => new Map([...typeInfo].map(([type, info]) => [type, info.title])), [typeInfo]);
   const hasNext = useCallback((type: string) => 'next' in (flattenSchema(typeInfo.get(type)?.schema ?? {}).properties ?? {}), [typeInfo]);
-  const canLink = useCallback((type: string) => {
-    const info = typeInfo.get(type);
-    return info !== undefined && targetSlots(info.schema, { id: '', type }).length > 0;
-  }, [typeInfo]);
+  const canLink = useCallback(
+    (type: string) => {
+      const info = typeInfo.get(type);
+      return info !== undefined && targetSlots(info.schema, { id: '', type }).length > 0;
+    },
+    [typeInfo],
+  );
 
   const viewing = oldVersion !== null;
   const readOnly = !canChange || viewing;
@@ -269,7 +272,9 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   const selectedLink =
     selection?.kind === 'link'
       ? canvasLinks(shown.steps, hasNext).find(
-          (link) => link.source === selection.source && (selection.path === 'default' ? link.implicit : !link.implicit && pathText(link.path) === pathText(selection.path)),
+          (link) =>
+            link.source === selection.source &&
+            (selection.path === 'default' ? link.implicit : !link.implicit && pathText(link.path) === pathText(selection.path)),
         )
       : undefined;
 
@@ -312,8 +317,8 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
         {saveState.kind === 'conflict' && (
           <div className="notice error row" role="alert">
             <p>
-              Someone else saved a newer version of this workflow while you were editing, so your changes were not saved. Reload to
-              continue from the newest version. ({saveState.message})
+              Someone else saved a newer version of this workflow while you were editing, so your changes were not saved. Reload to continue
+              from the newest version. ({saveState.message})
             </p>
             <button type="button" onClick={() => void reload(saveState.newest)}>
               Reload
@@ -377,7 +382,9 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
         )}
         <section className="canvas" aria-label="Flow">
           {shown.steps.length === 0 && (
-            <p className="canvas-empty hint">{readOnly ? 'This version has no steps.' : 'No steps yet: add the first one from the palette.'}</p>
+            <p className="canvas-empty hint">
+              {readOnly ? 'This version has no steps.' : 'No steps yet: add the first one from the palette.'}
+            </p>
           )}
           <FlowCanvas
             steps={shown.steps}
@@ -429,7 +436,10 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
                   stepIds={stepIds.filter((id) => id !== selectedStep.id)}
                   problems={viewing ? [] : problems.filter((problem) => problem.stepId === selectedStep.id)}
                   readOnly={readOnly}
-                  connectPath={connectPaths[selectedStep.id] ?? (typeInfo.has(selectedStep.type) ? defaultConnectPath(typeInfo.get(selectedStep.type)!, selectedStep) : undefined)}
+                  connectPath={
+                    connectPaths[selectedStep.id] ??
+                    (typeInfo.has(selectedStep.type) ? defaultConnectPath(typeInfo.get(selectedStep.type)!, selectedStep) : undefined)
+                  }
                   onConnectPathChange={(path) => setConnectPaths((current) => ({ ...current, [selectedStep.id]: path }))}
                   onChange={(step) => replaceStep(selectedStep.id, step)}
                   onRename={(to) => rename(selectedStep.id, to)}
@@ -443,7 +453,9 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
                     {selectedLink.label ? ` (${selectedLink.label})` : ''}.
                   </p>
                   {selectedLink.implicit ? (
-                    <p className="hint">Without a next step set, a step goes on to the following one. Set Next on the step to go elsewhere.</p>
+                    <p className="hint">
+                      Without a next step set, a step goes on to the following one. Set Next on the step to go elsewhere.
+                    </p>
                   ) : (
                     !readOnly && (
                       <button type="button" className="danger" onClick={() => selection && remove(selection)}>
@@ -456,7 +468,9 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
                 <section aria-labelledby="settings-title">
                   <h2 id="settings-title">Workflow settings</h2>
                   <p className="hint">
-                    {readOnly ? 'Select a step on the canvas to see its fields.' : 'Select a step on the canvas to edit it, or add one from the palette.'}
+                    {readOnly
+                      ? 'Select a step on the canvas to see its fields.'
+                      : 'Select a step on the canvas to edit it, or add one from the palette.'}
                   </p>
                   {stepTypes && (
                     <fieldset className="step-fields" disabled={readOnly}>

@@ -7,8 +7,8 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useR
 interface RouterValue {
   path: string;
   search: URLSearchParams;
-  navigate(to: string, options?: { replace?: boolean }): void;
-  setGuard(message: string | null): void;
+  navigate: (to: string, options?: { replace?: boolean }) => void;
+  setGuard: (message: string | null) => void;
 }
 
 const RouterContext = createContext<RouterValue | null>(null);
@@ -88,7 +88,18 @@ export const matchPath = (pattern: string, path: string): Record<string, string>
 };
 
 /** A link that navigates inside the console (and still opens in a new tab with a modifier key). */
-export const Link = ({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-label'?: string; 'aria-current'?: 'page' }) => {
+export const Link = ({
+  to,
+  children,
+  className,
+  ...rest
+}: {
+  to: string;
+  children: ReactNode;
+  className?: string;
+  'aria-label'?: string;
+  'aria-current'?: 'page';
+}) => {
   const { navigate } = useRouter();
   return (
     <a

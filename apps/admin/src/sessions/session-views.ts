@@ -38,7 +38,6 @@ const END_REASONS: Record<string, string> = {
   terminated: 'The workflow was deleted',
 };
 
-export const endReasonText = (reason: string | null): string =>
-  reason === null ? '—' : (END_REASONS[reason] ?? reason);
+export const endReasonText = (reason: string | null): string => (reason === null ? '—' : (END_REASONS[reason] ?? reason));
 
 export const timeText = (at: string | null): string => (at === null ? '—' : new Date(at).toLocaleString());

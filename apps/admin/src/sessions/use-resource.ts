@@ -5,7 +5,7 @@ import { useSignedIn } from '../auth/auth-context.js';
  * One GET of `path` (none while it is null), again on `refresh`. The data of the same path stays
  * shown while it is fetched again; an answer to a superseded request is dropped.
  */
-export const useResource = <T,>(path: string | null) => {
+export const useResource = <T>(path: string | null) => {
   const { api } = useSignedIn();
   const [state, setState] = useState<{ path: string | null; data: T | null; error: unknown }>({ path, data: null, error: null });
   const [asked, setAsked] = useState(0);

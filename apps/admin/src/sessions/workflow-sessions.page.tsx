@@ -109,12 +109,18 @@ export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => 
         <ErrorNotice error={workflow.error} />
       ) : (
         <>
-          <StatusTabs status={status} panelId={panelId} onChange={(next) => navigate(`${base}/sessions?status=${next}`, { replace: true })} />
+          <StatusTabs
+            status={status}
+            panelId={panelId}
+            onChange={(next) => navigate(`${base}/sessions?status=${next}`, { replace: true })}
+          />
           <div role="tabpanel" id={panelId} aria-labelledby={`${panelId}-${status}`}>
             <ErrorNotice error={sessions.error} />
-            {sessions.data === null
-              ? sessions.error === null && <p className="hint">Loading sessions…</p>
-              : <SessionsTable status={status} sessions={sessions.data.items} />}
+            {sessions.data === null ? (
+              sessions.error === null && <p className="hint">Loading sessions…</p>
+            ) : (
+              <SessionsTable status={status} sessions={sessions.data.items} />
+            )}
           </div>
         </>
       )}

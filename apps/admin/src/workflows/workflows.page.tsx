@@ -23,9 +23,8 @@ const EmptyState = ({ canChange }: { canChange: boolean }) => (
   <div className="workflows-empty">
     <h2>No workflows yet</h2>
     <p>
-      A workflow is an automated conversation flow: a sequence of steps — sending messages, asking questions, routing to a
-      team, invoking an AI agent — that runs by itself when a customer starts a conversation on a channel it is assigned
-      to.
+      A workflow is an automated conversation flow: a sequence of steps — sending messages, asking questions, routing to a team, invoking an
+      AI agent — that runs by itself when a customer starts a conversation on a channel it is assigned to.
     </p>
     <p>
       {canChange ? (

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType, PickType } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { PageSize } from '../http/whole-number-query.decorator.js';
 import { MAX_MESSAGE_LENGTH, WebchatMessageDto } from '../webchat/webchat.dto.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
@@ -22,14 +34,20 @@ export class ApiChannelMessageDto extends IntersectionType(
   // One of text and choice: which one is checked by the route, naming both.
   PartialType(PickType(WebchatMessageDto, ['text'])),
 ) {
-  @ApiPropertyOptional({ maxLength: MAX_MESSAGE_LENGTH, description: "The `value` of one of the last message's `choices`; exactly one of text and choice" })
+  @ApiPropertyOptional({
+    maxLength: MAX_MESSAGE_LENGTH,
+    description: "The `value` of one of the last message's `choices`; exactly one of text and choice",
+  })
   @IsNotEmpty({ message: 'choice must not be empty' })
   @MaxLength(MAX_MESSAGE_LENGTH, { message: `choice must be at most ${MAX_MESSAGE_LENGTH} characters` })
   @IsString({ message: 'choice must be a string' })
   @IsOptional()
   choice?: string;
 
-  @ApiProperty({ description: "The adapter's id of the message, unique in the channel: a repeat with it stores nothing twice", pattern: MESSAGE_ID_PATTERN.source })
+  @ApiProperty({
+    description: "The adapter's id of the message, unique in the channel: a repeat with it stores nothing twice",
+    pattern: MESSAGE_ID_PATTERN.source,
+  })
   @Matches(MESSAGE_ID_PATTERN, { message: 'externalId must be 1 to 256 printable characters without spaces' })
   @IsString({ message: 'externalId must be a string' })
   @IsDefined({ message: 'externalId is required' })

@@ -47,7 +47,14 @@ export class ReceiveApiChannelMessageHandler implements ICommandHandler<ReceiveA
         return conversationDecider.decide(received, state);
       },
     };
-    const outcome = await handleEventSourcedCommand(this.store, streamName, notingRepeats, command, channelContext(channel, messageId), RETRY_ON_BUSY_STREAM);
+    const outcome = await handleEventSourcedCommand(
+      this.store,
+      streamName,
+      notingRepeats,
+      command,
+      channelContext(channel, messageId),
+      RETRY_ON_BUSY_STREAM,
+    );
     if (!repeated) return { messageId, position: positionOf(outcome), repeated };
     return { messageId, position: (await this.firstRecorded(streamName, messageId)) ?? positionOf(outcome), repeated };
   }
@@ -58,7 +65,9 @@ export class ReceiveApiChannelMessageHandler implements ICommandHandler<ReceiveA
     for (let last = revision ?? -1; last >= 0; last -= LOOKBACK_PAGE) {
       const first = Math.max(0, last - LOOKBACK_PAGE + 1);
       const events = await this.store.readStream(streamName, { fromRevision: first, maxCount: last - first + 1 });
-      const received = events.find((event) => event.type === 'MessageReceived' && (event.data as MessageReceived['data']).messageId === messageId);
+      const received = events.find(
+        (event) => event.type === 'MessageReceived' && (event.data as MessageReceived['data']).messageId === messageId,
+      );
       if (received) return received.position;
     }
     return undefined;
@@ -104,7 +113,9 @@ export class AcknowledgeApiChannelMessagesHandler implements ICommandHandler<Ack
         type: 'RecordDeliveryAttempt',
         data: { sessionId, messageId, outcome: { kind: 'delivered', providerMessageId: messageId }, now: new Date().toISOString() },
       };
-      const outcome = await handleEventSourcedCommand(this.store, outboxStreamName(sessionId), deliveryDecider, command, context, { retryOnConflict: true });
+      const outcome = await handleEventSourcedCommand(this.store, outboxStreamName(sessionId), deliveryDecider, command, context, {
+        retryOnConflict: true,
+      });
       position = outcome.position ?? position;
     }
     return { position };

@@ -11,6 +11,12 @@ import { ApiChannelSecretGuard } from './api-channel-secret.guard.js';
 /** The API channel's endpoints and commands; part of the `api` role. Expects the storage and channel secrets from the app. */
 @Module({
   controllers: [ApiChannelController],
-  providers: [ConsistencyService, ApiChannelSecretGuard, ReceiveApiChannelMessageHandler, RecordApiChannelReceiptHandler, AcknowledgeApiChannelMessagesHandler],
+  providers: [
+    ConsistencyService,
+    ApiChannelSecretGuard,
+    ReceiveApiChannelMessageHandler,
+    RecordApiChannelReceiptHandler,
+    AcknowledgeApiChannelMessagesHandler,
+  ],
 })
 export class ApiChannelModule {}

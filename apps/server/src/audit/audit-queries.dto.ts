@@ -9,8 +9,7 @@ export const MAX_FILTER_LENGTH = 200;
 const MAX_POSITION_LENGTH = 200;
 
 // Plain decimal digits only: Number() would also take "0x10", "1e3" or " 7 ".
-const decimalDigitsToNumber = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+const decimalDigitsToNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
 /**
  * A date, a time and a zone: a time without a zone would be read in the server's zone. The

@@ -62,11 +62,7 @@ export class AuditController {
   @Get('events.ndjson')
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'The whole filtered log up to the moment of the request, one event a line' })
-  async exportEvents(
-    @Query() query: AuditFilterDto,
-    @CurrentPrincipal() principal: Principal,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
+  async exportEvents(@Query() query: AuditFilterDto, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
     // Asked before anything is sent, so that a store that fails here still gets an error response.
     const head = await this.store.headPosition();
     reply.hijack();
@@ -104,11 +100,7 @@ export class AuditController {
 
   @Get('workflows/:id/state')
   @ApiOkResponse({ description: '`{workflowId, asOf: {revision, position, recordedAt}, state}`: the workflow as it was then' })
-  async state(
-    @Param('id', WORKFLOW_ID) id: string,
-    @Query() query: WorkflowStateQueryDto,
-    @CurrentPrincipal() principal: Principal,
-  ) {
+  async state(@Param('id', WORKFLOW_ID) id: string, @Query() query: WorkflowStateQueryDto, @CurrentPrincipal() principal: Principal) {
     const { version, at } = query;
     if (version === undefined && at === undefined) throw new BadRequestException('version or at is required');
     if (version !== undefined && at !== undefined) throw new BadRequestException('version and at cannot be combined: give one');

@@ -7,10 +7,7 @@ export const NDJSON_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
 const writable = async (response: ServerResponse): Promise<void> => {
   const closed = new AbortController();
   try {
-    await Promise.race([
-      once(response, 'drain', { signal: closed.signal }),
-      once(response, 'close', { signal: closed.signal }),
-    ]);
+    await Promise.race([once(response, 'drain', { signal: closed.signal }), once(response, 'close', { signal: closed.signal })]);
   } finally {
     // Removes the listener of whichever event did not come.
     closed.abort();
@@ -22,10 +19,7 @@ const writable = async (response: ServerResponse): Promise<void> => {
  * reader holds back the reading instead of filling memory. Stops early when the client goes away;
  * the caller has already sent the headers and ends or destroys the response.
  */
-export const writeNdjsonLines = async (
-  response: ServerResponse,
-  batches: AsyncIterable<readonly unknown[]>,
-): Promise<void> => {
+export const writeNdjsonLines = async (response: ServerResponse, batches: AsyncIterable<readonly unknown[]>): Promise<void> => {
   for await (const batch of batches) {
     if (response.destroyed) return;
     if (batch.length === 0) continue;

@@ -14,7 +14,7 @@ export class CreateChannelDto extends DisplayNameDto {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Per type; web chat takes none' })
   // Handed to the per-type check untouched, so unknown settings are named rather than dropped.
-  @Transform(({ obj }) => obj.config)
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.config)
   @IsObject({ message: 'config must be an object' })
   @IsOptional()
   config?: Record<string, unknown>;

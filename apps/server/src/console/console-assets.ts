@@ -38,17 +38,13 @@ export const serveConsole = async (fastify: FastifyInstance, consoleDir: string)
   if (!existsSync(indexFile)) {
     fastify.addHook('onRequest', async (request, reply) => {
       if (isPageNavigation(request)) {
-        await reply
-          .code(503)
-          .type('text/plain; charset=utf-8')
-          .send(`The console is not built (no ${indexFile}): run "npm run build".`);
+        await reply.code(503).type('text/plain; charset=utf-8').send(`The console is not built (no ${indexFile}): run "npm run build".`);
       }
     });
     return 'not built';
   }
   const page = readFileSync(indexFile);
-  const sendPage = (reply: FastifyReply) =>
-    reply.code(200).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
+  const sendPage = (reply: FastifyReply) => reply.code(200).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
   fastify.addHook('onRequest', async (request, reply) => {
     if (isPageNavigation(request)) await sendPage(reply);
   });

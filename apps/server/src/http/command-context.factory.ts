@@ -5,10 +5,7 @@ import type { Principal } from '#platform';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** An HTTP request's X-Request-Id (when sane) correlates everything it causes. */
-export const commandContextFor = (
-  principal: Principal,
-  headers: Record<string, string | string[] | undefined>,
-): CommandContext => {
+export const commandContextFor = (principal: Principal, headers: Record<string, string | string[] | undefined>): CommandContext => {
   const requestId = headers['x-request-id'];
   const correlationId = typeof requestId === 'string' && REQUEST_ID.test(requestId) ? requestId : randomUUID();
   return {

@@ -11,7 +11,7 @@ const WITHOUT_CONTROL_CHARACTERS = new RegExp(`^[^${CONTROL_CHARACTERS.source}]*
  */
 export class DisplayNameDto {
   @ApiProperty({ example: 'Welcome flow', maxLength: MAX_WORKFLOW_NAME_LENGTH })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @MaxLength(MAX_WORKFLOW_NAME_LENGTH, { message: `name must be at most ${MAX_WORKFLOW_NAME_LENGTH} characters` })
   @Matches(WITHOUT_CONTROL_CHARACTERS, { message: 'name must not contain control characters' })
   @IsNotEmpty({ message: 'name must not be empty or whitespace only' })

@@ -4,14 +4,17 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** An optional query parameter `name`: a whole number from `min` to `max`, in plain decimal digits. */
-export const WholeNumberQuery = (name: string, { min, max, byDefault, description }: { min: number; max: number; byDefault: number; description?: string }) =>
+export const WholeNumberQuery = (
+  name: string,
+  { min, max, byDefault, description }: { min: number; max: number; byDefault: number; description?: string },
+) =>
   applyDecorators(
     ApiPropertyOptional({ default: byDefault, minimum: min, maximum: max, ...(description ? { description } : {}) }),
     Max(max, { message: `${name} must be at most ${max}` }),
     Min(min, { message: `${name} must be at least ${min}` }),
     IsInt({ message: `${name} must be a whole number` }),
     // Plain decimal digits only: Number() would also take "0x10", "1e3" or " 7 ".
-    Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)),
     IsOptional(),
   );
 

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { ProjectionRunner, READ_MODEL_STORE, type ReadModelStore, type ProjectionStatus } from '#readmodel';
 import { READ_MODEL_PROJECTIONS } from '#platform';

@@ -28,11 +28,7 @@ export class SessionsController {
 
   /** Where the session stands, what it collected, everything said in it, and why it ended. */
   @Get(':id')
-  async get(
-    @Param('id', SESSION_ID) id: string,
-    @Query() query: ConsistentReadDto,
-    @CurrentPrincipal() principal: Principal,
-  ) {
+  async get(@Param('id', SESSION_ID) id: string, @Query() query: ConsistentReadDto, @CurrentPrincipal() principal: Principal) {
     await this.consistency.waitFor(query.consistentWith, [SESSIONS_PROJECTION]);
     const session = await this.readModel.get<SessionDocument>(SESSIONS_COLLECTION, id);
     if (session?.workspace !== principal.workspace) throw new NotFoundException(`Session ${id} not found`);

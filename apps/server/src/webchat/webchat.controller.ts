@@ -92,7 +92,14 @@ export class WebchatController {
     const page =
       waitFor === undefined
         ? await transcriptPage(this.readModel, channel.workspace, conversation, pageStart(after, before), limit)
-        : await this.replyTo(channel.workspace, conversation, waitFor, limit, (query.waitSeconds ?? MAX_REPLY_WAIT_SECONDS) * 1000, abandonment(reply));
+        : await this.replyTo(
+            channel.workspace,
+            conversation,
+            waitFor,
+            limit,
+            (query.waitSeconds ?? MAX_REPLY_WAIT_SECONDS) * 1000,
+            abandonment(reply),
+          );
     return { items: page.messages.map(messageView), next: page.next, previous: page.previous };
   }
 

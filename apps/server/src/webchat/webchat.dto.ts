@@ -9,7 +9,10 @@ export const CONTACT_ID_PATTERN = /^[A-Za-z0-9_.:@+-]{1,128}$/;
 export const MAX_MESSAGE_LENGTH = 4096;
 
 export class WebchatMessageDto {
-  @ApiProperty({ description: 'The visitor, as the web chat widget identifies them; a random id is best', pattern: CONTACT_ID_PATTERN.source })
+  @ApiProperty({
+    description: 'The visitor, as the web chat widget identifies them; a random id is best',
+    pattern: CONTACT_ID_PATTERN.source,
+  })
   @Matches(CONTACT_ID_PATTERN, { message: 'contactId must be 1 to 128 letters, digits or _.:@+-' })
   @IsString({ message: 'contactId must be a string' })
   contactId!: string;
@@ -60,6 +63,11 @@ export class TranscriptQueryDto extends ConsistentReadDto {
   @IsOptional()
   waitFor?: string;
 
-  @WholeNumberQuery('waitSeconds', { min: 1, max: MAX_REPLY_WAIT_SECONDS, byDefault: MAX_REPLY_WAIT_SECONDS, description: 'How long waitFor waits at the most' })
+  @WholeNumberQuery('waitSeconds', {
+    min: 1,
+    max: MAX_REPLY_WAIT_SECONDS,
+    byDefault: MAX_REPLY_WAIT_SECONDS,
+    description: 'How long waitFor waits at the most',
+  })
   waitSeconds?: number;
 }

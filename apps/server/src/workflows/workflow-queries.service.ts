@@ -43,8 +43,7 @@ export const toCardView = (card: WorkflowCard): WorkflowCardView => ({
 });
 
 /** Cursors are opaque to clients: the (createdAt, id) of the last card of a page. */
-const encodeCursor = (card: WorkflowCard): string =>
-  Buffer.from(JSON.stringify([card.createdAt, card.id])).toString('base64url');
+const encodeCursor = (card: WorkflowCard): string => Buffer.from(JSON.stringify([card.createdAt, card.id])).toString('base64url');
 
 const decodeCursor = (cursor: string): { value: string; id: string } => {
   try {
@@ -63,10 +62,7 @@ const decodeCursor = (cursor: string): { value: string; id: string } => {
 export class WorkflowQueriesService {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore) {}
 
-  async list(
-    workspace: string,
-    page: { limit?: number; cursor?: string },
-  ): Promise<{ items: WorkflowCardView[]; nextCursor?: string }> {
+  async list(workspace: string, page: { limit?: number; cursor?: string }): Promise<{ items: WorkflowCardView[]; nextCursor?: string }> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
     // One extra card tells whether another page exists.
     const cards = await this.readModel.list<WorkflowCard>(WORKFLOW_CARDS_COLLECTION, {
@@ -107,10 +103,7 @@ export class WorkflowQueriesService {
   }
 
   private async version(workspace: string, workflowId: string, version: number): Promise<WorkflowVersionDocument> {
-    const found = await this.readModel.get<WorkflowVersionDocument>(
-      WORKFLOW_VERSIONS_COLLECTION,
-      `${workflowId}:${version}`,
-    );
+    const found = await this.readModel.get<WorkflowVersionDocument>(WORKFLOW_VERSIONS_COLLECTION, `${workflowId}:${version}`);
     if (!found || found.workspace !== workspace) {
       throw new NotFoundException(`Workflow ${workflowId} has no version ${version}`);
     }

@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  ParseIntPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CopyWorkflowCommand, CreateWorkflowCommand, DeactivateWorkflowSessionsCommand, DeleteWorkflowCommand, PublishWorkflowDefinitionCommand, RenameWorkflowCommand, type WorkflowCommandResult } from '#api-commands';
+import {
+  CopyWorkflowCommand,
+  CreateWorkflowCommand,
+  DeactivateWorkflowSessionsCommand,
+  DeleteWorkflowCommand,
+  PublishWorkflowDefinitionCommand,
+  RenameWorkflowCommand,
+  type WorkflowCommandResult,
+} from '#api-commands';
 import { READ_MODEL_STORE, type ReadModelStore, SESSIONS_PROJECTION, WORKFLOWS_PROJECTION, listWorkflowSessions } from '#readmodel';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '#platform';
@@ -62,11 +56,7 @@ export class WorkflowsController {
   }
 
   @Get(':id')
-  async get(
-    @Param('id', WORKFLOW_ID) id: string,
-    @Query() query: ConsistentReadDto,
-    @CurrentPrincipal() principal: Principal,
-  ) {
+  async get(@Param('id', WORKFLOW_ID) id: string, @Query() query: ConsistentReadDto, @CurrentPrincipal() principal: Principal) {
     await this.consistency.waitFor(query.consistentWith, [WORKFLOWS_PROJECTION]);
     return this.queries.get(principal.workspace, id);
   }
@@ -91,13 +81,7 @@ export class WorkflowsController {
     @Headers() headers: RequestHeaders,
   ): Promise<{ version: number; position: string }> {
     const { version, position } = await this.commands.execute(
-      new PublishWorkflowDefinitionCommand(
-        id,
-        body.steps,
-        body.settings,
-        body.expectedVersion,
-        commandContextFor(principal, headers),
-      ),
+      new PublishWorkflowDefinitionCommand(id, body.steps, body.settings, body.expectedVersion, commandContextFor(principal, headers)),
     );
     return { version, position };
   }
@@ -121,9 +105,7 @@ export class WorkflowsController {
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
   ): Promise<WorkflowCommandResult> {
-    return this.commands.execute(
-      new CopyWorkflowCommand(randomUUID(), id, body.name, commandContextFor(principal, headers)),
-    );
+    return this.commands.execute(new CopyWorkflowCommand(randomUUID(), id, body.name, commandContextFor(principal, headers)));
   }
 
   @Delete(':id')
@@ -152,11 +134,7 @@ export class WorkflowsController {
 
   /** Newest first; `limit` like the workflow list. */
   @Get(':id/sessions')
-  async sessions(
-    @Param('id', WORKFLOW_ID) id: string,
-    @Query() query: ListSessionsDto,
-    @CurrentPrincipal() principal: Principal,
-  ) {
+  async sessions(@Param('id', WORKFLOW_ID) id: string, @Query() query: ListSessionsDto, @CurrentPrincipal() principal: Principal) {
     await this.consistency.waitFor(query.consistentWith, [WORKFLOWS_PROJECTION, SESSIONS_PROJECTION]);
     // Answers 404 for a deleted or foreign workflow, like every other read of it.
     await this.queries.get(principal.workspace, id);

@@ -312,12 +312,9 @@ describe('loadAiAgentConfig', () => {
     ).toEqual({ url: 'http://localhost:11434/v1', apiKey: API_KEY, model: 'llama3.1', timeoutMs: 4500 });
   });
 
-  it.each(['not a url', 'ftp://llm.example.com/v1', 'file:///etc/passwd', 'llm.example.com/v1'])(
-    'refuses AI_AGENT_URL %j',
-    (url) => {
-      expect(() => loadAiAgentConfig({ AI_AGENT_URL: url })).toThrow('AI_AGENT_URL');
-    },
-  );
+  it.each(['not a url', 'ftp://llm.example.com/v1', 'file:///etc/passwd', 'llm.example.com/v1'])('refuses AI_AGENT_URL %j', (url) => {
+    expect(() => loadAiAgentConfig({ AI_AGENT_URL: url })).toThrow('AI_AGENT_URL');
+  });
 
   it('leaves a URL that cannot be parsed out of the error, since it may hold credentials', () => {
     expect(() => loadAiAgentConfig({ AI_AGENT_URL: '//user:s3cret@llm.example.com/v1' })).toThrow(

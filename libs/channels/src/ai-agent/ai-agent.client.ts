@@ -150,9 +150,7 @@ export class OpenAiCompatibleAgent implements AiAgent {
   private requestBody(request: AgentTurnRequest) {
     const messages: ChatMessage[] = [
       { role: 'system', content: request.instructions },
-      ...request.history.map(
-        (entry): ChatMessage => ({ role: entry.role === 'customer' ? 'user' : 'assistant', content: entry.text }),
-      ),
+      ...request.history.map((entry): ChatMessage => ({ role: entry.role === 'customer' ? 'user' : 'assistant', content: entry.text })),
     ];
     return { model: this.config.model, messages, tools: [HANDOFF_TOOL], tool_choice: 'auto' };
   }

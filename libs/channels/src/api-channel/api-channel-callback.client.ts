@@ -41,7 +41,14 @@ export class ApiChannelCallbackClient {
       // postJson sends JSON.stringify of the same object: the bytes signed are the bytes sent.
       const rawBody = JSON.stringify(callback);
       const answer = await postJson(
-        { url: callbackUrl, headers: apiChannelSignatureHeaders(rawBody, secret, this.now()), body: callback, timeoutMs, peerName: PEER_NAME, secret },
+        {
+          url: callbackUrl,
+          headers: apiChannelSignatureHeaders(rawBody, secret, this.now()),
+          body: callback,
+          timeoutMs,
+          peerName: PEER_NAME,
+          secret,
+        },
         this.fetchImpl,
       );
       if (answer.kind === 'unreachable') return { kind: 'retryable', error: answer.reason };

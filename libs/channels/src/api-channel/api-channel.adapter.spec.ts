@@ -28,7 +28,7 @@ describe('the API channel adapter', () => {
     expect(channelRegistry.pushesTo('api', {})).toBe(false);
   });
 
-  it("sends each message to the callback with its id, session and workflow, choices as data", async () => {
+  it('sends each message to the callback with its id, session and workflow, choices as data', async () => {
     server.answer = jsonAnswer(200, {});
     const { outbound } = apiChannelAdapter;
     if (outbound.kind !== 'push') throw new Error('the API channel pushes');
@@ -48,6 +48,8 @@ describe('the API channel adapter', () => {
       sessionId: 's-1',
       workflowId: 'wf-1',
     });
-    expect(() => outbound.client({ channelId: 'ch-2', settings: { callbackUrl: undefined }, secrets: { secret: SECRET } })).toThrow('its messages are pulled, not pushed');
+    expect(() => outbound.client({ channelId: 'ch-2', settings: { callbackUrl: undefined }, secrets: { secret: SECRET } })).toThrow(
+      'its messages are pulled, not pushed',
+    );
   });
 });

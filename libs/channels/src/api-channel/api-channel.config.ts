@@ -10,7 +10,9 @@ export const API_CHANNEL_TYPE = 'api';
  */
 export const apiChannelConfig = {
   settings: {
-    callbackUrl: channelConfigField(/^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/, 'an http(s) URL without fragment').max(2048, 'must be at most 2048 characters').optional(),
+    callbackUrl: channelConfigField(/^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/, 'an http(s) URL without fragment')
+      .max(2048, 'must be at most 2048 characters')
+      .optional(),
   },
   secrets: {
     secret: channelConfigField(/^[\x21-\x7e]{32,4096}$/, 'at least 32 printable characters without spaces'),

@@ -21,8 +21,7 @@ export interface JsonPost {
 export type JsonPostOutcome = { kind: 'answered'; status: number; body: unknown } | { kind: 'unreachable'; reason: string };
 
 /** Replaces every occurrence of `secret` in `text`; an empty or missing secret leaves it as it is. */
-export const redact = (text: string, secret: string | undefined): string =>
-  secret ? text.split(secret).join('***') : text;
+export const redact = (text: string, secret: string | undefined): string => (secret ? text.split(secret).join('***') : text);
 
 /** Cuts `text` to `max` characters and marks the cut; redact first, so a cut secret cannot slip through. */
 export const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);

@@ -32,17 +32,13 @@ describe('parseMessengerWebhook', () => {
   it('reads a tapped quick reply as its payload, not its title', () => {
     const event = fromCustomer({ message: { mid: MID, text: 'Opening hours', quick_reply: { payload: 'HOURS' } } });
 
-    expect(parseMessengerWebhook(webhook(event))).toEqual([
-      { kind: 'message', contactId: PSID, messageId: MID, text: 'HOURS' },
-    ]);
+    expect(parseMessengerWebhook(webhook(event))).toEqual([{ kind: 'message', contactId: PSID, messageId: MID, text: 'HOURS' }]);
   });
 
   it('reads a postback as a message with its payload', () => {
     const event = fromCustomer({ postback: { mid: MID, title: 'Talk to a person', payload: 'HANDOFF' } });
 
-    expect(parseMessengerWebhook(webhook(event))).toEqual([
-      { kind: 'message', contactId: PSID, messageId: MID, text: 'HANDOFF' },
-    ]);
+    expect(parseMessengerWebhook(webhook(event))).toEqual([{ kind: 'message', contactId: PSID, messageId: MID, text: 'HANDOFF' }]);
   });
 
   it('gives a postback without mid an id made of the sender and the timestamp, the same on redelivery', () => {
@@ -51,9 +47,7 @@ describe('parseMessengerWebhook', () => {
     const first = parseMessengerWebhook(webhook(event));
     const redelivered = parseMessengerWebhook(webhook(structuredClone(event)));
 
-    expect(first).toEqual([
-      { kind: 'message', contactId: PSID, messageId: `postback:${PSID}:${TIMESTAMP}`, text: 'GET_STARTED' },
-    ]);
+    expect(first).toEqual([{ kind: 'message', contactId: PSID, messageId: `postback:${PSID}:${TIMESTAMP}`, text: 'GET_STARTED' }]);
     expect(redelivered).toEqual(first);
   });
 

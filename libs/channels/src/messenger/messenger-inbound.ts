@@ -28,8 +28,7 @@ const postbackItems = (senderId: string, timestamp: unknown, postback: JsonRecor
   if (payload === undefined) return [];
   // Some postbacks (e.g. Get Started) may come without `mid`. A redelivery keeps the sender and
   // the event timestamp, so the id derived from them stays the same and deduplication still works.
-  const derivedId =
-    typeof timestamp === 'number' && Number.isFinite(timestamp) ? `postback:${senderId}:${timestamp}` : undefined;
+  const derivedId = typeof timestamp === 'number' && Number.isFinite(timestamp) ? `postback:${senderId}:${timestamp}` : undefined;
   const messageId = nonEmptyString(postback.mid) ?? derivedId;
   if (messageId === undefined) return [];
   return [{ kind: 'message', contactId: senderId, messageId, text: payload }];

@@ -258,9 +258,7 @@ describe('MessengerClient', () => {
 
       expect(outcome.kind).toBe('retryable');
       expect(outcome).not.toHaveProperty('status');
-      expect(outcome.kind === 'retryable' ? outcome.error : '').toMatch(
-        /^the Messenger Send API could not be reached: .*ECONNREFUSED/,
-      );
+      expect(outcome.kind === 'retryable' ? outcome.error : '').toMatch(/^the Messenger Send API could not be reached: .*ECONNREFUSED/);
     });
 
     it('turns an exception from fetch itself into a retryable outcome without the token', async () => {

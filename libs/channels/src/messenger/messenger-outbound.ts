@@ -44,8 +44,7 @@ export function messengerMessageBody(message: OutboundMessage): object {
   };
 }
 
-const sentMessageId = (answer: unknown): string | undefined =>
-  isRecord(answer) ? nonEmptyString(answer.message_id) : undefined;
+const sentMessageId = (answer: unknown): string | undefined => (isRecord(answer) ? nonEmptyString(answer.message_id) : undefined);
 
 /** Sends through the Messenger Send API (`POST /{version}/me/messages` with a page access token). */
 export class MessengerClient extends GraphApiMessageSender {

@@ -100,10 +100,13 @@ describe('parseWhatsAppWebhook', () => {
   });
 
   it('reads a template quick reply as its payload, or its text when it has no payload', () => {
-    const payload = kerrySends(
-      answerToSent('button', { button: { payload: 'stop-promotions', text: 'Stop promotions' } }),
-      { from: CUSTOMER, id: WAMID_2, timestamp: '1603059202', type: 'button', button: { text: 'Talk to a person' } },
-    );
+    const payload = kerrySends(answerToSent('button', { button: { payload: 'stop-promotions', text: 'Stop promotions' } }), {
+      from: CUSTOMER,
+      id: WAMID_2,
+      timestamp: '1603059202',
+      type: 'button',
+      button: { text: 'Talk to a person' },
+    });
 
     expect(parseWhatsAppWebhook(payload)).toEqual([
       messageFromKerry(WAMID_1, 'stop-promotions'),

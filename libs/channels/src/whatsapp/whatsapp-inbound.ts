@@ -37,9 +37,7 @@ const textOfMessage = (message: JsonRecord): string | undefined => {
       return undefined;
     }
     case 'button':
-      return isRecord(message.button)
-        ? (nonEmptyString(message.button.payload) ?? nonEmptyString(message.button.text))
-        : undefined;
+      return isRecord(message.button) ? (nonEmptyString(message.button.payload) ?? nonEmptyString(message.button.text)) : undefined;
     default:
       return undefined;
   }
@@ -50,8 +48,7 @@ const textOfMessage = (message: JsonRecord): string | undefined => {
  * because `wa_id` and `from` are not always written the same way for some countries' numbers.
  */
 const contactNameOf = (contacts: JsonRecord[], from: string): string | undefined => {
-  const contact =
-    contacts.find((candidate) => candidate.wa_id === from) ?? (contacts.length === 1 ? contacts[0] : undefined);
+  const contact = contacts.find((candidate) => candidate.wa_id === from) ?? (contacts.length === 1 ? contacts[0] : undefined);
   return contact && isRecord(contact.profile) ? nonEmptyString(contact.profile.name) : undefined;
 };
 

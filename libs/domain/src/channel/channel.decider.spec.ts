@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import { DomainError, WorkflowNotFoundError } from '../errors.js';
 import { foldWorkflow } from '../workflow/workflow.decider.js';
 import type { WorkflowEvent } from '../workflow/workflow.events.js';
@@ -24,13 +24,17 @@ const assigned: ChannelEvent = { type: 'ChannelWorkflowAssigned', data: { channe
 describe('channel decider', () => {
   it('creates a channel with a trimmed name', () => {
     given([])
-      .when({ type: 'CreateChannel', data: { ...created.data, name: '  Site chat ' } } as ChannelCommand)
+      .when({ type: 'CreateChannel', data: { ...created.data, name: '  Site chat ' } })
       .then([created]);
   });
 
   it('refuses to create a channel twice, and an empty name', () => {
-    given([created]).when({ type: 'CreateChannel', data: { ...created.data } } as ChannelCommand).thenThrows(ChannelAlreadyExistsError);
-    given([]).when({ type: 'CreateChannel', data: { ...created.data, name: ' ' } } as ChannelCommand).thenThrows(DomainError);
+    given([created])
+      .when({ type: 'CreateChannel', data: { ...created.data } })
+      .thenThrows(ChannelAlreadyExistsError);
+    given([])
+      .when({ type: 'CreateChannel', data: { ...created.data, name: ' ' } })
+      .thenThrows(DomainError);
   });
 
   it('assigns a live workflow of its workspace, once', () => {
@@ -46,23 +50,33 @@ describe('channel decider', () => {
   });
 
   it('refuses unknown, deleted or foreign workflows as not found', () => {
-    given([created]).when(assign('acme', foldWorkflow([]))).thenThrows(WorkflowNotFoundError);
+    given([created])
+      .when(assign('acme', foldWorkflow([])))
+      .thenThrows(WorkflowNotFoundError);
     const deleted = workflow('acme', { type: 'WorkflowDeleted', data: { workflowId: 'wf-1', name: 'Welcome' } });
     given([created]).when(assign('acme', deleted)).thenThrows(WorkflowNotFoundError);
-    given([created]).when(assign('acme', workflow('globex'))).thenThrows(WorkflowNotFoundError);
+    given([created])
+      .when(assign('acme', workflow('globex')))
+      .thenThrows(WorkflowNotFoundError);
   });
 
   it("hides another workspace's channel", () => {
-    given([created]).when(assign('globex', workflow('globex'))).thenThrows(ChannelNotFoundError);
+    given([created])
+      .when(assign('globex', workflow('globex')))
+      .thenThrows(ChannelNotFoundError);
     given([]).when(assign()).thenThrows(ChannelNotFoundError);
-    given([created]).when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'globex' } }).thenThrows(ChannelNotFoundError);
+    given([created])
+      .when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'globex' } })
+      .thenThrows(ChannelNotFoundError);
   });
 
   it('unassigns the workflow, and does nothing when none is assigned', () => {
     given([created, assigned])
       .when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'acme' } })
       .then([{ type: 'ChannelWorkflowUnassigned', data: { channelId: 'ch-1', workflowId: 'wf-1', reason: 'unassigned' } }]);
-    given([created]).when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'acme' } }).then([]);
+    given([created])
+      .when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'acme' } })
+      .then([]);
   });
 
   it('takes a deleted workflow off the channel only if it is still the assigned one', () => {
@@ -71,6 +85,8 @@ describe('channel decider', () => {
       .when(command)
       .then([{ type: 'ChannelWorkflowUnassigned', data: { channelId: 'ch-1', workflowId: 'wf-1', reason: 'workflow_deleted' } }]);
     given([created]).when(command).then([]);
-    given([created, { type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-2' } }]).when(command).then([]);
+    given([created, { type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-2' } }])
+      .when(command)
+      .then([]);
   });
 });

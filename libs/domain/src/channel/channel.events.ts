@@ -51,8 +51,7 @@ const shardOf = (key: string): number => {
 };
 
 /** Where a delivery to the channel's webhook is recorded, by the delivery's id. */
-export const webhookStreamName = (channelId: string, deliveryId: string): string =>
-  `webhooks-${channelId}-${shardOf(deliveryId)}`;
+export const webhookStreamName = (channelId: string, deliveryId: string): string => `webhooks-${channelId}-${shardOf(deliveryId)}`;
 /** Where receipts are recorded: those of one sent message always in the same stream, in order. */
 export const deliveryReceiptsStreamName = (channelId: string, providerMessageId: string): string =>
   `receipts-${channelId}-${shardOf(providerMessageId)}`;

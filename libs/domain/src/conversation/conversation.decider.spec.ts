@@ -23,8 +23,12 @@ const routed = (messageId: string, sessionId: string, startsSession: boolean): C
 
 describe('conversation decider', () => {
   it('records a received message once, however often it is delivered', () => {
-    given([]).when({ type: 'ReceiveMessage', data: received('m1').data }).then([received('m1')]);
-    given([received('m1')]).when({ type: 'ReceiveMessage', data: received('m1', 'again').data }).then([]);
+    given([])
+      .when({ type: 'ReceiveMessage', data: received('m1').data })
+      .then([received('m1')]);
+    given([received('m1')])
+      .when({ type: 'ReceiveMessage', data: received('m1', 'again').data })
+      .then([]);
   });
 
   it('starts a session of the assigned workflow when the contact is in none', () => {
@@ -52,7 +56,9 @@ describe('conversation decider', () => {
   });
 
   it('routes a message only once: handled again, it decides nothing', () => {
-    given([received('m1'), routed('m1', 'session-for-m1', true)]).when(route('m1', { assignedWorkflowId: 'wf-1' })).then([]);
+    given([received('m1'), routed('m1', 'session-for-m1', true)])
+      .when(route('m1', { assignedWorkflowId: 'wf-1' }))
+      .then([]);
     given([received('m1'), { type: 'MessageNotRouted', data: { ...conversation, messageId: 'm1', reason: 'no_workflow' } }])
       .when(route('m1', { assignedWorkflowId: 'wf-1' }))
       .then([]);
@@ -60,13 +66,18 @@ describe('conversation decider', () => {
 
   it('keeps no message texts, and only the latest routed messages however long the conversation grows', () => {
     const events: ConversationEvent[] = [];
-    for (let index = 0; index < RECENT_MESSAGES * 3; index++) events.push(received(`m${index}`, `secret ${index}`), routed(`m${index}`, 's-1', index === 0));
+    for (let index = 0; index < RECENT_MESSAGES * 3; index++)
+      events.push(received(`m${index}`, `secret ${index}`), routed(`m${index}`, 's-1', index === 0));
     const state = events.reduce(conversationDecider.evolve, conversationDecider.initialState());
     expect(state.messages.size).toBe(RECENT_MESSAGES);
     expect(JSON.stringify([...state.messages])).not.toContain('secret');
     const latest = `m${RECENT_MESSAGES * 3 - 1}`;
-    given(events).when({ type: 'ReceiveMessage', data: received(latest).data }).then([]);
-    given(events).when(route(latest, { assignedWorkflowId: 'wf-1' })).then([]);
+    given(events)
+      .when({ type: 'ReceiveMessage', data: received(latest).data })
+      .then([]);
+    given(events)
+      .when(route(latest, { assignedWorkflowId: 'wf-1' }))
+      .then([]);
   });
 
   it('never forgets a message still waiting for its route', () => {
@@ -77,6 +88,8 @@ describe('conversation decider', () => {
   });
 
   it('refuses to route a message it never received', () => {
-    given([]).when(route('m1')).thenThrows(CorruptStreamError, /never received/);
+    given([])
+      .when(route('m1'))
+      .thenThrows(CorruptStreamError, /never received/);
   });
 });

@@ -37,8 +37,7 @@ export const RECENT_MESSAGES = 256;
 const initialConversationState: ConversationState = { messages: new Map() };
 
 /** The route recorded for a message, if it has one. */
-export const recordedRoute = (state: ConversationState, messageId: string): MessageRoute | undefined =>
-  state.messages.get(messageId);
+export const recordedRoute = (state: ConversationState, messageId: string): MessageRoute | undefined => state.messages.get(messageId);
 
 /** A message arriving on a channel. */
 export interface ReceiveMessage {

@@ -37,5 +37,4 @@ export interface MessageNotRouted {
 
 export type ConversationEvent = MessageReceived | MessageRoutedToSession | MessageNotRouted;
 
-export const conversationStreamName = (channelId: string, contactId: string): string =>
-  `conversation-${channelId}-${contactId}`;
+export const conversationStreamName = (channelId: string, contactId: string): string => `conversation-${channelId}-${contactId}`;

@@ -34,7 +34,14 @@ describe('delivery decider', () => {
       .then([
         {
           type: 'MessageDeliveryAttemptFailed',
-          data: { sessionId: 's-1', messageId: 's-1:m:1', attempt: 2, status: 503, error: 'unavailable', retryAt: '2026-11-27T10:00:02.000Z' },
+          data: {
+            sessionId: 's-1',
+            messageId: 's-1:m:1',
+            attempt: 2,
+            status: 503,
+            error: 'unavailable',
+            retryAt: '2026-11-27T10:00:02.000Z',
+          },
         },
       ]);
     expect([1, 2, 3, 10, 20].map(retryDelayMs)).toEqual([1000, 2000, 4000, 300_000, 300_000]);
@@ -44,7 +51,10 @@ describe('delivery decider', () => {
     given([])
       .when(attempted({ kind: 'rejected', status: 400, error: 'Invalid parameter (code 100)' }))
       .then([
-        { type: 'MessageDeliveryFailed', data: { sessionId: 's-1', messageId: 's-1:m:1', attempt: 1, status: 400, error: 'Invalid parameter (code 100)' } },
+        {
+          type: 'MessageDeliveryFailed',
+          data: { sessionId: 's-1', messageId: 's-1:m:1', attempt: 1, status: 400, error: 'Invalid parameter (code 100)' },
+        },
       ]);
   });
 
@@ -55,15 +65,27 @@ describe('delivery decider', () => {
       .then([
         {
           type: 'MessageDeliveryFailed',
-          data: { sessionId: 's-1', messageId: 's-1:m:1', attempt: MAX_DELIVERY_ATTEMPTS, error: `gave up after ${MAX_DELIVERY_ATTEMPTS} attempts: connection refused` },
+          data: {
+            sessionId: 's-1',
+            messageId: 's-1:m:1',
+            attempt: MAX_DELIVERY_ATTEMPTS,
+            error: `gave up after ${MAX_DELIVERY_ATTEMPTS} attempts: connection refused`,
+          },
         },
       ]);
   });
 
   it('takes no outcome for a message already done, and keeps messages apart', () => {
-    const delivered: DeliveryEvent = { type: 'MessageDelivered', data: { sessionId: 's-1', messageId: 's-1:m:1', attempt: 1, providerMessageId: 'x' } };
-    given([delivered]).when(attempted({ kind: 'delivered', providerMessageId: 'y' })).then([]);
-    given([delivered]).when(attempted({ kind: 'retryable', error: 'late' })).then([]);
+    const delivered: DeliveryEvent = {
+      type: 'MessageDelivered',
+      data: { sessionId: 's-1', messageId: 's-1:m:1', attempt: 1, providerMessageId: 'x' },
+    };
+    given([delivered])
+      .when(attempted({ kind: 'delivered', providerMessageId: 'y' }))
+      .then([]);
+    given([delivered])
+      .when(attempted({ kind: 'retryable', error: 'late' }))
+      .then([]);
     given([delivered, failedAttempt(1, 's-1:m:2')])
       .when(attempted({ kind: 'delivered', providerMessageId: 'z' }, 's-1:m:2'))
       .then([{ type: 'MessageDelivered', data: { sessionId: 's-1', messageId: 's-1:m:2', attempt: 2, providerMessageId: 'z' } }]);

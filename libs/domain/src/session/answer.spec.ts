@@ -14,11 +14,7 @@ const question = (answerType?: AnswerType, extra: Partial<AskQuestionStep> = {})
 const rejected = (reason: string) => ({ accepted: false, reason });
 
 const sizes = question('choice', {
-  options: [
-    { label: 'Small', value: 's' },
-    { label: 'Medium' },
-    { label: 'Large', value: 'l', next: 'large-only' },
-  ],
+  options: [{ label: 'Small', value: 's' }, { label: 'Medium' }, { label: 'Large', value: 'l', next: 'large-only' }],
 });
 
 describe('checkAnswer', () => {
@@ -44,12 +40,9 @@ describe('checkAnswer', () => {
       expect(checkAnswer(question('number'), text)).toEqual({ accepted: true, value });
     });
 
-    it.each(['', 'forty', '4 2', '1e3', '0x10', '1,5', '5.', 'Infinity', 'NaN', '9'.repeat(400)])(
-      'rejects %j',
-      (text) => {
-        expect(checkAnswer(question('number'), text)).toEqual(rejected('the answer is not a number'));
-      },
-    );
+    it.each(['', 'forty', '4 2', '1e3', '0x10', '1,5', '5.', 'Infinity', 'NaN', '9'.repeat(400)])('rejects %j', (text) => {
+      expect(checkAnswer(question('number'), text)).toEqual(rejected('the answer is not a number'));
+    });
   });
 
   describe('email', () => {
@@ -73,12 +66,9 @@ describe('checkAnswer', () => {
       expect(checkAnswer(question('phone'), text)).toEqual({ accepted: true, value });
     });
 
-    it.each(['123456', '+1234567890123456', 'call me', '555-CALL-NOW', '12+34567', '++1234567', '123.456.7890'])(
-      'rejects %j',
-      (text) => {
-        expect(checkAnswer(question('phone'), text)).toEqual(rejected('the answer is not a phone number'));
-      },
-    );
+    it.each(['123456', '+1234567890123456', 'call me', '555-CALL-NOW', '12+34567', '++1234567', '123.456.7890'])('rejects %j', (text) => {
+      expect(checkAnswer(question('phone'), text)).toEqual(rejected('the answer is not a phone number'));
+    });
   });
 
   describe('choice', () => {

@@ -7,8 +7,7 @@ import { parseDecimal, type VariableValue } from './variables.js';
 
 export type AnswerCheck =
   /** `next` is set when the chosen option leads somewhere other than the question's `next`. */
-  | { accepted: true; value: VariableValue; next?: string }
-  | { accepted: false; reason: string };
+  { accepted: true; value: VariableValue; next?: string } | { accepted: false; reason: string };
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 const PHONE_PATTERN = /^\+?\d{7,15}$/;
@@ -32,9 +31,7 @@ const CHECKS: { [Type in AnswerType]: (answer: string, question: AskQuestionStep
   },
   choice: (answer, { options = [] }) => {
     const option = findOption(options, answer);
-    return option === undefined
-      ? rejected('the answer is not one of the options')
-      : accepted(optionValue(option), option.next);
+    return option === undefined ? rejected('the answer is not one of the options') : accepted(optionValue(option), option.next);
   },
 };
 
@@ -51,9 +48,7 @@ export const optionValue = (option: ChoiceOption): string => option.value ?? opt
  */
 function findOption(options: readonly ChoiceOption[], answer: string): ChoiceOption | undefined {
   const wanted = answer.toLowerCase();
-  const named = options.find(
-    ({ label, value }) => label.toLowerCase() === wanted || value?.toLowerCase() === wanted,
-  );
+  const named = options.find(({ label, value }) => label.toLowerCase() === wanted || value?.toLowerCase() === wanted);
   if (named !== undefined) return named;
   return /^\d+$/.test(answer) ? options[Number(answer) - 1] : undefined;
 }

@@ -166,7 +166,9 @@ describe('session decider', () => {
     });
 
     it('starts a session only once', () => {
-      given(askedQuestion([question()])).when(command.start([bye])).then([]);
+      given(askedQuestion([question()]))
+        .when(command.start([bye]))
+        .then([]);
     });
 
     it('keeps its own copy of the definition', () => {
@@ -208,12 +210,7 @@ describe('session decider', () => {
       const steps: StepDefinition[] = [{ id: 'stop', type: 'end' }, bye];
       given([])
         .when(command.start(steps))
-        .then([
-          event.started(steps),
-          event.received('c-1', 'Hi'),
-          event.entered('stop'),
-          event.completed('flow_finished'),
-        ]);
+        .then([event.started(steps), event.received('c-1', 'Hi'), event.entered('stop'), event.completed('flow_finished')]);
     });
 
     it('routes to a team without a note', () => {
@@ -246,8 +243,7 @@ describe('session decider', () => {
         { id: 'general', type: 'send_message', text: 'General' },
         bye,
       ];
-      const replyTo = (answer: string): string[] =>
-        textsSent(conversation(command.start(steps)).say(command.message('c-2', answer, 1)));
+      const replyTo = (answer: string): string[] => textsSent(conversation(command.start(steps)).say(command.message('c-2', answer, 1)));
       expect(replyTo('Money back, a REFUND please')).toEqual(['Refunds', 'Bye!']);
       expect(replyTo('money')).toEqual(['Billing', 'Bye!']);
       expect(replyTo('hello')).toEqual(['General', 'Bye!']);
@@ -297,9 +293,9 @@ describe('session decider', () => {
 
     it('goes to the question’s next after an answer', () => {
       const steps = [question({ next: 'done' }), bye, done];
-      expect(textsSent(sessionDecider.decide(command.message('c-2', 'a@b.co', 5), foldSession(askedQuestion(steps))))).toEqual(
-        ['Done: a@b.co'],
-      );
+      expect(textsSent(sessionDecider.decide(command.message('c-2', 'a@b.co', 5), foldSession(askedQuestion(steps))))).toEqual([
+        'Done: a@b.co',
+      ]);
     });
 
     it('asks again with the default retry text, the question rendered', () => {
@@ -536,7 +532,9 @@ describe('session decider', () => {
     const steps = [question()];
 
     it('expires the session when the latest inactivity timer fires', () => {
-      given(askedQuestion(steps)).when(command.fire(1, DAY)).then([event.fired(1), event.expired()]);
+      given(askedQuestion(steps))
+        .when(command.fire(1, DAY))
+        .then([event.fired(1), event.expired()]);
     });
 
     it('restarts the clock with every customer message; the replaced timer no longer counts', () => {
@@ -634,8 +632,12 @@ describe('session decider', () => {
     });
 
     it('ignores outcomes of requests it does not wait for', () => {
-      given(invokedAgent(steps)).when(command.agentReply(2, 'Early?', 5)).then([]);
-      given(invokedAgent(steps)).when(command.agentFailure(2, 'timeout', 5)).then([]);
+      given(invokedAgent(steps))
+        .when(command.agentReply(2, 'Early?', 5))
+        .then([]);
+      given(invokedAgent(steps))
+        .when(command.agentFailure(2, 'timeout', 5))
+        .then([]);
       const { say } = conversation(command.start(steps));
       say(command.agentReply(1, 'Hi!', 1));
       expect(say(command.agentFailure(1, 'late failure', 2))).toEqual([]);
@@ -647,12 +649,16 @@ describe('session decider', () => {
 
     it('deactivates an active session, once', () => {
       given(active).when(command.deactivate()).then([event.deactivated()]);
-      given([...active, event.deactivated()]).when(command.terminate()).then([]);
+      given([...active, event.deactivated()])
+        .when(command.terminate())
+        .then([]);
     });
 
     it('terminates an active session, once', () => {
       given(active).when(command.terminate()).then([event.terminated()]);
-      given([...active, event.terminated()]).when(command.deactivate()).then([]);
+      given([...active, event.terminated()])
+        .when(command.deactivate())
+        .then([]);
     });
 
     it.each([
@@ -661,11 +667,15 @@ describe('session decider', () => {
       ['a message', command.message('c-2', 'a@b.co', 1)],
       ['a timer', command.fire(1, DAY)],
     ])('ignores %s after the session ended', (_what, sessionCommand) => {
-      given([...active, event.completed('flow_finished')]).when(sessionCommand).then([]);
+      given([...active, event.completed('flow_finished')])
+        .when(sessionCommand)
+        .then([]);
     });
 
     it('ignores everything but a start before the session exists', () => {
-      given([]).when(command.message('c-1', 'Hi', 0)).then([]);
+      given([])
+        .when(command.message('c-1', 'Hi', 0))
+        .then([]);
       given([]).when(command.deactivate()).then([]);
     });
   });
@@ -673,8 +683,12 @@ describe('session decider', () => {
   describe('redelivery', () => {
     it('ignores a message it has already taken, the first one included', () => {
       const stream = askedQuestion([question()]);
-      given(stream).when(command.message('c-1', 'Hi', 0)).then([]);
-      given([...stream, event.received('c-2', 'a@b.co')]).when(command.message('c-2', 'a@b.co', 5)).then([]);
+      given(stream)
+        .when(command.message('c-1', 'Hi', 0))
+        .then([]);
+      given([...stream, event.received('c-2', 'a@b.co')])
+        .when(command.message('c-2', 'a@b.co', 5))
+        .then([]);
     });
 
     it('decides the same ids for the same command on the same state', () => {

@@ -82,13 +82,7 @@ export interface TerminateSession {
 }
 
 export type SessionCommand =
-  | StartSession
-  | ReceiveCustomerMessage
-  | FireTimer
-  | RecordAgentReply
-  | RecordAgentFailure
-  | DeactivateSession
-  | TerminateSession;
+  StartSession | ReceiveCustomerMessage | FireTimer | RecordAgentReply | RecordAgentFailure | DeactivateSession | TerminateSession;
 
 /** A command that does not apply (any longer) decides nothing: commands arrive at least once. */
 function decideSession(command: SessionCommand, state: SessionState): SessionEvent[] {
@@ -127,10 +121,7 @@ function startSession({ firstMessage, steps, settings, now, ...session }: StartS
   return decision.events;
 }
 
-function receiveCustomerMessage(
-  session: ActiveSession,
-  { messageId, text, now }: ReceiveCustomerMessage['data'],
-): SessionEvent[] {
+function receiveCustomerMessage(session: ActiveSession, { messageId, text, now }: ReceiveCustomerMessage['data']): SessionEvent[] {
   if (session.receivedMessageIds.includes(messageId)) return [];
   const decision = new Decision(session, now);
   decision.record('CustomerMessageReceived', { messageId, text });
@@ -162,10 +153,7 @@ function takeAnswer(
 }
 
 /** The customer answered the agent: the agent takes another turn, unless it has had all of them. */
-function continueAgentConversation(
-  decision: Decision,
-  { stepId, turn }: Extract<SessionWaitingFor, { kind: 'customer' }>,
-): void {
+function continueAgentConversation(decision: Decision, { stepId, turn }: Extract<SessionWaitingFor, { kind: 'customer' }>): void {
   const step = pinnedStep(decision.session, stepId, 'invoke_ai_agent');
   if (turn < (step.maxTurns ?? DEFAULT_MAX_AGENT_TURNS)) invokeAgent(decision, step, turn + 1);
   else runFlow(decision, nextStepId(decision.session.steps, step));
@@ -192,10 +180,7 @@ function fireTimer(session: ActiveSession, { timerId, now }: FireTimer['data']):
 }
 
 /** The agent's words go to the customer as they are; then the customer speaks, or humans take over. */
-function recordAgentReply(
-  session: ActiveSession,
-  { requestId, text, handoff, now }: RecordAgentReply['data'],
-): SessionEvent[] {
+function recordAgentReply(session: ActiveSession, { requestId, text, handoff, now }: RecordAgentReply['data']): SessionEvent[] {
   const request = awaitedAgentRequest(session, requestId);
   if (request === undefined) return [];
   const decision = new Decision(session, now);
@@ -206,10 +191,7 @@ function recordAgentReply(
   return decision.events;
 }
 
-function recordAgentFailure(
-  session: ActiveSession,
-  { requestId, reason, now }: RecordAgentFailure['data'],
-): SessionEvent[] {
+function recordAgentFailure(session: ActiveSession, { requestId, reason, now }: RecordAgentFailure['data']): SessionEvent[] {
   const request = awaitedAgentRequest(session, requestId);
   if (request === undefined) return [];
   const decision = new Decision(session, now);
@@ -220,10 +202,7 @@ function recordAgentFailure(
 }
 
 /** The request the session waits on, if `requestId` is it: late or repeated outcomes are ignored. */
-function awaitedAgentRequest(
-  session: ActiveSession,
-  requestId: string,
-): Extract<SessionWaitingFor, { kind: 'agent' }> | undefined {
+function awaitedAgentRequest(session: ActiveSession, requestId: string): Extract<SessionWaitingFor, { kind: 'agent' }> | undefined {
   const { waitingFor } = session;
   return waitingFor?.kind === 'agent' && waitingFor.requestId === requestId ? waitingFor : undefined;
 }

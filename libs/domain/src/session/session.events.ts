@@ -118,12 +118,7 @@ interface SessionEndData extends SessionEventData {
  * up on an answer or on waiting for one, or — for a definition that could not be run (a step that
  * does not exist, or an endless run of steps) — stopped with `flow_error`.
  */
-export type SessionCompletionReason =
-  | 'flow_finished'
-  | 'routed_to_team'
-  | 'invalid_answer'
-  | 'question_timeout'
-  | 'flow_error';
+export type SessionCompletionReason = 'flow_finished' | 'routed_to_team' | 'invalid_answer' | 'question_timeout' | 'flow_error';
 
 export interface SessionCompleted {
   type: 'SessionCompleted';

@@ -61,12 +61,7 @@ export const command = {
   terminate: (): SessionCommand => ({ type: 'TerminateSession', data: { sessionId } }),
 };
 
-const stepTimer = (
-  n: number,
-  purpose: 'wait' | 'question_timeout',
-  stepId: string,
-  dueSeconds: number,
-): SessionEvent => ({
+const stepTimer = (n: number, purpose: 'wait' | 'question_timeout', stepId: string, dueSeconds: number): SessionEvent => ({
   type: 'TimerScheduled',
   data: { sessionId, timerId: timerId(n), purpose, stepId, dueAt: at(dueSeconds) },
 });
@@ -102,10 +97,8 @@ export const event = {
     type: 'TimerScheduled',
     data: { sessionId, timerId: timerId(n), purpose: 'inactivity', dueAt: at(fromSeconds + timeoutSeconds) },
   }),
-  waitTimer: (n: number, stepId: string, dueSeconds: number): SessionEvent =>
-    stepTimer(n, 'wait', stepId, dueSeconds),
-  questionTimer: (n: number, stepId: string, dueSeconds: number): SessionEvent =>
-    stepTimer(n, 'question_timeout', stepId, dueSeconds),
+  waitTimer: (n: number, stepId: string, dueSeconds: number): SessionEvent => stepTimer(n, 'wait', stepId, dueSeconds),
+  questionTimer: (n: number, stepId: string, dueSeconds: number): SessionEvent => stepTimer(n, 'question_timeout', stepId, dueSeconds),
   fired: (n: number): SessionEvent => ({ type: 'TimerFired', data: { sessionId, timerId: timerId(n) } }),
   invoked: (n: number, stepId: string, turn: number): SessionEvent => ({
     type: 'AgentInvoked',

@@ -4,13 +4,7 @@
  * folded into the session at once, so that every step sees what the ones before it did: the
  * variables they set and the ids they used up.
  */
-import type {
-  AskQuestionStep,
-  InvokeAiAgentStep,
-  SendMessageStep,
-  StepDefinition,
-  WaitStep,
-} from '../workflow/step.schema.js';
+import type { AskQuestionStep, InvokeAiAgentStep, SendMessageStep, StepDefinition, WaitStep } from '../workflow/step.schema.js';
 import { CorruptStreamError } from '../errors.js';
 import { optionValue } from './answer.js';
 import { chooseBranch } from './branch.js';
@@ -27,10 +21,7 @@ export const STEP_BUDGET = 1000;
 type DistributiveOmit<Union, Key extends PropertyKey> = Union extends unknown ? Omit<Union, Key> : never;
 type FollowingEvent = Exclude<SessionEvent, { type: 'SessionStarted' }>;
 /** An event's data without the session id, which the decision adds. */
-type DataOf<Type extends FollowingEvent['type']> = DistributiveOmit<
-  Extract<FollowingEvent, { type: Type }>['data'],
-  'sessionId'
->;
+type DataOf<Type extends FollowingEvent['type']> = DistributiveOmit<Extract<FollowingEvent, { type: Type }>['data'], 'sessionId'>;
 
 /** The events decided so far for one command, and the session as they leave it. */
 export class Decision {
@@ -147,10 +138,7 @@ export function invokeAgent(decision: Decision, step: InvokeAiAgentStep, turn: n
 }
 
 /** Hands the customer to a team; a hand-off completes the session. */
-export function routeToTeam(
-  decision: Decision,
-  routing: { stepId: string; team: string; note?: string; reason?: string },
-): void {
+export function routeToTeam(decision: Decision, routing: { stepId: string; team: string; note?: string; reason?: string }): void {
   decision.record('SessionRoutedToTeam', routing);
   complete(decision, 'routed_to_team', routing.team);
 }
@@ -190,5 +178,4 @@ const render = (decision: Decision, text: string): string =>
     contact: { name: decision.session.contactName },
   });
 
-const addSeconds = (isoTime: string, seconds: number): string =>
-  new Date(Date.parse(isoTime) + seconds * 1000).toISOString();
+const addSeconds = (isoTime: string, seconds: number): string => new Date(Date.parse(isoTime) + seconds * 1000).toISOString();

@@ -64,8 +64,7 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
   return state.status === 'active' ? evolveActiveSession(state, event) : state;
 }
 
-export const foldSession = (events: readonly SessionEvent[]): SessionState =>
-  events.reduce(evolveSession, initialSessionState);
+export const foldSession = (events: readonly SessionEvent[]): SessionState => events.reduce(evolveSession, initialSessionState);
 
 /** The timers whose firing the session would act on: its inactivity timer and its step's timer. */
 export function pendingTimers(state: SessionState): SessionTimer[] {
@@ -83,10 +82,7 @@ export const startedSession = (data: SessionStarted['data']): ActiveSession => (
 });
 
 /** Every event after the start moves an active session; the end events end it. */
-export function evolveActiveSession(
-  session: ActiveSession,
-  event: Exclude<SessionEvent, SessionStarted>,
-): StartedSession {
+export function evolveActiveSession(session: ActiveSession, event: Exclude<SessionEvent, SessionStarted>): StartedSession {
   switch (event.type) {
     case 'CustomerMessageReceived':
       return {
@@ -152,9 +148,7 @@ function withTimer(session: ActiveSession, timer: SessionTimer): ActiveSession {
       return { ...session, waitingFor: { kind: 'timer', stepId: timer.stepId, timer } };
     case 'question_timeout':
       // A question asked again gets a new timer, which replaces the one of the earlier attempt.
-      return session.waitingFor?.kind === 'answer'
-        ? { ...session, waitingFor: { ...session.waitingFor, timeout: timer } }
-        : session;
+      return session.waitingFor?.kind === 'answer' ? { ...session, waitingFor: { ...session.waitingFor, timeout: timer } } : session;
   }
 }
 

@@ -20,5 +20,4 @@ export function parseDecimal(text: string): number | undefined {
 }
 
 /** A variable as a number: numbers as they are, strings when they are decimals. */
-export const asNumber = (value: VariableValue | undefined): number | undefined =>
-  typeof value === 'string' ? parseDecimal(value) : value;
+export const asNumber = (value: VariableValue | undefined): number | undefined => (typeof value === 'string' ? parseDecimal(value) : value);

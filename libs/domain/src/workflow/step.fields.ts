@@ -31,12 +31,19 @@ export const text = (maxLength: number, description: string) => {
 
 export const matching = (pattern: RegExp, description: string) => {
   const message = `must match ${pattern.source}`;
-  return z.string({ error: unlessMissing(message) }).regex(pattern, message).describe(description);
+  return z
+    .string({ error: unlessMissing(message) })
+    .regex(pattern, message)
+    .describe(description);
 };
 
 export const integer = (min: number, max: number, description: string) => {
   const message = `must be an integer from ${min} to ${max}`;
-  return z.int({ error: unlessMissing(message) }).min(min, message).max(max, message).describe(description);
+  return z
+    .int({ error: unlessMissing(message) })
+    .min(min, message)
+    .max(max, message)
+    .describe(description);
 };
 
 export const oneOf = <const Values extends readonly [string, ...string[]]>(values: Values, description: string) =>
@@ -44,7 +51,11 @@ export const oneOf = <const Values extends readonly [string, ...string[]]>(value
 
 export const listOf = <Item extends z.ZodType>(item: Item, min: number, max: number, description: string) => {
   const message = `must be a list of ${min} to ${max} items`;
-  return z.array(item, { error: unlessMissing(message) }).min(min, message).max(max, message).describe(description);
+  return z
+    .array(item, { error: unlessMissing(message) })
+    .min(min, message)
+    .max(max, message)
+    .describe(description);
 };
 
 /** A field naming the step a session goes to; the target's existence is checked across the whole flow. */
@@ -59,6 +70,5 @@ export const isStepTarget = (schema: z.core.$ZodType): boolean => z.globalRegist
  */
 export const record = <Shape extends z.ZodRawShape>(shape: Shape, owner: string) =>
   z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `is not a field of ${owner}` : unlessMissing('must be an object')(issue),
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `is not a field of ${owner}` : unlessMissing('must be an object')(issue)),
   });

@@ -44,7 +44,6 @@ export function findLoops(successors: readonly (readonly number[])[]): number[][
     if (visitOrder[node] === unvisited) visit(node);
   });
 
-  const isLoop = (component: number[]): boolean =>
-    component.length > 1 || component.some((node) => successors[node].includes(node));
+  const isLoop = (component: number[]): boolean => component.length > 1 || component.some((node) => successors[node].includes(node));
   return components.filter(isLoop).sort((a, b) => a[0] - b[0]);
 }

@@ -26,7 +26,7 @@ export interface StepTypeCatalog {
 }
 
 const toJsonSchema = (schema: z.ZodType): JsonSchema =>
-  z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'throw' }) as JsonSchema;
+  z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'throw' });
 
 const describeStepType = (type: StepType): StepTypeDescription => {
   const schema = STEP_SCHEMAS[type];

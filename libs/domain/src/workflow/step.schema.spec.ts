@@ -1,13 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidDefinitionError, type DefinitionProblem } from '../errors.js';
-import {
-  STEP_SCHEMAS,
-  STEP_TYPES,
-  stepSchema,
-  validateDefinition,
-  type StepDefinition,
-  type StepType,
-} from './step.schema.js';
+import { STEP_SCHEMAS, STEP_TYPES, stepSchema, validateDefinition, type StepDefinition, type StepType } from './step.schema.js';
 
 type Json = { [field: string]: unknown };
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -291,14 +284,17 @@ describe('validateDefinition', () => {
       ['a numeric option value', { options: [{ label: 'One', value: 1 }] }, 'options[0].value', shortText],
       ['a numeric option target', { options: [{ label: 'One', next: 1 }] }, 'options[0].next', stepId],
     ])('a choice question with %s', (_, fields, path, message) => {
-      expect(problemsOf(flowWith('ask_question', choiceQuestion(fields)))).toEqual([
-        { path: `steps[0].${path}`, stepId: 's', message },
-      ]);
+      expect(problemsOf(flowWith('ask_question', choiceQuestion(fields)))).toEqual([{ path: `steps[0].${path}`, stepId: 's', message }]);
     });
 
     it.each([
       ['a branch that is not an object', { branches: ['yes'] }, 'branches[0]', 'must be an object'],
-      ['a condition that is not an object', { branches: [{ condition: 'x > 1', next: 'done' }] }, 'branches[0].condition', 'must be an object'],
+      [
+        'a condition that is not an object',
+        { branches: [{ condition: 'x > 1', next: 'done' }] },
+        'branches[0].condition',
+        'must be an object',
+      ],
       ['a bad condition variable', branchOn({ variable: 'a-b', op: 'exists' }), 'branches[0].condition.variable', variable],
       [
         'an unknown op',
@@ -307,8 +303,18 @@ describe('validateDefinition', () => {
         'must be one of equals, not_equals, contains, exists, gt, lt',
       ],
       ['equals without a value', branchOn({ variable: 'a', op: 'equals' }), 'branches[0].condition.value', 'is required with op equals'],
-      ['not_equals without a value', branchOn({ variable: 'a', op: 'not_equals' }), 'branches[0].condition.value', 'is required with op not_equals'],
-      ['contains without a value', branchOn({ variable: 'a', op: 'contains' }), 'branches[0].condition.value', 'is required with op contains'],
+      [
+        'not_equals without a value',
+        branchOn({ variable: 'a', op: 'not_equals' }),
+        'branches[0].condition.value',
+        'is required with op not_equals',
+      ],
+      [
+        'contains without a value',
+        branchOn({ variable: 'a', op: 'contains' }),
+        'branches[0].condition.value',
+        'is required with op contains',
+      ],
       ['gt without a value', branchOn({ variable: 'a', op: 'gt' }), 'branches[0].condition.value', 'is required with op gt'],
       ['gt with a string', branchOn({ variable: 'a', op: 'gt', value: '3' }), 'branches[0].condition.value', 'must be a number with op gt'],
       ['lt with a string', branchOn({ variable: 'a', op: 'lt', value: 'x' }), 'branches[0].condition.value', 'must be a number with op lt'],
@@ -330,7 +336,12 @@ describe('validateDefinition', () => {
         'branches[0].condition.value',
         'must be a number or a string of at most 4096 characters',
       ],
-      ['a branch target that is not a string', { branches: [{ condition: { variable: 'a', op: 'exists' }, next: 0 }] }, 'branches[0].next', stepId],
+      [
+        'a branch target that is not a string',
+        { branches: [{ condition: { variable: 'a', op: 'exists' }, next: 0 }] },
+        'branches[0].next',
+        stepId,
+      ],
     ])('a branch step with %s', (_, fields, path, message) => {
       expect(problemsOf(flowWith('branch', fields))).toEqual([{ path: `steps[0].${path}`, stepId: 's', message }]);
     });
@@ -365,14 +376,14 @@ describe('validateDefinition', () => {
       ['next on a branch step, which uses elseNext', 'branch', { next: 'done' }, 'next', 'branch steps'],
       ['text on a wait step', 'wait', { text: 'Hold on' }, 'text', 'wait steps'],
       ['team on an AI agent step', 'invoke_ai_agent', { team: 'sales' }, 'team', 'invoke_ai_agent steps'],
-      ['an unknown field of a choice option', 'ask_question', choiceQuestion({ options: [{ label: 'A', colour: 'red' }] }), 'options[0].colour', 'choice options'],
       [
-        'an unknown field of a branch',
-        'branch',
-        { branches: [{ ...anyBranch, priority: 1 }] },
-        'branches[0].priority',
-        'branches',
+        'an unknown field of a choice option',
+        'ask_question',
+        choiceQuestion({ options: [{ label: 'A', colour: 'red' }] }),
+        'options[0].colour',
+        'choice options',
       ],
+      ['an unknown field of a branch', 'branch', { branches: [{ ...anyBranch, priority: 1 }] }, 'branches[0].priority', 'branches'],
       [
         'an unknown field of a condition',
         'branch',
@@ -411,8 +422,7 @@ describe('validateDefinition', () => {
   });
 
   describe('rejects loops that never wait', () => {
-    const loopMessage = (ids: string) =>
-      `is in a loop of steps ${ids} with no ask_question or wait step, so a session would never stop`;
+    const loopMessage = (ids: string) => `is in a loop of steps ${ids} with no ask_question or wait step, so a session would never stop`;
 
     it('a message that leads to itself', () => {
       expect(problemsOf([{ id: 'again', type: 'send_message', text: 'Hi', next: 'again' }])).toEqual([
@@ -502,9 +512,7 @@ describe('validateDefinition', () => {
     });
 
     it('with unknown keys', () => {
-      expect(problemsOf([], { sessionTimeout: 60 })).toEqual([
-        { path: 'settings.sessionTimeout', message: 'is not a field of settings' },
-      ]);
+      expect(problemsOf([], { sessionTimeout: 60 })).toEqual([{ path: 'settings.sessionTimeout', message: 'is not a field of settings' }]);
     });
   });
 

@@ -26,15 +26,7 @@ import { findLoops } from './step.graph.js';
 import { integer, isStepTarget, listOf, matching, oneOf, record, stepTarget, text } from './step.fields.js';
 import type { WorkflowDefinition } from './workflow.events.js';
 
-export const STEP_TYPES = [
-  'send_message',
-  'ask_question',
-  'branch',
-  'route_to_team',
-  'invoke_ai_agent',
-  'wait',
-  'end',
-] as const;
+export const STEP_TYPES = ['send_message', 'ask_question', 'branch', 'route_to_team', 'invoke_ai_agent', 'wait', 'end'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
 export const ANSWER_TYPES = ['text', 'number', 'email', 'phone', 'choice'] as const;
@@ -173,10 +165,7 @@ export const askQuestionStepSchema = stepOf(
   {
     text: text(maxTextLength, `The question. ${TEMPLATES}`),
     variable: variableName('Where the answer is stored, for templates and branches to use.'),
-    answerType: oneOf(
-      ANSWER_TYPES,
-      'What an answer must be (default text); one that does not fit is asked again.',
-    ).optional(),
+    answerType: oneOf(ANSWER_TYPES, 'What an answer must be (default text); one that does not fit is asked again.').optional(),
     options: listOf(
       choiceOptionSchema,
       1,
@@ -202,8 +191,7 @@ export const askQuestionStepSchema = stepOf(
   },
 ).superRefine(
   (step, context) => {
-    const problem = (field: string, message: string) =>
-      context.addIssue({ code: 'custom', path: [field], message, input: step });
+    const problem = (field: string, message: string) => context.addIssue({ code: 'custom', path: [field], message, input: step });
     const isChoice = step.answerType === 'choice';
     if (isChoice && step.options === undefined) problem('options', 'is required when answerType is choice');
     if (!isChoice && step.options !== undefined) problem('options', 'is only allowed when answerType is choice');
@@ -221,12 +209,7 @@ export const branchStepSchema = stepOf(
   'branch',
   { title: 'Branch', description: 'Goes one way or another depending on the variables collected so far.' },
   {
-    branches: listOf(
-      branchSchema,
-      1,
-      DEFINITION_LIMITS.maxBranches,
-      'Tried in order; the first whose condition holds is taken.',
-    ),
+    branches: listOf(branchSchema, 1, DEFINITION_LIMITS.maxBranches, 'Tried in order; the first whose condition holds is taken.'),
     elseNext: stepTarget('Where a session goes when no condition holds.'),
   },
 );
@@ -316,8 +299,7 @@ export function validateDefinition(steps: unknown, settings: unknown = {}): Work
 
 type JsonObject = { [field: string]: unknown };
 
-const isJsonObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isJsonObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** How problems and links name a step: its index, and its id when that is a string. */
 interface StepRef {
@@ -333,10 +315,7 @@ interface Link {
 }
 
 const pathOf = (base: string, segments: readonly PropertyKey[]): string =>
-  segments.reduce<string>(
-    (path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : `${path}.${String(segment)}`),
-    base,
-  );
+  segments.reduce<string>((path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : `${path}.${String(segment)}`), base);
 
 class Findings {
   readonly problems: DefinitionProblem[] = [];
@@ -370,7 +349,7 @@ class Findings {
       if (typeof value === 'string') this.links.push({ from, path, target: value });
     } else if (schema instanceof z.ZodObject && isJsonObject(value)) {
       for (const [field, fieldSchema] of Object.entries(schema.shape)) {
-        if (Object.hasOwn(value, field)) this.collectLinks(fieldSchema, value[field], `${path}.${field}`, from);
+        if (Object.hasOwn(value, field)) this.collectLinks(fieldSchema as z.ZodType, value[field], `${path}.${field}`, from);
       }
     } else if (schema instanceof z.ZodArray && Array.isArray(value)) {
       value.forEach((item, index) => this.collectLinks(schema.element, item, `${path}[${index}]`, from));

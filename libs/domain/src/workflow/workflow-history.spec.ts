@@ -116,9 +116,15 @@ describe('historyLengthAtVersion', () => {
   });
 
   it('a copy starts at version 1 with the steps it copied', () => {
-    givenStream([copied])
-      .whenAskedForVersion(1)
-      .thenTheWorkflowWas({ status: 'active', workflowId: 'wf-2', workspace, name: 'Welcome (EU)', version: 1, steps: copied.data.steps, settings: {} });
+    givenStream([copied]).whenAskedForVersion(1).thenTheWorkflowWas({
+      status: 'active',
+      workflowId: 'wf-2',
+      workspace,
+      name: 'Welcome (EU)',
+      version: 1,
+      steps: copied.data.steps,
+      settings: {},
+    });
   });
 
   it.each([0, 4, 1.5])('knows no version %p', (version) => {
@@ -127,6 +133,8 @@ describe('historyLengthAtVersion', () => {
 
   it('knows no version of an empty stream, nor of one deleted before its version existed', () => {
     givenStream([]).whenAskedForVersion(1).thenNoSuchVersion();
-    givenStream([created, deleted('Welcome')]).whenAskedForVersion(2).thenNoSuchVersion();
+    givenStream([created, deleted('Welcome')])
+      .whenAskedForVersion(2)
+      .thenNoSuchVersion();
   });
 });

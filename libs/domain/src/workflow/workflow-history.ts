@@ -15,9 +15,8 @@ const WORKFLOW_EVENT_TYPES: ReadonlySet<string> = new Set<WorkflowEvent['type']>
 ]);
 
 /** True for the event types this code can fold; a stream read from storage is typed loosely. */
-export const isWorkflowEvent = <Event extends { type: string; data: object }>(
-  event: Event,
-): event is Event & WorkflowEvent => WORKFLOW_EVENT_TYPES.has(event.type);
+export const isWorkflowEvent = <Event extends { type: string; data: object }>(event: Event): event is Event & WorkflowEvent =>
+  WORKFLOW_EVENT_TYPES.has(event.type);
 
 const quoted = (name: string): string => JSON.stringify(name);
 

@@ -53,10 +53,11 @@ describe('normalizeWorkflowName', () => {
     expect(rejectionOf('🚀'.repeat(121)).message).toBe('name must be at most 120 characters long once trimmed, not 121');
   });
 
-  it.each([['a NUL', 'Wel\u0000come'], ['a line break inside', 'Wel\ncome'], ['an escape code', 'Wel\u001b[31mcome']])(
-    'rejects a name with %s',
-    (_, name) => {
-      expect(rejectionOf(name).message).toBe('name must not contain control characters');
-    },
-  );
+  it.each([
+    ['a NUL', 'Wel\u0000come'],
+    ['a line break inside', 'Wel\ncome'],
+    ['an escape code', 'Wel\u001b[31mcome'],
+  ])('rejects a name with %s', (_, name) => {
+    expect(rejectionOf(name).message).toBe('name must not contain control characters');
+  });
 });

@@ -105,7 +105,9 @@ describe('workflow decider', () => {
 
   describe('RenameWorkflow', () => {
     it('renames, recording the previous name', () => {
-      given([created]).when(rename(' Greeting ')).then([renamed('Greeting', 'Welcome')]);
+      given([created])
+        .when(rename(' Greeting '))
+        .then([renamed('Greeting', 'Welcome')]);
     });
 
     it('records the current name as the previous one after earlier renames', () => {
@@ -119,13 +121,17 @@ describe('workflow decider', () => {
     });
 
     it('rejects an invalid name', () => {
-      given([created]).when(rename('n'.repeat(121))).thenThrows(ValidationError, 'name must be at most 120 characters');
+      given([created])
+        .when(rename('n'.repeat(121)))
+        .thenThrows(ValidationError, 'name must be at most 120 characters');
     });
   });
 
   describe('PublishWorkflowDefinition', () => {
     it('publishes the next version with the validated definition', () => {
-      given([created]).when(publish()).then([published(2)]);
+      given([created])
+        .when(publish())
+        .then([published(2)]);
     });
 
     it('defaults the settings to none', () => {
@@ -135,11 +141,15 @@ describe('workflow decider', () => {
     });
 
     it('publishes a new version even when nothing changed', () => {
-      given([created, published(2)]).when(publish()).then([published(3)]);
+      given([created, published(2)])
+        .when(publish())
+        .then([published(3)]);
     });
 
     it('publishes when the expected version is the current one', () => {
-      given([created, published(2)]).when(publish({ expectedVersion: 2 })).then([published(3)]);
+      given([created, published(2)])
+        .when(publish({ expectedVersion: 2 }))
+        .then([published(3)]);
     });
 
     it('rejects a stale expected version', () => {
@@ -198,7 +208,9 @@ describe('workflow decider', () => {
     });
 
     it.each(commands)('%s for a deleted workflow', (_, command) => {
-      given([created, published(2), deleted]).when(command).thenThrows(WorkflowNotFoundError, 'Workflow wf-1 not found');
+      given([created, published(2), deleted])
+        .when(command)
+        .thenThrows(WorkflowNotFoundError, 'Workflow wf-1 not found');
     });
 
     it.each([
@@ -207,15 +219,16 @@ describe('workflow decider', () => {
       ['DeleteWorkflow', remove('globex')],
       ['DeactivateWorkflowSessions', deactivate('globex')],
       ['CopyWorkflow', copy('Mine now', 'globex')],
-    ] as [string, AnyWorkflowCommand][])(
-      '%s from another workspace, with the same answer as for an unknown workflow',
-      (_, command) => {
-        given([created, published(2)]).when(command).thenThrows(WorkflowNotFoundError, 'Workflow wf-1 not found');
-      },
-    );
+    ] as [string, AnyWorkflowCommand][])('%s from another workspace, with the same answer as for an unknown workflow', (_, command) => {
+      given([created, published(2)])
+        .when(command)
+        .thenThrows(WorkflowNotFoundError, 'Workflow wf-1 not found');
+    });
 
     it('before checking the input, so that nothing about the workflow leaks', () => {
-      given([created]).when(publish({ steps: 'invalid' }, 'globex')).thenThrows(WorkflowNotFoundError);
+      given([created])
+        .when(publish({ steps: 'invalid' }, 'globex'))
+        .thenThrows(WorkflowNotFoundError);
       given([created]).when(rename('', 'globex')).thenThrows(WorkflowNotFoundError);
     });
   });

@@ -69,12 +69,7 @@ export interface DeactivateWorkflowSessions {
   data: { workflowId: string; workspace: string };
 }
 
-export type WorkflowCommand =
-  | CreateWorkflow
-  | RenameWorkflow
-  | PublishWorkflowDefinition
-  | DeleteWorkflow
-  | DeactivateWorkflowSessions;
+export type WorkflowCommand = CreateWorkflow | RenameWorkflow | PublishWorkflowDefinition | DeleteWorkflow | DeactivateWorkflowSessions;
 
 /** Decided from the source's state; the events go to the new workflow's stream. */
 export interface CopyWorkflow {
@@ -151,24 +146,17 @@ export const workflowDecider: Decider<WorkflowState, WorkflowCommand, WorkflowEv
 };
 
 /** The state after the given events, e.g. a prefix of the stream to see the workflow as it was then. */
-export const foldWorkflow = (events: readonly WorkflowEvent[]): WorkflowState =>
-  events.reduce(evolveWorkflow, initialWorkflowState);
+export const foldWorkflow = (events: readonly WorkflowEvent[]): WorkflowState => events.reduce(evolveWorkflow, initialWorkflowState);
 
 /** The workflow, if the caller may see it: deleted ones and other workspaces' ones are not found. */
-function requireWorkflow(
-  state: WorkflowState,
-  { workflowId, workspace }: { workflowId: string; workspace: string },
-): ActiveWorkflow {
+function requireWorkflow(state: WorkflowState, { workflowId, workspace }: { workflowId: string; workspace: string }): ActiveWorkflow {
   if (state.status !== 'active' || state.workflowId !== workflowId || state.workspace !== workspace) {
     throw new WorkflowNotFoundError(workflowId);
   }
   return state;
 }
 
-function createWorkflow(
-  { workflowId, workspace, name }: CreateWorkflow['data'],
-  state: WorkflowState,
-): WorkflowEvent[] {
+function createWorkflow({ workflowId, workspace, name }: CreateWorkflow['data'], state: WorkflowState): WorkflowEvent[] {
   if (state.status !== 'initial') throw new WorkflowAlreadyExistsError(workflowId);
   return [{ type: 'WorkflowCreated', data: { workflowId, workspace, name: normalizeWorkflowName(name), version: 1 } }];
 }

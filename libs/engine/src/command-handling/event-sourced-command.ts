@@ -79,11 +79,9 @@ export const handleEventSourcedCommand = async <State, Command, Event extends De
     const decided = decider.decide(command, state);
     if (decided.length === 0) return { state, position };
     const after = revision ?? 'no_stream';
-    const result: AppendResult = await store.appendToStream(
-      streamName,
-      toNewEvents(decided, context, new Date(), { streamName, after }),
-      { expectedRevision: after },
-    );
+    const result: AppendResult = await store.appendToStream(streamName, toNewEvents(decided, context, new Date(), { streamName, after }), {
+      expectedRevision: after,
+    });
     const next = decided.reduce(decider.evolve, state);
     streamStateCacheFor<State>(store, decider.evolve).set(streamName, {
       state: next,

@@ -4,13 +4,7 @@ import type { ReadModelStore } from '#readmodel';
 import { DeliverOutboxCommand, FireSessionTimerCommand, RunAgentTurnCommand } from './deferred-work.commands.js';
 import { DeferredWorkScheduler } from './deferred-work.scheduler.js';
 import { outboxWorkId } from './session-engine-state.projection.js';
-import {
-  SESSION_END_TYPES,
-  commitToEngineState,
-  engineEventsIn,
-  fromNow,
-  openTemporaryReadModelStore,
-} from './session-engine.fixture.js';
+import { SESSION_END_TYPES, commitToEngineState, engineEventsIn, fromNow, openTemporaryReadModelStore } from './session-engine.fixture.js';
 
 const WORKSPACE = 'acme';
 const on = engineEventsIn(WORKSPACE);
@@ -371,10 +365,7 @@ describe('DeferredWorkScheduler', () => {
       };
       const sessions = Array.from({ length: 40 }, (_, index) => `s-${index + 1}`);
       await owe(
-        ...sessions.flatMap((sessionId) => [
-          on.sessionStarted(sessionId),
-          on.stepTimer(sessionId, `${sessionId}:t:1`, fromNow(-1_000)),
-        ]),
+        ...sessions.flatMap((sessionId) => [on.sessionStarted(sessionId), on.stepTimer(sessionId, `${sessionId}:t:1`, fromNow(-1_000))]),
       );
 
       await scheduler.start();

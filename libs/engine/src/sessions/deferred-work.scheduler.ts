@@ -1,12 +1,7 @@
 import { exponentialBackoff } from '#backoff';
 import type { ReadModelStore } from '#readmodel';
 import { DeliverOutboxCommand, FireSessionTimerCommand, RunAgentTurnCommand } from './deferred-work.commands.js';
-import {
-  ENGINE_PENDING_WORK_COLLECTION,
-  ENGINE_SCOPE,
-  type PendingWork,
-  type WorkChange,
-} from './session-engine-state.projection.js';
+import { ENGINE_PENDING_WORK_COLLECTION, ENGINE_SCOPE, type PendingWork, type WorkChange } from './session-engine-state.projection.js';
 import { TimerQueue } from './timer-queue.js';
 
 export interface DeferredWorkLogger {
@@ -56,7 +51,7 @@ export class DeferredWorkScheduler {
   ) {}
 
   async start(): Promise<void> {
-    for (let last: PendingWork | undefined; ; ) {
+    for (let last: PendingWork | undefined; ;) {
       const page = await this.readModel.list<PendingWork>(ENGINE_PENDING_WORK_COLLECTION, {
         workspace: ENGINE_SCOPE,
         orderBy: 'dueAt',

@@ -59,12 +59,7 @@ export class EndWorkflowSessionsHandler implements ICommandHandler<EndWorkflowSe
     );
   }
 
-  private async all<T extends ReadModelDocument>(
-    collection: string,
-    workspace: string,
-    workflowId: string,
-    orderBy: string,
-  ): Promise<T[]> {
+  private async all<T extends ReadModelDocument>(collection: string, workspace: string, workflowId: string, orderBy: string): Promise<T[]> {
     const found: T[] = [];
     for (;;) {
       const last = found.at(-1);

@@ -14,7 +14,13 @@ const newEvent = (type: string, label: string): NewEvent => ({
   id: randomUUID(),
   type,
   data: { label },
-  metadata: { correlationId: 'c', causationId: 'c', actor: { sub: 't', role: 'system' }, occurredAt: new Date().toISOString(), workspace: 'w' },
+  metadata: {
+    correlationId: 'c',
+    causationId: 'c',
+    actor: { sub: 't', role: 'system' },
+    occurredAt: new Date().toISOString(),
+    workspace: 'w',
+  },
 });
 
 /** A promise opened by hand. */
@@ -25,7 +31,7 @@ const gate = () => {
 };
 
 const until = async (condition: () => boolean, timeoutMs = 3000) => {
-  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
+  for (const deadline = Date.now() + timeoutMs; !condition();) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -60,7 +66,10 @@ describe('ReactionPipeline', () => {
   };
 
   const append = (stream: string, type: string, ...labels: string[]) =>
-    events.appendToStream(stream, labels.map((name) => newEvent(type, name)));
+    events.appendToStream(
+      stream,
+      labels.map((name) => newEvent(type, name)),
+    );
 
   beforeEach(async () => {
     ({ store: readModel, dispose: disposeReadModel } = await openTemporaryReadModelStore());

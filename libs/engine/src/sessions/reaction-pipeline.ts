@@ -70,7 +70,10 @@ export class ReactionPipeline extends CheckpointedLogFollower {
         try {
           await head.reaction;
           while (count < MAX_EVENTS_PER_COMMIT && queue[count]?.reacted) count += 1;
-          await this.steps.commit(queue.slice(0, count).map(({ event }) => event), this.checkpoint);
+          await this.steps.commit(
+            queue.slice(0, count).map(({ event }) => event),
+            this.checkpoint,
+          );
         } catch (error) {
           failure = { error };
           await subscription.unsubscribe();
@@ -88,7 +91,7 @@ export class ReactionPipeline extends CheckpointedLogFollower {
         while (queue.length >= WINDOW && failure === undefined && !this.stopped) await progress.next();
         const { streamName } = event;
         const isBarrier = this.steps.isBarrier(event);
-        const waitFor = isBarrier ? [barrier, progress.whenCommitted(queued)] : [barrier, streamTails.get(streamName)];
+        const waitFor = isBarrier ? [barrier, progress.whenCommitted(queued)] : [barrier, streamTails.get(streamName) ?? barrier];
         const reaction = Promise.all(waitFor).then(() => this.steps.react(event));
         const settled = reaction.then(
           () => undefined,

@@ -14,12 +14,7 @@ import {
   type WorkChange,
   outboxWorkId,
 } from './session-engine-state.projection.js';
-import {
-  SESSION_END_TYPES,
-  commitToEngineState,
-  engineEventsIn,
-  openTemporaryReadModelStore,
-} from './session-engine.fixture.js';
+import { SESSION_END_TYPES, commitToEngineState, engineEventsIn, openTemporaryReadModelStore } from './session-engine.fixture.js';
 
 const WORKSPACE = 'acme';
 const OTHER_WORKSPACE = 'globex';
@@ -284,15 +279,33 @@ describe('session engine state', () => {
 
       expect(changes).toEqual([]);
       expect(await channel('wa-1')).toEqual({ id: 'wa-1', workspace: WORKSPACE, channelType: 'whatsapp', workflowId: null, settings: {} });
-      expect(await channel('web-2')).toEqual({ id: 'web-2', workspace: OTHER_WORKSPACE, channelType: 'webchat', workflowId: null, settings: {} });
+      expect(await channel('web-2')).toEqual({
+        id: 'web-2',
+        workspace: OTHER_WORKSPACE,
+        channelType: 'webchat',
+        workflowId: null,
+        settings: {},
+      });
     });
 
     it('follows the workflow assigned to each channel until it is unassigned', async () => {
       await commit(on.channelCreated('web-1', 'webchat'), inOther.channelCreated('ms-2', 'messenger'));
 
       await commit(on.channelAssigned('web-1', 'wf-1'), inOther.channelAssigned('ms-2', 'wf-2'));
-      expect(await channel('web-1')).toEqual({ id: 'web-1', workspace: WORKSPACE, channelType: 'webchat', workflowId: 'wf-1', settings: {} });
-      expect(await channel('ms-2')).toEqual({ id: 'ms-2', workspace: OTHER_WORKSPACE, channelType: 'messenger', workflowId: 'wf-2', settings: {} });
+      expect(await channel('web-1')).toEqual({
+        id: 'web-1',
+        workspace: WORKSPACE,
+        channelType: 'webchat',
+        workflowId: 'wf-1',
+        settings: {},
+      });
+      expect(await channel('ms-2')).toEqual({
+        id: 'ms-2',
+        workspace: OTHER_WORKSPACE,
+        channelType: 'messenger',
+        workflowId: 'wf-2',
+        settings: {},
+      });
 
       await commit(on.channelAssigned('web-1', 'wf-3'));
       expect(await channel('web-1')).toMatchObject({ channelType: 'webchat', workflowId: 'wf-3' });

@@ -81,11 +81,7 @@ const nextPosition = (): string => String(++lastPosition).padStart(12, '0');
 export function engineEventsIn(workspace: string) {
   const revisions = new Map<string, number>();
 
-  const record = (
-    streamName: string,
-    event: { type: string; data: unknown },
-    occurredAt = new Date().toISOString(),
-  ): RecordedEvent => {
+  const record = (streamName: string, event: { type: string; data: unknown }, occurredAt = new Date().toISOString()): RecordedEvent => {
     const revision = revisions.get(streamName) ?? 0;
     revisions.set(streamName, revision + 1);
     return {
@@ -114,12 +110,7 @@ export function engineEventsIn(workspace: string) {
 
   return {
     /** A session on `channelId`: a channel the engine state knows nothing of, unless told. */
-    sessionStarted: (
-      sessionId: string,
-      workflowId = 'wf-1',
-      startedAt = '2030-01-01T00:00:00.000Z',
-      channelId = 'webchat-1',
-    ) =>
+    sessionStarted: (sessionId: string, workflowId = 'wf-1', startedAt = '2030-01-01T00:00:00.000Z', channelId = 'webchat-1') =>
       inSession<SessionStarted>({
         type: 'SessionStarted',
         data: {
@@ -138,10 +129,8 @@ export function engineEventsIn(workspace: string) {
       inSession<TimerScheduled>({ type: 'TimerScheduled', data: { sessionId, timerId, purpose: 'inactivity', dueAt } }),
     stepTimer: (sessionId: string, timerId: string, dueAt: string, purpose: 'wait' | 'question_timeout' = 'wait') =>
       inSession<TimerScheduled>({ type: 'TimerScheduled', data: { sessionId, timerId, purpose, stepId: 'step-1', dueAt } }),
-    timerFired: (sessionId: string, timerId: string) =>
-      inSession<TimerFired>({ type: 'TimerFired', data: { sessionId, timerId } }),
-    stepEntered: (sessionId: string, stepId = 'step-2') =>
-      inSession<StepEntered>({ type: 'StepEntered', data: { sessionId, stepId } }),
+    timerFired: (sessionId: string, timerId: string) => inSession<TimerFired>({ type: 'TimerFired', data: { sessionId, timerId } }),
+    stepEntered: (sessionId: string, stepId = 'step-2') => inSession<StepEntered>({ type: 'StepEntered', data: { sessionId, stepId } }),
     answerAccepted: (sessionId: string) =>
       inSession<AnswerAccepted>({
         type: 'AnswerAccepted',
@@ -199,12 +188,7 @@ export function engineEventsIn(workspace: string) {
   };
 }
 
-export const SESSION_END_TYPES: SessionEnded['type'][] = [
-  'SessionCompleted',
-  'SessionDeactivated',
-  'SessionExpired',
-  'SessionTerminated',
-];
+export const SESSION_END_TYPES: SessionEnded['type'][] = ['SessionCompleted', 'SessionDeactivated', 'SessionExpired', 'SessionTerminated'];
 
 /**
  * Commits each event to the engine's state in a unit of its own, moving the checkpoint to it, and

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
 import { CHANNEL_REGISTRY, type ChannelRegistry } from '#channels';
 import { CorruptStreamError, DomainError } from '#domain';

@@ -65,7 +65,10 @@ export class SessionSaga {
     this.isRegistered = true;
     this.markRegistered();
     // A saga stream ends at its first uncaught error: mapping errors are caught per event.
-    return events$.pipe(ofType(LoggedEvent), mergeMap((logged) => this.commandsFor(logged)));
+    return events$.pipe(
+      ofType(LoggedEvent),
+      mergeMap((logged) => this.commandsFor(logged)),
+    );
   };
 
   private commandsFor(logged: LoggedEvent): SagaCommand[] {

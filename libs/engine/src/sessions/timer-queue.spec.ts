@@ -6,7 +6,14 @@ const item = (id: string, dueAtMs: number) => ({ id, dueAtMs });
 describe('TimerQueue', () => {
   it('hands out due items earliest first and keeps the others', () => {
     const queue = new TimerQueue();
-    for (const [id, due] of [['c', 30], ['a', 10], ['e', 50], ['b', 20], ['d', 40]] as const) queue.add(item(id, due));
+    for (const [id, due] of [
+      ['c', 30],
+      ['a', 10],
+      ['e', 50],
+      ['b', 20],
+      ['d', 40],
+    ] as const)
+      queue.add(item(id, due));
     expect(queue.takeDue(35, 2).map(({ id }) => id)).toEqual(['a', 'b']);
     expect(queue.takeDue(35).map(({ id }) => id)).toEqual(['c']);
     expect(queue.size).toBe(2);

@@ -54,7 +54,7 @@ export class TimerQueue<Item extends { id: string; dueAtMs: number }> {
   }
 
   private siftUp(index: number): void {
-    for (let child = index; child > 0; ) {
+    for (let child = index; child > 0;) {
       const parent = (child - 1) >> 1;
       if (this.heap[parent].dueAtMs <= this.heap[child].dueAtMs) return;
       this.swap(parent, child);
@@ -63,7 +63,7 @@ export class TimerQueue<Item extends { id: string; dueAtMs: number }> {
   }
 
   private siftDown(index: number): void {
-    for (let parent = index; ; ) {
+    for (let parent = index; ;) {
       const left = parent * 2 + 1;
       const right = left + 1;
       let smallest = parent;

@@ -71,10 +71,7 @@ describe('EsdbEventStore.connect', () => {
     try {
       const address = `esdb://127.0.0.1:${server.port}?tls=false`;
 
-      const failure = await settleWithin(
-        2_000,
-        rejectionOf(EsdbEventStore.connect({ connectionString: address, startupTimeoutMs: 500 })),
-      );
+      const failure = await settleWithin(2_000, rejectionOf(EsdbEventStore.connect({ connectionString: address, startupTimeoutMs: 500 })));
 
       expect(failure).toBeInstanceOf(BackendUnreachableError);
       expect(failure.message).toBe(`EventStoreDB at ${address} is unreachable: no answer within 500 ms`);

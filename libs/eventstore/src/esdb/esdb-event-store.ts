@@ -32,13 +32,7 @@ import {
 } from '../event-store.port.js';
 import { assertExpectedRevision } from '../expected-revision.rules.js';
 import { chainEvents, storedHash } from '../hash-chain.js';
-import {
-  assertUuidIds,
-  isSystemEvent,
-  toAppendExpectedRevision,
-  toEventData,
-  toRecordedEvent,
-} from './esdb-event.mapping.js';
+import { assertUuidIds, isSystemEvent, toAppendExpectedRevision, toEventData, toRecordedEvent } from './esdb-event.mapping.js';
 import { compareLogPositions, comparePositions, formatPosition, LOG_START, parsePosition } from './esdb-position.js';
 import { isTransientError, ResubscribingAllSubscription, type RetryPolicy } from './resubscribing-all-subscription.js';
 
@@ -102,7 +96,9 @@ export class EsdbEventStore implements EventStore {
       } catch (error) {
         const pinned = link.expected !== expectedRevision;
         if (!(error instanceof WrongExpectedRevisionError) || !pinned || attempt >= MAX_CHAIN_ATTEMPTS) {
-          throw error instanceof WrongExpectedRevisionError ? new WrongExpectedRevisionError(streamName, expectedRevision, error.actual) : error;
+          throw error instanceof WrongExpectedRevisionError
+            ? new WrongExpectedRevisionError(streamName, expectedRevision, error.actual)
+            : error;
         }
       }
     }
@@ -188,8 +184,7 @@ export class EsdbEventStore implements EventStore {
     this.assertOpen();
     const subscription = new ResubscribingAllSubscription({
       after,
-      subscribe: (from) =>
-        this.client.subscribeToAll({ fromPosition: from ?? START, filter: excludeSystemEvents() }),
+      subscribe: (from) => this.client.subscribeToAll({ fromPosition: from ?? START, filter: excludeSystemEvents() }),
       retry: RESUBSCRIBE_RETRY,
       onEnd: (ended) => this.subscriptions.delete(ended),
     });
@@ -238,9 +233,7 @@ export class EsdbEventStore implements EventStore {
     options: { fromRevision: ReadRevision; direction?: Direction; maxCount?: number },
   ): Promise<RecordedEvent[]> {
     try {
-      return (await drain(this.client.readStream(streamName, options))).flatMap(({ event }) =>
-        event ? [toRecordedEvent(event)] : [],
-      );
+      return (await drain(this.client.readStream(streamName, options))).flatMap(({ event }) => (event ? [toRecordedEvent(event)] : []));
     } catch (error) {
       if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
       throw error;

@@ -1,12 +1,7 @@
 import { AccessDeniedError, UnavailableError, type AllStreamResolvedEvent } from '@eventstore/db-client';
 import { eventFixture, settleWithin } from '../event-store.contract.js';
 import type { RecordedEvent } from '../event-store.port.js';
-import {
-  isTransientError,
-  retryDelayMs,
-  ResubscribingAllSubscription,
-  type LogSubscription,
-} from './resubscribing-all-subscription.js';
+import { isTransientError, retryDelayMs, ResubscribingAllSubscription, type LogSubscription } from './resubscribing-all-subscription.js';
 
 /** A record of `$all` at commit position `commit` (prepare equals commit, as for any single-node write). */
 function logRecord(commit: number, { streamId = 'order-1', type = 'OrderPlaced' } = {}): AllStreamResolvedEvent {
@@ -73,8 +68,7 @@ function subscriptionOver(sources: ScriptedSubscription[], after?: number) {
   return { subscription, events: subscription[Symbol.asyncIterator](), subscribedFrom, endCount: () => ended };
 }
 
-const positionsOf = (results: IteratorResult<RecordedEvent>[]) =>
-  results.map((result) => (result.done ? 'done' : result.value.position));
+const positionsOf = (results: IteratorResult<RecordedEvent>[]) => results.map((result) => (result.done ? 'done' : result.value.position));
 
 describe('ResubscribingAllSubscription', () => {
   it('delivers the events in order in the port shape, without system records or records lacking a position', async () => {
@@ -110,10 +104,7 @@ describe('ResubscribingAllSubscription', () => {
   });
 
   it('skips the event at the start position when the server repeats it', async () => {
-    const { events, subscribedFrom, subscription } = subscriptionOver(
-      [new ScriptedSubscription([logRecord(5), logRecord(6)])],
-      5,
-    );
+    const { events, subscribedFrom, subscription } = subscriptionOver([new ScriptedSubscription([logRecord(5), logRecord(6)])], 5);
 
     expect(positionsOf([await events.next()])).toEqual(['6/6']);
     expect(subscribedFrom).toEqual([5n]);
@@ -163,9 +154,7 @@ describe('ResubscribingAllSubscription', () => {
   });
 
   it('unsubscribe ends a subscription waiting to retry', async () => {
-    const { events, subscription } = subscriptionOver([
-      new ScriptedSubscription([new UnavailableError(undefined, 'server restarting')]),
-    ]);
+    const { events, subscription } = subscriptionOver([new ScriptedSubscription([new UnavailableError(undefined, 'server restarting')])]);
     const pending = events.next();
 
     await subscription.unsubscribe();

@@ -36,14 +36,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /** Errors after which the same request may succeed: the server or the network was briefly away. */
 const TRANSIENT_ERRORS = [UnavailableError, DeadlineExceededError, CancelledError, NotLeaderError, TimeoutError];
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
+const NETWORK_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export function isTransientError(error: unknown): boolean {
   if (TRANSIENT_ERRORS.some((type) => error instanceof type)) return true;

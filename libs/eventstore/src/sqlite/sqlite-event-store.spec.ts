@@ -4,12 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEventStoreContract, eventFixture, settleWithin } from '../event-store.contract.js';
-import {
-  InvalidPositionError,
-  WrongExpectedRevisionError,
-  type AllSubscription,
-  type RecordedEvent,
-} from '../event-store.port.js';
+import { InvalidPositionError, WrongExpectedRevisionError, type AllSubscription, type RecordedEvent } from '../event-store.port.js';
 import { verifyHashChains } from '../hash-chain.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { DuplicateEventIdError } from './stream-append.rules.js';
@@ -50,7 +45,11 @@ describe('SqliteEventStore', () => {
       await store.appendToStream('ledger-2', [eventFixture('A', { amount: 5 })]);
       await store.appendToStream('ledger-1', [eventFixture('C', { amount: 30 })]);
       const progress: number[] = [];
-      expect(await verifyHashChains(store, (checked) => progress.push(checked))).toEqual({ eventsChecked: 4, streamsChecked: 2, broken: [] });
+      expect(await verifyHashChains(store, (checked) => progress.push(checked))).toEqual({
+        eventsChecked: 4,
+        streamsChecked: 2,
+        broken: [],
+      });
       expect(progress.at(-1)).toBe(4);
 
       const disk = new Database(file);
@@ -206,9 +205,7 @@ describe('SqliteEventStore', () => {
       const [a, b] = [eventFixture(), eventFixture()];
       await store.appendToStream('order-1', [a]);
 
-      await expect(store.appendToStream('order-1', [a, b], { expectedRevision: 0 })).rejects.toBeInstanceOf(
-        DuplicateEventIdError,
-      );
+      await expect(store.appendToStream('order-1', [a, b], { expectedRevision: 0 })).rejects.toBeInstanceOf(DuplicateEventIdError);
       expect(await store.readStream('order-1')).toHaveLength(1);
     });
 
@@ -217,9 +214,7 @@ describe('SqliteEventStore', () => {
       await store.appendToStream('order-1', [event], { expectedRevision: 'no_stream' });
       await store.appendToStream('order-1', [eventFixture()], { expectedRevision: 0 });
 
-      await expect(store.appendToStream('order-1', [event], { expectedRevision: 1 })).rejects.toBeInstanceOf(
-        DuplicateEventIdError,
-      );
+      await expect(store.appendToStream('order-1', [event], { expectedRevision: 1 })).rejects.toBeInstanceOf(DuplicateEventIdError);
     });
 
     it.each([
@@ -231,7 +226,7 @@ describe('SqliteEventStore', () => {
       ['a negative expected revision', 'order-1', [eventFixture()], -1, /expected revision/],
       ['an unknown expected revision', 'order-1', [eventFixture()], 'latest', /expected revision/],
     ])('rejects %s', async (_, streamName, events, expectedRevision, message) => {
-      const append = store.appendToStream(streamName as string, events as never, {
+      const append = store.appendToStream(streamName, events as never, {
         expectedRevision: expectedRevision as never,
       });
 
@@ -328,7 +323,7 @@ describe('SqliteEventStore', () => {
         // Read back from the file, the same events look the same.
         expect(followed).toEqual(await other.readAll());
         expect(() => {
-          (followed[0].data as Record<string, unknown>).changed = true;
+          followed[0].data.changed = true;
         }).toThrow(TypeError);
       } finally {
         await other.close();
@@ -337,7 +332,10 @@ describe('SqliteEventStore', () => {
 
     it('pages through a log longer than one page, in order', async () => {
       const appended = 1200;
-      await store.appendToStream('bulk', Array.from({ length: appended }, () => eventFixture()));
+      await store.appendToStream(
+        'bulk',
+        Array.from({ length: appended }, () => eventFixture()),
+      );
 
       const revisions: number[] = [];
       for await (const event of store.subscribeToAll()) {

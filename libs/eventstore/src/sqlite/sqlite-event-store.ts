@@ -88,6 +88,7 @@ export class SqliteEventStore implements EventStore {
     const appendInSavepoint = db.transaction((request: AppendRequest) => this.appendOne(request));
     // BEGIN IMMEDIATE takes the write lock up front, so waiting for another process goes
     // through the busy timeout instead of failing when a read lock would need upgrading.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3's transaction variants are functions of their own, not methods
     this.writeBatchInTransaction = db.transaction((requests: readonly AppendRequest[]) =>
       requests.map((request): Outcome<AppendResult> => {
         try {
@@ -100,6 +101,7 @@ export class SqliteEventStore implements EventStore {
       }),
     ).immediate;
     // An append on its own needs no savepoint: its transaction is all or nothing already.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3's transaction variants are functions of their own, not methods
     this.writeAloneInTransaction = db.transaction((request: AppendRequest) => this.appendOne(request)).immediate;
     this.appends = new GroupCommitQueue((requests) => this.writeBatch(requests), MAX_APPENDS_PER_TRANSACTION);
   }

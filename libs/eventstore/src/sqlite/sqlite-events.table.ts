@@ -78,9 +78,7 @@ export class SqliteEventsTable {
     this.selectAll = db.prepare<[bigint, number], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
     );
-    this.selectLastPosition = db.prepare<[], { position: number | null }>(
-      'SELECT MAX(position) AS position FROM events',
-    );
+    this.selectLastPosition = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
     this.selectMetadataAt = db.prepare<[string, number], Pick<EventRow, 'metadata'>>(
       'SELECT metadata FROM events WHERE stream_name = ? AND revision = ?',
     );
@@ -143,7 +141,9 @@ export class SqliteEventsTable {
   /** The hash of the stream's event at `revision`; empty before the first. */
   private storedHashAt(streamName: string, revision: number): string {
     const stored = revision < 0 ? undefined : this.selectMetadataAt.get(streamName, revision);
-    return stored === undefined ? '' : String((JSON.parse(stored.metadata) as { hash?: unknown }).hash ?? '');
+    if (stored === undefined) return '';
+    const { hash } = JSON.parse(stored.metadata) as { hash?: unknown };
+    return typeof hash === 'string' ? hash : '';
   }
 
   readStream(streamName: string, fromRevision = 0, maxCount?: number): RecordedEvent[] {

@@ -25,7 +25,9 @@ describe('loadConfig', () => {
   it('takes the longest token lifetime the server accepts from AUTH_MAX_TOKEN_TTL, in seconds', () => {
     expect(loadConfig({ AUTH_MAX_TOKEN_TTL: '3600' }).authMaxTokenTtlSeconds).toBe(3600);
     for (const wrong of ['0', '-5', '1.5', '12h', 'soon']) {
-      expect(() => loadConfig({ AUTH_MAX_TOKEN_TTL: wrong })).toThrow(`AUTH_MAX_TOKEN_TTL must be a positive whole number of seconds; got "${wrong}"`);
+      expect(() => loadConfig({ AUTH_MAX_TOKEN_TTL: wrong })).toThrow(
+        `AUTH_MAX_TOKEN_TTL must be a positive whole number of seconds; got "${wrong}"`,
+      );
     }
   });
 

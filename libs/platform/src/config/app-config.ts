@@ -73,7 +73,10 @@ const authMaxTokenTtlSeconds = (value: string | undefined): number => {
 
 /** `api,projections` → the set of roles; every name must be known and at least one given. */
 export const parseRoles = (value: string, source: string): ReadonlySet<ServerRole> => {
-  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   if (names.length === 0) throw new ConfigError(`${source} must name at least one of ${SERVER_ROLES.join(', ')}`);
   return new Set(names.map((name) => oneOf(source, name, SERVER_ROLES)));
 };
@@ -117,7 +120,9 @@ const webchatAllowedOrigins = (env: NodeJS.ProcessEnv): WebchatOrigins => {
     .filter((origin) => origin !== '')
     .map((origin) => {
       if (URL.canParse(origin) && new URL(origin).origin === origin) return origin;
-      throw new ConfigError(`WEBCHAT_ALLOWED_ORIGINS must list origins like https://shop.example (scheme, host, optional port; no path); got "${origin}"`);
+      throw new ConfigError(
+        `WEBCHAT_ALLOWED_ORIGINS must list origins like https://shop.example (scheme, host, optional port; no path); got "${origin}"`,
+      );
     });
 };
 
@@ -137,12 +142,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     authMaxTokenTtlSeconds: authMaxTokenTtlSeconds(env.AUTH_MAX_TOKEN_TTL),
     eventStore: eventStoreConfig(env),
     readModel: readModelConfig(env),
-    roles:
-      roles !== undefined
-        ? parseRoles(roles, '--roles')
-        : env.ROLES
-          ? parseRoles(env.ROLES, 'ROLES')
-          : new Set(SERVER_ROLES),
+    roles: roles !== undefined ? parseRoles(roles, '--roles') : env.ROLES ? parseRoles(env.ROLES, 'ROLES') : new Set(SERVER_ROLES),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || 'log', LOG_LEVELS),
     aiAgent: aiAgentConfig(env),
     channelSecretsKey: channelSecretsKey(env),

@@ -9,7 +9,12 @@ import {
 } from '#readmodel';
 
 /** The read models users read, each run by a `projections` process. */
-export const READ_MODEL_PROJECTIONS: readonly Projection[] = [workflowsProjection, channelsProjection, sessionsProjection, apiChannelOutboxProjection];
+export const READ_MODEL_PROJECTIONS: readonly Projection[] = [
+  workflowsProjection,
+  channelsProjection,
+  sessionsProjection,
+  apiChannelOutboxProjection,
+];
 
 /**
  * Everything kept from the log beside a checkpoint: the read models and the session engine's own

@@ -50,9 +50,7 @@ const openReadModel = async (config: AppConfig): Promise<ReadModelStore> => {
   const store =
     config.readModel.kind === 'mongodb'
       ? await MongoReadModelStore.connect({ uri: config.readModel.uri })
-      : openEmbedded(config.dataDir, 'read-models.sqlite', 'embedded read-model store', (file) =>
-          SqliteReadModelStore.open({ file }),
-        );
+      : openEmbedded(config.dataDir, 'read-models.sqlite', 'embedded read-model store', (file) => SqliteReadModelStore.open({ file }));
   try {
     await store.declareIndexes(ALL_INDEXES);
     return store;
@@ -73,9 +71,7 @@ export const openStorage = async (config: AppConfig): Promise<Storage> => {
   }
   if (eventStore.status === 'fulfilled') await eventStore.value.close();
   if (readModel.status === 'fulfilled') await readModel.value.close();
-  const reasons = [eventStore, readModel].flatMap((result) =>
-    result.status === 'rejected' ? [(result.reason as Error).message] : [],
-  );
+  const reasons = [eventStore, readModel].flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : []));
   throw new StorageUnavailableError(reasons.join('; '));
 };
 

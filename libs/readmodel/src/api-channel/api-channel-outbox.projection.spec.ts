@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { applyEvents, recordedEvent } from '../projection.fixture.js';
 import type { ReadModelStore } from '../read-model-store.port.js';
 import { openTemporarySqliteReadModelStore } from '../sqlite/sqlite-read-model-store.fixture.js';
-import { API_OUTBOX_MESSAGES_COLLECTION, type ApiOutboxMessageDocument, apiChannelOutboxProjection } from './api-channel-outbox.projection.js';
+import {
+  API_OUTBOX_MESSAGES_COLLECTION,
+  type ApiOutboxMessageDocument,
+  apiChannelOutboxProjection,
+} from './api-channel-outbox.projection.js';
 
 type Event = { type: string; data: object };
 
@@ -12,7 +16,17 @@ const created = (channelId: string, channelType: string, config: Record<string, 
 });
 const started = (sessionId: string, channelId: string): Event => ({
   type: 'SessionStarted',
-  data: { sessionId, workflowId: 'wf-1', workflowVersion: 2, workspace: 'acme', channelId, contactId: 'sms:+4915', steps: [], settings: {}, startedAt: '2026-01-01T00:00:00Z' },
+  data: {
+    sessionId,
+    workflowId: 'wf-1',
+    workflowVersion: 2,
+    workspace: 'acme',
+    channelId,
+    contactId: 'sms:+4915',
+    steps: [],
+    settings: {},
+    startedAt: '2026-01-01T00:00:00Z',
+  },
 });
 const sent = (sessionId: string, messageId: string, choices?: object[]): Event => ({
   type: 'MessageSent',
@@ -32,7 +46,12 @@ describe('API channel outbox projection', () => {
   });
   afterEach(() => dispose());
 
-  const project = (...events: Event[]) => applyEvents(store, apiChannelOutboxProjection, events.map((event) => recordedEvent(event, 'acme')));
+  const project = (...events: Event[]) =>
+    applyEvents(
+      store,
+      apiChannelOutboxProjection,
+      events.map((event) => recordedEvent(event, 'acme')),
+    );
   const outbox = async (channelId: string) =>
     (
       await store.list<ApiOutboxMessageDocument>(API_OUTBOX_MESSAGES_COLLECTION, {
@@ -45,11 +64,25 @@ describe('API channel outbox projection', () => {
     ).map(({ id, seq, sessionId, workflowId, contactId, choices }) => ({ id, seq, sessionId, workflowId, contactId, choices }));
 
   it("lists a pull-mode channel's messages in the order sent, with their session, workflow and contact", async () => {
-    await project(created('ch-1', 'api'), started('s-1', 'ch-1'), sent('s-1', 'm-1'), started('s-2', 'ch-1'), sent('s-2', 'm-2', [{ label: 'Yes', value: 'y' }]), sent('s-1', 'm-3'));
+    await project(
+      created('ch-1', 'api'),
+      started('s-1', 'ch-1'),
+      sent('s-1', 'm-1'),
+      started('s-2', 'ch-1'),
+      sent('s-2', 'm-2', [{ label: 'Yes', value: 'y' }]),
+      sent('s-1', 'm-3'),
+    );
 
     expect(await outbox('ch-1')).toEqual([
       { id: 'm-1', seq: '000000000001', sessionId: 's-1', workflowId: 'wf-1', contactId: 'sms:+4915', choices: [] },
-      { id: 'm-2', seq: '000000000002', sessionId: 's-2', workflowId: 'wf-1', contactId: 'sms:+4915', choices: [{ label: 'Yes', value: 'y' }] },
+      {
+        id: 'm-2',
+        seq: '000000000002',
+        sessionId: 's-2',
+        workflowId: 'wf-1',
+        contactId: 'sms:+4915',
+        choices: [{ label: 'Yes', value: 'y' }],
+      },
       { id: 'm-3', seq: '000000000003', sessionId: 's-1', workflowId: 'wf-1', contactId: 'sms:+4915', choices: [] },
     ]);
   });
@@ -70,7 +103,14 @@ describe('API channel outbox projection', () => {
   });
 
   it('adds a redelivered message once, in its first place', async () => {
-    await project(created('ch-1', 'api'), started('s-1', 'ch-1'), sent('s-1', 'm-1'), sent('s-1', 'm-2'), sent('s-1', 'm-1'), created('ch-1', 'api'));
+    await project(
+      created('ch-1', 'api'),
+      started('s-1', 'ch-1'),
+      sent('s-1', 'm-1'),
+      sent('s-1', 'm-2'),
+      sent('s-1', 'm-1'),
+      created('ch-1', 'api'),
+    );
 
     expect((await outbox('ch-1')).map(({ id, seq }) => [id, seq])).toEqual([
       ['m-1', '000000000001'],

@@ -85,7 +85,13 @@ export const apiChannelOutboxProjection: Projection = {
         const { sessionId, channelId, contactId, workflowId } = event.data;
         const channel = await tx.get(API_PULL_CHANNELS_COLLECTION, channelId);
         if (channel?.workspace !== workspace) return;
-        tx.put(API_PULL_SESSIONS_COLLECTION, { id: sessionId, workspace, channelId, contactId, workflowId } satisfies ApiPullSessionDocument);
+        tx.put(API_PULL_SESSIONS_COLLECTION, {
+          id: sessionId,
+          workspace,
+          channelId,
+          contactId,
+          workflowId,
+        } satisfies ApiPullSessionDocument);
         return;
       }
       case 'MessageSent':

@@ -22,7 +22,11 @@ describe('channels projection', () => {
   afterEach(() => dispose());
 
   const project = (...events: ChannelEvent[]) =>
-    applyEvents(store, channelsProjection, events.map((event) => recordedEvent(event, 'acme')));
+    applyEvents(
+      store,
+      channelsProjection,
+      events.map((event) => recordedEvent(event, 'acme')),
+    );
   const channel = () => store.get<ChannelDocument>(CHANNELS_COLLECTION, 'ch-1');
 
   it('lists a created channel without a workflow, then with the assigned one', async () => {

@@ -9,15 +9,10 @@ describe('MongoDB documents', () => {
   it('replaces a put document under its id, keeping every other field as it is', () => {
     const steps = [{ id: 'ask', options: [{ label: 'Yes' }] }];
 
-    const writes = bulkWritesByCollection([
-      put('cards', { id: 'a', workspace: 'w', steps, nothing: null }),
-    ]);
+    const writes = bulkWritesByCollection([put('cards', { id: 'a', workspace: 'w', steps, nothing: null })]);
 
     expect([...writes]).toEqual([
-      [
-        'cards',
-        [{ replaceOne: { filter: { _id: 'a' }, replacement: { workspace: 'w', steps, nothing: null }, upsert: true } }],
-      ],
+      ['cards', [{ replaceOne: { filter: { _id: 'a' }, replacement: { workspace: 'w', steps, nothing: null }, upsert: true } }]],
     ]);
   });
 
@@ -38,9 +33,7 @@ describe('MongoDB documents', () => {
   });
 
   it('refuses a document with a field of its own named _id', () => {
-    expect(() =>
-      bulkWritesByCollection([put('cards', { id: 'a', workspace: 'w', _id: 'b' })]),
-    ).toThrow(/_id is reserved/);
+    expect(() => bulkWritesByCollection([put('cards', { id: 'a', workspace: 'w', _id: 'b' })])).toThrow(/_id is reserved/);
   });
 
   it('restores the id of a stored document', () => {

@@ -70,13 +70,10 @@ describe('mongoListQuery', () => {
     });
   });
 
-  it.each([`name') OR 1=1 --`, 'nested.field', '$where', '', '1st', '_id'])(
-    'rejects %j as a field name',
-    (field) => {
-      expect(() => mongoListQuery(query({ orderBy: field }))).toThrow(/field name/);
-      expect(() => mongoListQuery(query({ where: { [field]: 'x' } }))).toThrow(/field name/);
-    },
-  );
+  it.each([`name') OR 1=1 --`, 'nested.field', '$where', '', '1st', '_id'])('rejects %j as a field name', (field) => {
+    expect(() => mongoListQuery(query({ orderBy: field }))).toThrow(/field name/);
+    expect(() => mongoListQuery(query({ where: { [field]: 'x' } }))).toThrow(/field name/);
+  });
 
   it('refuses objects where the port promises plain values, so none can act as an operator', () => {
     const operator = { $ne: '' } as unknown as string;
@@ -94,9 +91,9 @@ describe('mongoListQuery', () => {
 
 describe('mongoIndexKey', () => {
   it('puts the workspace and the equality fields first, in their declared order, then the order and the id descending', () => {
-    expect(
-      JSON.stringify(mongoIndexKey({ collection: 'sessions', equals: ['workflowId', 'status'], orderBy: 'startedAt' })),
-    ).toBe(JSON.stringify({ workspace: 1, workflowId: 1, status: 1, startedAt: -1, _id: -1 }));
+    expect(JSON.stringify(mongoIndexKey({ collection: 'sessions', equals: ['workflowId', 'status'], orderBy: 'startedAt' }))).toBe(
+      JSON.stringify({ workspace: 1, workflowId: 1, status: 1, startedAt: -1, _id: -1 }),
+    );
   });
 
   it('keys the id as _id, once', () => {

@@ -8,12 +8,9 @@ describe('mongoCollectionName', () => {
     },
   );
 
-  it.each(['', '1st', '-cards', 'system.indexes', 'cards.old', '$cmd', 'cards cards', `a${'b'.repeat(64)}`])(
-    'rejects %j',
-    (name) => {
-      expect(() => mongoCollectionName(name)).toThrow(/collection name/);
-    },
-  );
+  it.each(['', '1st', '-cards', 'system.indexes', 'cards.old', '$cmd', 'cards cards', `a${'b'.repeat(64)}`])('rejects %j', (name) => {
+    expect(() => mongoCollectionName(name)).toThrow(/collection name/);
+  });
 
   it('keeps the checkpoints collection to itself', () => {
     expect(() => mongoCollectionName(CHECKPOINTS_COLLECTION)).toThrow(/reserved/);

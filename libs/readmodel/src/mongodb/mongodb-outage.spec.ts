@@ -2,8 +2,7 @@ import { MongoNetworkError, MongoNetworkTimeoutError, MongoServerError, MongoSer
 import { isMongoOutage } from './mongodb-outage.js';
 
 // The driver's own error classes, built as the driver builds them, no server needed.
-const serverError = (code: number, labels: string[] = []) =>
-  new MongoServerError({ message: 'failed', code, errorLabels: labels } as unknown as ConstructorParameters<typeof MongoServerError>[0]);
+const serverError = (code: number, labels: string[] = []) => new MongoServerError({ message: 'failed', code, errorLabels: labels });
 
 describe('isMongoOutage', () => {
   it('takes a lost connection, no server to select, an election or a transient transaction for an outage', () => {

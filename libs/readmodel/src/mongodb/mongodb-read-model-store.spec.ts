@@ -6,9 +6,7 @@ import { openTemporaryMongoReadModelStore } from './mongodb-read-model-store.fix
 
 const mongodbUri = process.env.MONGODB_URI ?? '';
 if (!mongodbUri) {
-  console.log(
-    'Skipping the MongoDB contract suite: MONGODB_URI is not set (docker compose -f docker/docker-compose.yml up starts one)',
-  );
+  console.log('Skipping the MongoDB contract suite: MONGODB_URI is not set (docker compose -f docker/docker-compose.yml up starts one)');
 }
 
 (mongodbUri ? describe : describe.skip)('MongoReadModelStore on MONGODB_URI', () => {

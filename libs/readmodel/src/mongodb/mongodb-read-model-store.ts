@@ -106,10 +106,7 @@ export class MongoReadModelStore implements ReadModelStore {
     const writes = await collectWrites((collection, id) => this.get(collection, id), work);
     await this.guarded(() =>
       this.client.withSession((session) =>
-        session.withTransaction(
-          () => this.applyInTransaction(session, projection, checkpoint, writes),
-          COMMIT_TRANSACTION,
-        ),
+        session.withTransaction(() => this.applyInTransaction(session, projection, checkpoint, writes), COMMIT_TRANSACTION),
       ),
     );
   }
@@ -162,7 +159,10 @@ export class MongoReadModelStore implements ReadModelStore {
             const target = this.documents(collection);
             await target.deleteMany({}, { session });
             if (replacements.length > 0) {
-              await target.insertMany(replacements.map(({ id, ...fields }) => ({ _id: id, ...fields })), { session });
+              await target.insertMany(
+                replacements.map(({ id, ...fields }) => ({ _id: id, ...fields })),
+                { session },
+              );
             }
           }
           for (const [projection, position] of checkpoints) {

@@ -45,9 +45,8 @@ export function sessionEventsIn(workspace: string) {
   };
   const inSession = <Event extends { type: string; data: { sessionId: string } }>(event: Event) =>
     record(sessionStreamName(event.data.sessionId), event);
-  const inConversation = <Event extends { type: string; data: { channelId: string; contactId: string } }>(
-    event: Event,
-  ) => record(conversationStreamName(event.data.channelId, event.data.contactId), event);
+  const inConversation = <Event extends { type: string; data: { channelId: string; contactId: string } }>(event: Event) =>
+    record(conversationStreamName(event.data.channelId, event.data.contactId), event);
 
   const sent = (sessionId: string, stepId: string, { text, choices }: Outbound) => {
     const count = (sentCounts.get(sessionId) ?? 0) + 1;
@@ -77,8 +76,7 @@ export function sessionEventsIn(workspace: string) {
       return { ...event, data: { ...event.data, startedAt: start.startedAt ?? event.metadata.occurredAt } };
     },
 
-    stepEntered: (sessionId: string, stepId: string) =>
-      inSession<StepEntered>({ type: 'StepEntered', data: { sessionId, stepId } }),
+    stepEntered: (sessionId: string, stepId: string) => inSession<StepEntered>({ type: 'StepEntered', data: { sessionId, stepId } }),
 
     answerAccepted: (sessionId: string, stepId: string, variable: string, value: VariableValue) =>
       inSession<AnswerAccepted>({
@@ -91,7 +89,7 @@ export function sessionEventsIn(workspace: string) {
     /** Messages the session sends in one append: recorded at the same moment, in this order. */
     sentInOneAppend: (sessionId: string, stepId: string, ...outbound: Outbound[]) => {
       const events = outbound.map((message) => sent(sessionId, stepId, message));
-      const { occurredAt } = events[0]!.metadata;
+      const { occurredAt } = events[0].metadata;
       return events.map((event) => ({ ...event, metadata: { ...event.metadata, occurredAt }, recordedAt: occurredAt }));
     },
 

@@ -9,11 +9,7 @@ import {
 const MESSAGE_PAGE_SIZE = 500;
 
 /** The messages of one session, both directions, oldest first. */
-export function listSessionMessages(
-  store: ReadModelStore,
-  workspace: string,
-  sessionId: string,
-): Promise<ConversationMessageDocument[]> {
+export function listSessionMessages(store: ReadModelStore, workspace: string, sessionId: string): Promise<ConversationMessageDocument[]> {
   return listMessagesInOrder(store, workspace, { sessionId });
 }
 

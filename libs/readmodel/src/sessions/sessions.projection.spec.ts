@@ -22,7 +22,7 @@ const ALL_COLLECTIONS = [SESSIONS_COLLECTION, CONVERSATION_MESSAGES_COLLECTION, 
 /** The whole transcript of one contact on one channel, oldest first, page after page. */
 const listConversationMessages = async (store: ReadModelStore, workspace: string, channelId: string, contactId: string) => {
   const messages = [];
-  for (let after = TRANSCRIPT_START; ; ) {
+  for (let after = TRANSCRIPT_START; ;) {
     const page = await transcriptPage(store, workspace, { channelId, contactId }, { after }, 200);
     if (page.messages.length === 0) return messages;
     messages.push(...page.messages);
@@ -104,7 +104,7 @@ describe('sessions projection', () => {
         status: 'active',
         currentStepId: 'ask-age',
         variables: { name: 'Ada', age: 36 },
-        updatedAt: events[4]!.metadata.occurredAt,
+        updatedAt: events[4].metadata.occurredAt,
         lastRevision: 4,
       });
     });
@@ -202,14 +202,8 @@ describe('sessions projection', () => {
         on.sent('ghost', 'hello', { text: 'Hi' }),
         on.completed('ghost', 'wf-1', 'flow_finished'),
         on.routed(CHANNEL, CONTACT, 'never-received', 'ghost'),
-        recordedEvent(
-          { type: 'QuestionAsked', data: { sessionId: 'ghost', stepId: 'ask', variable: 'x', attempt: 1 } },
-          WORKSPACE,
-        ),
-        recordedEvent(
-          { type: 'WorkflowRenamed', data: { workflowId: 'wf-1', name: 'New', previousName: 'Old' } },
-          WORKSPACE,
-        ),
+        recordedEvent({ type: 'QuestionAsked', data: { sessionId: 'ghost', stepId: 'ask', variable: 'x', attempt: 1 } }, WORKSPACE),
+        recordedEvent({ type: 'WorkflowRenamed', data: { workflowId: 'wf-1', name: 'New', previousName: 'Old' } }, WORKSPACE),
       );
 
       expect(await state()).toEqual({
@@ -227,9 +221,15 @@ describe('sessions projection', () => {
         's-1',
         'ask-size',
         { text: 'Welcome!' },
-        { text: 'Which size?', choices: [{ label: 'Small', value: 's' }, { label: 'Large', value: 'l' }] },
+        {
+          text: 'Which size?',
+          choices: [
+            { label: 'Small', value: 's' },
+            { label: 'Large', value: 'l' },
+          ],
+        },
       );
-      await project(received, on.routed(CHANNEL, CONTACT, 'in-1', 's-1', true), on.started('s-1'), welcome!, question!);
+      await project(received, on.routed(CHANNEL, CONTACT, 'in-1', 's-1', true), on.started('s-1'), welcome, question);
       await project(on.received(CHANNEL, CONTACT, 'in-2', 'Large'), on.routed(CHANNEL, CONTACT, 'in-2', 's-1'));
       await project(on.sent('s-1', 'thanks', { text: 'Thanks!' }));
 
@@ -257,10 +257,13 @@ describe('sessions projection', () => {
       });
       expect(messages[2]).toMatchObject({
         id: 's-1:m:2',
-        choices: [{ label: 'Small', value: 's' }, { label: 'Large', value: 'l' }],
-        at: question!.recordedAt,
+        choices: [
+          { label: 'Small', value: 's' },
+          { label: 'Large', value: 'l' },
+        ],
+        at: question.recordedAt,
       });
-      expect(messages[1]).toMatchObject({ choices: null, at: welcome!.recordedAt });
+      expect(messages[1]).toMatchObject({ choices: null, at: welcome.recordedAt });
       expect(await store.get(CONVERSATIONS_COLLECTION, `${CHANNEL}/${CONTACT}`)).toEqual({
         id: `${CHANNEL}/${CONTACT}`,
         workspace: WORKSPACE,
@@ -320,8 +323,7 @@ describe('sessions projection', () => {
         on.sent('s-2', 'hello', { text: 'Hello from s-2' }),
       );
 
-      const textsOf = async (sessionId: string) =>
-        (await listSessionMessages(store, WORKSPACE, sessionId)).map(({ text }) => text);
+      const textsOf = async (sessionId: string) => (await listSessionMessages(store, WORKSPACE, sessionId)).map(({ text }) => text);
 
       expect(await textsOf('s-1')).toEqual(['hi', 'Hello from s-1']);
       expect(await textsOf('s-2')).toEqual(['hi again', 'Hello from s-2']);
@@ -363,11 +365,7 @@ describe('sessions projection', () => {
     const intruder = () => sessionEventsIn('other-workspace');
 
     it('lets no other workspace change a session or its transcript', async () => {
-      await project(
-        on.received(CHANNEL, CONTACT, 'in-1', 'hi'),
-        on.started('s-1'),
-        on.sent('s-1', 'hello', { text: 'Hello' }),
-      );
+      await project(on.received(CHANNEL, CONTACT, 'in-1', 'hi'), on.started('s-1'), on.sent('s-1', 'hello', { text: 'Hello' }));
       const before = await state();
       const other = intruder();
       // Revisions above ours, so only the workspace can keep them out.
@@ -451,9 +449,9 @@ describe('sessions projection', () => {
         on.routed(CHANNEL, CONTACT, 'in-1', 's-1', true),
         on.started('s-1', { contactName: 'Ada' }),
         on.stepEntered('s-1', 'welcome'),
-        welcome!,
+        welcome,
         on.stepEntered('s-1', 'ask-size'),
-        question!,
+        question,
         on.received(CHANNEL, CONTACT, 'in-2', 's'),
         on.routed(CHANNEL, CONTACT, 'in-2', 's-1'),
         on.answerAccepted('s-1', 'ask-size', 'size', 's'),

@@ -79,9 +79,7 @@ const handledEvent = recordedEventsOf<SessionsEvent>(
   'MessageRoutedToSession',
 );
 
-type SessionChange = Partial<
-  Pick<SessionDocument, 'currentStepId' | 'variables' | 'status' | 'endReason' | 'team' | 'endedAt'>
->;
+type SessionChange = Partial<Pick<SessionDocument, 'currentStepId' | 'variables' | 'status' | 'endReason' | 'team' | 'endedAt'>>;
 
 /**
  * Sessions with their progress, and the transcript of every conversation, both directions, in
@@ -169,11 +167,7 @@ async function startSession(tx: ProjectionTransaction, event: Recorded<SessionSt
   tx.put(SESSIONS_COLLECTION, session);
 }
 
-async function findSession(
-  tx: ProjectionTransaction,
-  sessionId: string,
-  workspace: string,
-): Promise<SessionDocument | undefined> {
+async function findSession(tx: ProjectionTransaction, sessionId: string, workspace: string): Promise<SessionDocument | undefined> {
   const session = await tx.get<SessionDocument>(SESSIONS_COLLECTION, sessionId);
   return session?.workspace === workspace ? session : undefined;
 }
@@ -195,12 +189,7 @@ async function advanceSession(
 }
 
 /** Only the first end counts: an ended session keeps the reason and time it ended with. */
-function endSession(
-  tx: ProjectionTransaction,
-  event: Recorded<SessionEnded>,
-  endReason: string,
-  team: string | null,
-): Promise<void> {
+function endSession(tx: ProjectionTransaction, event: Recorded<SessionEnded>, endReason: string, team: string | null): Promise<void> {
   return advanceSession(tx, event, (session) =>
     session.status === 'ended' ? {} : { status: 'ended', endReason, team, endedAt: event.metadata.occurredAt },
   );
@@ -233,11 +222,7 @@ type NewMessage = Pick<
  * Adds a message at the end of its conversation's transcript, once: the message id is the guard,
  * so a redelivered message neither appears twice nor moves the counter.
  */
-async function appendMessage(
-  tx: ProjectionTransaction,
-  workspace: string,
-  message: NewMessage,
-): Promise<void> {
+async function appendMessage(tx: ProjectionTransaction, workspace: string, message: NewMessage): Promise<void> {
   if (await tx.get(CONVERSATION_MESSAGES_COLLECTION, message.id)) return;
   const key = conversationKey(message.channelId, message.contactId);
   const existing = await tx.get<ConversationDocument>(CONVERSATIONS_COLLECTION, key);

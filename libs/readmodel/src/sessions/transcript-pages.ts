@@ -1,10 +1,5 @@
 import type { ReadModelStore } from '../read-model-store.port.js';
-import {
-  CONVERSATION_MESSAGES_COLLECTION,
-  type ConversationMessageDocument,
-  conversationKey,
-  SEQ_DIGITS,
-} from './sessions.projection.js';
+import { CONVERSATION_MESSAGES_COLLECTION, type ConversationMessageDocument, conversationKey, SEQ_DIGITS } from './sessions.projection.js';
 
 /** Where a page of a transcript starts: after or before a message's place (its `seq`), or the newest messages. */
 export type TranscriptPageStart = { after: string } | { before: string } | { newest: true };

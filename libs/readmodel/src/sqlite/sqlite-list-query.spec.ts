@@ -64,7 +64,14 @@ describe('SQLite list queries', () => {
 
   it('seeks to a keyset through the index rather than reading every document before it', () => {
     const [byConversation] = sessionsProjection.indexes.filter(({ equals }) => equals.includes('conversationKey'));
-    const query: ListQuery = { workspace: 'w', where: { conversationKey: 'c' }, orderBy: 'seq', order: 'asc', after: { value: '1', id: 'm' }, limit: 10 };
+    const query: ListQuery = {
+      workspace: 'w',
+      where: { conversationKey: 'c' },
+      orderBy: 'seq',
+      order: 'asc',
+      after: { value: '1', id: 'm' },
+      limit: 10,
+    };
 
     expect(planOf(byConversation, query)).toEqual([
       `SEARCH documents USING INDEX ${sqliteIndexName(byConversation)} (workspace=? AND <expr>=? AND <expr>>?)`,
@@ -89,8 +96,8 @@ describe('SQLite list queries', () => {
       tx.put("o'brien", { id: 'a', workspace: 'w', kind: 'k', createdAt: '2024-01-01' });
     });
 
-    expect(
-      await temporary.store.list("o'brien", { workspace: 'w', where: { kind: 'k' }, orderBy: 'createdAt', limit: 10 }),
-    ).toEqual([{ id: 'a', workspace: 'w', kind: 'k', createdAt: '2024-01-01' }]);
+    expect(await temporary.store.list("o'brien", { workspace: 'w', where: { kind: 'k' }, orderBy: 'createdAt', limit: 10 })).toEqual([
+      { id: 'a', workspace: 'w', kind: 'k', createdAt: '2024-01-01' },
+    ]);
   });
 });

@@ -32,7 +32,10 @@ function jsonTypesMatching(field: string, value: unknown): string {
 
 /** Readable in a schema listing, and unique per declaration through the hash. */
 export function sqliteIndexName({ collection, equals, orderBy }: ReadModelIndex): string {
-  const hash = createHash('sha256').update(JSON.stringify([collection, equals, orderBy])).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([collection, equals, orderBy]))
+    .digest('hex')
+    .slice(0, 12);
   const readable = [collection, ...equals, orderBy].join('_').replace(/[^A-Za-z0-9_]/g, '_');
   return `documents_${readable}_${hash}`;
 }

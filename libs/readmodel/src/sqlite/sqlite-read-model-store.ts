@@ -37,9 +37,7 @@ const SCHEMA = `
 
 function prepareStatements(db: Database.Database) {
   return {
-    getDocument: db.prepare<[string, string], { body: string }>(
-      'SELECT body FROM documents WHERE collection = ? AND id = ?',
-    ),
+    getDocument: db.prepare<[string, string], { body: string }>('SELECT body FROM documents WHERE collection = ? AND id = ?'),
     putDocument: db.prepare<[string, string, string, string]>(
       `INSERT INTO documents (collection, id, workspace, body) VALUES (?, ?, ?, ?)
        ON CONFLICT (collection, id) DO UPDATE SET workspace = excluded.workspace, body = excluded.body`,
@@ -123,7 +121,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   /** Paged by id, so that no statement stays open across the caller's awaits. */
   async *allDocuments<T extends ReadModelDocument>(collection: string): AsyncIterable<T> {
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = this.guarded(() => this.statements.pageOfCollection.all(collection, after, SCAN_PAGE_SIZE));
       for (const row of page) yield JSON.parse(row.body) as T;
       if (page.length < SCAN_PAGE_SIZE) return;
@@ -134,7 +132,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   async replaceProjections(source: ReadModelStore, projections: readonly ProjectionCollections[]): Promise<void> {
     const { documents, checkpoints } = await readProjections(source, projections);
     this.guarded(() =>
-        this.db
+      this.db
         .transaction(() => {
           for (const [collection, replacements] of documents) {
             this.statements.deleteCollection.run(collection);

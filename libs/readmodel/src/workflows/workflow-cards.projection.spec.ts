@@ -185,11 +185,7 @@ describe('workflow cards projection', () => {
     });
 
     it('counts each session on its own workflow only', async () => {
-      await project(
-        on.sessionStarted('s-1', 'wf-1'),
-        on.sessionStarted('s-2', 'wf-2'),
-        on.sessionStarted('s-3', 'wf-2'),
-      );
+      await project(on.sessionStarted('s-1', 'wf-1'), on.sessionStarted('s-2', 'wf-2'), on.sessionStarted('s-3', 'wf-2'));
       await project(on.sessionEnded('SessionCompleted', 's-2', 'wf-2'));
 
       expect(await activeSessions('wf-1')).toBe(1);
@@ -257,7 +253,10 @@ describe('workflow cards projection', () => {
     });
 
     it('leaves the same documents when every event is delivered twice in a row, or the whole history again', async () => {
-      await expectRedeliveryToChangeNothing(workflowCardsProjection, history(), WORKSPACE, [WORKFLOW_CARDS_COLLECTION, WORKFLOW_CARD_SESSIONS_COLLECTION]);
+      await expectRedeliveryToChangeNothing(workflowCardsProjection, history(), WORKSPACE, [
+        WORKFLOW_CARDS_COLLECTION,
+        WORKFLOW_CARD_SESSIONS_COLLECTION,
+      ]);
     });
   });
 });

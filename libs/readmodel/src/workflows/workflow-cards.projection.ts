@@ -29,10 +29,7 @@ export interface WorkflowCardSession extends ReadModelDocument {
 }
 
 /** Asking to deactivate sessions changes no card: the sessions' own end events do. */
-type WorkflowCardEvent =
-  | Exclude<WorkflowEvent, { type: 'WorkflowSessionsDeactivationRequested' }>
-  | SessionStarted
-  | SessionEnded;
+type WorkflowCardEvent = Exclude<WorkflowEvent, { type: 'WorkflowSessionsDeactivationRequested' }> | SessionStarted | SessionEnded;
 
 /** The events that change a card; every one names its workflow in `data.workflowId`. */
 export const WORKFLOW_CARD_EVENT_TYPES = [

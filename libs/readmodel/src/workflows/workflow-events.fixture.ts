@@ -13,19 +13,13 @@ import { recordedEvent } from '../projection.fixture.js';
 
 /** Builders of recorded workflow and session events, all in one workspace. */
 export function workflowEventsIn(workspace: string) {
-  const record = <Event extends { type: string; data: unknown }>(event: Event): RecordedEvent =>
-    recordedEvent(event, workspace);
+  const record = <Event extends { type: string; data: unknown }>(event: Event): RecordedEvent => recordedEvent(event, workspace);
 
   return {
     created: (workflowId: string, name: string) =>
       record<WorkflowCreated>({ type: 'WorkflowCreated', data: { workflowId, workspace, name, version: 1 } }),
 
-    copied: (
-      workflowId: string,
-      name: string,
-      source: { workflowId: string; version: number },
-      definition: WorkflowDefinition,
-    ) =>
+    copied: (workflowId: string, name: string, source: { workflowId: string; version: number }, definition: WorkflowDefinition) =>
       record<WorkflowCopied>({
         type: 'WorkflowCopied',
         data: {
@@ -48,8 +42,7 @@ export function workflowEventsIn(workspace: string) {
         data: { workflowId, version, ...definition },
       }),
 
-    deleted: (workflowId: string, name: string) =>
-      record<WorkflowDeleted>({ type: 'WorkflowDeleted', data: { workflowId, name } }),
+    deleted: (workflowId: string, name: string) => record<WorkflowDeleted>({ type: 'WorkflowDeleted', data: { workflowId, name } }),
 
     sessionStarted: (sessionId: string, workflowId: string, workflowVersion = 1) =>
       record<SessionStarted>({

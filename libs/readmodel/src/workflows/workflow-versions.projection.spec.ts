@@ -26,7 +26,10 @@ const SURVEY: WorkflowDefinition = {
       text: 'How did we do?',
       variable: 'rating',
       answerType: 'choice',
-      options: [{ label: 'Great', value: 'great' }, { label: 'Poor', next: 'sorry' }],
+      options: [
+        { label: 'Great', value: 'great' },
+        { label: 'Poor', next: 'sorry' },
+      ],
     },
     { id: 'thanks', type: 'send_message', text: 'Thanks!', next: 'done' },
     { id: 'sorry', type: 'route_to_team', team: 'support' },

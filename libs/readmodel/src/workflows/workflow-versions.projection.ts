@@ -1,10 +1,4 @@
-import type {
-  WorkflowCopied,
-  WorkflowCreated,
-  WorkflowDefinition,
-  WorkflowDefinitionPublished,
-  WorkflowDeleted,
-} from '#domain';
+import type { WorkflowCopied, WorkflowCreated, WorkflowDefinition, WorkflowDefinitionPublished, WorkflowDeleted } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { type Projection, type Recorded, recordedEventsOf } from '../projection.js';
 import type { ProjectionTransaction, ReadModelDocument } from '../read-model-store.port.js';
@@ -88,11 +82,7 @@ function versionDocument(
 }
 
 /** Idempotent: the document derives from its event alone, and the head only moves forward. */
-function recordVersion(
-  tx: ProjectionTransaction,
-  head: WorkflowVersionHead | undefined,
-  document: WorkflowVersionDocument,
-): void {
+function recordVersion(tx: ProjectionTransaction, head: WorkflowVersionHead | undefined, document: WorkflowVersionDocument): void {
   tx.put(WORKFLOW_VERSIONS_COLLECTION, document);
   if (head && head.latestVersion >= document.version) return;
   const nextHead: WorkflowVersionHead = {

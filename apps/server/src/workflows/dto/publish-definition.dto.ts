@@ -21,13 +21,13 @@ export class PublishDefinitionDto {
     ],
   })
   // Handed to the domain untouched: the step schema checks every field, unknown ones included.
-  @Transform(({ obj }) => obj.steps)
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.steps)
   @IsObject({ each: true, message: 'steps must contain only objects' })
   @IsArray({ message: 'steps must be an array' })
   steps!: unknown[];
 
   @ApiPropertyOptional(stepTypeCatalog().settings)
-  @Transform(({ obj }) => obj.settings)
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.settings)
   @IsObject({ message: 'settings must be an object' })
   @IsOptional()
   settings?: Record<string, unknown>;

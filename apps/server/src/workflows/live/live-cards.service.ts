@@ -79,12 +79,7 @@ export class LiveCardsService implements BeforeApplicationShutdown {
 
   private addWatcher(): CardLogFollower {
     this.watchers += 1;
-    this.follower ??= CardLogFollower.start(
-      this.eventStore,
-      this.readModel,
-      (change) => this.changes.next(change),
-      this.logger,
-    );
+    this.follower ??= CardLogFollower.start(this.eventStore, this.readModel, (change) => this.changes.next(change), this.logger);
     return this.follower;
   }
 

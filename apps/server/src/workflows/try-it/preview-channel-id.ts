@@ -8,7 +8,10 @@ const PREVIEW_CHANNEL_NAMESPACE = 'workflows-service/try-it-channel/';
  * namespace and the workflow id), so that asking again finds the same channel.
  */
 export const previewChannelId = (workflowId: string): string => {
-  const bytes = createHash('sha1').update(PREVIEW_CHANNEL_NAMESPACE + workflowId.toLowerCase()).digest().subarray(0, 16);
+  const bytes = createHash('sha1')
+    .update(PREVIEW_CHANNEL_NAMESPACE + workflowId.toLowerCase())
+    .digest()
+    .subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
