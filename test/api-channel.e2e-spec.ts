@@ -4,7 +4,7 @@ import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { eventually, eventsOfType } from './support/conversations.js';
+import { TOPIC_CHOICE_FLOW, eventsOfType, eventually } from './support/conversations.js';
 import {
   type Api,
   type InProcessServer,
@@ -14,22 +14,6 @@ import {
   startInProcessServer,
   temporaryDataDir,
 } from './support/test-server.js';
-
-const flow = [
-  { id: 'welcome', type: 'send_message', text: 'Hi {{contact.name}}!' },
-  {
-    id: 'topic',
-    type: 'ask_question',
-    text: 'What can we do for you?',
-    variable: 'topic',
-    answerType: 'choice',
-    options: [
-      { label: 'Orders', value: 'orders' },
-      { label: 'Returns', value: 'returns' },
-    ],
-  },
-  { id: 'thanks', type: 'send_message', text: 'Noted: {{topic}}' },
-];
 
 const TOPIC_CHOICES = [
   { label: 'Orders', value: 'orders' },
@@ -90,11 +74,11 @@ class CallbackStandIn {
   }
 }
 
-/** An API channel with `flow` assigned; `callbackUrl` absent: pull mode. */
+/** An API channel with `TOPIC_CHOICE_FLOW` assigned; `callbackUrl` absent: pull mode. */
 async function apiChannelWithFlow(api: Api, callbackUrl?: string) {
   const secret = `api-channel-secret-${randomUUID()}`;
   const workflow = await api.request('POST', '/workflows', { body: { name: 'Bridge flow' } });
-  await api.request('PUT', `/workflows/${workflow.body.id}/definition`, { body: { steps: flow } });
+  await api.request('PUT', `/workflows/${workflow.body.id}/definition`, { body: { steps: TOPIC_CHOICE_FLOW } });
   const created = await api.request('POST', '/channels', {
     body: { type: 'api', name: 'SMS bridge', config: { secret, ...(callbackUrl === undefined ? {} : { callbackUrl }) } },
   });

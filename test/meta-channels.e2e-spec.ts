@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { activeSessionsOf, engineReached, eventually, eventsOfType } from './support/conversations.js';
+import { TOPIC_CHOICE_FLOW, activeSessionsOf, engineReached, eventsOfType, eventually } from './support/conversations.js';
 import {
   GraphApiStandIn,
   messengerEvent,
@@ -12,22 +12,6 @@ import {
   whatsAppText,
 } from './support/graph-api-stand-in.js';
 import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
-
-const flow = [
-  { id: 'welcome', type: 'send_message', text: 'Hi {{contact.name}}!' },
-  {
-    id: 'topic',
-    type: 'ask_question',
-    text: 'What can we do for you?',
-    variable: 'topic',
-    answerType: 'choice',
-    options: [
-      { label: 'Orders', value: 'orders' },
-      { label: 'Returns', value: 'returns' },
-    ],
-  },
-  { id: 'thanks', type: 'send_message', text: 'Noted: {{topic}}' },
-];
 
 /** The events of one type in the server's log, their data parsed. */
 
@@ -58,7 +42,7 @@ describe('WhatsApp and Messenger channels', () => {
 
   const secretsUsed: string[] = [];
 
-  /** A channel of `type` on the stand-in, with `flow` assigned; its secrets are fresh. */
+  /** A channel of `type` on the stand-in, with `TOPIC_CHOICE_FLOW` assigned; its secrets are fresh. */
   const channelWithFlow = async (type: 'whatsapp' | 'messenger') => {
     const secrets =
       type === 'whatsapp'
@@ -67,7 +51,7 @@ describe('WhatsApp and Messenger channels', () => {
     secretsUsed.push(...Object.values(secrets));
     const settings = type === 'whatsapp' ? { phoneNumberId: '106540352242922' } : { pageId: '1067280970047460' };
     const workflow = await api.request('POST', '/workflows', { body: { name: `${type} flow` } });
-    await api.request('PUT', `/workflows/${workflow.body.id}/definition`, { body: { steps: flow } });
+    await api.request('PUT', `/workflows/${workflow.body.id}/definition`, { body: { steps: TOPIC_CHOICE_FLOW } });
     const created = await api.request('POST', '/channels', {
       body: { type, name: `${type} channel`, config: { ...settings, ...secrets, apiBaseUrl: graphUrl, apiVersion: 'v21.0' } },
     });

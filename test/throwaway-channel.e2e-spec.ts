@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ChannelAdapter, type DeliveryOutcome, type InboundItem, type OutboundMessage, channelRegistry } from '#channels';
 import { channelConfigField } from '#domain';
-import { activeSessionsOf, eventually, eventsOfType } from './support/conversations.js';
+import { TOPIC_CHOICE_FLOW, activeSessionsOf, eventsOfType, eventually } from './support/conversations.js';
 import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
 
 const SIGNATURE_HEADER = 'x-throwaway-key';
@@ -59,22 +59,6 @@ const throwawayAdapter: ChannelAdapter<'throwaway', typeof throwawayConfig> = {
   },
 };
 
-const flow = [
-  { id: 'welcome', type: 'send_message', text: 'Hi {{contact.name}}!' },
-  {
-    id: 'topic',
-    type: 'ask_question',
-    text: 'Orders or returns?',
-    variable: 'topic',
-    answerType: 'choice',
-    options: [
-      { label: 'Orders', value: 'orders' },
-      { label: 'Returns', value: 'returns' },
-    ],
-  },
-  { id: 'thanks', type: 'send_message', text: 'Noted: {{topic}}' },
-];
-
 describe('a channel type registered by a test', () => {
   let server: InProcessServer;
   let api: Api;
@@ -101,7 +85,7 @@ describe('a channel type registered by a test', () => {
     expect(created.status).toBe(201);
     const channelId = created.body.id as string;
     const workflow = await api.request('POST', '/workflows', { body: { name: 'Throwaway flow' } });
-    await api.request('PUT', `/workflows/${workflow.body.id}/definition`, { body: { steps: flow } });
+    await api.request('PUT', `/workflows/${workflow.body.id}/definition`, { body: { steps: TOPIC_CHOICE_FLOW } });
     await api.request('PUT', `/channels/${channelId}/workflow`, { body: { workflowId: workflow.body.id } });
 
     const handshake = await api.request('GET', `/webhooks/throwaway/${channelId}?key=${signingKey}&echo=ok`, { token: null });
@@ -118,7 +102,7 @@ describe('a channel type registered by a test', () => {
       { to: 'c-1', text: 'Hi Ada!' },
       {
         to: 'c-1',
-        text: 'Orders or returns?',
+        text: 'What can we do for you?',
         choices: [
           { label: 'Orders', value: 'orders' },
           { label: 'Returns', value: 'returns' },

@@ -11,6 +11,23 @@ export interface TranscriptMessage {
   choices?: { label: string; value: string }[];
 }
 
+/** A greeting, a choice question (Orders / Returns) and a reply naming the choice: channel tests' flow. */
+export const TOPIC_CHOICE_FLOW = [
+  { id: 'welcome', type: 'send_message', text: 'Hi {{contact.name}}!' },
+  {
+    id: 'topic',
+    type: 'ask_question',
+    text: 'What can we do for you?',
+    variable: 'topic',
+    answerType: 'choice',
+    options: [
+      { label: 'Orders', value: 'orders' },
+      { label: 'Returns', value: 'returns' },
+    ],
+  },
+  { id: 'thanks', type: 'send_message', text: 'Noted: {{topic}}' },
+];
+
 /** Polls `read` until `done` holds for what it returns; fails with the last value after `timeoutMs`. */
 export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
