@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOPIC_CHOICE_FLOW, eventsOfType, eventually } from './support/conversations.js';
 import {
   type Api,
+  capturedOutputForSuite,
   type InProcessServer,
   newSecret,
   removeDir,
@@ -105,20 +106,13 @@ describe('API channel', () => {
   let api: Api;
   const secretsUsed: string[] = [];
   /** Every line the server logs, at its most talkative level, to look for secrets in. */
-  const logged: string[] = [];
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back on the same stream after the suite
-  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const logged = capturedOutputForSuite();
   beforeAll(async () => {
-    for (const stream of ['stdout', 'stderr'] as const) {
-      process[stream].write = (chunk: string | Uint8Array) => logged.push(String(chunk)) > 0;
-    }
     callbackUrl = await callbacks.start();
     server = await startInProcessServer(undefined, undefined, { logLevel: 'verbose' });
     api = server.api;
   });
   afterAll(async () => {
-    process.stdout.write = writes.stdout;
-    process.stderr.write = writes.stderr;
     await server.close();
     await callbacks.stop();
     removeDir(server.dataDir);

@@ -11,7 +11,7 @@ import {
   whatsAppStatus,
   whatsAppText,
 } from './support/graph-api-stand-in.js';
-import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
+import { type Api, type InProcessServer, capturedOutputForSuite, removeDir, startInProcessServer } from './support/test-server.js';
 
 /** The events of one type in the server's log, their data parsed. */
 
@@ -21,20 +21,13 @@ describe('WhatsApp and Messenger channels', () => {
   let server: InProcessServer;
   let api: Api;
   /** Every line the server logs, at its most talkative level, to look for secrets in. */
-  const logged: string[] = [];
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back on the same stream after the suite
-  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const logged = capturedOutputForSuite();
   beforeAll(async () => {
-    for (const stream of ['stdout', 'stderr'] as const) {
-      process[stream].write = (chunk: string | Uint8Array) => logged.push(String(chunk)) > 0;
-    }
     graphUrl = await graph.start();
     server = await startInProcessServer(undefined, undefined, { logLevel: 'verbose' });
     api = server.api;
   });
   afterAll(async () => {
-    process.stdout.write = writes.stdout;
-    process.stderr.write = writes.stderr;
     await server.close();
     await graph.stop();
     removeDir(server.dataDir);
