@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOPIC_CHOICE_FLOW, eventsOfType, eventually } from './support/conversations.js';
 import {
   type Api,
-  capturedOutputForSuite,
   type InProcessServer,
   newSecret,
   removeDir,
@@ -15,6 +14,7 @@ import {
   startInProcessServer,
   temporaryDataDir,
 } from './support/test-server.js';
+import { capturedOutputForSuite } from './support/suite-server.js';
 
 const TOPIC_CHOICES = [
   { label: 'Orders', value: 'orders' },

@@ -11,7 +11,8 @@ import {
   whatsAppStatus,
   whatsAppText,
 } from './support/graph-api-stand-in.js';
-import { type Api, type InProcessServer, capturedOutputForSuite, removeDir, startInProcessServer } from './support/test-server.js';
+import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
+import { capturedOutputForSuite } from './support/suite-server.js';
 
 /** The events of one type in the server's log, their data parsed. */
 
