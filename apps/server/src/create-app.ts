@@ -40,7 +40,6 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
       stopAtFirstError: true,
     }),
   );
-  app.enableShutdownHooks();
   const openApi = new DocumentBuilder()
     .setTitle('Workflows service')
     .setDescription('Automated conversation workflows: commands become events, reads come from projections.')

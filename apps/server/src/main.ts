@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import {
   type AppConfig,
   ConfigError,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
   loadConfig,
   markServerRunning,
   resolveAuthSecret,
@@ -12,6 +13,7 @@ import {
 } from '#platform';
 import { resolveChannelSecretsKey } from './config/channel-secrets-key.js';
 import { createApp } from './create-app.js';
+import { closeOnSignals } from './shutdown/graceful-shutdown.js';
 
 const SIGN_IN_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
@@ -30,6 +32,7 @@ const main = async (): Promise<void> => {
   const channelSecretsKey = resolveChannelSecretsKey(config.channelSecretsKey, config.dataDir);
   const app = await createApp({ ...config, authSecret: secret, channelSecretsKey });
   await app.listen(config.port, '0.0.0.0');
+  closeOnSignals(app, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, new Logger('Shutdown'));
   if (config.eventStore.kind === 'sqlite' || config.readModel.kind === 'sqlite') {
     // Operator commands that write refuse to run beside a server on the same embedded stores.
     process.once('exit', markServerRunning(config.dataDir));

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { ChangedDocument, ProjectionRunner } from '#readmodel';
 
 /** How long a wait lasts without word from a projection in this process: another process may run them. */
@@ -7,12 +7,26 @@ const UNNOTIFIED_RECHECK_MS = 250;
 /**
  * Wakes requests waiting for a read-model document to change, as the projections of this process
  * commit. A process without projections is never told: its waits end after a short recheck
- * interval instead, so that the caller reads again.
+ * interval instead, so that the caller reads again. At shutdown every wait ends at once: the
+ * HTTP server closes only when the requests waiting have been answered.
  */
 @Injectable()
-export class ReadModelChanges {
+export class ReadModelChanges implements BeforeApplicationShutdown {
   private readonly waiting = new Map<string, Set<() => void>>();
   private projectionsRunHere = false;
+  private shuttingDown = false;
+
+  /** True once the server is shutting down: a waiting request should answer with what it has. */
+  get closing(): boolean {
+    return this.shuttingDown;
+  }
+
+  beforeApplicationShutdown(): void {
+    this.shuttingDown = true;
+    const wakers = [...this.waiting.values()].flatMap((set) => [...set]);
+    this.waiting.clear();
+    for (const wake of wakers) wake();
+  }
 
   /** Follows the commits of a projection running in this process. */
   follow(runner: ProjectionRunner): void {
@@ -41,7 +55,10 @@ export class ReadModelChanges {
     let wakers = this.waiting.get(key);
     if (wakers === undefined) this.waiting.set(key, (wakers = new Set()));
     wakers.add(wake);
-    const timer = setTimeout(wake, this.projectionsRunHere ? timeoutMs : Math.min(timeoutMs, UNNOTIFIED_RECHECK_MS));
+    const timer = setTimeout(
+      wake,
+      this.shuttingDown ? 0 : this.projectionsRunHere ? timeoutMs : Math.min(timeoutMs, UNNOTIFIED_RECHECK_MS),
+    );
     const cancel = () => {
       clearTimeout(timer);
       const current = this.waiting.get(key);

@@ -104,7 +104,8 @@ export class WebchatController {
   }
 
   /**
-   * The messages after `messageId` once one of them is a reply, or when `waitMs` is up. Each
+   * The messages after `messageId` once one of them is a reply, when `waitMs` is up, or at once
+   * when the server shuts down (it closes once every request is answered). Each
    * round registers for the conversation's next change before reading, so none is missed. A
    * widget that went away (its page closed) ends the wait at once: nobody reads the answer.
    */
@@ -127,7 +128,7 @@ export class WebchatController {
       message ??= await conversationMessage(this.readModel, workspace, conversation, messageId);
       const page = message && (await transcriptPage(this.readModel, workspace, conversation, { after: message.seq }, limit));
       const replied = page?.messages.some(({ direction }) => direction === 'outbound') ?? false;
-      if (replied || Date.now() >= deadline) {
+      if (replied || Date.now() >= deadline || this.changes.closing) {
         change.cancel();
         if (page === undefined) throw new NotFoundException(`Message ${messageId} not found in this conversation`);
         return page;

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS } from '../auth/jwt.js';
 import { type AiAgentConfig, SecretBox, loadAiAgentConfig } from '#channels';
+import { ConfigError } from './config-error.js';
+import { shutdownTimeoutMs } from './shutdown.config.js';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
@@ -33,14 +35,11 @@ export interface AppConfig {
   consoleDir?: string;
   /** Sites whose pages may call the web chat endpoints (WEBCHAT_ALLOWED_ORIGINS); undefined: any. */
   webchatAllowedOrigins?: WebchatOrigins;
+  /** How long a SIGTERM or SIGINT may take before the process exits anyway (SHUTDOWN_TIMEOUT_MS); undefined: 10 s. */
+  shutdownTimeoutMs?: number;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 const MIN_SECRET_LENGTH = 32;
@@ -148,6 +147,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     channelSecretsKey: channelSecretsKey(env),
     consoleDir: env.CONSOLE_DIR ? resolve(env.CONSOLE_DIR) : undefined,
     webchatAllowedOrigins: webchatAllowedOrigins(env),
+    shutdownTimeoutMs: shutdownTimeoutMs(env.SHUTDOWN_TIMEOUT_MS),
   };
 };
 
