@@ -32,6 +32,22 @@ describe('cli token', () => {
     expect(shorter.stderr).toContain('exceeds the maximum of 3600 s');
   });
 
+  const workspaceRule = '--workspace must be 1 to 64 characters of letters, digits and . _ -';
+  const subRule = '--sub must be 1 to 128 characters of letters, digits and . _ @ : + | -';
+  it.each([
+    ['a workspace of 10,000 characters', '--workspace', 'w'.repeat(10_000), workspaceRule],
+    ['a workspace with a control character', '--workspace', 'acme\u0007', workspaceRule],
+    ['an empty workspace', '--workspace', '', workspaceRule],
+    ['a sub with a space', '--sub', 'ann smith', subRule],
+    ['a sub of 129 characters', '--sub', 's'.repeat(129), subRule],
+  ])('does not mint a token the server would refuse for %s, nor repeat the value', (_case, flag, value, message) => {
+    const result = run('token', '--role', 'admin', flag, value);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(message);
+    if (value !== '') expect(result.stderr).not.toContain(value);
+  });
+
   it.each([
     [['token'], '--role'],
     [['token', '--role', 'owner'], '--role'],

@@ -13,12 +13,16 @@ import { createApp } from '../../apps/server/src/create-app.js';
 export const temporaryDataDir = (): string => mkdtempSync(join(tmpdir(), 'workflows-e2e-'));
 export const newSecret = (): string => randomBytes(32).toString('base64url');
 
+/** An HS256 token whose payload is exactly this JSON text, which may say what no encoder writes (`"exp":1e309`). */
+export const signTestPayload = (payload: string, secret: string): string => {
+  const input = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+};
+
 /** An HS256 token as any issuer holding the secret would sign it; synchronous, so tests can build headers inline. */
 export const signTestToken = (claims: { sub: string; role: Role; workspace?: string }, secret: string, ttlSeconds: number): string => {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const issuedAt = Math.floor(Date.now() / 1000);
-  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ ...claims, iat: issuedAt, exp: issuedAt + ttlSeconds })}`;
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+  return signTestPayload(JSON.stringify({ ...claims, iat: issuedAt, exp: issuedAt + ttlSeconds }), secret);
 };
 
 export interface ApiResponse<T = any> {
@@ -35,6 +39,11 @@ export class Api {
 
   token(role: Role = 'admin', workspace?: string, sub = `${role}-user`, ttlSeconds = 3600): string {
     return signTestToken({ sub, role, ...(workspace ? { workspace } : {}) }, this.secret, ttlSeconds);
+  }
+
+  /** A token signed with the server's secret whose payload is exactly `payload` (see signTestPayload). */
+  tokenWithPayload(payload: string): string {
+    return signTestPayload(payload, this.secret);
   }
 
   async request<T = any>(

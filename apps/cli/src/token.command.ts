@@ -1,5 +1,14 @@
 import { parseArgs } from 'node:util';
-import { assertTokenLifetime, InvalidTokenError, loadConfig, resolveAuthSecret, type Role, ROLES, signJwt } from '#platform';
+import {
+  assertTokenLifetime,
+  InvalidTokenError,
+  loadConfig,
+  principalClaimProblem,
+  resolveAuthSecret,
+  type Role,
+  ROLES,
+  signJwt,
+} from '#platform';
 import { CliError } from './cli-storage.js';
 
 /** Prints a bearer token signed with the server's secret. */
@@ -17,9 +26,13 @@ export async function tokenCommand(args: string[]): Promise<void> {
   const role = values.role as Role;
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new CliError('--ttl must be a positive whole number of seconds', 2);
-  if (values.workspace !== undefined && values.workspace.trim() === '') throw new CliError('--workspace must not be empty', 2);
-  const config = loadConfig();
+  const sub = values.sub ?? role;
   // A token the server would refuse is not minted at all.
+  for (const [claim, value] of [['sub', sub] as const, ['workspace', values.workspace] as const]) {
+    const problem = value === undefined ? undefined : principalClaimProblem(claim, value);
+    if (problem) throw new CliError(`--${claim} ${problem}`, 2);
+  }
+  const config = loadConfig();
   try {
     assertTokenLifetime(ttl, config.authMaxTokenTtlSeconds ?? ttl);
   } catch (error) {
@@ -27,6 +40,6 @@ export async function tokenCommand(args: string[]): Promise<void> {
     throw error;
   }
   const { secret } = resolveAuthSecret(config.authSecret, config.dataDir);
-  const claims = { sub: values.sub ?? role, role, ...(values.workspace ? { workspace: values.workspace } : {}) };
+  const claims = { sub, role, ...(values.workspace ? { workspace: values.workspace } : {}) };
   process.stdout.write(`${await signJwt(claims, secret, ttl)}\n`);
 }

@@ -62,7 +62,7 @@ describe('JWT', () => {
     [
       'a non-string workspace',
       () => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 60, workspace: 7 }),
-      'claim workspace must be a non-empty string',
+      'claim workspace must be 1 to 64 characters of letters, digits and . _ -',
     ],
     [
       'not before in the future',
@@ -94,5 +94,69 @@ describe('JWT', () => {
     const noIat = hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 7200 });
     expect(await refusal(noIat, { now: NOW, maxTtlSeconds: 3600 })).toBe('token lifetime of 7200 s exceeds the maximum of 3600 s');
     expect(await refusal(noIat, { now: NOW, maxTtlSeconds: 7200 })).toBe('accepted');
+  });
+
+  // Signed by hand: JSON's 1e309 reads as Infinity, which no encoder writes.
+  const withRawExp = (exp: string, iat?: number) => {
+    const payload = `{"sub":"a","role":"admin",${iat === undefined ? '' : `"iat":${iat},`}"exp":${exp}}`;
+    const input = `${encode({ alg: 'HS256' })}.${Buffer.from(payload).toString('base64url')}`;
+    return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
+  };
+
+  it.each([
+    ['in the year 3000', String(Date.UTC(3000, 0, 1) / 1000), 'token lifetime of 30736454400 s exceeds the maximum of 86400 s'],
+    ['of 1e308', '1e308', 'token lifetime of 1e+308 s exceeds the maximum of 86400 s'],
+    ['of 1e309', '1e309', 'claim exp must be a number of seconds'],
+  ])('refuses an exp %s, with or without iat', async (_case, exp, message) => {
+    expect(await refusal(withRawExp(exp, NOW_SECONDS))).toBe(message);
+    expect(await refusal(withRawExp(exp))).toBe(message);
+  });
+
+  it('refuses a token issued further in the future than the clock tolerance', async () => {
+    const issuedIn = (seconds: number) =>
+      hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', iat: NOW_SECONDS + seconds, exp: NOW_SECONDS + seconds + 60 });
+    expect(await refusal(issuedIn(30))).toBe('accepted');
+    expect(await refusal(issuedIn(31))).toBe('token issued in the future');
+    expect(await refusal(issuedIn(10 * 365 * 24 * 3600))).toBe('token issued in the future');
+  });
+
+  const workspaceRule = 'claim workspace must be 1 to 64 characters of letters, digits and . _ -';
+  const subRule = 'claim sub must be 1 to 128 characters of letters, digits and . _ @ : + | -';
+  const withClaims = (claims: object) => hs256({ alg: 'HS256' }, { sub: 'a', role: 'admin', exp: NOW_SECONDS + 60, ...claims });
+
+  it.each([
+    ['10,000 characters', 'w'.repeat(10_000)],
+    ['65 characters', 'w'.repeat(65)],
+    ['a control character', 'acme\u0000'],
+    ['a line break', 'acme\nroot'],
+    ['a space', 'acme corp'],
+    ['a slash', 'acme/globex'],
+    ['a non-ASCII letter', 'acmé'],
+    ['nothing', ''],
+  ])('refuses a workspace of %s, naming the claim without repeating it', async (_case, workspace) => {
+    const message = await refusal(withClaims({ workspace }));
+    expect(message).toBe(workspaceRule);
+    if (workspace !== '') expect(message).not.toContain(workspace);
+  });
+
+  it.each([
+    ['129 characters', 's'.repeat(129)],
+    ['a control character', 'ann\u001b[31m'],
+    ['a space', 'ann smith'],
+    ['nothing', ''],
+    ['a number', 42],
+  ])('refuses a sub of %s', async (_case, sub) => {
+    expect(await refusal(withClaims({ sub }))).toBe(subRule);
+  });
+
+  it('accepts the longest workspace and sub, and subjects that are e-mail addresses or provider ids', async () => {
+    for (const claims of [
+      { workspace: 'w'.repeat(64), sub: 's'.repeat(128) },
+      { workspace: 'acme.eu_2-b', sub: 'ann+ops@example.com' },
+      { sub: 'auth0|5f7c8ec7c33c6c004bbafe82' },
+      { sub: 'user:42' },
+    ]) {
+      expect(await refusal(withClaims(claims))).toBe('accepted');
+    }
   });
 });

@@ -22,6 +22,25 @@ const ALGORITHM = 'HS256';
 
 export class InvalidTokenError extends Error {}
 
+/**
+ * What a token may name. Both end up in every event's metadata, in the console and in logs, so
+ * they are kept to characters that need no escaping anywhere: a workspace is a short slug; a
+ * subject may also be an e-mail address or an identity provider's id (`auth0|…`, `user:42`).
+ */
+const PRINCIPAL_CLAIM_RULES = {
+  sub: { pattern: /^[A-Za-z0-9._@:+|-]{1,128}$/, rule: 'must be 1 to 128 characters of letters, digits and . _ @ : + | -' },
+  workspace: { pattern: /^[A-Za-z0-9._-]{1,64}$/, rule: 'must be 1 to 64 characters of letters, digits and . _ -' },
+} as const;
+
+/**
+ * Why a `sub` or `workspace` value is refused, or undefined when it is fine. The answer never
+ * repeats the value: it may be huge, hold control characters, or be an attacker's text.
+ */
+export const principalClaimProblem = (claim: keyof typeof PRINCIPAL_CLAIM_RULES, value: unknown): string | undefined => {
+  const { pattern, rule } = PRINCIPAL_CLAIM_RULES[claim];
+  return typeof value === 'string' && pattern.test(value) ? undefined : rule;
+};
+
 const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 
 /** A token meant to live longer than `maxTtlSeconds` is refused: by the server, and before it is minted. */
@@ -87,12 +106,18 @@ export const verifyJwt = async (
     if (reason === undefined) throw error;
     throw new InvalidTokenError(reason);
   }
+  const nowSeconds = now.getTime() / 1000;
   const expiresAt = numericClaim(claims.exp, 'exp')!;
-  const issuedAt = numericClaim(claims.iat, 'iat') ?? now.getTime() / 1000;
+  const issuedAt = numericClaim(claims.iat, 'iat') ?? nowSeconds;
+  // jose checks `iat` only against a maximum age; a future one would stretch the lifetime's start.
+  if (issuedAt > nowSeconds + CLOCK_TOLERANCE_SECONDS) throw new InvalidTokenError('token issued in the future');
   assertTokenLifetime(Math.ceil(expiresAt - issuedAt), maxTtlSeconds);
   const { sub, role, workspace = DEFAULT_WORKSPACE } = claims;
-  if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('claim sub missing');
+  if (sub === undefined) throw new InvalidTokenError('claim sub missing');
+  for (const [claim, value] of [['sub', sub] as const, ['workspace', workspace] as const]) {
+    const problem = principalClaimProblem(claim, value);
+    if (problem) throw new InvalidTokenError(`claim ${claim} ${problem}`);
+  }
   if (!ROLES.includes(role as Role)) throw new InvalidTokenError('claim role must be admin or auditor');
-  if (typeof workspace !== 'string' || workspace === '') throw new InvalidTokenError('claim workspace must be a non-empty string');
-  return { sub, role: role as Role, workspace };
+  return { sub: sub as string, role: role as Role, workspace: workspace as string };
 };
