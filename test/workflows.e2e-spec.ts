@@ -87,10 +87,34 @@ describe('Workflows HTTP API', () => {
     it.each([
       ['text/plain', 'name=x'],
       ['application/x-www-form-urlencoded', 'name=x'],
+      ['application/json-patch+json', '[{"op":"add","path":"/name","value":"x"}]'],
     ])('answers 415 for a %s body', async (contentType, rawBody) => {
       const response = await api.request('POST', '/workflows', { rawBody, headers: { 'content-type': contentType } });
       expect(response.status).toBe(415);
       expect(response.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+    });
+
+    it.each(['utf-16', 'latin1', 'bogus', ''])('answers 415 naming the UTF-8 rule for JSON declared as charset=%s', async (charset) => {
+      const response = await api.request('POST', '/workflows', {
+        rawBody: '{"name":"Declared"}',
+        headers: { 'content-type': `application/json; charset=${charset}` },
+      });
+      expect(response.body).toEqual({
+        statusCode: 415,
+        message: 'JSON bodies must be UTF-8: send application/json with no charset or with charset=utf-8',
+        error: 'Unsupported Media Type',
+      });
+    });
+
+    it.each([
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json; charset=UTF-8',
+      'application/json; charset="utf-8"',
+    ])('reads a body sent as %s', async (contentType) => {
+      const response = await api.request('POST', '/workflows', { rawBody: '{"name":"Grüße"}', headers: { 'content-type': contentType } });
+      expect(response.status).toBe(201);
+      expect(response.body.name).toBe('Grüße');
     });
 
     it('refuses bodies nested deeper than 32 levels with 400, not a crash', async () => {

@@ -39,15 +39,48 @@ const problemIn = (body: unknown): string | undefined => {
   return undefined;
 };
 
+const UTF8_ONLY_MESSAGE = 'JSON bodies must be UTF-8: send application/json with no charset or with charset=utf-8';
+
+/** Spellings of UTF-8's name that clients send (WHATWG's labels for it include "utf8"). */
+const UTF8_NAMES = new Set(['utf-8', 'utf8']);
+/** Refuses bytes that are not UTF-8 instead of turning them into U+FFFD unseen. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The content type's charset parameter, unquoted; undefined when it has none. */
+const charsetOf = (contentType: string): string | undefined => {
+  for (const parameter of contentType.split(';').slice(1)) {
+    const [name, ...value] = parameter.split('=');
+    if (name.trim().toLowerCase() === 'charset')
+      return value
+        .join('=')
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
+  }
+  return undefined;
+};
+
 /**
  * JSON is the only body this API reads; any other content type gets 415. Bodies are parsed here,
  * before validation, so that depth and prototype keys are refused with a 400 naming where they are.
+ * JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as something it is
+ * not, so it is refused with 415 rather than guessed at.
  */
 export const useJsonBodiesOnly = (fastify: FastifyInstance): void => {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
+    const charset = charsetOf(String(request.headers['content-type']));
+    if (charset !== undefined && !UTF8_NAMES.has(charset.toLowerCase())) {
+      done(new BodyError(UTF8_ONLY_MESSAGE, 415), undefined);
+      return;
+    }
     request.rawBody = raw as Buffer;
-    const text = (raw as Buffer).toString('utf8');
+    let text: string;
+    try {
+      text = strictUtf8.decode(raw as Buffer);
+    } catch {
+      done(new BodyError('The body is not valid UTF-8', 400), undefined);
+      return;
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);
