@@ -222,6 +222,21 @@ describe('Workflows HTTP API', () => {
       expect(read.body).toMatchObject({ version: 1, steps: [] });
     });
 
+    it('rejects a definition with no steps with 400, publishing nothing', async () => {
+      const created = await create('Empty');
+      const empty = await api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps: [] } });
+      expect(empty.body).toEqual({
+        statusCode: 400,
+        message: 'Invalid workflow definition: steps must hold at least one step',
+        error: 'Bad Request',
+        problems: [{ path: 'steps', message: 'must hold at least one step' }],
+      });
+      // Read once the projection has caught up with the whole log: no version 2 was published.
+      const head = (await api.request('GET', '/health', { token: null })).body.logPosition;
+      const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${head}`);
+      expect(read.body).toMatchObject({ version: 1, steps: [] });
+    });
+
     it('copies every step and setting into an independent workflow', async () => {
       const source = await create('Original');
       const published = await api.request('PUT', `/workflows/${source.id}/definition`, {

@@ -85,10 +85,8 @@ describe('validateDefinition', () => {
     });
 
     it('settings with a session timeout', () => {
-      expect(validateDefinition([], { sessionTimeoutSeconds: 3600 })).toEqual({
-        steps: [],
-        settings: { sessionTimeoutSeconds: 3600 },
-      });
+      const steps = [{ id: 'bye', type: 'end' }];
+      expect(validateDefinition(steps, { sessionTimeoutSeconds: 3600 })).toEqual({ steps, settings: { sessionTimeoutSeconds: 3600 } });
     });
 
     it('returns copies, so that changing the input afterwards changes nothing', () => {
@@ -103,8 +101,8 @@ describe('validateDefinition', () => {
       });
     });
 
-    it('an empty flow: the session completes at once', () => {
-      expect(validateDefinition([], {})).toEqual({ steps: [], settings: {} });
+    it('a single step', () => {
+      expect(validateDefinition([{ id: 'bye', type: 'end' }], {})).toEqual({ steps: [{ id: 'bye', type: 'end' }], settings: {} });
     });
 
     it('500 steps', () => {
@@ -142,6 +140,13 @@ describe('validateDefinition', () => {
       ['a string', 'steps'],
     ])('steps that are %s', (_, steps) => {
       expect(problemsOf(steps)).toEqual([{ path: 'steps', message: 'must be an array of steps' }]);
+    });
+
+    it('no steps at all: a new workflow has none, but publishing none is a mistake', () => {
+      expect(problemsOf([])).toEqual([{ path: 'steps', message: 'must hold at least one step' }]);
+      expect(() => validateDefinition([], { sessionTimeoutSeconds: 60 })).toThrow(
+        'Invalid workflow definition: steps must hold at least one step',
+      );
     });
 
     it('more than 500 steps', () => {
@@ -502,17 +507,19 @@ describe('validateDefinition', () => {
 
   describe('rejects settings', () => {
     it.each([null, 'fast', [], 60])('that are not an object: %j', (settings) => {
-      expect(problemsOf([], settings)).toEqual([{ path: 'settings', message: 'must be an object' }]);
+      expect(problemsOf([end], settings)).toEqual([{ path: 'settings', message: 'must be an object' }]);
     });
 
     it.each([0, 2_592_001, 1.5, '60'])('with sessionTimeoutSeconds %j', (sessionTimeoutSeconds) => {
-      expect(problemsOf([], { sessionTimeoutSeconds })).toEqual([
+      expect(problemsOf([end], { sessionTimeoutSeconds })).toEqual([
         { path: 'settings.sessionTimeoutSeconds', message: 'must be an integer from 1 to 2592000' },
       ]);
     });
 
     it('with unknown keys', () => {
-      expect(problemsOf([], { sessionTimeout: 60 })).toEqual([{ path: 'settings.sessionTimeout', message: 'is not a field of settings' }]);
+      expect(problemsOf([end], { sessionTimeout: 60 })).toEqual([
+        { path: 'settings.sessionTimeout', message: 'is not a field of settings' },
+      ]);
     });
   });
 

@@ -11,7 +11,8 @@
  * The schema is strict: a field that a step type does not define is rejected rather than ignored,
  * so a typo (`nxt`) cannot silently change a flow. Limits, chosen to keep definitions small enough
  * to load, validate and render at once while leaving room for real flows:
- * - at most 500 steps; step ids match `^[A-Za-z0-9_-]{1,64}$` and are unique;
+ * - 1 to 500 steps (a new workflow has none, but publishing none would complete every session at
+ *   once without a word to the customer, which is never what an admin means); step ids match `^[A-Za-z0-9_-]{1,64}$` and are unique;
  * - texts (messages, questions, retry texts, notes) are 1..4096 characters, not only whitespace;
  *   AI agent instructions 1..8000; team names, choice labels and values 1..100;
  * - `variable` matches `^[A-Za-z_][A-Za-z0-9_]{0,63}$`;
@@ -380,6 +381,7 @@ interface StepNode extends StepRef {
 
 function checkSteps(steps: unknown, findings: Findings): void {
   if (!Array.isArray(steps)) return findings.problem('steps', 'must be an array of steps');
+  if (steps.length === 0) return findings.problem('steps', 'must hold at least one step');
   if (steps.length > DEFINITION_LIMITS.maxSteps) {
     return findings.problem('steps', `must hold at most ${DEFINITION_LIMITS.maxSteps} steps, not ${steps.length}`);
   }

@@ -164,6 +164,15 @@ describe('workflow decider', () => {
         .thenThrows(InvalidDefinitionError, 'steps[0].next (step "greet") points at unknown step "missing"');
     });
 
+    it('rejects a definition with no steps, though the workflow was created with none', () => {
+      given([created])
+        .when(publish({ steps: [] }))
+        .thenThrows(InvalidDefinitionError, 'steps must hold at least one step');
+      given([created, published(2, { steps: [], settings: {} })])
+        .when(publish({ steps: [] }))
+        .thenThrows(InvalidDefinitionError, 'steps must hold at least one step');
+    });
+
     it('rejects an invalid definition before a stale version: the input is wrong whatever the version', () => {
       given([created, published(2)])
         .when(publish({ steps: 'none', expectedVersion: 1 }))
