@@ -12,6 +12,7 @@ const MAX_VERSION = 2 ** 31 - 1;
 export class PublishDefinitionDto {
   @ApiProperty({
     type: 'array',
+    minItems: 1,
     maxItems: DEFINITION_LIMITS.maxSteps,
     items: stepJsonSchema(),
     example: [
