@@ -10,6 +10,13 @@ import { AUTH_MAX_TOKEN_TTL, AUTH_SECRET, AuthGuard } from './auth/auth.guard.js
 import type { AppConfig, Storage } from '#platform';
 import { ChannelsController } from './channels/channels.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { HealthProbesController } from './health/health-probes.controller.js';
+import { ReadinessService } from './health/readiness.service.js';
+import { SubscriptionLagService } from './health/subscription-lag.service.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { MetricsScrapeService } from './metrics/metrics-scrape.service.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
 import { ErrorResponsesFilter } from './http/error-responses.filter.js';
 import { ConsistencyService } from './infrastructure/consistency.service.js';
 import { PROJECTION_RUNNERS_ENABLED, ProjectionsService } from './infrastructure/projections.service.js';
@@ -31,19 +38,21 @@ import { WorkflowsLiveController } from './workflows/live/workflows-live.control
 export type ServerConfig = AppConfig & { authSecret: string; channelSecretsKey: string; channels?: ChannelRegistry };
 
 /**
- * Every role answers /health; `api` adds the HTTP API and its command handlers, `projections`
- * runs the read models, `engine` runs the sessions.
+ * Every role answers /health, /health/live, /health/ready and /metrics; `api` adds the HTTP API
+ * and its command handlers, `projections` runs the read models, `engine` runs the sessions.
  */
 @Module({})
 export class AppModule {
   static forConfig(config: ServerConfig, storage: Storage): DynamicModule {
     const api = config.roles.has('api');
     const engine = config.roles.has('engine');
+    const metrics = new ServerMetrics();
     return {
       module: AppModule,
       imports: [
         CqrsModule.forRoot(),
-        StorageModule.forStorage(storage),
+        StorageModule.forStorage(metrics.observingAppends(storage)),
+        MetricsModule.forMetrics(metrics, config.metricsToken),
         ChannelSecretsModule.forBox(SecretBox.fromBase64Key(config.channelSecretsKey)),
         ChannelRegistryModule.forRegistry(config.channels ?? channelRegistry),
         ...(api ? [WorkflowCommandsModule, ChannelCommandsModule, ApiChannelModule] : []),
@@ -51,6 +60,8 @@ export class AppModule {
       ],
       controllers: [
         HealthController,
+        HealthProbesController,
+        MetricsController,
         ...(api
           ? [
               WorkflowsController,
@@ -73,6 +84,9 @@ export class AppModule {
         { provide: PROJECTION_RUNNERS_ENABLED, useValue: config.roles.has('projections') },
         ReadModelChanges,
         ProjectionsService,
+        SubscriptionLagService,
+        ReadinessService,
+        MetricsScrapeService,
         ...(api ? [ConsistencyService, WorkflowQueriesService, LiveCardsService] : []),
       ],
     };

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type ServerConfig } from './app.module.js';
 import { closeStorage, enabledLogLevels, openStorage } from '#platform';
 import { useJsonBodiesOnly } from './http/json-body.parser.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
 import { builtConsoleDir, serveConsole } from './console/console-assets.js';
 import { answerWebchatCors } from './webchat/webchat-cors.js';
 
@@ -28,6 +29,7 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
     throw error;
   });
   const fastify = app.getHttpAdapter().getInstance();
+  app.get(ServerMetrics).observeRequests(fastify);
   useJsonBodiesOnly(fastify);
   await answerWebchatCors(fastify, config.webchatAllowedOrigins ?? '*');
   if (config.roles.has('api')) await serveConsole(fastify, config.consoleDir ?? builtConsoleDir());

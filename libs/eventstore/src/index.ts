@@ -13,3 +13,4 @@ export { isSqliteOutage } from './sqlite/sqlite-outage.js';
 export { redactConnectionString } from './connection-string.redaction.js';
 export * from './hash-chain.js';
 export * from './upcasting-event-store.js';
+export * from './append-observing-event-store.js';

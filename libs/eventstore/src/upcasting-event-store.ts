@@ -10,6 +10,7 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from './event-store.port.js';
+import { AppendObservingEventStore } from './append-observing-event-store.js';
 
 /**
  * Turns the data of an event of `type` written at schema version `fromVersion` into the data of
@@ -120,5 +121,8 @@ export class UpcastingEventStore implements EventStore {
   }
 }
 
-/** The store as written, beneath any upcasting: for what checks or copies stored events byte for byte. */
-export const storedEventsOf = (store: EventStore): EventStore => (store instanceof UpcastingEventStore ? store.stored : store);
+/** The store as written, beneath any upcasting (and the server's append observer): for what checks or copies stored events byte for byte. */
+export const storedEventsOf = (store: EventStore): EventStore => {
+  if (store instanceof AppendObservingEventStore) return storedEventsOf(store.observed);
+  return store instanceof UpcastingEventStore ? store.stored : store;
+};

@@ -240,6 +240,22 @@ describe('DeferredWorkScheduler', () => {
       await sleep(50);
       expect(workIds()).toEqual(['s-2:t:1']);
     });
+
+    it('counts what it owes by kind, a delivery once per outbox however many messages wait in it', async () => {
+      await follow(
+        on.inactivityTimer('s-1', 's-1:t:1', fromNow(60_000)),
+        on.agentInvoked('s-1', 's-1:a:1', fromNow(60_000)),
+        ...whatsAppSession('s-3'),
+        on.stepTimer('s-3', 's-3:t:1', fromNow(60_000)),
+        on.messageSent('s-3', 's-3:m:1', fromNow(60_000)),
+        on.messageSent('s-3', 's-3:m:2', fromNow(60_000)),
+      );
+      expect(scheduler.owedByKind()).toEqual({ timer: 2, agent_request: 1, delivery: 1 });
+
+      await follow(on.sessionEnded('SessionExpired', 's-1'));
+
+      expect(scheduler.owedByKind()).toEqual({ timer: 1, agent_request: 0, delivery: 1 });
+    });
   });
 
   describe('running work', () => {

@@ -76,6 +76,13 @@ export class DeferredWorkScheduler {
     return this.owed.size;
   }
 
+  /** How much work of each kind is owed now, running or waiting; for metrics. */
+  owedByKind(): Record<PendingWork['kind'], number> {
+    const owed = { timer: 0, agent_request: 0, delivery: 0 };
+    for (const { kind } of this.owed.values()) owed[kind] += 1;
+    return owed;
+  }
+
   /** Follows the changes to owed work of an event the engine has just committed. */
   apply(changes: readonly WorkChange[]): void {
     for (const change of changes) {

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   CorruptStreamError,
@@ -16,6 +16,7 @@ import { EVENT_STORE, type EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
 import { handleEventSourcedCommand, loadState } from '../command-handling/event-sourced-command.js';
 import { DeliverOutboxCommand } from './deferred-work.commands.js';
+import { ENGINE_OBSERVER, type EngineObserver } from './engine-observer.js';
 
 /**
  * Delivers, in order, what a session said (its MessageSent events, the outbox's intents) and has
@@ -30,6 +31,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CHANNEL_SECRETS) private readonly secrets: SecretBox,
     @Inject(CHANNEL_REGISTRY) private readonly channels: ChannelRegistry,
+    @Optional() @Inject(ENGINE_OBSERVER) private readonly observer?: EngineObserver,
   ) {}
 
   async execute(command: DeliverOutboxCommand): Promise<void> {
@@ -66,6 +68,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
         { to: contactId, text, ...(choices === undefined ? {} : { choices }) },
         { messageId, sessionId, workflowId },
       );
+      this.observer?.deliveryAttempted(channel.channelType, outcome.kind);
       const record: RecordDeliveryAttempt = {
         type: 'RecordDeliveryAttempt',
         data: { sessionId, messageId, outcome, now: new Date().toISOString() },

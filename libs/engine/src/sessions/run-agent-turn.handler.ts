@@ -1,10 +1,11 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type SessionEvent, sessionDecider, sessionStreamName } from '#domain';
 import { AI_AGENT, type AgentHistoryEntry, type AiAgent } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState } from '../command-handling/event-sourced-command.js';
 import { RunAgentTurnCommand } from './deferred-work.commands.js';
+import { ENGINE_OBSERVER, type EngineObserver } from './engine-observer.js';
 
 /**
  * Asks the AI agent for its reply to an AgentInvoked request, then records the outcome. The
@@ -16,6 +17,7 @@ export class RunAgentTurnHandler implements ICommandHandler<RunAgentTurnCommand>
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AI_AGENT) private readonly agent: AiAgent,
+    @Optional() @Inject(ENGINE_OBSERVER) private readonly observer?: EngineObserver,
   ) {}
 
   async execute(command: RunAgentTurnCommand): Promise<void> {
@@ -25,11 +27,10 @@ export class RunAgentTurnHandler implements ICommandHandler<RunAgentTurnCommand>
     const { stepId } = state.waitingFor;
     const step = state.steps.find(({ id }) => id === stepId);
     const instructions = step?.type === 'invoke_ai_agent' ? step.instructions : '';
-    const outcome = await this.agent.respond({
-      requestId,
-      instructions,
-      history: conversationHistory((await this.store.readStream(sessionStreamName(sessionId))) as unknown as SessionEvent[]),
-    });
+    const history = conversationHistory((await this.store.readStream(sessionStreamName(sessionId))) as unknown as SessionEvent[]);
+    const askedAt = performance.now();
+    const outcome = await this.agent.respond({ requestId, instructions, history });
+    this.observer?.agentCalled(outcome.kind, (performance.now() - askedAt) / 1000);
     const now = new Date().toISOString();
     await handleEventSourcedCommand(
       this.store,

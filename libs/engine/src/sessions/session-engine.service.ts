@@ -15,7 +15,12 @@ import { type ProjectionStatus, READ_MODEL_STORE, type ReadModelStore } from '#r
 import { DeferredWorkScheduler } from './deferred-work.scheduler.js';
 import { LoggedEvent } from './logged-event.js';
 import { ReactionPipeline } from './reaction-pipeline.js';
-import { SESSION_ENGINE_PROJECTION, type WorkChange, applyToSessionEngineState } from './session-engine-state.projection.js';
+import {
+  type PendingWork,
+  SESSION_ENGINE_PROJECTION,
+  type WorkChange,
+  applyToSessionEngineState,
+} from './session-engine-state.projection.js';
 import { REACTIONS_TO_ENGINE_STATE, SessionSaga } from './session.saga.js';
 
 /**
@@ -95,6 +100,11 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
 
   status(): ProjectionStatus & { pendingWork: number } {
     return { ...this.runner.status(), pendingWork: this.scheduler.pending };
+  }
+
+  /** The timers, AI agent requests and deliveries owed now, by kind. */
+  owedWork(): Record<PendingWork['kind'], number> {
+    return this.scheduler.owedByKind();
   }
 
   /**

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS } from '../auth/jwt.js';
 import { type AiAgentConfig, SecretBox, loadAiAgentConfig } from '#channels';
 import { ConfigError } from './config-error.js';
+import { metricsToken } from './metrics.config.js';
 import { shutdownTimeoutMs } from './shutdown.config.js';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -37,6 +38,8 @@ export interface AppConfig {
   webchatAllowedOrigins?: WebchatOrigins;
   /** How long a SIGTERM or SIGINT may take before the process exits anyway (SHUTDOWN_TIMEOUT_MS); undefined: 10 s. */
   shutdownTimeoutMs?: number;
+  /** The bearer token GET /metrics requires (METRICS_TOKEN); undefined: /metrics is open. */
+  metricsToken?: string;
 }
 
 export { ConfigError };
@@ -148,6 +151,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     consoleDir: env.CONSOLE_DIR ? resolve(env.CONSOLE_DIR) : undefined,
     webchatAllowedOrigins: webchatAllowedOrigins(env),
     shutdownTimeoutMs: shutdownTimeoutMs(env.SHUTDOWN_TIMEOUT_MS),
+    metricsToken: metricsToken(env.METRICS_TOKEN),
   };
 };
 
