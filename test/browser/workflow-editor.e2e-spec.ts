@@ -169,6 +169,23 @@ describe('the workflow editor in Chromium', () => {
     await context.close();
   });
 
+  it('says why a new workflow cannot be saved with settings but no steps; nothing is lost', async () => {
+    const created = await app.api.request('POST', '/workflows', { body: { name: 'Nothing yet' } });
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(app.signInLink('admin', `/workflows/${created.body.id}`));
+    await page.getByText('No steps yet: add the first one from the palette.').waitFor();
+    await page.getByLabel('Session timeout seconds (optional)').fill('600');
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    const refusal = page.getByRole('alert').filter({ hasText: 'Not saved: the server found problems' });
+    await refusal.getByText('steps must hold at least one step').waitFor();
+    await page.getByText('Unsaved changes').waitFor();
+    expect(await page.getByText('Version 1', { exact: true }).count()).toBe(1);
+    expect(await page.getByLabel('Session timeout seconds (optional)').inputValue()).toBe('600');
+    expect(problems).toEqual(['console error: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    await context.close();
+  });
+
   it('says in words that someone else saved first and reloads the newest version', async () => {
     const id = await workflowWithFlow('Contended');
     const { page, problems, context } = await openEditor(id);

@@ -9,6 +9,7 @@ import { useJsonBodiesOnly } from './http/json-body.parser.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { builtConsoleDir, serveConsole } from './console/console-assets.js';
 import { answerWebchatCors } from './webchat/webchat-cors.js';
+import { useSecurityHeaders } from './http/security-headers.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -32,6 +33,8 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
   app.get(ServerMetrics).observeRequests(fastify);
   useJsonBodiesOnly(fastify);
   await answerWebchatCors(fastify, config.webchatAllowedOrigins ?? '*');
+  // Before the limits and the console: their early answers carry the headers too.
+  await useSecurityHeaders(fastify, config.webchatAllowedOrigins ?? '*');
   if (config.roles.has('api')) await serveConsole(fastify, config.consoleDir ?? builtConsoleDir());
   app.useGlobalPipes(
     new ValidationPipe({
