@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SqliteEventStore } from '#eventstore';
 import { Visitor, activeSessionsInLog, activeSessionsOf, engineReached, eventually, flowOnWebchat } from './support/conversations.js';
+import { rateLimitsWith } from './support/rate-limits.js';
 import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
 
 const supportFlow = [
@@ -30,7 +31,8 @@ describe('Sessions over web chat', () => {
   let server: InProcessServer;
   let api: Api;
   beforeAll(async () => {
-    server = await startInProcessServer();
+    // Forty visitors at once, all on this machine's one address, each polling its transcript.
+    server = await startInProcessServer(undefined, undefined, { rateLimits: rateLimitsWith({ webchatAddress: 'unlimited' }) });
     api = server.api;
   });
   afterAll(async () => {

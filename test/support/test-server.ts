@@ -30,6 +30,14 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
+/** `token`: undefined signs an admin's, null sends none. */
+export interface RequestOptions {
+  body?: unknown;
+  rawBody?: string;
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
 /** A thin JSON client for one base URL; `as` picks the caller's token. */
 export class Api {
   constructor(
@@ -46,18 +54,8 @@ export class Api {
     return signTestPayload(payload, this.secret);
   }
 
-  async request<T = any>(
-    method: string,
-    path: string,
-    options: { body?: unknown; rawBody?: string; token?: string | null; headers?: Record<string, string> } = {},
-  ): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    const token = options.token === undefined ? this.token() : options.token;
-    if (token !== null) headers.authorization = `Bearer ${token}`;
-    let payload: string | undefined = options.rawBody;
-    if (options.body !== undefined) payload = JSON.stringify(options.body);
-    if (payload !== undefined) headers['content-type'] ??= 'application/json';
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const response = await this.fetch(method, path, options);
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -66,6 +64,17 @@ export class Api {
       // not JSON: keep the text
     }
     return { status: response.status, body: body as T };
+  }
+
+  /** The answer as it came, headers included, for tests that look at more than status and body. */
+  fetch(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? this.token() : options.token;
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    let payload: string | undefined = options.rawBody;
+    if (options.body !== undefined) payload = JSON.stringify(options.body);
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    return fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
   }
 }
 

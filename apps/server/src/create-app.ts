@@ -9,6 +9,7 @@ import { useJsonBodiesOnly } from './http/json-body.parser.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { builtConsoleDir, serveConsole } from './console/console-assets.js';
 import { answerWebchatCors } from './webchat/webchat-cors.js';
+import { trustedProxies, useRateLimits } from './rate-limits/rate-limits.js';
 import { useSecurityHeaders } from './http/security-headers.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -21,7 +22,7 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
   const storage = await openStorage(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config, storage),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: trustedProxies(config.rateLimits) }),
     // Nest's own parsers would also accept forms; this API reads JSON only (json-body.parser.ts).
     // abortOnError: false lets a failed start reach the caller instead of aborting the process.
     { logger: enabledLogLevels(config.logLevel), bodyParser: false, abortOnError: false },
@@ -35,6 +36,11 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
   await answerWebchatCors(fastify, config.webchatAllowedOrigins ?? '*');
   // Before the limits and the console: their early answers carry the headers too.
   await useSecurityHeaders(fastify, config.webchatAllowedOrigins ?? '*');
+  // After CORS and the security headers: a refusal carries them too.
+  await useRateLimits(fastify, config.rateLimits).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   if (config.roles.has('api')) await serveConsole(fastify, config.consoleDir ?? builtConsoleDir());
   app.useGlobalPipes(
     new ValidationPipe({

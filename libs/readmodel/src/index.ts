@@ -9,6 +9,7 @@ export {
 } from './projection-runner.js';
 export { CheckpointedLogFollower, type LogFollowerLogger } from './checkpointed-log-follower.js';
 export { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongodb/mongodb-read-model-store.js';
+export { databaseNamedIn } from './mongodb/mongodb-names.js';
 export { SqliteReadModelStore } from './sqlite/sqlite-read-model-store.js';
 export {
   WORKFLOW_CARD_EVENT_TYPES,

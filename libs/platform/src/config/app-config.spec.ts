@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from './app-config.js';
 import { resolveAuthSecret } from './auth-secret.js';
+import { DEFAULT_RATE_LIMITS } from './rate-limits.config.js';
 
 describe('loadConfig', () => {
   it('defaults to the embedded stores on port 3000 under ./data', () => {
@@ -19,6 +20,7 @@ describe('loadConfig', () => {
       aiAgent: undefined,
       channelSecretsKey: undefined,
       webchatAllowedOrigins: '*',
+      rateLimits: DEFAULT_RATE_LIMITS,
     });
   });
 

@@ -4,6 +4,7 @@ import { type AiAgentConfig, SecretBox, loadAiAgentConfig } from '#channels';
 import { ConfigError } from './config-error.js';
 import { metricsToken } from './metrics.config.js';
 import { shutdownTimeoutMs } from './shutdown.config.js';
+import { type RateLimitsConfig, loadRateLimitsConfig } from './rate-limits.config.js';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
@@ -38,6 +39,8 @@ export interface AppConfig {
   webchatAllowedOrigins?: WebchatOrigins;
   /** How long a SIGTERM or SIGINT may take before the process exits anyway (SHUTDOWN_TIMEOUT_MS); undefined: 10 s. */
   shutdownTimeoutMs?: number;
+  /** The abuse limits (RATE_LIMITS, RATE_LIMIT_*, TRUST_PROXY); undefined: the defaults, counted in memory. */
+  rateLimits?: RateLimitsConfig;
   /** The bearer token GET /metrics requires (METRICS_TOKEN); undefined: /metrics is open. */
   metricsToken?: string;
 }
@@ -151,6 +154,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     consoleDir: env.CONSOLE_DIR ? resolve(env.CONSOLE_DIR) : undefined,
     webchatAllowedOrigins: webchatAllowedOrigins(env),
     shutdownTimeoutMs: shutdownTimeoutMs(env.SHUTDOWN_TIMEOUT_MS),
+    rateLimits: loadRateLimitsConfig(env),
     metricsToken: metricsToken(env.METRICS_TOKEN),
   };
 };
