@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
@@ -7,15 +7,22 @@ describe('embedded start without AUTH_SECRET', () => {
   const dataDir = temporaryDataDir();
   afterAll(() => removeDir(dataDir));
 
-  it('generates a secret into DATA_DIR once and prints an admin token that works', async () => {
+  it('generates a secret into DATA_DIR once and writes an admin sign-in link there that works, never logging its token', async () => {
+    const linkFile = join(dataDir, 'sign-in-link');
     const tokens: string[] = [];
     for (let start = 0; start < 2; start += 1) {
+      // Its output is a pipe, not a terminal: the link goes to the file, and the log says where.
       const server = await spawnServer(dataDir, 'unused', { AUTH_SECRET: '' });
       try {
-        const printed = /(eyJ[\w-]+\.[\w-]+\.[\w-]+)/.exec(server.output());
-        expect(printed).not.toBeNull();
-        tokens.push(printed![1]);
-        // The token printed by the first start keeps working: the secret was reused, not replaced.
+        const link = /^http:\/\/localhost:\d+\/\?token=(eyJ[\w-]+\.[\w-]+\.[\w-]+)\n$/.exec(readFileSync(linkFile, 'utf8'));
+        expect(link).not.toBeNull();
+        expect(statSync(linkFile).mode & 0o777).toBe(0o600);
+        tokens.push(link![1]);
+        expect(server.output()).toContain(`The admin sign-in link (valid 12 h) is in ${linkFile}`);
+        expect(server.output()).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+        // Every line the server wrote is JSON.
+        for (const line of server.output().trimEnd().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
+        // The link written by the first start keeps working: the secret was reused, not replaced.
         for (const token of tokens) {
           const created = await server.api.request('POST', '/workflows', { body: { name: 'First' }, token });
           expect(created.status).toBe(201);

@@ -18,6 +18,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { MetricsScrapeService } from './metrics/metrics-scrape.service.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { ErrorResponsesFilter } from './http/error-responses.filter.js';
+import type { LogDestination } from './logging/server-logger.js';
 import { ConsistencyService } from './infrastructure/consistency.service.js';
 import { PROJECTION_RUNNERS_ENABLED, ProjectionsService } from './infrastructure/projections.service.js';
 import { ReadModelChanges } from './infrastructure/read-model-changes.service.js';
@@ -34,8 +35,16 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { LiveCardsService } from './workflows/live/live-cards.service.js';
 import { WorkflowsLiveController } from './workflows/live/workflows-live.controller.js';
 
-/** `channels`: the channel types to run with; the service's registry unless a test adds types of its own. */
-export type ServerConfig = AppConfig & { authSecret: string; channelSecretsKey: string; channels?: ChannelRegistry };
+/**
+ * `channels`: the channel types to run with; the service's registry unless a test adds types of its own.
+ * `logDestination`: where log lines go; stdout unless a test reads them.
+ */
+export type ServerConfig = AppConfig & {
+  authSecret: string;
+  channelSecretsKey: string;
+  channels?: ChannelRegistry;
+  logDestination?: LogDestination;
+};
 
 /**
  * Every role answers /health, /health/live, /health/ready and /metrics; `api` adds the HTTP API

@@ -4,11 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type ServerConfig } from './app.module.js';
-import { closeStorage, enabledLogLevels, openStorage } from '#platform';
+import { closeStorage, openStorage } from '#platform';
 import { useJsonBodiesOnly } from './http/json-body.parser.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { builtConsoleDir, serveConsole } from './console/console-assets.js';
 import { answerWebchatCors } from './webchat/webchat-cors.js';
+import { NestPinoLogger } from './logging/nest-logger.js';
+import { echoRequestIds, requestLoggingOptions } from './logging/request-logging.js';
+import { createServerLogger } from './logging/server-logger.js';
 import { trustedProxies, useRateLimits } from './rate-limits/rate-limits.js';
 import { useSecurityHeaders } from './http/security-headers.js';
 
@@ -19,13 +22,20 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
  * stores are opened first: an unreachable backend fails the start before anything else runs.
  */
 export const createApp = async (config: ServerConfig): Promise<NestFastifyApplication> => {
+  const logger = await createServerLogger(config);
   const storage = await openStorage(config);
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: trustedProxies(config.rateLimits),
+    ...requestLoggingOptions(logger),
+  });
+  echoRequestIds(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config, storage),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: trustedProxies(config.rateLimits) }),
+    adapter,
     // Nest's own parsers would also accept forms; this API reads JSON only (json-body.parser.ts).
     // abortOnError: false lets a failed start reach the caller instead of aborting the process.
-    { logger: enabledLogLevels(config.logLevel), bodyParser: false, abortOnError: false },
+    { logger: new NestPinoLogger(logger), bodyParser: false, abortOnError: false },
   ).catch(async (error: unknown) => {
     await closeStorage(storage);
     throw error;

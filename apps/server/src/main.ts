@@ -12,6 +12,7 @@ import {
   StorageUnavailableError,
 } from '#platform';
 import { resolveChannelSecretsKey } from './config/channel-secrets-key.js';
+import { handOverSignInLink } from './auth/sign-in-link.js';
 import { createApp } from './create-app.js';
 import { closeOnSignals } from './shutdown/graceful-shutdown.js';
 
@@ -46,10 +47,12 @@ const main = async (): Promise<void> => {
     // No longer than the server accepts (AUTH_MAX_TOKEN_TTL may be shorter than 12 h).
     const ttlSeconds = Math.min(SIGN_IN_TOKEN_TTL_SECONDS, config.authMaxTokenTtlSeconds ?? SIGN_IN_TOKEN_TTL_SECONDS);
     const token = await signJwt({ sub: 'admin', role: 'admin' }, secret, ttlSeconds);
-    logger.log(
-      `Open the console (admin sign-in, valid ${ttlSeconds % 3600 === 0 ? `${ttlSeconds / 3600} h` : `${Math.round(ttlSeconds / 60)} min`}; more tokens with "npm run cli -- token"):\n${url}/?token=${token}`,
+    const validFor = ttlSeconds % 3600 === 0 ? `${ttlSeconds / 3600} h` : `${Math.round(ttlSeconds / 60)} min`;
+    handOverSignInLink(
+      { baseUrl: url, token, validFor },
+      { dataDir: config.dataDir, terminal: process.stdout, logFormat: config.logFormat },
+      logger,
     );
-    logger.log(`Or the API: curl -H "Authorization: Bearer ${token}" ${url}/workflows`);
   }
 };
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS } from '../auth/jwt.js';
 import { type AiAgentConfig, SecretBox, loadAiAgentConfig } from '#channels';
 import { ConfigError } from './config-error.js';
+import { type LogFormat, logFormat } from './log-format.js';
 import { metricsToken } from './metrics.config.js';
 import { shutdownTimeoutMs } from './shutdown.config.js';
 import { type RateLimitsConfig, loadRateLimitsConfig } from './rate-limits.config.js';
@@ -29,6 +30,8 @@ export interface AppConfig {
   readModel: ReadModelConfig;
   roles: ReadonlySet<ServerRole>;
   logLevel: LogLevel;
+  /** LOG_FORMAT; undefined: pretty lines on a terminal, JSON anywhere else. */
+  logFormat?: LogFormat;
   /** Undefined when AI_AGENT_URL is not set: AI agent steps then hand over to their team. */
   aiAgent: AiAgentConfig | undefined;
   /** Seals channel secrets in the log; undefined in embedded mode until one is generated into DATA_DIR. */
@@ -149,6 +152,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     readModel: readModelConfig(env),
     roles: roles !== undefined ? parseRoles(roles, '--roles') : env.ROLES ? parseRoles(env.ROLES, 'ROLES') : new Set(SERVER_ROLES),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL || 'log', LOG_LEVELS),
+    logFormat: logFormat(env.LOG_FORMAT),
     aiAgent: aiAgentConfig(env),
     channelSecretsKey: channelSecretsKey(env),
     consoleDir: env.CONSOLE_DIR ? resolve(env.CONSOLE_DIR) : undefined,
@@ -158,6 +162,3 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     metricsToken: metricsToken(env.METRICS_TOKEN),
   };
 };
-
-/** Nest logs every level up to and including the configured one. */
-export const enabledLogLevels = (level: LogLevel): LogLevel[] => LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
