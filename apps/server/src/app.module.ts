@@ -65,7 +65,7 @@ export class AppModule {
         ChannelSecretsModule.forBox(SecretBox.fromBase64Key(config.channelSecretsKey)),
         ChannelRegistryModule.forRegistry(config.channels ?? channelRegistry),
         ...(api ? [WorkflowCommandsModule, ChannelCommandsModule, ApiChannelModule] : []),
-        ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent))] : []),
+        ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent), config.sessionCaps)] : []),
       ],
       controllers: [
         HealthController,

@@ -52,6 +52,7 @@ export const EVENT_TYPES = [
   'MessageReceived',
   'MessageRoutedToSession',
   'MessageNotRouted',
+  'SessionRefused',
   'SessionStarted',
   'StepEntered',
   'MessageSent',

@@ -87,6 +87,49 @@ describe('conversation decider', () => {
       .then([routed('first', 'session-for-first', true)]);
   });
 
+  describe('with a cap on the open sessions of the channel', () => {
+    const refused = (messageId: string, openSessions: number, maxOpenSessions: number): ConversationEvent => ({
+      type: 'SessionRefused',
+      data: { ...conversation, messageId, workflowId: 'wf-1', reason: 'channel_session_cap', openSessions, maxOpenSessions },
+    });
+
+    it('starts a session while the channel is below its cap', () => {
+      given([received('m1')])
+        .when(route('m1', { assignedWorkflowId: 'wf-1', channelSessions: { open: 2, max: 3 } }))
+        .then([routed('m1', 'session-for-m1', true)]);
+    });
+
+    it('refuses the session once the channel has its most open sessions, recording the count and the cap', () => {
+      given([received('m1')])
+        .when(route('m1', { assignedWorkflowId: 'wf-1', channelSessions: { open: 3, max: 3 } }))
+        .then([refused('m1', 3, 3)]);
+    });
+
+    it('keeps a contact in its active session however full the channel is', () => {
+      given([received('m1'), routed('m1', 'session-for-m1', true), received('m2')])
+        .when(route('m2', { lastSessionActive: true, lastSessionWorkflowId: 'wf-1', channelSessions: { open: 9, max: 3 } }))
+        .then([routed('m2', 'session-for-m1', false)]);
+    });
+
+    it('says the channel has no workflow rather than that it is full', () => {
+      given([received('m1')])
+        .when(route('m1', { channelSessions: { open: 3, max: 3 } }))
+        .then([{ type: 'MessageNotRouted', data: { ...conversation, messageId: 'm1', reason: 'no_workflow' } }]);
+    });
+
+    it('routes a refused message only once, even when the channel has room by the time it is handled again', () => {
+      given([received('m1'), refused('m1', 3, 3)])
+        .when(route('m1', { assignedWorkflowId: 'wf-1', channelSessions: { open: 0, max: 3 } }))
+        .then([]);
+    });
+
+    it("starts a session with the contact's next message once the channel has room", () => {
+      given([received('m1'), refused('m1', 3, 3), received('m2')])
+        .when(route('m2', { assignedWorkflowId: 'wf-1', channelSessions: { open: 2, max: 3 } }))
+        .then([routed('m2', 'session-for-m2', true)]);
+    });
+  });
+
   it('refuses to route a message it never received', () => {
     given([])
       .when(route('m1'))

@@ -1,6 +1,7 @@
 /**
  * The conversation stream's decider: a contact's message goes to the session the contact is in,
- * or starts a session of the channel's workflow, or — with no workflow assigned — goes nowhere.
+ * or starts a session of the channel's workflow, or — with no workflow assigned, or with the
+ * channel at its cap of open sessions — goes nowhere.
  * Each message is routed once: the routing is recorded before the session acts on it, so a
  * message handled again after a crash goes to the same session as the first time.
  */
@@ -45,10 +46,21 @@ export interface ReceiveMessage {
   data: MessageReceived['data'];
 }
 
+/** How many sessions a channel has open, and the most it may have. */
+export interface ChannelSessionCount {
+  open: number;
+  max: number;
+}
+
+/** A new session may start on a channel only below its cap. */
+export const channelHasRoomForSession = ({ open, max }: ChannelSessionCount): boolean => open < max;
+
 /**
  * Routes a received message. The caller loads what routing depends on from their own streams:
  * whether the conversation's latest session is still active, and the workflow the channel has
  * assigned now (absent: none, or it was deleted). `newSessionId` is used when a session starts.
+ * `channelSessions` is what the session engine counts on the channel (absent: no cap); the
+ * message is routed once, so a refusal stays what it was however often it is handled again.
  */
 export interface RouteMessage {
   type: 'RouteMessage';
@@ -58,6 +70,7 @@ export interface RouteMessage {
     lastSessionWorkflowId?: string;
     assignedWorkflowId?: string;
     newSessionId: string;
+    channelSessions?: ChannelSessionCount;
   };
 }
 
@@ -86,6 +99,12 @@ function routeMessage(command: RouteMessage['data'], state: ConversationState): 
   if (command.assignedWorkflowId === undefined) {
     return [{ type: 'MessageNotRouted', data: { channelId, contactId, messageId, reason: 'no_workflow' } }];
   }
+  const { channelSessions } = command;
+  if (channelSessions !== undefined && !channelHasRoomForSession(channelSessions)) {
+    const { open: openSessions, max: maxOpenSessions } = channelSessions;
+    const refused = { workflowId: command.assignedWorkflowId, reason: 'channel_session_cap', openSessions, maxOpenSessions } as const;
+    return [{ type: 'SessionRefused', data: { channelId, contactId, messageId, ...refused } }];
+  }
   const route = { sessionId: command.newSessionId, workflowId: command.assignedWorkflowId, startsSession: true };
   return [{ type: 'MessageRoutedToSession', data: { channelId, contactId, messageId, ...route } }];
 }
@@ -103,6 +122,7 @@ function evolveConversation(state: ConversationState, event: ConversationEvent):
       return { ...state, messages, lastSessionId: sessionId };
     }
     case 'MessageNotRouted':
+    case 'SessionRefused':
       return { ...state, messages: remembered(state.messages, event.data.messageId, 'not_routed') };
   }
 }

@@ -35,6 +35,25 @@ export interface MessageNotRouted {
   data: { channelId: string; contactId: string; messageId: string; reason: 'no_workflow' };
 }
 
-export type ConversationEvent = MessageReceived | MessageRoutedToSession | MessageNotRouted;
+/**
+ * The message would have started a session of `workflowId`, but its channel already had
+ * `maxOpenSessions` open (the engine counted `openSessions`): the message stays recorded and gets
+ * no automated answer, and no session, timer or outbox is created for it. The contact's next
+ * message is routed afresh.
+ */
+export interface SessionRefused {
+  type: 'SessionRefused';
+  data: {
+    channelId: string;
+    contactId: string;
+    messageId: string;
+    workflowId: string;
+    reason: 'channel_session_cap';
+    openSessions: number;
+    maxOpenSessions: number;
+  };
+}
+
+export type ConversationEvent = MessageReceived | MessageRoutedToSession | MessageNotRouted | SessionRefused;
 
 export const conversationStreamName = (channelId: string, contactId: string): string => `conversation-${channelId}-${contactId}`;

@@ -12,6 +12,7 @@ import {
 import type { RecordedEvent, SqliteEventStore } from '#eventstore';
 import { type CommandContext, type DecidedEvent, toNewEvents } from '../command-handling/command-context.js';
 import { loadState } from '../command-handling/event-sourced-command.js';
+import { ChannelSessionAdmission, DEFAULT_SESSION_CAPS } from './channel-session-admission.js';
 import { RouteCustomerMessageCommand } from './route-customer-message.command.js';
 import { RouteCustomerMessageHandler } from './route-customer-message.handler.js';
 import { openTemporaryEventStore } from './session-engine.fixture.js';
@@ -42,10 +43,12 @@ describe('RouteCustomerMessageHandler', () => {
   let store: SqliteEventStore;
   let dispose: () => Promise<void>;
   let handler: RouteCustomerMessageHandler;
+  let admission: ChannelSessionAdmission;
 
   beforeEach(async () => {
     ({ store, dispose } = await openTemporaryEventStore());
-    handler = new RouteCustomerMessageHandler(store);
+    admission = new ChannelSessionAdmission(DEFAULT_SESSION_CAPS);
+    handler = new RouteCustomerMessageHandler(store, admission);
   });
   afterEach(async () => {
     await dispose();
@@ -289,6 +292,100 @@ describe('RouteCustomerMessageHandler', () => {
       await expect(command.completion).resolves.toBeUndefined();
       expect(await store.readAll()).toEqual(before);
       expect(await sessionEvents('session-from-before')).toEqual([]);
+    });
+  });
+
+  describe('on a channel with a cap of one open session', () => {
+    const OTHER_SESSION = 'session-of-another-contact';
+    const refusal = {
+      type: 'SessionRefused',
+      data: {
+        channelId: CHANNEL,
+        contactId: CONTACT,
+        messageId: 'm-1',
+        workflowId: WORKFLOW,
+        reason: 'channel_session_cap',
+        openSessions: 1,
+        maxOpenSessions: 1,
+      },
+    };
+    /** What the engine does once it has committed the start, or the end, of another contact's session. */
+    const otherSession = (kind: 'opened' | 'closed') =>
+      admission.followCommit([], [{ kind, channelId: CHANNEL, sessionId: OTHER_SESSION }]);
+
+    beforeEach(async () => {
+      admission = new ChannelSessionAdmission({ maxOpenSessionsPerChannel: 1 });
+      handler = new RouteCustomerMessageHandler(store, admission);
+      await createWorkflow();
+      await createChannel();
+      await assignWorkflow();
+    });
+
+    it('records the session as refused while another contact has the place, keeping the message and not its text', async () => {
+      otherSession('opened');
+
+      await route(await receive('m-1', 'Hi there'));
+
+      expect(await routings()).toEqual([refusal]);
+      expect(await sessionsStarted()).toEqual([]);
+      const conversation = await store.readStream(CONVERSATION);
+      expect(conversation.find(({ type }) => type === 'MessageReceived')?.data.text).toBe('Hi there');
+      expect(JSON.stringify(conversation.find(({ type }) => type === 'SessionRefused'))).not.toContain('Hi there');
+      expect(admission.status()).toMatchObject({ openSessions: 1, channelsAtCap: 1 });
+    });
+
+    it('counts a session from its route on, before the engine has committed its start', async () => {
+      await route(await receive('m-1', 'Hi'));
+
+      expect(await sessionsStarted()).toHaveLength(1);
+      expect(admission.status()).toMatchObject({ openSessions: 1, channelsAtCap: 1 });
+      expect(admission.admit(CHANNEL, OTHER_SESSION)).toEqual({ open: 1, max: 1 });
+      expect(admission.status().openSessions).toBe(1);
+    });
+
+    it('leaves a refused message refused when handled again, even once the channel has room', async () => {
+      otherSession('opened');
+      const message = await receive('m-1', 'Hi');
+      await route(message);
+      otherSession('closed');
+      const before = await store.readAll();
+
+      await route(message);
+
+      expect(await store.readAll()).toEqual(before);
+      expect(admission.status().openSessions).toBe(0);
+    });
+
+    it('starts a session with the contact’s next message once the other session has ended', async () => {
+      otherSession('opened');
+      await route(await receive('m-1', 'Hi'));
+      otherSession('closed');
+
+      await route(await receive('m-2', 'Hello again'));
+
+      expect((await routings()).map(({ type }) => type)).toEqual(['SessionRefused', 'MessageRoutedToSession']);
+      expect(await sessionIdOf('m-2')).toBe((await sessionsStarted())[0].data.sessionId);
+    });
+
+    it('follows a start recorded before a restart whatever the count, and counts it', async () => {
+      otherSession('opened');
+      const message = await receive('m-1', 'Hi');
+      await recordRouteOfEarlierAttempt('m-1', 'session-from-before');
+
+      await route(message);
+
+      expect((await sessionEvents('session-from-before'))[0]).toMatchObject({ type: 'SessionStarted' });
+      expect(admission.status().openSessions).toBe(2);
+    });
+
+    it('gives the place back when the session does not start after all', async () => {
+      const message = await receive('m-1', 'Hi');
+      await recordRouteOfEarlierAttempt('m-1', 'session-from-before');
+      await deleteWorkflow();
+
+      await route(message);
+
+      expect(admission.status()).toMatchObject({ openSessions: 0, channelsAtCap: 0 });
     });
   });
 

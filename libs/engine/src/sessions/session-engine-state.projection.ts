@@ -9,6 +9,7 @@ import { type ChannelRegistry, channelRegistry } from '#channels';
 import { type ChannelEvent, type DeliveryEvent, SESSION_END_EVENT_TYPES, type SessionEvent } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { type Projection, type ProjectionTransaction, type ReadModelDocument, type Recorded, recordedEventsOf } from '#readmodel';
+import type { OpenSessionChange } from './channel-session-admission.js';
 
 export const SESSION_ENGINE_PROJECTION = 'session-engine';
 export const ENGINE_ACTIVE_SESSIONS_COLLECTION = 'engine-active-sessions';
@@ -80,12 +81,14 @@ const handledEvent = recordedEventsOf<EngineEvent>(
 
 /**
  * Applies one event within the engine's commit and returns how it changed the owed work.
- * `channels` says which channel types the engine pushes messages to.
+ * `channels` says which channel types the engine pushes messages to; `openSessions`, when given,
+ * is told of each session that becomes active or stops being so.
  */
 export async function applyToSessionEngineState(
   recorded: RecordedEvent,
   tx: ProjectionTransaction,
   channels: ChannelRegistry,
+  openSessions?: OpenSessionChange[],
 ): Promise<WorkChange[]> {
   const event = handledEvent(recorded);
   if (!event) return [];
@@ -115,15 +118,21 @@ export async function applyToSessionEngineState(
         agentRequestId: null,
       };
       tx.put(ENGINE_ACTIVE_SESSIONS_COLLECTION, session);
+      openSessions?.push({ kind: 'opened', channelId, sessionId });
       break;
     }
     default: {
       const session = await tx.get<EngineActiveSession>(ENGINE_ACTIVE_SESSIONS_COLLECTION, event.data.sessionId);
-      if (session) await applyToActiveSession(session, event, tx, work, channels);
+      if (!session) break;
+      await applyToActiveSession(session, event, tx, work, channels);
+      if (isSessionEnd(event)) openSessions?.push({ kind: 'closed', channelId: session.channelId, sessionId: session.id });
     }
   }
   return work.changes;
 }
+
+const sessionEndTypes: ReadonlySet<string> = new Set(SESSION_END_EVENT_TYPES);
+const isSessionEnd = (event: { type: string }): boolean => sessionEndTypes.has(event.type);
 
 /** Writes owed work and notes each change for the scheduler. */
 class OwedWork {

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AI_AGENT, type AiAgent } from '#channels';
+import { ChannelSessionAdmission, DEFAULT_SESSION_CAPS, SESSION_CAPS, type SessionCaps } from './channel-session-admission.js';
 import { DeliverOutboxHandler } from './deliver-outbox.handler.js';
 import { EndWorkflowSessionsHandler } from './end-workflow-sessions.handler.js';
 import { FireSessionTimerHandler } from './fire-session-timer.handler.js';
@@ -11,6 +12,7 @@ import { SessionEngine } from './session-engine.service.js';
 import { SessionSaga } from './session.saga.js';
 
 const ENGINE_PROVIDERS = [
+  ChannelSessionAdmission,
   SessionSaga,
   SessionEngine,
   RouteCustomerMessageHandler,
@@ -25,13 +27,14 @@ const ENGINE_PROVIDERS = [
 /**
  * The session engine: saga, its command handlers, durable timers and AI agent turns; imported by
  * a process with the `engine` role. Expects EVENT_STORE and READ_MODEL_STORE from the importer.
+ * `caps` bound what contacts can make it keep (undefined: the defaults).
  */
 @Module({})
 export class SessionEngineModule {
-  static withAgent(agent: AiAgent): DynamicModule {
+  static withAgent(agent: AiAgent, caps: SessionCaps = DEFAULT_SESSION_CAPS): DynamicModule {
     return {
       module: SessionEngineModule,
-      providers: [...ENGINE_PROVIDERS, { provide: AI_AGENT, useValue: agent }],
+      providers: [...ENGINE_PROVIDERS, { provide: AI_AGENT, useValue: agent }, { provide: SESSION_CAPS, useValue: caps }],
       exports: [SessionEngine],
     };
   }

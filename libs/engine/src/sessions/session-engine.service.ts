@@ -12,6 +12,7 @@ import {
 } from '#eventstore';
 import { ConcurrentModificationError } from '../command-handling/event-sourced-command.js';
 import { type ProjectionStatus, READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
+import { ChannelSessionAdmission, type OpenSessionChange, type SessionCapsStatus } from './channel-session-admission.js';
 import { DeferredWorkScheduler } from './deferred-work.scheduler.js';
 import { LoggedEvent } from './logged-event.js';
 import { ReactionPipeline } from './reaction-pipeline.js';
@@ -48,11 +49,12 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(EVENT_STORE) eventStore: EventStore,
-    @Inject(READ_MODEL_STORE) readModel: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore,
     private readonly saga: SessionSaga,
     private readonly events: EventBus,
     commands: CommandBus,
     @Inject(CHANNEL_REGISTRY) channels: ChannelRegistry,
+    private readonly admission: ChannelSessionAdmission,
   ) {
     const scheduler = new DeferredWorkScheduler(readModel, (command) => commands.execute(command), this.logger);
     this.scheduler = scheduler;
@@ -64,12 +66,14 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
         react: (event) => this.react(event),
         commit: async (events, expected) => {
           const changes: WorkChange[] = [];
+          const openSessions: OpenSessionChange[] = [];
           const next = events[events.length - 1].position;
           await readModel.commit(SESSION_ENGINE_PROJECTION, { expected, next }, async (tx) => {
-            for (const event of events) changes.push(...(await applyToSessionEngineState(event, tx, channels)));
+            for (const event of events) changes.push(...(await applyToSessionEngineState(event, tx, channels, openSessions)));
           });
           // Handed to the scheduler once stored: owed work is never ahead of the engine's state.
           scheduler.apply(changes);
+          admission.followCommit(events, openSessions);
         },
         isBarrier: (event) => REACTIONS_TO_ENGINE_STATE.has(event.type),
       },
@@ -85,6 +89,7 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
     this.starting = this.saga.registered.then(async () => {
       if (this.shuttingDown) return;
       await this.scheduler.start();
+      await this.admission.load(this.readModel);
       await this.runner.start();
     });
     this.starting.catch((error: unknown) => this.logger.error(`The session engine did not start: ${(error as Error).message}`));
@@ -98,8 +103,8 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
     await this.scheduler.stop();
   }
 
-  status(): ProjectionStatus & { pendingWork: number } {
-    return { ...this.runner.status(), pendingWork: this.scheduler.pending };
+  status(): ProjectionStatus & { pendingWork: number; sessionCaps: SessionCapsStatus } {
+    return { ...this.runner.status(), pendingWork: this.scheduler.pending, sessionCaps: this.admission.status() };
   }
 
   /** The timers, AI agent requests and deliveries owed now, by kind. */

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       channelSecretsKey: undefined,
       webchatAllowedOrigins: '*',
       rateLimits: DEFAULT_RATE_LIMITS,
+      sessionCaps: { maxOpenSessionsPerChannel: 10_000 },
     });
   });
 

@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS } from '../auth/jwt.js';
 import { type AiAgentConfig, SecretBox, loadAiAgentConfig } from '#channels';
+import type { SessionCaps } from '#engine';
 import { ConfigError } from './config-error.js';
 import { type LogFormat, logFormat } from './log-format.js';
 import { metricsToken } from './metrics.config.js';
 import { shutdownTimeoutMs } from './shutdown.config.js';
 import { type RateLimitsConfig, loadRateLimitsConfig } from './rate-limits.config.js';
+import { sessionCapsConfig } from './session-caps.config.js';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
@@ -46,6 +48,8 @@ export interface AppConfig {
   rateLimits?: RateLimitsConfig;
   /** The bearer token GET /metrics requires (METRICS_TOKEN); undefined: /metrics is open. */
   metricsToken?: string;
+  /** How many sessions one channel may have open at once (MAX_OPEN_SESSIONS_PER_CHANNEL); undefined: 10,000. */
+  sessionCaps?: SessionCaps;
 }
 
 export { ConfigError };
@@ -160,5 +164,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     shutdownTimeoutMs: shutdownTimeoutMs(env.SHUTDOWN_TIMEOUT_MS),
     rateLimits: loadRateLimitsConfig(env),
     metricsToken: metricsToken(env.METRICS_TOKEN),
+    sessionCaps: sessionCapsConfig(env),
   };
 };
