@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       webchatAllowedOrigins: '*',
       rateLimits: DEFAULT_RATE_LIMITS,
       sessionCaps: { maxOpenSessionsPerChannel: 10_000 },
+      shutdownTimeoutMs: 10_000,
     });
   });
 
