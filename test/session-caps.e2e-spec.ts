@@ -76,6 +76,9 @@ describe(`At most ${CAP} open sessions per channel (MAX_OPEN_SESSIONS_PER_CHANNE
       channelsAtCap: 1,
       sessionsRefused: 1,
     });
+    const metrics = (await api.request('GET', '/metrics', { token: null })).body as string;
+    expect(metrics).toMatch(/^workflows_sessions_refused_total 1$/m);
+    expect(metrics).toMatch(/^workflows_channels_at_session_cap 1$/m);
 
     await admitted[0].say('A-1001');
     expect(await admitted[0].awaitReplies(2)).toEqual(['Your order number?', 'Thanks, we are on it']);

@@ -52,6 +52,7 @@ describe('CORS for the web chat endpoints only', () => {
       });
       expect(sent.status).toBe(202);
       expect(sent.headers.get('access-control-allow-origin')).toBe('*');
+      expect(sent.headers.get('access-control-expose-headers')).toBe('retry-after');
       const transcript = await fetch(`${running.url}/webchat/${running.channelId}/contacts/cors-visitor/messages`, {
         headers: { origin: OTHER },
       });

@@ -17,7 +17,8 @@ const routeOf = (request: FastifyRequest): string | null => request.routeOptions
 
 /**
  * One line per request, written when it completes: method, route pattern, status, duration in ms,
- * and the request id (bound to every line of the request by Fastify). Fastify's own lines, which
+ * and the request id (bound to every line of the request by Fastify); a 503 (not ready, shutting
+ * down, a store out) is a warning, other 5xx errors. Fastify's own lines, which
  * would print the URL, are not written.
  */
 export class RequestLogController extends LogController {
@@ -35,6 +36,7 @@ export class RequestLogController extends LogController {
     const line = { method: request.method, route, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 };
     const message = `${request.method} ${route ?? '(no route)'} ${reply.statusCode}`;
     if (error) reply.log.error({ ...line, err: error }, message);
+    else if (reply.statusCode === 503) reply.log.warn(line, message);
     else if (reply.statusCode >= 500) reply.log.error(line, message);
     else reply.log.info(line, message);
   }

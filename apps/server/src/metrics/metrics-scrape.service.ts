@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { SessionEngine } from '#engine';
 import { READ_MODEL_STORE, type ReadModelStore, WORKFLOW_CARDS_COLLECTION, type WorkflowCard } from '#readmodel';
 import type { SubscriptionLag } from '../health/subscription-lag.js';
@@ -21,6 +21,10 @@ export class MetricsScrapeService {
   private readonly lagSeconds: Gauge;
   private readonly activeSessions: Gauge;
   private readonly workOwed: Gauge;
+  private readonly sessionsRefused: Counter;
+  private readonly channelsAtSessionCap: Gauge;
+  /** The engine's refusals already added to the counter: the engine counts since its start, the counter only goes up. */
+  private refusalsCounted = 0;
 
   constructor(
     private readonly metrics: ServerMetrics,
@@ -51,6 +55,16 @@ export class MetricsScrapeService {
       name: 'workflows_engine_work_owed',
       help: "What this process's session engine owes, by kind: timers, AI agent requests and deliveries.",
       labelNames: ['kind'],
+      registers,
+    });
+    this.sessionsRefused = new Counter({
+      name: 'workflows_sessions_refused_total',
+      help: "Messages that would have started a session on a channel at MAX_OPEN_SESSIONS_PER_CHANNEL, as this process's engine followed them (SessionRefused).",
+      registers,
+    });
+    this.channelsAtSessionCap = new Gauge({
+      name: 'workflows_channels_at_session_cap',
+      help: 'Channels with MAX_OPEN_SESSIONS_PER_CHANNEL sessions open, as this process’s engine counts them.',
       registers,
     });
   }
@@ -87,5 +101,9 @@ export class MetricsScrapeService {
   private readEngine(): void {
     if (this.engine === undefined) return;
     for (const [kind, owed] of Object.entries(this.engine.owedWork())) this.workOwed.set({ kind }, owed);
+    const { sessionsRefused, channelsAtCap } = this.engine.status().sessionCaps;
+    this.sessionsRefused.inc(sessionsRefused - this.refusalsCounted);
+    this.refusalsCounted = sessionsRefused;
+    this.channelsAtSessionCap.set(channelsAtCap);
   }
 }

@@ -19,6 +19,8 @@ export const webchatCorsFor = (request: Pick<FastifyRequest, 'url' | 'headers'>,
     origin: allowed === '*' ? '*' : origin,
     methods: ['GET', 'POST'],
     allowedHeaders: ['accept', 'content-type'],
+    // A widget told 429 waits as long as the answer says.
+    exposedHeaders: ['retry-after'],
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   };
 };
