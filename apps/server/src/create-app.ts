@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type ServerConfig } from './app.module.js';
 import { closeStorage, openStorage } from '#platform';
 import { useJsonBodiesOnly } from './http/json-body.parser.js';
+import { answerRouterRefusal } from './http/router-refusals.js';
+import { RequestValidationPipe } from './http/request-validation.pipe.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { builtConsoleDir, serveConsole } from './console/console-assets.js';
 import { answerWebchatCors } from './webchat/webchat-cors.js';
@@ -27,6 +28,8 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustedProxies(config.rateLimits),
+    // In place of Nest's, which sends Fastify's texts: they repeat the whole path.
+    frameworkErrors: answerRouterRefusal,
     ...requestLoggingOptions(logger),
   });
   echoRequestIds(adapter.getInstance());
@@ -53,7 +56,7 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
   });
   if (config.roles.has('api')) await serveConsole(fastify, config.consoleDir ?? builtConsoleDir());
   app.useGlobalPipes(
-    new ValidationPipe({
+    new RequestValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,

@@ -29,6 +29,7 @@ export * from './session/variables.js';
 export * from './workflow/step.json-schema.js';
 export * from './workflow/step.schema.js';
 export * from './display-name.js';
+export * from './quoted-input.js';
 export * from './upcasters.js';
 export * from './workflow/workflow-name.js';
 export * from './workflow/workflow.decider.js';

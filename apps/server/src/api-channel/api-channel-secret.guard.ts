@@ -8,7 +8,7 @@ import {
   UnauthorizedException,
   createParamDecorator,
 } from '@nestjs/common';
-import { type ActiveChannel, channelDecider, channelStreamName } from '#domain';
+import { type ActiveChannel, channelDecider, channelStreamName, quotedInput } from '#domain';
 import { API_CHANNEL_TYPE, CHANNEL_SECRETS, type SecretBox } from '#channels';
 import { loadState } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
@@ -40,7 +40,7 @@ export class ApiChannelSecretGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ApiChannelRequest>();
     const channelId = (request.params.channelId ?? '').toLowerCase();
-    const notFound = new NotFoundException(`Channel ${channelId} not found`);
+    const notFound = new NotFoundException(`Channel ${quotedInput(channelId)} not found`);
     if (!UUID_PATTERN.test(channelId)) throw notFound;
     const channel = await loadState(this.store, channelStreamName(channelId), channelDecider);
     if (channel.status !== 'active' || channel.channelType !== API_CHANNEL_TYPE || channel.sealedSecrets === undefined) throw notFound;

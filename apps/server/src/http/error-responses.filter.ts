@@ -10,9 +10,13 @@ import {
   Logger,
   NotFoundException,
 } from '@nestjs/common';
-import { DomainError, InvalidDefinitionError } from '#domain';
+import { DomainError, InvalidDefinitionError, quotedInput } from '#domain';
 import { ConcurrentModificationError } from '#engine';
 import { InvalidPositionError } from '#eventstore';
+
+interface RequestLike {
+  raw: { method?: string; url?: string; originalUrl?: string };
+}
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -26,7 +30,7 @@ interface ReplyLike {
  * one on its step.
  */
 export const toHttpException = (error: unknown): HttpException => {
-  if (error instanceof HttpException) return error;
+  if (error instanceof HttpException) return withErrorBody(error);
   if (error instanceof InvalidDefinitionError) {
     return new BadRequestException({
       statusCode: 400,
@@ -53,12 +57,33 @@ export const toHttpException = (error: unknown): HttpException => {
   return new InternalServerErrorException();
 };
 
+/**
+ * Nest hands Fastify's own refusals (a body over the limit, a content type that does not parse)
+ * over as exceptions with a bare text: they get the same body as every other error.
+ */
+const withErrorBody = (exception: HttpException): HttpException => {
+  const response = exception.getResponse();
+  if (typeof response !== 'string') return exception;
+  const statusCode = exception.getStatus();
+  return new HttpException({ statusCode, message: response, error: STATUS_CODES[statusCode] ?? 'Client Error' }, statusCode, {
+    cause: exception,
+  });
+};
+
+/** Nest's answer to a path that no route takes repeats the whole URL: only its start is kept. */
+const withUnknownRouteQuoted = (exception: HttpException, { raw = {} }: Partial<RequestLike>): HttpException => {
+  const url = raw.originalUrl ?? raw.url ?? '';
+  const { message } = exception.getResponse() as { message?: unknown };
+  if (!(exception instanceof NotFoundException) || message !== `Cannot ${raw.method} ${url}`) return exception;
+  return new NotFoundException(`Cannot ${raw.method} ${quotedInput(url)}`);
+};
+
 @Catch()
 export class ErrorResponsesFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const exception = toHttpException(error);
+    const exception = withUnknownRouteQuoted(toHttpException(error), host.switchToHttp().getRequest<RequestLike>());
     if (exception.getStatus() >= 500) this.logger.error((error as Error)?.stack ?? String(error));
     // Errors are JSON even on a route that answers plain text when it succeeds.
     host

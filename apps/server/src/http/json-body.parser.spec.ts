@@ -61,4 +61,15 @@ describe('useJsonBodiesOnly', () => {
     expect(answer.statusCode).toBe(400);
     expect(answer.body).toMatchObject({ statusCode: 400, message: 'The body is not valid UTF-8' });
   });
+
+  it('names a long content type or key only by its start, never repeating it whole', async () => {
+    const subtype = 'x'.repeat(5000);
+    expect((await post(`application/${subtype}`)).body.message).toBe(
+      `Content type application/${'x'.repeat(51)}… is not supported: send application/json`,
+    );
+    const key = 'k'.repeat(5000);
+    expect((await post('application/json', `{"${key}":{"__proto__":{}}}`)).body.message).toBe(
+      `body.${'k'.repeat(63)}… has the forbidden property "__proto__"`,
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { quotedInput } from '#domain';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,7 +32,7 @@ const problemIn = (body: unknown): string | undefined => {
       if (depth >= MAX_JSON_DEPTH) return `${path} nests deeper than ${MAX_JSON_DEPTH} levels`;
       for (const [key, child] of Object.entries(value)) {
         if (FORBIDDEN_KEYS.has(key)) return `${path} has the forbidden property "${key}"`;
-        next.push({ value: child, path: Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}` });
+        next.push({ value: child, path: Array.isArray(value) ? `${path}[${key}]` : `${path}.${quotedInput(key)}` });
       }
     }
     level = next;
@@ -95,6 +96,6 @@ export const useJsonBodiesOnly = (fastify: FastifyInstance): void => {
   });
   fastify.addContentTypeParser('*', (request, _payload, done) => {
     const contentType = String(request.headers['content-type']).split(';')[0];
-    done(new BodyError(`Content type ${contentType} is not supported: send application/json`, 415), undefined);
+    done(new BodyError(`Content type ${quotedInput(contentType)} is not supported: send application/json`, 415), undefined);
   });
 };

@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException, type PipeTransform } from '@nestjs/common';
+import { quotedInput } from '#domain';
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -8,7 +9,7 @@ export class ResourceIdPipe implements PipeTransform<string, string> {
   constructor(private readonly resource: 'Workflow' | 'Channel' | 'Session') {}
 
   transform(value: string): string {
-    if (!UUID_PATTERN.test(value)) throw new NotFoundException(`${this.resource} ${value} not found`);
+    if (!UUID_PATTERN.test(value)) throw new NotFoundException(`${this.resource} ${quotedInput(value)} not found`);
     return value.toLowerCase();
   }
 }

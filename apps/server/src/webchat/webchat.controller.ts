@@ -3,7 +3,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { channelDecider, channelStreamName } from '#domain';
+import { channelDecider, channelStreamName, quotedInput } from '#domain';
 import { loadState } from '#engine';
 import { ReceiveChannelMessageCommand } from '#api-commands';
 import { EVENT_STORE, type EventStore } from '#eventstore';
@@ -78,7 +78,7 @@ export class WebchatController {
     @Query() query: TranscriptQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (!CONTACT_ID_PATTERN.test(contactId)) throw new NotFoundException(`Contact ${contactId} not found`);
+    if (!CONTACT_ID_PATTERN.test(contactId)) throw new NotFoundException(`Contact ${quotedInput(contactId)} not found`);
     const { after, before, waitFor } = query;
     if ([after, before, waitFor].filter((given) => given !== undefined).length > 1) {
       throw new BadRequestException('after, before and waitFor cannot be combined: give one of them');

@@ -30,4 +30,11 @@ describe('validateChannelConfig', () => {
   it('never repeats a value in its messages', () => {
     expect(() => validateChannelConfig('sms', sms, { senderId: '1', apiKey: 'secret value' })).not.toThrow(/secret value/);
   });
+
+  it('names a long unknown field only by its start', () => {
+    const field = 'f'.repeat(10_000);
+    expect(() => validateChannelConfig('sms', sms, { senderId: '1', apiKey: 'k3y-k3y-k3y', [field]: 'x' })).toThrow(
+      `config.${'f'.repeat(63)}… is not a setting of sms channels`,
+    );
+  });
 });

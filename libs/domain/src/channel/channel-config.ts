@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { quotedInput } from '../quoted-input.js';
 
 /**
  * A channel's configuration split in two: `settings` may be shown and recorded as they are;
@@ -34,7 +35,7 @@ export type ConfigValues<Fields extends ChannelConfigFields> = { [Name in keyof 
 export const channelConfigField = (pattern: RegExp, describe: string) => z.string().regex(pattern, `must be ${describe}`);
 
 const messageOf = (channelType: string, config: Record<string, unknown>, issue: z.core.$ZodIssue): [string, string] => {
-  if (issue.code === 'unrecognized_keys') return [`config.${issue.keys[0]}`, `is not a setting of ${channelType} channels`];
+  if (issue.code === 'unrecognized_keys') return [`config.${quotedInput(issue.keys[0])}`, `is not a setting of ${channelType} channels`];
   const name = String(issue.path[0]);
   if (issue.code === 'invalid_type') {
     return [`config.${name}`, config[name] === undefined ? `is required for ${channelType} channels` : 'must be a string'];

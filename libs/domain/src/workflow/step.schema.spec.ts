@@ -167,7 +167,7 @@ describe('validateDefinition', () => {
       expect(problemsOf(flowWith('end', { id }))).toEqual([{ path: 'steps[0].id', message }]);
     });
 
-    it.each(['', 'x'.repeat(65), 'with space', 'dot.ted', 'é'])('that are not 1 to 64 letters, digits, _ or -: %j', (id) => {
+    it.each(['', 'with space', 'dot.ted', 'é'])('that are not 1 to 64 letters, digits, _ or -: %j', (id) => {
       expect(problemsOf(flowWith('end', { id }))).toEqual([
         { path: 'steps[0].id', stepId: id, message: 'must match ^[A-Za-z0-9_-]{1,64}$' },
       ]);
@@ -568,6 +568,29 @@ describe('validateDefinition', () => {
       { path: 'steps[0].options', stepId: 's', message: 'is required when answerType is choice' },
       { path: 'steps[0].timeoutNext', stepId: 's', message: 'is only allowed together with timeoutSeconds' },
     ]);
+  });
+
+  it('repeats only the start of a long target or unknown field, and no stepId for an id longer than 64 (the path tells the step)', () => {
+    const id = 'i'.repeat(65);
+    const [target, field] = ['t', 'f'].map((letter) => letter.repeat(10_000));
+    const cut = (text: string) => `${text.slice(0, 63)}…`;
+    expect(
+      problemsOf([
+        { id, type: 'send_message', text: 'Hi', next: target, [field]: 1 },
+        { id, type: 'end' },
+      ]),
+    ).toEqual([
+      { path: 'steps[0].id', message: 'must match ^[A-Za-z0-9_-]{1,64}$' },
+      { path: `steps[0].${cut(field)}`, message: 'is not a field of send_message steps' },
+      { path: 'steps[1].id', message: 'must match ^[A-Za-z0-9_-]{1,64}$' },
+      { path: 'steps[1].id', message: 'duplicates the id of steps[0]' },
+      { path: 'steps[0].next', message: `points at unknown step "${cut(target)}"` },
+    ]);
+  });
+
+  it('gives a valid step id of the longest length back whole, for an editor to find its step', () => {
+    const id = 'i'.repeat(64);
+    expect(problemsOf([{ id, type: 'send_message' }])).toEqual([{ path: 'steps[0].text', stepId: id, message: 'is required' }]);
   });
 
   it('is deterministic', () => {

@@ -23,6 +23,7 @@
  */
 import { z } from 'zod';
 import { InvalidDefinitionError, type DefinitionProblem } from '../errors.js';
+import { quotedInput } from '../quoted-input.js';
 import { findLoops } from './step.graph.js';
 import { integer, isStepTarget, listOf, matching, oneOf, record, stepTarget, text } from './step.fields.js';
 import type { WorkflowDefinition } from './workflow.events.js';
@@ -323,7 +324,8 @@ class Findings {
   readonly links: Link[] = [];
 
   problem(path: string, message: string, step?: StepRef): void {
-    const problem = step?.id === undefined ? { path, message } : { path, stepId: step.id, message };
+    // An id too long to repeat is left out: the path's index still tells the step.
+    const problem = step?.id === undefined || quotedInput(step.id) !== step.id ? { path, message } : { path, stepId: step.id, message };
     // A value can break several rules with one message (an empty text is too short and blank).
     if (!this.problems.some((known) => known.path === path && known.message === message)) this.problems.push(problem);
   }
@@ -335,7 +337,7 @@ class Findings {
     for (const issue of result.error.issues) {
       const at = pathOf(path, issue.path);
       if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) this.problem(`${at}.${key}`, issue.message, step);
+        for (const key of issue.keys) this.problem(`${at}.${quotedInput(key)}`, issue.message, step);
       } else {
         this.problem(at, issue.message, step);
       }
@@ -428,7 +430,7 @@ function resolveLinks(nodes: StepNode[], indexById: Map<string, number>, finding
   const successors = nodes.map(({ defaultNext }) => (defaultNext === undefined ? [] : [defaultNext]));
   for (const { from, path, target } of findings.links) {
     const targetIndex = indexById.get(target);
-    if (targetIndex === undefined) findings.problem(path, `points at unknown step "${target}"`, from);
+    if (targetIndex === undefined) findings.problem(path, `points at unknown step "${quotedInput(target)}"`, from);
     else successors[from.index].push(targetIndex);
   }
   return successors;
@@ -437,7 +439,7 @@ function resolveLinks(nodes: StepNode[], indexById: Map<string, number>, finding
 function reportEndlessLoops(nodes: StepNode[], successors: number[][], findings: Findings): void {
   // Once the ways out of pausing steps are cut, every loop left is one that never pauses.
   const withoutPauses = successors.map((next, index) => (pauses(nodes[index]) ? [] : next));
-  const describe = ({ id, index }: StepNode): string => (id === undefined ? `steps[${index}]` : `"${id}"`);
+  const describe = ({ id, index }: StepNode): string => (id === undefined || quotedInput(id) !== id ? `steps[${index}]` : `"${id}"`);
   for (const loop of findLoops(withoutPauses)) {
     const ids = loop.map((index) => describe(nodes[index])).join(', ');
     const problem = `is in a loop of steps ${ids} with no ask_question or wait step, so a session would never stop`;

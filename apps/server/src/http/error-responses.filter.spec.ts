@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import { type ArgumentsHost, HttpException, NotFoundException } from '@nestjs/common';
+import { ErrorResponsesFilter, toHttpException } from './error-responses.filter.js';
+
+describe('toHttpException', () => {
+  it("gives Fastify's refusals, which Nest hands over with a bare text, the {statusCode, message, error} body", () => {
+    // What Nest makes of Fastify's FST_ERR_CTP_BODY_TOO_LARGE and FST_ERR_CTP_INVALID_MEDIA_TYPE.
+    for (const [text, status, error] of [
+      ['Request body is too large', 413, 'Payload Too Large'],
+      ['Unsupported Media Type', 415, 'Unsupported Media Type'],
+    ] as const) {
+      const exception = toHttpException(new HttpException(text, status));
+      expect(exception.getStatus()).toBe(status);
+      expect(exception.getResponse()).toEqual({ statusCode: status, message: text, error });
+    }
+  });
+
+  it('leaves an exception that has its body as it is', () => {
+    const notFound = new NotFoundException('Workflow 1 not found');
+    expect(toHttpException(notFound)).toBe(notFound);
+    expect(notFound.getResponse()).toEqual({ statusCode: 404, message: 'Workflow 1 not found', error: 'Not Found' });
+  });
+});
+
+describe('ErrorResponsesFilter', () => {
+  /** What the filter answers to `error` raised by a request for `url`. */
+  const answerTo = (error: unknown, method: string, url: string) => {
+    const sent: { status?: number; body?: unknown } = {};
+    const reply = {
+      status: (code: number) => ((sent.status = code), reply),
+      header: () => reply,
+      send: (body: unknown) => void (sent.body = body),
+    };
+    const host = {
+      switchToHttp: () => ({ getRequest: () => ({ raw: { method, url } }), getResponse: () => reply }),
+    } as unknown as ArgumentsHost;
+    new ErrorResponsesFilter().catch(error, host);
+    return sent;
+  };
+
+  it("keeps only the start of a long path in Nest's answer to a path no route takes", () => {
+    const url = `/workflows/${'a/'.repeat(5000)}copy`;
+    expect(answerTo(new NotFoundException(`Cannot POST ${url}`), 'POST', url)).toEqual({
+      status: 404,
+      body: { statusCode: 404, message: `Cannot POST ${url.slice(0, 63)}…`, error: 'Not Found' },
+    });
+    expect(answerTo(new NotFoundException('Cannot POST /nowhere'), 'POST', '/nowhere').body).toMatchObject({
+      message: 'Cannot POST /nowhere',
+    });
+  });
+
+  it('leaves other 404s as they are', () => {
+    const url = `/workflows/${'a'.repeat(100)}`;
+    expect(answerTo(new NotFoundException('Workflow x not found'), 'GET', url).body).toMatchObject({ message: 'Workflow x not found' });
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from '@jest/globals';
+import { BadRequestException } from '@nestjs/common';
+import { IsString } from 'class-validator';
+import { RequestValidationPipe } from './request-validation.pipe.js';
+
+class NameDto {
+  @IsString({ message: 'name must be a string' })
+  name!: string;
+}
+
+/** The messages the pipe refuses `body` with, validated as the server validates every body. */
+const refusal = async (body: unknown): Promise<unknown> => {
+  const pipe = new RequestValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true });
+  try {
+    await pipe.transform(body, { type: 'body', metatype: NameDto });
+  } catch (error) {
+    if (error instanceof BadRequestException) return (error.getResponse() as { message: unknown }).message;
+    throw error;
+  }
+  throw new Error('accepted');
+};
+
+describe('RequestValidationPipe', () => {
+  it('names an unknown property in full when it is short, as Nest does', async () => {
+    expect(await refusal({ name: 'Flow', nmae: 'typo' })).toEqual(['property nmae should not exist']);
+  });
+
+  it('names a long unknown property only by its start', async () => {
+    const long = 'k'.repeat(10_000);
+    expect(await refusal({ name: 'Flow', [long]: 1 })).toEqual([`property ${'k'.repeat(63)}… should not exist`]);
+  });
+
+  it("keeps the DTO's own messages", async () => {
+    expect(await refusal({ name: 7 })).toEqual(['name must be a string']);
+  });
+});
