@@ -1,11 +1,12 @@
 import { afterAll, beforeAll } from '@jest/globals';
+import type { ServerConfig } from '../../apps/server/src/app.module.js';
 import { type Api, type InProcessServer, removeDir, startInProcessServer } from './test-server.js';
 
-/** One in-process server for the enclosing suite: started before its tests, closed and removed after them. */
-export const inProcessServerForSuite = (): { server: InProcessServer; api: Api } => {
+/** One in-process server for the enclosing suite: started before its tests, closed and removed after them; `overrides` changes its configuration. */
+export const inProcessServerForSuite = (overrides: Partial<ServerConfig> = {}): { server: InProcessServer; api: Api } => {
   const suite = {} as { server: InProcessServer; api: Api };
   beforeAll(async () => {
-    suite.server = await startInProcessServer();
+    suite.server = await startInProcessServer(undefined, undefined, overrides);
     suite.api = suite.server.api;
   });
   afterAll(async () => {
