@@ -3,7 +3,7 @@ import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitsConfig } from '#platform';
 import { UUID_PATTERN } from '../http/resource-id.pipe.js';
-import { CONTACT_ID_PATTERN } from '../webchat/webchat.dto.js';
+import { CONTACT_ID_PATTERN } from '#channels';
 import { connectRateLimitCounters, mongoRateLimitStore } from './mongodb-rate-limit.store.js';
 
 const WEBCHAT_SEND = '/webchat/:channelId/messages';

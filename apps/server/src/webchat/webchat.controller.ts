@@ -22,17 +22,12 @@ import {
   transcriptPage,
 } from '#readmodel';
 import { Public } from '../auth/auth.decorators.js';
+import { CONTACT_ID_PATTERN } from '#channels';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { messageView } from '../sessions/session.views.js';
 import { ReadModelChanges } from '../infrastructure/read-model-changes.service.js';
-import {
-  CONTACT_ID_PATTERN,
-  DEFAULT_TRANSCRIPT_PAGE,
-  MAX_REPLY_WAIT_SECONDS,
-  TranscriptQueryDto,
-  WebchatMessageDto,
-} from './webchat.dto.js';
+import { DEFAULT_TRANSCRIPT_PAGE, MAX_REPLY_WAIT_SECONDS, TranscriptQueryDto, WebchatMessageDto } from './webchat.dto.js';
 
 const CHANNEL_ID = new ResourceIdPipe('Channel');
 

@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { CONTACT_ID_PATTERN } from '#channels';
 import { TRANSCRIPT_CURSOR_PATTERN } from '#readmodel';
 import { PageSize, WholeNumberQuery } from '../http/whole-number-query.decorator.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
-/** Contact ids become part of stream names: a conservative alphabet, bounded length. */
-export const CONTACT_ID_PATTERN = /^[A-Za-z0-9_.:@+-]{1,128}$/;
 export const MAX_MESSAGE_LENGTH = 4096;
 
 export class WebchatMessageDto {

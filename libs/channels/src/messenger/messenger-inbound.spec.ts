@@ -29,6 +29,15 @@ describe('parseMessengerWebhook', () => {
     ]);
   });
 
+  it('skips a sender whose id could not be a contact id (it would name the conversation stream)', () => {
+    const texts = ['x'.repeat(129), 'a b', 'line\nbreak', '\ud800'].map((sender) =>
+      fromCustomer({ message: { mid: MID, text: 'hi' } }, sender),
+    );
+    expect(parseMessengerWebhook(webhook(...texts, fromCustomer({ message: { mid: OTHER_MID, text: 'hi' } }, OTHER_PSID)))).toEqual([
+      { kind: 'message', contactId: OTHER_PSID, messageId: OTHER_MID, text: 'hi' },
+    ]);
+  });
+
   it('reads a tapped quick reply as its payload, not its title', () => {
     const event = fromCustomer({ message: { mid: MID, text: 'Opening hours', quick_reply: { payload: 'HOURS' } } });
 

@@ -1,4 +1,5 @@
 import type { InboundItem } from '../channel-adapter.port.js';
+import { contactIdOf } from '../contact-id.js';
 import { type JsonRecord, isRecord, nonEmptyString } from '../json-values.js';
 
 const arrayOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -46,7 +47,8 @@ const deliveryItems = (senderId: string, delivery: JsonRecord): InboundItem[] =>
 
 const eventItems = (event: unknown): InboundItem[] => {
   if (!isRecord(event) || !isRecord(event.sender)) return [];
-  const senderId = nonEmptyString(event.sender.id);
+  // A sender id outside the contact alphabet is no conversation here; the payload stays recorded.
+  const senderId = contactIdOf(event.sender.id);
   if (!senderId) return [];
   if (isRecord(event.message)) return messageItems(senderId, event.message);
   if (isRecord(event.postback)) return postbackItems(senderId, event.timestamp, event.postback);

@@ -76,6 +76,18 @@ describe('parseWhatsAppWebhook', () => {
     expect(parseWhatsAppWebhook(payload)).toEqual([messageFromKerry(WAMID_1, 'Is my order on its way?')]);
   });
 
+  it('skips a sender whose id could not be a contact id (it would name the conversation stream)', () => {
+    const payload = webhook({
+      messages: [
+        textMessage(WAMID_1, 'hi', 'x'.repeat(129)),
+        textMessage(WAMID_2, 'hi', '1650 555'),
+        textMessage(WAMID_3, 'hi', '\u0000'),
+        textMessage('wamid.KEPT', 'hi', OTHER_CUSTOMER),
+      ],
+    });
+    expect(parseWhatsAppWebhook(payload)).toEqual([{ kind: 'message', contactId: OTHER_CUSTOMER, messageId: 'wamid.KEPT', text: 'hi' }]);
+  });
+
   it('reads a reply button choice as the button’s id', () => {
     const payload = kerrySends(
       answerToSent('interactive', {

@@ -1,4 +1,5 @@
 import type { InboundItem } from '../channel-adapter.port.js';
+import { contactIdOf } from '../contact-id.js';
 import { type JsonRecord, isRecord, nonEmptyString } from '../json-values.js';
 
 /** The `object` of every WhatsApp Cloud API webhook payload. */
@@ -53,7 +54,8 @@ const contactNameOf = (contacts: JsonRecord[], from: string): string | undefined
 };
 
 const messageItem = (message: JsonRecord, contacts: JsonRecord[]): InboundItem | undefined => {
-  const contactId = nonEmptyString(message.from);
+  // A sender id outside the contact alphabet is no conversation here; the payload stays recorded.
+  const contactId = contactIdOf(message.from);
   const messageId = nonEmptyString(message.id);
   const text = textOfMessage(message);
   if (contactId === undefined || messageId === undefined || text === undefined) return undefined;
