@@ -15,13 +15,21 @@ describe('answerRouterRefusal', () => {
 
   const get = async (path: string) => {
     const answer = await fetch(`${url}${path}`);
-    return { status: answer.status, type: answer.headers.get('content-type'), body: await answer.json() };
+    return {
+      status: answer.status,
+      type: answer.headers.get('content-type'),
+      cache: answer.headers.get('cache-control'),
+      sniff: answer.headers.get('x-content-type-options'),
+      body: await answer.json(),
+    };
   };
 
   it('answers a path that does not decode with 400 and the usual error body, not repeating the path', async () => {
     expect(await get(`/workflows/%zz${'x'.repeat(80)}`)).toEqual({
       status: 400,
       type: 'application/json; charset=utf-8',
+      cache: 'no-store',
+      sniff: 'nosniff',
       body: {
         statusCode: 400,
         message: 'The URL is not valid: its path has a percent-encoding that does not decode',
@@ -34,6 +42,8 @@ describe('answerRouterRefusal', () => {
     expect(await get(`/workflows/${'x'.repeat(101)}`)).toEqual({
       status: 414,
       type: 'application/json; charset=utf-8',
+      cache: 'no-store',
+      sniff: 'nosniff',
       body: { statusCode: 414, message: 'The URL is not valid: a part of its path is longer than any id', error: 'URI Too Long' },
     });
   });

@@ -15,8 +15,10 @@ const MESSAGES: Record<string, string> = {
 export const answerRouterRefusal = (error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void => {
   const statusCode = error.statusCode ?? 500;
   const message = MESSAGES[error.code] ?? STATUS_CODES[statusCode] ?? 'Error';
+  // No hook runs for these: the headers every API answer has (security-headers.ts) are set here.
   void reply
     .code(statusCode)
+    .headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
     .type('application/json; charset=utf-8')
     .send({ statusCode, message, error: STATUS_CODES[statusCode] ?? 'Error' });
 };
