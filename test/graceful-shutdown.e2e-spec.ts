@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
+import { type ClientRequest, request as httpRequest } from 'node:http';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { TOPIC_CHOICE_FLOW, Visitor, flowOnWebchat } from './support/conversations.js';
 import { type Api, newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
@@ -8,6 +8,18 @@ interface Answer {
   status: number;
   body: string;
 }
+
+/** The whole answer to `request`, read to its end. */
+const answerOf = (request: ClientRequest) =>
+  new Promise<Answer>((resolve, reject) => {
+    request.once('error', reject);
+    request.once('response', (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      response.once('error', reject);
+    });
+  });
 
 /**
  * A request the server has accepted and is reading when the signal comes: its headers and the
@@ -26,15 +38,7 @@ const slowUpload = (api: Api, method: string, path: string, body: unknown, token
       ...(token === null ? {} : { authorization: `Bearer ${token}` }),
     },
   });
-  const answer = new Promise<Answer>((resolve, reject) => {
-    request.once('error', reject);
-    request.once('response', (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.once('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-      response.once('error', reject);
-    });
-  });
+  const answer = answerOf(request);
   const half = Math.floor(payload.length / 2);
   const sent = new Promise<void>((resolve) => request.write(payload.subarray(0, half), () => resolve()));
   return { sent, answer, finish: () => request.end(payload.subarray(half)) };
@@ -46,15 +50,7 @@ const heldGet = (api: Api, path: string, token: string | null) => {
     agent: false,
     headers: token === null ? {} : { authorization: `Bearer ${token}` },
   });
-  const answer = new Promise<Answer>((resolve, reject) => {
-    request.once('error', reject);
-    request.once('response', (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.once('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-      response.once('error', reject);
-    });
-  });
+  const answer = answerOf(request);
   const sent = new Promise<void>((resolve) => request.end(() => resolve()));
   return { sent, answer };
 };
