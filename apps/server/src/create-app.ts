@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type ServerConfig } from './app.module.js';
+import { serveApiDocs } from './openapi/openapi-document.js';
 import { closeStorage, openStorage } from '#platform';
 import { useJsonBodiesOnly } from './http/json-body.parser.js';
 import { answerRouterRefusal } from './http/router-refusals.js';
@@ -64,12 +64,6 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
       stopAtFirstError: true,
     }),
   );
-  const openApi = new DocumentBuilder()
-    .setTitle('Workflows service')
-    .setDescription('Automated conversation workflows: commands become events, reads come from projections.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  serveApiDocs(app);
   return app;
 };

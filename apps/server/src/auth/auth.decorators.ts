@@ -1,11 +1,15 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiSecurity } from '@nestjs/swagger';
 import type { Principal, Role } from '#platform';
 
 export const PUBLIC_ROUTE = 'workflows:public-route';
 export const REQUIRED_ROLES = 'workflows:required-roles';
 
-/** No token needed (health, webhooks, webchat, the admin page). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+/**
+ * No token needed (health, webhooks, webchat, the admin page). The empty security requirement
+ * marks the operation public in the OpenAPI document (openapi-document.ts).
+ */
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiSecurity({}));
 
 /** The roles allowed to call a route; a valid token of another role gets 403. */
 export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { OPENAPI_FILE, openApiFileText } from '../apps/server/src/openapi/openapi-document.js';
+import { OpenApiContract } from './support/openapi-contract.js';
+import { inProcessServerForSuite } from './support/suite-server.js';
+
+describe('the OpenAPI document', () => {
+  const suite = inProcessServerForSuite();
+
+  it('is committed as the server serves it (npm run openapi writes it)', async () => {
+    const served = await suite.server.api.request('GET', '/docs-json', { token: null });
+    expect(served.status).toBe(200);
+    // Compared as text: a reviewer reads the committed file's diff.
+    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(openApiFileText(served.body));
+  });
+});
+
+describe('OpenApiContract, the e2e suites’ check of every answer', () => {
+  const contract = new OpenApiContract({
+    openapi: '3.0.0',
+    paths: {
+      '/things/{id}': {
+        get: {
+          responses: {
+            '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+            '404': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          },
+        },
+      },
+      '/things/live': { get: { responses: { '200': { content: { 'text/event-stream': { schema: { type: 'string' } } } } } } },
+    },
+    components: {
+      schemas: {
+        Thing: {
+          type: 'object',
+          required: ['id', 'name'],
+          properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, note: { type: 'string', nullable: true } },
+        },
+        Error: { type: 'object', required: ['statusCode'], properties: { statusCode: { type: 'integer' } } },
+      },
+    },
+  });
+  const id = '0b6e2a5e-3f8b-4a59-9d3f-1f0f6c1e8a11';
+  const answer = (status: number, body: unknown, path = `/things/${id}`, contentType = 'application/json; charset=utf-8') => ({
+    method: 'GET',
+    path,
+    status,
+    contentType,
+    body,
+  });
+
+  it('admits answers the document declares', () => {
+    expect(contract.problemsOf(answer(200, { id, name: 'A thing', note: null }))).toEqual([]);
+    expect(contract.problemsOf(answer(404, { statusCode: 404 }))).toEqual([]);
+    // A literal path wins over a templated one.
+    expect(contract.problemsOf(answer(200, 'event: card\n', '/things/live?x=1', 'text/event-stream'))).toEqual([]);
+  });
+
+  it('finds a body that drifted: a field renamed, added, of another type or format', () => {
+    expect(contract.problemsOf(answer(200, { id, title: 'A thing' }))).toEqual([
+      "GET /things/{id} answered 200: body must have required property 'name'",
+      'GET /things/{id} answered 200: body must NOT have additional properties',
+    ]);
+    expect(contract.problemsOf(answer(200, { id, name: 7 }))).toEqual(['GET /things/{id} answered 200: body/name must be string']);
+    expect(contract.problemsOf(answer(200, { id: 'seven', name: 'A thing' }))).toEqual([
+      'GET /things/{id} answered 200: body/id must match format "uuid"',
+    ]);
+  });
+
+  it('finds a status or a media type the operation does not declare', () => {
+    expect(contract.problemsOf(answer(409, { statusCode: 409 }))).toEqual([
+      'GET /things/{id} answered 409, a status the document does not declare for it',
+    ]);
+    expect(contract.problemsOf(answer(200, 'hello', `/things/${id}`, 'text/plain'))).toEqual([
+      'GET /things/{id} answered 200 with text/plain, but declares application/json',
+    ]);
+  });
+
+  it('leaves paths the document does not have to the router', () => {
+    expect(contract.problemsOf(answer(404, 'Not Found', '/elsewhere'))).toEqual([]);
+  });
+});
