@@ -29,7 +29,8 @@ describe('server roles', () => {
     expect(created.status).toBe(201);
 
     const projections = await start('projections');
-    expect((await projections.api.request('GET', '/workflows')).status).toBe(404);
+    // Asked past the contract check: the document describes the API, which a process without the api role does not serve.
+    expect((await fetch(`${projections.api.baseUrl}/workflows`)).status).toBe(404);
 
     const read = await api.api.request('GET', `/workflows/${created.body.id}?consistentWith=${created.body.position}`);
     expect(read.status).toBe(200);

@@ -19,14 +19,24 @@ const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?
 
 /** `?stream=&type=`; class-validator runs the decorators bottom-up: read them from the last one upwards. */
 export class AuditFilterDto {
-  @ApiPropertyOptional({ description: 'Only the events of this stream, e.g. workflow-<id>', maxLength: MAX_FILTER_LENGTH })
+  @ApiPropertyOptional({
+    description: 'Only the events of this stream, e.g. workflow-<id>',
+    minLength: 1,
+    maxLength: MAX_FILTER_LENGTH,
+    example: 'workflow-3f0c8a52-5d1e-4c43-9b7e-2a6f0d9c1e47',
+  })
   @MaxLength(MAX_FILTER_LENGTH, { message: `stream must be at most ${MAX_FILTER_LENGTH} characters` })
   @IsNotEmpty({ message: 'stream must not be empty' })
   @IsString({ message: 'stream must be a string' })
   @IsOptional()
   stream?: string;
 
-  @ApiPropertyOptional({ description: 'Only the events of this type, e.g. WorkflowRenamed', maxLength: MAX_FILTER_LENGTH })
+  @ApiPropertyOptional({
+    description: 'Only the events of this type',
+    minLength: 1,
+    maxLength: MAX_FILTER_LENGTH,
+    example: 'WorkflowRenamed',
+  })
   @MaxLength(MAX_FILTER_LENGTH, { message: `type must be at most ${MAX_FILTER_LENGTH} characters` })
   @IsNotEmpty({ message: 'type must not be empty' })
   @IsString({ message: 'type must be a string' })
@@ -35,14 +45,25 @@ export class AuditFilterDto {
 }
 
 export class AuditEventsQueryDto extends AuditFilterDto {
-  @ApiPropertyOptional({ description: 'The `next` of the previous page; from the start of the log when absent' })
+  @ApiPropertyOptional({
+    description: 'The `next` of the previous page; from the start of the log when absent',
+    minLength: 1,
+    maxLength: MAX_POSITION_LENGTH,
+    example: '1042',
+  })
   @MaxLength(MAX_POSITION_LENGTH, { message: 'after must be a position returned as next by this endpoint' })
   @IsNotEmpty({ message: 'after must not be empty: leave it out to start at the beginning of the log' })
   @IsString({ message: 'after must be a string' })
   @IsOptional()
   after?: string;
 
-  @ApiPropertyOptional({ default: DEFAULT_AUDIT_PAGE_SIZE, minimum: 1, maximum: MAX_AUDIT_PAGE_SIZE })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: DEFAULT_AUDIT_PAGE_SIZE,
+    minimum: 1,
+    maximum: MAX_AUDIT_PAGE_SIZE,
+    description: 'At most this many events in the page; a page may hold fewer and still have a `next`',
+  })
   @Max(MAX_AUDIT_PAGE_SIZE, { message: `limit must be at most ${MAX_AUDIT_PAGE_SIZE}` })
   @Min(1, { message: 'limit must be at least 1' })
   @IsInt({ message: 'limit must be a whole number' })
@@ -53,14 +74,23 @@ export class AuditEventsQueryDto extends AuditFilterDto {
 
 /** `?version=N` or `?at=<ISO time>`; that exactly one is given is checked by the controller. */
 export class WorkflowStateQueryDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'The workflow while this version was its newest' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    example: 2,
+    description: 'The workflow while this version was its newest (not with `at`)',
+  })
   @Min(1, { message: 'version must be a positive whole number' })
   @IsInt({ message: 'version must be a positive whole number' })
   @Transform(decimalDigitsToNumber)
   @IsOptional()
   version?: number;
 
-  @ApiPropertyOptional({ format: 'date-time', example: '2026-01-01T12:00:00Z', description: 'The workflow as it was at this time' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-01-01T12:00:00Z',
+    description: 'The workflow as it was at this time, with a zone (not with `version`)',
+  })
   @IsISO8601({ strict: true }, { message: 'at must be a valid date and time, e.g. 2026-01-01T12:00:00Z' })
   @Matches(ISO_DATE_TIME_WITH_ZONE, { message: 'at must be an ISO 8601 date-time with a time zone, e.g. 2026-01-01T12:00:00Z' })
   @IsString({ message: 'at must be a string' })

@@ -1,5 +1,16 @@
-import { BadRequestException, Controller, Get, Inject, Logger, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  BadRequestException,
+  Controller,
+  applyDecorators,
+  Get,
+  Inject,
+  Logger,
+  NotFoundException,
+  Param,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   describeWorkflowEvent,
@@ -11,12 +22,21 @@ import {
 } from '#domain';
 import { EVENT_STORE, type EventStore, InvalidPositionError, type RecordedEvent } from '#eventstore';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import { type AuditFilter, AuditLogReader, type AuditPage, type Principal } from '#platform';
+import { type AuditFilter, AuditLogReader, type Principal } from '#platform';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import { ErrorResponseDto } from '../openapi/error-response.dto.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { AuditEventsQueryDto, AuditFilterDto, DEFAULT_AUDIT_PAGE_SIZE, WorkflowStateQueryDto } from './audit-queries.dto.js';
-import { NDJSON_CONTENT_TYPE, writeNdjsonLines } from './ndjson-response.js';
+import { AuditEventDto, AuditPageDto, WorkflowHistoryDto, WorkflowStateDto } from './audit.responses.js';
+import { NDJSON_CONTENT_TYPE, NDJSON_MEDIA_TYPE, writeNdjsonLines } from './ndjson-response.js';
 
 const WORKFLOW_ID = new ResourceIdPipe('Workflow');
+/** The workflow path parameter, and its 404: unlike elsewhere, a deleted workflow is found here. */
+const ApiWorkflowId = (notFound = 'Unknown, or another workspace’s') =>
+  applyDecorators(
+    ApiParam({ name: 'id', format: 'uuid', description: 'The workflow, deleted or not, of the caller’s workspace' }),
+    ApiResponse({ status: 404, type: ErrorResponseDto, description: notFound }),
+  );
 
 type RecordedWorkflowEvent = RecordedEvent & WorkflowEvent;
 
@@ -48,8 +68,16 @@ export class AuditController {
   }
 
   @Get('events')
-  @ApiOkResponse({ description: '`{items, next}` in log order; pass `next` as `after` until it is null' })
-  async events(@Query() query: AuditEventsQueryDto, @CurrentPrincipal() principal: Principal): Promise<AuditPage> {
+  @ApiOperation({
+    operationId: 'listAuditEvents',
+    summary: 'Page through the audit log',
+    description:
+      'The caller’s workspace’s events in log order, optionally of one stream or one type. Follow `next` as `after` until it is null: ' +
+      'that never repeats nor skips an event, whatever the filter.',
+  })
+  @ApiOkResponse({ type: AuditPageDto, description: 'One page of events and where the next one starts' })
+  @ApiErrors(400, 401, 429)
+  async events(@Query() query: AuditEventsQueryDto, @CurrentPrincipal() principal: Principal): Promise<AuditPageDto> {
     try {
       return await this.log.page(filterFor(principal, query), query.after, query.limit ?? DEFAULT_AUDIT_PAGE_SIZE);
     } catch (error) {
@@ -60,8 +88,19 @@ export class AuditController {
   }
 
   @Get('events.ndjson')
-  @ApiProduces('application/x-ndjson')
-  @ApiOkResponse({ description: 'The whole filtered log up to the moment of the request, one event a line' })
+  @ApiOperation({
+    operationId: 'exportAuditEvents',
+    summary: 'Export the audit log as NDJSON',
+    description:
+      'The caller’s workspace’s events, filtered as in `listAuditEvents`, from the start of the log up to its head when the request ' +
+      'arrived, streamed as newline-delimited JSON. A transfer that breaks off did not complete: the export ends only with the ' +
+      'response.',
+  })
+  @ApiOkResponse({
+    description: 'One event a line, each line an `AuditEventDto` (the schema below is that of one line)',
+    content: { [NDJSON_MEDIA_TYPE]: { schema: { $ref: getSchemaPath(AuditEventDto) } } },
+  })
+  @ApiErrors(400, 401, 429)
   async exportEvents(@Query() query: AuditFilterDto, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
     // Asked before anything is sent, so that a store that fails here still gets an error response.
     const head = await this.store.headPosition();
@@ -79,8 +118,15 @@ export class AuditController {
   }
 
   @Get('workflows/:id/history')
-  @ApiOkResponse({ description: '`{workflowId, items}`: every event of the workflow, deleted ones included, with a summary each' })
-  async history(@Param('id', WORKFLOW_ID) id: string, @CurrentPrincipal() principal: Principal) {
+  @ApiOperation({
+    operationId: 'getWorkflowHistory',
+    summary: 'Get a workflow’s history',
+    description: 'Every event of the workflow’s stream, a deleted workflow’s included, each with what it changed in words.',
+  })
+  @ApiWorkflowId()
+  @ApiOkResponse({ type: WorkflowHistoryDto, description: 'The workflow’s events in order' })
+  @ApiErrors(400, 401, 429)
+  async history(@Param('id', WORKFLOW_ID) id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowHistoryDto> {
     const events = await this.workflowStream(principal.workspace, id);
     return {
       workflowId: id,
@@ -99,8 +145,22 @@ export class AuditController {
   }
 
   @Get('workflows/:id/state')
-  @ApiOkResponse({ description: '`{workflowId, asOf: {revision, position, recordedAt}, state}`: the workflow as it was then' })
-  async state(@Param('id', WORKFLOW_ID) id: string, @Query() query: WorkflowStateQueryDto, @CurrentPrincipal() principal: Principal) {
+  @ApiOperation({
+    operationId: 'getWorkflowStateAsOf',
+    summary: 'Get a workflow as it was at a version or a time',
+    description:
+      'Give exactly one of `version` (the workflow while that version was current: up to the next publish or its deletion) or ' +
+      '`at` (as it was at that time, deleted perhaps). ' +
+      'A version it never had, or a time before it existed, is 404.',
+  })
+  @ApiWorkflowId('Unknown, another workspace’s, or it never had that version or did not exist yet at that time')
+  @ApiOkResponse({ type: WorkflowStateDto, description: 'The workflow then, and the event it is shown after' })
+  @ApiErrors(400, 401, 429)
+  async state(
+    @Param('id', WORKFLOW_ID) id: string,
+    @Query() query: WorkflowStateQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<WorkflowStateDto> {
     const { version, at } = query;
     if (version === undefined && at === undefined) throw new BadRequestException('version or at is required');
     if (version !== undefined && at !== undefined) throw new BadRequestException('version and at cannot be combined: give one');
@@ -113,7 +173,10 @@ export class AuditController {
     }
     const shown = events.slice(0, length);
     const { revision, position, recordedAt } = shown[shown.length - 1];
-    return { workflowId: id, asOf: { revision, position, recordedAt }, state: foldWorkflow(shown) };
+    const state = foldWorkflow(shown);
+    // A workflow's stream begins with its creation or copy: no prefix of it folds to the initial state.
+    if (state.status === 'initial') throw new Error(`The stream of workflow ${id} does not begin with its creation`);
+    return { workflowId: id, asOf: { revision, position, recordedAt }, state };
   }
 
   /** The workflow's whole stream; another workspace's workflow is not found, like anywhere else. */

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 
-export const NDJSON_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
+export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';
+export const NDJSON_CONTENT_TYPE = `${NDJSON_MEDIA_TYPE}; charset=utf-8`;
 
 /** Resolves when the socket can take more, or when the client has gone (nothing will drain then). */
 const writable = async (response: ServerResponse): Promise<void> => {

@@ -5,6 +5,8 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 export const BEARER_SCHEME = 'bearer';
 /** The security scheme of an API channel's routes: that channel's own secret as a bearer token. */
 export const CHANNEL_SECRET_SCHEME = 'channelSecret';
+/** The security scheme of GET /metrics: METRICS_TOKEN as a bearer token, when the server is started with one. */
+export const METRICS_TOKEN_SCHEME = 'metricsToken';
 
 const DESCRIPTION = [
   'Automated conversation workflows: commands become events in an append-only log, reads come from projections of it.',
@@ -28,6 +30,10 @@ const builder = () =>
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'The API channel’s secret, shown once when it was created' },
       CHANNEL_SECRET_SCHEME,
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN; without it configured, /metrics needs no credentials' },
+      METRICS_TOKEN_SCHEME,
     )
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
