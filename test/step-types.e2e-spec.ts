@@ -149,7 +149,10 @@ describe('Step types and the shape of a definition', () => {
       const docs = await api.request('GET', '/docs-json', { token: null });
       const operation = docs.body.paths['/step-types'].get;
       expect(operation.summary).toEqual(expect.stringContaining('step types'));
-      expect(operation.responses['200'].content['application/json'].schema.properties).toHaveProperty('items');
+      const answer = operation.responses['200'].content['application/json'].schema as { $ref: string };
+      const catalog = docs.body.components.schemas[answer.$ref.replace('#/components/schemas/', '')] as JsonSchema;
+      expect(catalog.properties).toHaveProperty('items');
+      expect(catalog.properties?.settings).toMatchObject({ type: 'object', additionalProperties: true });
     });
   });
 });

@@ -9,7 +9,7 @@ export const WholeNumberQuery = (
   { min, max, byDefault, description }: { min: number; max: number; byDefault: number; description?: string },
 ) =>
   applyDecorators(
-    ApiPropertyOptional({ default: byDefault, minimum: min, maximum: max, ...(description ? { description } : {}) }),
+    ApiPropertyOptional({ type: 'integer', default: byDefault, minimum: min, maximum: max, ...(description ? { description } : {}) }),
     Max(max, { message: `${name} must be at most ${max}` }),
     Min(min, { message: `${name} must be at least ${min}` }),
     IsInt({ message: `${name} must be a whole number` }),

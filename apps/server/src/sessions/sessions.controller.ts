@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   READ_MODEL_STORE,
   type ReadModelStore,
@@ -12,7 +12,9 @@ import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '#platform';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
+import { SessionDetailsDto } from './session.responses.js';
 import { messageView, sessionSummary } from './session.views.js';
 
 const SESSION_ID = new ResourceIdPipe('Session');
@@ -26,9 +28,20 @@ export class SessionsController {
     @Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore,
   ) {}
 
-  /** Where the session stands, what it collected, everything said in it, and why it ended. */
   @Get(':id')
-  async get(@Param('id', SESSION_ID) id: string, @Query() query: ConsistentReadDto, @CurrentPrincipal() principal: Principal) {
+  @ApiOperation({
+    operationId: 'getSession',
+    summary: 'Get a session',
+    description: 'Where the session stands, what it collected, everything said in it, and why it ended.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'A session of the caller’s workspace' })
+  @ApiOkResponse({ type: SessionDetailsDto, description: 'The session and its transcript' })
+  @ApiErrors(400, 401, 404, 414, 429)
+  async get(
+    @Param('id', SESSION_ID) id: string,
+    @Query() query: ConsistentReadDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<SessionDetailsDto> {
     await this.consistency.waitFor(query.consistentWith, [SESSIONS_PROJECTION]);
     const session = await this.readModel.get<SessionDocument>(SESSIONS_COLLECTION, id);
     if (session?.workspace !== principal.workspace) throw new NotFoundException(`Session ${id} not found`);

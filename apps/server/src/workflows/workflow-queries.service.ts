@@ -1,4 +1,3 @@
-import type { WorkflowSettings } from '#domain';
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
   READ_MODEL_STORE,
@@ -9,31 +8,10 @@ import {
   type WorkflowVersionDocument,
 } from '#readmodel';
 import { DEFAULT_PAGE_SIZE } from './dto/workflow-queries.dto.js';
-
-export interface WorkflowCardView {
-  id: string;
-  name: string;
-  activeSessions: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface WorkflowDetailsView extends WorkflowCardView {
-  steps: unknown[];
-  settings: WorkflowSettings;
-}
-
-export interface WorkflowVersionView {
-  id: string;
-  version: number;
-  steps: unknown[];
-  settings: WorkflowSettings;
-  publishedAt: string;
-}
+import type { WorkflowCardDto, WorkflowDetailsDto, WorkflowPageDto, WorkflowVersionDto } from './dto/workflow.responses.js';
 
 /** A card as `GET /workflows` and the live stream show it. */
-export const toCardView = (card: WorkflowCard): WorkflowCardView => ({
+export const toCardView = (card: WorkflowCard): WorkflowCardDto => ({
   id: card.id,
   name: card.name,
   activeSessions: card.activeSessions,
@@ -62,7 +40,7 @@ const decodeCursor = (cursor: string): { value: string; id: string } => {
 export class WorkflowQueriesService {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModel: ReadModelStore) {}
 
-  async list(workspace: string, page: { limit?: number; cursor?: string }): Promise<{ items: WorkflowCardView[]; nextCursor?: string }> {
+  async list(workspace: string, page: { limit?: number; cursor?: string }): Promise<WorkflowPageDto> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
     // One extra card tells whether another page exists.
     const cards = await this.readModel.list<WorkflowCard>(WORKFLOW_CARDS_COLLECTION, {
@@ -77,13 +55,13 @@ export class WorkflowQueriesService {
       : { items: items.map(toCardView) };
   }
 
-  async get(workspace: string, workflowId: string): Promise<WorkflowDetailsView> {
+  async get(workspace: string, workflowId: string): Promise<WorkflowDetailsDto> {
     const card = await this.card(workspace, workflowId);
     const definition = await this.version(workspace, workflowId, card.version);
     return { ...toCardView(card), steps: definition.steps, settings: definition.settings };
   }
 
-  async getVersion(workspace: string, workflowId: string, version: number): Promise<WorkflowVersionView> {
+  async getVersion(workspace: string, workflowId: string, version: number): Promise<WorkflowVersionDto> {
     await this.card(workspace, workflowId);
     const found = await this.version(workspace, workflowId, version);
     return {

@@ -15,6 +15,9 @@ export class PublishDefinitionDto {
     minItems: 1,
     maxItems: DEFINITION_LIMITS.maxSteps,
     items: stepJsonSchema(),
+    description:
+      'The flow’s steps; the first one starts every session. Every problem found (a field, a step naming an unknown target, a loop ' +
+      'that never waits) is refused together: 400 with `problems`',
     example: [
       { id: 'welcome', type: 'send_message', text: 'Hi {{contact.name}}!' },
       { id: 'ask_email', type: 'ask_question', text: 'Your email?', variable: 'email', answerType: 'email' },
@@ -27,13 +30,23 @@ export class PublishDefinitionDto {
   @IsArray({ message: 'steps must be an array' })
   steps!: unknown[];
 
-  @ApiPropertyOptional(stepTypeCatalog().settings)
+  @ApiPropertyOptional({
+    ...stepTypeCatalog().settings,
+    description: 'Absent is `{}`: every setting at its default',
+    example: { sessionTimeoutSeconds: 3600 },
+  })
   @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.settings)
   @IsObject({ message: 'settings must be an object' })
   @IsOptional()
   settings?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Publish only if this is still the current version (else 409)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_VERSION,
+    example: 3,
+    description: 'Publish only if this is still the current version (else 409); absent publishes over whatever is current',
+  })
   @Max(MAX_VERSION, { message: `expectedVersion must be at most ${MAX_VERSION}` })
   @Min(1, { message: 'expectedVersion must be at least 1' })
   @IsInt({ message: 'expectedVersion must be a whole number' })

@@ -7,7 +7,11 @@ export const MAX_PAGE_SIZE = 1000;
 
 /** `?consistentWith=`: every query can wait for the projection to pass a command's position. */
 export class ConsistentReadDto {
-  @ApiPropertyOptional({ description: 'A position returned by a command; waits (at most 5 s) until it is visible' })
+  @ApiPropertyOptional({
+    example: '42',
+    description:
+      'A position returned by a command; waits (at most 5 s) until what it changed is visible. A position the log has not reached is refused (400)',
+  })
   @IsOptional()
   @IsString({ message: 'consistentWith must be a string' })
   consistentWith?: string;
@@ -19,14 +23,14 @@ class PageSizeDto extends ConsistentReadDto {
 }
 
 export class ListWorkflowsDto extends PageSizeDto {
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page; anything else is refused (400)' })
   @IsOptional()
   @IsString({ message: 'cursor must be a string' })
   cursor?: string;
 }
 
 export class ListSessionsDto extends PageSizeDto {
-  @ApiPropertyOptional({ enum: ['active', 'ended'] })
+  @ApiPropertyOptional({ enum: ['active', 'ended'], description: 'Only the sessions in this status; all by default' })
   @IsIn(['active', 'ended'], { message: 'status must be active or ended' })
   @IsOptional()
   status?: 'active' | 'ended';

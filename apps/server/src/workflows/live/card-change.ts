@@ -1,7 +1,7 @@
-import type { WorkflowCardView } from '../workflow-queries.service.js';
+import type { WorkflowCardDto } from '../dto/workflow.responses.js';
 
 /** What a watcher of the cards learns: a card as it now is, or that a workflow is gone. */
-export type CardChange = { kind: 'card'; card: WorkflowCardView } | { kind: 'removed'; id: string };
+export type CardChange = { kind: 'card'; card: WorkflowCardDto } | { kind: 'removed'; id: string };
 
 /** A change together with the workspace it belongs to, which decides who may see it. */
 export interface WorkspaceCardChange {

@@ -1,23 +1,29 @@
 import { Controller, type MessageEvent, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { CurrentPrincipal } from '../../auth/auth.decorators.js';
 import type { Principal } from '#platform';
+import { ApiErrors } from '../../openapi/api-errors.decorator.js';
 import type { CardChange } from './card-change.js';
 import { LiveCardsService } from './live-cards.service.js';
+import { type LiveCardEvent, WorkflowCardEventDto, WorkflowRemovedEventDto } from './workflows-live.responses.js';
 
 /** Proxies close connections that stay silent for about a minute; a comment keeps them open. */
 export const KEEP_ALIVE_INTERVAL_MS = 15_000;
 
-const toMessage = (change: CardChange): MessageEvent =>
-  change.kind === 'card' ? { type: 'card', data: change.card } : { type: 'removed', data: { id: change.id } };
+const EVENT_STREAM = 'text/event-stream';
+
+const toEvent = (change: CardChange): LiveCardEvent =>
+  change.kind === 'card' ? { event: 'card', data: change.card } : { event: 'removed', data: { id: change.id } };
+
+const toMessage = ({ event, data }: LiveCardEvent): MessageEvent => ({ type: event, data });
 
 /** The SSE messages for a stream of changes, with a `: keep-alive` comment every `keepAliveMs`. */
 export const liveCardMessages = (changes: Observable<CardChange>, keepAliveMs: number): Observable<MessageEvent> =>
   new Observable<MessageEvent>((subscriber) => {
     const keepAlive = setInterval(() => subscriber.next({ comment: 'keep-alive' }), keepAliveMs);
     const subscription = changes.subscribe({
-      next: (change) => subscriber.next(toMessage(change)),
+      next: (change) => subscriber.next(toMessage(toEvent(change))),
       error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),
     });
@@ -29,17 +35,38 @@ export const liveCardMessages = (changes: Observable<CardChange>, keepAliveMs: n
 
 @ApiTags('workflows')
 @ApiBearerAuth()
+@ApiExtraModels(WorkflowCardEventDto, WorkflowRemovedEventDto)
 @Controller('workflows')
 export class WorkflowsLiveController {
   constructor(private readonly liveCards: LiveCardsService) {}
 
   /** Nest unsubscribes when the client goes away, which releases the stream's watcher. */
   @Sse('live')
+  @ApiOperation({
+    operationId: 'watchWorkflows',
+    summary: 'Watch the workspace’s workflow cards live',
+    description:
+      'Server-Sent Events. First a `card` event for every current card, newest first (as `listWorkflows` pages them), then one ' +
+      'for each change; `removed` when a workflow is deleted. A card may come twice; the latest one counts. A `: keep-alive` ' +
+      'comment comes every 15 s. The stream ends when the server shuts down: reconnect, and the snapshot comes again.',
+  })
   @ApiOkResponse({
     description:
-      'Server-Sent Events: `card` with a card of the caller’s workspace (first all current ones, newest first, then each change), `removed` with `{id}` when a workflow is deleted, and a `: keep-alive` comment every 15 s',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
+      'An event stream; its schema is that of one event as a client parses it: the `event:` name and the `data:` JSON ' +
+      `(\`card\`: \`${WorkflowCardEventDto.name}\`, \`removed\`: \`${WorkflowRemovedEventDto.name}\`)`,
+    content: {
+      [EVENT_STREAM]: {
+        schema: {
+          oneOf: [{ $ref: getSchemaPath(WorkflowCardEventDto) }, { $ref: getSchemaPath(WorkflowRemovedEventDto) }],
+          discriminator: {
+            propertyName: 'event',
+            mapping: { card: getSchemaPath(WorkflowCardEventDto), removed: getSchemaPath(WorkflowRemovedEventDto) },
+          },
+        },
+      },
+    },
   })
+  @ApiErrors(401, 429)
   live(@CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
     return liveCardMessages(this.liveCards.watch(principal.workspace), KEEP_ALIVE_INTERVAL_MS);
   }

@@ -1,6 +1,6 @@
 import { Controller, Headers, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ChannelAlreadyExistsError,
   MAX_WORKFLOW_NAME_LENGTH,
@@ -17,12 +17,12 @@ import { EVENT_STORE, type EventStore } from '#eventstore';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators.js';
 import type { Principal } from '#platform';
 import { commandContextFor } from '../../http/command-context.factory.js';
-import { ResourceIdPipe } from '../../http/resource-id.pipe.js';
+import { ApiErrors, BODY_ERRORS } from '../../openapi/api-errors.decorator.js';
+import { ApiWorkflowIdParam, WORKFLOW_ID } from '../workflow-id.param.js';
 import { previewChannelId } from './preview-channel-id.js';
+import { TryItChannelDto } from './try-it.responses.js';
 
 type RequestHeaders = Record<string, string | string[] | undefined>;
-
-const WORKFLOW_ID = new ResourceIdPipe('Workflow');
 
 const NAME_PREFIX = 'Try it: ';
 
@@ -46,12 +46,22 @@ export class TryItController {
   @Post(':id/try-it')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOkResponse({ description: "`{channelId, position}`: the workflow's preview web chat channel, the same on every call" })
+  @ApiOperation({
+    operationId: 'tryWorkflow',
+    summary: 'Try a workflow on its preview web chat channel',
+    description:
+      'A web chat channel named `Try it: <workflow name>`, made on the first call and the same on every call, assigned to the ' +
+      'workflow (again, if it was assigned another one). Chat on it with the web chat routes to try the flow as a customer would.',
+  })
+  @ApiWorkflowIdParam()
+  @ApiOkResponse({ type: TryItChannelDto, description: 'The preview channel, assigned to the workflow' })
+  // No body is read, but one that is sent is parsed like any other: its refusals are the same.
+  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409, 414, 429)
   async tryIt(
     @Param('id', WORKFLOW_ID) id: string,
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
-  ): Promise<{ channelId: string; position: string }> {
+  ): Promise<TryItChannelDto> {
     // Read from the workflow's stream, not a projection: a workflow created a moment ago is found.
     const workflow = await loadState(this.store, workflowStreamName(id), workflowDecider);
     if (workflow.status !== 'active' || workflow.workspace !== principal.workspace) {
