@@ -10,7 +10,12 @@ const WITHOUT_CONTROL_CHARACTERS = new RegExp(`^[^${CONTROL_CHARACTERS.source}]*
  * class-validator runs the decorators bottom-up: read them from the last one upwards.
  */
 export class DisplayNameDto {
-  @ApiProperty({ example: 'Welcome flow', maxLength: MAX_WORKFLOW_NAME_LENGTH })
+  @ApiProperty({
+    example: 'Welcome flow',
+    minLength: 1,
+    maxLength: MAX_WORKFLOW_NAME_LENGTH,
+    description: `Trimmed; then 1 to ${MAX_WORKFLOW_NAME_LENGTH} characters, none of them a control character`,
+  })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @MaxLength(MAX_WORKFLOW_NAME_LENGTH, { message: `name must be at most ${MAX_WORKFLOW_NAME_LENGTH} characters` })
   @Matches(WITHOUT_CONTROL_CHARACTERS, { message: 'name must not contain control characters' })

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { MessageChoice, SessionEndReason } from '#domain';
+import { EXAMPLE_WORKFLOW_ID } from '../workflows/dto/workflow.responses.js';
 
 const EXAMPLE_SESSION_ID = '9b2d7c1e-4f3a-4e8b-a6d5-0c1f2e3d4b5a';
-const EXAMPLE_WORKFLOW_ID = '3f0c8a52-5d1e-4c43-9b7e-2a6f0d9c1e47';
 const EXAMPLE_CHANNEL_ID = '6a1e0f4b-2c3d-4e5f-8a9b-0c1d2e3f4a5b';
 
 /** Every way a session ends, as its `endReason` says it; a reason missing here does not compile. */
@@ -17,7 +17,7 @@ const END_REASONS: Record<SessionEndReason, string> = {
   terminated: 'the workflow was deleted',
 };
 
-export const SESSION_END_REASONS = Object.keys(END_REASONS) as SessionEndReason[];
+const SESSION_END_REASONS = Object.keys(END_REASONS) as SessionEndReason[];
 
 export class MessageChoiceDto implements MessageChoice {
   @ApiProperty({ example: 'Sales', description: 'What the customer sees' })

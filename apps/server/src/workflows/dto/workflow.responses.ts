@@ -3,7 +3,7 @@ import type { WorkflowCommandResult } from '#api-commands';
 import { MAX_WORKFLOW_NAME_LENGTH, type StepDefinition, type WorkflowSettings, stepJsonSchema, stepTypeCatalog } from '#domain';
 import { CommandPositionDto } from '../../openapi/command-position.dto.js';
 
-const EXAMPLE_WORKFLOW_ID = '3f0c8a52-5d1e-4c43-9b7e-2a6f0d9c1e47';
+export const EXAMPLE_WORKFLOW_ID = '3f0c8a52-5d1e-4c43-9b7e-2a6f0d9c1e47';
 const EXAMPLE_TIME = '2026-01-01T12:00:00.000Z';
 const VERSION = { type: 'integer', minimum: 1, example: 3 } as const;
 

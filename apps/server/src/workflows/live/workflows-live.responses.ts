@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { WorkflowCardDto } from '../dto/workflow.responses.js';
+import { EXAMPLE_WORKFLOW_ID, WorkflowCardDto } from '../dto/workflow.responses.js';
 
 /** The data of a `removed` event. */
 export class RemovedWorkflowDto {
-  @ApiProperty({ format: 'uuid', example: '3f0c8a52-5d1e-4c43-9b7e-2a6f0d9c1e47', description: 'The workflow that was deleted' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_WORKFLOW_ID, description: 'The workflow that was deleted' })
   id!: string;
 }
 
