@@ -12,7 +12,7 @@ import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '#platform';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
-import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import { ApiErrors, PATH_ERRORS } from '../openapi/api-errors.decorator.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 import { SessionDetailsDto } from './session.responses.js';
 import { messageView, sessionSummary } from './session.views.js';
@@ -36,7 +36,7 @@ export class SessionsController {
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'A session of the caller’s workspace' })
   @ApiOkResponse({ type: SessionDetailsDto, description: 'The session and its transcript' })
-  @ApiErrors(400, 401, 404, 414, 429)
+  @ApiErrors(...PATH_ERRORS, 401, 404, 429)
   async get(
     @Param('id', SESSION_ID) id: string,
     @Query() query: ConsistentReadDto,

@@ -15,7 +15,7 @@ import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '#platform';
 import { commandContextFor } from '../http/command-context.factory.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
-import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.decorator.js';
+import { ApiErrors, BODY_ERRORS, PATH_ERRORS } from '../openapi/api-errors.decorator.js';
 import { CommandPositionDto } from '../openapi/command-position.dto.js';
 import { PublishDefinitionDto } from './dto/publish-definition.dto.js';
 import { DisplayNameDto } from '../http/display-name.dto.js';
@@ -81,7 +81,7 @@ export class WorkflowsController {
   @ApiOperation({ operationId: 'getWorkflow', summary: 'Get a workflow with its current definition' })
   @ApiWorkflowIdParam()
   @ApiOkResponse({ type: WorkflowDetailsDto, description: 'The workflow’s card and its current steps and settings' })
-  @ApiErrors(400, 401, 404, 414, 429)
+  @ApiErrors(...PATH_ERRORS, 401, 404, 429)
   async get(
     @Param('id', WORKFLOW_ID) id: string,
     @Query() query: ConsistentReadDto,
@@ -96,7 +96,7 @@ export class WorkflowsController {
   @ApiOperation({ operationId: 'renameWorkflow', summary: 'Rename a workflow', description: 'Publishes no version.' })
   @ApiWorkflowIdParam()
   @ApiOkResponse({ type: WorkflowCommandResultDto, description: 'The workflow under its new name' })
-  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409, 414, 429)
+  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 401, 403, 404, 409, 429)
   rename(
     @Param('id', WORKFLOW_ID) id: string,
     @Body() body: DisplayNameDto,
@@ -117,7 +117,7 @@ export class WorkflowsController {
   })
   @ApiWorkflowIdParam()
   @ApiOkResponse({ type: PublishedVersionDto, description: 'The version published' })
-  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409, 414, 429)
+  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 401, 403, 404, 409, 429)
   async publish(
     @Param('id', WORKFLOW_ID) id: string,
     @Body() body: PublishDefinitionDto,
@@ -139,7 +139,7 @@ export class WorkflowsController {
     description: 'A version the workflow has published; 1 is the first',
   })
   @ApiOkResponse({ type: WorkflowVersionDto, description: 'The version’s steps and settings' })
-  @ApiErrors(400, 401, 404, 414, 429)
+  @ApiErrors(...PATH_ERRORS, 401, 404, 429)
   async getVersion(
     @Param('id', WORKFLOW_ID) id: string,
     @Param('version', VERSION_PIPE) version: number,
@@ -159,7 +159,7 @@ export class WorkflowsController {
   })
   @ApiWorkflowIdParam()
   @ApiCreatedResponse({ type: WorkflowCommandResultDto, description: 'The copy' })
-  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 414, 429)
+  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 401, 403, 404, 429)
   copy(
     @Param('id', WORKFLOW_ID) id: string,
     @Body() body: DisplayNameDto,
@@ -180,7 +180,7 @@ export class WorkflowsController {
   @ApiWorkflowIdParam()
   @ApiOkResponse({ type: CommandPositionDto, description: 'The workflow is deleted' })
   // No body is read, but one that is sent is parsed like any other: its refusals are the same.
-  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409, 414, 429)
+  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 401, 403, 404, 409, 429)
   async delete(
     @Param('id', WORKFLOW_ID) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -203,7 +203,7 @@ export class WorkflowsController {
   @ApiWorkflowIdParam()
   @ApiAcceptedResponse({ type: CommandPositionDto, description: 'The request is recorded; the sessions end shortly after' })
   // No body is read, but one that is sent is parsed like any other: its refusals are the same.
-  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409, 414, 429)
+  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 401, 403, 404, 409, 429)
   deactivateSessions(
     @Param('id', WORKFLOW_ID) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -220,7 +220,7 @@ export class WorkflowsController {
   })
   @ApiWorkflowIdParam()
   @ApiOkResponse({ type: SessionListDto, description: 'The sessions, newest first' })
-  @ApiErrors(400, 401, 404, 414, 429)
+  @ApiErrors(...PATH_ERRORS, 401, 404, 429)
   async sessions(
     @Param('id', WORKFLOW_ID) id: string,
     @Query() query: ListSessionsDto,

@@ -17,7 +17,7 @@ import { EVENT_STORE, type EventStore } from '#eventstore';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators.js';
 import type { Principal } from '#platform';
 import { commandContextFor } from '../../http/command-context.factory.js';
-import { ApiErrors, BODY_ERRORS } from '../../openapi/api-errors.decorator.js';
+import { ApiErrors, BODY_ERRORS, PATH_ERRORS } from '../../openapi/api-errors.decorator.js';
 import { ApiWorkflowIdParam, WORKFLOW_ID } from '../workflow-id.param.js';
 import { previewChannelId } from './preview-channel-id.js';
 import { TryItChannelDto } from './try-it.responses.js';
@@ -56,7 +56,7 @@ export class TryItController {
   @ApiWorkflowIdParam()
   @ApiOkResponse({ type: TryItChannelDto, description: 'The preview channel, assigned to the workflow' })
   // No body is read, but one that is sent is parsed like any other: its refusals are the same.
-  @ApiErrors(...BODY_ERRORS, 401, 403, 404, 409, 414, 429)
+  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 401, 403, 404, 409, 429)
   async tryIt(
     @Param('id', WORKFLOW_ID) id: string,
     @CurrentPrincipal() principal: Principal,
