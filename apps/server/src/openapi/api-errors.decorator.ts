@@ -10,14 +10,19 @@ const ERROR_DESCRIPTIONS = {
   404: 'Unknown, deleted, or another workspace’s',
   409: 'A concurrent change: the expected version is stale',
   413: 'The body is larger than 1 MiB',
+  414: 'A part of the path is longer than any id (the router refuses it)',
   415: 'The body is not JSON in UTF-8',
   429: 'A rate limit is reached: retry after `Retry-After` seconds',
+  431: 'The URL and headers are larger than the server reads (16 KiB)',
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
 /** The statuses any request with a JSON body can get, whatever the route does with it. */
 export const BODY_ERRORS: readonly ErrorStatus[] = [400, 413, 415];
+
+/** The statuses any request to a route with path parameters can get before routing: a path that does not decode, or one too long. */
+export const PATH_ERRORS: readonly ErrorStatus[] = [400, 414, 431];
 
 /**
  * Declares the error answers an operation can give, each with the error body's schema (429 with
