@@ -1,18 +1,34 @@
-/** The console's JSON client: the bearer token in the Authorization header, errors as words. */
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import type { components, paths } from './openapi-schema.js';
+
+/**
+ * The console's client of the API, typed from docs/openapi.json: `npm run build:console` generates
+ * openapi-schema.d.ts from it, so a page that reads a field the contract does not have fails to compile.
+ */
+export type ApiClient = Client<paths>;
+
+/** The document's schemas by name: what the pages show comes from here, not from copies of it. */
+export type Schemas = components['schemas'];
+
+export type DefinitionProblem = Schemas['DefinitionProblemDto'];
+
+/** A refusal in words: the status, the server's message, and each problem of a rejected definition. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly body: unknown,
+    readonly problems: DefinitionProblem[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-/** Nest's `{statusCode, message, error}`: `message` is a string or a list of strings. */
-export const errorText = (status: number, body: unknown): string => {
-  if (typeof body === 'object' && body !== null && 'message' in body) {
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** The error body's `message` (a string or a list of strings), or the status when there is none to show. */
+const errorText = (status: number, body: unknown): string => {
+  if (isObject(body)) {
     const { message } = body;
     if (Array.isArray(message)) return message.join('; ');
     if (typeof message === 'string' && message !== '') return message;
@@ -21,55 +37,62 @@ export const errorText = (status: number, body: unknown): string => {
   return `The server answered ${status}.`;
 };
 
+/** The `problems` of the error body (ErrorResponseDto) that refuses a definition; other refusals have none. */
+const problemsIn = (body: unknown): DefinitionProblem[] =>
+  isObject(body) && Array.isArray(body.problems) ? (body.problems as DefinitionProblem[]) : [];
+
+const bodyOf = async (response: Response): Promise<unknown> => {
+  const text = await response.text().catch(() => '');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+};
+
 export type Unauthorized = (reason: string) => void;
 
-export interface ApiClient {
-  /** `signal` cancels the request (a long poll the page no longer needs): it then rejects with the abort error. */
-  get<T>(path: string, options?: { signal?: AbortSignal }): Promise<T>;
-  send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
-  /** A raw fetch with the same headers, for streams. */
-  fetch(path: string, init?: RequestInit): Promise<Response>;
-}
+/**
+ * Every request carries the bearer token; every refusal rejects with an ApiError (a 401 to a
+ * signed-in user also signs them out, with the server's reason), and an unreachable server is
+ * status 0. A request its signal aborted rejects with the abort error, as fetch does.
+ */
+const consoleMiddleware = (token: string | null, onUnauthorized: Unauthorized): Middleware => ({
+  onRequest({ request }) {
+    if (!request.headers.has('accept')) request.headers.set('accept', 'application/json');
+    if (token !== null) request.headers.set('authorization', `Bearer ${token}`);
+  },
+  async onResponse({ response }) {
+    if (response.ok) return undefined;
+    const body = await bodyOf(response);
+    const message = errorText(response.status, body);
+    if (response.status === 401 && token !== null) onUnauthorized(message);
+    throw new ApiError(response.status, message, problemsIn(body));
+  },
+  onError({ request }) {
+    // Nothing returned: the abort error goes on as it is.
+    return request.signal.aborted ? undefined : new ApiError(0, errorText(0, undefined));
+  },
+});
 
 export const createApiClient = (token: string | null, onUnauthorized: Unauthorized): ApiClient => {
-  const headers = (extra?: HeadersInit): Headers => {
-    const all = new Headers(extra);
-    if (!all.has('accept')) all.set('accept', 'application/json');
-    if (token !== null) all.set('authorization', `Bearer ${token}`);
-    return all;
-  };
-  const request = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
-    let response: Response;
-    try {
-      response = await fetch(path, {
-        method,
-        headers: headers(body === undefined ? undefined : { 'content-type': 'application/json' }),
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal,
-      });
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      throw new ApiError(0, errorText(0, undefined), undefined);
-    }
-    const text = await response.text();
-    let parsed: unknown = undefined;
-    if (text !== '') {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
-      }
-    }
-    if (!response.ok) {
-      const message = errorText(response.status, parsed);
-      if (response.status === 401 && token !== null) onUnauthorized(message);
-      throw new ApiError(response.status, message, parsed);
-    }
-    return parsed as T;
-  };
-  return {
-    get: (path, options) => request('GET', path, undefined, options?.signal),
-    send: (method, path, body) => request(method, path, body),
-    fetch: (path, init) => fetch(path, { ...init, headers: headers(init?.headers) }),
-  };
+  const client = createClient<paths>();
+  client.use(consoleMiddleware(token, onUnauthorized));
+  return client;
 };
+
+/** What openapi-fetch resolves to: `{ data }` for a success, `{ error }` for a refusal. */
+interface Answer {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** The data of the success member (the one where `data` is not optional). */
+type SuccessData<A> = A extends { data: infer T } ? T : never;
+
+/**
+ * The data of an answer, typed as the document declares it for the success. Only successes get
+ * here: the middleware rejects every refusal with an ApiError before openapi-fetch would answer `{ error }`.
+ */
+export const dataOf = <A extends Answer>({ data }: A): SuccessData<A> => data as SuccessData<A>;

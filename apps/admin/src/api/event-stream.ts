@@ -1,4 +1,4 @@
-import { type ApiClient, errorText } from './api-client.js';
+import { ApiError } from './api-client.js';
 
 export interface StreamMessage {
   event: string;
@@ -42,14 +42,19 @@ export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
 const MAX_BACKOFF_MS = 15_000;
 
+/** Opens the stream once: the API client's request for it, which rejects with an ApiError when refused. */
+export type OpenStream = (signal: AbortSignal) => Promise<ReadableStream<BufferSource> | null>;
+
+/** Answers that another try would get again: the token, the role or the resource is wrong. */
+const FINAL_REFUSALS = new Set([401, 403, 404]);
+
 /**
  * Follows an SSE endpoint with the bearer header (EventSource cannot send one), reconnecting with
  * exponential backoff while the server is away. `onOpen` runs at each (re)connection, before its
  * first message, so a caller can drop what the new connection will send again.
  */
 export const followEventStream = (
-  api: ApiClient,
-  path: string,
+  open: OpenStream,
   handlers: {
     onOpen?: () => void;
     onMessage: (message: StreamMessage) => void;
@@ -63,19 +68,18 @@ export const followEventStream = (
     handlers.onStatus('connecting');
     while (!abort.signal.aborted) {
       try {
-        const response = await api.fetch(path, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
-        if (response.status === 401 || response.status === 403 || response.status === 404) {
-          const body: unknown = await response.json().catch(() => undefined);
-          handlers.onRefused(response.status, errorText(response.status, body));
-          return;
-        }
-        if (!response.ok || response.body === null) throw new Error(`status ${response.status}`);
+        const body = await open(abort.signal);
+        if (body === null) throw new Error('an answer without a body');
         failures = 0;
         handlers.onOpen?.();
         handlers.onStatus('live');
-        for await (const message of eventStreamMessages(response.body)) handlers.onMessage(message);
-      } catch {
+        for await (const message of eventStreamMessages(body)) handlers.onMessage(message);
+      } catch (error) {
         if (abort.signal.aborted) return;
+        if (error instanceof ApiError && FINAL_REFUSALS.has(error.status)) {
+          handlers.onRefused(error.status, error.message);
+          return;
+        }
       }
       failures += 1;
       handlers.onStatus('reconnecting');

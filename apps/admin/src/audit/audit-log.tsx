@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
+import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { Link } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
@@ -57,13 +58,15 @@ export const AuditLog = () => {
     let current = true;
     setPage(null);
     setError(null);
-    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (after !== null) params.set('after', after);
-    if (filter.stream !== '') params.set('stream', filter.stream);
-    if (filter.type !== '') params.set('type', filter.type);
+    const query = {
+      limit: PAGE_SIZE,
+      after: after ?? undefined,
+      stream: filter.stream === '' ? undefined : filter.stream,
+      type: filter.type === '' ? undefined : filter.type,
+    };
     api
-      .get<AuditPage>(`/audit/events?${params}`)
-      .then((loaded) => current && setPage(loaded))
+      .GET('/audit/events', { params: { query } })
+      .then((answer) => current && setPage(dataOf(answer)))
       .catch((refused: unknown) => current && setError(refused));
     return () => {
       current = false;

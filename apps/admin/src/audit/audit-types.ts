@@ -1,40 +1,19 @@
+import type { Schemas } from '../api/api-client.js';
+import type { paths } from '../api/openapi-schema.js';
+
 /** What the audit API answers: events straight from the log, never from a projection. */
-export interface AuditEvent {
-  id: string;
-  position: string;
-  stream: string;
-  revision: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: { actor?: { sub: string; role: string }; occurredAt?: string; [key: string]: unknown };
-  recordedAt: string;
-}
+export type AuditPage = Schemas['AuditPageDto'];
 
-export interface AuditPage {
-  items: AuditEvent[];
-  /** Where the next page starts; null once the end of the log was reached. */
-  next: string | null;
-}
+export type AuditEvent = Schemas['AuditEventDto'];
 
-export interface WorkflowHistory {
-  workflowId: string;
-  items: (AuditEvent & { summary: string })[];
-}
+export type WorkflowHistory = Schemas['WorkflowHistoryDto'];
 
-export interface WorkflowStep {
-  id: string;
-  type: string;
-  [field: string]: unknown;
-}
+export type WorkflowAsOf = Schemas['WorkflowStateDto'];
 
-export interface WorkflowAsOf {
-  workflowId: string;
-  asOf: { revision: number; position: string; recordedAt: string };
-  state:
-    | { status: 'initial' }
-    | { status: 'active'; name: string; version: number; steps: WorkflowStep[] }
-    | { status: 'deleted'; name: string; version: number };
-}
+export type WorkflowStep = Schemas['ActiveWorkflowStateDto']['steps'][number];
+
+/** `?version=` or `?at=`: the workflow as it was at one of its versions, or at a moment. */
+export type AsOfQuery = NonNullable<paths['/audit/workflows/{id}/state']['get']['parameters']['query']>;
 
 /** The event types the service records, offered in the type filter (any other name may be typed). */
 export const EVENT_TYPES = [
@@ -77,7 +56,6 @@ export const EVENT_TYPES = [
 
 export const WORKFLOW_STREAM = /^workflow-([0-9a-f-]{36})$/i;
 
-export const actorOf = (event: AuditEvent): string =>
-  event.metadata.actor === undefined ? '—' : `${event.metadata.actor.sub} (${event.metadata.actor.role})`;
+export const actorOf = ({ metadata: { actor } }: Pick<AuditEvent, 'metadata'>): string => `${actor.sub} (${actor.role})`;
 
 export const formatTime = (iso: string): string => new Date(iso).toLocaleString();

@@ -1,7 +1,7 @@
 import type { AuditEvent } from './audit-types.js';
 
 /** An event's data and metadata, folded away until asked for. */
-export const EventDetails = ({ event }: { event: AuditEvent }) => (
+export const EventDetails = ({ event }: { event: Pick<AuditEvent, 'data' | 'metadata'> }) => (
   <details className="event-details">
     <summary>Data and metadata</summary>
     <h3>Data</h3>

@@ -1,8 +1,9 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
+import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
-import { actorOf, formatTime, type WorkflowAsOf, type WorkflowHistory, type WorkflowStep } from './audit-types.js';
+import { actorOf, type AsOfQuery, formatTime, type WorkflowAsOf, type WorkflowHistory, type WorkflowStep } from './audit-types.js';
 import { EventDetails } from './event-details.js';
 
 /** The versions a workflow's history names (created, copied, published), newest first. */
@@ -13,16 +14,15 @@ const versionsOf = (history: WorkflowHistory): number[] =>
 
 /** What a step does, in a few words: its text, or the field that matters for its type. */
 const stepGist = (step: WorkflowStep): string => {
-  for (const field of ['text', 'instructions', 'team', 'seconds']) {
-    const value = step[field];
-    if (typeof value === 'string' || typeof value === 'number') return String(value);
-  }
+  if ('text' in step) return step.text;
+  if ('instructions' in step) return step.instructions;
+  if ('team' in step) return step.team;
+  if ('seconds' in step) return String(step.seconds);
   return '';
 };
 
 const WorkflowSnapshot = ({ shown }: { shown: WorkflowAsOf }) => {
   const { state, asOf } = shown;
-  if (state.status === 'initial') return <p className="notice">The workflow did not exist yet then.</p>;
   return (
     <div className="workflow-snapshot" role="region" aria-label="The workflow as it was">
       <p>
@@ -75,18 +75,18 @@ const TimeTravel = ({ workflowId, versions }: { workflowId: string; versions: nu
   const [shown, setShown] = useState<WorkflowAsOf | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  const show = async (query: string) => {
+  const show = async (query: AsOfQuery) => {
     setError(null);
     setShown(null);
     try {
-      setShown(await api.get<WorkflowAsOf>(`/audit/workflows/${encodeURIComponent(workflowId)}/state?${query}`));
+      setShown(dataOf(await api.GET('/audit/workflows/{id}/state', { params: { path: { id: workflowId }, query } })));
     } catch (refused) {
       setError(refused);
     }
   };
   const showVersion = (event: FormEvent) => {
     event.preventDefault();
-    void show(`version=${encodeURIComponent(version)}`);
+    void show({ version: Number(version) });
   };
   const showMoment = (event: FormEvent) => {
     event.preventDefault();
@@ -96,7 +96,7 @@ const TimeTravel = ({ workflowId, versions }: { workflowId: string; versions: nu
       setError(new Error('Enter a date and time.'));
       return;
     }
-    void show(`at=${encodeURIComponent(at.toISOString())}`);
+    void show({ at: at.toISOString() });
   };
 
   return (
@@ -149,8 +149,8 @@ export const WorkflowHistorySection = () => {
     if (workflowId === '') return;
     let current = true;
     api
-      .get<WorkflowHistory>(`/audit/workflows/${encodeURIComponent(workflowId)}/history`)
-      .then((loaded) => current && setHistory(loaded))
+      .GET('/audit/workflows/{id}/history', { params: { path: { id: workflowId } } })
+      .then((answer) => current && setHistory(dataOf(answer)))
       .catch((refused: unknown) => current && setError(refused));
     return () => {
       current = false;

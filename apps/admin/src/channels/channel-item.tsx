@@ -1,13 +1,11 @@
 import { useId, useState } from 'react';
 import { Link } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
+import type { WorkflowCard } from '../workflows/workflow-card-stream.js';
 import { type Channel, channelTypeLabel, embedSnippet, webhookUrl, widgetUrl } from './channel-types.js';
 import { CopyButton } from './copy-button.js';
 
-export interface WorkflowOption {
-  id: string;
-  name: string;
-}
+export type WorkflowOption = Pick<WorkflowCard, 'id' | 'name'>;
 
 /** How a channel is reached: Meta's webhook for WhatsApp and Messenger, the page and the snippet for web chat. */
 const ChannelAddress = ({ channel }: { channel: Channel }) => {

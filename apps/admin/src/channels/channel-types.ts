@@ -1,16 +1,23 @@
+import type { Schemas } from '../api/api-client.js';
+import type { paths } from '../api/openapi-schema.js';
+
 /** A channel as `GET /channels` lists it: never its secrets. */
-export interface Channel {
-  id: string;
-  type: ChannelType;
-  name: string;
-  workflowId: string | null;
-}
+export type Channel = Schemas['ChannelDto'];
 
-export type ChannelType = 'webchat' | 'whatsapp' | 'messenger';
+/**
+ * What `POST /channels` takes, for the channels the console creates: an API channel is set up by
+ * its adapter's integrator, through the API.
+ */
+export type NewChannel = Exclude<paths['/channels']['post']['requestBody']['content']['application/json'], { type: 'api' }>;
 
-export interface ConfigField {
+export type ChannelType = NewChannel['type'];
+
+/** The names of a type's settings, as the document has them. */
+type ConfigKey<T extends ChannelType> = keyof NonNullable<Extract<NewChannel, { type: T }>['config']> & string;
+
+export interface ConfigField<Key extends string = string> {
   /** The key in `config`, as the server names it (and its errors: `config.<key> …`). */
-  key: string;
+  key: Key;
   label: string;
   /** Secrets are write-only: typed once into a password field, sealed by the server, never shown again. */
   secret: boolean;
@@ -18,12 +25,15 @@ export interface ConfigField {
   hint: string;
 }
 
-const GRAPH_OPTIONAL: ConfigField[] = [
+/** What WhatsApp and Messenger channels both take: they are Meta's. */
+type MetaKey = ConfigKey<'whatsapp'> & ConfigKey<'messenger'>;
+
+const GRAPH_OPTIONAL: ConfigField<MetaKey>[] = [
   { key: 'apiBaseUrl', label: 'Graph API base URL', secret: false, required: false, hint: 'Leave empty for https://graph.facebook.com.' },
   { key: 'apiVersion', label: 'Graph API version', secret: false, required: false, hint: 'Like v21.0; leave empty for v21.0.' },
 ];
 
-const APP_SECRETS: ConfigField[] = [
+const APP_SECRETS: ConfigField<MetaKey>[] = [
   {
     key: 'appSecret',
     label: 'App secret',
@@ -41,7 +51,7 @@ const APP_SECRETS: ConfigField[] = [
 ];
 
 /** What each type of channel asks for: the per-type fields of libs/domain's channel configuration. */
-export const CHANNEL_TYPES: Record<ChannelType, { label: string; fields: ConfigField[] }> = {
+export const CHANNEL_TYPES: { [T in ChannelType]: { label: string; fields: ConfigField<ConfigKey<T>>[] } } = {
   webchat: { label: 'Web chat', fields: [] },
   whatsapp: {
     label: 'WhatsApp',

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
+import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { ErrorNotice } from '../ui/errors.js';
 import { ChannelItem, type WorkflowOption } from './channel-item.js';
-import { type Channel, channelTypeLabel } from './channel-types.js';
-import { CreateChannelDialog, type NewChannel } from './create-channel.dialog.js';
+import { type Channel, channelTypeLabel, type NewChannel } from './channel-types.js';
+import { CreateChannelDialog } from './create-channel.dialog.js';
 import './channels.css';
 
 /** Tools > Channels: where customers reach a workflow (the product's "channel settings"). */
@@ -18,8 +19,7 @@ export const ChannelsPage = () => {
   /** After a change, the list read once the projection has it (`consistentWith` its position). */
   const loadChannels = useCallback(
     async (consistentWith?: string) => {
-      const query = consistentWith === undefined ? '' : `?consistentWith=${encodeURIComponent(consistentWith)}`;
-      const { items } = await api.get<{ items: Channel[] }>(`/channels${query}`);
+      const { items } = dataOf(await api.GET('/channels', { params: { query: { consistentWith } } }));
       setChannels(items);
     },
     [api],
@@ -28,24 +28,25 @@ export const ChannelsPage = () => {
   useEffect(() => {
     loadChannels().catch(setError);
     api
-      .get<{ items: WorkflowOption[] }>('/workflows?limit=1000')
-      .then(({ items }) => setWorkflows(items.map(({ id, name }) => ({ id, name }))))
+      .GET('/workflows', { params: { query: { limit: 1000 } } })
+      .then((answer) => setWorkflows(dataOf(answer).items.map(({ id, name }) => ({ id, name }))))
       .catch(setError);
   }, [api, loadChannels]);
 
   const create = async (channel: NewChannel) => {
-    const { position } = await api.send<{ id: string; position: string }>('POST', '/channels', channel);
+    const { position } = dataOf(await api.POST('/channels', { body: channel }));
     setCreating(false);
     setAnnouncement(`${channelTypeLabel(channel.type)} channel “${channel.name}” created.`);
     await loadChannels(position).catch(setError);
   };
 
   const assign = (channel: Channel) => async (workflowId: string | null) => {
-    const path = `/channels/${encodeURIComponent(channel.id)}/workflow`;
-    const { position } =
+    const params = { path: { id: channel.id } };
+    const { position } = dataOf(
       workflowId === null
-        ? await api.send<{ position: string }>('DELETE', path)
-        : await api.send<{ position: string }>('PUT', path, { workflowId });
+        ? await api.DELETE('/channels/{id}/workflow', { params })
+        : await api.PUT('/channels/{id}/workflow', { params, body: { workflowId } }),
+    );
     const workflow = workflows?.find((shown) => shown.id === workflowId);
     setAnnouncement(
       workflowId === null ? `“${channel.name}” has no workflow now.` : `“${channel.name}” now runs “${workflow?.name ?? workflowId}”.`,

@@ -2,13 +2,7 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { ApiError } from '../api/api-client.js';
 import { Dialog } from '../ui/dialog.js';
 import { ErrorNotice } from '../ui/errors.js';
-import { CHANNEL_TYPES, type ChannelType, type ConfigField } from './channel-types.js';
-
-export interface NewChannel {
-  type: ChannelType;
-  name: string;
-  config: Record<string, string>;
-}
+import { CHANNEL_TYPES, type ChannelType, type ConfigField, type NewChannel } from './channel-types.js';
 
 /** `config.phoneNumberId must be a numeric id` → the field it names; `name …` → the name. */
 const fieldOfProblem = (message: string): string | null => /^(?:config\.)?([A-Za-z]+) /.exec(message)?.[1] ?? null;
@@ -75,7 +69,7 @@ export const CreateChannelDialog = ({ onCreate, onClose }: { onCreate: (channel:
   const [sending, setSending] = useState(false);
   const inputs = useRef(new Map<string, HTMLInputElement>());
   const id = useId();
-  const fields = CHANNEL_TYPES[type].fields;
+  const fields: ConfigField[] = CHANNEL_TYPES[type].fields;
 
   const focusField = (key: string) => inputs.current.get(key)?.focus();
   const registerInput = (key: string) => (element: HTMLInputElement | null) => {
@@ -103,7 +97,8 @@ export const CreateChannelDialog = ({ onCreate, onClose }: { onCreate: (channel:
     );
     setSending(true);
     try {
-      await onCreate({ type, name: name.trim(), config: sent });
+      // The keys are the type's own (CHANNEL_TYPES has the document's names); the server checks the values.
+      await onCreate({ type, name: name.trim(), config: sent } as NewChannel);
     } catch (refused) {
       const field = refused instanceof ApiError && refused.status === 400 ? fieldOfProblem(refused.message) : null;
       if (field !== null && (field === 'name' || fields.some((known) => known.key === field))) {

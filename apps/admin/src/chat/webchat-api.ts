@@ -1,26 +1,9 @@
-import { createApiClient } from '../api/api-client.js';
+import { createApiClient, dataOf, type Schemas } from '../api/api-client.js';
 
-export interface ChatChoice {
-  label: string;
-  value: string;
-}
+/** A page of a conversation's transcript, oldest first; `previous` is null at its start. */
+export type TranscriptPage = Schemas['WebchatTranscriptPageDto'];
 
-export interface ChatMessage {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  text: string;
-  at: string;
-  choices?: ChatChoice[];
-}
-
-export interface TranscriptPage {
-  /** Oldest first. */
-  items: ChatMessage[];
-  /** Cursor: the messages after this page. */
-  next: string;
-  /** Cursor: the messages before this page; null at the start of the conversation. */
-  previous: string | null;
-}
+export type ChatMessage = Schemas['TranscriptMessageDto'];
 
 export type TranscriptQuery = { newest: true } | { after: string } | { before: string } | { waitFor: string };
 
@@ -31,22 +14,25 @@ export const REPLY_WAIT_SECONDS = 25;
 export const webchatApi = (channelId: string, contactId: string) => {
   // No token, so nothing to sign out of on a 401.
   const api = createApiClient(null, () => undefined);
-  const channel = `/webchat/${encodeURIComponent(channelId)}`;
   return {
     /** A page of the transcript; `waitFor` answers once a reply to that message is there (or the wait is up). */
-    transcript(query: TranscriptQuery, signal?: AbortSignal): Promise<TranscriptPage> {
-      const params = new URLSearchParams();
-      if ('after' in query) params.set('after', query.after);
-      if ('before' in query) params.set('before', query.before);
-      if ('waitFor' in query) {
-        params.set('waitFor', query.waitFor);
-        params.set('waitSeconds', String(REPLY_WAIT_SECONDS));
-      }
-      return api.get(`${channel}/contacts/${encodeURIComponent(contactId)}/messages?${params}`, { signal });
+    async transcript(query: TranscriptQuery, signal?: AbortSignal): Promise<TranscriptPage> {
+      const answer = await api.GET('/webchat/{channelId}/contacts/{contactId}/messages', {
+        params: {
+          path: { channelId, contactId },
+          query: {
+            after: 'after' in query ? query.after : undefined,
+            before: 'before' in query ? query.before : undefined,
+            ...('waitFor' in query ? { waitFor: query.waitFor, waitSeconds: REPLY_WAIT_SECONDS } : {}),
+          },
+        },
+        signal,
+      });
+      return dataOf(answer);
     },
     async send(text: string): Promise<string> {
-      const sent = await api.send<{ messageId: string }>('POST', `${channel}/messages`, { contactId, text });
-      return sent.messageId;
+      const answer = await api.POST('/webchat/{channelId}/messages', { params: { path: { channelId } }, body: { contactId, text } });
+      return dataOf(answer).messageId;
     },
   };
 };

@@ -1,15 +1,8 @@
 import { useId, useState } from 'react';
+import type { DefinitionProblem } from '../api/api-client.js';
 import { type FormContext, humanise, SchemaFields, singular } from './schema-form.js';
 import { flattenSchema, type JsonSchema, type StepTypeInfo, typesOf } from './step-types.js';
-import {
-  type DefinitionProblem,
-  type FieldPath,
-  isJsonObject,
-  isTargetField,
-  pathInStep,
-  pathText,
-  type Step,
-} from './workflow-definition.js';
+import { type FieldPath, isJsonObject, isTargetField, pathInStep, pathText, type Step } from './workflow-definition.js';
 
 const STEP_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 

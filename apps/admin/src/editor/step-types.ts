@@ -1,6 +1,9 @@
+import type { Schemas } from '../api/api-client.js';
+
 /**
- * What `GET /step-types` serves: each step type's JSON Schema, produced from the schema the server
- * validates with. The editor's forms are generated from it, so they cannot drift from the rules.
+ * The JSON Schema keywords the editor's forms read. `GET /step-types` serves each step type's JSON
+ * Schema, produced from the schema the server validates with, so the forms cannot drift from the
+ * rules; the document types these as JSON Schema objects, whose keywords are JSON Schema's own.
  */
 export interface JsonSchema {
   type?: string | string[];
@@ -27,14 +30,11 @@ export interface JsonSchema {
   enumTitles?: Record<string, string>;
 }
 
-export interface StepTypeInfo {
-  type: string;
-  title: string;
-  description: string;
-  schema: JsonSchema;
-}
+/** A step type as `GET /step-types` lists it, its schema read as the forms read it. */
+export type StepTypeInfo = Omit<Schemas['StepTypeDto'], 'schema'> & { schema: JsonSchema };
 
-export interface StepTypesResponse {
+/** `GET /step-types` (Schemas['StepTypeCatalogDto']) as the forms read it. */
+export interface StepTypes {
   items: StepTypeInfo[];
   settings: JsonSchema;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { ErrorNotice } from '../ui/errors.js';
 import { randomId } from '../ui/random-id.js';
@@ -18,8 +19,8 @@ export const TryItPanel = ({ workflowId, version, dirty }: { workflowId: string;
 
   useEffect(() => {
     let live = true;
-    api.send<{ channelId: string }>('POST', `/workflows/${workflowId}/try-it`).then(
-      (preview) => live && setChannelId(preview.channelId),
+    api.POST('/workflows/{id}/try-it', { params: { path: { id: workflowId } } }).then(
+      (answer) => live && setChannelId(dataOf(answer).channelId),
       (failure: unknown) => live && setError(failure),
     );
     return () => {

@@ -1,14 +1,9 @@
 import { useEffect, useState } from 'react';
+import { dataOf, type Schemas } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { ErrorNotice } from '../ui/errors.js';
 
-interface HistoryEvent {
-  id: string;
-  type: string;
-  data: { version?: unknown };
-  metadata: { actor?: { sub?: string } };
-  recordedAt: string;
-}
+type HistoryEvent = Schemas['WorkflowHistoryEntryDto'];
 
 export interface VersionEntry {
   version: number;
@@ -27,13 +22,9 @@ const HOW: Record<string, VersionEntry['how']> = {
 /** The events that made a version, newest first. */
 const versionsIn = (events: HistoryEvent[]): VersionEntry[] =>
   events
-    .filter((event) => event.type in HOW && typeof event.data.version === 'number')
-    .map((event) => ({
-      version: event.data.version as number,
-      how: HOW[event.type],
-      by: event.metadata.actor?.sub ?? 'unknown',
-      at: event.recordedAt,
-    }))
+    .flatMap(({ type, data: { version }, metadata, recordedAt }) =>
+      type in HOW && typeof version === 'number' ? [{ version, how: HOW[type], by: metadata.actor.sub, at: recordedAt }] : [],
+    )
     .reverse();
 
 const formatTime = (iso: string): string => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -60,10 +51,10 @@ export const VersionHistory = ({
 
   useEffect(() => {
     let live = true;
-    api.get<{ items: HistoryEvent[] }>(`/audit/workflows/${workflowId}/history`).then(
-      (history) => {
+    api.GET('/audit/workflows/{id}/history', { params: { path: { id: workflowId } } }).then(
+      (answer) => {
         if (!live) return;
-        setVersions(versionsIn(history.items));
+        setVersions(versionsIn(dataOf(answer).items));
         setError(null);
       },
       (failure: unknown) => live && setError(failure),

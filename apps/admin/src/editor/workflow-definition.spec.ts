@@ -56,19 +56,16 @@ describe('the editor’s view of a definition', () => {
   });
 
   it('ties each problem of a 400 to its step, by id or by the index in its path', () => {
-    const body = {
-      problems: [
-        { path: 'steps[0].variable', stepId: 'ask', message: 'must match x' },
-        { path: 'steps[1].elseNext', message: 'is required' },
-        { path: 'settings.sessionTimeoutSeconds', message: 'must be an integer' },
-      ],
-    };
-    expect(problemsOf(body, [QUESTION, BRANCH])).toEqual([
+    const problems = [
+      { path: 'steps[0].variable', stepId: 'ask', message: 'must match x' },
+      { path: 'steps[1].elseNext', message: 'is required' },
+      { path: 'settings.sessionTimeoutSeconds', message: 'must be an integer' },
+    ];
+    expect(problemsOf(problems, [QUESTION, BRANCH])).toEqual([
       { path: 'steps[0].variable', stepId: 'ask', message: 'must match x' },
       { path: 'steps[1].elseNext', stepId: 'check', message: 'is required' },
       { path: 'settings.sessionTimeoutSeconds', message: 'must be an integer' },
     ]);
-    expect(problemsOf({ message: 'expectedVersion must be an integer' }, [])).toEqual([]);
   });
 
   it('reads the served branch condition (one variant per operator) as one form with titled operators', () => {

@@ -1,3 +1,5 @@
+import type { DefinitionProblem } from '../api/api-client.js';
+
 /**
  * The flow definition as the editor holds it: plain step objects, exactly what the API takes and
  * gives back, with the few operations the canvas and panels need. Which fields name another step
@@ -136,29 +138,17 @@ export const sameDefinition = (a: Definition, b: Definition): boolean => JSON.st
 
 // ---- What the API said was wrong ----
 
-export interface DefinitionProblem {
-  path: string;
-  stepId?: string;
-  message: string;
-}
-
 /**
- * The problems of a refused definition, from the 400 body's `problems`; a problem without a step
- * id (a step whose id itself is wrong) is tied to its step by the index in its path.
+ * The problems of a refused definition (the 400's `problems`) tied to their steps: a problem
+ * without a step id (a step whose id itself is wrong) is tied to its step by the index in its path.
  */
-export const problemsOf = (body: unknown, sent: Step[]): DefinitionProblem[] => {
-  if (!isJsonObject(body) || !Array.isArray(body.problems)) return [];
-  return body.problems.filter(isJsonObject).map((found) => {
-    const problem: DefinitionProblem = {
-      path: typeof found.path === 'string' ? found.path : '',
-      message: typeof found.message === 'string' ? found.message : '',
-    };
-    if (typeof found.stepId === 'string') return { ...problem, stepId: found.stepId };
+export const problemsOf = (problems: DefinitionProblem[], sent: Step[]): DefinitionProblem[] =>
+  problems.map((problem) => {
+    if (problem.stepId !== undefined) return problem;
     const index = /^steps\[(\d+)\]/.exec(problem.path)?.[1];
     const step = index === undefined ? undefined : sent[Number(index)];
     return step === undefined ? problem : { ...problem, stepId: step.id };
   });
-};
 
 /** `steps[1].options[0].label` → `options[0].label`: where in its step a problem is. */
 export const pathInStep = (path: string): string => path.replace(/^steps\[\d+\]\.?/, '');

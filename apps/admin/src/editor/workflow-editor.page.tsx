@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError } from '../api/api-client.js';
+import { ApiError, dataOf, type DefinitionProblem, type Schemas } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { Link, useLeaveGuard } from '../routing/router.js';
 import { Dialog } from '../ui/dialog.js';
@@ -7,12 +7,11 @@ import { describeError, ErrorNotice } from '../ui/errors.js';
 import { canvasLinks, FlowCanvas, type Selection } from './flow-canvas.js';
 import { emptyValue, SchemaFields } from './schema-form.js';
 import { problemText, StepPanel, targetSlots } from './step-panel.js';
-import { flattenSchema, type StepTypeInfo, type StepTypesResponse } from './step-types.js';
+import { flattenSchema, type StepTypeInfo, type StepTypes } from './step-types.js';
 import { TryItPanel } from './try-it-panel.js';
 import { type VersionEntry, VersionHistory } from './version-history.js';
 import {
   type Definition,
-  type DefinitionProblem,
   type FieldPath,
   freshStepId,
   type JsonObject,
@@ -26,14 +25,12 @@ import {
 } from './workflow-definition.js';
 import './editor.css';
 
-interface WorkflowDetails {
-  id: string;
-  name: string;
-  version: number;
-  activeSessions: number;
-  steps: Step[];
-  settings: JsonObject;
-}
+type WorkflowDetails = Schemas['WorkflowDetailsDto'];
+
+/** What the header shows; the definition itself is held as `saved` and `draft`. */
+type WorkflowHeading = Pick<WorkflowDetails, 'name' | 'version'>;
+
+type PublishDefinition = Schemas['PublishDefinitionDto'];
 
 interface OldVersion {
   entry: VersionEntry;
@@ -56,7 +53,21 @@ const defaultConnectPath = (info: StepTypeInfo, step: Step): FieldPath | undefin
   return (slots.find((slot) => slot.path.length === 1 && slot.path[0] === 'next') ?? slots[0])?.path;
 };
 
-const definitionOf = (workflow: WorkflowDetails): Definition => ({ steps: workflow.steps, settings: workflow.settings ?? {} });
+const definitionOf = (workflow: Pick<WorkflowDetails, 'steps' | 'settings'>): Definition => ({
+  steps: workflow.steps,
+  settings: workflow.settings ?? {},
+});
+
+/**
+ * The body that publishes `definition`. The editor holds steps of whatever types `GET /step-types`
+ * lists (its forms are made from their schemas), so their fields are checked by the server, which
+ * answers 400 with the problems, not by this type.
+ */
+const publishBody = (definition: Definition, expectedVersion: number): PublishDefinition => ({
+  steps: definition.steps as PublishDefinition['steps'],
+  settings: definition.settings,
+  expectedVersion,
+});
 
 /** The version a 409 names as the newest: "… is at version 5, not at the expected version 4". */
 const newestVersionIn = (message: string): number | undefined => {
@@ -66,9 +77,9 @@ const newestVersionIn = (message: string): number | undefined => {
 
 export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   const { api, canChange } = useSignedIn();
-  const [workflow, setWorkflow] = useState<WorkflowDetails | null>(null);
+  const [workflow, setWorkflow] = useState<WorkflowHeading | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
-  const [stepTypes, setStepTypes] = useState<StepTypesResponse | null>(null);
+  const [stepTypes, setStepTypes] = useState<StepTypes | null>(null);
   const [stepTypesError, setStepTypesError] = useState<unknown>(null);
   const [saved, setSaved] = useState<Definition>({ steps: [], settings: {} });
   const [draft, setDraft] = useState<Definition>({ steps: [], settings: {} });
@@ -86,7 +97,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   useLeaveGuard(dirty);
 
   const adopt = useCallback((details: WorkflowDetails) => {
-    setWorkflow(details);
+    setWorkflow({ name: details.name, version: details.version });
     setSaved(definitionOf(details));
     setDraft(definitionOf(details));
     setProblems([]);
@@ -98,7 +109,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   const load = useCallback(
     async (atLeast = 0) => {
       for (let attempt = 0; ; attempt++) {
-        const details = await api.get<WorkflowDetails>(`/workflows/${workflowId}`);
+        const details = dataOf(await api.GET('/workflows/{id}', { params: { path: { id: workflowId } } }));
         if (details.version >= atLeast || attempt >= 20) return details;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -112,8 +123,8 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
       (details) => live && adopt(details),
       (error: unknown) => live && setLoadError(error),
     );
-    api.get<StepTypesResponse>('/step-types').then(
-      (types) => live && setStepTypes(types),
+    api.GET('/step-types').then(
+      (answer) => live && setStepTypes(dataOf(answer)),
       (error: unknown) => live && setStepTypesError(error),
     );
     return () => {
@@ -121,7 +132,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
     };
   }, [api, load, adopt]);
 
-  const typeInfo = useMemo(() => new Map((stepTypes?.items ?? []).map((info) => [info.type, info])), [stepTypes]);
+  const typeInfo = useMemo(() => new Map<string, StepTypeInfo>((stepTypes?.items ?? []).map((info) => [info.type, info])), [stepTypes]);
   const titles = useMemo(() => new Map([...typeInfo].map(([type, info]) => [type, info.title])), [typeInfo]);
   const hasNext = useCallback((type: string) => 'next' in (flattenSchema(typeInfo.get(type)?.schema ?? {}).properties ?? {}), [typeInfo]);
   const canLink = useCallback(
@@ -189,12 +200,13 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
     if (workflow === null) return;
     setSaveState({ kind: 'saving' });
     try {
-      const { version } = await api.send<{ version: number }>('PUT', `/workflows/${workflowId}/definition`, {
-        steps: definition.steps,
-        settings: definition.settings,
-        expectedVersion: workflow.version,
-      });
-      setWorkflow({ ...workflow, version, steps: definition.steps, settings: definition.settings });
+      const { version } = dataOf(
+        await api.PUT('/workflows/{id}/definition', {
+          params: { path: { id: workflowId } },
+          body: publishBody(definition, workflow.version),
+        }),
+      );
+      setWorkflow({ ...workflow, version });
       setSaved(definition);
       setProblems([]);
       setHistoryKey((key) => key + 1);
@@ -204,7 +216,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
       if (error instanceof ApiError && error.status === 409) {
         setSaveState({ kind: 'conflict', message: error.message, newest: newestVersionIn(error.message) });
       } else if (error instanceof ApiError && error.status === 400) {
-        setProblems(problemsOf(error.body, definition.steps));
+        setProblems(problemsOf(error.problems, definition.steps));
         setSaveState({ kind: 'invalid', message: error.message });
       } else {
         setSaveState({ kind: 'failed', error });
@@ -242,8 +254,10 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   const openVersion = async (entry: VersionEntry) => {
     setOldVersionError(null);
     try {
-      const found = await api.get<{ steps: Step[]; settings: JsonObject }>(`/workflows/${workflowId}/versions/${entry.version}`);
-      setOldVersion({ entry, definition: { steps: found.steps, settings: found.settings ?? {} } });
+      const found = dataOf(
+        await api.GET('/workflows/{id}/versions/{version}', { params: { path: { id: workflowId, version: entry.version } } }),
+      );
+      setOldVersion({ entry, definition: definitionOf(found) });
       setSelection(null);
     } catch (error) {
       setOldVersionError(error);
@@ -538,7 +552,7 @@ const RenameDialog = ({
     }
     setBusy(true);
     try {
-      await api.send('PATCH', `/workflows/${workflowId}`, { name: text });
+      await api.PATCH('/workflows/{id}', { params: { path: { id: workflowId } }, body: { name: text } });
       onRenamed(text.trim());
     } catch (error) {
       setProblem(describeError(error));

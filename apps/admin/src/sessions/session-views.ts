@@ -1,33 +1,15 @@
-/** A session as `GET /workflows/:id/sessions` lists it. */
-export interface SessionSummary {
-  id: string;
-  workflowId: string;
-  workflowVersion: number;
-  channelId: string;
-  contactId: string;
-  status: 'active' | 'ended';
-  currentStepId: string | null;
-  endReason: string | null;
-  startedAt: string;
-  endedAt: string | null;
-}
+import type { Schemas } from '../api/api-client.js';
 
-export interface TranscriptMessage {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  text: string;
-  at: string;
-  choices?: { label: string; value: string }[];
-}
+/** A session as `GET /workflows/:id/sessions` lists it. */
+export type SessionSummary = Schemas['SessionSummaryDto'];
 
 /** `GET /sessions/:id`. */
-export interface SessionDetails extends SessionSummary {
-  variables: Record<string, string | number>;
-  team: string | null;
-  transcript: TranscriptMessage[];
-}
+export type SessionDetails = Schemas['SessionDetailsDto'];
 
-const END_REASONS: Record<string, string> = {
+type EndReason = NonNullable<SessionSummary['endReason']>;
+
+/** Every end reason the document names, in words. */
+const END_REASONS: Record<EndReason, string> = {
   flow_finished: 'The flow finished',
   routed_to_team: 'Handed over to a team',
   invalid_answer: 'Too many invalid answers',
@@ -38,6 +20,6 @@ const END_REASONS: Record<string, string> = {
   terminated: 'The workflow was deleted',
 };
 
-export const endReasonText = (reason: string | null): string => (reason === null ? '—' : (END_REASONS[reason] ?? reason));
+export const endReasonText = (reason: EndReason | null): string => (reason === null ? '—' : END_REASONS[reason]);
 
 export const timeText = (at: string | null): string => (at === null ? '—' : new Date(at).toLocaleString());

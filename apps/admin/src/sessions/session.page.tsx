@@ -1,6 +1,6 @@
+import { dataOf } from '../api/api-client.js';
 import { Link } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
-import type { WorkflowCard } from '../workflows/workflow-card-stream.js';
 import { endReasonText, type SessionDetails, timeText } from './session-views.js';
 import { useChannelNames } from './use-channel-names.js';
 import { useResource } from './use-resource.js';
@@ -41,11 +41,13 @@ const Facts = ({ session, workflowName }: { session: SessionDetails; workflowNam
 
 /** One session: where it stands, what it collected and everything said in it. */
 export const SessionPage = ({ sessionId }: { sessionId: string }) => {
-  const session = useResource<SessionDetails>(`/sessions/${encodeURIComponent(sessionId)}`);
+  const session = useResource(sessionId, (api, id) => api.GET('/sessions/{id}', { params: { path: { id } } }).then(dataOf));
   const details = session.data;
   const workflowPath = details === null ? null : `/workflows/${encodeURIComponent(details.workflowId)}`;
   // A deleted workflow answers 404: the session then names it by id, without an error.
-  const workflowName = useResource<WorkflowCard>(workflowPath).data?.name;
+  const workflowName = useResource(details?.workflowId ?? null, (api, id) =>
+    api.GET('/workflows/{id}', { params: { path: { id } } }).then(dataOf),
+  ).data?.name;
   const variables = details === null ? [] : Object.entries(details.variables);
 
   return (

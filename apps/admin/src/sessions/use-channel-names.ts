@@ -1,9 +1,6 @@
 import { useEffect, useState } from 'react';
+import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
-
-interface ChannelList {
-  items: { id: string; name: string; type: string }[];
-}
 
 /** The workspace's channels by id, to name them instead of showing their ids. */
 export const useChannelNames = () => {
@@ -12,8 +9,8 @@ export const useChannelNames = () => {
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let current = true;
-    api.get<ChannelList>('/channels').then(
-      (list) => current && setNames(new Map(list.items.map((channel) => [channel.id, channel.name]))),
+    api.GET('/channels').then(
+      (answer) => current && setNames(new Map(dataOf(answer).items.map((channel) => [channel.id, channel.name]))),
       (refused: unknown) => current && setError(refused),
     );
     return () => {

@@ -1,7 +1,7 @@
 import { type KeyboardEvent, useId, useRef } from 'react';
+import { dataOf } from '../api/api-client.js';
 import { Link, useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
-import type { WorkflowCard } from '../workflows/workflow-card-stream.js';
 import { endReasonText, type SessionSummary, timeText } from './session-views.js';
 import { useChannelNames } from './use-channel-names.js';
 import { useResource } from './use-resource.js';
@@ -10,7 +10,7 @@ import './sessions.css';
 const STATUSES = [
   { status: 'active', label: 'Active' },
   { status: 'ended', label: 'Ended' },
-] as const;
+] as const satisfies { status: SessionSummary['status']; label: string }[];
 
 type Status = (typeof STATUSES)[number]['status'];
 
@@ -88,8 +88,10 @@ export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => 
   const { search, navigate } = useRouter();
   const status: Status = search.get('status') === 'ended' ? 'ended' : 'active';
   const base = `/workflows/${encodeURIComponent(workflowId)}`;
-  const workflow = useResource<WorkflowCard>(base);
-  const sessions = useResource<{ items: SessionSummary[] }>(`${base}/sessions?status=${status}`);
+  const workflow = useResource(workflowId, (api, id) => api.GET('/workflows/{id}', { params: { path: { id } } }).then(dataOf));
+  const sessions = useResource(`${workflowId} ${status}`, (api) =>
+    api.GET('/workflows/{id}/sessions', { params: { path: { id: workflowId }, query: { status } } }).then(dataOf),
+  );
   const panelId = useId();
   const name = workflow.data?.name;
 

@@ -1,16 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { dataOf } from '../api/api-client.js';
 import { followEventStream, type StreamStatus } from '../api/event-stream.js';
 import { useSignedIn } from '../auth/auth-context.js';
-import { cardChange, LIVE_CARDS_PATH, type WorkflowCard } from './workflow-card-stream.js';
+import { liveCardEvent, type WorkflowCard } from './workflow-card-stream.js';
 
 const PAGE_SIZE = 50;
 /** The API's largest page: reloading after a reconnection fetches what was loaded in one go. */
 const MAX_PAGE_SIZE = 1000;
-
-interface CardPage {
-  items: WorkflowCard[];
-  nextCursor?: string;
-}
 
 interface Listing {
   cards: WorkflowCard[];
@@ -30,7 +26,7 @@ const newestFirst = (a: WorkflowCard, b: WorkflowCard): number => {
  * a card wins over the page's: it is followed by every later change, a page is not.
  */
 export const useWorkflowCards = () => {
-  const { api, signOut } = useSignedIn();
+  const { api } = useSignedIn();
   const [listing, setListing] = useState<Listing | null>(null);
   const [listError, setListError] = useState<unknown>(null);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -45,8 +41,7 @@ export const useWorkflowCards = () => {
   loadedCount.current = listing?.cards.length ?? 0;
 
   const fetchPage = useCallback(
-    (limit: number, cursor?: string) =>
-      api.get<CardPage>(`/workflows?limit=${limit}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`),
+    (limit: number, cursor?: string) => api.GET('/workflows', { params: { query: { limit, cursor } } }).then(dataOf),
     [api],
   );
 
@@ -82,7 +77,9 @@ export const useWorkflowCards = () => {
   useEffect(() => {
     void reload();
     let opened = false;
-    const stop = followEventStream(api, LIVE_CARDS_PATH, {
+    const open = (signal: AbortSignal) =>
+      api.GET('/workflows/live', { parseAs: 'stream', headers: { accept: 'text/event-stream' }, signal }).then(dataOf);
+    const stop = followEventStream(open, {
       onOpen: () => {
         // The new connection sends every card again; one deleted while away is simply not among them.
         live.current.clear();
@@ -91,23 +88,23 @@ export const useWorkflowCards = () => {
         opened = true;
       },
       onMessage: (message) => {
-        const change = cardChange(message);
+        const change = liveCardEvent(message);
         if (change === null) return;
-        if (change.kind === 'card') live.current.set(change.card.id, change.card);
+        if (change.event === 'card') live.current.set(change.data.id, change.data);
         else {
-          live.current.delete(change.id);
-          removed.current.add(change.id);
+          live.current.delete(change.data.id);
+          removed.current.add(change.data.id);
         }
         setLiveChanges((count) => count + 1);
       },
       onStatus: setStatus,
       onRefused: (statusCode, message) => {
-        if (statusCode === 401) signOut(`The server refused your sign-in: ${message}`);
-        else setRefusal(`Live updates are unavailable: ${message}`);
+        // A refused token has signed the user out already: the client does on every 401.
+        if (statusCode !== 401) setRefusal(`Live updates are unavailable: ${message}`);
       },
     });
     return stop;
-  }, [api, reload, signOut]);
+  }, [api, reload]);
 
   const cards = useMemo(() => {
     if (listing === null) return null;

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
@@ -11,13 +12,6 @@ import { useWorkflowCards } from './use-workflow-cards.js';
 import './workflows.css';
 
 type OpenDialog = { kind: 'add' } | { kind: CardCommand; card: WorkflowCard } | null;
-
-/** What `POST /workflows` and `POST /workflows/:id/copy` answer. */
-interface CreatedWorkflow {
-  id: string;
-  name: string;
-  position: string;
-}
 
 const EmptyState = ({ canChange }: { canChange: boolean }) => (
   <div className="workflows-empty">
@@ -57,7 +51,7 @@ export const WorkflowsPage = () => {
   const close = () => setDialog(null);
   // The card as it is now: counts change while a confirmation is open.
   const current = (card: WorkflowCard) => cards?.find((shown) => shown.id === card.id) ?? card;
-  const path = (card: WorkflowCard, rest = '') => `/workflows/${encodeURIComponent(card.id)}${rest}`;
+  const workflowOf = (card: WorkflowCard) => ({ params: { path: { id: card.id } } });
 
   return (
     <>
@@ -117,11 +111,10 @@ export const WorkflowsPage = () => {
           title="New workflow"
           onClose={close}
           onSubmit={async (name) => {
-            const created = await api.send<CreatedWorkflow>('POST', '/workflows', { name });
-            const editor = `/workflows/${encodeURIComponent(created.id)}`;
+            const created = dataOf(await api.POST('/workflows', { body: { name } }));
             // The editor reads the workflow at once: wait until the API's reads include it.
-            await api.get(`${editor}?consistentWith=${encodeURIComponent(created.position)}`);
-            navigate(editor);
+            await api.GET('/workflows/{id}', { params: { path: { id: created.id }, query: { consistentWith: created.position } } });
+            navigate(`/workflows/${encodeURIComponent(created.id)}`);
           }}
         />
       )}
@@ -131,7 +124,7 @@ export const WorkflowsPage = () => {
           initialName={`${dialog.card.name} (copy)`}
           onClose={close}
           onSubmit={async (name) => {
-            const copy = await api.send<CreatedWorkflow>('POST', path(dialog.card, '/copy'), { name });
+            const copy = dataOf(await api.POST('/workflows/{id}/copy', { ...workflowOf(dialog.card), body: { name } }));
             close();
             setAnnouncement(`Copied “${dialog.card.name}” as “${copy.name}”.`);
           }}
@@ -143,7 +136,7 @@ export const WorkflowsPage = () => {
           confirmLabel="Delete"
           onClose={close}
           onConfirm={async () => {
-            await api.send('DELETE', path(dialog.card));
+            await api.DELETE('/workflows/{id}', workflowOf(dialog.card));
             forget(dialog.card.id);
             focusHeadingOnClose.current = true;
             close();
@@ -163,7 +156,7 @@ export const WorkflowsPage = () => {
           confirmLabel="Confirm"
           onClose={close}
           onConfirm={async () => {
-            await api.send('POST', path(dialog.card, '/deactivate-sessions'));
+            await api.POST('/workflows/{id}/deactivate-sessions', workflowOf(dialog.card));
             close();
             setAnnouncement(`Ending the active sessions of “${dialog.card.name}”.`);
           }}
