@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { STEP_ID_FORMAT, STEP_ID_PATTERN } from '#domain';
 
 type Json = Record<string, unknown>;
 
@@ -54,6 +55,8 @@ export class OpenApiContract {
 
   constructor(document: Json) {
     addFormats.default(this.ajv);
+    // The step schema names the fields that go to a step (steps are validated as a whole on publish).
+    this.ajv.addFormat(STEP_ID_FORMAT, STEP_ID_PATTERN);
     this.ajv.addSchema({ $id: DOCUMENT_ID, components: jsonSchemaOf(document.components ?? {}) });
     this.paths = Object.entries(document.paths as Record<string, Record<string, Operation>>)
       .map(([template, operations]) => ({

@@ -27,6 +27,7 @@ export {
 export * from './session/template.js';
 export * from './session/variables.js';
 export * from './workflow/step.json-schema.js';
+export { STEP_ID_FORMAT } from './workflow/step.fields.js';
 export * from './workflow/step.schema.js';
 export * from './display-name.js';
 export * from './quoted-input.js';
