@@ -23,7 +23,7 @@ import {
 import { EVENT_STORE, type EventStore, InvalidPositionError, type RecordedEvent } from '#eventstore';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { type AuditFilter, AuditLogReader, type Principal } from '#platform';
-import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import { ApiErrors, PATH_ERRORS } from '../openapi/api-errors.decorator.js';
 import { ErrorResponseDto } from '../openapi/error-response.dto.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { AuditEventsQueryDto, AuditFilterDto, DEFAULT_AUDIT_PAGE_SIZE, WorkflowStateQueryDto } from './audit-queries.dto.js';
@@ -125,7 +125,7 @@ export class AuditController {
   })
   @ApiWorkflowId()
   @ApiOkResponse({ type: WorkflowHistoryDto, description: 'The workflow’s events in order' })
-  @ApiErrors(400, 401, 429)
+  @ApiErrors(...PATH_ERRORS, 401, 429)
   async history(@Param('id', WORKFLOW_ID) id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowHistoryDto> {
     const events = await this.workflowStream(principal.workspace, id);
     return {
@@ -155,7 +155,7 @@ export class AuditController {
   })
   @ApiWorkflowId('Unknown, another workspace’s, or it never had that version or did not exist yet at that time')
   @ApiOkResponse({ type: WorkflowStateDto, description: 'The workflow then, and the event it is shown after' })
-  @ApiErrors(400, 401, 429)
+  @ApiErrors(...PATH_ERRORS, 401, 429)
   async state(
     @Param('id', WORKFLOW_ID) id: string,
     @Query() query: WorkflowStateQueryDto,
