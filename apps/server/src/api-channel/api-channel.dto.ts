@@ -13,6 +13,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageSize } from '../http/whole-number-query.decorator.js';
+import { exampleOutboxMessageId } from './api-channel.responses.js';
 import { MAX_MESSAGE_LENGTH, WebchatMessageDto } from '../webchat/webchat.dto.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
@@ -34,6 +35,10 @@ export class ApiChannelMessageDto extends IntersectionType(
   // One of text and choice: which one is checked by the route, naming both.
   PartialType(PickType(WebchatMessageDto, ['text'])),
 ) {
+  // Validated as web chat's visitors are; only what the document says of it differs.
+  @ApiProperty({ example: 'sms:+4915112345678', description: 'The customer, as the adapter names them: one conversation per contact' })
+  override contactId!: string;
+
   @ApiPropertyOptional({
     maxLength: MAX_MESSAGE_LENGTH,
     description: "The `value` of one of the last message's `choices`; exactly one of text and choice",
@@ -47,6 +52,7 @@ export class ApiChannelMessageDto extends IntersectionType(
   @ApiProperty({
     description: "The adapter's id of the message, unique in the channel: a repeat with it stores nothing twice",
     pattern: MESSAGE_ID_PATTERN.source,
+    example: 'SM8f3a2c',
   })
   @Matches(MESSAGE_ID_PATTERN, { message: 'externalId must be 1 to 256 printable characters without spaces' })
   @IsString({ message: 'externalId must be a string' })
@@ -56,7 +62,7 @@ export class ApiChannelMessageDto extends IntersectionType(
 
 /** What became of a message the channel sent, as the adapter learnt it. */
 export class ApiChannelReceiptDto {
-  @ApiProperty({ description: 'The `messageId` of a callback or of a pulled message' })
+  @ApiProperty({ example: exampleOutboxMessageId(2), description: 'The `messageId` of a callback or of a pulled message' })
   @Matches(MESSAGE_ID_PATTERN, { message: 'messageId must be 1 to 256 printable characters without spaces' })
   @IsString({ message: 'messageId must be a string' })
   messageId!: string;
@@ -65,7 +71,7 @@ export class ApiChannelReceiptDto {
   @IsIn(RECEIPT_STATUSES, { message: `status must be one of ${RECEIPT_STATUSES.join(', ')}` })
   status!: (typeof RECEIPT_STATUSES)[number];
 
-  @ApiPropertyOptional({ description: 'When it happened (ISO 8601)' })
+  @ApiPropertyOptional({ example: '2026-01-01T12:01:00Z', description: 'When it happened (ISO 8601)' })
   @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date and time' })
   @IsString({ message: 'at must be a string' })
   @IsOptional()
@@ -73,7 +79,11 @@ export class ApiChannelReceiptDto {
 }
 
 export class ApiOutboxQueryDto extends ConsistentReadDto {
-  @ApiPropertyOptional({ description: 'The `next` of an earlier page: the messages after it' })
+  @ApiPropertyOptional({
+    pattern: OUTBOX_CURSOR_PATTERN.source,
+    example: '000000000002',
+    description: 'The `next` of an earlier page: the messages after it',
+  })
   @Matches(OUTBOX_CURSOR_PATTERN, { message: 'after must be a cursor from a previous page (next)' })
   @IsString({ message: 'after must be a string' })
   @IsOptional()

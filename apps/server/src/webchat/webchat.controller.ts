@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { channelDecider, channelStreamName, quotedInput } from '#domain';
 import { loadState } from '#engine';
@@ -27,9 +27,16 @@ import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { messageView } from '../sessions/session.views.js';
 import { ReadModelChanges } from '../infrastructure/read-model-changes.service.js';
+import { EXAMPLE_CHANNEL_ID } from '../channels/channel.responses.js';
+import { ApiErrors, BODY_ERRORS, PATH_ERRORS } from '../openapi/api-errors.decorator.js';
+import { ErrorResponseDto } from '../openapi/error-response.dto.js';
 import { DEFAULT_TRANSCRIPT_PAGE, MAX_REPLY_WAIT_SECONDS, TranscriptQueryDto, WebchatMessageDto } from './webchat.dto.js';
+import { AcceptedMessageDto, WebchatTranscriptPageDto } from './webchat.responses.js';
 
 const CHANNEL_ID = new ResourceIdPipe('Channel');
+
+const ApiWebchatChannelId = () =>
+  ApiParam({ name: 'channelId', format: 'uuid', example: EXAMPLE_CHANNEL_ID, description: 'A web chat channel' });
 
 /**
  * The web chat channel adapter: the widget posts a visitor's messages and reads the conversation
@@ -47,32 +54,78 @@ export class WebchatController {
     private readonly changes: ReadModelChanges,
   ) {}
 
-  /** 202 once the message is durably recorded; the session engine answers from the log. */
   @Post('messages')
   @HttpCode(202)
   @Public()
-  async receive(
-    @Param('channelId', CHANNEL_ID) channelId: string,
-    @Body() body: WebchatMessageDto,
-  ): Promise<{ messageId: string; position: string }> {
+  @ApiOperation({
+    operationId: 'sendWebchatMessage',
+    summary: 'Send a visitor’s message',
+    description:
+      'Recorded on the visitor’s conversation, then answered by the session engine from the log: read the replies with ' +
+      '`getWebchatTranscript` and `waitFor` set to the `messageId` answered here. A visitor may send many messages at once: each is ' +
+      'recorded, and they are answered in the order they were recorded. Public, like any web chat: the channel id and the contact id ' +
+      'address the conversation, so a widget should use a random contact id per visitor.',
+  })
+  @ApiWebchatChannelId()
+  @ApiBody({
+    type: WebchatMessageDto,
+    examples: {
+      first: {
+        summary: 'A visitor’s first message, with a name',
+        value: { contactId: 'visitor-7f3a9c', text: 'Hello', contactName: 'Ada' },
+      },
+      later: { summary: 'A later message', value: { contactId: 'visitor-7f3a9c', text: 'Returns' } },
+    },
+  })
+  @ApiAcceptedResponse({ type: AcceptedMessageDto, description: 'Durably recorded; the reply follows in the transcript' })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'No web chat channel has this id',
+  })
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: 'The conversation kept changing while the message was recorded (many at once): send it again',
+  })
+  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 429)
+  async receive(@Param('channelId', CHANNEL_ID) channelId: string, @Body() body: WebchatMessageDto): Promise<AcceptedMessageDto> {
     const { contactId, text, contactName } = body;
     const message = { contactId, text, messageId: randomUUID(), ...(contactName === undefined ? {} : { contactName }) };
     return this.commands.execute(new ReceiveChannelMessageCommand(channelId, 'webchat', message));
   }
 
-  /**
-   * A page of the conversation, oldest message first: the newest messages by default, those
-   * after `after` or before `before`; with `waitFor`, the messages after that one once a reply to
-   * it is there — a widget waits for the next reply without polling.
-   */
   @Get('contacts/:contactId/messages')
   @Public()
+  @ApiOperation({
+    operationId: 'getWebchatTranscript',
+    summary: 'Read a visitor’s conversation',
+    description:
+      'A page of the conversation, oldest message first: the newest `limit` messages by default, those after `after` or before ' +
+      '`before`. With `waitFor`, a long poll: answers as soon as a reply recorded after that message is there, with the messages ' +
+      'after it (or, after `waitSeconds`, with what there is, perhaps none) — a widget waits for the next reply without polling. ' +
+      '`after`, `before` and `waitFor` are one at a time. A `waitFor` that is not a message of this conversation is a 404 once ' +
+      'the wait is over.',
+  })
+  @ApiWebchatChannelId()
+  @ApiParam({
+    name: 'contactId',
+    schema: { type: 'string', pattern: CONTACT_ID_PATTERN.source, example: 'visitor-7f3a9c' },
+    description: 'The visitor, as the widget named them when sending',
+  })
+  @ApiOkResponse({ type: WebchatTranscriptPageDto, description: 'A page of the conversation' })
+  @ApiResponse({
+    status: 404,
+    type: ErrorResponseDto,
+    description: 'No web chat channel has this id, the contact id cannot be one, or `waitFor` is no message of this conversation',
+  })
+  @ApiErrors(...PATH_ERRORS, 429)
   async transcript(
     @Param('channelId', CHANNEL_ID) channelId: string,
     @Param('contactId') contactId: string,
     @Query() query: TranscriptQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<WebchatTranscriptPageDto> {
     if (!CONTACT_ID_PATTERN.test(contactId)) throw new NotFoundException(`Contact ${quotedInput(contactId)} not found`);
     const { after, before, waitFor } = query;
     if ([after, before, waitFor].filter((given) => given !== undefined).length > 1) {

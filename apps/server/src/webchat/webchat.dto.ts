@@ -11,18 +11,19 @@ export class WebchatMessageDto {
   @ApiProperty({
     description: 'The visitor, as the web chat widget identifies them; a random id is best',
     pattern: CONTACT_ID_PATTERN.source,
+    example: 'visitor-7f3a9c',
   })
   @Matches(CONTACT_ID_PATTERN, { message: 'contactId must be 1 to 128 letters, digits or _.:@+-' })
   @IsString({ message: 'contactId must be a string' })
   contactId!: string;
 
-  @ApiProperty({ maxLength: MAX_MESSAGE_LENGTH })
+  @ApiProperty({ maxLength: MAX_MESSAGE_LENGTH, example: 'Hello', description: 'Not only spaces' })
   @Matches(/\S/, { message: 'text must not be empty' })
   @MaxLength(MAX_MESSAGE_LENGTH, { message: `text must be at most ${MAX_MESSAGE_LENGTH} characters` })
   @IsString({ message: 'text must be a string' })
   text!: string;
 
-  @ApiPropertyOptional({ description: 'Shown in {{contact.name}}', maxLength: 120 })
+  @ApiPropertyOptional({ description: 'Shown in {{contact.name}}', maxLength: 120, example: 'Ada' })
   @IsNotEmpty({ message: 'contactName must not be empty' })
   @MaxLength(120, { message: 'contactName must be at most 120 characters' })
   @IsString({ message: 'contactName must be a string' })
@@ -38,13 +39,21 @@ const CURSOR_MESSAGE = 'must be a cursor from a previous page (next or previous)
 
 /** A page of a transcript: the newest messages by default, or those after or before a cursor. */
 export class TranscriptQueryDto extends ConsistentReadDto {
-  @ApiPropertyOptional({ description: 'The `next` of an earlier page: the messages that follow it, oldest first' })
+  @ApiPropertyOptional({
+    pattern: TRANSCRIPT_CURSOR_PATTERN.source,
+    example: '000000000003',
+    description: 'The `next` of an earlier page: the messages that follow it, oldest first',
+  })
   @Matches(TRANSCRIPT_CURSOR_PATTERN, { message: `after ${CURSOR_MESSAGE}` })
   @IsString({ message: 'after must be a string' })
   @IsOptional()
   after?: string;
 
-  @ApiPropertyOptional({ description: 'The `previous` of a page: the messages just before it' })
+  @ApiPropertyOptional({
+    pattern: TRANSCRIPT_CURSOR_PATTERN.source,
+    example: '000000000002',
+    description: 'The `previous` of a page: the messages just before it',
+  })
   @Matches(TRANSCRIPT_CURSOR_PATTERN, { message: `before ${CURSOR_MESSAGE}` })
   @IsString({ message: 'before must be a string' })
   @IsOptional()
@@ -54,6 +63,8 @@ export class TranscriptQueryDto extends ConsistentReadDto {
   limit?: number;
 
   @ApiPropertyOptional({
+    maxLength: 256,
+    example: '0b6f3c2e-8d4a-4f1b-9e7c-5a2d1c3b4e6f',
     description:
       'A message id of this conversation: answers once a reply recorded after it is in the transcript (or after waitSeconds), with the messages after it',
   })

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Controller,
   ForbiddenException,
   Get,
@@ -12,7 +13,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { type ActiveChannel, channelDecider, channelStreamName } from '#domain';
 import {
@@ -29,9 +30,22 @@ import { loadState } from '#engine';
 import { RecordChannelWebhookCommand } from '#api-commands';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { Public } from '../auth/auth.decorators.js';
+import { EXAMPLE_CHANNEL_ID } from '../channels/channel.responses.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
+import { ApiErrors, BODY_ERRORS, PATH_ERRORS } from '../openapi/api-errors.decorator.js';
+import { ErrorResponseDto } from '../openapi/error-response.dto.js';
+import { META_WEBHOOK_PAYLOAD_EXAMPLES, META_WEBHOOK_PAYLOAD_SCHEMA, WEBHOOK_CHANNEL_TYPES } from './webhook-requests.schemas.js';
+import { WebhookDeliveryReceivedDto } from './webhooks.responses.js';
 
 const CHANNEL_ID = new ResourceIdPipe('Channel');
+
+/** The webhook's path: the channel's type and id, as the console shows the URL to paste into Meta's app. */
+const ApiWebhookPath = () =>
+  applyDecorators(
+    ApiParam({ name: 'channelType', enum: WEBHOOK_CHANNEL_TYPES, description: 'The channel’s type' }),
+    ApiParam({ name: 'channelId', format: 'uuid', example: EXAMPLE_CHANNEL_ID, description: 'The channel' }),
+    ApiResponse({ status: 404, type: ErrorResponseDto, description: 'No channel of this type has this id, or the type has no webhook' }),
+  );
 
 interface WebhookChannel {
   channel: ActiveChannel;
@@ -59,6 +73,30 @@ export class WebhooksController {
   @Get()
   @Public()
   @Header('Content-Type', 'text/plain; charset=utf-8')
+  @ApiOperation({
+    operationId: 'verifyChannelWebhook',
+    summary: 'Answer Meta’s webhook verification',
+    description:
+      'Meta’s subscription handshake, when the webhook is set up in the app: `hub.mode=subscribe` with the channel’s `verifyToken` ' +
+      'answers `hub.challenge` as plain text; anything else is a 403.',
+  })
+  @ApiWebhookPath()
+  // Listed bottom-up: Meta's order.
+  @ApiQuery({ name: 'hub.challenge', required: true, type: String, example: '1158201444', description: 'What to answer with' })
+  @ApiQuery({
+    name: 'hub.verify_token',
+    required: true,
+    type: String,
+    example: 'a-verify-token-of-your-choice',
+    description: 'The channel’s `verifyToken`',
+  })
+  @ApiQuery({ name: 'hub.mode', required: true, enum: ['subscribe'], description: 'What Meta asks for' })
+  @ApiOkResponse({
+    description: 'The challenge, as plain text',
+    content: { 'text/plain': { schema: { type: 'string', example: '1158201444' } } },
+  })
+  @ApiResponse({ status: 403, type: ErrorResponseDto, description: 'Not a subscription with the channel’s verify token' })
+  @ApiErrors(...PATH_ERRORS, 429)
   async verify(
     @Param('channelType') channelType: string,
     @Param('channelId', CHANNEL_ID) channelId: string,
@@ -73,11 +111,30 @@ export class WebhooksController {
   @Post()
   @Public()
   @HttpCode(200)
+  @ApiOperation({
+    operationId: 'receiveChannelWebhook',
+    summary: 'Receive a delivery from Meta',
+    description:
+      'Meta’s delivery of customers’ messages and message statuses. Verified by `X-Hub-Signature-256` (HMAC-SHA256 of the raw ' +
+      'body with the channel’s `appSecret`), recorded as received and answered at once; the session engine processes it from the ' +
+      'log. A message Meta delivers twice is taken once.',
+  })
+  @ApiWebhookPath()
+  @ApiHeader({
+    name: 'X-Hub-Signature-256',
+    required: true,
+    example: 'sha256=6f1c0e0d5a9b4c3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e',
+    description: '`sha256=` and the hex HMAC-SHA256 of the raw body, keyed with the channel’s `appSecret`',
+  })
+  @ApiBody({ schema: META_WEBHOOK_PAYLOAD_SCHEMA, examples: META_WEBHOOK_PAYLOAD_EXAMPLES })
+  @ApiOkResponse({ type: WebhookDeliveryReceivedDto, description: 'Verified and recorded' })
+  @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'Not signed with the channel’s app secret (X-Hub-Signature-256)' })
+  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 429)
   async receive(
     @Param('channelType') channelType: string,
     @Param('channelId', CHANNEL_ID) channelId: string,
     @Req() request: FastifyRequest,
-  ): Promise<{ received: true }> {
+  ): Promise<WebhookDeliveryReceivedDto> {
     const { channel, inbound, access } = await this.channel(channelType, channelId);
     if (!inbound.isAuthentic(webhookRequestOf(request), access)) {
       throw new UnauthorizedException('The delivery is not signed by the provider of this channel');
