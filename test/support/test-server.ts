@@ -9,6 +9,7 @@ import { SecretBox } from '#channels';
 import { type Role, SERVER_ROLES } from '#platform';
 import type { ServerConfig } from '../../apps/server/src/app.module.js';
 import { createApp } from '../../apps/server/src/create-app.js';
+import { servedContract } from './openapi-contract.js';
 
 export const temporaryDataDir = (): string => mkdtempSync(join(tmpdir(), 'workflows-e2e-'));
 export const newSecret = (): string => randomBytes(32).toString('base64url');
@@ -63,6 +64,15 @@ export class Api {
     } catch {
       // not JSON: keep the text
     }
+    // Every answer is held to the OpenAPI document: a shape that drifts from it fails the test that got it.
+    const problems = servedContract().problemsOf({
+      method,
+      path,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body,
+    });
+    if (problems.length > 0) throw new Error(`The answer does not match docs/openapi.json:\n${problems.join('\n')}`);
     return { status: response.status, body: body as T };
   }
 
