@@ -114,4 +114,20 @@ describe('the Channels page in Chromium', () => {
     expect(problems.filter((problem) => !problem.includes('the server responded with a status of 400'))).toEqual([]);
     await context.close();
   });
+
+  it('shows an API channel, made through the API, with the route its adapter posts to and no Meta webhook', async () => {
+    const created = await app.api.request('POST', '/channels', {
+      body: { type: 'api', name: 'Shop adapter', config: { secret: 'shop-adapter-secret-0123456789abcdef' } },
+    });
+    expect(created.status).toBe(201);
+    const channelId = created.body.id as string;
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(app.signInLink('admin', '/channels'));
+    const channel = page.getByRole('article', { name: 'Shop adapter' });
+    await channel.getByText(`${app.url}/channels/${channelId}/api/messages`, { exact: true }).waitFor();
+    expect(await channel.getByText('/webhooks/').count()).toBe(0);
+    await expectNoSeriousAxeViolations(page);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -2,12 +2,15 @@ import { useId, useState } from 'react';
 import { Link } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
 import type { WorkflowCard } from '../workflows/workflow-card-stream.js';
-import { type Channel, channelTypeLabel, embedSnippet, webhookUrl, widgetUrl } from './channel-types.js';
+import { type Channel, apiInboundUrl, channelTypeLabel, embedSnippet, webhookUrl, widgetUrl } from './channel-types.js';
 import { CopyButton } from './copy-button.js';
 
 export type WorkflowOption = Pick<WorkflowCard, 'id' | 'name'>;
 
-/** How a channel is reached: Meta's webhook for WhatsApp and Messenger, the page and the snippet for web chat. */
+/**
+ * How a channel is reached: Meta's webhook for WhatsApp and Messenger, the page and the snippet
+ * for web chat, the inbound route for an API channel; nothing for a type this console does not know.
+ */
 const ChannelAddress = ({ channel }: { channel: Channel }) => {
   const id = useId();
   if (channel.type === 'webchat') {
@@ -27,6 +30,18 @@ const ChannelAddress = ({ channel }: { channel: Channel }) => {
       </div>
     );
   }
+  if (channel.type === 'api') {
+    return (
+      <div className="channel-address">
+        <p id={`${id}-api-label`}>Messages arrive from its adapter, with the channel&apos;s secret as a bearer token, at:</p>
+        <div className="copyable">
+          <code>{apiInboundUrl(channel)}</code>
+          <CopyButton text={apiInboundUrl(channel)} describedBy={`${id}-api-label`} />
+        </div>
+      </div>
+    );
+  }
+  if (channel.type !== 'whatsapp' && channel.type !== 'messenger') return null;
   return (
     <div className="channel-address">
       <p id={`${id}-webhook-label`}>

@@ -87,6 +87,9 @@ export const CHANNEL_TYPES: { [T in ChannelType]: { label: string; fields: Confi
 
 export const channelTypeLabel = (type: string): string => CHANNEL_TYPES[type as ChannelType]?.label ?? type;
 
+/** Where an API channel's adapter posts the customers' messages (`receiveApiChannelMessage`). */
+export const apiInboundUrl = (channel: Channel): string => `${window.location.origin}/channels/${channel.id}/api/messages`;
+
 /** Where Meta delivers a WhatsApp or Messenger channel's messages: pasted into the app's webhook settings. */
 export const webhookUrl = (channel: Channel): string => `${window.location.origin}/webhooks/${channel.type}/${channel.id}`;
 export const widgetUrl = (channel: Channel): string => `${window.location.origin}/chat/${channel.id}`;
