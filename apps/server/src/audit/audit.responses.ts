@@ -124,10 +124,8 @@ export class WorkflowHistoryDto {
 /** The event after which the state is shown: the newest one of that version, or the last one by that time. */
 export class WorkflowStateAsOfDto extends PickType(AuditEventDto, ['revision', 'position', 'recordedAt'] as const) {}
 
-export class ActiveWorkflowStateDto implements ActiveWorkflow {
-  @ApiProperty({ enum: ['active'] })
-  status!: 'active';
-
+/** What a workflow's state shows whether it is active or deleted. */
+abstract class WorkflowStateIdentityDto {
   @ApiProperty({ format: 'uuid', example: EXAMPLE_WORKFLOW_ID })
   workflowId!: string;
 
@@ -136,6 +134,11 @@ export class ActiveWorkflowStateDto implements ActiveWorkflow {
 
   @ApiProperty({ example: 'Welcome' })
   name!: string;
+}
+
+export class ActiveWorkflowStateDto extends WorkflowStateIdentityDto implements ActiveWorkflow {
+  @ApiProperty({ enum: ['active'] })
+  status!: 'active';
 
   @ApiProperty({ type: 'integer', minimum: 1, example: 2, description: 'Its version then: 1 when created, one more at each publish' })
   version!: number;
@@ -148,18 +151,9 @@ export class ActiveWorkflowStateDto implements ActiveWorkflow {
 }
 
 /** A deleted workflow keeps its name and version for auditors; its steps are gone with it. */
-export class DeletedWorkflowStateDto implements DeletedWorkflow {
+export class DeletedWorkflowStateDto extends WorkflowStateIdentityDto implements DeletedWorkflow {
   @ApiProperty({ enum: ['deleted'] })
   status!: 'deleted';
-
-  @ApiProperty({ format: 'uuid', example: EXAMPLE_WORKFLOW_ID })
-  workflowId!: string;
-
-  @ApiProperty({ example: 'acme' })
-  workspace!: string;
-
-  @ApiProperty({ example: 'Welcome' })
-  name!: string;
 
   @ApiProperty({ type: 'integer', minimum: 1, example: 2, description: 'Its version when it was deleted' })
   version!: number;
