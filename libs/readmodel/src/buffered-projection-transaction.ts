@@ -1,23 +1,37 @@
+import { normalisedDocument } from './document-normalisation.js';
 import type { ProjectionTransaction, ReadModelDocument } from './read-model-store.port.js';
 
-/** A put carries the document as JSON text: what SQLite stores, and a copy no one can change. */
+/**
+ * A put carries the document normalised for every store: as JSON text, what SQLite stores, and as
+ * the plain value that text reads as, what MongoDB stores. Neither is ever handed out, so no one can change them.
+ */
 export type PendingWrite =
-  { kind: 'put'; collection: string; id: string; workspace: string; json: string } | { kind: 'delete'; collection: string; id: string };
+  | { kind: 'put'; collection: string; id: string; workspace: string; json: string; document: ReadModelDocument }
+  | { kind: 'delete'; collection: string; id: string };
+
+type PendingDocument = { workspace: string; json: string; document: ReadModelDocument };
 
 type ReadCommitted = (collection: string, id: string) => Promise<ReadModelDocument | undefined>;
+
+/** What a store refuses beyond what every store refuses (say, an array in a field it indexes); throws to refuse. */
+export type DocumentCheck = (collection: string, document: ReadModelDocument) => void;
 
 /**
  * The transaction a projection works in: writes are held in memory until the store commits them
  * with the checkpoint, and reads see those pending writes before falling back to committed data.
- * Documents are held as JSON text, written once when put and parsed afresh on each read (committed
- * reads come fresh from the store), so editing a returned object is never a write.
+ * Documents are normalised when put (a document no store can hold fails the put, naming it) and
+ * held as JSON text, parsed afresh on each read (committed reads come fresh from the store), so
+ * editing a returned object is never a write.
  */
 export class BufferedProjectionTransaction implements ProjectionTransaction {
-  /** Latest pending state per collection and id, as JSON with its workspace; `null` marks a deletion. */
-  private readonly pending = new Map<string, Map<string, { workspace: string; json: string } | null>>();
+  /** Latest pending state per collection and id; `null` marks a deletion. */
+  private readonly pending = new Map<string, Map<string, PendingDocument | null>>();
   private sealed = false;
 
-  constructor(private readonly readCommitted: ReadCommitted) {}
+  constructor(
+    private readonly readCommitted: ReadCommitted,
+    private readonly check: DocumentCheck = () => undefined,
+  ) {}
 
   async get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined> {
     const pending = this.pending.get(collection)?.get(id);
@@ -26,7 +40,14 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
   }
 
   put(collection: string, document: ReadModelDocument): void {
-    this.stage(collection, document.id, { workspace: document.workspace, json: JSON.stringify(document) });
+    this.requireOpen(collection, document.id);
+    const normalised = normalisedDocument(collection, document);
+    this.check(collection, normalised.document);
+    this.stage(collection, normalised.document.id, {
+      workspace: normalised.document.workspace,
+      json: normalised.json,
+      document: normalised.document,
+    });
   }
 
   delete(collection: string, id: string): void {
@@ -46,10 +67,14 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
     );
   }
 
-  private stage(collection: string, id: string, document: { workspace: string; json: string } | null): void {
+  private requireOpen(collection: string, id: string): void {
     if (this.sealed) throw new Error(`Write to ${collection}/${id} after its unit of work ended`);
+  }
+
+  private stage(collection: string, id: string, document: PendingDocument | null): void {
+    this.requireOpen(collection, id);
     let byId = this.pending.get(collection);
-    if (!byId) this.pending.set(collection, (byId = new Map<string, { workspace: string; json: string } | null>()));
+    if (!byId) this.pending.set(collection, (byId = new Map<string, PendingDocument | null>()));
     byId.set(id, document);
   }
 }
@@ -61,8 +86,9 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
 export async function collectWrites(
   readCommitted: ReadCommitted,
   work: (tx: ProjectionTransaction) => Promise<void>,
+  check?: DocumentCheck,
 ): Promise<PendingWrite[]> {
-  const tx = new BufferedProjectionTransaction(readCommitted);
+  const tx = new BufferedProjectionTransaction(readCommitted, check);
   let writes: PendingWrite[];
   try {
     await work(tx);

@@ -1,5 +1,6 @@
+import { DocumentRefusedError } from './document-normalisation.js';
 import { plainFieldName } from './field-name.js';
-import { type ListQuery, type ReadModelIndex, UndeclaredIndexError } from './read-model-store.port.js';
+import { type ListQuery, type ReadModelDocument, type ReadModelIndex, UndeclaredIndexError } from './read-model-store.port.js';
 
 /** `where` keys come in any order, so a shape holds its equality fields as a set. */
 const shapeKey = (collection: string, equals: readonly string[], orderBy: string): string =>
@@ -17,6 +18,8 @@ function checkedIndex({ collection, equals, orderBy }: ReadModelIndex): ReadMode
 /** The query shapes a store has built indexes for, and which of them serves a list query. */
 export class DeclaredIndexes {
   private readonly byShape = new Map<string, ReadModelIndex>();
+  /** Per collection, the fields its declared indexes key documents by. */
+  private readonly indexedFields = new Map<string, Set<string>>();
 
   /**
    * Checks `indexes` and has `create` build those not declared yet, each shape once. They count
@@ -30,7 +33,36 @@ export class DeclaredIndexes {
     }
     if (fresh.size === 0) return;
     await create([...fresh.values()]);
-    for (const [key, index] of fresh) this.byShape.set(key, index);
+    for (const [key, index] of fresh) {
+      this.byShape.set(key, index);
+      const fields = this.indexedFields.get(index.collection) ?? new Set<string>();
+      for (const field of [...index.equals, index.orderBy]) fields.add(field);
+      this.indexedFields.set(index.collection, fields);
+    }
+  }
+
+  /** The indexes declared so far for `collection`. */
+  declaredFor(collection: string): ReadModelIndex[] {
+    return [...this.byShape.values()].filter((index) => index.collection === collection);
+  }
+
+  /**
+   * Refuses a document whose indexed field holds an array or object: an index key is one string,
+   * number or boolean. MongoDB would index each element of an array (so equality would match any
+   * element, and the order by it would break) and cannot index a document with arrays in two
+   * fields of one index at all ("cannot index parallel arrays"); SQLite would index the JSON text.
+   */
+  requireIndexable(collection: string, document: ReadModelDocument): void {
+    for (const field of this.indexedFields.get(collection) ?? []) {
+      const value = document[field];
+      if (value !== null && typeof value === 'object') {
+        throw new DocumentRefusedError(
+          collection,
+          document.id,
+          `the indexed field ${field} holds ${Array.isArray(value) ? 'an array' : 'an object'}; an index key is one string, number or boolean`,
+        );
+      }
+    }
   }
 
   /** The declared index of `collection` that serves `query`; throws `UndeclaredIndexError` if there is none. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DocumentRefusedError, MAX_DOCUMENT_BYTES } from './document-normalisation.js';
 import {
   CheckpointConflictError,
   type ListQuery,
@@ -453,5 +454,228 @@ export function describeReadModelStoreContract(
       expect(await store.get(collection, 'nested')).toEqual(document);
       expect(await store.list(collection, { workspace: 'w', orderBy: 'id', limit: 1 })).toEqual([document]);
     });
+
+    it('tells false, 0, a missing field and null apart in where, with a boolean and a number in one list', async () => {
+      const collection = unique('collection');
+      const workspace = unique('workspace');
+      await store.declareIndexes([
+        { collection, equals: ['flag'], orderBy: 'name' },
+        { collection, equals: ['flag', 'count'], orderBy: 'name' },
+      ]);
+      const values: Record<string, unknown>[] = [
+        { flag: false, count: 0 },
+        { flag: 0, count: false },
+        { flag: null, count: 0 },
+        { count: 0 },
+        { flag: true, count: 1 },
+        { flag: 1, count: true },
+        { flag: 1.5, count: 1 },
+      ];
+      await seed(
+        collection,
+        values.map((fields, index) => ({ id: `d${index}`, workspace, name: `d${index}`, ...fields })),
+      );
+      const ids = async (where: Record<string, string | number | boolean>) =>
+        (await store.list(collection, { workspace, where, orderBy: 'name', order: 'asc', limit: 10 })).map((d) => d.id);
+
+      expect(await ids({ flag: false })).toEqual(['d0']);
+      expect(await ids({ flag: 0 })).toEqual(['d1']);
+      expect(await ids({ flag: true })).toEqual(['d4']);
+      expect(await ids({ flag: 1 })).toEqual(['d5']);
+      expect(await ids({ flag: 1.5 })).toEqual(['d6']);
+      expect(await ids({ flag: false, count: 0 })).toEqual(['d0']);
+      expect(await ids({ flag: 0, count: false })).toEqual(['d1']);
+      expect(await ids({ flag: true, count: 1 })).toEqual(['d4']);
+      expect(await ids({ flag: 1, count: 1 })).toEqual([]);
+    });
+
+    it('stores dates as their ISO text, at any depth, so a list ordered by one pages like any other text', async () => {
+      const collection = unique('collection');
+      const workspace = unique('workspace');
+      await declare(collection, [], 'createdAt');
+      const start = Date.UTC(2024, 0, 1);
+      // Every other document shares its time with the one before, so that pages break ties by id.
+      const documents = Array.from({ length: 12 }, (_, i) => ({
+        id: `doc-${String(i).padStart(2, '0')}`,
+        workspace,
+        createdAt: new Date(start + Math.floor(i / 2) * 60_000),
+        history: [{ at: new Date(start), note: 'created' }],
+      }));
+      await seed(collection, documents);
+
+      expect(await store.get(collection, 'doc-03')).toEqual({
+        id: 'doc-03',
+        workspace,
+        createdAt: new Date(start + 60_000).toISOString(),
+        history: [{ at: new Date(start).toISOString(), note: 'created' }],
+      });
+      const pages: string[][] = [];
+      let before: { value: string; id: string } | undefined;
+      do {
+        const page = await store.list<{ id: string; workspace: string; createdAt: string }>(collection, {
+          workspace,
+          orderBy: 'createdAt',
+          before,
+          limit: 5,
+        });
+        pages.push(page.map((document) => document.id));
+        const last = page.at(-1);
+        before = page.length === 5 && last ? { value: last.createdAt, id: last.id } : undefined;
+      } while (before);
+      expect(pages.flat()).toEqual(documents.map((document) => document.id).reverse());
+    });
+
+    it('keeps arrays of every kind in documents, and refuses an array or object in a field an index keys by, writing nothing of its unit', async () => {
+      const projection = unique('projection');
+      const collection = unique('collection');
+      const workspace = unique('workspace');
+      await store.declareIndexes([{ collection, equals: ['status'], orderBy: 'createdAt' }]);
+      const kept = {
+        id: 'kept',
+        workspace,
+        status: 'active',
+        createdAt: '2024-01-01',
+        tags: ['a', 'b'],
+        matrix: [[1, 2], [3], []],
+        mixed: [1, 'two', true, null, { three: [3] }],
+      };
+      await commitNext(projection, 'p1', (tx) => tx.put(collection, kept));
+
+      for (const [field, value] of [
+        ['status', ['active', 'ended']],
+        ['createdAt', ['2024-01-01']],
+        ['status', { is: 'active' }],
+      ] as const) {
+        const refusal = store.commit(projection, { expected: 'p1', next: 'p2' }, async (tx) => {
+          tx.put(collection, { id: 'other', workspace, status: 'active', createdAt: '2024-01-02' });
+          tx.put(collection, { ...kept, [field]: value });
+        });
+        await expect(refusal).rejects.toBeInstanceOf(DocumentRefusedError);
+        await expect(refusal).rejects.toThrow(new RegExp(`"kept" of collection "${collection}".*indexed field ${field}`));
+      }
+
+      expect(await store.getCheckpoint(projection)).toBe('p1');
+      expect(await store.get(collection, 'other')).toBeUndefined();
+      expect(await store.list(collection, { workspace, where: { status: 'active' }, orderBy: 'createdAt', limit: 10 })).toEqual([kept]);
+    });
+
+    it.each([
+      {
+        case: 'over 16 MiB as BSON',
+        field: { text: 'x'.repeat(MAX_DOCUMENT_BYTES) },
+        reason: /bytes as BSON, more than the 16777216 bytes/,
+      },
+      { case: 'with a field starting with $', field: { $set: 1 }, reason: /starts with \$/ },
+      { case: 'with a BigInt', field: { count: 1n }, reason: /BigInt/ },
+    ])('refuses a document $case, naming it, and writes nothing of its unit', async ({ field, reason }) => {
+      const projection = unique('projection');
+      const collection = unique('collection');
+
+      const refusal = store.commit(projection, { expected: undefined, next: 'p1' }, async (tx) => {
+        tx.put(collection, { id: 'fine', workspace: 'w' });
+        tx.put(collection, { id: 'refused', workspace: 'w', ...field });
+      });
+
+      await expect(refusal).rejects.toBeInstanceOf(DocumentRefusedError);
+      await expect(refusal).rejects.toThrow(reason);
+      await expect(refusal).rejects.toThrow(new RegExp(`^Document "refused" of collection "${collection}"`));
+      expect(await store.getCheckpoint(projection)).toBeUndefined();
+      expect(await store.get(collection, 'fine')).toBeUndefined();
+    });
+
+    it('rebuilds a read model larger than one transaction holds; readers see the old one until the switch, then only the new one', async () => {
+      const [projection, emptied] = [unique('projection'), unique('projection')];
+      const collection = unique('collection');
+      const workspace = unique('workspace');
+      await declare(collection, ['kind'], 'createdAt');
+      const old = { id: 'old', workspace, kind: 'card', createdAt: '2023-12-31', v: 1 };
+      await commitNext(projection, 'p-old', (tx) => tx.put(collection, old));
+      await commitNext(emptied, 'e-old', () => undefined);
+      const rebuilt = await openStore();
+      try {
+        // 24 MiB in all: more than the 16 MiB one oplog entry, and so once one transaction, could hold.
+        const padding = 'x'.repeat(8 * 1024);
+        const documents = Array.from({ length: 3000 }, (_, i) => ({
+          id: `doc-${String(i).padStart(4, '0')}`,
+          workspace,
+          kind: i % 2 === 0 ? 'card' : 'note',
+          createdAt: `2024-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`,
+          padding,
+        }));
+        for (let from = 0; from < documents.length; from += 500) {
+          await rebuilt.store.commit(
+            projection,
+            { expected: from === 0 ? undefined : `p-${from}`, next: `p-${from + 500}` },
+            async (tx) => {
+              for (const document of documents.slice(from, from + 500)) tx.put(collection, document);
+            },
+          );
+        }
+        let seenDuringCopy: unknown;
+        const source = readingObserved(rebuilt.store, collection, documents.length - 1, async () => {
+          seenDuringCopy = {
+            old: await store.get(collection, 'old'),
+            copied: await store.get(collection, 'doc-0000'),
+            listed: (await store.list(collection, { workspace, where: { kind: 'card' }, orderBy: 'createdAt', limit: 10 })).map(
+              (d) => d.id,
+            ),
+            checkpoint: await store.getCheckpoint(projection),
+            emptied: await store.getCheckpoint(emptied),
+          };
+        });
+
+        await store.replaceProjections(source, [
+          { name: projection, collections: [collection] },
+          { name: emptied, collections: [] },
+        ]);
+
+        expect(seenDuringCopy).toEqual({ old, copied: undefined, listed: ['old'], checkpoint: 'p-old', emptied: 'e-old' });
+        let count = 0;
+        for await (const document of store.allDocuments(collection)) {
+          expect(document).toEqual(documents[count]);
+          count += 1;
+        }
+        expect(count).toBe(documents.length);
+        expect(await store.get(collection, 'old')).toBeUndefined();
+        expect(await store.getCheckpoint(projection)).toBe('p-3000');
+        expect(await store.getCheckpoint(emptied)).toBeUndefined();
+        const cards = await store.list(collection, { workspace, where: { kind: 'card' }, orderBy: 'createdAt', limit: 3 });
+        expect(cards.map((d) => d.id)).toEqual(['doc-2998', 'doc-2938', 'doc-2878']);
+      } finally {
+        await rebuilt.dispose();
+      }
+
+      // Units go on from the rebuilt checkpoints, into the rebuilt read model.
+      await store.commit(projection, { expected: 'p-3000', next: 'p-3001' }, async (tx) => {
+        tx.put(collection, { ...(await tx.get(collection, 'doc-0000'))!, v: 2 });
+      });
+      await store.commit(emptied, { expected: undefined, next: 'e-1' }, async () => undefined);
+      expect(await store.get(collection, 'doc-0000')).toMatchObject({ v: 2 });
+      expect(await store.getCheckpoint(emptied)).toBe('e-1');
+    });
   });
+}
+
+/**
+ * The source of a rebuild, which runs `observe` once it has handed out `after` documents of
+ * `collection`: a look at the rebuilt store while the copy is under way.
+ */
+export function readingObserved(source: ReadModelStore, collection: string, after: number, observe: () => Promise<void>): ReadModelStore {
+  return {
+    getCheckpoint: (projection) => source.getCheckpoint(projection),
+    commit: (projection, checkpoint, work) => source.commit(projection, checkpoint, work),
+    get: (name, id) => source.get(name, id),
+    declareIndexes: (indexes) => source.declareIndexes(indexes),
+    list: (name, query) => source.list(name, query),
+    async *allDocuments<T extends ReadModelDocument>(name: string): AsyncIterable<T> {
+      let handedOut = 0;
+      for await (const document of source.allDocuments<T>(name)) {
+        yield document;
+        handedOut += 1;
+        if (name === collection && handedOut === after) await observe();
+      }
+    },
+    replaceProjections: (from, projections) => source.replaceProjections(from, projections),
+    close: () => source.close(),
+  };
 }

@@ -1,9 +1,12 @@
+import { normalisedDocument } from '../document-normalisation.js';
 import type { ReadModelDocument } from '../read-model-store.port.js';
-import { bulkWritesByCollection, fromStoredDocument, idFilter } from './mongodb-documents.js';
+import { bulkWritesByCollection, fromStoredDocument, idFilter, toStoredDocument } from './mongodb-documents.js';
 
 /** A put as a projection's transaction hands it over. */
-const put = (collection: string, document: ReadModelDocument) =>
-  ({ kind: 'put', collection, id: document.id, workspace: document.workspace, json: JSON.stringify(document) }) as const;
+const put = (collection: string, document: ReadModelDocument) => {
+  const { document: normalised, json } = normalisedDocument(collection, document);
+  return { kind: 'put', collection, id: normalised.id, workspace: normalised.workspace, json, document: normalised } as const;
+};
 
 describe('MongoDB documents', () => {
   it('replaces a put document under its id, keeping every other field as it is', () => {
@@ -32,11 +35,16 @@ describe('MongoDB documents', () => {
     });
   });
 
-  it('refuses a document with a field of its own named _id', () => {
-    expect(() => bulkWritesByCollection([put('cards', { id: 'a', workspace: 'w', _id: 'b' })])).toThrow(/_id is reserved/);
+  it('writes what normalising made of a document, never the object the projection put', () => {
+    const writes = bulkWritesByCollection([put('cards', { id: 'a', workspace: 'w', at: new Date('2024-01-02T03:04:05.000Z') })]);
+
+    expect(writes.get('cards')).toEqual([
+      { replaceOne: { filter: { _id: 'a' }, replacement: { workspace: 'w', at: '2024-01-02T03:04:05.000Z' }, upsert: true } },
+    ]);
   });
 
-  it('restores the id of a stored document', () => {
+  it('keeps the id under _id and restores it from there', () => {
+    expect(toStoredDocument({ id: 'a', workspace: 'w', name: 'Welcome' })).toEqual({ _id: 'a', workspace: 'w', name: 'Welcome' });
     expect(fromStoredDocument({ _id: 'a', workspace: 'w', name: 'Welcome' })).toEqual({
       id: 'a',
       workspace: 'w',

@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, WithoutId } from 'mongodb';
+import type { AnyBulkWriteOperation } from 'mongodb';
 import type { PendingWrite } from '../buffered-projection-transaction.js';
 import type { ReadModelDocument } from '../read-model-store.port.js';
 
@@ -21,22 +21,15 @@ export function fromStoredDocument<T extends ReadModelDocument>({ _id, ...fields
   return { id: _id, ...fields } as unknown as T;
 }
 
-/** Every field but `id`, which the filter carries as `_id`. */
-function replacementFor({ id, ...fields }: ReadModelDocument): WithoutId<StoredDocument> {
-  if ('_id' in fields) throw new Error(`Document ${id}: the field name _id is reserved for the document id`);
-  return fields;
+/** A normalised document as MongoDB holds it: `id` as `_id`, which normalising keeps free. */
+export function toStoredDocument({ id, ...fields }: ReadModelDocument): StoredDocument {
+  return { _id: id, ...fields };
 }
 
 function bulkWriteOf(write: PendingWrite): AnyBulkWriteOperation<StoredDocument> {
-  return write.kind === 'put'
-    ? {
-        replaceOne: {
-          filter: idFilter(write.id),
-          replacement: replacementFor(JSON.parse(write.json) as ReadModelDocument),
-          upsert: true,
-        },
-      }
-    : { deleteOne: { filter: idFilter(write.id) } };
+  if (write.kind === 'delete') return { deleteOne: { filter: idFilter(write.id) } };
+  const { id, ...replacement } = write.document;
+  return { replaceOne: { filter: idFilter(id), replacement, upsert: true } };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CHECKPOINTS_COLLECTION, databaseNamedIn, mongoCollectionName, mongoFieldName } from './mongodb-names.js';
+import { CHECKPOINTS_COLLECTION, databaseNamedIn, GENERATIONS_COLLECTION, mongoCollectionName, mongoFieldName } from './mongodb-names.js';
 
 describe('mongoCollectionName', () => {
   it.each(['workflow-cards', 'sessions', 'collection-6f1c2e0a-3b1d-4c55-9a57-0a8b8e2f4d11', `a${'b'.repeat(63)}`])(
@@ -12,8 +12,8 @@ describe('mongoCollectionName', () => {
     expect(() => mongoCollectionName(name)).toThrow(/collection name/);
   });
 
-  it('keeps the checkpoints collection to itself', () => {
-    expect(() => mongoCollectionName(CHECKPOINTS_COLLECTION)).toThrow(/reserved/);
+  it.each([CHECKPOINTS_COLLECTION, GENERATIONS_COLLECTION, 'system'])('keeps %j to itself', (name) => {
+    expect(() => mongoCollectionName(name)).toThrow(/reserved/);
   });
 });
 

@@ -3,17 +3,29 @@ import { plainFieldName } from '../field-name.js';
 /** Where each projection's checkpoint lives, as `{ _id: projection, position }`. */
 export const CHECKPOINTS_COLLECTION = 'checkpoints';
 
-/** Starts with a letter and has no dot, so it can never name a `system.*` or otherwise special namespace. */
+/** Which generation of each read-model collection readers use, as `{ _id: collection, generation }`. */
+export const GENERATIONS_COLLECTION = 'read-model-generations';
+
+/**
+ * Starts with a letter and has no dot, so it can never name a `system.*` or otherwise special
+ * namespace, nor a generation (`<collection>.<generation>`) of another collection.
+ */
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
-/** The MongoDB collection that holds a read-model collection: the same name, once checked. */
+const RESERVED_NAMES = new Map([
+  [CHECKPOINTS_COLLECTION, 'projection checkpoints'],
+  [GENERATIONS_COLLECTION, 'the generations of the read-model collections'],
+  // Its generations would be named system.<generation>, a namespace MongoDB keeps to itself.
+  ['system', 'MongoDB'],
+]);
+
+/** A read-model collection's name, once checked: a rebuilt generation of it is named after it. */
 export function mongoCollectionName(collection: string): string {
   if (!COLLECTION_NAME.test(collection)) {
     throw new Error(`Not a valid read-model collection name: ${JSON.stringify(collection)}`);
   }
-  if (collection === CHECKPOINTS_COLLECTION) {
-    throw new Error(`The collection name "${CHECKPOINTS_COLLECTION}" is reserved for projection checkpoints`);
-  }
+  const reservedFor = RESERVED_NAMES.get(collection);
+  if (reservedFor !== undefined) throw new Error(`The collection name "${collection}" is reserved for ${reservedFor}`);
   return collection;
 }
 

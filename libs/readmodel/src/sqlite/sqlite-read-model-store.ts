@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { isSqliteOutage, storeFailure } from '#eventstore';
 import { collectWrites, type PendingWrite } from '../buffered-projection-transaction.js';
 import { DeclaredIndexes } from '../declared-indexes.js';
+import { normalisedDocument } from '../document-normalisation.js';
 import {
   CheckpointConflictError,
   type ListQuery,
@@ -92,7 +93,11 @@ export class SqliteReadModelStore implements ReadModelStore {
   ): Promise<void> {
     // better-sqlite3 transactions cannot span an await: the async work only collects writes, which
     // are then stored in one synchronous transaction.
-    const writes = await collectWrites((collection, id) => this.get(collection, id), work);
+    const writes = await collectWrites(
+      (collection, id) => this.get(collection, id),
+      work,
+      (collection, document) => this.indexes.requireIndexable(collection, document),
+    );
     this.guarded(() => this.applyAtomically(projection, checkpoint, writes));
   }
 
@@ -129,6 +134,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     }
   }
 
+  /** Documents of the source are held to what a commit holds them to, so both stores take the same rebuilds. */
   async replaceProjections(source: ReadModelStore, projections: readonly ProjectionCollections[]): Promise<void> {
     const { documents, checkpoints } = await readProjections(source, projections);
     this.guarded(() =>
@@ -136,8 +142,10 @@ export class SqliteReadModelStore implements ReadModelStore {
         .transaction(() => {
           for (const [collection, replacements] of documents) {
             this.statements.deleteCollection.run(collection);
-            for (const document of replacements) {
-              this.statements.putDocument.run(collection, document.id, document.workspace, JSON.stringify(document));
+            for (const replacement of replacements) {
+              const { document, json } = normalisedDocument(collection, replacement);
+              this.indexes.requireIndexable(collection, document);
+              this.statements.putDocument.run(collection, document.id, document.workspace, json);
             }
           }
           for (const [projection, position] of checkpoints) {
