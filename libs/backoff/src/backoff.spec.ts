@@ -1,4 +1,4 @@
-import { exponentialBackoff, steppedBackoff } from './backoff.js';
+import { exponentialBackoff, jittered, steppedBackoff } from './backoff.js';
 
 describe('exponentialBackoff', () => {
   it('doubles from the first delay up to the longest', () => {
@@ -15,5 +15,13 @@ describe('steppedBackoff', () => {
   it('follows the schedule, then keeps its last delay', () => {
     const delay = steppedBackoff([100, 500, 1000, 5000]);
     expect([1, 2, 3, 4, 5, 100].map(delay)).toEqual([100, 500, 1000, 5000, 5000, 5000]);
+  });
+});
+
+describe('jittered', () => {
+  it('waits a random part of the delay, from none to all of it', () => {
+    const delay = exponentialBackoff({ firstMs: 100, maxMs: 5_000 });
+    expect([0, 0.5, 0.999].map((fraction) => jittered(delay, () => fraction)(3))).toEqual([0, 200, 400]);
+    expect(jittered(delay, () => 0.5)(50)).toBe(2500);
   });
 });

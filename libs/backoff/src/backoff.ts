@@ -12,3 +12,12 @@ export const steppedBackoff =
   (delaysMs: readonly [number, ...number[]]): Backoff =>
   (retry) =>
     delaysMs[Math.min(Math.max(retry - 1, 0), delaysMs.length - 1)];
+
+/**
+ * Full jitter: a random delay between none and what `backoff` says, so that writers that failed
+ * together do not try again together.
+ */
+export const jittered =
+  (backoff: Backoff, random: () => number = Math.random): Backoff =>
+  (retry) =>
+    Math.round(random() * backoff(retry));

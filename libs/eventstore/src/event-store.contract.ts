@@ -45,6 +45,18 @@ function newStreamName(): string {
   return `contract-${randomUUID()}`;
 }
 
+/** Every event of the stream, read in order, links to the one before it and matches its own hash. */
+function expectChained(streamName: string, events: readonly RecordedEvent[]): void {
+  expect(events.map((event) => event.revision)).toEqual(events.map((_, index) => index));
+  expect(events.map((event) => event.metadata.previousHash)).toEqual(['', ...events.slice(0, -1).map(storedHash)]);
+  for (const event of events) {
+    expect(event.metadata.hash).toBe(eventHash(String(event.metadata.previousHash), streamName, event.revision, event));
+  }
+}
+
+/** The server may hand ids back in another case than they were given. */
+const idsOf = (events: readonly NewEvent[]): string[] => events.map((event) => event.id.toLowerCase());
+
 /** Pulls events until `count` of them match; returns every event pulled on the way. */
 async function pullUntil(
   events: AsyncIterator<RecordedEvent>,
@@ -95,10 +107,7 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
         await store.appendToStream(streamName, [eventFixture('C', { n: 3 })], { expectedRevision: 1 });
         await store.appendToStream(streamName, [eventFixture('D', { n: 4 })], { expectedRevision: 'any' });
         const events = await store.readStream(streamName);
-        expect(events.map((event) => event.metadata.previousHash)).toEqual(['', ...events.slice(0, -1).map(storedHash)]);
-        for (const event of events) {
-          expect(event.metadata.hash).toBe(eventHash(String(event.metadata.previousHash), streamName, event.revision, event));
-        }
+        expectChained(streamName, events);
         expect(new Set(events.map(storedHash)).size).toBe(4);
       });
 
@@ -207,6 +216,47 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
         const stored = await store.readStream(streamName);
         expect(stored.filter((event) => events.some(({ id }) => id === event.id))).toHaveLength(2);
         expect(stored).toHaveLength(expectedRevision === 0 ? 3 : 2);
+      });
+
+      it.each([
+        ['no_stream', 'no_stream' as const],
+        ['a revision', 0],
+        ['stream_exists', 'stream_exists' as const],
+        ['any', 'any' as const],
+      ])(
+        'a retry with %s after another writer appended stores the batch once and returns the first result',
+        async (_, expectedRevision) => {
+          const streamName = newStreamName();
+          const before = typeof expectedRevision === 'number' || expectedRevision === 'stream_exists' ? [eventFixture('Before')] : [];
+          if (before.length > 0) await store.appendToStream(streamName, before);
+          const events = [eventFixture('First'), eventFixture('Second')];
+
+          const first = await store.appendToStream(streamName, events, { expectedRevision });
+          await store.appendToStream(streamName, [eventFixture('ByAnotherWriter')]);
+          const retry = await store.appendToStream(streamName, events, { expectedRevision });
+
+          expect(retry).toEqual(first);
+          const stored = await store.readStream(streamName);
+          expect(stored.map((event) => event.type)).toEqual([...before.map(({ type }) => type), 'First', 'Second', 'ByAnotherWriter']);
+          expectChained(streamName, stored);
+        },
+      );
+
+      it('recognises a retry of events with upper-case ids, and chains them as they are read back', async () => {
+        const streamName = newStreamName();
+        const upperCase = () => ({ id: randomUUID().toUpperCase() });
+        const events = [eventFixture('First', {}, upperCase()), eventFixture('Second', {}, upperCase())];
+
+        const first = await store.appendToStream(streamName, events);
+        const again = await store.appendToStream(streamName, events);
+        await store.appendToStream(streamName, [eventFixture('ByAnotherWriter', {}, upperCase())]);
+        const retry = await store.appendToStream(streamName, events);
+
+        expect([again, retry]).toEqual([first, first]);
+        const stored = await store.readStream(streamName);
+        expect(stored.map((event) => event.type)).toEqual(['First', 'Second', 'ByAnotherWriter']);
+        expect(idsOf(stored.slice(0, 2))).toEqual(idsOf(events));
+        expectChained(streamName, stored);
       });
 
       it('a retry whose events differ from the stored ones is a conflict, and stores nothing', async () => {
@@ -342,6 +392,28 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
         expect((settled[4] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
         for (const name of fresh) expect(await store.readStream(name)).toHaveLength(1);
         expect(await store.readStream(conflicting)).toHaveLength(1);
+      });
+
+      it('of many appends with any to one stream at once, each is stored once, and the chain holds', async () => {
+        const streamName = newStreamName();
+        await store.appendToStream(streamName, [eventFixture('Opened')]);
+        const batches = Array.from({ length: 20 }, (_, writer) => [
+          eventFixture('Written', { writer }),
+          eventFixture('Written', { writer }),
+        ]);
+
+        const results = await Promise.all(batches.map((batch) => store.appendToStream(streamName, batch, { expectedRevision: 'any' })));
+
+        const stored = await store.readStream(streamName);
+        expect(stored).toHaveLength(41);
+        expect(new Set(idsOf(stored)).size).toBe(41);
+        batches.forEach((batch, writer) => {
+          const at = stored.findIndex((event) => event.id.toLowerCase() === batch[0].id.toLowerCase());
+          // Each batch is stored whole, in order, and its result names its own last event.
+          expect(idsOf(stored.slice(at, at + 2))).toEqual(idsOf(batch));
+          expect(results[writer]).toEqual({ nextExpectedRevision: at + 1, position: stored[at + 1].position });
+        });
+        expectChained(streamName, stored);
       });
 
       it('of appends to one stream at the same expected revision, exactly one wins', async () => {

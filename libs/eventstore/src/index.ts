@@ -8,6 +8,8 @@ export {
 export { DuplicateEventIdError } from './sqlite/stream-append.rules.js';
 export { EsdbEventStore, type EsdbConnectOptions } from './esdb/esdb-event-store.js';
 export { BackendUnreachableError } from './backend-unreachable.error.js';
+export { BackendAccessDeniedError } from './backend-access-denied.error.js';
+export { AppendTooLargeError } from './append-too-large.error.js';
 export { StoreUnavailableError, storeFailure } from './store-unavailable.error.js';
 export { isSqliteOutage } from './sqlite/sqlite-outage.js';
 export { redactConnectionString } from './connection-string.redaction.js';

@@ -15,9 +15,9 @@ import {
   type StreamingRead,
 } from '@eventstore/db-client';
 import { assertOptionalCount, assertValidAppend } from '../append-input.validation.js';
+import { BackendAccessDeniedError } from '../backend-access-denied.error.js';
 import { BackendUnreachableError } from '../backend-unreachable.error.js';
 import { redactConnectionString } from '../connection-string.redaction.js';
-import { storeFailure } from '../store-unavailable.error.js';
 import {
   WrongExpectedRevisionError,
   type AllSubscription,
@@ -32,9 +32,11 @@ import {
 } from '../event-store.port.js';
 import { assertExpectedRevision } from '../expected-revision.rules.js';
 import { chainEvents, storedHash } from '../hash-chain.js';
+import { appendRead, decideAppend, retryOvertakenAppendAfterMs, type StreamRead } from './esdb-append.rules.js';
+import { ESDB, reasonOf, translateAppendError, translateEsdbError } from './esdb-error.mapping.js';
 import { assertUuidIds, isSystemEvent, toAppendExpectedRevision, toEventData, toRecordedEvent } from './esdb-event.mapping.js';
 import { compareLogPositions, comparePositions, formatPosition, LOG_START, parsePosition } from './esdb-position.js';
-import { isTransientError, ResubscribingAllSubscription, type RetryPolicy } from './resubscribing-all-subscription.js';
+import { ResubscribingAllSubscription, type RetryPolicy } from './resubscribing-all-subscription.js';
 
 export interface EsdbConnectOptions {
   /** For example `esdb://localhost:2113?tls=false`; credentials go in as `esdb://user:password@host…`. */
@@ -43,38 +45,48 @@ export interface EsdbConnectOptions {
   startupTimeoutMs?: number;
 }
 
-const BACKEND = 'EventStoreDB';
-/** Unavailable, past its deadline, not the leader, or the network away: `StoreUnavailableError`. */
-export const esdbFailure = storeFailure(BACKEND, isTransientError);
+const BACKEND = ESDB;
+export { esdbFailure } from './esdb-error.mapping.js';
 const DEFAULT_STARTUP_TIMEOUT_MS = 10_000;
 /** Raw records per `$all` read; each page is one bounded call, read to its end. */
 const LOG_PAGE_SIZE = 500;
 const RESUBSCRIBE_RETRY: RetryPolicy = { initialDelayMs: 100, maxDelayMs: 5_000 };
-/** Appends with `any` pinned to the head they chained to, tried again this often when overtaken. */
-const MAX_CHAIN_ATTEMPTS = 10;
 
 /**
- * The production event store: EventStoreDB over gRPC. The server owns revisions, positions and
- * idempotency (re-appending the same event ids at the same expected revision stores nothing);
+ * The production event store: EventStoreDB over gRPC. The server owns revisions and positions;
  * this adapter maps shapes and errors to the port and hides the server's own records (`$…`).
+ * Each append is decided from a read of the stream on the leader (`esdb-append.rules.ts`): a
+ * retry of an append already stored is recognised there and writes nothing, and every write is
+ * pinned to the revisions its hash chain was computed for.
  */
 export class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<ResubscribingAllSubscription>();
   private closed = false;
 
-  private constructor(private readonly client: EventStoreDBClient) {}
+  private constructor(
+    private readonly client: EventStoreDBClient,
+    /** The server's address without credentials, for the errors that name it. */
+    private readonly address: string,
+  ) {}
 
-  /** Connects and proves the server answers, or fails with `BackendUnreachableError`. */
+  /**
+   * Connects and proves the server answers and lets this user read the log, or fails with
+   * `BackendUnreachableError`, or `BackendAccessDeniedError` for credentials or rights refused.
+   */
   static async connect(options: EsdbConnectOptions): Promise<EsdbEventStore> {
     const { connectionString, startupTimeoutMs = DEFAULT_STARTUP_TIMEOUT_MS } = options;
     const client = clientFor(connectionString);
+    const address = redactConnectionString(connectionString);
     try {
-      await settleOrTimeOut(startupTimeoutMs, readFirstRecord(client, startupTimeoutMs));
+      await settleOrTimeOut(
+        startupTimeoutMs,
+        readFirstRecord(client, startupTimeoutMs, (error) => translateEsdbError(error, address)),
+      );
     } catch (error) {
       await client.dispose();
-      throw new BackendUnreachableError(BACKEND, connectionString, reasonOf(error));
+      throw error instanceof BackendAccessDeniedError ? error : new BackendUnreachableError(BACKEND, address, reasonOf(error));
     }
-    return new EsdbEventStore(client);
+    return new EsdbEventStore(client, address);
   }
 
   async appendToStream(
@@ -87,53 +99,75 @@ export class EsdbEventStore implements EventStore {
     assertUuidIds(streamName, events);
     this.assertOpen();
     if (events.length === 0) return this.checkStreamHead(streamName, expectedRevision);
-    // An append that may land anywhere is pinned to the head it was chained to; a writer that
-    // slipped in between makes it chain again.
-    for (let attempt = 1; ; attempt++) {
-      const link = await this.chainLink(streamName, expectedRevision, events);
+    // The server keeps ids in lower case: the chain is computed over the ids it will hand back.
+    const batch = events.map((event) => ({ ...event, id: event.id.toLowerCase() }));
+    const batchIds = batch.map((event) => event.id);
+    for (let failedAttempts = 1; ; failedAttempts++) {
+      this.assertOpen();
+      const decision = decideAppend(
+        streamName,
+        expectedRevision,
+        batchIds,
+        await this.readForAppend(streamName, expectedRevision, batch.length),
+      );
+      if (decision.kind === 'stored') return decision.result;
+      if (decision.kind === 'conflict') {
+        const actual = decision.actual ?? (await this.streamHead(streamName))?.revision ?? 'no_stream';
+        throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+      }
+      const chained = chainEvents(streamName, decision.firstRevision, decision.previousHash, batch);
       try {
-        return await this.appendChained(streamName, chainEvents(streamName, link.firstRevision, link.previousHash, events), link.expected);
+        return await this.appendChained(streamName, chained, decision.expectedRevision);
       } catch (error) {
-        const pinned = link.expected !== expectedRevision;
-        if (!(error instanceof WrongExpectedRevisionError) || !pinned || attempt >= MAX_CHAIN_ATTEMPTS) {
-          throw error instanceof WrongExpectedRevisionError
-            ? new WrongExpectedRevisionError(streamName, expectedRevision, error.actual)
-            : error;
-        }
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // Another writer moved the stream between the read and the write: decide again, later.
+        const delayMs = retryOvertakenAppendAfterMs(expectedRevision, failedAttempts);
+        if (delayMs === undefined) throw new WrongExpectedRevisionError(streamName, expectedRevision, error.actual);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
   }
 
   /**
-   * Where the new events join the stream's hash chain: after the event at the expected revision,
-   * or — for `any` and `stream_exists` — after the stream's last event, pinned to its revision.
-   * A retry of an append already stored keeps its expectation: the server recognises it by ids.
+   * What `decideAppend` needs, read on the leader: a follower may lag behind the writes, and an
+   * append decided on its answer would be chained to a stale head. A stream that reads as empty
+   * may still count revisions (soft-deleted or truncated): its `$tb` says so.
    */
-  private async chainLink(
-    streamName: string,
-    expected: ExpectedRevision,
-    events: readonly NewEvent[],
-  ): Promise<{ previousHash: string; firstRevision: number; expected: ExpectedRevision }> {
-    if (expected === 'no_stream') return { previousHash: '', firstRevision: 0, expected };
-    const [previous] =
-      typeof expected === 'number'
-        ? await this.readStreamEvents(streamName, { fromRevision: BigInt(expected), maxCount: 1 })
-        : await this.readStreamEvents(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1 });
-    if (previous === undefined) {
-      return { previousHash: '', firstRevision: 0, expected: expected === 'any' ? 'no_stream' : expected };
-    }
-    const isRetry = events.some((event) => event.id === previous.id);
-    const pinned = typeof expected === 'number' || isRetry ? expected : previous.revision;
-    return { previousHash: storedHash(previous), firstRevision: previous.revision + 1, expected: pinned };
+  private async readForAppend(streamName: string, expected: ExpectedRevision, batchSize: number): Promise<StreamRead> {
+    const read = appendRead(expected, batchSize);
+    const forwards = read.direction === 'forwards';
+    const found = await this.readStreamEvents(streamName, {
+      fromRevision: forwards ? BigInt(read.fromRevision) : END,
+      direction: forwards ? FORWARDS : BACKWARDS,
+      maxCount: read.maxCount,
+      requiresLeader: true,
+    });
+    const inOrder = forwards ? found : found.reverse();
+    const events = inOrder.map((event) => ({ revision: event.revision, id: event.id, hash: storedHash(event), position: event.position }));
+    return events.length > 0 ? { events } : { events, truncatedBefore: await this.truncatedBefore(streamName) };
   }
 
-  private async appendChained(streamName: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  private async truncatedBefore(streamName: string): Promise<number | undefined> {
+    try {
+      const { metadata } = await this.client.getStreamMetadata(streamName, { requiresLeader: true });
+      return typeof metadata?.truncateBefore === 'number' ? metadata.truncateBefore : undefined;
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  /** Writes events chained for the revisions `expectedRevision` pins them to. */
+  private async appendChained(
+    streamName: string,
+    events: readonly NewEvent[],
+    expectedRevision: number | 'no_stream',
+  ): Promise<AppendResult> {
     try {
       const result = await this.client.appendToStream(streamName, events.map(toEventData), {
         expectedRevision: toAppendExpectedRevision(expectedRevision),
       });
       const nextExpectedRevision = Number(result.nextExpectedRevision);
-      // A retry the server recognised as already written may come back without a position.
+      // An attempt the server recognised as already written may come back without a position.
       const position = result.position ?? (await this.positionOfRevision(streamName, nextExpectedRevision));
       return { nextExpectedRevision, position: formatPosition(position) };
     } catch (error) {
@@ -141,7 +175,7 @@ export class EsdbEventStore implements EventStore {
         const actual = error.actualVersion === 'no_stream' ? 'no_stream' : Number(error.actualVersion);
         throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
       }
-      throw esdbFailure(error);
+      throw translateAppendError(error, this.address, streamName, events.length);
     }
   }
 
@@ -214,15 +248,21 @@ export class EsdbEventStore implements EventStore {
 
   /** An empty append writes nothing; it checks the expected revision and reports the stream's head. */
   private async checkStreamHead(streamName: string, expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    const [last] = await this.readStreamEvents(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1 });
+    const last = await this.streamHead(streamName);
     assertExpectedRevision(streamName, expectedRevision, last?.revision);
     return last
       ? { nextExpectedRevision: last.revision, position: last.position }
       : { nextExpectedRevision: -1, position: formatPosition(LOG_START) };
   }
 
+  /** The stream's last event, read on the leader: it decides an append. */
+  private async streamHead(streamName: string): Promise<RecordedEvent | undefined> {
+    const [last] = await this.readStreamEvents(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1, requiresLeader: true });
+    return last;
+  }
+
   private async positionOfRevision(streamName: string, revision: number): Promise<Position> {
-    const [event] = await this.readStreamEvents(streamName, { fromRevision: BigInt(revision), maxCount: 1 });
+    const [event] = await this.readStreamEvents(streamName, { fromRevision: BigInt(revision), maxCount: 1, requiresLeader: true });
     if (!event) throw new Error(`Stream ${streamName} has no event at revision ${revision} right after appending it`);
     return parsePosition(event.position);
   }
@@ -230,10 +270,12 @@ export class EsdbEventStore implements EventStore {
   /** The server reports a missing stream while the read is iterated, not when it is requested. */
   private async readStreamEvents(
     streamName: string,
-    options: { fromRevision: ReadRevision; direction?: Direction; maxCount?: number },
+    options: { fromRevision: ReadRevision; direction?: Direction; maxCount?: number; requiresLeader?: boolean },
   ): Promise<RecordedEvent[]> {
     try {
-      return (await drain(this.client.readStream(streamName, options))).flatMap(({ event }) => (event ? [toRecordedEvent(event)] : []));
+      return (await drain(this.client.readStream(streamName, options), (error) => this.failure(error))).flatMap(({ event }) =>
+        event ? [toRecordedEvent(event)] : [],
+      );
     } catch (error) {
       if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
       throw error;
@@ -255,7 +297,7 @@ export class EsdbEventStore implements EventStore {
     let cursor = from;
     for (;;) {
       const read = this.client.readAll({ fromPosition: cursor ?? logEnd, direction, maxCount: pageSize });
-      const resolved = await drain(read);
+      const resolved = await drain(read, (error) => this.failure(error));
       const page = resolved.flatMap(({ event }) => (event ? [event] : []));
       for (const event of page) {
         if (cursor === undefined || compareLogPositions(event.position, cursor) * onward > 0) yield event;
@@ -263,6 +305,11 @@ export class EsdbEventStore implements EventStore {
       if (resolved.length < pageSize || page.length === 0) return;
       cursor = page[page.length - 1].position;
     }
+  }
+
+  /** Access refused, an outage, or the client's error as it is. */
+  private failure(error: unknown): unknown {
+    return translateEsdbError(error, this.address);
   }
 
   private assertOpen(): void {
@@ -280,17 +327,17 @@ function clientFor(connectionString: string): EventStoreDBClient {
 }
 
 /** Reading one record of `$all` proves the server answers and lets this client read the log. */
-async function readFirstRecord(client: EventStoreDBClient, deadlineMs: number): Promise<void> {
-  await drain(client.readAll({ maxCount: 1, deadline: deadlineMs }));
+async function readFirstRecord(client: EventStoreDBClient, deadlineMs: number, failure: (error: unknown) => unknown): Promise<void> {
+  await drain(client.readAll({ maxCount: 1, deadline: deadlineMs }), failure);
 }
 
-/** Reads a bounded call to its end, one item at a time. */
-async function drain<T>(read: StreamingRead<T>): Promise<T[]> {
+/** Reads a bounded call to its end, one item at a time; a failure is thrown as `failure` translates it. */
+async function drain<T>(read: StreamingRead<T>, failure: (error: unknown) => unknown): Promise<T[]> {
   const items: T[] = [];
   try {
     for await (const item of read) items.push(item);
   } catch (error) {
-    throw esdbFailure(error);
+    throw failure(error);
   }
   return items;
 }
@@ -305,8 +352,4 @@ async function settleOrTimeOut<T>(ms: number, promise: Promise<T>): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error && error.message !== '' ? error.message : String(error);
 }
