@@ -16,7 +16,7 @@ const grpcError = (code: number, details: string): Error => Object.assign(new Er
 describe('mapping EventStoreDB client errors', () => {
   it('takes gRPC INTERNAL — a reset call (RST_STREAM) or a failing server — for an outage, wrapped or not by the client', () => {
     const reset = grpcError(13, 'INTERNAL: Received RST_STREAM with code 2 (Internal server error)');
-    for (const error of [reset, new UnknownError(reset as never)]) {
+    for (const error of [reset, new UnknownError(reset as ConstructorParameters<typeof UnknownError>[0])]) {
       expect(isEsdbOutage(error)).toBe(true);
       expect(translateEsdbError(error, ADDRESS)).toBeInstanceOf(StoreUnavailableError);
     }

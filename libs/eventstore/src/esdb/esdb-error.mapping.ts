@@ -28,8 +28,8 @@ export const isAccessDenied = (error: unknown): boolean => error instanceof Acce
 export const esdbFailure = storeFailure(ESDB, isEsdbOutage);
 
 const ACCESS_NEEDED =
-  'the user of the connection string must be allowed to read $all (by default only members of $admins are) ' +
-  'and to read and write the service’s streams and their metadata';
+  'the user of the connection string must be allowed to read $all (a system stream: by default only administrators may) ' +
+  'and to read and write the service’s streams and read their metadata';
 
 /**
  * What the adapter throws for an error of the client talking to the server at `address`: access
