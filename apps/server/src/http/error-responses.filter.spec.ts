@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { type ArgumentsHost, HttpException, NotFoundException } from '@nestjs/common';
+import { AppendTooLargeError } from '#eventstore';
 import { ErrorResponsesFilter, toHttpException } from './error-responses.filter.js';
 
 describe('toHttpException', () => {
@@ -13,6 +14,16 @@ describe('toHttpException', () => {
       expect(exception.getStatus()).toBe(status);
       expect(exception.getResponse()).toEqual({ statusCode: status, message: text, error });
     }
+  });
+
+  it('answers an append the event store refuses for its size with 413, naming the limit but not the stream', () => {
+    const exception = toHttpException(new AppendTooLargeError('EventStoreDB', 'workflow-1', 3, 1_048_576, 'MaxAppendSize'));
+    expect(exception.getStatus()).toBe(413);
+    expect(exception.getResponse()).toEqual({
+      statusCode: 413,
+      message: 'The change is larger than the event store takes in one write (1048576 bytes): send less at once',
+      error: 'Payload Too Large',
+    });
   });
 
   it('leaves an exception that has its body as it is', () => {

@@ -9,10 +9,11 @@ import {
   InternalServerErrorException,
   Logger,
   NotFoundException,
+  PayloadTooLargeException,
 } from '@nestjs/common';
 import { DomainError, InvalidDefinitionError, quotedInput } from '#domain';
 import { ConcurrentModificationError } from '#engine';
-import { InvalidPositionError } from '#eventstore';
+import { AppendTooLargeError, InvalidPositionError } from '#eventstore';
 
 interface RequestLike {
   raw: { method?: string; url?: string; originalUrl?: string };
@@ -46,6 +47,12 @@ export const toHttpException = (error: unknown): HttpException => {
   }
   if (error instanceof ConcurrentModificationError) return new ConflictException(error.message);
   if (error instanceof InvalidPositionError) return new BadRequestException(`consistentWith: ${error.message}`);
+  // A body under the HTTP limit can still make events larger than the event store takes at once.
+  if (error instanceof AppendTooLargeError) {
+    return new PayloadTooLargeException(
+      `The change is larger than the event store takes in one write (${error.maxAppendSizeBytes} bytes): send less at once`,
+    );
+  }
   // Fastify's own client errors (malformed JSON, body too large, bad content type) keep their 4xx.
   const statusCode = (error as { statusCode?: unknown }).statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
