@@ -24,7 +24,7 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
  */
 export const createApp = async (config: ServerConfig): Promise<NestFastifyApplication> => {
   const logger = await createServerLogger(config);
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, logger.child({ context: 'EventStore' }));
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustedProxies(config.rateLimits),

@@ -6,9 +6,25 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from './event-store.port.js';
-import { eventHash, storedHash } from './hash-chain.js';
+import { eventHash, storedHash, verifyHashChains } from './hash-chain.js';
+import type { EventStoreLogger } from './skipped-records.log.js';
 
-export type OpenEventStore = () => Promise<{ store: EventStore; dispose: () => Promise<void> }>;
+/** An opened store, and what a test may do to its log behind the port's back. */
+export interface OpenedEventStore {
+  store: EventStore;
+  dispose: () => Promise<void>;
+  /**
+   * Test-only: writes records to the log as another tool writing to the same backend would
+   * (binary or non-object data, no metadata, …), one stream of them; returns their ids.
+   */
+  appendForeignRecords: (streamName: string) => Promise<string[]>;
+}
+
+/** Text the foreign records carry in their data, which no log line may repeat. */
+export const FOREIGN_RECORD_TEXT = 'written by another tool';
+
+/** Opens a store that reports what it skips to `logger`. */
+export type OpenEventStore = (options: { logger: EventStoreLogger }) => Promise<OpenedEventStore>;
 
 /** A valid event with a fresh id; pass `overrides` to pin the id or the metadata. */
 export function eventFixture(type = 'SomethingHappened', data: Record<string, unknown> = {}, overrides: Partial<NewEvent> = {}): NewEvent {
@@ -80,9 +96,12 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
   describe(`EventStore contract: ${adapterName}`, () => {
     let store: EventStore;
     let dispose: () => Promise<void>;
+    let appendForeignRecords: OpenedEventStore['appendForeignRecords'];
+    let warnings: string[];
 
     beforeEach(async () => {
-      ({ store, dispose } = await openStore());
+      warnings = [];
+      ({ store, dispose, appendForeignRecords } = await openStore({ logger: { warn: (message) => warnings.push(message) } }));
     });
 
     afterEach(async () => {
@@ -368,6 +387,36 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
         await iterator.return?.();
 
         await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
+      });
+    });
+
+    describe('records another tool wrote to the log', () => {
+      it('a foreign event in the log is skipped and logged, never fatal', async () => {
+        const streamName = newStreamName();
+        const foreignStream = `foreign-${randomUUID()}`;
+        const ours = (event: RecordedEvent) => event.streamName === streamName;
+        const start = await store.appendToStream(streamName, [eventFixture()]);
+        const foreignIds = await appendForeignRecords(foreignStream);
+        await store.appendToStream(streamName, [eventFixture()]);
+
+        const log = await store.readAll({ after: start.position });
+        const [next] = await store.readAll({ after: start.position, maxCount: 1 });
+        const subscription = store.subscribeToAll({ after: start.position });
+        const followed = await settleWithin(5_000, pullUntil(subscription[Symbol.asyncIterator](), 1, ours)).finally(() =>
+          subscription.unsubscribe(),
+        );
+        const { broken } = await verifyHashChains(store);
+
+        expect(log.filter(ours).map((event) => event.revision)).toEqual([1]);
+        // A page of one is the next event the port can read, not an empty page that would end a paging reader.
+        expect(next.streamName).not.toBe(foreignStream);
+        expect(followed.filter(ours).map((event) => event.revision)).toEqual([1]);
+        expect([...log, ...followed].filter((event) => event.streamName === foreignStream)).toEqual([]);
+        expect(await store.readStream(foreignStream)).toEqual([]);
+        expect(broken.filter((link) => link.streamName === streamName)).toEqual([]);
+        // Each record is reported once, however many readers met it; its data is never quoted.
+        for (const id of foreignIds) expect(warnings.filter((line) => line.includes(id))).toEqual([expect.stringContaining(foreignStream)]);
+        expect(warnings.join('\n')).not.toContain(FOREIGN_RECORD_TEXT);
       });
     });
 

@@ -8,16 +8,42 @@ import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from './event
  * JSON. Changing any stored event breaks its link, and every later link of its stream.
  */
 
-/** JSON with object keys sorted at every level: the same value always gives the same text. */
+/**
+ * JSON with object keys sorted at every level: the same value always gives the same text. It is
+ * the text of the value as stored, JSON.stringify's: a `Date` (any `toJSON`) is what that gives,
+ * `undefined`, a function or a symbol is left out of an object and `null` in an array — so an
+ * event hashes the same when appended and when read back.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  // Like JSON.stringify's, the type hides that `undefined` (or a function) on its own gives no text.
+  return canonical(value, '') as string;
+}
+
+/** The canonical text of `value` found under `key`; undefined where JSON.stringify leaves it out. */
+function canonical(value: unknown, key: string): string | undefined {
+  const stored = storedForm(value, key);
+  if (Array.isArray(stored)) {
+    const items: string[] = [];
+    for (let index = 0; index < stored.length; index++) items.push(canonical(stored[index], String(index)) ?? 'null');
+    return `[${items.join(',')}]`;
   }
-  return JSON.stringify(value);
+  if (stored !== null && typeof stored === 'object') {
+    const members = Object.keys(stored)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap((member) => {
+        const text = canonical((stored as Record<string, unknown>)[member], member);
+        return text === undefined ? [] : [`${JSON.stringify(member)}:${text}`];
+      });
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(stored);
+}
+
+/** What JSON.stringify writes in place of `value`: its `toJSON()`, the primitive inside a boxed one. */
+function storedForm(value: unknown, key: string): unknown {
+  const converted =
+    typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function' ? (value as { toJSON(key: string): unknown }).toJSON(key) : value;
+  return converted instanceof Number || converted instanceof String || converted instanceof Boolean ? converted.valueOf() : converted;
 }
 
 /** The metadata as it was given, without the links the store added. */

@@ -14,5 +14,6 @@ export { StoreUnavailableError, storeFailure } from './store-unavailable.error.j
 export { isSqliteOutage } from './sqlite/sqlite-outage.js';
 export { redactConnectionString } from './connection-string.redaction.js';
 export * from './hash-chain.js';
+export type { EventStoreLogger } from './skipped-records.log.js';
 export * from './upcasting-event-store.js';
 export * from './append-observing-event-store.js';

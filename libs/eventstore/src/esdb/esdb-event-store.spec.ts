@@ -2,13 +2,18 @@ import { createServer, type Socket } from 'node:net';
 import { BackendUnreachableError } from '../backend-unreachable.error.js';
 import { describeEventStoreContract, settleWithin } from '../event-store.contract.js';
 import { EsdbEventStore } from './esdb-event-store.js';
+import { appendForeignRecords } from './foreign-records.fixture.js';
 
 const connectionString = process.env.ESDB_CONNECTION_STRING;
 
 if (connectionString) {
   describeEventStoreContract('EventStoreDB', async () => {
     const store = await EsdbEventStore.connect({ connectionString });
-    return { store, dispose: () => store.close() };
+    return {
+      store,
+      dispose: () => store.close(),
+      appendForeignRecords: (streamName) => appendForeignRecords(connectionString, streamName),
+    };
   });
 } else {
   console.log(

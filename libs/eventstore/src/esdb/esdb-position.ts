@@ -5,8 +5,8 @@ import { InvalidPositionError } from '../event-store.port.js';
 export const LOG_START: Position = { commit: 0n, prepare: 0n };
 
 const POSITION = /^(\d+)\/(\d+)$/;
-/** The server sends positions as unsigned 64-bit integers. */
-const MAX_LOG_POSITION = 2n ** 64n - 1n;
+/** The client's wire type is unsigned 64-bit, but the server keeps positions as signed 64-bit integers. */
+const MAX_LOG_POSITION = 2n ** 63n - 1n;
 
 /** On the wire a position is `commit/prepare`, both decimal. */
 export function formatPosition({ commit, prepare }: Position): string {
@@ -18,7 +18,8 @@ export function parsePosition(token: string): Position {
   if (!match) throw new InvalidPositionError(token);
   const commit = BigInt(match[1]);
   const prepare = BigInt(match[2]);
-  if (commit > MAX_LOG_POSITION || prepare > MAX_LOG_POSITION) throw new InvalidPositionError(token);
+  // A record is prepared before its transaction commits, never after.
+  if (commit > MAX_LOG_POSITION || prepare > commit) throw new InvalidPositionError(token);
   return { commit, prepare };
 }
 

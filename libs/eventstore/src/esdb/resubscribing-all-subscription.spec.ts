@@ -1,6 +1,10 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { AccessDeniedError, UnavailableError, type AllStreamResolvedEvent } from '@eventstore/db-client';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { eventFixture, settleWithin } from '../event-store.contract.js';
 import type { RecordedEvent } from '../event-store.port.js';
+import { SkippedRecordsLog } from '../skipped-records.log.js';
 import { isTransientError, retryDelayMs, ResubscribingAllSubscription, type LogSubscription } from './resubscribing-all-subscription.js';
 
 /** A record of `$all` at commit position `commit` (prepare equals commit, as for any single-node write). */
@@ -48,9 +52,58 @@ class ScriptedSubscription implements LogSubscription {
   }
 }
 
+/** A server subscription that never runs dry: a new record at each pull, until unsubscribed. */
+class EndlessSubscription implements LogSubscription {
+  private released = false;
+
+  async unsubscribe(): Promise<void> {
+    this.released = true;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<AllStreamResolvedEvent> {
+    const { id, data, metadata } = eventFixture('OrderPlaced');
+    for (let commit = 1n; !this.released; commit++) {
+      const position = { commit, prepare: commit };
+      yield {
+        event: {
+          streamId: 'order-1',
+          id,
+          type: 'OrderPlaced',
+          data,
+          metadata,
+          isJson: true,
+          revision: commit,
+          created: new Date(0),
+          position,
+        },
+      };
+    }
+  }
+}
+
+/**
+ * A full garbage collection, so that what is left is what something still holds: through
+ * `gc` when node runs with --expose-gc, else through the same V8 flag set now.
+ */
+async function collectGarbage(): Promise<void> {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed === undefined) setFlagsFromString('--expose-gc');
+  const gc = exposed ?? (runInNewContext('gc') as () => void);
+  // Weak references made in this turn of the event loop are kept until it ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+const heapUsed = async (): Promise<number> => {
+  await collectGarbage();
+  return process.memoryUsage().heapUsed;
+};
+
 /** A subscription over scripted server subscriptions, one per (re)subscription. */
-function subscriptionOver(sources: ScriptedSubscription[], after?: number) {
+function subscriptionOver(sources: LogSubscription[], after?: number) {
   const subscribedFrom: (bigint | undefined)[] = [];
+  const warnings: string[] = [];
   let ended = 0;
   const subscription = new ResubscribingAllSubscription({
     after: after === undefined ? undefined : { commit: BigInt(after), prepare: BigInt(after) },
@@ -64,8 +117,9 @@ function subscriptionOver(sources: ScriptedSubscription[], after?: number) {
     onEnd: () => {
       ended += 1;
     },
+    skippedRecords: new SkippedRecordsLog({ warn: (message) => warnings.push(message) }),
   });
-  return { subscription, events: subscription[Symbol.asyncIterator](), subscribedFrom, endCount: () => ended };
+  return { subscription, events: subscription[Symbol.asyncIterator](), subscribedFrom, warnings, endCount: () => ended };
 }
 
 const positionsOf = (results: IteratorResult<RecordedEvent>[]) => results.map((result) => (result.done ? 'done' : result.value.position));
@@ -128,6 +182,20 @@ describe('ResubscribingAllSubscription', () => {
     expect(resumed.released).toBe(true);
   });
 
+  it('skips a record another tool wrote and reports it, then follows on, also after resubscribing', async () => {
+    const binary = logRecord(2);
+    binary.event = { ...binary.event!, isJson: false, data: new Uint8Array([1, 2]) };
+    const lost = new ScriptedSubscription([logRecord(1), binary, new UnavailableError(undefined, 'connection reset')]);
+    const { events, subscribedFrom, warnings, subscription } = subscriptionOver([lost, new ScriptedSubscription([binary, logRecord(3)])]);
+
+    const delivered = [await events.next(), await settleWithin(1000, events.next())];
+
+    expect(positionsOf(delivered)).toEqual(['1/1', '3/3']);
+    expect(subscribedFrom).toEqual([undefined, 2n]);
+    expect(warnings).toEqual([expect.stringContaining(`${binary.event.id} (OrderPlaced) at order-1@2, position 2/2: its data is binary`)]);
+    await subscription.unsubscribe();
+  });
+
   it('ends on any other failure, passing it to the consumer', async () => {
     const denied = new AccessDeniedError(undefined, 'access denied');
     const source = new ScriptedSubscription([logRecord(1), denied]);
@@ -173,6 +241,59 @@ describe('ResubscribingAllSubscription', () => {
 
     expect(source.released).toBe(true);
     expect(endCount()).toBe(1);
+  });
+});
+
+describe('ResubscribingAllSubscription following $all for long', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  // Before, each pull raced the subscription's stop signal and left its result attached to it:
+  // about 660 bytes per event, until the subscription ended.
+  it('keeps nothing per event: over 200,000 pulls no delivered event stays reachable and the heap stays bounded', async () => {
+    const { events, subscription } = subscriptionOver([new EndlessSubscription()]);
+    for (let i = 0; i < 10_000; i++) await events.next();
+    const before = await heapUsed();
+
+    const sampled: WeakRef<RecordedEvent>[] = [];
+    for (let i = 1; i <= 200_000; i++) {
+      const next = await events.next();
+      if (next.done) throw new Error(`The subscription ended after ${i} pulls`);
+      if (i % 10_000 === 0) sampled.push(new WeakRef(next.value));
+    }
+    const grown = (await heapUsed()) - before;
+
+    expect(sampled.filter((event) => event.deref() !== undefined)).toHaveLength(0);
+    expect(grown).toBeLessThan(16 * 1024 * 1024);
+    await subscription.unsubscribe();
+  });
+
+  it('keeps nothing per retry: 20,000 failed resubscriptions leave the heap where it was', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    let subscriptions = 0;
+    const subscription = new ResubscribingAllSubscription({
+      after: undefined,
+      subscribe: () => {
+        subscriptions += 1;
+        return new ScriptedSubscription([new UnavailableError(undefined, 'server restarting')]);
+      },
+      retry: { initialDelayMs: 1, maxDelayMs: 1 },
+      onEnd: () => undefined,
+    });
+    const pending = subscription[Symbol.asyncIterator]().next();
+    const retried = async (count: number) => {
+      while (subscriptions < count) await jest.advanceTimersByTimeAsync(1);
+    };
+    await retried(1_000);
+    const before = await heapUsed();
+
+    await retried(21_000);
+    const grown = (await heapUsed()) - before;
+
+    expect(grown).toBeLessThan(4 * 1024 * 1024);
+    await subscription.unsubscribe();
+    expect(await pending).toEqual({ done: true, value: undefined });
   });
 });
 

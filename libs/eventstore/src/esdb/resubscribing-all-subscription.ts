@@ -9,7 +9,8 @@ import {
   type Position,
 } from '@eventstore/db-client';
 import type { AllSubscription, RecordedEvent } from '../event-store.port.js';
-import { isSystemEvent, toRecordedEvent } from './esdb-event.mapping.js';
+import { SkippedRecordsLog } from '../skipped-records.log.js';
+import { portEventOf } from './esdb-event.mapping.js';
 import { compareLogPositions } from './esdb-position.js';
 
 /** The part of the client's `$all` subscription this adapter relies on. */
@@ -30,6 +31,8 @@ export interface ResubscribingAllSubscriptionOptions {
   retry: RetryPolicy;
   /** Called once when the subscription ends, so its owner can forget it. */
   onEnd: (subscription: ResubscribingAllSubscription) => void;
+  /** Where records another tool wrote to the log are reported as they are skipped; the console by default. */
+  skippedRecords?: SkippedRecordsLog;
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -54,40 +57,56 @@ export function retryDelayMs(failures: number, { initialDelayMs, maxDelayMs }: R
  * fails transiently it subscribes again from the last position it has seen, after a growing
  * pause (doubling with each consecutive failure, starting over once a new event arrives), so the
  * consumer sees every event after the start position exactly once and in order. Any other
- * failure ends the subscription and reaches the consumer.
+ * failure ends the subscription and reaches the consumer. Records another tool wrote are skipped
+ * and reported, never fatal.
+ *
+ * It follows `$all` for the life of the process, so nothing may pile up per event or per retry:
+ * a pull and a pause listen for `unsubscribe()` only while they wait.
  */
 export class ResubscribingAllSubscription implements AllSubscription {
   private checkpoint: Position | undefined;
   private source: LogSubscription | undefined;
   private ended = false;
-  private readonly stopped: Promise<IteratorReturnResult<undefined>>;
-  private signalStopped!: () => void;
+  /** Aborted by `unsubscribe()`: ends the pulls and the pause waiting at that moment. */
+  private readonly stopping = new AbortController();
+  private readonly skippedRecords: SkippedRecordsLog;
   /** An async generator queues overlapping `next()` calls, so events go out in order. */
   private readonly delivery: AsyncGenerator<RecordedEvent, void, undefined>;
 
   constructor(private readonly options: ResubscribingAllSubscriptionOptions) {
     this.checkpoint = options.after;
-    this.stopped = new Promise((resolve) => {
-      this.signalStopped = () => resolve(DONE);
-    });
+    this.skippedRecords = options.skippedRecords ?? new SkippedRecordsLog(console);
     this.delivery = this.deliver();
   }
 
   async unsubscribe(): Promise<void> {
-    this.signalStopped();
+    this.stopping.abort();
     await this.end();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
     return {
-      // Racing `stopped` ends a pull that is waiting for the server as soon as `unsubscribe()` is called.
-      next: () => (this.ended ? Promise.resolve(DONE) : Promise.race([this.delivery.next(), this.stopped])),
+      next: () => (this.ended ? Promise.resolve(DONE) : this.pull()),
       // `break` out of `for await` lands here.
       return: async () => {
         await this.unsubscribe();
         return DONE;
       },
     };
+  }
+
+  /** The next event; done as soon as `unsubscribe()` is called, even while the pull waits for the server. */
+  private pull(): Promise<IteratorResult<RecordedEvent>> {
+    const { signal } = this.stopping;
+    if (signal.aborted) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      const stop = () => resolve(DONE);
+      signal.addEventListener('abort', stop, { once: true });
+      void this.delivery
+        .next()
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', stop));
+    });
   }
 
   private async *deliver(): AsyncGenerator<RecordedEvent, void, undefined> {
@@ -101,7 +120,8 @@ export class ResubscribingAllSubscription implements AllSubscription {
           if (!event?.position || !this.isAfterCheckpoint(event.position)) continue;
           this.checkpoint = event.position;
           failures = 0;
-          if (!isSystemEvent(event)) yield toRecordedEvent(event);
+          const recorded = portEventOf(event, this.skippedRecords);
+          if (recorded) yield recorded;
         }
       } catch (error) {
         if (this.ended) return;
@@ -138,13 +158,18 @@ export class ResubscribingAllSubscription implements AllSubscription {
     }
   }
 
+  /** Waits `ms`, or until `unsubscribe()` is called. */
   private pause(ms: number): Promise<void> {
+    const { signal } = this.stopping;
+    if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      void this.stopped.then(() => {
+      const wake = () => {
         clearTimeout(timer);
+        signal.removeEventListener('abort', wake);
         resolve();
-      });
+      };
+      const timer = setTimeout(wake, ms);
+      signal.addEventListener('abort', wake, { once: true });
     });
   }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeEventStoreContract, eventFixture, settleWithin } from '../event-store.contract.js';
+import { describeEventStoreContract, eventFixture, FOREIGN_RECORD_TEXT, settleWithin } from '../event-store.contract.js';
 import { InvalidPositionError, WrongExpectedRevisionError, type AllSubscription, type RecordedEvent } from '../event-store.port.js';
 import { verifyHashChains } from '../hash-chain.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
@@ -21,9 +21,34 @@ afterAll(async () => {
 
 const newFile = () => join(directory, `${randomUUID()}.sqlite`);
 
-describeEventStoreContract('SqliteEventStore', async () => {
-  const store = SqliteEventStore.open({ file: newFile() });
-  return { store, dispose: () => store.close() };
+/** Rows another program put into the file: data that is not JSON or not an object, metadata that is not an object. */
+function insertForeignRows(file: string, streamName: string): string[] {
+  const rows = [
+    ['ForeignText', FOREIGN_RECORD_TEXT, '{}'],
+    ['ForeignList', JSON.stringify([FOREIGN_RECORD_TEXT]), '{}'],
+    ['ForeignNumber', '42', '{}'],
+    ['ForeignWithoutMetadata', JSON.stringify({ note: FOREIGN_RECORD_TEXT }), ''],
+    ['ForeignNullMetadata', JSON.stringify({ note: FOREIGN_RECORD_TEXT }), 'null'],
+  ];
+  const disk = new Database(file);
+  try {
+    const insert = disk.prepare(
+      'INSERT INTO events (event_id, stream_name, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    return rows.map(([type, data, metadata], revision) => {
+      const id = randomUUID();
+      insert.run(id, streamName, revision, type, data, metadata, new Date().toISOString());
+      return id;
+    });
+  } finally {
+    disk.close();
+  }
+}
+
+describeEventStoreContract('SqliteEventStore', async ({ logger }) => {
+  const file = newFile();
+  const store = SqliteEventStore.open({ file, logger });
+  return { store, dispose: () => store.close(), appendForeignRecords: async (streamName) => insertForeignRows(file, streamName) };
 });
 
 describe('SqliteEventStore', () => {

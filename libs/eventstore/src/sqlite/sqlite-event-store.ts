@@ -12,6 +12,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port.js';
 import { assertExpectedRevision } from '../expected-revision.rules.js';
+import { SkippedRecordsLog, type EventStoreLogger } from '../skipped-records.log.js';
 import { storeFailure } from '../store-unavailable.error.js';
 import { GroupCommitQueue, type Outcome } from './group-commit.queue.js';
 import { PollingAllSubscription } from './polling-all-subscription.js';
@@ -26,6 +27,8 @@ export interface SqliteEventStoreOptions {
   file: string;
   /** How often live subscriptions look for events appended by other processes; 250 ms by default. */
   pollIntervalMs?: number;
+  /** Where rows another tool wrote to the file are reported as they are skipped; the console by default. */
+  logger?: EventStoreLogger;
 }
 
 /** Counters for observing group commit: many appends per transaction means fewer fsyncs. */
@@ -115,7 +118,8 @@ export class SqliteEventStore implements EventStore {
         throw new Error(`${options.file} cannot use WAL (journal_mode is ${String(journalMode)})`);
       }
       db.pragma('synchronous = FULL');
-      return new SqliteEventStore(db, new SqliteEventsTable(db), options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+      const events = new SqliteEventsTable(db, new SkippedRecordsLog(options.logger ?? console));
+      return new SqliteEventStore(db, events, options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
     } catch (error) {
       db.close();
       throw error;

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { NewEvent, RecordedEvent } from '../event-store.port.js';
+import { foreignRecordReason, NOT_JSON } from '../foreign-record.rules.js';
 import { chainEvents } from '../hash-chain.js';
+import type { SkippedRecordsLog } from '../skipped-records.log.js';
 import { toPosition } from './sqlite-position.js';
 
 /**
@@ -61,7 +63,10 @@ export class SqliteEventsTable {
   private readonly selectLastPosition;
   private readonly selectMetadataAt;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly skippedRecords: SkippedRecordsLog,
+  ) {
     db.exec(SCHEMA);
     this.selectStreamHead = db.prepare<[string], Pick<EventRow, 'revision' | 'position'>>(
       'SELECT revision, position FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
@@ -147,11 +152,43 @@ export class SqliteEventsTable {
   }
 
   readStream(streamName: string, fromRevision = 0, maxCount?: number): RecordedEvent[] {
-    return this.selectStream.all(streamName, fromRevision, maxCount ?? NO_LIMIT).map(toRecordedEvent);
+    return this.readEvents(maxCount, (limit, last) => this.selectStream.all(streamName, last ? last.revision + 1 : fromRevision, limit));
   }
 
   readAll(afterSequence: bigint, maxCount?: number): RecordedEvent[] {
-    return this.selectAll.all(afterSequence, maxCount ?? NO_LIMIT).map(toRecordedEvent);
+    return this.readEvents(maxCount, (limit, last) => this.selectAll.all(last ? BigInt(last.position) : afterSequence, limit));
+  }
+
+  /**
+   * Up to `maxCount` events, read on past the rows another tool wrote (skipped and reported), so
+   * that fewer events than asked for still means there are no more.
+   */
+  private readEvents(
+    maxCount: number | undefined,
+    selectAfter: (limit: number, last: EventRow | undefined) => EventRow[],
+  ): RecordedEvent[] {
+    const events: RecordedEvent[] = [];
+    for (let last: EventRow | undefined; ;) {
+      const limit = maxCount === undefined ? NO_LIMIT : maxCount - events.length;
+      const rows = selectAfter(limit, last);
+      for (const row of rows) {
+        const event = this.eventOf(row);
+        if (event) events.push(event);
+      }
+      if (limit === NO_LIMIT || rows.length < limit || events.length === maxCount) return events;
+      last = rows[rows.length - 1];
+    }
+  }
+
+  /** The event a row holds; undefined for a row another tool wrote, which is reported. */
+  private eventOf(row: EventRow): RecordedEvent | undefined {
+    const data = parsedOrNotJson(row.data);
+    const metadata = parsedOrNotJson(row.metadata);
+    const reason = foreignRecordReason(data, metadata);
+    if (reason === undefined) return recordedEvent(row, data as RecordedEvent['data'], metadata as RecordedEvent['metadata']);
+    const { event_id: id, type, stream_name: streamName, revision } = row;
+    this.skippedRecords.skipped({ id, type, streamName, revision, position: toPosition(row.position) }, reason);
+    return undefined;
   }
 
   lastPosition(): string | undefined {
@@ -160,12 +197,24 @@ export class SqliteEventsTable {
   }
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
+function parsedOrNotJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** A row this store wrote: its data and metadata are JSON objects. */
+const toRecordedEvent = (row: EventRow): RecordedEvent =>
+  recordedEvent(row, JSON.parse(row.data) as RecordedEvent['data'], JSON.parse(row.metadata) as RecordedEvent['metadata']);
+
+function recordedEvent(row: EventRow, data: RecordedEvent['data'], metadata: RecordedEvent['metadata']): RecordedEvent {
   return {
     id: row.event_id,
     type: row.type,
-    data: JSON.parse(row.data) as RecordedEvent['data'],
-    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+    data,
+    metadata,
     streamName: row.stream_name,
     revision: row.revision,
     position: toPosition(row.position),

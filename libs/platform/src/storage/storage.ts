@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_UPCASTERS } from '#domain';
-import { EsdbEventStore, type EventStore, SqliteEventStore, UpcasterRegistry, UpcastingEventStore } from '#eventstore';
+import {
+  EsdbEventStore,
+  type EventStore,
+  type EventStoreLogger,
+  SqliteEventStore,
+  UpcasterRegistry,
+  UpcastingEventStore,
+} from '#eventstore';
 import { MongoReadModelStore, type ReadModelStore, SqliteReadModelStore } from '#readmodel';
 import type { AppConfig } from '../config/app-config.js';
 import { ALL_INDEXES } from './projections.catalog.js';
@@ -37,11 +44,11 @@ const openEmbedded = <Store>(dataDir: string, file: string, what: string, open: 
 };
 
 /** Read through the upcasters: everything that reads the log sees each event in its current shape. */
-const openEventStore = async (config: AppConfig): Promise<EventStore> =>
+const openEventStore = async (config: AppConfig, logger: EventStoreLogger): Promise<EventStore> =>
   new UpcastingEventStore(
     config.eventStore.kind === 'esdb'
       ? await EsdbEventStore.connect({ connectionString: config.eventStore.connectionString })
-      : openEmbedded(config.dataDir, 'events.sqlite', 'embedded event store', (file) => SqliteEventStore.open({ file })),
+      : openEmbedded(config.dataDir, 'events.sqlite', 'embedded event store', (file) => SqliteEventStore.open({ file, logger })),
     new UpcasterRegistry(EVENT_UPCASTERS),
   );
 
@@ -63,9 +70,10 @@ const openReadModel = async (config: AppConfig): Promise<ReadModelStore> => {
 /**
  * Opens both stores and proves the backends answer before anything else starts: a backend that
  * cannot be reached stops the start with a message naming it, instead of a half-working server.
+ * The event store reports to `eventStoreLogger` the records of the log it skips.
  */
-export const openStorage = async (config: AppConfig): Promise<Storage> => {
-  const [eventStore, readModel] = await Promise.allSettled([openEventStore(config), openReadModel(config)]);
+export const openStorage = async (config: AppConfig, eventStoreLogger: EventStoreLogger = console): Promise<Storage> => {
+  const [eventStore, readModel] = await Promise.allSettled([openEventStore(config, eventStoreLogger), openReadModel(config)]);
   if (eventStore.status === 'fulfilled' && readModel.status === 'fulfilled') {
     return { eventStore: eventStore.value, readModel: readModel.value };
   }
