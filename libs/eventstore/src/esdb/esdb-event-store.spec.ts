@@ -7,8 +7,8 @@ import { appendForeignRecords } from './foreign-records.fixture.js';
 const connectionString = process.env.ESDB_CONNECTION_STRING;
 
 if (connectionString) {
-  describeEventStoreContract('EventStoreDB', async () => {
-    const store = await EsdbEventStore.connect({ connectionString });
+  describeEventStoreContract('EventStoreDB', async ({ logger }) => {
+    const store = await EsdbEventStore.connect({ connectionString, logger });
     return {
       store,
       dispose: () => store.close(),

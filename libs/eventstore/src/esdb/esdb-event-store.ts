@@ -32,9 +32,10 @@ import {
 } from '../event-store.port.js';
 import { assertExpectedRevision } from '../expected-revision.rules.js';
 import { chainEvents, storedHash } from '../hash-chain.js';
+import { SkippedRecordsLog, type EventStoreLogger } from '../skipped-records.log.js';
 import { appendRead, decideAppend, retryOvertakenAppendAfterMs, type StreamRead } from './esdb-append.rules.js';
 import { ESDB, reasonOf, translateAppendError, translateEsdbError } from './esdb-error.mapping.js';
-import { assertUuidIds, isSystemEvent, toAppendExpectedRevision, toEventData, toRecordedEvent } from './esdb-event.mapping.js';
+import { assertUuidIds, isSystemEvent, portEventOf, toAppendExpectedRevision, toEventData } from './esdb-event.mapping.js';
 import { compareLogPositions, comparePositions, formatPosition, LOG_START, parsePosition } from './esdb-position.js';
 import { ResubscribingAllSubscription, type RetryPolicy } from './resubscribing-all-subscription.js';
 
@@ -43,6 +44,8 @@ export interface EsdbConnectOptions {
   connectionString: string;
   /** How long to wait for the server to answer before giving up; 10 s by default. */
   startupTimeoutMs?: number;
+  /** Where records another tool wrote to the log are reported as they are skipped; the console by default. */
+  logger?: EventStoreLogger;
 }
 
 const BACKEND = ESDB;
@@ -67,6 +70,7 @@ export class EsdbEventStore implements EventStore {
     private readonly client: EventStoreDBClient,
     /** The server's address without credentials, for the errors that name it. */
     private readonly address: string,
+    private readonly skippedRecords: SkippedRecordsLog,
   ) {}
 
   /**
@@ -74,7 +78,7 @@ export class EsdbEventStore implements EventStore {
    * `BackendUnreachableError`, or `BackendAccessDeniedError` for credentials or rights refused.
    */
   static async connect(options: EsdbConnectOptions): Promise<EsdbEventStore> {
-    const { connectionString, startupTimeoutMs = DEFAULT_STARTUP_TIMEOUT_MS } = options;
+    const { connectionString, startupTimeoutMs = DEFAULT_STARTUP_TIMEOUT_MS, logger = console } = options;
     const client = clientFor(connectionString);
     const address = redactConnectionString(connectionString);
     try {
@@ -86,7 +90,7 @@ export class EsdbEventStore implements EventStore {
       await client.dispose();
       throw error instanceof BackendAccessDeniedError ? error : new BackendUnreachableError(BACKEND, address, reasonOf(error));
     }
-    return new EsdbEventStore(client, address);
+    return new EsdbEventStore(client, address, new SkippedRecordsLog(logger));
   }
 
   async appendToStream(
@@ -206,8 +210,9 @@ export class EsdbEventStore implements EventStore {
     if (maxCount === 0) return events;
     // The page holds one record more than wanted: a forward read includes the record at `after`.
     for await (const event of this.logRecords(FORWARDS, after, Math.min(LOG_PAGE_SIZE, maxCount + 1))) {
-      if (isSystemEvent(event)) continue;
-      events.push(toRecordedEvent(event));
+      const recorded = portEventOf(event, this.skippedRecords);
+      if (recorded === undefined) continue;
+      events.push(recorded);
       if (events.length >= maxCount) break;
     }
     return events;
@@ -221,6 +226,7 @@ export class EsdbEventStore implements EventStore {
       subscribe: (from) => this.client.subscribeToAll({ fromPosition: from ?? START, filter: excludeSystemEvents() }),
       retry: RESUBSCRIBE_RETRY,
       onEnd: (ended) => this.subscriptions.delete(ended),
+      skippedRecords: this.skippedRecords,
     });
     this.subscriptions.add(subscription);
     return subscription;
@@ -274,7 +280,7 @@ export class EsdbEventStore implements EventStore {
   ): Promise<RecordedEvent[]> {
     try {
       return (await drain(this.client.readStream(streamName, options), (error) => this.failure(error))).flatMap(({ event }) =>
-        event ? [toRecordedEvent(event)] : [],
+        event ? (portEventOf(event, this.skippedRecords) ?? []) : [],
       );
     } catch (error) {
       if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];

@@ -47,7 +47,7 @@ const openEmbedded = <Store>(dataDir: string, file: string, what: string, open: 
 const openEventStore = async (config: AppConfig, logger: EventStoreLogger): Promise<EventStore> =>
   new UpcastingEventStore(
     config.eventStore.kind === 'esdb'
-      ? await EsdbEventStore.connect({ connectionString: config.eventStore.connectionString })
+      ? await EsdbEventStore.connect({ connectionString: config.eventStore.connectionString, logger })
       : openEmbedded(config.dataDir, 'events.sqlite', 'embedded event store', (file) => SqliteEventStore.open({ file, logger })),
     new UpcasterRegistry(EVENT_UPCASTERS),
   );
