@@ -1,10 +1,27 @@
-import { AccessDeniedError, MaxAppendSizeExceededError } from '@eventstore/db-client';
+import {
+  AccessDeniedError,
+  CancelledError,
+  DeadlineExceededError,
+  MaxAppendSizeExceededError,
+  NotLeaderError,
+  TimeoutError,
+  UnavailableError,
+} from '@eventstore/db-client';
 import { AppendTooLargeError } from '../append-too-large.error.js';
 import { BackendAccessDeniedError } from '../backend-access-denied.error.js';
 import { storeFailure } from '../store-unavailable.error.js';
-import { isTransientError } from './resubscribing-all-subscription.js';
 
 export const ESDB = 'EventStoreDB';
+
+/** Errors after which the same request may succeed: the server or the network was briefly away. */
+const TRANSIENT_ERRORS = [UnavailableError, DeadlineExceededError, CancelledError, NotLeaderError, TimeoutError];
+const NETWORK_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+const isTransientError = (error: unknown): boolean => {
+  if (TRANSIENT_ERRORS.some((type) => error instanceof type)) return true;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && NETWORK_ERROR_CODES.has(code);
+};
 
 /** gRPC status codes, as the gRPC specification numbers them; the client passes some on as they are. */
 const GRPC = { deadlineExceeded: 4, permissionDenied: 7, internal: 13, unavailable: 14, unauthenticated: 16 } as const;

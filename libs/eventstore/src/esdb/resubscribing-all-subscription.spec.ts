@@ -5,7 +5,8 @@ import { runInNewContext } from 'node:vm';
 import { eventFixture, settleWithin } from '../event-store.contract.js';
 import type { RecordedEvent } from '../event-store.port.js';
 import { SkippedRecordsLog } from '../skipped-records.log.js';
-import { isTransientError, retryDelayMs, ResubscribingAllSubscription, type LogSubscription } from './resubscribing-all-subscription.js';
+import { isEsdbOutage } from './esdb-error.mapping.js';
+import { retryDelayMs, ResubscribingAllSubscription, type LogSubscription } from './resubscribing-all-subscription.js';
 
 /** A record of `$all` at commit position `commit` (prepare equals commit, as for any single-node write). */
 function logRecord(commit: number, { streamId = 'order-1', type = 'OrderPlaced' } = {}): AllStreamResolvedEvent {
@@ -307,10 +308,12 @@ describe('resubscription policy', () => {
   });
 
   it('retries when the server or the network was away, and not when the request itself is wrong', () => {
-    expect(isTransientError(new UnavailableError(undefined, 'unavailable'))).toBe(true);
-    expect(isTransientError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
-    expect(isTransientError(new AccessDeniedError(undefined, 'denied'))).toBe(false);
-    expect(isTransientError(new TypeError('bad'))).toBe(false);
-    expect(isTransientError(undefined)).toBe(false);
+    expect(isEsdbOutage(new UnavailableError(undefined, 'unavailable'))).toBe(true);
+    expect(isEsdbOutage(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isEsdbOutage(new AccessDeniedError(undefined, 'denied'))).toBe(false);
+    expect(isEsdbOutage(new TypeError('bad'))).toBe(false);
+    expect(isEsdbOutage(undefined)).toBe(false);
+    // A call a proxy reset (gRPC INTERNAL, RST_STREAM) resubscribes instead of ending the subscription.
+    expect(isEsdbOutage(Object.assign(new Error('13 INTERNAL: Received RST_STREAM with code 2'), { code: 13 }))).toBe(true);
   });
 });

@@ -1,13 +1,6 @@
 import { exponentialBackoff } from '#backoff';
-import {
-  CancelledError,
-  DeadlineExceededError,
-  NotLeaderError,
-  TimeoutError,
-  UnavailableError,
-  type AllStreamResolvedEvent,
-  type Position,
-} from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, Position } from '@eventstore/db-client';
+import { isEsdbOutage } from './esdb-error.mapping.js';
 import type { AllSubscription, RecordedEvent } from '../event-store.port.js';
 import { SkippedRecordsLog } from '../skipped-records.log.js';
 import { portEventOf } from './esdb-event.mapping.js';
@@ -36,16 +29,6 @@ export interface ResubscribingAllSubscriptionOptions {
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
-
-/** Errors after which the same request may succeed: the server or the network was briefly away. */
-const TRANSIENT_ERRORS = [UnavailableError, DeadlineExceededError, CancelledError, NotLeaderError, TimeoutError];
-const NETWORK_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-export function isTransientError(error: unknown): boolean {
-  if (TRANSIENT_ERRORS.some((type) => error instanceof type)) return true;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && NETWORK_ERROR_CODES.has(code);
-}
 
 /** Exponential backoff: the first retry waits `initialDelayMs`, each further one twice as long, up to `maxDelayMs`. */
 export function retryDelayMs(failures: number, { initialDelayMs, maxDelayMs }: RetryPolicy): number {
@@ -125,7 +108,7 @@ export class ResubscribingAllSubscription implements AllSubscription {
         }
       } catch (error) {
         if (this.ended) return;
-        if (!isTransientError(error)) {
+        if (!isEsdbOutage(error)) {
           await this.end();
           throw error;
         }
