@@ -18,10 +18,9 @@ import {
   sometimes,
   stringsIn,
 } from './support/hostile-input.js';
-import { servedContract } from './support/openapi-contract.js';
 import { StoreWatch } from './support/store-watch.js';
 import { inProcessServerForSuite } from './support/suite-server.js';
-import { type Api, closedPort } from './support/test-server.js';
+import { type Api, checkedAnswer, closedPort } from './support/test-server.js';
 
 /**
  * Every write endpoint, the webhooks and the API channel, fed what an attacker or a broken client
@@ -62,23 +61,8 @@ async function send(api: Api, { method, path, headers, body }: HostileRequest): 
     headers: { ...headers, ...(body.contentType === undefined ? {} : { 'content-type': body.contentType }) },
     body: bytes,
   });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    // not JSON: the text as it came
-  }
-  // Held to the OpenAPI document like every other answer of the suites (Api.request does it there).
-  const problems = servedContract().problemsOf({
-    method,
-    path,
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    body: parsed,
-  });
-  if (problems.length > 0) throw new Error(`The answer does not match docs/openapi.json:\n${problems.join('\n')}`);
-  return { status: response.status, body: parsed };
+  // Held to the OpenAPI document like every other answer of the suites.
+  return checkedAnswer(method, path, response);
 }
 
 /** What the generators aim at: real resources of every kind, so that requests get past the 404. */

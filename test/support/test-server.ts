@@ -31,6 +31,24 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
+/**
+ * The answer's status and body (parsed when it is JSON), held to the OpenAPI document: a shape
+ * that drifts from it fails the test that got it.
+ */
+export const checkedAnswer = async <T = any>(method: string, path: string, response: Response): Promise<ApiResponse<T>> => {
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  const contentType = response.headers.get('content-type');
+  const problems = servedContract().problemsOf({ method, path, status: response.status, contentType, body });
+  if (problems.length > 0) throw new Error(`The answer does not match docs/openapi.json:\n${problems.join('\n')}`);
+  return { status: response.status, body: body as T };
+};
+
 /** `token`: undefined signs an admin's, null sends none. */
 export interface RequestOptions {
   body?: unknown;
@@ -56,24 +74,7 @@ export class Api {
   }
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
-    const response = await this.fetch(method, path, options);
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    // Every answer is held to the OpenAPI document: a shape that drifts from it fails the test that got it.
-    const problems = servedContract().problemsOf({
-      method,
-      path,
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      body,
-    });
-    if (problems.length > 0) throw new Error(`The answer does not match docs/openapi.json:\n${problems.join('\n')}`);
-    return { status: response.status, body: body as T };
+    return checkedAnswer<T>(method, path, await this.fetch(method, path, options));
   }
 
   /** The answer as it came, headers included, for tests that look at more than status and body. */
