@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { SessionEngine } from '#engine';
 import { EVENT_STORE, type EventStore, type NewEvent } from '#eventstore';
 import { READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
@@ -7,7 +7,7 @@ import { READ_MODEL_PROJECTIONS } from '#platform';
 import { LoopbackServer, jsonAnswer } from '../libs/channels/src/http/loopback-server.fixture.js';
 import { TOPIC_CHOICE_FLOW, Visitor, eventually, flowOnWebchat } from './support/conversations.js';
 import { inProcessServerForSuite } from './support/suite-server.js';
-import { type Api, type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
+import type { Api } from './support/test-server.js';
 
 interface Sample {
   name: string;
@@ -180,17 +180,10 @@ describe('GET /metrics', () => {
 
 describe('GET /metrics with METRICS_TOKEN set', () => {
   const metricsToken = `scrape-${randomUUID()}`;
-  let server: InProcessServer;
-  beforeAll(async () => {
-    server = await startInProcessServer(undefined, undefined, { metricsToken });
-  });
-  afterAll(async () => {
-    await server.close();
-    removeDir(server.dataDir);
-  });
+  const suite = inProcessServerForSuite({ metricsToken });
 
   it('is 401 without the token, with another one or with a user token, naming nothing secret; 200 with it', async () => {
-    const { api } = server;
+    const { api } = suite;
     for (const token of [null, `${metricsToken}x`, metricsToken.slice(1), api.token('admin')]) {
       const refused = await api.request('GET', '/metrics', { token });
       expect(refused.status).toBe(401);
@@ -208,16 +201,9 @@ describe('GET /metrics with METRICS_TOKEN set', () => {
 });
 
 describe('/health/live and /health/ready', () => {
-  let server: InProcessServer;
-  beforeAll(async () => {
-    server = await startInProcessServer();
-  });
-  afterAll(async () => {
-    await server.close();
-    removeDir(server.dataDir);
-  });
+  const suite = inProcessServerForSuite();
 
-  const ready = () => server.api.request('GET', '/health/ready', { token: null });
+  const ready = () => suite.api.request('GET', '/health/ready', { token: null });
 
   /** Events no subscription has anything to do with, written straight to the log: many, fast. */
   const appendUnrelatedEvents = async (count: number) => {
@@ -233,15 +219,15 @@ describe('/health/live and /health/ready', () => {
         workspace: 'default',
       },
     }));
-    await server.app.get<symbol, EventStore>(EVENT_STORE).appendToStream(`readiness-noise-${randomUUID()}`, events);
+    await suite.server.app.get<symbol, EventStore>(EVENT_STORE).appendToStream(`readiness-noise-${randomUUID()}`, events);
   };
 
   it('is ready once every store answers and every subscription is caught up; /health keeps its answer', async () => {
     const answer = await eventually(ready, (response) => response.status === 200);
     expect(answer.body).toMatchObject({ status: 'ready', maxLag: { events: 1000, seconds: 30 } });
     expect(Object.keys(answer.body.subscriptions).sort()).toEqual([...SUBSCRIPTIONS].sort());
-    expect((await server.api.request('GET', '/health/live', { token: null })).body).toEqual({ status: 'live' });
-    expect((await server.api.request('GET', '/health', { token: null })).body).toMatchObject({
+    expect((await suite.api.request('GET', '/health/live', { token: null })).body).toEqual({ status: 'live' });
+    expect((await suite.api.request('GET', '/health', { token: null })).body).toMatchObject({
       status: 'ok',
       projections: expect.any(Object),
     });
@@ -249,7 +235,7 @@ describe('/health/live and /health/ready', () => {
 
   it('is 503 naming the subscription while one is behind by more than the bound, and live all the while', async () => {
     // Stopped as a shutdown stops it: the engine handles nothing more.
-    await server.app.get(SessionEngine).onApplicationShutdown();
+    await suite.server.app.get(SessionEngine).onApplicationShutdown();
     await appendUnrelatedEvents(1001);
 
     // The projections pass the events in moments; the stopped engine stays behind.
@@ -261,21 +247,21 @@ describe('/health/live and /health/ready', () => {
       reasons: ['session-engine is more than 1000 events behind the log'],
     });
     expect(answer.body.subscriptions['session-engine']).toEqual({ events: 1001, seconds: expect.any(Number) });
-    expect((await server.api.request('GET', '/health/live', { token: null })).status).toBe(200);
+    expect((await suite.api.request('GET', '/health/live', { token: null })).status).toBe(200);
     const lagOf = (samples: Sample[], subscription: string) => valueOf(samples, 'workflows_subscription_lag_events', { subscription });
-    const samples = await scrapeUntil(server.api, (scraped) => lagOf(scraped, 'sessions') === 0);
+    const samples = await scrapeUntil(suite.api, (scraped) => lagOf(scraped, 'sessions') === 0);
     expect(lagOf(samples, 'session-engine')).toBe(1001);
   });
 
   it('is 503 naming the store when the read-model store is closed, and live all the while', async () => {
-    await server.app.get<symbol, ReadModelStore>(READ_MODEL_STORE).close();
+    await suite.server.app.get<symbol, ReadModelStore>(READ_MODEL_STORE).close();
 
     const answer = await ready();
     expect(answer.status).toBe(503);
     expect(answer.body.reasons).toContainEqual(expect.stringMatching(/^the read-model store is unreachable: /));
-    expect((await server.api.request('GET', '/health/live', { token: null })).status).toBe(200);
+    expect((await suite.api.request('GET', '/health/live', { token: null })).status).toBe(200);
     // The other metrics are still scraped; the active sessions, read from that store, are left out.
-    const samples = await scrape(server.api);
+    const samples = await scrape(suite.api);
     expect(samples.some(({ name }) => name === 'workflows_active_sessions')).toBe(false);
     expect(samples.some(({ name }) => name === 'workflows_http_request_duration_seconds_count')).toBe(true);
   });
