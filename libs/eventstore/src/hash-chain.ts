@@ -19,30 +19,66 @@ export function canonicalJson(value: unknown): string {
   return canonical(value, '') as string;
 }
 
-/** The canonical text of `value` found under `key`; undefined where JSON.stringify leaves it out. */
+/**
+ * The canonical text of `value` found under `key`; undefined where JSON.stringify leaves it out.
+ * Every append hashes its events, so this is written for speed: one string built in place, and
+ * keys sorted only when they are not in order already (the usual case for events built in code).
+ */
 function canonical(value: unknown, key: string): string | undefined {
   const stored = storedForm(value, key);
-  if (Array.isArray(stored)) {
-    const items: string[] = [];
-    for (let index = 0; index < stored.length; index++) items.push(canonical(stored[index], String(index)) ?? 'null');
-    return `[${items.join(',')}]`;
+  switch (typeof stored) {
+    case 'string':
+    case 'number':
+    case 'bigint':
+      // JSON.stringify writes NaN and ±Infinity as null, and refuses a bigint, as it does when storing.
+      return JSON.stringify(stored);
+    case 'boolean':
+      return stored ? 'true' : 'false';
+    case 'object':
+      if (stored === null) return 'null';
+      return Array.isArray(stored) ? canonicalArray(stored) : canonicalObject(stored as Record<string, unknown>);
+    default:
+      return undefined;
   }
-  if (stored !== null && typeof stored === 'object') {
-    const members = Object.keys(stored)
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-      .flatMap((member) => {
-        const text = canonical((stored as Record<string, unknown>)[member], member);
-        return text === undefined ? [] : [`${JSON.stringify(member)}:${text}`];
-      });
-    return `{${members.join(',')}}`;
-  }
-  return JSON.stringify(stored);
 }
 
-/** What JSON.stringify writes in place of `value`: its `toJSON()`, the primitive inside a boxed one. */
+function canonicalArray(items: readonly unknown[]): string {
+  let text = '[';
+  for (let index = 0; index < items.length; index++) {
+    if (index > 0) text += ',';
+    text += canonical(items[index], String(index)) ?? 'null';
+  }
+  return `${text}]`;
+}
+
+function canonicalObject(members: Record<string, unknown>): string {
+  const keys = Object.keys(members);
+  if (!inCodeUnitOrder(keys)) keys.sort();
+  let text = '{';
+  for (const member of keys) {
+    const memberText = canonical(members[member], member);
+    if (memberText === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += `${JSON.stringify(member)}:${memberText}`;
+  }
+  return `${text}}`;
+}
+
+/** Array.prototype.sort's default order for strings is this one: by UTF-16 code unit. */
+function inCodeUnitOrder(keys: readonly string[]): boolean {
+  for (let index = 1; index < keys.length; index++) if (keys[index - 1] > keys[index]) return false;
+  return true;
+}
+
+/**
+ * What JSON.stringify writes in place of `value`: its `toJSON()`, the primitive inside a boxed one.
+ * As in JSON.stringify, only objects and bigints are asked for `toJSON`.
+ */
 function storedForm(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' && typeof value !== 'bigint') return value;
+  if (value === null) return value;
   const converted =
-    typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function' ? (value as { toJSON(key: string): unknown }).toJSON(key) : value;
+    typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(key: string): unknown }).toJSON(key) : value;
   return converted instanceof Number || converted instanceof String || converted instanceof Boolean ? converted.valueOf() : converted;
 }
 

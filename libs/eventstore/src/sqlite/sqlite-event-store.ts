@@ -95,7 +95,8 @@ export class SqliteEventStore implements EventStore {
     this.writeBatchInTransaction = db.transaction((requests: readonly AppendRequest[]) =>
       requests.map((request): Outcome<AppendResult> => {
         try {
-          return { ok: true, value: appendInSavepoint(request) };
+          // One INSERT that fails undoes itself; only an append of several events needs a savepoint.
+          return { ok: true, value: request.events.length > 1 ? appendInSavepoint(request) : this.appendOne(request) };
         } catch (error) {
           // Some SQLite errors (disk full, I/O) abort the whole transaction: fail the batch.
           if (!db.inTransaction) throw error;
