@@ -60,7 +60,7 @@ async function diffAgainstTheLog(
   for (let comparison = 1; ; comparison++) {
     const upTo = await storedCheckpoints(readModel);
     const diff = await withScratchReadModel(config, async (scratch) => {
-      await rebuildProjections(eventStore, scratch, ALL_PROJECTIONS, 'verify: recomputing projections', upTo);
+      await rebuildProjections(eventStore, scratch, ALL_PROJECTIONS, 'verify: recomputing projections', { upTo });
       return diffProjections(ALL_PROJECTIONS, readModel, scratch);
     });
     const moved = canonicalJson([...(await storedCheckpoints(readModel))]) !== canonicalJson([...upTo]);

@@ -30,6 +30,20 @@ export interface NormalisedDocument {
 /** A lone half of a surrogate pair: UTF-8, and so BSON, has no encoding for it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/**
+ * What JSON.stringify writes for anything normaliseValue changes or refuses: the escape of a lone
+ * surrogate or of NUL, or a quote followed by $. JSON text without any of them needs no walk.
+ */
+const MAY_NEED_NORMALISING = /\\u[dD][89a-fA-F]|\\u0000|"\$/;
+
+/**
+ * BSON takes fewer than 9 bytes for each UTF-16 unit of a document's JSON text (the worst case is
+ * small numbers in an array: the 2 units of "0," become a type byte, a key of up to 7 digits, its
+ * NUL and 4 bytes; a character of text takes at most 3 bytes of UTF-8). Up to this length, a third
+ * of that bound, a document is surely within the limit and its size need not be measured at once.
+ */
+const MAX_JSON_LENGTH_SURELY_WITHIN_LIMIT = Math.floor(MAX_DOCUMENT_BYTES / 27);
+
 const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD');
 
 const fieldPath = (path: readonly (string | number)[]): string =>
@@ -114,13 +128,28 @@ export function normalisedDocument(collection: string, document: ReadModelDocume
 
   let json = jsonText(collection, document);
   const normalised = JSON.parse(json) as ReadModelDocument;
-  if (normaliseValue(normalised, [], refuse)) json = JSON.stringify(normalised);
+  if (MAY_NEED_NORMALISING.test(json) && normaliseValue(normalised, [], refuse)) json = JSON.stringify(normalised);
   if (normalised.id !== id) refuse('its id is not well-formed text (a lone surrogate)');
 
-  const { id: _id, ...fields } = normalised;
-  const bsonBytes = BSON.calculateObjectSize({ _id, ...fields });
-  if (bsonBytes > MAX_DOCUMENT_BYTES) {
+  const sizeAsBson = () => {
+    const { id: _id, ...fields } = normalised;
+    return BSON.calculateObjectSize({ _id, ...fields });
+  };
+  const refuseTooLarge = (bsonBytes: number) => {
     refuse(`it is ${bsonBytes} bytes as BSON, more than the ${MAX_DOCUMENT_BYTES} bytes (16 MiB) MongoDB stores in one document`);
+  };
+  if (json.length > MAX_JSON_LENGTH_SURELY_WITHIN_LIMIT) {
+    const bsonBytes = sizeAsBson();
+    if (bsonBytes > MAX_DOCUMENT_BYTES) refuseTooLarge(bsonBytes);
+    return { document: normalised, json, bsonBytes };
   }
-  return { document: normalised, json, bsonBytes };
+  // Every document is normalised on each put, and only MongoDB needs the size: measured when asked.
+  let bsonBytes: number | undefined;
+  return {
+    document: normalised,
+    json,
+    get bsonBytes() {
+      return (bsonBytes ??= sizeAsBson());
+    },
+  };
 }

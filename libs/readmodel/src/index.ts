@@ -1,4 +1,5 @@
 export * from './read-model-store.port.js';
+export { BufferedProjectionTransaction } from './buffered-projection-transaction.js';
 export { combineProjections, type Projection, type Recorded, recordedEventsOf } from './projection.js';
 export {
   type ChangedDocument,
