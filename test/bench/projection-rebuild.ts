@@ -7,7 +7,7 @@ import { SqliteEventStore } from '#eventstore';
 import { SqliteReadModelStore } from '#readmodel';
 import { Progress } from '../../apps/cli/src/progress.js';
 import { rebuildProjections } from '../../apps/cli/src/rebuild.js';
-import { ALL_PROJECTIONS } from '#platform';
+import { ALL_INDEXES, ALL_PROJECTIONS } from '#platform';
 import { type Metrics, measured } from './bench-report.js';
 import { recordContactMessages } from './conversation-preload.js';
 
@@ -52,6 +52,8 @@ export async function rebuildMetrics(
   const events = SqliteEventStore.open({ file: eventsFile });
   const scratch = SqliteReadModelStore.open({ file: scratchFile });
   try {
+    // As `cli replay` rebuilds: into a scratch store with every declared index.
+    await scratch.declareIndexes(ALL_INDEXES);
     const head = Number((await events.headPosition()) ?? 0);
     if (head < sizes.minimumEvents) {
       await recordContactMessages(events, channelId, sizes.minimumEvents - head, 'log topped up with web chat messages');
