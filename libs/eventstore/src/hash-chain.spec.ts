@@ -50,6 +50,29 @@ describe('canonicalJson', () => {
 });
 
 describe('eventHash', () => {
+  it('gives the hash chains already stored: a fixed event hashes as it always has', () => {
+    const event = {
+      id: '2f1c8e0a-6b3d-4a59-9e7f-0c4d2b1a9f38',
+      type: 'MessageReceived',
+      data: {
+        text: 'Hello, é 🙂',
+        contactId: 'c-1',
+        channelId: 'ch-1',
+        n: [1, 2.5, null, true],
+        nested: { z: 1, '10': 'x', '2': 'y', a: { b: [] } },
+      },
+      metadata: {
+        correlationId: 'k',
+        causationId: 'k',
+        actor: { sub: 'webchat:ch-1', role: 'channel' },
+        occurredAt: '2026-12-02T10:00:00.000Z',
+        workspace: 'default',
+      },
+    };
+
+    expect(eventHash('abc', 'conversation-ch-1-c-1', 3, event)).toBe('2dbe02f1d7106f2ad730b2ceee997044ca1585377b7050e87b462afeefa3b237');
+  });
+
   it('an event with a Date and undefined in an array hashes the same appended and read back', () => {
     const [chained] = chainEvents('order-1', 0, '', [
       eventFixture('OrderPlaced', { placedAt: new Date('2024-05-01T10:00:00.000Z'), lines: ['a', undefined] }),
