@@ -2,10 +2,11 @@
  * Child process: web chat contacts writing at once, each sending its messages one after another
  * and waiting for the reply to each with the transcript's long poll (`waitFor`) before the next.
  */
+import { randomUUID } from 'node:crypto';
 import { Progress } from '../../apps/cli/src/progress.js';
-import { Visitor, type TranscriptMessage } from '../support/conversations.js';
-import { Api } from '../support/test-server.js';
+import type { TranscriptMessage } from '../support/conversations.js';
 import { answerParent, childInput } from './child-script.js';
+import { KeepAliveJsonClient } from './keep-alive-client.js';
 
 export interface ContactsLoadInput {
   baseUrl: string;
@@ -30,7 +31,18 @@ const ASK_AGAIN_AFTER_MS = 10;
 
 const { baseUrl, channelId, contacts, messagesPerContact, replyTimeoutMs } = childInput<ContactsLoadInput>();
 // Web chat routes are public: the client never signs a token.
-const api = new Api(baseUrl, '');
+const client = new KeepAliveJsonClient(baseUrl);
+
+/** Sends one message of a contact and returns its id. */
+async function say(contactId: string, text: string, contactName: string | undefined): Promise<string> {
+  const response = await client.post<{ messageId: string }>(`/webchat/${channelId}/messages`, {
+    contactId,
+    text,
+    ...(contactName === undefined ? {} : { contactName }),
+  });
+  if (response.status !== 202) throw new Error(`message refused: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.messageId;
+}
 
 /**
  * Waits for a reply to `messageId`: an outbound message after it, recorded since `sentAtMs`. A
@@ -38,10 +50,10 @@ const api = new Api(baseUrl, '');
  * one that does not answers at once with the latest page, so the answer is checked and, without
  * a reply, asked again.
  */
-async function awaitReply(visitor: Visitor, messageId: string, sentAtMs: number, deadline: number): Promise<void> {
-  const path = `/webchat/${channelId}/contacts/${visitor.contactId}/messages?waitFor=${encodeURIComponent(messageId)}`;
+async function awaitReply(contactId: string, messageId: string, sentAtMs: number, deadline: number): Promise<void> {
+  const path = `/webchat/${channelId}/contacts/${contactId}/messages?waitFor=${encodeURIComponent(messageId)}`;
   for (;;) {
-    const response = await api.request<{ items: TranscriptMessage[] }>('GET', path, { token: null });
+    const response = await client.get<{ items: TranscriptMessage[] }>(path);
     if (response.status === 200) {
       const { items } = response.body;
       const afterSent = items.slice(items.findIndex(({ id }) => id === messageId) + 1);
@@ -58,13 +70,13 @@ const result: ContactsLoadResult = { answered: 0, unanswered: 0, elapsedMs: 0, l
 const startedAt = performance.now();
 await Promise.all(
   Array.from({ length: contacts }, async (_, contact) => {
-    const visitor = new Visitor(api, channelId);
+    const contactId = `visitor-${randomUUID()}`;
     for (let sent = 0; sent < messagesPerContact; sent++) {
       const sentAt = performance.now();
       const sentAtMs = Date.now();
       try {
-        const { messageId } = await visitor.say(sent === 0 ? 'Hi there' : `Answer ${sent}`, sent === 0 ? `Contact ${contact}` : undefined);
-        await awaitReply(visitor, messageId, sentAtMs, sentAtMs + replyTimeoutMs);
+        const messageId = await say(contactId, sent === 0 ? 'Hi there' : `Answer ${sent}`, sent === 0 ? `Contact ${contact}` : undefined);
+        await awaitReply(contactId, messageId, sentAtMs, sentAtMs + replyTimeoutMs);
       } catch (error) {
         result.unanswered += messagesPerContact - sent;
         result.firstFailure ??= error instanceof Error ? error.message : String(error);
@@ -79,4 +91,5 @@ await Promise.all(
 result.elapsedMs = performance.now() - startedAt;
 result.latenciesMs.sort((a, b) => a - b);
 progress.finish(`${result.answered} answered, ${result.unanswered} not`);
+client.close();
 answerParent(result);

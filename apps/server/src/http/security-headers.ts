@@ -1,9 +1,16 @@
-import fastifyHelmet from '@fastify/helmet';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import helmet, { type HelmetOptions, type strictTransportSecurity, type xFrameOptions } from 'helmet';
 import type { WebchatOrigins } from '#platform';
 
-/** Helmet's options, as the reply decorator of @fastify/helmet takes them. */
-type HeaderOptions = NonNullable<Parameters<FastifyReply['helmet']>[0]>;
+/** The part of helmet's options this server sets (helmet's own type is a union too wide to spread). */
+interface HeaderOptions {
+  contentSecurityPolicy?: HelmetOptions['contentSecurityPolicy'];
+  crossOriginResourcePolicy?: HelmetOptions['crossOriginResourcePolicy'];
+  referrerPolicy?: HelmetOptions['referrerPolicy'];
+  strictTransportSecurity?: NonNullable<Parameters<typeof strictTransportSecurity>[0]>;
+  xFrameOptions?: NonNullable<Parameters<typeof xFrameOptions>[0]> | false;
+}
 type Directives = Record<string, string[]>;
 
 /**
@@ -41,8 +48,15 @@ const DOCS = /^\/docs(\/|$)/;
 const WIDGET_PAGE = /^\/chat\//;
 const EMBED_SCRIPT = '/webchat.js';
 
+/** Paths whose headers differ from EVERY_ANSWER (headersFor). */
+type PathKind = 'docs' | 'widget-page' | 'embed-script' | 'other';
+const PATH_KINDS: readonly PathKind[] = ['docs', 'widget-page', 'embed-script', 'other'];
+
+const pathKindOf = (path: string): PathKind =>
+  DOCS.test(path) ? 'docs' : WIDGET_PAGE.test(path) ? 'widget-page' : path === EMBED_SCRIPT ? 'embed-script' : 'other';
+
 /**
- * The header options that differ for a path from EVERY_ANSWER:
+ * The header options that differ for a kind of path from EVERY_ANSWER:
  * - `/docs`: Swagger UI's page has inline `<style>` blocks and style attributes that
  *   @nestjs/swagger gives no nonce to, so styles (never scripts) may be inline there only;
  * - `/chat/:channelId`, the web chat widget: customers' sites frame it, so the sites allowed by
@@ -50,28 +64,63 @@ const EMBED_SCRIPT = '/webchat.js';
  *   which cannot name them, is left out;
  * - `/webchat.js`: any site loads it with a script tag, which a same-origin resource policy blocks.
  */
-export const headersFor = (path: string, webchatOrigins: WebchatOrigins): HeaderOptions => {
-  if (DOCS.test(path)) return { contentSecurityPolicy: policy({ ...PAGE_DIRECTIVES, 'style-src': ["'self'", "'unsafe-inline'"] }) };
-  if (WIDGET_PAGE.test(path)) {
-    const ancestors = webchatOrigins === '*' ? ['*'] : ["'self'", ...webchatOrigins];
-    return { contentSecurityPolicy: policy({ ...PAGE_DIRECTIVES, 'frame-ancestors': ancestors }), xFrameOptions: false };
+const headerOptionsOf = (kind: PathKind, webchatOrigins: WebchatOrigins): HeaderOptions => {
+  switch (kind) {
+    case 'docs':
+      return { contentSecurityPolicy: policy({ ...PAGE_DIRECTIVES, 'style-src': ["'self'", "'unsafe-inline'"] }) };
+    case 'widget-page': {
+      const ancestors = webchatOrigins === '*' ? ['*'] : ["'self'", ...webchatOrigins];
+      return { contentSecurityPolicy: policy({ ...PAGE_DIRECTIVES, 'frame-ancestors': ancestors }), xFrameOptions: false };
+    }
+    case 'embed-script':
+      return { crossOriginResourcePolicy: { policy: 'cross-origin' } };
+    case 'other':
+      return {};
   }
-  if (path === EMBED_SCRIPT) return { crossOriginResourcePolicy: { policy: 'cross-origin' } };
-  return {};
+};
+
+export const headersFor = (path: string, webchatOrigins: WebchatOrigins): HeaderOptions =>
+  headerOptionsOf(pathKindOf(path), webchatOrigins);
+
+/** The headers helmet sets, and those it removes, for some options. */
+interface HeaderSet {
+  set: [name: string, value: string][];
+  removed: string[];
+}
+
+/**
+ * What helmet writes for `options`, asked once: helmet builds its policies anew on every call,
+ * which cost more per request than the rest of answering /health. Every directive here is a
+ * plain string, so the headers are the same for every request.
+ */
+const headerSetOf = (options: HeaderOptions): HeaderSet => {
+  const headers: HeaderSet = { set: [], removed: [] };
+  const recorder = {
+    setHeader: (name: string, value: string) => headers.set.push([name.toLowerCase(), String(value)]),
+    removeHeader: (name: string) => headers.removed.push(name.toLowerCase()),
+  };
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw new Error('helmet refused the security header options', { cause: error });
+  });
+  return headers;
 };
 
 /**
- * Security headers on every answer (through @fastify/helmet), and `Cache-Control: no-store` on
- * every answer that does not set its own caching: API answers hold one workspace's data or a
- * customer's transcript, which no shared cache may keep. The console's files set theirs
- * (console-assets.ts); streams that write their own headers (SSE, NDJSON) say no-store themselves.
- * Register before the console, whose page is answered from an onRequest hook.
+ * Security headers on every answer (helmet's, computed once per kind of path), and
+ * `Cache-Control: no-store` on every answer that does not set its own caching: API answers hold
+ * one workspace's data or a customer's transcript, which no shared cache may keep. The console's
+ * files set theirs (console-assets.ts); streams that write their own headers (SSE, NDJSON) say
+ * no-store themselves. Register before the console, whose page is answered from an onRequest hook.
  */
 export const useSecurityHeaders = async (fastify: FastifyInstance, webchatOrigins: WebchatOrigins): Promise<void> => {
-  // Not global: the hook below applies the headers once per request, with its path's differences.
-  await fastify.register(fastifyHelmet, { ...EVERY_ANSWER, global: false });
+  const headerSets = new Map(
+    PATH_KINDS.map((kind) => [kind, headerSetOf({ ...EVERY_ANSWER, ...headerOptionsOf(kind, webchatOrigins) })] as const),
+  );
   fastify.addHook('onRequest', async (request, reply) => {
-    reply.helmet(headersFor(request.url.split('?')[0], webchatOrigins));
+    const headers = headerSets.get(pathKindOf(request.url.split('?')[0]))!;
+    // On the raw response, as helmet itself does: streams that write their own head keep them.
+    for (const [name, value] of headers.set) reply.raw.setHeader(name, value);
+    for (const name of headers.removed) reply.raw.removeHeader(name);
   });
   fastify.addHook('onSend', async (_request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');

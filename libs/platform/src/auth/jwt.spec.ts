@@ -159,4 +159,43 @@ describe('JWT', () => {
       expect(await refusal(withClaims(claims))).toBe('accepted');
     }
   });
+
+  describe('a token verified before', () => {
+    // Each case signs its own token, so none was verified by an earlier case.
+    const tokenLiving = (seconds: number, claims: object = {}) =>
+      hs256({ alg: 'HS256' }, { sub: 'memo', role: 'admin', iat: NOW_SECONDS, exp: NOW_SECONDS + seconds, ...claims });
+    const later = (seconds: number) => ({ now: new Date(NOW.getTime() + seconds * 1000) });
+
+    it('expires as if it had never been verified', async () => {
+      const token = tokenLiving(60);
+      expect(await refusal(token)).toBe('accepted');
+      expect(await refusal(token, later(89))).toBe('accepted');
+      expect(await refusal(token, later(90))).toBe('token expired');
+      expect(await refusal(token, later(89))).toBe('accepted');
+    });
+
+    it('is checked in full at a moment before it was first verified', async () => {
+      const notBefore = tokenLiving(600, { nbf: NOW_SECONDS });
+      expect(await refusal(notBefore, later(60))).toBe('accepted');
+      expect(await refusal(notBefore, later(-31))).toBe('token not yet valid');
+      const issued = tokenLiving(600);
+      expect(await refusal(issued, later(60))).toBe('accepted');
+      expect(await refusal(issued, later(-31))).toBe('token issued in the future');
+    });
+
+    it('is refused under another secret or a shorter lifetime limit', async () => {
+      const token = tokenLiving(7200);
+      expect(await refusal(token)).toBe('accepted');
+      await expect(verifyJwt(token, 'some-other-secret-of-enough-length!!', at)).rejects.toThrow('bad signature');
+      expect(await refusal(token, { now: NOW, maxTtlSeconds: 3600 })).toBe('token lifetime of 7200 s exceeds the maximum of 3600 s');
+    });
+
+    it('answers the same principal, which no caller can change', async () => {
+      const token = tokenLiving(60, { workspace: 'acme' });
+      const first = await verifyJwt(token, SECRET, at);
+      const again = await verifyJwt(token, SECRET, later(1));
+      expect(again).toEqual({ sub: 'memo', role: 'admin', workspace: 'acme' });
+      expect(Object.isFrozen(first) && Object.isFrozen(again)).toBe(true);
+    });
+  });
 });
