@@ -21,6 +21,7 @@ export class CreateChannelHandler implements ICommandHandler<CreateChannelComman
     } as const;
     const outcome = await handleEventSourcedCommand(this.store, channelStreamName(channelId), channelDecider, command, context, {
       retryOnConflict: false,
+      startsStream: true,
     });
     return { position: positionOf(outcome) };
   }

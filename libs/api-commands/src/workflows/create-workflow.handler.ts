@@ -15,6 +15,7 @@ export class CreateWorkflowHandler implements ICommandHandler<CreateWorkflowComm
     // A conflict on a brand-new id means it exists already: never retried.
     const outcome = await handleEventSourcedCommand(this.store, workflowStreamName(workflowId), workflowDecider, command, context, {
       retryOnConflict: false,
+      startsStream: true,
     });
     return toWorkflowCommandResult(outcome);
   }

@@ -94,6 +94,22 @@ describe('handleEventSourcedCommand', () => {
     expect((await store.readStream(stream)).map((event) => event.data.by)).toEqual([100]);
   });
 
+  it('starts a stream from the initial state, and refuses to start one that holds events', async () => {
+    const started = await handleEventSourcedCommand(store, stream, counter, (total) => [count(total + 7)], context, {
+      retryOnConflict: false,
+      startsStream: true,
+    });
+    expect(started.state).toBe(7);
+    expect((await loadStream(store, stream, counter)).state).toBe(7);
+    await expect(
+      handleEventSourcedCommand(store, stream, counter, (total) => [count(total + 1)], context, {
+        retryOnConflict: false,
+        startsStream: true,
+      }),
+    ).rejects.toBeInstanceOf(ConcurrentModificationError);
+    expect((await store.readStream(stream)).map((event) => event.data.by)).toEqual([7]);
+  });
+
   it('retries only once', async () => {
     const raced = racedDecider(2, () => [count(1)]);
     await expect(

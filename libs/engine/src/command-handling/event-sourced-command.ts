@@ -52,6 +52,11 @@ export interface CommandHandlingOptions {
   retryOnConflict: boolean;
   /** How often to decide in all when retrying; 2 unless a stream is known to be busy. */
   attempts?: number;
+  /**
+   * The command starts the stream (its id was just generated): decided against the initial state
+   * without reading a stream that cannot hold anything, and appended expecting no stream.
+   */
+  startsStream?: boolean;
 }
 
 /**
@@ -75,7 +80,9 @@ export const handleEventSourcedCommand = async <State, Command, Event extends De
   options: CommandHandlingOptions,
 ): Promise<CommandOutcome<State>> => {
   const attempt = async (): Promise<CommandOutcome<State>> => {
-    const { state, revision, position } = await loadStream(store, streamName, decider);
+    const { state, revision, position } = options.startsStream
+      ? { state: decider.initialState(), revision: undefined, position: undefined }
+      : await loadStream(store, streamName, decider);
     const decided = decider.decide(command, state);
     if (decided.length === 0) return { state, position };
     const after = revision ?? 'no_stream';
