@@ -5,13 +5,10 @@
  * much CPU per message as the server itself spends on it.
  */
 import { Agent, request } from 'node:http';
+import type { WebchatClient } from '../support/conversations.js';
+import type { ApiResponse } from '../support/test-server.js';
 
-export interface JsonAnswer<T> {
-  status: number;
-  body: T;
-}
-
-export class KeepAliveJsonClient {
+export class KeepAliveJsonClient implements WebchatClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   private readonly origin: URL;
 
@@ -19,19 +16,15 @@ export class KeepAliveJsonClient {
     this.origin = new URL(baseUrl);
   }
 
-  get<T>(path: string): Promise<JsonAnswer<T>> {
-    return this.send('GET', path, undefined);
-  }
-
-  post<T>(path: string, body: unknown): Promise<JsonAnswer<T>> {
-    return this.send('POST', path, JSON.stringify(body));
+  request<T>(method: string, path: string, options: { body?: unknown; token: null }): Promise<ApiResponse<T>> {
+    return this.send(method, path, options.body === undefined ? undefined : JSON.stringify(options.body));
   }
 
   close(): void {
     this.agent.destroy();
   }
 
-  private send<T>(method: string, path: string, body: string | undefined): Promise<JsonAnswer<T>> {
+  private send<T>(method: string, path: string, body: string | undefined): Promise<ApiResponse<T>> {
     return new Promise((resolve, reject) => {
       const outgoing = request(
         {

@@ -2,9 +2,8 @@
  * Child process: web chat contacts writing at once, each sending its messages one after another
  * and waiting for the reply to each with the transcript's long poll (`waitFor`) before the next.
  */
-import { randomUUID } from 'node:crypto';
 import { Progress } from '../../apps/cli/src/progress.js';
-import type { TranscriptMessage } from '../support/conversations.js';
+import { Visitor, type TranscriptMessage } from '../support/conversations.js';
 import { answerParent, childInput } from './child-script.js';
 import { KeepAliveJsonClient } from './keep-alive-client.js';
 
@@ -33,27 +32,16 @@ const { baseUrl, channelId, contacts, messagesPerContact, replyTimeoutMs } = chi
 // Web chat routes are public: the client never signs a token.
 const client = new KeepAliveJsonClient(baseUrl);
 
-/** Sends one message of a contact and returns its id. */
-async function say(contactId: string, text: string, contactName: string | undefined): Promise<string> {
-  const response = await client.post<{ messageId: string }>(`/webchat/${channelId}/messages`, {
-    contactId,
-    text,
-    ...(contactName === undefined ? {} : { contactName }),
-  });
-  if (response.status !== 202) throw new Error(`message refused: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body.messageId;
-}
-
 /**
  * Waits for a reply to `messageId`: an outbound message after it, recorded since `sentAtMs`. A
  * server that honours `waitFor` answers with the messages after it once a reply is among them;
  * one that does not answers at once with the latest page, so the answer is checked and, without
  * a reply, asked again.
  */
-async function awaitReply(contactId: string, messageId: string, sentAtMs: number, deadline: number): Promise<void> {
-  const path = `/webchat/${channelId}/contacts/${contactId}/messages?waitFor=${encodeURIComponent(messageId)}`;
+async function awaitReply(visitor: Visitor, messageId: string, sentAtMs: number, deadline: number): Promise<void> {
+  const path = `/webchat/${channelId}/contacts/${visitor.contactId}/messages?waitFor=${encodeURIComponent(messageId)}`;
   for (;;) {
-    const response = await client.get<{ items: TranscriptMessage[] }>(path);
+    const response = await client.request<{ items: TranscriptMessage[] }>('GET', path, { token: null });
     if (response.status === 200) {
       const { items } = response.body;
       const afterSent = items.slice(items.findIndex(({ id }) => id === messageId) + 1);
@@ -70,13 +58,13 @@ const result: ContactsLoadResult = { answered: 0, unanswered: 0, elapsedMs: 0, l
 const startedAt = performance.now();
 await Promise.all(
   Array.from({ length: contacts }, async (_, contact) => {
-    const contactId = `visitor-${randomUUID()}`;
+    const visitor = new Visitor(client, channelId);
     for (let sent = 0; sent < messagesPerContact; sent++) {
       const sentAt = performance.now();
       const sentAtMs = Date.now();
       try {
-        const messageId = await say(contactId, sent === 0 ? 'Hi there' : `Answer ${sent}`, sent === 0 ? `Contact ${contact}` : undefined);
-        await awaitReply(contactId, messageId, sentAtMs, sentAtMs + replyTimeoutMs);
+        const { messageId } = await visitor.say(sent === 0 ? 'Hi there' : `Answer ${sent}`, sent === 0 ? `Contact ${contact}` : undefined);
+        await awaitReply(visitor, messageId, sentAtMs, sentAtMs + replyTimeoutMs);
       } catch (error) {
         result.unanswered += messagesPerContact - sent;
         result.firstFailure ??= error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Api } from './test-server.js';
+import type { Api, ApiResponse } from './test-server.js';
 
 export interface TranscriptMessage {
   id: string;
@@ -60,10 +60,15 @@ export async function flowOnWebchat(
   return { workflowId, channelId };
 }
 
+/** What a visitor needs of a client: web chat routes are public, so it never sends a token. */
+export interface WebchatClient {
+  request<T = any>(method: string, path: string, options: { body?: unknown; token: null }): Promise<ApiResponse<T>>;
+}
+
 /** A visitor of one web chat channel: says things and reads the conversation back. */
 export class Visitor {
   constructor(
-    private readonly api: Api,
+    private readonly api: WebchatClient,
     readonly channelId: string,
     readonly contactId: string = `visitor-${randomUUID()}`,
   ) {}

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { headersFor } from './security-headers.js';
+import type { WebchatOrigins } from '#platform';
+import { headerOptionsOf, pathKindOf } from './security-headers.js';
 
 const SHOP = 'https://shop.example';
+const headersFor = (path: string, origins: WebchatOrigins) => headerOptionsOf(pathKindOf(path), origins);
 const directivesOf = (options: ReturnType<typeof headersFor>) =>
   typeof options.contentSecurityPolicy === 'object' ? options.contentSecurityPolicy.directives : undefined;
 

@@ -48,11 +48,11 @@ const DOCS = /^\/docs(\/|$)/;
 const WIDGET_PAGE = /^\/chat\//;
 const EMBED_SCRIPT = '/webchat.js';
 
-/** Paths whose headers differ from EVERY_ANSWER (headersFor). */
-type PathKind = 'docs' | 'widget-page' | 'embed-script' | 'other';
-const PATH_KINDS: readonly PathKind[] = ['docs', 'widget-page', 'embed-script', 'other'];
+/** Kinds of path whose headers differ from EVERY_ANSWER (headerOptionsOf). */
+const PATH_KINDS = ['docs', 'widget-page', 'embed-script', 'other'] as const;
+type PathKind = (typeof PATH_KINDS)[number];
 
-const pathKindOf = (path: string): PathKind =>
+export const pathKindOf = (path: string): PathKind =>
   DOCS.test(path) ? 'docs' : WIDGET_PAGE.test(path) ? 'widget-page' : path === EMBED_SCRIPT ? 'embed-script' : 'other';
 
 /**
@@ -64,7 +64,7 @@ const pathKindOf = (path: string): PathKind =>
  *   which cannot name them, is left out;
  * - `/webchat.js`: any site loads it with a script tag, which a same-origin resource policy blocks.
  */
-const headerOptionsOf = (kind: PathKind, webchatOrigins: WebchatOrigins): HeaderOptions => {
+export const headerOptionsOf = (kind: PathKind, webchatOrigins: WebchatOrigins): HeaderOptions => {
   switch (kind) {
     case 'docs':
       return { contentSecurityPolicy: policy({ ...PAGE_DIRECTIVES, 'style-src': ["'self'", "'unsafe-inline'"] }) };
@@ -78,9 +78,6 @@ const headerOptionsOf = (kind: PathKind, webchatOrigins: WebchatOrigins): Header
       return {};
   }
 };
-
-export const headersFor = (path: string, webchatOrigins: WebchatOrigins): HeaderOptions =>
-  headerOptionsOf(pathKindOf(path), webchatOrigins);
 
 /** The headers helmet sets, and those it removes, for some options. */
 interface HeaderSet {

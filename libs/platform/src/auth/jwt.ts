@@ -80,7 +80,7 @@ const keyOf = (secret: string): Promise<webcrypto.CryptoKey> => {
  * same token with every request, and verifying its signature (about 0.1 ms, WebCrypto) was a
  * fifth of the CPU of creating a workflow. Of the checks only expiry can turn with time: `nbf`,
  * a future `iat` and the lifetime pass at any later moment once they passed. Only tokens that
- * passed are kept, keyed by secret and lifetime limit too, and a token is asked about at a moment
+ * passed are kept, keyed by secret and lifetime limit too, and a token asked about at a moment
  * before its check (tests pass `now`) is checked again in full.
  */
 interface VerifiedToken {
