@@ -1,6 +1,6 @@
 import { steppedBackoff } from '#backoff';
 import type { AllSubscription, EventStore } from '#eventstore';
-import type { ReadModelStore } from './read-model-store.port.js';
+import type { ProjectionTransaction, ReadModelStore } from './read-model-store.port.js';
 
 export interface LogFollowerLogger {
   error(message: string): void;
@@ -12,7 +12,17 @@ export interface ProjectionStatus {
   lastError?: string;
 }
 
+/** A document a commit wrote or deleted. */
+export interface ChangedDocument {
+  collection: string;
+  id: string;
+}
+
 const retryDelayMs = steppedBackoff([100, 500, 1000, 5000]);
+/** How long the stored checkpoint may stay behind while only events that change nothing go by. */
+const MAX_CHECKPOINT_LAG_MS = 1000;
+/** Thrown inside the unit of work to leave it without writing. */
+const NOTHING_CHANGED = new Error('nothing changed');
 
 /**
  * Follows the global log from a checkpoint stored in the read-model store: resumes after it,
@@ -25,6 +35,8 @@ export abstract class CheckpointedLogFollower {
   protected checkpoint: string | undefined;
   /** How far it has followed: past the checkpoint by events that needed nothing stored. */
   private reached: string | undefined;
+  /** Since when the stored checkpoint has stayed behind `reached`. */
+  private behindSince: number | undefined;
   protected stopped = false;
   private appliedSinceStart = 0;
   private failuresInARow = 0;
@@ -68,22 +80,55 @@ export abstract class CheckpointedLogFollower {
   /** Handles the events of one subscription until it ends, is stopped, or something fails. */
   protected abstract follow(subscription: AllSubscription): Promise<void>;
 
+  /**
+   * Runs `work` in one read-model commit that moves the checkpoint to `next`, and returns the
+   * documents it wrote or deleted. When it wrote none, nothing is stored — an event that changes
+   * nothing costs no write — and the list is empty.
+   */
+  protected async commitChanges(next: string, work: (tx: ProjectionTransaction) => Promise<void>): Promise<ChangedDocument[]> {
+    const changed: ChangedDocument[] = [];
+    try {
+      await this.readModel.commit(this.checkpointName, { expected: this.checkpoint, next }, async (tx) => {
+        await work(recordingChanges(tx, changed));
+        if (changed.length === 0) throw NOTHING_CHANGED;
+      });
+    } catch (error) {
+      if (error !== NOTHING_CHANGED) throw error;
+    }
+    return changed;
+  }
+
   /** Events up to `position` and its checkpoint are stored: progress, which also ends a run of failures. */
   protected committed(position: string, events: number): void {
     this.checkpoint = position;
     this.reached = undefined;
+    this.behindSince = undefined;
     this.followed(events);
   }
 
-  /** Events up to `position` needed nothing stored: followed, with the checkpoint left behind. */
-  protected passed(position: string, events: number): void {
+  /**
+   * Events up to `position` needed nothing stored: followed, with the stored checkpoint left
+   * behind. While that goes on it is still stored now and then, so that a restart has little to
+   * repeat.
+   */
+  protected async passed(position: string, events: number): Promise<void> {
     this.reached = position;
     this.followed(events);
+    this.behindSince ??= performance.now();
+    if (performance.now() - this.behindSince > MAX_CHECKPOINT_LAG_MS) await this.storeCheckpointIfBehind();
   }
 
-  /** Where it has followed to, when that is past the stored checkpoint. */
-  protected get aheadOfCheckpoint(): string | undefined {
-    return this.reached;
+  /** It has followed past the stored checkpoint, by events that needed nothing stored. */
+  protected get isAheadOfCheckpoint(): boolean {
+    return this.reached !== undefined;
+  }
+
+  /** Stores how far events that changed nothing have taken it, in a commit of its own: for a quiet moment. */
+  protected async storeCheckpointIfBehind(): Promise<void> {
+    const reached = this.reached;
+    if (reached === undefined) return;
+    await this.readModel.commit(this.checkpointName, { expected: this.checkpoint, next: reached }, async () => undefined);
+    this.committed(reached, 0);
   }
 
   private followed(events: number): void {
@@ -110,6 +155,7 @@ export abstract class CheckpointedLogFollower {
         // Another worker may have moved the checkpoint: start again from what is stored.
         this.checkpoint = await this.readModel.getCheckpoint(this.checkpointName).catch(() => this.checkpoint);
         this.reached = undefined;
+        this.behindSince = undefined;
       }
     }
   }
@@ -124,3 +170,16 @@ export abstract class CheckpointedLogFollower {
     }
   }
 }
+
+/** The same transaction, noting each document written or deleted. */
+const recordingChanges = (tx: ProjectionTransaction, changed: ChangedDocument[]): ProjectionTransaction => ({
+  get: (collection, id) => tx.get(collection, id),
+  put(collection, document) {
+    tx.put(collection, document);
+    changed.push({ collection, id: document.id });
+  },
+  delete(collection, id) {
+    tx.delete(collection, id);
+    changed.push({ collection, id });
+  },
+});

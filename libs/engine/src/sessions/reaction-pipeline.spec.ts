@@ -57,10 +57,12 @@ describe('ReactionPipeline', () => {
       if (failOnce.delete(label(event))) throw Object.assign(new Error('store busy'), { code: 'SQLITE_BUSY' });
       log.push(`end ${label(event)}`);
     },
-    async commit(events, expected) {
-      await readModel.commit(PIPELINE, { expected, next: events[events.length - 1].position }, async () => undefined);
-      for (const event of events) log.push(`commit ${label(event)}`);
-      commitSizes.push(events.length);
+    async record(events, tx) {
+      for (const event of events) if (event.type !== 'Unchanging') tx.put(PIPELINE, { id: label(event), workspace: 'w' });
+      return () => {
+        for (const event of events) log.push(`commit ${label(event)}`);
+        commitSizes.push(events.length);
+      };
     },
     isBarrier: (event) => event.type === 'Barrier',
   };
@@ -154,6 +156,30 @@ describe('ReactionPipeline', () => {
     expect(log.filter((line) => line === 'commit b1')).toHaveLength(1);
     expect(log.filter((line) => line === 'start b1')).toHaveLength(2);
     expect(pipeline?.status()).toEqual({ position: await events.headPosition(), appliedSinceStart: 3 });
+  });
+
+  it('stores nothing for events that change nothing, and stores the checkpoint past them with the next change or once quiet', async () => {
+    gates.set('g1', gate());
+    await append('stream-u1', 'Unchanging', 'u1');
+    await append('stream-u2', 'Unchanging', 'u2');
+    await append('stream-g', 'Tick', 'g1');
+    await start();
+    await until(() => log.includes('commit u2'));
+    expect(await readModel.getCheckpoint(PIPELINE)).toBeUndefined();
+    expect(pipeline?.status().appliedSinceStart).toBe(2);
+
+    gates.get('g1')?.open();
+    await until(() => log.includes('commit g1'));
+    expect(await readModel.getCheckpoint(PIPELINE)).toBe(await events.headPosition());
+
+    await append('stream-u3', 'Unchanging', 'u3');
+    await until(() => log.includes('commit u3'));
+    const head = await events.headPosition();
+    for (const deadline = Date.now() + 3000; (await readModel.getCheckpoint(PIPELINE)) !== head;) {
+      if (Date.now() > deadline) throw new Error('the checkpoint was not stored once the log was quiet');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await readModel.get(PIPELINE, 'u3')).toBeUndefined();
   });
 
   it('follows events appended after it started', async () => {

@@ -1,5 +1,5 @@
 import type { AllSubscription, EventStore, RecordedEvent } from '#eventstore';
-import { CheckpointedLogFollower, type LogFollowerLogger, type ReadModelStore } from '#readmodel';
+import { CheckpointedLogFollower, type LogFollowerLogger, type ProjectionTransaction, type ReadModelStore } from '#readmodel';
 
 export interface ReactionPipelineSteps {
   /** The checkpoint's name in the read-model store. */
@@ -7,10 +7,11 @@ export interface ReactionPipelineSteps {
   /** Everything the event causes; rejects only when it must be tried again from the checkpoint. */
   react(event: RecordedEvent): Promise<void>;
   /**
-   * Stores what the events change, in log order, beside the checkpoint of the last one — compared
-   * and set from `expected` — in one commit.
+   * Writes to `tx` what the events change, in log order; the pipeline commits that with the
+   * checkpoint of the last one, or stores nothing when nothing was written. Returns what to do
+   * once that is done.
    */
-  commit(events: readonly RecordedEvent[], expected: string | undefined): Promise<void>;
+  record(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<() => void>;
   /** Reactions that read state built from every earlier event; they wait for all of it, and all later reactions wait for them. */
   isBarrier(event: RecordedEvent): boolean;
 }
@@ -21,6 +22,8 @@ const WINDOW = 128;
 const TURN_BUDGET_MS = 5;
 /** Events committed together at the most: those whose reactions completed while earlier ones ran. */
 const MAX_EVENTS_PER_COMMIT = 500;
+/** How long the queue stays empty before a checkpoint left behind by events that changed nothing is stored. */
+const QUIET_MS = 100;
 
 interface InFlight {
   event: RecordedEvent;
@@ -61,27 +64,33 @@ export class ReactionPipeline extends CheckpointedLogFollower {
     const committer = (async () => {
       while (!this.stopped && failure === undefined) {
         const head = queue[0];
-        if (head === undefined) {
-          if (!following) return;
-          await progress.next();
-          continue;
-        }
-        let count = 1;
         try {
+          if (head === undefined) {
+            if (!following) return;
+            // A quiet moment: store how far the events that changed nothing have taken it.
+            if (!this.isAheadOfCheckpoint) await progress.next();
+            else if (!(await progress.next(QUIET_MS))) await this.storeCheckpointIfBehind();
+            continue;
+          }
           await head.reaction;
+          let count = 1;
           while (count < MAX_EVENTS_PER_COMMIT && queue[count]?.reacted) count += 1;
-          await this.steps.commit(
-            queue.slice(0, count).map(({ event }) => event),
-            this.checkpoint,
-          );
+          const events = queue.slice(0, count).map(({ event }) => event);
+          const { position } = events[count - 1];
+          let afterwards = () => undefined as void;
+          const changed = await this.commitChanges(position, async (tx) => {
+            afterwards = await this.steps.record(events, tx);
+          });
+          afterwards();
+          queue.splice(0, count);
+          if (changed.length > 0) this.committed(position, count);
+          else await this.passed(position, count);
+          progress.committed(count);
         } catch (error) {
           failure = { error };
           await subscription.unsubscribe();
           return;
         }
-        const [last] = queue.splice(0, count).slice(-1);
-        this.committed(last.event.position, count);
-        progress.committed(count);
       }
     })();
 
@@ -137,8 +146,21 @@ class Progress {
   private commitWaiters: { count: number; resolve: () => void }[] = [];
   private commits = 0;
 
-  next(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+  /** Resolves with true on the next change, or with false after `quietMs` without one. */
+  next(quietMs = Infinity): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = Number.isFinite(quietMs)
+        ? setTimeout(() => {
+            this.waiters = this.waiters.filter((waiter) => waiter !== wake);
+            resolve(false);
+          }, quietMs)
+        : undefined;
+      this.waiters.push(wake);
+    });
   }
 
   /** Resolves once `count` events of this run have been committed. */

@@ -64,16 +64,15 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
       {
         name: SESSION_ENGINE_PROJECTION,
         react: (event) => this.react(event),
-        commit: async (events, expected) => {
+        record: async (events, tx) => {
           const changes: WorkChange[] = [];
           const openSessions: OpenSessionChange[] = [];
-          const next = events[events.length - 1].position;
-          await readModel.commit(SESSION_ENGINE_PROJECTION, { expected, next }, async (tx) => {
-            for (const event of events) changes.push(...(await applyToSessionEngineState(event, tx, channels, openSessions)));
-          });
+          for (const event of events) changes.push(...(await applyToSessionEngineState(event, tx, channels, openSessions)));
           // Handed to the scheduler once stored: owed work is never ahead of the engine's state.
-          scheduler.apply(changes);
-          admission.followCommit(events, openSessions);
+          return () => {
+            scheduler.apply(changes);
+            admission.followCommit(events, openSessions);
+          };
         },
         isBarrier: (event) => REACTIONS_TO_ENGINE_STATE.has(event.type),
       },
