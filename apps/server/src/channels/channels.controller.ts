@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
@@ -17,6 +16,7 @@ import { AssignChannelWorkflowCommand, CreateChannelCommand } from '#api-command
 import { CHANNELS_COLLECTION, CHANNELS_PROJECTION, type ChannelDocument, READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '#platform';
+import { newId } from '#engine';
 import { commandContextFor } from '../http/command-context.factory.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
@@ -112,7 +112,7 @@ export class ChannelsController {
     @Headers() headers: RequestHeaders,
   ): Promise<ChannelCreatedDto> {
     const config = this.channels.validateConfig(body.type, body.config ?? {});
-    const id = randomUUID();
+    const id = newId();
     const { position } = await this.commands.execute(
       new CreateChannelCommand(id, body.type, body.name, config, commandContextFor(principal, headers)),
     );

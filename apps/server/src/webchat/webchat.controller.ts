@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { channelDecider, channelStreamName, quotedInput } from '#domain';
-import { loadState } from '#engine';
+import { loadState, newId } from '#engine';
 import { ReceiveChannelMessageCommand } from '#api-commands';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import {
@@ -91,7 +90,7 @@ export class WebchatController {
   @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 429)
   async receive(@Param('channelId', CHANNEL_ID) channelId: string, @Body() body: WebchatMessageDto): Promise<AcceptedMessageDto> {
     const { contactId, text, contactName } = body;
-    const message = { contactId, text, messageId: randomUUID(), ...(contactName === undefined ? {} : { contactName }) };
+    const message = { contactId, text, messageId: newId(), ...(contactName === undefined ? {} : { contactName }) };
     return this.commands.execute(new ReceiveChannelMessageCommand(channelId, 'webchat', message));
   }
 

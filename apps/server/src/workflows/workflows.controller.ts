@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -13,6 +12,7 @@ import {
 import { READ_MODEL_STORE, type ReadModelStore, SESSIONS_PROJECTION, WORKFLOWS_PROJECTION, listWorkflowSessions } from '#readmodel';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '#platform';
+import { newId } from '#engine';
 import { commandContextFor } from '../http/command-context.factory.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { ApiErrors, BODY_ERRORS, PATH_ERRORS } from '../openapi/api-errors.decorator.js';
@@ -61,7 +61,7 @@ export class WorkflowsController {
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
   ): Promise<WorkflowCommandResultDto> {
-    return this.commands.execute(new CreateWorkflowCommand(randomUUID(), body.name, commandContextFor(principal, headers)));
+    return this.commands.execute(new CreateWorkflowCommand(newId(), body.name, commandContextFor(principal, headers)));
   }
 
   @Get()
@@ -166,7 +166,7 @@ export class WorkflowsController {
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
   ): Promise<WorkflowCommandResultDto> {
-    return this.commands.execute(new CopyWorkflowCommand(randomUUID(), id, body.name, commandContextFor(principal, headers)));
+    return this.commands.execute(new CopyWorkflowCommand(newId(), id, body.name, commandContextFor(principal, headers)));
   }
 
   @Delete(':id')

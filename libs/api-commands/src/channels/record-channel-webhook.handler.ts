@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type ChannelWebhookReceived, webhookStreamName } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { toNewEvents } from '#engine';
+import { newId, toNewEvents } from '#engine';
 import { channelContext } from './channel-context.js';
 import { RecordChannelWebhookCommand } from './record-channel-webhook.command.js';
 
@@ -18,7 +17,7 @@ export class RecordChannelWebhookHandler implements ICommandHandler<RecordChanne
       type: 'ChannelWebhookReceived',
       data: { channelId, channelType, payload, receivedAt: new Date().toISOString() },
     };
-    const deliveryId = randomUUID();
+    const deliveryId = newId();
     const context = channelContext(channel, deliveryId);
     const { position } = await this.store.appendToStream(webhookStreamName(channelId, deliveryId), toNewEvents([received], context), {
       expectedRevision: 'any',
