@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { channelDecider, channelStreamName, conversationDecider, conversationStreamName } from '#domain';
-import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState } from '#engine';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState, newId } from '#engine';
 import { channelContext } from '#api-commands';
 import type { EventStore } from '#eventstore';
 import { Progress } from '../../apps/cli/src/progress.js';
@@ -29,7 +29,7 @@ export async function recordContactMessages(store: EventStore, channelId: string
       // A random part keeps contacts of separate preloads of one channel apart.
       const contactId = `preloaded-${contact}-${randomUUID().slice(0, 8)}`;
       for (let sent = 0; sent < MESSAGES_PER_CONTACT; sent++) {
-        const messageId = randomUUID();
+        const messageId = newId();
         const data = {
           channelId,
           contactId,

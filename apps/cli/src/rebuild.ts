@@ -64,12 +64,7 @@ class RebuiltDocuments {
       if (window.last === undefined) continue;
       const writes = window.tx.seal();
       this.windows.delete(name);
-      await this.target.commit(name, { expected: this.checkpoints.get(name), next: window.last }, async (tx) => {
-        for (const write of writes) {
-          if (write.kind === 'put') tx.put(write.collection, write.document);
-          else tx.delete(write.collection, write.id);
-        }
-      });
+      await this.target.commitWrites(name, { expected: this.checkpoints.get(name), next: window.last }, writes);
       this.checkpoints.set(name, window.last);
       for (const write of writes) this.collection(write.collection).set(write.id, write.kind === 'put' ? write.json : null);
     }

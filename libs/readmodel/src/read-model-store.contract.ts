@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BufferedProjectionTransaction } from './buffered-projection-transaction.js';
 import { DocumentRefusedError, MAX_DOCUMENT_BYTES } from './document-normalisation.js';
 import {
   CheckpointConflictError,
@@ -125,6 +126,39 @@ export function describeReadModelStoreContract(
       await store.commit(projection, { expected: 'p1', next: 'p2' }, async () => {});
       expect(await store.getCheckpoint(projection)).toBe('p2');
       expect(await store.get(collection, 'a')).toEqual({ id: 'a', workspace: 'w' });
+    });
+
+    it('stores writes collected elsewhere with the checkpoint, all or nothing, and refuses them from a stale checkpoint', async () => {
+      const projection = unique('projection');
+      const collection = unique('collection');
+      const workspace = unique('workspace');
+      await store.declareIndexes([{ collection, equals: ['status'], orderBy: 'createdAt' }]);
+      await commitNext(projection, 'p1', (tx) => tx.put(collection, { id: 'gone', workspace, status: 'active', createdAt: '1' }));
+      const collected = (work: (tx: ProjectionTransaction) => void) => {
+        const tx = new BufferedProjectionTransaction(async () => undefined);
+        work(tx);
+        return tx.seal();
+      };
+      const kept = { id: 'kept', workspace, status: 'active', createdAt: '2', at: new Date(0) };
+      const writes = collected((tx) => {
+        tx.put(collection, kept);
+        tx.delete(collection, 'gone');
+      });
+
+      await expect(store.commitWrites(projection, { expected: 'stale', next: 'p2' }, writes)).rejects.toBeInstanceOf(CheckpointConflictError);
+      const unindexable = collected((tx) => tx.put(collection, { id: 'listed', workspace, status: ['active'], createdAt: '3' }));
+      await expect(store.commitWrites(projection, { expected: 'p1', next: 'p2' }, [...writes, ...unindexable])).rejects.toThrow(
+        /"listed" of collection .*indexed field status/,
+      );
+      expect(await store.getCheckpoint(projection)).toBe('p1');
+      expect(await store.get(collection, 'kept')).toBeUndefined();
+      expect(await store.get(collection, 'gone')).toBeDefined();
+
+      await store.commitWrites(projection, { expected: 'p1', next: 'p2' }, writes);
+      expect(await store.getCheckpoint(projection)).toBe('p2');
+      expect(await store.get(collection, 'gone')).toBeUndefined();
+      const stored = { ...kept, at: kept.at.toISOString() };
+      expect(await store.list(collection, { workspace, where: { status: 'active' }, orderBy: 'createdAt', limit: 10 })).toEqual([stored]);
     });
 
     it('keeps checkpoints of different projections apart', async () => {
@@ -664,6 +698,7 @@ export function readingObserved(source: ReadModelStore, collection: string, afte
   return {
     getCheckpoint: (projection) => source.getCheckpoint(projection),
     commit: (projection, checkpoint, work) => source.commit(projection, checkpoint, work),
+    commitWrites: (projection, checkpoint, writes) => source.commitWrites(projection, checkpoint, writes),
     get: (name, id) => source.get(name, id),
     declareIndexes: (indexes) => source.declareIndexes(indexes),
     list: (name, query) => source.list(name, query),

@@ -1,3 +1,5 @@
+import type { PendingWrite } from './buffered-projection-transaction.js';
+
 /** Every read-model document belongs to one workspace and is found by id within its collection. */
 export interface ReadModelDocument {
   id: string;
@@ -117,6 +119,13 @@ export interface ReadModelStore {
     checkpoint: { expected: string | undefined; next: string },
     work: (tx: ProjectionTransaction) => Promise<void>,
   ): Promise<void>;
+  /**
+   * Stores writes a `BufferedProjectionTransaction` collected elsewhere (a rebuild's, over many
+   * events), with the projection's new checkpoint, as `commit` stores its work's: all or nothing,
+   * refused with `CheckpointConflictError` unless the stored checkpoint still equals `expected`, and
+   * with `DocumentRefusedError` for a put an index of this store cannot key by.
+   */
+  commitWrites(projection: string, checkpoint: { expected: string | undefined; next: string }, writes: readonly PendingWrite[]): Promise<void>;
   get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined>;
   /**
    * Creates what serves these query shapes, keeping those already declared; may be called again

@@ -36,7 +36,7 @@ function bulkWriteOf(write: PendingWrite): AnyBulkWriteOperation<StoredDocument>
  * A unit's writes as one bulk write per collection. Their order does not matter: the buffered
  * transaction keeps only the latest write per document.
  */
-export function bulkWritesByCollection(writes: PendingWrite[]): Map<string, AnyBulkWriteOperation<StoredDocument>[]> {
+export function bulkWritesByCollection(writes: readonly PendingWrite[]): Map<string, AnyBulkWriteOperation<StoredDocument>[]> {
   const byCollection = new Map<string, AnyBulkWriteOperation<StoredDocument>[]>();
   for (const write of writes) {
     const operations = byCollection.get(write.collection) ?? [];

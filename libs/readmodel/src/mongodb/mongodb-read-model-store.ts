@@ -162,6 +162,22 @@ export class MongoReadModelStore implements ReadModelStore {
     );
   }
 
+  /** Writes decided outside a unit of this store read no generation of it: the checkpoint is what guards them. */
+  async commitWrites(
+    projection: string,
+    checkpoint: { expected: string | undefined; next: string },
+    writes: readonly PendingWrite[],
+  ): Promise<void> {
+    for (const write of writes) if (write.kind === 'put') this.indexes.requireIndexable(write.collection, write.document);
+    await this.guarded(() =>
+      this.withCausalSession((session) =>
+        runTransaction(session, COMMIT_TRANSACTION, COMMIT_DEADLINE_MS, () =>
+          this.applyInTransaction(session, projection, checkpoint, writes, new Map()),
+        ),
+      ),
+    );
+  }
+
   async get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined> {
     const stored = await this.guarded(async () =>
       this.documents(collection, await this.activeGeneration(collection)).findOne(idFilter(id)),
@@ -331,7 +347,7 @@ export class MongoReadModelStore implements ReadModelStore {
     session: ClientSession,
     projection: string,
     { expected, next }: { expected: string | undefined; next: string },
-    writes: PendingWrite[],
+    writes: readonly PendingWrite[],
     read: ReadonlyMap<string, Generation>,
   ): Promise<void> {
     const checkpoints = this.checkpoints();

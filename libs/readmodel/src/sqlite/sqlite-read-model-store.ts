@@ -101,6 +101,15 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.guarded(() => this.applyAtomically(projection, checkpoint, writes));
   }
 
+  async commitWrites(
+    projection: string,
+    checkpoint: { expected: string | undefined; next: string },
+    writes: readonly PendingWrite[],
+  ): Promise<void> {
+    for (const write of writes) if (write.kind === 'put') this.indexes.requireIndexable(write.collection, write.document);
+    this.guarded(() => this.applyAtomically(projection, checkpoint, writes));
+  }
+
   async get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined> {
     const row = this.guarded(() => this.statements.getDocument.get(collection, id));
     return row && (JSON.parse(row.body) as T);
@@ -180,7 +189,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   private applyAtomically(
     projection: string,
     { expected, next }: { expected: string | undefined; next: string },
-    writes: PendingWrite[],
+    writes: readonly PendingWrite[],
   ): void {
     this.db
       .transaction(() => {
