@@ -145,7 +145,9 @@ export function describeReadModelStoreContract(
         tx.delete(collection, 'gone');
       });
 
-      await expect(store.commitWrites(projection, { expected: 'stale', next: 'p2' }, writes)).rejects.toBeInstanceOf(CheckpointConflictError);
+      await expect(store.commitWrites(projection, { expected: 'stale', next: 'p2' }, writes)).rejects.toBeInstanceOf(
+        CheckpointConflictError,
+      );
       const unindexable = collected((tx) => tx.put(collection, { id: 'listed', workspace, status: ['active'], createdAt: '3' }));
       await expect(store.commitWrites(projection, { expected: 'p1', next: 'p2' }, [...writes, ...unindexable])).rejects.toThrow(
         /"listed" of collection .*indexed field status/,

@@ -125,7 +125,11 @@ export interface ReadModelStore {
    * refused with `CheckpointConflictError` unless the stored checkpoint still equals `expected`, and
    * with `DocumentRefusedError` for a put an index of this store cannot key by.
    */
-  commitWrites(projection: string, checkpoint: { expected: string | undefined; next: string }, writes: readonly PendingWrite[]): Promise<void>;
+  commitWrites(
+    projection: string,
+    checkpoint: { expected: string | undefined; next: string },
+    writes: readonly PendingWrite[],
+  ): Promise<void>;
   get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined>;
   /**
    * Creates what serves these query shapes, keeping those already declared; may be called again
