@@ -1,3 +1,4 @@
+import type { PendingWrite } from './buffered-projection-transaction.js';
 import { DocumentRefusedError } from './document-normalisation.js';
 import { plainFieldName } from './field-name.js';
 import { type ListQuery, type ReadModelDocument, type ReadModelIndex, UndeclaredIndexError } from './read-model-store.port.js';
@@ -63,6 +64,11 @@ export class DeclaredIndexes {
         );
       }
     }
+  }
+
+  /** `requireIndexable` for every document `writes` put. */
+  requireIndexableWrites(writes: readonly PendingWrite[]): void {
+    for (const write of writes) if (write.kind === 'put') this.requireIndexable(write.collection, write.document);
   }
 
   /** The declared index of `collection` that serves `query`; throws `UndeclaredIndexError` if there is none. */

@@ -168,7 +168,7 @@ export class MongoReadModelStore implements ReadModelStore {
     checkpoint: { expected: string | undefined; next: string },
     writes: readonly PendingWrite[],
   ): Promise<void> {
-    for (const write of writes) if (write.kind === 'put') this.indexes.requireIndexable(write.collection, write.document);
+    this.indexes.requireIndexableWrites(writes);
     await this.guarded(() =>
       this.withCausalSession((session) =>
         runTransaction(session, COMMIT_TRANSACTION, COMMIT_DEADLINE_MS, () =>

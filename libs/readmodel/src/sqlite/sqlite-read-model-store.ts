@@ -106,7 +106,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     checkpoint: { expected: string | undefined; next: string },
     writes: readonly PendingWrite[],
   ): Promise<void> {
-    for (const write of writes) if (write.kind === 'put') this.indexes.requireIndexable(write.collection, write.document);
+    this.indexes.requireIndexableWrites(writes);
     this.guarded(() => this.applyAtomically(projection, checkpoint, writes));
   }
 
