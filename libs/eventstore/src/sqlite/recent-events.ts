@@ -19,7 +19,7 @@ const deepFreeze = <T>(value: T): T => {
 export class RecentEvents {
   private readonly byPosition = new Map<number, RecordedEvent>();
   /** The last event committed here of each stream written lately: its revision and hash. */
-  private readonly heads = new Map<string, { revision: number; hash: unknown }>();
+  private readonly heads = new Map<string, { revision: number; hash: string }>();
 
   constructor(private readonly capacity: number) {}
 
@@ -28,7 +28,8 @@ export class RecentEvents {
     for (const event of events) {
       this.byPosition.set(Number(event.position), deepFreeze(event));
       this.heads.delete(event.streamName);
-      this.heads.set(event.streamName, { revision: event.revision, hash: event.metadata.hash });
+      const { hash } = event.metadata;
+      if (typeof hash === 'string') this.heads.set(event.streamName, { revision: event.revision, hash });
     }
     for (const position of this.byPosition.keys()) {
       if (this.byPosition.size <= this.capacity) break;
@@ -42,8 +43,16 @@ export class RecentEvents {
 
   /** The hash of a stream's event at `revision`, when that is the last one committed here. */
   hashAt(streamName: string, revision: number): string | undefined {
-    const head = this.heads.get(streamName);
-    return head?.revision === revision && typeof head.hash === 'string' ? head.hash : undefined;
+    const head = this.lastCommitted(streamName);
+    return head?.revision === revision ? head.hash : undefined;
+  }
+
+  /**
+   * The revision and hash of the stream's last event committed here, while it is remembered.
+   * Another process may have appended to the stream since.
+   */
+  lastCommitted(streamName: string): { readonly revision: number; readonly hash: string } | undefined {
+    return this.heads.get(streamName);
   }
 
   /** The events right after `position`, as far as they are here without a gap; at most `maxCount`. */

@@ -242,6 +242,30 @@ describe('SqliteEventStore', () => {
       await expect(store.appendToStream('order-1', [event], { expectedRevision: 1 })).rejects.toBeInstanceOf(DuplicateEventIdError);
     });
 
+    it('decides against the stored head once another instance appended to a stream after this one did', async () => {
+      const other = SqliteEventStore.open({ file });
+      try {
+        await store.appendToStream('order-1', [eventFixture('A')], { expectedRevision: 'no_stream' });
+        await other.appendToStream('order-1', [eventFixture('B')], { expectedRevision: 0 });
+        await other.appendToStream('order-2', [eventFixture('X')]);
+
+        await expect(store.appendToStream('order-1', [eventFixture('Stale')], { expectedRevision: 0 })).rejects.toMatchObject(
+          new WrongExpectedRevisionError('order-1', 0, 1),
+        );
+        await expect(store.appendToStream('order-2', [eventFixture('Stale')], { expectedRevision: 'no_stream' })).rejects.toMatchObject(
+          new WrongExpectedRevisionError('order-2', 'no_stream', 0),
+        );
+        await store.appendToStream('order-1', [eventFixture('C')]);
+        await store.appendToStream('order-1', [eventFixture('D'), eventFixture('E')], { expectedRevision: 2 });
+
+        expect((await store.readStream('order-1')).map((event) => event.type)).toEqual(['A', 'B', 'C', 'D', 'E']);
+        expect((await store.readStream('order-2')).map((event) => event.type)).toEqual(['X']);
+        expect((await verifyHashChains(store)).broken).toEqual([]);
+      } finally {
+        await other.close();
+      }
+    });
+
     it.each([
       ['an empty stream name', '', [eventFixture()], 'any', /stream name/],
       ['events that are not an array', 'order-1', {}, 'any', /must be an array/],

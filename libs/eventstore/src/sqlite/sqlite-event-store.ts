@@ -11,7 +11,7 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../event-store.port.js';
-import { assertExpectedRevision } from '../expected-revision.rules.js';
+import { assertExpectedRevision, satisfiesExpectedRevision } from '../expected-revision.rules.js';
 import { SkippedRecordsLog, type EventStoreLogger } from '../skipped-records.log.js';
 import { storeFailure } from '../store-unavailable.error.js';
 import { GroupCommitQueue, type Outcome } from './group-commit.queue.js';
@@ -64,6 +64,23 @@ const SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'] as const;
 /** A busy, unreadable or full file fails a call with `StoreUnavailableError`. */
 const sqliteFailure = storeFailure('The SQLite event store', isSqliteOutage);
 
+/** `trusting`: written as a new append first (see `appendTrusting`); `checked`: decided against what is stored. */
+type AppendCheck = 'trusting' | 'checked';
+
+/**
+ * Writes `request` trusting it is new, and once more checked when a unique key refused that: a
+ * retry, an id stored before, or a head another process moved. The refused attempt left nothing
+ * (the INSERT, its savepoint or its transaction undone).
+ */
+function checkedWhenTrustFails(write: (request: AppendRequest, check: AppendCheck) => AppendResult, request: AppendRequest): AppendResult {
+  try {
+    return write(request, 'trusting');
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+    return write(request, 'checked');
+  }
+}
+
 /**
  * The embedded event store: one SQLite file in WAL mode with `synchronous=FULL`, so an
  * acknowledged append is on disk. Appends are group-committed: everything queued in one turn
@@ -73,7 +90,7 @@ const sqliteFailure = storeFailure('The SQLite event store', isSqliteOutage);
 export class SqliteEventStore implements EventStore {
   private readonly appends: GroupCommitQueue<AppendRequest, AppendResult>;
   private readonly writeBatchInTransaction: (requests: readonly AppendRequest[]) => Outcome<AppendResult>[];
-  private readonly writeAloneInTransaction: (request: AppendRequest) => AppendResult;
+  private readonly writeAloneInTransaction: (request: AppendRequest, check: AppendCheck) => AppendResult;
   private readonly subscriptions = new Set<PollingAllSubscription>();
   private readonly counters = { transactions: 0, appends: 0 };
   private readonly recent = new RecentEvents(RECENT_EVENTS_KEPT);
@@ -88,15 +105,17 @@ export class SqliteEventStore implements EventStore {
   ) {
     // Called inside the batch transaction, better-sqlite3 runs this as SAVEPOINT … RELEASE,
     // and as ROLLBACK TO … RELEASE when it throws.
-    const appendInSavepoint = db.transaction((request: AppendRequest) => this.appendOne(request));
+    const appendInSavepoint = db.transaction((request: AppendRequest, check: AppendCheck) => this.appendOne(request, check));
+    // One INSERT that fails undoes itself; only an append of several events needs a savepoint.
+    const appendInBatch = (request: AppendRequest, check: AppendCheck) =>
+      request.events.length > 1 ? appendInSavepoint(request, check) : this.appendOne(request, check);
     // BEGIN IMMEDIATE takes the write lock up front, so waiting for another process goes
     // through the busy timeout instead of failing when a read lock would need upgrading.
     // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3's transaction variants are functions of their own, not methods
     this.writeBatchInTransaction = db.transaction((requests: readonly AppendRequest[]) =>
       requests.map((request): Outcome<AppendResult> => {
         try {
-          // One INSERT that fails undoes itself; only an append of several events needs a savepoint.
-          return { ok: true, value: request.events.length > 1 ? appendInSavepoint(request) : this.appendOne(request) };
+          return { ok: true, value: checkedWhenTrustFails(appendInBatch, request) };
         } catch (error) {
           // Some SQLite errors (disk full, I/O) abort the whole transaction: fail the batch.
           if (!db.inTransaction) throw error;
@@ -106,7 +125,7 @@ export class SqliteEventStore implements EventStore {
     ).immediate;
     // An append on its own needs no savepoint: its transaction is all or nothing already.
     // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3's transaction variants are functions of their own, not methods
-    this.writeAloneInTransaction = db.transaction((request: AppendRequest) => this.appendOne(request)).immediate;
+    this.writeAloneInTransaction = db.transaction((request: AppendRequest, check: AppendCheck) => this.appendOne(request, check)).immediate;
     this.appends = new GroupCommitQueue((requests) => this.writeBatch(requests), MAX_APPENDS_PER_TRANSACTION);
   }
 
@@ -228,7 +247,7 @@ export class SqliteEventStore implements EventStore {
   /** One append in a transaction of its own; when it fails, nothing of it was written. */
   private writeAlone(request: AppendRequest): Outcome<AppendResult> {
     try {
-      return { ok: true, value: this.writeAloneInTransaction(request) };
+      return { ok: true, value: checkedWhenTrustFails(this.writeAloneInTransaction, request) };
     } catch (error) {
       this.committing = [];
       return { ok: false, error };
@@ -236,7 +255,30 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** One append, inside its savepoint; throwing rolls back only this append. */
-  private appendOne({ streamName, events, expectedRevision }: AppendRequest): AppendResult {
+  private appendOne(request: AppendRequest, check: AppendCheck): AppendResult {
+    return check === 'trusting' && request.events.length > 0 ? this.appendTrusting(request) : this.appendChecked(request);
+  }
+
+  /**
+   * The usual append, a new one, written without looking its ids up: were it a retry, or an id
+   * stored before, an INSERT fails on a unique key and the append is decided again in full. The
+   * stream's head is the one this process last committed while it is remembered (had another
+   * process appended since, the INSERT of that revision fails the same way); a new stream's head
+   * is not read either.
+   */
+  private appendTrusting({ streamName, events, expectedRevision }: AppendRequest): AppendResult {
+    const known = this.recent.lastCommitted(streamName);
+    const lastRevision = known
+      ? known.revision
+      : expectedRevision === 'no_stream'
+        ? undefined
+        : this.events.streamHead(streamName)?.revision;
+    if (!satisfiesExpectedRevision(expectedRevision, lastRevision)) return this.appendChecked({ streamName, events, expectedRevision });
+    return this.inserted(streamName, lastRevision, events, known?.hash);
+  }
+
+  /** An append decided against what is stored: a retry, a repeated id and the head are all looked up. */
+  private appendChecked({ streamName, events, expectedRevision }: AppendRequest): AppendResult {
     const eventIds = events.map((event) => event.id);
     const stored = this.events.findByIds(eventIds);
     const original = findOriginalAppend(streamName, expectedRevision, eventIds, stored);
@@ -252,9 +294,20 @@ export class SqliteEventStore implements EventStore {
         ? { nextExpectedRevision: head.revision, position: head.position }
         : { nextExpectedRevision: -1, position: LOG_START_POSITION };
     }
-    const recordedAt = new Date().toISOString();
     const knownPreviousHash = head === undefined ? '' : this.recent.hashAt(streamName, head.revision);
-    const recorded = this.events.insert(streamName, (head?.revision ?? -1) + 1, events, recordedAt, knownPreviousHash);
+    return this.inserted(streamName, head?.revision, events, knownPreviousHash);
+  }
+
+  /** Inserts `events` after `lastRevision` (undefined: a new stream), linked to `knownPreviousHash` when given. */
+  private inserted(
+    streamName: string,
+    lastRevision: number | undefined,
+    events: readonly NewEvent[],
+    knownPreviousHash: string | undefined,
+  ): AppendResult {
+    const recordedAt = new Date().toISOString();
+    const firstRevision = (lastRevision ?? -1) + 1;
+    const recorded = this.events.insert(streamName, firstRevision, events, recordedAt, knownPreviousHash);
     this.committing.push(...recorded);
     const last = recorded[recorded.length - 1];
     return { nextExpectedRevision: last.revision, position: last.position };
