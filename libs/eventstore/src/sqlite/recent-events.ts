@@ -18,8 +18,6 @@ const deepFreeze = <T>(value: T): T => {
  */
 export class RecentEvents {
   private readonly byPosition = new Map<number, RecordedEvent>();
-  /** The last event committed here of each stream written lately: its revision and hash. */
-  private readonly heads = new Map<string, { revision: number; hash: string }>();
 
   constructor(private readonly capacity: number) {}
 
@@ -27,32 +25,11 @@ export class RecentEvents {
   add(events: readonly RecordedEvent[]): void {
     for (const event of events) {
       this.byPosition.set(Number(event.position), deepFreeze(event));
-      this.heads.delete(event.streamName);
-      const { hash } = event.metadata;
-      if (typeof hash === 'string') this.heads.set(event.streamName, { revision: event.revision, hash });
     }
     for (const position of this.byPosition.keys()) {
       if (this.byPosition.size <= this.capacity) break;
       this.byPosition.delete(position);
     }
-    for (const streamName of this.heads.keys()) {
-      if (this.heads.size <= this.capacity) break;
-      this.heads.delete(streamName);
-    }
-  }
-
-  /** The hash of a stream's event at `revision`, when that is the last one committed here. */
-  hashAt(streamName: string, revision: number): string | undefined {
-    const head = this.lastCommitted(streamName);
-    return head?.revision === revision ? head.hash : undefined;
-  }
-
-  /**
-   * The revision and hash of the stream's last event committed here, while it is remembered.
-   * Another process may have appended to the stream since.
-   */
-  lastCommitted(streamName: string): { readonly revision: number; readonly hash: string } | undefined {
-    return this.heads.get(streamName);
   }
 
   /** The events right after `position`, as far as they are here without a gap; at most `maxCount`. */

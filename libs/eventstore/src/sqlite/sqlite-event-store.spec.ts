@@ -242,12 +242,19 @@ describe('SqliteEventStore', () => {
       await expect(store.appendToStream('order-1', [event], { expectedRevision: 1 })).rejects.toBeInstanceOf(DuplicateEventIdError);
     });
 
-    it('decides against the stored head once another instance appended to a stream after this one did', async () => {
+    it('reads and appends against the stored heads once another instance appended to streams this one knew', async () => {
       const other = SqliteEventStore.open({ file });
+      const typesIn = async (streamName: string, fromRevision = 0) =>
+        (await store.readStream(streamName, { fromRevision })).map((event) => event.type);
       try {
         await store.appendToStream('order-1', [eventFixture('A')], { expectedRevision: 'no_stream' });
+        expect(await typesIn('order-1', 1)).toEqual([]);
+        expect(await typesIn('order-2')).toEqual([]);
         await other.appendToStream('order-1', [eventFixture('B')], { expectedRevision: 0 });
         await other.appendToStream('order-2', [eventFixture('X')]);
+
+        expect(await typesIn('order-1', 1)).toEqual(['B']);
+        expect(await typesIn('order-2')).toEqual(['X']);
 
         await expect(store.appendToStream('order-1', [eventFixture('Stale')], { expectedRevision: 0 })).rejects.toMatchObject(
           new WrongExpectedRevisionError('order-1', 0, 1),
@@ -258,8 +265,8 @@ describe('SqliteEventStore', () => {
         await store.appendToStream('order-1', [eventFixture('C')]);
         await store.appendToStream('order-1', [eventFixture('D'), eventFixture('E')], { expectedRevision: 2 });
 
-        expect((await store.readStream('order-1')).map((event) => event.type)).toEqual(['A', 'B', 'C', 'D', 'E']);
-        expect((await store.readStream('order-2')).map((event) => event.type)).toEqual(['X']);
+        expect(await typesIn('order-1')).toEqual(['A', 'B', 'C', 'D', 'E']);
+        expect(await typesIn('order-2')).toEqual(['X']);
         expect((await verifyHashChains(store)).broken).toEqual([]);
       } finally {
         await other.close();

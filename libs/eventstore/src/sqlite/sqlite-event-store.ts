@@ -17,6 +17,7 @@ import { storeFailure } from '../store-unavailable.error.js';
 import { GroupCommitQueue, type Outcome } from './group-commit.queue.js';
 import { PollingAllSubscription } from './polling-all-subscription.js';
 import { RecentEvents } from './recent-events.js';
+import { StreamHeadsCache } from './stream-heads.cache.js';
 import { SqliteEventsTable } from './sqlite-events.table.js';
 import { isSqliteOutage } from './sqlite-outage.js';
 import { comparePositions, LOG_START_POSITION, parsePosition } from './sqlite-position.js';
@@ -58,6 +59,8 @@ const MAX_APPENDS_PER_TRANSACTION = 500;
 const SUBSCRIPTION_PAGE_SIZE = 500;
 /** Enough for every follower of the log to find a busy second's events here. */
 const RECENT_EVENTS_KEPT = 20_000;
+/** The streams of some thousands of conversations going on at once. */
+const STREAM_HEADS_KEPT = 20_000;
 /** How long a write waits for another process's transaction before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 const SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'] as const;
@@ -94,6 +97,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<PollingAllSubscription>();
   private readonly counters = { transactions: 0, appends: 0 };
   private readonly recent = new RecentEvents(RECENT_EVENTS_KEPT);
+  private readonly heads: StreamHeadsCache;
   /** Events inserted by the batch being written; kept once it commits. */
   private committing: RecordedEvent[] = [];
   private closed = false;
@@ -103,6 +107,8 @@ export class SqliteEventStore implements EventStore {
     private readonly events: SqliteEventsTable,
     private readonly pollIntervalMs: number,
   ) {
+    const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.heads = new StreamHeadsCache(() => dataVersion.get() ?? 0, STREAM_HEADS_KEPT);
     // Called inside the batch transaction, better-sqlite3 runs this as SAVEPOINT … RELEASE,
     // and as ROLLBACK TO … RELEASE when it throws.
     const appendInSavepoint = db.transaction((request: AppendRequest, check: AppendCheck) => this.appendOne(request, check));
@@ -163,7 +169,7 @@ export class SqliteEventStore implements EventStore {
     assertOptionalCount(options.fromRevision, 'fromRevision');
     assertOptionalCount(options.maxCount, 'maxCount');
     this.assertOpen();
-    return this.reading(() => this.events.readStream(streamName, options.fromRevision, options.maxCount));
+    return this.reading(() => this.readStreamNow(streamName, options.fromRevision ?? 0, options.maxCount));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -230,11 +236,22 @@ export class SqliteEventStore implements EventStore {
     return recent.length > 0 ? recent : this.events.readAll(position, maxCount);
   }
 
+  /** A stream's events from `fromRevision` on; none without a query when they would start past its known head. */
+  private readStreamNow(streamName: string, fromRevision: number, maxCount: number | undefined): RecordedEvent[] {
+    const known = this.heads.head(streamName);
+    if (known !== undefined && fromRevision > known.revision) return [];
+    const events = this.events.readStream(streamName, fromRevision, maxCount);
+    // Fewer than asked for means there are no more (see SqliteEventsTable.readStream).
+    if (maxCount === undefined || events.length < maxCount) this.heads.readToEnd(streamName, fromRevision, events);
+    return events;
+  }
+
   private writeBatch(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
     this.committing = [];
     const outcomes = requests.length === 1 ? [this.writeAlone(requests[0])] : this.writeBatchInTransaction(requests);
     // Committed now; a failed transaction threw before this line.
     this.recent.add(this.committing);
+    this.heads.committed(this.committing);
     this.committing = [];
     this.counters.transactions += 1;
     this.counters.appends += requests.length;
@@ -262,19 +279,20 @@ export class SqliteEventStore implements EventStore {
   /**
    * The usual append, a new one, written without looking its ids up: were it a retry, or an id
    * stored before, an INSERT fails on a unique key and the append is decided again in full. The
-   * stream's head is the one this process last committed while it is remembered (had another
-   * process appended since, the INSERT of that revision fails the same way); a new stream's head
-   * is not read either.
+   * stream's head is looked up only when it is not known (see StreamHeadsCache); a new stream's
+   * head is not looked up either (were the stream there, the INSERT of its first revision fails
+   * the same way).
    */
   private appendTrusting({ streamName, events, expectedRevision }: AppendRequest): AppendResult {
-    const known = this.recent.lastCommitted(streamName);
+    const known = this.heads.head(streamName);
     const lastRevision = known
       ? known.revision
       : expectedRevision === 'no_stream'
-        ? undefined
-        : this.events.streamHead(streamName)?.revision;
-    if (!satisfiesExpectedRevision(expectedRevision, lastRevision)) return this.appendChecked({ streamName, events, expectedRevision });
-    return this.inserted(streamName, lastRevision, events, known?.hash);
+        ? -1
+        : (this.events.streamHead(streamName)?.revision ?? -1);
+    const head = lastRevision < 0 ? undefined : lastRevision;
+    if (!satisfiesExpectedRevision(expectedRevision, head)) return this.appendChecked({ streamName, events, expectedRevision });
+    return this.inserted(streamName, head, events, known?.hash);
   }
 
   /** An append decided against what is stored: a retry, a repeated id and the head are all looked up. */
@@ -294,7 +312,8 @@ export class SqliteEventStore implements EventStore {
         ? { nextExpectedRevision: head.revision, position: head.position }
         : { nextExpectedRevision: -1, position: LOG_START_POSITION };
     }
-    const knownPreviousHash = head === undefined ? '' : this.recent.hashAt(streamName, head.revision);
+    const known = this.heads.head(streamName);
+    const knownPreviousHash = head === undefined ? '' : known?.revision === head.revision ? known.hash : undefined;
     return this.inserted(streamName, head?.revision, events, knownPreviousHash);
   }
 
