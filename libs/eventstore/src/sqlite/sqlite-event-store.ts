@@ -107,8 +107,7 @@ export class SqliteEventStore implements EventStore {
     private readonly events: SqliteEventsTable,
     private readonly pollIntervalMs: number,
   ) {
-    const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-    this.heads = new StreamHeadsCache(() => dataVersion.get() ?? 0, STREAM_HEADS_KEPT);
+    this.heads = new StreamHeadsCache(db, STREAM_HEADS_KEPT);
     // Called inside the batch transaction, better-sqlite3 runs this as SAVEPOINT … RELEASE,
     // and as ROLLBACK TO … RELEASE when it throws.
     const appendInSavepoint = db.transaction((request: AppendRequest, check: AppendCheck) => this.appendOne(request, check));

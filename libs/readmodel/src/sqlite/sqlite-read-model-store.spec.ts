@@ -29,4 +29,41 @@ describe('SqliteReadModelStore', () => {
       await reopened.close();
     }
   });
+
+  it('reads what another connection committed since, documents it read or wrote before included', async () => {
+    const { store } = temporary;
+    const other = SqliteReadModelStore.open({ file: temporary.file });
+    const large = 'x'.repeat(20_000);
+    try {
+      await store.commit('cards', { expected: undefined, next: 'p1' }, async (tx) => {
+        tx.put('cards', { id: 'a', workspace: 'w', name: 'Welcome' });
+        tx.put('cards', { id: 'large', workspace: 'w', name: large });
+      });
+      expect(await store.get('cards', 'b')).toBeUndefined();
+      expect(await store.get('cards', 'large')).toEqual({ id: 'large', workspace: 'w', name: large });
+
+      await other.commit('cards', { expected: 'p1', next: 'p2' }, async (tx) => {
+        tx.put('cards', { id: 'a', workspace: 'w', name: 'Renamed' });
+        tx.put('cards', { id: 'b', workspace: 'w', name: 'New' });
+        tx.delete('cards', 'large');
+      });
+
+      expect(await store.get('cards', 'a')).toEqual({ id: 'a', workspace: 'w', name: 'Renamed' });
+      expect(await store.get('cards', 'b')).toEqual({ id: 'b', workspace: 'w', name: 'New' });
+      expect(await store.get('cards', 'large')).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('hands out a fresh copy on every read of a document it keeps', async () => {
+    const { store } = temporary;
+    await store.commit('cards', { expected: undefined, next: 'p1' }, async (tx) => {
+      tx.put('cards', { id: 'a', workspace: 'w', name: 'Welcome' });
+    });
+    const first = await store.get<{ id: string; workspace: string; name: string }>('cards', 'a');
+    if (first) first.name = 'Changed by a reader';
+
+    expect(await store.get('cards', 'a')).toEqual({ id: 'a', workspace: 'w', name: 'Welcome' });
+  });
 });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { isSqliteOutage, storeFailure } from '#eventstore';
+import { isSqliteOutage, SqliteConnectionCache, storeFailure } from '#eventstore';
 import { collectWrites, type PendingWrite } from '../buffered-projection-transaction.js';
 import { DeclaredIndexes } from '../declared-indexes.js';
 import { normalisedDocument } from '../document-normalisation.js';
@@ -17,6 +17,12 @@ import { sqliteIndexDefinition, sqliteListQuery } from './sqlite-list-query.js';
 
 const LOCKED_FILE_WAIT_MS = 50;
 const SCAN_PAGE_SIZE = 500;
+/** The documents of some hundreds of conversations going on at once. */
+const DOCUMENTS_KEPT = 4096;
+/** Larger documents are read from the file each time, so that what is kept stays small. */
+const LARGEST_KEPT_BODY = 16 * 1024;
+/** `\0` is in no collection name. */
+const documentKey = (collection: string, id: string): string => `${collection}\0${id}`;
 /** A locked, unreadable or full file fails a call with `StoreUnavailableError`. */
 const sqliteFailure = storeFailure('The SQLite read-model store', isSqliteOutage);
 
@@ -63,9 +69,15 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly indexes = new DeclaredIndexes();
   /** Prepared once per query shape: preparing costs more than running an indexed query. */
   private readonly listStatements = new Map<string, Database.Statement<unknown[], { body: string }>>();
+  /**
+   * Bodies of documents read or committed lately (`null`: no such document), so that projections
+   * reading what they wrote a moment ago, and readers of the same documents, need no query.
+   */
+  private readonly bodies: SqliteConnectionCache<string | null>;
 
   private constructor(private readonly db: Database.Database) {
     this.statements = prepareStatements(db);
+    this.bodies = new SqliteConnectionCache(db, DOCUMENTS_KEPT);
   }
 
   static open({ file }: { file: string }): SqliteReadModelStore {
@@ -111,8 +123,13 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined> {
-    const row = this.guarded(() => this.statements.getDocument.get(collection, id));
-    return row && (JSON.parse(row.body) as T);
+    const key = documentKey(collection, id);
+    let body = this.bodies.get(key);
+    if (body === undefined) {
+      body = this.guarded(() => this.statements.getDocument.get(collection, id))?.body ?? null;
+      this.keepBody(key, body);
+    }
+    return body === null ? undefined : (JSON.parse(body) as T);
   }
 
   async declareIndexes(indexes: readonly ReadModelIndex[]): Promise<void> {
@@ -146,6 +163,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   /** Documents of the source are held to what a commit holds them to, so both stores take the same rebuilds. */
   async replaceProjections(source: ReadModelStore, projections: readonly ProjectionCollections[]): Promise<void> {
     const { documents, checkpoints } = await readProjections(source, projections);
+    this.bodies.clear();
     this.guarded(() =>
       this.db
         .transaction(() => {
@@ -168,6 +186,11 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async close(): Promise<void> {
     this.db.close();
+  }
+
+  private keepBody(key: string, body: string | null): void {
+    if (body !== null && body.length > LARGEST_KEPT_BODY) this.bodies.delete(key);
+    else this.bodies.set(key, body);
   }
 
   private guarded<T>(work: () => T): T {
@@ -205,5 +228,6 @@ export class SqliteReadModelStore implements ReadModelStore {
         this.statements.putCheckpoint.run(projection, next);
       })
       .immediate();
+    for (const write of writes) this.keepBody(documentKey(write.collection, write.id), write.kind === 'put' ? write.json : null);
   }
 }
