@@ -30,6 +30,14 @@ export class SqliteConnectionCache<Value> {
     return this.entries.get(key);
   }
 
+  /**
+   * What was learnt under `key`, without asking whether another connection committed since: for
+   * callers that find out themselves when it no longer holds (an INSERT failing on a unique key).
+   */
+  peek(key: string): Value | undefined {
+    return this.entries.get(key);
+  }
+
   /** Learnt from what this connection committed or read just now. */
   set(key: string, value: Value): void {
     this.entries.delete(key);

@@ -253,20 +253,20 @@ describe('SqliteEventStore', () => {
         await other.appendToStream('order-1', [eventFixture('B')], { expectedRevision: 0 });
         await other.appendToStream('order-2', [eventFixture('X')]);
 
-        expect(await typesIn('order-1', 1)).toEqual(['B']);
-        expect(await typesIn('order-2')).toEqual(['X']);
-
         await expect(store.appendToStream('order-1', [eventFixture('Stale')], { expectedRevision: 0 })).rejects.toMatchObject(
           new WrongExpectedRevisionError('order-1', 0, 1),
         );
         await expect(store.appendToStream('order-2', [eventFixture('Stale')], { expectedRevision: 'no_stream' })).rejects.toMatchObject(
           new WrongExpectedRevisionError('order-2', 'no_stream', 0),
         );
+        await store.appendToStream('order-2', [eventFixture('Y')]);
+        expect(await typesIn('order-1', 1)).toEqual(['B']);
+        expect(await typesIn('order-2')).toEqual(['X', 'Y']);
         await store.appendToStream('order-1', [eventFixture('C')]);
         await store.appendToStream('order-1', [eventFixture('D'), eventFixture('E')], { expectedRevision: 2 });
 
         expect(await typesIn('order-1')).toEqual(['A', 'B', 'C', 'D', 'E']);
-        expect(await typesIn('order-2')).toEqual(['X']);
+        expect(await typesIn('order-2')).toEqual(['X', 'Y']);
         expect((await verifyHashChains(store)).broken).toEqual([]);
       } finally {
         await other.close();

@@ -278,12 +278,12 @@ export class SqliteEventStore implements EventStore {
   /**
    * The usual append, a new one, written without looking its ids up: were it a retry, or an id
    * stored before, an INSERT fails on a unique key and the append is decided again in full. The
-   * stream's head is looked up only when it is not known (see StreamHeadsCache); a new stream's
-   * head is not looked up either (were the stream there, the INSERT of its first revision fails
-   * the same way).
+   * stream's head is the one last learnt (had another process appended since, the INSERT of that
+   * revision fails the same way), and looked up only when none is known; a new stream's head is
+   * not looked up either (were the stream there, the INSERT of its first revision fails).
    */
   private appendTrusting({ streamName, events, expectedRevision }: AppendRequest): AppendResult {
-    const known = this.heads.head(streamName);
+    const known = this.heads.lastKnownHead(streamName);
     const lastRevision = known
       ? known.revision
       : expectedRevision === 'no_stream'
@@ -311,7 +311,8 @@ export class SqliteEventStore implements EventStore {
         ? { nextExpectedRevision: head.revision, position: head.position }
         : { nextExpectedRevision: -1, position: LOG_START_POSITION };
     }
-    const known = this.heads.head(streamName);
+    // The event at a revision never changes, so neither does its hash.
+    const known = this.heads.lastKnownHead(streamName);
     const knownPreviousHash = head === undefined ? '' : known?.revision === head.revision ? known.hash : undefined;
     return this.inserted(streamName, head?.revision, events, knownPreviousHash);
   }

@@ -32,6 +32,14 @@ export class StreamHeadsCache {
     return this.heads.get(streamName);
   }
 
+  /**
+   * The stream's head as last learnt, perhaps moved by another connection since: for an append,
+   * whose INSERT of a taken revision fails.
+   */
+  lastKnownHead(streamName: string): KnownHead | undefined {
+    return this.heads.peek(streamName);
+  }
+
   /** Events this connection just committed, in order. */
   committed(events: readonly RecordedEvent[]): void {
     for (const event of events) this.heads.set(event.streamName, { revision: event.revision, hash: storedHash(event) });
