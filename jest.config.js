@@ -26,7 +26,7 @@ export default {
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: {
-    '^#(domain|eventstore|readmodel|engine|api-commands|channels|backoff|platform)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(domain|eventstore|readmodel|engine|api-commands|channels|backoff|bounded-map|platform)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],

@@ -106,6 +106,12 @@ export class UndeclaredIndexError extends Error {
   }
 }
 
+/** A commit moves a projection's stored checkpoint from `expected` (undefined: none yet) to `next`. */
+export interface CheckpointMove {
+  expected: string | undefined;
+  next: string;
+}
+
 /** The read-model store port: one implementation per backend, all held to `read-model-store.contract.ts`. */
 export interface ReadModelStore {
   getCheckpoint(projection: string): Promise<string | undefined>;
@@ -114,22 +120,14 @@ export interface ReadModelStore {
    * nothing. Fails with `CheckpointConflictError` (writing nothing) unless the stored checkpoint
    * still equals `expectedCheckpoint`.
    */
-  commit(
-    projection: string,
-    checkpoint: { expected: string | undefined; next: string },
-    work: (tx: ProjectionTransaction) => Promise<void>,
-  ): Promise<void>;
+  commit(projection: string, checkpoint: CheckpointMove, work: (tx: ProjectionTransaction) => Promise<void>): Promise<void>;
   /**
    * Stores writes a `BufferedProjectionTransaction` collected elsewhere (a rebuild's, over many
    * events), with the projection's new checkpoint, as `commit` stores its work's: all or nothing,
    * refused with `CheckpointConflictError` unless the stored checkpoint still equals `expected`, and
    * with `DocumentRefusedError` for a put an index of this store cannot key by.
    */
-  commitWrites(
-    projection: string,
-    checkpoint: { expected: string | undefined; next: string },
-    writes: readonly PendingWrite[],
-  ): Promise<void>;
+  commitWrites(projection: string, checkpoint: CheckpointMove, writes: readonly PendingWrite[]): Promise<void>;
   get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined>;
   /**
    * Creates what serves these query shapes, keeping those already declared; may be called again

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { BoundedMap } from '#bounded-map';
 
 /**
  * What one connection learnt about its SQLite file, kept while no other connection has committed
@@ -6,14 +7,12 @@ import type Database from 'better-sqlite3';
  * forgotten. Past `capacity`, the entry learnt longest ago goes first.
  */
 export class SqliteConnectionCache<Value> {
-  private readonly entries = new Map<string, Value>();
+  private readonly entries: BoundedMap<Value>;
   private readonly readDataVersion: () => unknown;
   private dataVersion: unknown;
 
-  constructor(
-    db: Pick<Database.Database, 'prepare'>,
-    private readonly capacity: number,
-  ) {
+  constructor(db: Pick<Database.Database, 'prepare'>, capacity: number) {
+    this.entries = new BoundedMap(capacity);
     const statement = db.prepare('PRAGMA data_version').pluck();
     this.readDataVersion = () => statement.get();
     this.dataVersion = this.readDataVersion();
@@ -40,9 +39,7 @@ export class SqliteConnectionCache<Value> {
 
   /** Learnt from what this connection committed or read just now. */
   set(key: string, value: Value): void {
-    this.entries.delete(key);
     this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
   }
 
   delete(key: string): void {

@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { BoundedMap } from '#bounded-map';
 
 export type Role = 'admin' | 'auditor';
 export const ROLES: readonly Role[] = ['admin', 'auditor'];
@@ -42,29 +43,8 @@ export const principalClaimProblem = (claim: keyof typeof PRINCIPAL_CLAIM_RULES,
   return typeof value === 'string' && pattern.test(value) ? undefined : rule;
 };
 
-/** A Map that forgets its oldest entry past `capacity`: memos that no caller can grow without bound. */
-class BoundedMemo<Value> {
-  private readonly entries = new Map<string, Value>();
-
-  constructor(private readonly capacity: number) {}
-
-  get(key: string): Value | undefined {
-    return this.entries.get(key);
-  }
-
-  set(key: string, value: Value): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-}
-
 /** Importing the secret as a WebCrypto key costs as much as verifying with it: once per secret. */
-const hmacKeys = new BoundedMemo<Promise<webcrypto.CryptoKey>>(16);
+const hmacKeys = new BoundedMap<Promise<webcrypto.CryptoKey>>(16);
 
 const keyOf = (secret: string): Promise<webcrypto.CryptoKey> => {
   let key = hmacKeys.get(secret);
@@ -88,7 +68,7 @@ interface VerifiedToken {
   expiresAt: number;
   checkedAtMs: number;
 }
-const verifiedTokens = new BoundedMemo<VerifiedToken>(10_000);
+const verifiedTokens = new BoundedMap<VerifiedToken>(10_000);
 
 /** A token meant to live longer than `maxTtlSeconds` is refused: by the server, and before it is minted. */
 export const assertTokenLifetime = (ttlSeconds: number, maxTtlSeconds: number): void => {

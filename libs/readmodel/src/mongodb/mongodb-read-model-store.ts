@@ -14,6 +14,7 @@ import { DeclaredIndexes } from '../declared-indexes.js';
 import { normalisedDocument } from '../document-normalisation.js';
 import {
   CheckpointConflictError,
+  type CheckpointMove,
   type ListQuery,
   type ProjectionCollections,
   type ProjectionTransaction,
@@ -136,11 +137,7 @@ export class MongoReadModelStore implements ReadModelStore {
    * the same causally consistent session, after this store's last commit, from the generations
    * the transaction then checks are still the ones readers use.
    */
-  async commit(
-    projection: string,
-    checkpoint: { expected: string | undefined; next: string },
-    work: (tx: ProjectionTransaction) => Promise<void>,
-  ): Promise<void> {
+  async commit(projection: string, checkpoint: CheckpointMove, work: (tx: ProjectionTransaction) => Promise<void>): Promise<void> {
     await this.guarded(() =>
       this.withCausalSession(async (session) => {
         const read = new Map<string, Generation>();
@@ -163,11 +160,7 @@ export class MongoReadModelStore implements ReadModelStore {
   }
 
   /** Writes decided outside a unit of this store read no generation of it: the checkpoint is what guards them. */
-  async commitWrites(
-    projection: string,
-    checkpoint: { expected: string | undefined; next: string },
-    writes: readonly PendingWrite[],
-  ): Promise<void> {
+  async commitWrites(projection: string, checkpoint: CheckpointMove, writes: readonly PendingWrite[]): Promise<void> {
     this.indexes.requireIndexableWrites(writes);
     await this.guarded(() =>
       this.withCausalSession((session) =>
@@ -346,7 +339,7 @@ export class MongoReadModelStore implements ReadModelStore {
   private async applyInTransaction(
     session: ClientSession,
     projection: string,
-    { expected, next }: { expected: string | undefined; next: string },
+    { expected, next }: CheckpointMove,
     writes: readonly PendingWrite[],
     read: ReadonlyMap<string, Generation>,
   ): Promise<void> {

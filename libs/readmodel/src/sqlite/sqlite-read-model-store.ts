@@ -5,6 +5,7 @@ import { DeclaredIndexes } from '../declared-indexes.js';
 import { normalisedDocument } from '../document-normalisation.js';
 import {
   CheckpointConflictError,
+  type CheckpointMove,
   type ListQuery,
   type ProjectionCollections,
   type ProjectionTransaction,
@@ -74,10 +75,19 @@ export class SqliteReadModelStore implements ReadModelStore {
    * reading what they wrote a moment ago, and readers of the same documents, need no query.
    */
   private readonly bodies: SqliteConnectionCache<string | null>;
+  /**
+   * One synchronous transaction, begun IMMEDIATE so that it holds the write lock from the checkpoint
+   * check to the last write: no other commit, in this process or another, can slip in between.
+   */
+  private readonly writeAtomically: (projection: string, checkpoint: CheckpointMove, writes: readonly PendingWrite[]) => void;
 
   private constructor(private readonly db: Database.Database) {
     this.statements = prepareStatements(db);
     this.bodies = new SqliteConnectionCache(db, DOCUMENTS_KEPT);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- better-sqlite3's transaction variants are functions of their own, not methods
+    this.writeAtomically = db.transaction((projection: string, checkpoint: CheckpointMove, writes: readonly PendingWrite[]) =>
+      this.write(projection, checkpoint, writes),
+    ).immediate;
   }
 
   static open({ file }: { file: string }): SqliteReadModelStore {
@@ -98,11 +108,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.guarded(() => this.readCheckpoint(projection));
   }
 
-  async commit(
-    projection: string,
-    checkpoint: { expected: string | undefined; next: string },
-    work: (tx: ProjectionTransaction) => Promise<void>,
-  ): Promise<void> {
+  async commit(projection: string, checkpoint: CheckpointMove, work: (tx: ProjectionTransaction) => Promise<void>): Promise<void> {
     // better-sqlite3 transactions cannot span an await: the async work only collects writes, which
     // are then stored in one synchronous transaction.
     const writes = await collectWrites(
@@ -113,11 +119,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.guarded(() => this.applyAtomically(projection, checkpoint, writes));
   }
 
-  async commitWrites(
-    projection: string,
-    checkpoint: { expected: string | undefined; next: string },
-    writes: readonly PendingWrite[],
-  ): Promise<void> {
+  async commitWrites(projection: string, checkpoint: CheckpointMove, writes: readonly PendingWrite[]): Promise<void> {
     this.indexes.requireIndexableWrites(writes);
     this.guarded(() => this.applyAtomically(projection, checkpoint, writes));
   }
@@ -205,29 +207,22 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.statements.getCheckpoint.get(projection)?.position;
   }
 
-  /**
-   * One synchronous transaction, begun IMMEDIATE so that it holds the write lock from the checkpoint
-   * check to the last write: no other commit, in this process or another, can slip in between.
-   */
-  private applyAtomically(
-    projection: string,
-    { expected, next }: { expected: string | undefined; next: string },
-    writes: readonly PendingWrite[],
-  ): void {
-    this.db
-      .transaction(() => {
-        const actual = this.readCheckpoint(projection);
-        if (actual !== expected) throw new CheckpointConflictError(projection, expected, actual);
-        for (const write of writes) {
-          if (write.kind === 'put') {
-            this.statements.putDocument.run(write.collection, write.id, write.workspace, write.json);
-          } else {
-            this.statements.deleteDocument.run(write.collection, write.id);
-          }
-        }
-        this.statements.putCheckpoint.run(projection, next);
-      })
-      .immediate();
+  private applyAtomically(projection: string, checkpoint: CheckpointMove, writes: readonly PendingWrite[]): void {
+    this.writeAtomically(projection, checkpoint, writes);
     for (const write of writes) this.keepBody(documentKey(write.collection, write.id), write.kind === 'put' ? write.json : null);
+  }
+
+  /** The body of `writeAtomically`, run inside its transaction. */
+  private write(projection: string, { expected, next }: CheckpointMove, writes: readonly PendingWrite[]): void {
+    const actual = this.readCheckpoint(projection);
+    if (actual !== expected) throw new CheckpointConflictError(projection, expected, actual);
+    for (const write of writes) {
+      if (write.kind === 'put') {
+        this.statements.putDocument.run(write.collection, write.id, write.workspace, write.json);
+      } else {
+        this.statements.deleteDocument.run(write.collection, write.id);
+      }
+    }
+    this.statements.putCheckpoint.run(projection, next);
   }
 }
