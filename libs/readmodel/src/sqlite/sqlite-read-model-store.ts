@@ -116,12 +116,15 @@ export class SqliteReadModelStore implements ReadModelStore {
       work,
       (collection, document) => this.indexes.requireIndexable(collection, document),
     );
-    this.guarded(() => this.applyAtomically(projection, checkpoint, writes));
+    this.guarded(() => this.writeAtomically(projection, checkpoint, writes));
+    for (const write of writes) this.keepBody(documentKey(write.collection, write.id), write.kind === 'put' ? write.json : null);
   }
 
   async commitWrites(projection: string, checkpoint: CheckpointMove, writes: readonly PendingWrite[]): Promise<void> {
     this.indexes.requireIndexableWrites(writes);
-    this.guarded(() => this.applyAtomically(projection, checkpoint, writes));
+    this.guarded(() => this.writeAtomically(projection, checkpoint, writes));
+    // A rebuild's writes are many and not read again soon: rather than keep them, forget what was kept.
+    this.bodies.clear();
   }
 
   async get<T extends ReadModelDocument>(collection: string, id: string): Promise<T | undefined> {
@@ -205,11 +208,6 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   private readCheckpoint(projection: string): string | undefined {
     return this.statements.getCheckpoint.get(projection)?.position;
-  }
-
-  private applyAtomically(projection: string, checkpoint: CheckpointMove, writes: readonly PendingWrite[]): void {
-    this.writeAtomically(projection, checkpoint, writes);
-    for (const write of writes) this.keepBody(documentKey(write.collection, write.id), write.kind === 'put' ? write.json : null);
   }
 
   /** The body of `writeAtomically`, run inside its transaction. */
