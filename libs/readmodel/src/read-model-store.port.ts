@@ -106,6 +106,9 @@ export class UndeclaredIndexError extends Error {
   }
 }
 
+/** One string for a document wherever it is kept in memory: NUL is in no collection name. */
+export const documentKey = (collection: string, id: string): string => `${collection}\0${id}`;
+
 /** A commit moves a projection's stored checkpoint from `expected` (undefined: none yet) to `next`. */
 export interface CheckpointMove {
   expected: string | undefined;

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import type { ChangedDocument, ProjectionRunner } from '#readmodel';
+import { type ChangedDocument, documentKey, type ProjectionRunner } from '#readmodel';
 
 /** How long a wait lasts without word from a projection in this process: another process may run them. */
 const UNNOTIFIED_RECHECK_MS = 250;
@@ -36,7 +36,7 @@ export class ReadModelChanges implements BeforeApplicationShutdown {
 
   private committed(changed: readonly ChangedDocument[]): void {
     for (const { collection, id } of changed) {
-      const key = keyOf(collection, id);
+      const key = documentKey(collection, id);
       const wakers = this.waiting.get(key);
       if (wakers === undefined) continue;
       this.waiting.delete(key);
@@ -49,7 +49,7 @@ export class ReadModelChanges implements BeforeApplicationShutdown {
    * reading, then read, then await: a change in between is not missed.
    */
   nextChange(collection: string, id: string, timeoutMs: number): { changed: Promise<void>; cancel: () => void } {
-    const key = keyOf(collection, id);
+    const key = documentKey(collection, id);
     let wake!: () => void;
     const changed = new Promise<void>((resolve) => (wake = resolve));
     let wakers = this.waiting.get(key);
@@ -70,5 +70,3 @@ export class ReadModelChanges implements BeforeApplicationShutdown {
     return { changed, cancel };
   }
 }
-
-const keyOf = (collection: string, id: string): string => `${collection}\u0000${id}`;

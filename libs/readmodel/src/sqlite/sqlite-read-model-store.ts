@@ -6,6 +6,7 @@ import { normalisedDocument } from '../document-normalisation.js';
 import {
   CheckpointConflictError,
   type CheckpointMove,
+  documentKey,
   type ListQuery,
   type ProjectionCollections,
   type ProjectionTransaction,
@@ -22,8 +23,6 @@ const SCAN_PAGE_SIZE = 500;
 const DOCUMENTS_KEPT = 4096;
 /** Larger documents are read from the file each time, so that what is kept stays small. */
 const LARGEST_KEPT_BODY = 16 * 1024;
-/** `\0` is in no collection name. */
-const documentKey = (collection: string, id: string): string => `${collection}\0${id}`;
 /** A locked, unreadable or full file fails a call with `StoreUnavailableError`. */
 const sqliteFailure = storeFailure('The SQLite read-model store', isSqliteOutage);
 
