@@ -284,14 +284,11 @@ export class SqliteEventStore implements EventStore {
    */
   private appendTrusting({ streamName, events, expectedRevision }: AppendRequest): AppendResult {
     const known = this.heads.lastKnownHead(streamName);
-    const lastRevision = known
-      ? known.revision
-      : expectedRevision === 'no_stream'
-        ? -1
-        : (this.events.streamHead(streamName)?.revision ?? -1);
-    const head = lastRevision < 0 ? undefined : lastRevision;
-    if (!satisfiesExpectedRevision(expectedRevision, head)) return this.appendChecked({ streamName, events, expectedRevision });
-    return this.inserted(streamName, head, events, known?.hash);
+    // -1, as in KnownHead: no event yet.
+    const revision = known ? known.revision : expectedRevision === 'no_stream' ? -1 : (this.events.streamHead(streamName)?.revision ?? -1);
+    const lastRevision = revision < 0 ? undefined : revision;
+    if (!satisfiesExpectedRevision(expectedRevision, lastRevision)) return this.appendChecked({ streamName, events, expectedRevision });
+    return this.inserted(streamName, lastRevision, events, known?.hash);
   }
 
   /** An append decided against what is stored: a retry, a repeated id and the head are all looked up. */
