@@ -44,6 +44,15 @@ describe('SqliteConnectionCache', () => {
     expect(cache.get('a')).toBe(3);
   });
 
+  it('forgets what was learnt before another connection committed, also after learning a key it had not kept', () => {
+    cache.set('a', 1);
+    other.exec('INSERT INTO things DEFAULT VALUES');
+
+    expect(cache.get('z')).toBeUndefined();
+    cache.set('z', 9);
+    expect(cache.get('a')).toBeUndefined();
+  });
+
   it('keeps the entries learnt last, up to its capacity', () => {
     cache.set('a', 1);
     cache.set('b', 2);

@@ -18,15 +18,21 @@ export class SqliteConnectionCache<Value> {
     this.dataVersion = this.readDataVersion();
   }
 
-  /** What was learnt under `key`, unless another connection committed since. */
+  /**
+   * What was learnt under `key`, unless another connection committed since. Only a key that is
+   * kept asks the file (the PRAGMA is a statement of its own): for any other the caller queries
+   * anyway, and the next kept key asked for finds the change and forgets everything.
+   */
   get(key: string): Value | undefined {
+    const value = this.entries.get(key);
+    if (value === undefined) return undefined;
     const dataVersion = this.readDataVersion();
     if (dataVersion !== this.dataVersion) {
       this.entries.clear();
       this.dataVersion = dataVersion;
       return undefined;
     }
-    return this.entries.get(key);
+    return value;
   }
 
   /**
