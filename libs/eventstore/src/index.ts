@@ -13,6 +13,7 @@ export { AppendTooLargeError } from './append-too-large.error.js';
 export { StoreUnavailableError, storeFailure } from './store-unavailable.error.js';
 export { isSqliteOutage } from './sqlite/sqlite-outage.js';
 export { SqliteConnectionCache } from './sqlite/sqlite-connection.cache.js';
+export { SQLITE_BOUND_LIMIT } from './sqlite/sqlite-bound-limit.js';
 export { redactConnectionString } from './connection-string.redaction.js';
 export * from './hash-chain.js';
 export type { EventStoreLogger } from './skipped-records.log.js';

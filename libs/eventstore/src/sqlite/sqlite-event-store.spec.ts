@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BARE_BOUND_LIMIT, statementsPreparedBy } from '../../../../test/support/sqlite-statements.js';
 import { describeEventStoreContract, eventFixture, FOREIGN_RECORD_TEXT, settleWithin } from '../event-store.contract.js';
 import { InvalidPositionError, WrongExpectedRevisionError, type AllSubscription, type RecordedEvent } from '../event-store.port.js';
 import { verifyHashChains } from '../hash-chain.js';
@@ -429,5 +430,20 @@ describe('SqliteEventStore', () => {
       expect(await settleWithin(1000, pending)).toEqual({ done: true, value: undefined });
       expect(store.stats().openSubscriptions).toBe(0);
     });
+  });
+});
+
+describe('SqliteEventStore statements', () => {
+  it('bind their limits so that SQLite plans each of them once', async () => {
+    const statements = await statementsPreparedBy(async () => {
+      const store = SqliteEventStore.open({ file: newFile() });
+      await store.appendToStream('limits-1', [eventFixture()]);
+      await store.readStream('limits-1', { maxCount: 1 });
+      await store.readAll({ maxCount: 1 });
+      await store.close();
+    });
+
+    expect(statements.filter((sql) => /\bLIMIT\b/i.test(sql)).length).toBeGreaterThanOrEqual(2);
+    expect(statements.filter((sql) => BARE_BOUND_LIMIT.test(sql))).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { NewEvent, RecordedEvent } from '../event-store.port.js';
 import { foreignRecordReason, NOT_JSON } from '../foreign-record.rules.js';
 import { chainEvents } from '../hash-chain.js';
 import type { SkippedRecordsLog } from '../skipped-records.log.js';
+import { SQLITE_BOUND_LIMIT } from './sqlite-bound-limit.js';
 import { toPosition } from './sqlite-position.js';
 
 /**
@@ -78,10 +79,10 @@ export class SqliteEventsTable {
       'INSERT INTO events (event_id, stream_name, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.selectStream = db.prepare<[string, number, number], EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ${SQLITE_BOUND_LIMIT}`,
     );
     this.selectAll = db.prepare<[bigint, number], EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position ${SQLITE_BOUND_LIMIT}`,
     );
     this.selectLastPosition = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
     this.selectMetadataAt = db.prepare<[string, number], Pick<EventRow, 'metadata'>>(

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SQLITE_BOUND_LIMIT } from '#eventstore';
 import { plainFieldName } from '../field-name.js';
 import { type ListQuery, listPaging, type ReadModelIndex } from '../read-model-store.port.js';
 
@@ -75,7 +76,7 @@ export function sqliteListQuery(index: ReadModelIndex, query: ListQuery): { sql:
   const direction = order === 'desc' ? 'DESC' : 'ASC';
   params.push(query.limit);
   return {
-    sql: `SELECT body FROM documents WHERE ${conditions.join(' AND ')} ORDER BY ${orderValue} ${direction}, id ${direction} LIMIT ?`,
+    sql: `SELECT body FROM documents WHERE ${conditions.join(' AND ')} ORDER BY ${orderValue} ${direction}, id ${direction} ${SQLITE_BOUND_LIMIT}`,
     params,
   };
 }

@@ -1,3 +1,4 @@
+import { BARE_BOUND_LIMIT, statementsPreparedBy } from '../../../../test/support/sqlite-statements.js';
 import { describeReadModelStoreContract } from '../read-model-store.contract.js';
 import { SqliteReadModelStore } from './sqlite-read-model-store.js';
 import { openTemporarySqliteReadModelStore } from './sqlite-read-model-store.fixture.js';
@@ -65,5 +66,19 @@ describe('SqliteReadModelStore', () => {
     if (first) first.name = 'Changed by a reader';
 
     expect(await store.get('cards', 'a')).toEqual({ id: 'a', workspace: 'w', name: 'Welcome' });
+  });
+});
+
+describe('SqliteReadModelStore statements', () => {
+  it('bind their limits so that SQLite plans each of them once', async () => {
+    const statements = await statementsPreparedBy(async () => {
+      const { store, dispose } = await openTemporarySqliteReadModelStore([{ collection: 'cards', equals: [], orderBy: 'name' }]);
+      await store.list('cards', { workspace: 'w', orderBy: 'name', limit: 10 });
+      for await (const _card of store.allDocuments('cards'));
+      await dispose();
+    });
+
+    expect(statements.filter((sql) => /\bLIMIT\b/i.test(sql)).length).toBeGreaterThanOrEqual(2);
+    expect(statements.filter((sql) => BARE_BOUND_LIMIT.test(sql))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { isSqliteOutage, SqliteConnectionCache, storeFailure } from '#eventstore';
+import { isSqliteOutage, SQLITE_BOUND_LIMIT, SqliteConnectionCache, storeFailure } from '#eventstore';
 import { collectWrites, type PendingWrite } from '../buffered-projection-transaction.js';
 import { DeclaredIndexes } from '../declared-indexes.js';
 import { normalisedDocument } from '../document-normalisation.js';
@@ -51,7 +51,7 @@ function prepareStatements(db: Database.Database) {
     ),
     deleteDocument: db.prepare<[string, string]>('DELETE FROM documents WHERE collection = ? AND id = ?'),
     pageOfCollection: db.prepare<[string, string, number], { body: string; id: string }>(
-      'SELECT id, body FROM documents WHERE collection = ? AND id > ? ORDER BY id LIMIT ?',
+      `SELECT id, body FROM documents WHERE collection = ? AND id > ? ORDER BY id ${SQLITE_BOUND_LIMIT}`,
     ),
     deleteCollection: db.prepare<[string]>('DELETE FROM documents WHERE collection = ?'),
     deleteCheckpoint: db.prepare<[string]>('DELETE FROM checkpoints WHERE projection = ?'),
