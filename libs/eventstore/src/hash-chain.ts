@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as cryptoHash } from 'node:crypto';
 import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from './event-store.port.js';
 
 /**
@@ -91,7 +91,8 @@ export function unchainedMetadata(metadata: EventMetadata): EventMetadata {
 export function eventHash(previousHash: string, streamName: string, revision: number, event: NewEvent): string {
   const { id, type, data, metadata } = event;
   const content = canonicalJson({ streamName, revision, id, type, data, metadata: unchainedMetadata(metadata) });
-  return createHash('sha256').update(`${previousHash}\n${content}`).digest('hex');
+  // One-shot: every appended event is hashed, and a Hash object per call costs more than the digest.
+  return cryptoHash('sha256', `${previousHash}\n${content}`, 'hex');
 }
 
 /**

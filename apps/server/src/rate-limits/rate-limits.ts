@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitsConfig } from '#platform';
@@ -51,7 +51,7 @@ const bearerTokenOf = (request: LimitedRequest): string | undefined => {
 };
 
 /** Keys may be logged by a store: a digest names the token without being it. */
-const digest = (token: string): string => createHash('sha256').update(token).digest('base64url');
+const digest = (token: string): string => hash('sha256', token, 'base64url');
 
 const REQUEST_LIMITS: readonly RequestLimit[] = [
   {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { v7 as uuidV7 } from 'uuid';
 import type { Actor, EventMetadata, NewEvent } from '#eventstore';
 
@@ -63,7 +63,7 @@ export const newId = (): string => uuidV7();
 
 /** A UUID (version 8: custom) from a SHA-256 of `name`: the same name always gives the same id. */
 export function derivedUuid(name: string): string {
-  const bytes = createHash('sha256').update(name).digest().subarray(0, 16);
+  const bytes = hash('sha256', name, 'buffer').subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x80;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
