@@ -6,6 +6,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { Visitor, eventually, flowOnWebchat } from '../support/conversations.js';
 import { chromiumForSuite, expectNoSeriousAxeViolations, openTab } from './support/browser.js';
 import { consoleServerForSuite } from './support/console-server.js';
+import { rateLimitsWith } from '../support/rate-limits.js';
 
 /** Greets, asks with choices, then says one thing at once and one after a durable wait: a message nobody's send waits for. */
 const ORDER_FLOW = [
@@ -211,6 +212,47 @@ describe('the web chat widget in Chromium', () => {
       const transcript = await app.api.request('GET', `/webchat/${channelId}/contacts/${contactId}/messages`, { token: null });
       expect(transcript.body.items[0].text).toBe('Hello from the shop');
       expect(problems).toEqual([]);
+      await context.close();
+    });
+  });
+
+  describe('on a server whose web chat limit for this address is reached', () => {
+    const WINDOW_MS = 8000;
+    const limited = consoleServerForSuite({ rateLimits: rateLimitsWith({ webchatAddress: { max: 3, windowMs: WINDOW_MS } }) });
+
+    it('waits as long as the 429 says before asking again, says why meanwhile, then opens the conversation', async () => {
+      const { channelId: limitedChannel } = await flowOnWebchat(limited.api, ORDER_FLOW, { name: 'Limited orders' });
+      const transcriptPath = `/webchat/${limitedChannel}/contacts/`;
+      // The tests' own requests come from the browser's address: three use up the window.
+      for (let request = 0; request < 3; request++) {
+        const read = await limited.api.request('GET', `${transcriptPath}someone-else/messages`, { token: null });
+        expect(read.status).toBe(200);
+      }
+      const { page, problems, context } = await openTab(chromium.browser);
+      const answers: { status: number; retryAfter: string | null; at: number }[] = [];
+      const asked: number[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes(transcriptPath)) asked.push(Date.now());
+      });
+      page.on('response', (response) => {
+        if (response.url().includes(transcriptPath)) {
+          answers.push({ status: response.status(), retryAfter: response.headers()['retry-after'] ?? null, at: Date.now() });
+        }
+      });
+      await page.goto(`${limited.url}/chat/${limitedChannel}`);
+      const chat = widget(page);
+      await page.getByText(/Reconnecting… \(Too many web chat requests from this address; retry in \d+ s\)/).waitFor();
+      await chat.log.getByText('Send a message to start the conversation.').waitFor({ timeout: WINDOW_MS + 5000 });
+
+      const [refused, ...later] = answers;
+      expect(refused.status).toBe(429);
+      const retryAfterMs = Number(refused.retryAfter) * 1000;
+      expect(retryAfterMs).toBeGreaterThan(1000);
+      // Backing off alone would have asked again after 1 s, and been refused again.
+      expect(later.map(({ status }) => status)).toEqual([200]);
+      expect(asked).toHaveLength(2);
+      expect(asked[1] - refused.at).toBeGreaterThanOrEqual(retryAfterMs - 100);
+      expect(unexpected(problems, 429)).toEqual([]);
       await context.close();
     });
   });

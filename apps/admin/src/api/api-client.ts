@@ -18,6 +18,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly problems: DefinitionProblem[] = [],
+    /** How long the server asked to be left alone (`Retry-After`, on a 429 or 503), if it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -40,6 +42,15 @@ const errorText = (status: number, body: unknown): string => {
 /** The `problems` of the error body (ErrorResponseDto) that refuses a definition; other refusals have none. */
 const problemsIn = (body: unknown): DefinitionProblem[] =>
   isObject(body) && Array.isArray(body.problems) ? (body.problems as DefinitionProblem[]) : [];
+
+/** `Retry-After` as seconds or as an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+const retryAfterMsOf = (response: Response): number | undefined => {
+  const value = response.headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(at - Date.now(), 0);
+};
 
 const bodyOf = async (response: Response): Promise<unknown> => {
   const text = await response.text().catch(() => '');
@@ -67,7 +78,7 @@ const consoleMiddleware = (token: string | null, onUnauthorized: Unauthorized): 
     const body = await bodyOf(response);
     const message = errorText(response.status, body);
     if (response.status === 401 && token !== null) onUnauthorized(message);
-    throw new ApiError(response.status, message, problemsIn(body));
+    throw new ApiError(response.status, message, problemsIn(body), retryAfterMsOf(response));
   },
   onError({ request }) {
     // Nothing returned: the abort error goes on as it is.

@@ -22,7 +22,14 @@ export interface Conversation {
 }
 
 const MAX_RETRY_DELAY_MS = 15_000;
-const retryDelay = (failures: number) => Math.min(1000 * 2 ** (failures - 1), MAX_RETRY_DELAY_MS);
+/** Longer than any window the server's limits use: a Retry-After beyond it is taken as this. */
+const MAX_RETRY_AFTER_MS = 10 * 60_000;
+/** Backs off after each failure in a row, and never retries sooner than the server asked (a 429's Retry-After). */
+const retryDelay = (failures: number, error: unknown) =>
+  Math.max(
+    Math.min(1000 * 2 ** (failures - 1), MAX_RETRY_DELAY_MS),
+    Math.min(error instanceof ApiError ? (error.retryAfterMs ?? 0) : 0, MAX_RETRY_AFTER_MS),
+  );
 
 const abortableSleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -118,7 +125,7 @@ export const useConversation = (channelId: string, contactId: string): Conversat
           }
           failures += 1;
           setProblem(describeError(error));
-          await abortableSleep(retryDelay(failures), signal);
+          await abortableSleep(retryDelay(failures, error), signal);
         }
       }
     };
