@@ -13,6 +13,22 @@ describe('the OpenAPI document', () => {
     // Compared as text: a reviewer reads the committed file's diff.
     expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(openApiFileText(served.body));
   });
+
+  it('declares the 431 that any route answers to a head over 16 KiB, with or without path parameters', async () => {
+    const served = await suite.server.api.request<{ paths: Record<string, Record<string, { responses: object }>> }>('GET', '/docs-json', {
+      token: null,
+    });
+    const operations = Object.values(served.body.paths).flatMap((methods) => Object.values(methods));
+    const undeclared = operations.filter(({ responses }) => !('431' in responses));
+    expect(operations.length).toBeGreaterThan(30);
+    expect(undeclared).toEqual([]);
+    // Held to the document by the test client, as every answer: a route without path parameters.
+    const refused = await suite.server.api.request('GET', '/workflows', { headers: { 'x-padding': 'x'.repeat(17 * 1024) } });
+    expect(refused).toEqual({
+      status: 431,
+      body: { statusCode: 431, error: 'Request Header Fields Too Large', message: 'Exceeded maximum allowed HTTP header size' },
+    });
+  });
 });
 
 describe('OpenApiContract, the e2e suites’ check of every answer', () => {

@@ -22,15 +22,19 @@ export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 export const BODY_ERRORS: readonly ErrorStatus[] = [400, 413, 415];
 
 /** The statuses any request to a route with path parameters can get before routing: a path that does not decode, or one too long. */
-export const PATH_ERRORS: readonly ErrorStatus[] = [400, 414, 431];
+export const PATH_ERRORS: readonly ErrorStatus[] = [400, 414];
+
+/** What any request can get before it reaches a route: Node's HTTP parser refuses a head over its limit. */
+const REQUEST_ERRORS: readonly ErrorStatus[] = [431];
 
 /**
  * Declares the error answers an operation can give, each with the error body's schema (429 with
- * its `Retry-After` header). Every operation declares its own list: what can happen there.
+ * its `Retry-After` header). Every operation declares its own list, what can happen there, and
+ * gets the REQUEST_ERRORS every request can get.
  */
 export const ApiErrors = (...statuses: ErrorStatus[]) =>
   applyDecorators(
-    ...[...new Set(statuses)].map((status) =>
+    ...[...new Set([...statuses, ...REQUEST_ERRORS])].map((status) =>
       ApiResponse({
         status,
         description: ERROR_DESCRIPTIONS[status],
