@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { type ArgumentsHost, HttpException, NotFoundException } from '@nestjs/common';
 import { AppendTooLargeError } from '#eventstore';
+import { createServerLogger } from '../logging/server-logger.js';
 import { ErrorResponsesFilter, toHttpException } from './error-responses.filter.js';
 
 describe('toHttpException', () => {
@@ -63,5 +64,22 @@ describe('ErrorResponsesFilter', () => {
   it('leaves other 404s as they are', () => {
     const url = `/workflows/${'a'.repeat(100)}`;
     expect(answerTo(new NotFoundException('Workflow x not found'), 'GET', url).body).toMatchObject({ message: 'Workflow x not found' });
+  });
+
+  it("logs a 5xx on the request's own logger, with its request id, and a refusal not at all", async () => {
+    const lines: string[] = [];
+    const logger = await createServerLogger({ logLevel: 'log', logDestination: { write: (line: string) => lines.push(line) } });
+    const answerWithLog = (error: unknown) => {
+      const reply = { status: () => reply, header: () => reply, send: () => undefined };
+      const request = { raw: { method: 'GET', url: '/workflows' }, log: logger.child({ requestId: 'request-7' }) };
+      const host = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) } as unknown as ArgumentsHost;
+      new ErrorResponsesFilter().catch(error, host);
+    };
+    answerWithLog(new NotFoundException('Workflow x not found'));
+    answerWithLog(new Error('the projection broke'));
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ level: 'error', requestId: 'request-7', context: 'HTTP' });
+    expect(entries[0].msg).toMatch(/^Error: the projection broke\n\s+at /);
   });
 });

@@ -17,6 +17,8 @@ import { AppendTooLargeError, InvalidPositionError } from '#eventstore';
 
 interface RequestLike {
   raw: { method?: string; url?: string; originalUrl?: string };
+  /** Fastify's logger of this request, which writes its request id on every line. */
+  log?: { error(fields: object, message: string): void };
 }
 
 interface ReplyLike {
@@ -85,13 +87,17 @@ const withUnknownRouteQuoted = (exception: HttpException, { raw = {} }: Partial<
   return new NotFoundException(`Cannot ${raw.method} ${quotedInput(url)}`);
 };
 
+/** The `context` of the filter's log lines, as Nest's Logger names it. */
+const LOG_CONTEXT = 'HTTP';
+
 @Catch()
 export class ErrorResponsesFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
+  private readonly logger = new Logger(LOG_CONTEXT);
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const exception = withUnknownRouteQuoted(toHttpException(error), host.switchToHttp().getRequest<RequestLike>());
-    if (exception.getStatus() >= 500) this.logger.error((error as Error)?.stack ?? String(error));
+    const request = host.switchToHttp().getRequest<RequestLike>();
+    const exception = withUnknownRouteQuoted(toHttpException(error), request);
+    if (exception.getStatus() >= 500) this.logServerError(error, request);
     // Errors are JSON even on a route that answers plain text when it succeeds.
     host
       .switchToHttp()
@@ -99,5 +105,12 @@ export class ErrorResponsesFilter implements ExceptionFilter {
       .status(exception.getStatus())
       .header('content-type', 'application/json; charset=utf-8')
       .send(exception.getResponse());
+  }
+
+  /** On the request's own logger where there is one, so that the error and the request's line share its request id. */
+  private logServerError(error: unknown, request: RequestLike): void {
+    const stack = (error as Error)?.stack ?? String(error);
+    if (request.log) request.log.error({ context: LOG_CONTEXT }, stack);
+    else this.logger.error(stack);
   }
 }
