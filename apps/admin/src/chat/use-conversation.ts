@@ -22,7 +22,7 @@ export interface Conversation {
 }
 
 const MAX_RETRY_DELAY_MS = 15_000;
-/** Longer than any window the server's limits use: a Retry-After beyond it is taken as this. */
+/** A Retry-After beyond this (an hour-long limit window, a confused proxy) is taken as this: the widget asks again and is told again. */
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
 /** Backs off after each failure in a row, and never retries sooner than the server asked (a 429's Retry-After). */
 const retryDelay = (failures: number, error: unknown) =>
