@@ -52,6 +52,13 @@ const retryAfterMsOf = (response: Response): number | undefined => {
   return Number.isNaN(at) ? undefined : Math.max(at - Date.now(), 0);
 };
 
+/** A Retry-After beyond this (an hour-long limit window, a confused proxy) is taken as this: the client asks again and is told again. */
+const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+/** How long `error` asks the caller to wait before trying again: its Retry-After, capped; 0 when it says nothing. */
+export const retryAfterMsAsked = (error: unknown): number =>
+  error instanceof ApiError ? Math.min(error.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS) : 0;
+
 const bodyOf = async (response: Response): Promise<unknown> => {
   const text = await response.text().catch(() => '');
   try {

@@ -1,4 +1,4 @@
-import { ApiError } from './api-client.js';
+import { ApiError, retryAfterMsAsked } from './api-client.js';
 
 export interface StreamMessage {
   event: string;
@@ -50,8 +50,9 @@ const FINAL_REFUSALS = new Set([401, 403, 404]);
 
 /**
  * Follows an SSE endpoint with the bearer header (EventSource cannot send one), reconnecting with
- * exponential backoff while the server is away. `onOpen` runs at each (re)connection, before its
- * first message, so a caller can drop what the new connection will send again.
+ * exponential backoff while the server is away, and never sooner than a refusal's Retry-After.
+ * `onOpen` runs at each (re)connection, before its first message, so a caller can drop what the
+ * new connection will send again.
  */
 export const followEventStream = (
   open: OpenStream,
@@ -67,6 +68,7 @@ export const followEventStream = (
     let failures = 0;
     handlers.onStatus('connecting');
     while (!abort.signal.aborted) {
+      let asked = 0;
       try {
         const body = await open(abort.signal);
         if (body === null) throw new Error('an answer without a body');
@@ -80,10 +82,12 @@ export const followEventStream = (
           handlers.onRefused(error.status, error.message);
           return;
         }
+        asked = retryAfterMsAsked(error);
       }
       failures += 1;
       handlers.onStatus('reconnecting');
-      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures - 1, 5)) * (0.75 + Math.random() * 0.5);
+      const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures - 1, 5)) * (0.75 + Math.random() * 0.5);
+      const delay = Math.max(backoff, asked);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   };

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError } from '../api/api-client.js';
+import { ApiError, retryAfterMsAsked } from '../api/api-client.js';
 import { describeError } from '../ui/errors.js';
 import { type ChatMessage, type TranscriptPage, webchatApi } from './webchat-api.js';
 import { randomId } from '../ui/random-id.js';
@@ -22,14 +22,9 @@ export interface Conversation {
 }
 
 const MAX_RETRY_DELAY_MS = 15_000;
-/** A Retry-After beyond this (an hour-long limit window, a confused proxy) is taken as this: the widget asks again and is told again. */
-const MAX_RETRY_AFTER_MS = 10 * 60_000;
 /** Backs off after each failure in a row, and never retries sooner than the server asked (a 429's Retry-After). */
 const retryDelay = (failures: number, error: unknown) =>
-  Math.max(
-    Math.min(1000 * 2 ** (failures - 1), MAX_RETRY_DELAY_MS),
-    Math.min(error instanceof ApiError ? (error.retryAfterMs ?? 0) : 0, MAX_RETRY_AFTER_MS),
-  );
+  Math.max(Math.min(1000 * 2 ** (failures - 1), MAX_RETRY_DELAY_MS), retryAfterMsAsked(error));
 
 const abortableSleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
