@@ -7,7 +7,6 @@ import {
   type ExceptionFilter,
   HttpException,
   InternalServerErrorException,
-  Logger,
   NotFoundException,
   PayloadTooLargeException,
 } from '@nestjs/common';
@@ -18,7 +17,7 @@ import { AppendTooLargeError, InvalidPositionError } from '#eventstore';
 interface RequestLike {
   raw: { method?: string; url?: string; originalUrl?: string };
   /** Fastify's logger of this request, which writes its request id on every line. */
-  log?: { error(fields: object, message: string): void };
+  log: { error(fields: object, message: string): void };
 }
 
 interface ReplyLike {
@@ -87,17 +86,16 @@ const withUnknownRouteQuoted = (exception: HttpException, { raw = {} }: Partial<
   return new NotFoundException(`Cannot ${raw.method} ${quotedInput(url)}`);
 };
 
-/** The `context` of the filter's log lines, as Nest's Logger names it. */
+/** The `context` of the filter's log lines, named as Nest's Logger names the server's own. */
 const LOG_CONTEXT = 'HTTP';
 
 @Catch()
 export class ErrorResponsesFilter implements ExceptionFilter {
-  private readonly logger = new Logger(LOG_CONTEXT);
-
   catch(error: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<RequestLike>();
     const exception = withUnknownRouteQuoted(toHttpException(error), request);
-    if (exception.getStatus() >= 500) this.logServerError(error, request);
+    // On the request's own logger, so that the error and the request's line share its request id.
+    if (exception.getStatus() >= 500) request.log.error({ context: LOG_CONTEXT }, (error as Error)?.stack ?? String(error));
     // Errors are JSON even on a route that answers plain text when it succeeds.
     host
       .switchToHttp()
@@ -105,12 +103,5 @@ export class ErrorResponsesFilter implements ExceptionFilter {
       .status(exception.getStatus())
       .header('content-type', 'application/json; charset=utf-8')
       .send(exception.getResponse());
-  }
-
-  /** On the request's own logger where there is one, so that the error and the request's line share its request id. */
-  private logServerError(error: unknown, request: RequestLike): void {
-    const stack = (error as Error)?.stack ?? String(error);
-    if (request.log) request.log.error({ context: LOG_CONTEXT }, stack);
-    else this.logger.error(stack);
   }
 }
