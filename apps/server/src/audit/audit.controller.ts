@@ -4,7 +4,6 @@ import {
   applyDecorators,
   Get,
   Inject,
-  Logger,
   NotFoundException,
   Param,
   Query,
@@ -38,6 +37,9 @@ const ApiWorkflowId = (notFound = 'Unknown, or another workspace’s') =>
     ApiResponse({ status: 404, type: ErrorResponseDto, description: notFound }),
   );
 
+/** The `context` of the controller's log lines, named as Nest's Logger names the server's own. */
+const LOG_CONTEXT = 'Audit';
+
 type RecordedWorkflowEvent = RecordedEvent & WorkflowEvent;
 
 const filterFor = (principal: Principal, { stream, type }: AuditFilterDto): AuditFilter => ({
@@ -60,7 +62,6 @@ const countRecordedBy = (events: readonly RecordedEvent[], at: Date): number => 
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  private readonly logger = new Logger('Audit');
   private readonly log: AuditLogReader;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
@@ -111,7 +112,8 @@ export class AuditController {
       await writeNdjsonLines(response, this.log.batchesUpTo(filterFor(principal, query), head));
       response.end();
     } catch (error) {
-      this.logger.error(`The NDJSON export stopped: ${(error as Error)?.stack ?? String(error)}`);
+      // On the request's own logger, so that the line carries the request id of the request's line.
+      reply.log.error({ context: LOG_CONTEXT }, `The NDJSON export stopped: ${(error as Error)?.stack ?? String(error)}`);
       // Destroyed, not ended: the client then sees a broken transfer rather than a log that looks complete.
       response.destroy();
     }
