@@ -70,6 +70,17 @@ describe('the console in Chromium: sign-in and serving', () => {
     const docs = await fetch(`${app.url}/docs`, { headers: { accept: 'text/html' } });
     expect(await docs.text()).toMatch(/swagger/i);
   });
+
+  it('serves the page at / whatever the request accepts: the API has nothing there', async () => {
+    for (const headers of [{}, { accept: 'application/json' }, { accept: '*/*' }]) {
+      const root = await fetch(`${app.url}/?token=x`, { headers });
+      expect([root.status, root.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      expect(await root.text()).toMatch(/^<!doctype html>/i);
+    }
+    const head = await fetch(`${app.url}/`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect((await fetch(`${app.url}/`, { method: 'POST' })).status).toBe(404);
+  });
 });
 
 describe('a server whose console is not built', () => {

@@ -23,11 +23,13 @@ export const builtConsoleDir = (): string => {
  * A browser's navigation (a GET that asks for HTML) gets the console's page, whatever its path:
  * the console's routes (`/workflows/:id`, `/chat/:channelId`) share paths with the API, which
  * answers JSON to every other request. `fetch` from the console asks for JSON, so it reaches the API.
+ * `/` is the console's alone (the API has nothing there): it gets the page whatever is asked for.
  */
-export const isPageNavigation = (request: FastifyRequest): boolean =>
-  (request.method === 'GET' || request.method === 'HEAD') &&
-  (request.headers.accept ?? '').includes('text/html') &&
-  !SERVER_PATHS.test(request.url.split('?')[0]);
+export const isPageNavigation = (request: FastifyRequest): boolean => {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const path = request.url.split('?')[0];
+  return path === '/' || ((request.headers.accept ?? '').includes('text/html') && !SERVER_PATHS.test(path));
+};
 
 /**
  * Serves the built console: hashed assets cached for a year, everything else (the page, the
