@@ -1,14 +1,4 @@
-import {
-  BadRequestException,
-  Controller,
-  applyDecorators,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { BadRequestException, Controller, applyDecorators, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
