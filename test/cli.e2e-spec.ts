@@ -32,6 +32,23 @@ describe('cli token', () => {
     expect(shorter.stderr).toContain('exceeds the maximum of 3600 s');
   });
 
+  it('gives a token 12 hours without --ttl, or AUTH_MAX_TOKEN_TTL when that is shorter', () => {
+    const lifetime = (env: Record<string, string>) => {
+      const result = spawnSync(process.execPath, [CLI, 'token', '--role', 'admin'], {
+        env: { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: '', ...env },
+        encoding: 'utf8',
+      });
+      expect([result.status, result.stderr]).toEqual([0, '']);
+      const { iat, exp } = JSON.parse(Buffer.from(result.stdout.trim().split('.')[1], 'base64url').toString()) as {
+        iat: number;
+        exp: number;
+      };
+      return exp - iat;
+    };
+    expect(lifetime({})).toBe(43_200);
+    expect(lifetime({ AUTH_MAX_TOKEN_TTL: '3600' })).toBe(3600);
+  });
+
   const workspaceRule = '--workspace must be 1 to 64 characters of letters, digits and . _ -';
   const subRule = '--sub must be 1 to 128 characters of letters, digits and . _ @ : + | -';
   it.each([

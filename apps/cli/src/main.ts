@@ -11,7 +11,7 @@ Every command reads the server's configuration (DATA_DIR, EVENT_STORE, READ_MODE
 Commands:
   token --role admin|auditor [--sub NAME] [--workspace NAME] [--ttl SECONDS]
       Prints a bearer token signed with the server's secret (AUTH_SECRET, or the one in DATA_DIR).
-      Defaults: --sub <role>, --workspace default, --ttl 43200 (12 h).
+      Defaults: --sub <role>, --workspace default, --ttl 43200 (12 h, or AUTH_MAX_TOKEN_TTL when shorter).
   replay [--projection NAME]...
       Rebuilds read models (all, or the named ones) from the event log and swaps them in at once.
       Refused while a server is using the embedded stores.

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import {
   assertTokenLifetime,
+  defaultTokenTtlSeconds,
   InvalidTokenError,
   loadConfig,
   principalClaimProblem,
@@ -19,13 +20,15 @@ export async function tokenCommand(args: string[]): Promise<void> {
       role: { type: 'string' },
       sub: { type: 'string' },
       workspace: { type: 'string' },
-      ttl: { type: 'string', default: '43200' },
+      ttl: { type: 'string' },
     },
   });
   if (!ROLES.includes(values.role as Role)) throw new CliError('--role must be admin or auditor', 2);
   const role = values.role as Role;
-  const ttl = Number(values.ttl);
-  if (!Number.isInteger(ttl) || ttl <= 0) throw new CliError('--ttl must be a positive whole number of seconds', 2);
+  const askedTtl = values.ttl === undefined ? undefined : Number(values.ttl);
+  if (askedTtl !== undefined && (!Number.isInteger(askedTtl) || askedTtl <= 0)) {
+    throw new CliError('--ttl must be a positive whole number of seconds', 2);
+  }
   const sub = values.sub ?? role;
   // A token the server would refuse is not minted at all.
   for (const [claim, value] of [['sub', sub] as const, ['workspace', values.workspace] as const]) {
@@ -33,6 +36,7 @@ export async function tokenCommand(args: string[]): Promise<void> {
     if (problem) throw new CliError(`--${claim} ${problem}`, 2);
   }
   const config = loadConfig();
+  const ttl = askedTtl ?? defaultTokenTtlSeconds(config.authMaxTokenTtlSeconds);
   try {
     assertTokenLifetime(ttl, config.authMaxTokenTtlSeconds ?? ttl);
   } catch (error) {

@@ -4,6 +4,7 @@ import {
   type AppConfig,
   ConfigError,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  defaultTokenTtlSeconds,
   loadConfig,
   markServerRunning,
   resolveAuthSecret,
@@ -15,8 +16,6 @@ import { resolveChannelSecretsKey } from './config/channel-secrets-key.js';
 import { handOverSignInLink } from './auth/sign-in-link.js';
 import { createApp } from './create-app.js';
 import { closeOnSignals } from './shutdown/graceful-shutdown.js';
-
-const SIGN_IN_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
 /** `--roles api,projections` (the only option the server takes). */
 const rolesArgument = (): string | undefined => {
@@ -44,8 +43,7 @@ const main = async (): Promise<void> => {
   if (config.authSecret === undefined && config.roles.has('api')) {
     // Embedded mode: hand the operator a way in at once. The secret itself is never printed.
     if (generated) logger.log(`Generated a signing secret into ${config.dataDir}/auth-secret`);
-    // No longer than the server accepts (AUTH_MAX_TOKEN_TTL may be shorter than 12 h).
-    const ttlSeconds = Math.min(SIGN_IN_TOKEN_TTL_SECONDS, config.authMaxTokenTtlSeconds ?? SIGN_IN_TOKEN_TTL_SECONDS);
+    const ttlSeconds = defaultTokenTtlSeconds(config.authMaxTokenTtlSeconds);
     const token = await signJwt({ sub: 'admin', role: 'admin' }, secret, ttlSeconds);
     const validFor = ttlSeconds % 3600 === 0 ? `${ttlSeconds / 3600} h` : `${Math.round(ttlSeconds / 60)} min`;
     handOverSignInLink(

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { InvalidTokenError, signJwt, verifyJwt } from './jwt.js';
+import { InvalidTokenError, defaultTokenTtlSeconds, signJwt, verifyJwt } from './jwt.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-1234';
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -197,5 +197,13 @@ describe('JWT', () => {
       expect(again).toEqual({ sub: 'memo', role: 'admin', workspace: 'acme' });
       expect(Object.isFrozen(first) && Object.isFrozen(again)).toBe(true);
     });
+  });
+});
+
+describe('defaultTokenTtlSeconds', () => {
+  it('is 12 hours, or the longest lifetime the server accepts when that is shorter', () => {
+    expect(defaultTokenTtlSeconds(undefined)).toBe(43_200);
+    expect(defaultTokenTtlSeconds(86_400)).toBe(43_200);
+    expect(defaultTokenTtlSeconds(3600)).toBe(3600);
   });
 });

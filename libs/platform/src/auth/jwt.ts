@@ -70,6 +70,13 @@ interface VerifiedToken {
 }
 const verifiedTokens = new BoundedMap<VerifiedToken>(10_000);
 
+/** A working day: the lifetime of the tokens minted without one asked for (the sign-in link, `cli token`). */
+const DEFAULT_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+
+/** The default lifetime, shortened to `maxTtlSeconds` (AUTH_MAX_TOKEN_TTL) when that is less, so the token is accepted. */
+export const defaultTokenTtlSeconds = (maxTtlSeconds: number | undefined): number =>
+  Math.min(DEFAULT_TOKEN_TTL_SECONDS, maxTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
+
 /** A token meant to live longer than `maxTtlSeconds` is refused: by the server, and before it is minted. */
 export const assertTokenLifetime = (ttlSeconds: number, maxTtlSeconds: number): void => {
   if (ttlSeconds > maxTtlSeconds) {
