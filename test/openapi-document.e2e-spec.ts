@@ -29,6 +29,47 @@ describe('the OpenAPI document', () => {
       body: { statusCode: 431, error: 'Request Header Fields Too Large', message: 'Exceeded maximum allowed HTTP header size' },
     });
   });
+
+  it('gives every parameter of every operation an example that its schema admits', async () => {
+    interface Parameter {
+      name: string;
+      in: string;
+      example?: unknown;
+      schema?: { type?: string; enum?: unknown[]; format?: string; minimum?: number; maximum?: number; example?: unknown };
+    }
+    const served = await suite.server.api.request<{ paths: Record<string, Record<string, { parameters?: Parameter[] }>> }>(
+      'GET',
+      '/docs-json',
+      { token: null },
+    );
+    const parameters = Object.entries(served.body.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).flatMap(([method, { parameters = [] }]) =>
+        parameters.map((parameter) => ({ at: `${method} ${path} ${parameter.in}:${parameter.name}`, parameter })),
+      ),
+    );
+    const problems = parameters.flatMap(({ at, parameter }) => {
+      const { schema = {} } = parameter;
+      const example = parameter.example ?? schema.example;
+      if (example === undefined) return [`${at}: no example`];
+      if (schema.enum && !schema.enum.includes(example)) return [`${at}: ${JSON.stringify(example)} is not one of its values`];
+      if (
+        schema.format === 'uuid' &&
+        !(typeof example === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(example))
+      ) {
+        return [`${at}: ${JSON.stringify(example)} is not a UUID`];
+      }
+      if (schema.type === 'integer') {
+        const fits =
+          Number.isInteger(example) &&
+          (example as number) >= (schema.minimum ?? -Infinity) &&
+          (example as number) <= (schema.maximum ?? Infinity);
+        if (!fits) return [`${at}: ${JSON.stringify(example)} is not an integer within its bounds`];
+      }
+      return [];
+    });
+    expect(parameters.length).toBeGreaterThan(40);
+    expect(problems).toEqual([]);
+  });
 });
 
 describe('OpenApiContract, the e2e suites’ check of every answer', () => {

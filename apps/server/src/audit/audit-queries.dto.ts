@@ -1,15 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { WholeNumberQuery, decimalDigitsToNumber } from '../http/whole-number-query.decorator.js';
 
 export const DEFAULT_AUDIT_PAGE_SIZE = 100;
 export const MAX_AUDIT_PAGE_SIZE = 1000;
 export const MAX_FILTER_LENGTH = 200;
 /** Generous for any adapter's token (EventStoreDB's commit and prepare positions included). */
 const MAX_POSITION_LENGTH = 200;
-
-// Plain decimal digits only: Number() would also take "0x10", "1e3" or " 7 ".
-const decimalDigitsToNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
 /**
  * A date, a time and a zone: a time without a zone would be read in the server's zone. The
@@ -57,18 +55,12 @@ export class AuditEventsQueryDto extends AuditFilterDto {
   @IsOptional()
   after?: string;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    default: DEFAULT_AUDIT_PAGE_SIZE,
-    minimum: 1,
-    maximum: MAX_AUDIT_PAGE_SIZE,
+  @WholeNumberQuery('limit', {
+    min: 1,
+    max: MAX_AUDIT_PAGE_SIZE,
+    byDefault: DEFAULT_AUDIT_PAGE_SIZE,
     description: 'At most this many events in the page; a page may hold fewer and still have a `next`',
   })
-  @Max(MAX_AUDIT_PAGE_SIZE, { message: `limit must be at most ${MAX_AUDIT_PAGE_SIZE}` })
-  @Min(1, { message: 'limit must be at least 1' })
-  @IsInt({ message: 'limit must be a whole number' })
-  @Transform(decimalDigitsToNumber)
-  @IsOptional()
   limit?: number;
 }
 

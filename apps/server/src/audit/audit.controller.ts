@@ -16,6 +16,7 @@ import { ApiErrors, PATH_ERRORS } from '../openapi/api-errors.decorator.js';
 import { ErrorResponseDto } from '../openapi/error-response.dto.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { AuditEventsQueryDto, AuditFilterDto, DEFAULT_AUDIT_PAGE_SIZE, WorkflowStateQueryDto } from './audit-queries.dto.js';
+import { EXAMPLE_WORKFLOW_ID } from '../workflows/dto/workflow.responses.js';
 import { AuditEventDto, AuditPageDto, WorkflowHistoryDto, WorkflowStateDto } from './audit.responses.js';
 import { NDJSON_CONTENT_TYPE, NDJSON_MEDIA_TYPE, writeNdjsonLines } from './ndjson-response.js';
 
@@ -23,7 +24,12 @@ const WORKFLOW_ID = new ResourceIdPipe('Workflow');
 /** The workflow path parameter, and its 404: unlike elsewhere, a deleted workflow is found here. */
 const ApiWorkflowId = (notFound = 'Unknown, or another workspace’s') =>
   applyDecorators(
-    ApiParam({ name: 'id', format: 'uuid', description: 'The workflow, deleted or not, of the caller’s workspace' }),
+    ApiParam({
+      name: 'id',
+      format: 'uuid',
+      example: EXAMPLE_WORKFLOW_ID,
+      description: 'The workflow, deleted or not, of the caller’s workspace',
+    }),
     ApiResponse({ status: 404, type: ErrorResponseDto, description: notFound }),
   );
 

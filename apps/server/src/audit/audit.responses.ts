@@ -9,8 +9,8 @@ import {
 } from '#domain';
 import type { Actor, EventMetadata } from '#eventstore';
 import type { AuditEventView, AuditPage } from '#platform';
+import { EXAMPLE_WORKFLOW_ID } from '../workflows/dto/workflow.responses.js';
 
-const EXAMPLE_WORKFLOW_ID = '3f0c8a52-5d1e-4c43-9b7e-2a6f0d9c1e47';
 const POSITION_DESCRIPTION = 'Where the event is in the whole log: an opaque token of the event store, ordered as the log is';
 
 export class EventActorDto implements Actor {

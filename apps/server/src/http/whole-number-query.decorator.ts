@@ -3,18 +3,29 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+/** Plain decimal digits only, as a number: Number() would also take "0x10", "1e3" or " 7 ". Anything else is left for the validators to refuse. */
+export const decimalDigitsToNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
 /** An optional query parameter `name`: a whole number from `min` to `max`, in plain decimal digits. */
 export const WholeNumberQuery = (
   name: string,
   { min, max, byDefault, description }: { min: number; max: number; byDefault: number; description?: string },
 ) =>
   applyDecorators(
-    ApiPropertyOptional({ type: 'integer', default: byDefault, minimum: min, maximum: max, ...(description ? { description } : {}) }),
+    ApiPropertyOptional({
+      type: 'integer',
+      default: byDefault,
+      // The default is also what a caller would usually send.
+      example: byDefault,
+      minimum: min,
+      maximum: max,
+      ...(description ? { description } : {}),
+    }),
     Max(max, { message: `${name} must be at most ${max}` }),
     Min(min, { message: `${name} must be at least ${min}` }),
     IsInt({ message: `${name} must be a whole number` }),
-    // Plain decimal digits only: Number() would also take "0x10", "1e3" or " 7 ".
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)),
+    Transform(decimalDigitsToNumber),
     IsOptional(),
   );
 

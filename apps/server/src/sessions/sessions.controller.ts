@@ -14,7 +14,7 @@ import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { ApiErrors, PATH_ERRORS } from '../openapi/api-errors.decorator.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
-import { SessionDetailsDto } from './session.responses.js';
+import { EXAMPLE_SESSION_ID, SessionDetailsDto } from './session.responses.js';
 import { messageView, sessionSummary } from './session.views.js';
 
 const SESSION_ID = new ResourceIdPipe('Session');
@@ -34,7 +34,7 @@ export class SessionsController {
     summary: 'Get a session',
     description: 'Where the session stands, what it collected, everything said in it, and why it ended.',
   })
-  @ApiParam({ name: 'id', format: 'uuid', description: 'A session of the caller’s workspace' })
+  @ApiParam({ name: 'id', format: 'uuid', example: EXAMPLE_SESSION_ID, description: 'A session of the caller’s workspace' })
   @ApiOkResponse({ type: SessionDetailsDto, description: 'The session and its transcript' })
   @ApiErrors(...PATH_ERRORS, 401, 404, 429)
   async get(

@@ -42,7 +42,11 @@ const CHANNEL_ID = new ResourceIdPipe('Channel');
 /** The webhook's path: the channel's type and id, as the console shows the URL to paste into Meta's app. */
 const ApiWebhookPath = () =>
   applyDecorators(
-    ApiParam({ name: 'channelType', enum: WEBHOOK_CHANNEL_TYPES, description: 'The channel’s type' }),
+    ApiParam({
+      name: 'channelType',
+      schema: { type: 'string', enum: [...WEBHOOK_CHANNEL_TYPES], example: 'whatsapp' },
+      description: 'The channel’s type',
+    }),
     ApiParam({ name: 'channelId', format: 'uuid', example: EXAMPLE_CHANNEL_ID, description: 'The channel' }),
     ApiResponse({ status: 404, type: ErrorResponseDto, description: 'No channel of this type has this id, or the type has no webhook' }),
   );
@@ -90,7 +94,12 @@ export class WebhooksController {
     example: 'a-verify-token-of-your-choice',
     description: 'The channel’s `verifyToken`',
   })
-  @ApiQuery({ name: 'hub.mode', required: true, enum: ['subscribe'], description: 'What Meta asks for' })
+  @ApiQuery({
+    name: 'hub.mode',
+    required: true,
+    schema: { type: 'string', enum: ['subscribe'], example: 'subscribe' },
+    description: 'What Meta asks for',
+  })
   @ApiOkResponse({
     description: 'The challenge, as plain text',
     content: { 'text/plain': { schema: { type: 'string', example: '1158201444' } } },

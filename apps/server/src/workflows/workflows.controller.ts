@@ -135,7 +135,7 @@ export class WorkflowsController {
   @ApiWorkflowIdParam()
   @ApiParam({
     name: 'version',
-    schema: { type: 'integer', minimum: 1 },
+    schema: { type: 'integer', minimum: 1, example: 2 },
     description: 'A version the workflow has published; 1 is the first',
   })
   @ApiOkResponse({ type: WorkflowVersionDto, description: 'The version’s steps and settings' })

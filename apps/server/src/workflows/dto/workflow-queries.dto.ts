@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { EXAMPLE_CARDS_CURSOR } from './workflow.responses.js';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { PageSize } from '../../http/whole-number-query.decorator.js';
 
@@ -23,14 +24,17 @@ class PageSizeDto extends ConsistentReadDto {
 }
 
 export class ListWorkflowsDto extends PageSizeDto {
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page; anything else is refused (400)' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_CARDS_CURSOR,
+    description: 'The `nextCursor` of the previous page; anything else is refused (400)',
+  })
   @IsOptional()
   @IsString({ message: 'cursor must be a string' })
   cursor?: string;
 }
 
 export class ListSessionsDto extends PageSizeDto {
-  @ApiPropertyOptional({ enum: ['active', 'ended'], description: 'Only the sessions in this status; all by default' })
+  @ApiPropertyOptional({ enum: ['active', 'ended'], example: 'active', description: 'Only the sessions in this status; all by default' })
   @IsIn(['active', 'ended'], { message: 'status must be active or ended' })
   @IsOptional()
   status?: 'active' | 'ended';
