@@ -335,6 +335,34 @@ describe('Audit', () => {
       });
     });
 
+    it('takes consistentWith on every audit query, as every query does: a command’s position at once, one beyond the log 400', async () => {
+      const { id } = await command('POST', '/workflows', admin, { body: { name: 'Read at once' } });
+      const renamed = await command('PATCH', `/workflows/${id}`, admin, { body: { name: 'Read at once, renamed' } });
+      const at = encodeURIComponent(renamed.position);
+      const history = await api.request('GET', `/audit/workflows/${id}/history?consistentWith=${at}`, { token: auditor });
+      expect(history.status).toBe(200);
+      expect(history.body.items.at(-1)).toMatchObject({ type: 'WorkflowRenamed', position: renamed.position });
+      const state = await stateOf(id, `version=1&consistentWith=${at}`);
+      expect(state.body.state).toMatchObject({ name: 'Read at once, renamed' });
+      const page = await api.request('GET', `/audit/events?stream=workflow-${id}&consistentWith=${at}`, { token: auditor });
+      expect(page.body.items.at(-1)).toMatchObject({ position: renamed.position });
+      expect((await ndjson(auditor, `?stream=workflow-${id}&consistentWith=${at}`)).items.at(-1)).toMatchObject({
+        position: renamed.position,
+      });
+
+      const beyond = encodeURIComponent(String(BigInt(renamed.position) + 1_000_000n));
+      for (const path of [
+        `/audit/workflows/${id}/history?consistentWith=${beyond}`,
+        `/audit/workflows/${id}/state?version=1&consistentWith=${beyond}`,
+        `/audit/events?consistentWith=${beyond}`,
+        `/audit/events.ndjson?consistentWith=${beyond}`,
+        `/audit/events?consistentWith=not-a-position`,
+      ]) {
+        const refused = await api.request('GET', path, { token: auditor });
+        expect([path, refused.status, messageOf(refused.body)]).toEqual([path, 400, expect.stringContaining('consistentWith')]);
+      }
+    });
+
     it('answers 404 for an unknown id, a non-UUID id, and another workspace’s workflow', async () => {
       const globexAdmin = api.token('admin', 'globex');
       for (const [id, token] of [

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 import { WholeNumberQuery, decimalDigitsToNumber } from '../http/whole-number-query.decorator.js';
+import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
 export const DEFAULT_AUDIT_PAGE_SIZE = 100;
 export const MAX_AUDIT_PAGE_SIZE = 1000;
@@ -16,7 +17,7 @@ const MAX_POSITION_LENGTH = 200;
 const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** `?stream=&type=`; class-validator runs the decorators bottom-up: read them from the last one upwards. */
-export class AuditFilterDto {
+export class AuditFilterDto extends ConsistentReadDto {
   @ApiPropertyOptional({
     description: 'Only the events of this stream, e.g. workflow-<id>',
     minLength: 1,
@@ -65,7 +66,7 @@ export class AuditEventsQueryDto extends AuditFilterDto {
 }
 
 /** `?version=N` or `?at=<ISO time>`; that exactly one is given is checked by the controller. */
-export class WorkflowStateQueryDto {
+export class WorkflowStateQueryDto extends ConsistentReadDto {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,

@@ -15,6 +15,8 @@ import { type AuditFilter, AuditLogReader, type Principal } from '#platform';
 import { ApiErrors, PATH_ERRORS } from '../openapi/api-errors.decorator.js';
 import { ErrorResponseDto } from '../openapi/error-response.dto.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
+import { ConsistencyService } from '../infrastructure/consistency.service.js';
+import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 import { AuditEventsQueryDto, AuditFilterDto, DEFAULT_AUDIT_PAGE_SIZE, WorkflowStateQueryDto } from './audit-queries.dto.js';
 import { EXAMPLE_WORKFLOW_ID } from '../workflows/dto/workflow.responses.js';
 import { AuditEventDto, AuditPageDto, WorkflowHistoryDto, WorkflowStateDto } from './audit.responses.js';
@@ -60,7 +62,10 @@ const countRecordedBy = (events: readonly RecordedEvent[], at: Date): number => 
 export class AuditController {
   private readonly log: AuditLogReader;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly consistency: ConsistencyService,
+  ) {
     this.log = new AuditLogReader(store);
   }
 
@@ -75,6 +80,7 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPageDto, description: 'One page of events and where the next one starts' })
   @ApiErrors(400, 401, 429)
   async events(@Query() query: AuditEventsQueryDto, @CurrentPrincipal() principal: Principal): Promise<AuditPageDto> {
+    await this.readable(query);
     try {
       return await this.log.page(filterFor(principal, query), query.after, query.limit ?? DEFAULT_AUDIT_PAGE_SIZE);
     } catch (error) {
@@ -99,6 +105,7 @@ export class AuditController {
   })
   @ApiErrors(400, 401, 429)
   async exportEvents(@Query() query: AuditFilterDto, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
+    await this.readable(query);
     // Asked before anything is sent, so that a store that fails here still gets an error response.
     const head = await this.store.headPosition();
     reply.hijack();
@@ -124,7 +131,12 @@ export class AuditController {
   @ApiWorkflowId()
   @ApiOkResponse({ type: WorkflowHistoryDto, description: 'The workflow’s events in order' })
   @ApiErrors(...PATH_ERRORS, 401, 429)
-  async history(@Param('id', WORKFLOW_ID) id: string, @CurrentPrincipal() principal: Principal): Promise<WorkflowHistoryDto> {
+  async history(
+    @Param('id', WORKFLOW_ID) id: string,
+    @Query() query: ConsistentReadDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<WorkflowHistoryDto> {
+    await this.readable(query);
     const events = await this.workflowStream(principal.workspace, id);
     return {
       workflowId: id,
@@ -159,6 +171,7 @@ export class AuditController {
     @Query() query: WorkflowStateQueryDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<WorkflowStateDto> {
+    await this.readable(query);
     const { version, at } = query;
     if (version === undefined && at === undefined) throw new BadRequestException('version or at is required');
     if (version !== undefined && at !== undefined) throw new BadRequestException('version and at cannot be combined: give one');
@@ -175,6 +188,14 @@ export class AuditController {
     // A workflow's stream begins with its creation or copy: no prefix of it folds to the initial state.
     if (state.status === 'initial') throw new Error(`The stream of workflow ${id} does not begin with its creation`);
     return { workflowId: id, asOf: { revision, position, recordedAt }, state };
+  }
+
+  /**
+   * `consistentWith`, accepted here as on every query: the audit log is the event store itself, so
+   * a position it holds is visible already and nothing is waited for; one it does not hold is 400.
+   */
+  private async readable({ consistentWith }: ConsistentReadDto): Promise<void> {
+    await this.consistency.waitFor(consistentWith, []);
   }
 
   /** The workflow's whole stream; another workspace's workflow is not found, like anywhere else. */
