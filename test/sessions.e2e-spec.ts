@@ -306,6 +306,54 @@ describe('Sessions over web chat', () => {
     expect(new Set(listed.body.items.map((item: any) => item.id))).toEqual(inLog);
   });
 
+  it('lists a workflow’s sessions a page at a time, newest first, each once, with or without a status', async () => {
+    const { workflowId, channelId } = await flowOnWebchat(api, question('Welcome'));
+    const visitors = Array.from({ length: 7 }, () => new Visitor(api, channelId));
+    for (const visitor of visitors) {
+      await visitor.say('hi');
+      await visitor.awaitReplies(2);
+    }
+    await visitors[0].say('done@example.com');
+    await visitors[0].awaitReplies(3);
+    const pagesOf = async (query: string) => {
+      const pages: { id: string; startedAt: string }[][] = [];
+      for (let cursor: string | undefined; ;) {
+        const path = `/workflows/${workflowId}/sessions?limit=3${query}${cursor === undefined ? '' : `&cursor=${cursor}`}`;
+        const page = await eventually(
+          () => api.request('GET', path),
+          (response) => response.status === 200,
+        );
+        pages.push(page.body.items);
+        cursor = page.body.nextCursor;
+        if (cursor === undefined) return pages;
+      }
+    };
+    const all = await eventually(
+      () => pagesOf(''),
+      (pages) => pages.flat().length === 7,
+    );
+    expect(all.map((page) => page.length)).toEqual([3, 3, 1]);
+    const listed = all.flat();
+    expect(new Set(listed.map((session) => session.id)).size).toBe(7);
+    expect(listed.map((session) => session.startedAt)).toEqual(
+      listed
+        .map((session) => session.startedAt)
+        .sort()
+        .reverse(),
+    );
+    const active = await eventually(
+      () => pagesOf('&status=active'),
+      (pages) => pages.flat().length === 6,
+    );
+    expect(active.map((page) => page.length)).toEqual([3, 3]);
+    expect(active.flat().map((session) => session.id)).toEqual(
+      listed.filter((session) => session.id !== listed.at(-1)?.id).map((session) => session.id),
+    );
+
+    const refused = await api.request('GET', `/workflows/${workflowId}/sessions?cursor=not-a-cursor`);
+    expect([refused.status, refused.body.message]).toEqual([400, 'cursor is not a cursor returned by this API']);
+  });
+
   it('gives up on a session whose stream is corrupt without holding up the others', async () => {
     const { workflowId, channelId } = await flowOnWebchat(api, question('Welcome'));
     const [broken, healthy] = [new Visitor(api, channelId), new Visitor(api, channelId)];

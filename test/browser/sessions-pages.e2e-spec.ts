@@ -81,6 +81,40 @@ describe('the sessions pages in Chromium', () => {
     await context.close();
   });
 
+  it('shows 50 sessions, then the next ones on "Load more", each once', async () => {
+    const token = app.api.token('admin', `ws-${randomUUID()}`);
+    const { workflowId, channelId } = await flowOnWebchat(app.api, NAME_FLOW, { token, name: 'Busy' });
+    const customers = Array.from({ length: 53 }, () => new Visitor(app.api, channelId));
+    for (const customer of customers) await customer.say('hi');
+    await eventually(
+      async () => (await app.api.request('GET', `/workflows/${workflowId}/sessions?status=active&limit=100`, { token })).body.items,
+      (items: unknown[]) => items.length === customers.length,
+    );
+
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(`${app.url}/workflows/${workflowId}/sessions?token=${token}`);
+    const contactLinks = page.getByRole('row').getByRole('link');
+    await page.getByRole('heading', { level: 1, name: 'Sessions of Busy' }).waitFor();
+    await eventually(
+      () => contactLinks.count(),
+      (count) => count === 50,
+    );
+    // Newest first: the last customers to write are on the first page.
+    expect(await contactLinks.first().textContent()).toBe(customers.at(-1)?.contactId);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await eventually(
+      () => contactLinks.count(),
+      (count) => count === customers.length,
+    );
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    const shown = await contactLinks.allTextContents();
+    expect(new Set(shown)).toEqual(new Set(customers.map((customer) => customer.contactId)));
+    expect(shown.at(-1)).toBe(customers[0].contactId);
+    await expectNoSeriousAxeViolations(page);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('says in words that a session or a workflow does not exist', async () => {
     const { page, problems, context } = await openTab(chromium.browser);
     const missing = randomUUID();

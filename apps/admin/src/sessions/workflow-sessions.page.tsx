@@ -1,5 +1,6 @@
-import { type KeyboardEvent, useId, useRef } from 'react';
+import { type KeyboardEvent, useId, useRef, useState } from 'react';
 import { dataOf } from '../api/api-client.js';
+import { useSignedIn } from '../auth/auth-context.js';
 import { Link, useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
 import { endReasonText, type SessionSummary, timeText } from './session-views.js';
@@ -13,6 +14,43 @@ const STATUSES = [
 ] as const satisfies { status: SessionSummary['status']; label: string }[];
 
 type Status = (typeof STATUSES)[number]['status'];
+
+/** Sessions a page holds; ended sessions pile up, so the rest waits for "Load more". */
+const PAGE_SIZE = 50;
+
+interface SessionPage {
+  items: SessionSummary[];
+  nextCursor?: string;
+}
+
+/**
+ * The first page of a workflow's sessions in `status`, read again on `refresh`, and the pages
+ * "Load more" adds after it. The added pages belong to the first page they follow: a new first
+ * page (another status, a refresh) starts the list again.
+ */
+const useSessionPages = (workflowId: string, status: Status) => {
+  const { api } = useSignedIn();
+  const readPage = (cursor?: string): Promise<SessionPage> =>
+    api.GET('/workflows/{id}/sessions', { params: { path: { id: workflowId }, query: { status, limit: PAGE_SIZE, cursor } } }).then(dataOf);
+  const first = useResource(`${workflowId} ${status}`, () => readPage());
+  const [more, setMore] = useState<{ after: SessionPage; listed: SessionPage; loading: boolean; error: unknown } | null>(null);
+  const added = more !== null && more.after === first.data ? more : null;
+  const listed = added?.listed ?? first.data;
+
+  const loadMore = async () => {
+    const after = first.data;
+    if (after === null || listed?.nextCursor === undefined || added?.loading === true) return;
+    const sofar = listed;
+    setMore({ after, listed: sofar, loading: true, error: null });
+    try {
+      const page = await readPage(sofar.nextCursor);
+      setMore({ after, listed: { items: [...sofar.items, ...page.items], nextCursor: page.nextCursor }, loading: false, error: null });
+    } catch (error) {
+      setMore({ after, listed: sofar, loading: false, error });
+    }
+  };
+  return { listed, error: first.error ?? added?.error ?? null, loadingMore: added?.loading === true, loadMore, refresh: first.refresh };
+};
 
 /** Active or Ended as tabs (arrow keys move between them), kept in the address as `?status=`. */
 const StatusTabs = ({ status, panelId, onChange }: { status: Status; panelId: string; onChange: (status: Status) => void }) => {
@@ -89,9 +127,7 @@ export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => 
   const status: Status = search.get('status') === 'ended' ? 'ended' : 'active';
   const base = `/workflows/${encodeURIComponent(workflowId)}`;
   const workflow = useResource(workflowId, (api, id) => api.GET('/workflows/{id}', { params: { path: { id } } }).then(dataOf));
-  const sessions = useResource(`${workflowId} ${status}`, (api) =>
-    api.GET('/workflows/{id}/sessions', { params: { path: { id: workflowId }, query: { status } } }).then(dataOf),
-  );
+  const sessions = useSessionPages(workflowId, status);
   const panelId = useId();
   const name = workflow.data?.name;
 
@@ -118,10 +154,20 @@ export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => 
           />
           <div role="tabpanel" id={panelId} aria-labelledby={`${panelId}-${status}`}>
             <ErrorNotice error={sessions.error} />
-            {sessions.data === null ? (
+            {sessions.listed === null ? (
               sessions.error === null && <p className="hint">Loading sessions…</p>
             ) : (
-              <SessionsTable status={status} sessions={sessions.data.items} />
+              <>
+                <SessionsTable status={status} sessions={sessions.listed.items} />
+                {sessions.listed.nextCursor !== undefined && (
+                  <div className="load-more">
+                    {/* Never disabled: a disabled button would drop the keyboard focus. */}
+                    <button type="button" aria-busy={sessions.loadingMore} onClick={() => void sessions.loadMore()}>
+                      Load more
+                    </button>
+                  </div>
+                )}
+              </>
             )}
           </div>
         </>

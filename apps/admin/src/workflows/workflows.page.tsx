@@ -98,7 +98,7 @@ export const WorkflowsPage = () => {
         </div>
       )}
       {hasMore && (
-        <div className="workflows-more">
+        <div className="load-more">
           {/* Never disabled: a disabled button would drop the keyboard focus. */}
           <button type="button" aria-busy={loadingMore} onClick={() => void loadMore()}>
             Load more

@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
   READ_MODEL_STORE,
   type ReadModelStore,
@@ -7,6 +7,7 @@ import {
   type WorkflowCard,
   type WorkflowVersionDocument,
 } from '#readmodel';
+import { decodePageCursor, pageOf } from '../http/page-cursor.js';
 import { DEFAULT_PAGE_SIZE } from './dto/workflow-queries.dto.js';
 import type { WorkflowCardDto, WorkflowDetailsDto, WorkflowPageDto, WorkflowVersionDto } from './dto/workflow.responses.js';
 
@@ -20,21 +21,6 @@ export const toCardView = (card: WorkflowCard): WorkflowCardDto => ({
   updatedAt: card.updatedAt,
 });
 
-/** Cursors are opaque to clients: the (createdAt, id) of the last card of a page. */
-const encodeCursor = (card: WorkflowCard): string => Buffer.from(JSON.stringify([card.createdAt, card.id])).toString('base64url');
-
-const decodeCursor = (cursor: string): { value: string; id: string } => {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(decoded) && decoded.length === 2 && decoded.every((part) => typeof part === 'string')) {
-      return { value: decoded[0], id: decoded[1] };
-    }
-  } catch {
-    // reported below
-  }
-  throw new BadRequestException('cursor is not a cursor returned by this API');
-};
-
 /** Reads of the workflow projections, always within the caller's workspace. */
 @Injectable()
 export class WorkflowQueriesService {
@@ -42,17 +28,14 @@ export class WorkflowQueriesService {
 
   async list(workspace: string, page: { limit?: number; cursor?: string }): Promise<WorkflowPageDto> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    // One extra card tells whether another page exists.
     const cards = await this.readModel.list<WorkflowCard>(WORKFLOW_CARDS_COLLECTION, {
       workspace,
       orderBy: 'createdAt',
-      before: page.cursor === undefined ? undefined : decodeCursor(page.cursor),
+      before: page.cursor === undefined ? undefined : decodePageCursor(page.cursor),
       limit: limit + 1,
     });
-    const items = cards.slice(0, limit);
-    return cards.length > limit
-      ? { items: items.map(toCardView), nextCursor: encodeCursor(items[items.length - 1]) }
-      : { items: items.map(toCardView) };
+    const { items, nextCursor } = pageOf(cards, limit, (card) => ({ value: card.createdAt, id: card.id }));
+    return { items: items.map(toCardView), ...(nextCursor === undefined ? {} : { nextCursor }) };
   }
 
   async get(workspace: string, workflowId: string): Promise<WorkflowDetailsDto> {

@@ -29,6 +29,7 @@ import {
 } from './dto/workflow.responses.js';
 import { SessionListDto } from '../sessions/session.responses.js';
 import { sessionSummary } from '../sessions/session.views.js';
+import { decodePageCursor, pageOf } from '../http/page-cursor.js';
 import { ApiWorkflowIdParam, WORKFLOW_ID } from './workflow-id.param.js';
 import { WorkflowQueriesService } from './workflow-queries.service.js';
 
@@ -216,7 +217,7 @@ export class WorkflowsController {
   @ApiOperation({
     operationId: 'listWorkflowSessions',
     summary: 'List a workflow’s sessions',
-    description: 'Newest first, at most `limit`.',
+    description: 'Newest first, a page at a time: pass `nextCursor` as `cursor` until it is absent.',
   })
   @ApiWorkflowIdParam()
   @ApiOkResponse({ type: SessionListDto, description: 'The sessions, newest first' })
@@ -229,7 +230,12 @@ export class WorkflowsController {
     await this.consistency.waitFor(query.consistentWith, [WORKFLOWS_PROJECTION, SESSIONS_PROJECTION]);
     // Answers 404 for a deleted or foreign workflow, like every other read of it.
     await this.queries.get(principal.workspace, id);
-    const sessions = await listWorkflowSessions(this.readModel, principal.workspace, id, query.status, query.limit ?? DEFAULT_PAGE_SIZE);
-    return { items: sessions.map(sessionSummary) };
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const sessions = await listWorkflowSessions(this.readModel, principal.workspace, id, query.status, {
+      limit: limit + 1,
+      before: query.cursor === undefined ? undefined : decodePageCursor(query.cursor),
+    });
+    const { items, nextCursor } = pageOf(sessions, limit, (session) => ({ value: session.startedAt, id: session.id }));
+    return { items: items.map(sessionSummary), ...(nextCursor === undefined ? {} : { nextCursor }) };
   }
 }

@@ -13,18 +13,22 @@ export function listSessionMessages(store: ReadModelStore, workspace: string, se
   return listMessagesInOrder(store, workspace, { sessionId });
 }
 
-/** Up to `limit` sessions of a workflow, newest start first, optionally only those with `status`. */
+/**
+ * Up to `limit` sessions of a workflow, newest start first, optionally only those with `status`;
+ * after a first page, those that started before `before` (the `startedAt` and id of its last).
+ */
 export function listWorkflowSessions(
   store: ReadModelStore,
   workspace: string,
   workflowId: string,
   status: SessionDocument['status'] | undefined,
-  limit: number,
+  { limit, before }: { limit: number; before?: { value: string; id: string } },
 ): Promise<SessionDocument[]> {
   return store.list<SessionDocument>(SESSIONS_COLLECTION, {
     workspace,
     where: status ? { workflowId, status } : { workflowId },
     orderBy: 'startedAt',
+    before,
     limit,
   });
 }

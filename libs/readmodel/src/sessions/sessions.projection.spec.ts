@@ -400,7 +400,7 @@ describe('sessions projection', () => {
 
       expect(await listConversationMessages(store, 'other-workspace', CHANNEL, CONTACT)).toEqual([]);
       expect(await listSessionMessages(store, 'other-workspace', 's-1')).toEqual([]);
-      expect(await listWorkflowSessions(store, 'other-workspace', 'wf-1', undefined, 10)).toEqual([]);
+      expect(await listWorkflowSessions(store, 'other-workspace', 'wf-1', undefined, { limit: 10 })).toEqual([]);
     });
   });
 
@@ -421,18 +421,25 @@ describe('sessions projection', () => {
     });
 
     it('lists every session of the workflow, newest start first', async () => {
-      const sessions = await listWorkflowSessions(store, WORKSPACE, 'wf-1', undefined, 10);
+      const sessions = await listWorkflowSessions(store, WORKSPACE, 'wf-1', undefined, { limit: 10 });
 
       expect(idsOf(sessions)).toEqual(['s-c', 's-a', 's-d', 's-b']);
     });
 
     it('lists only the sessions with the status asked for', async () => {
-      expect(idsOf(await listWorkflowSessions(store, WORKSPACE, 'wf-1', 'active', 10))).toEqual(['s-c', 's-b']);
-      expect(idsOf(await listWorkflowSessions(store, WORKSPACE, 'wf-1', 'ended', 10))).toEqual(['s-a', 's-d']);
+      expect(idsOf(await listWorkflowSessions(store, WORKSPACE, 'wf-1', 'active', { limit: 10 }))).toEqual(['s-c', 's-b']);
+      expect(idsOf(await listWorkflowSessions(store, WORKSPACE, 'wf-1', 'ended', { limit: 10 }))).toEqual(['s-a', 's-d']);
     });
 
     it('lists no more than the limit, the newest ones', async () => {
-      expect(idsOf(await listWorkflowSessions(store, WORKSPACE, 'wf-1', undefined, 2))).toEqual(['s-c', 's-a']);
+      expect(idsOf(await listWorkflowSessions(store, WORKSPACE, 'wf-1', undefined, { limit: 2 }))).toEqual(['s-c', 's-a']);
+    });
+
+    it('goes on before where a page stopped, with or without a status', async () => {
+      const before = { value: '2024-03-01T12:00:00.000Z', id: 's-a' };
+      expect(idsOf(await listWorkflowSessions(store, WORKSPACE, 'wf-1', undefined, { limit: 10, before }))).toEqual(['s-d', 's-b']);
+      expect(idsOf(await listWorkflowSessions(store, WORKSPACE, 'wf-1', 'ended', { limit: 10, before }))).toEqual(['s-d']);
+      expect(idsOf(await listWorkflowSessions(store, WORKSPACE, 'wf-1', 'active', { limit: 1, before }))).toEqual(['s-b']);
     });
   });
 

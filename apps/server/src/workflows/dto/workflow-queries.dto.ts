@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { EXAMPLE_CARDS_CURSOR } from './workflow.responses.js';
+import { EXAMPLE_PAGE_CURSOR } from './workflow.responses.js';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { PageSize } from '../../http/whole-number-query.decorator.js';
 
@@ -23,9 +23,10 @@ class PageSizeDto extends ConsistentReadDto {
   limit?: number;
 }
 
-export class ListWorkflowsDto extends PageSizeDto {
+/** A newest-first list read a page at a time: `?limit=&cursor=`. */
+class CursorPageDto extends PageSizeDto {
   @ApiPropertyOptional({
-    example: EXAMPLE_CARDS_CURSOR,
+    example: EXAMPLE_PAGE_CURSOR,
     description: 'The `nextCursor` of the previous page; anything else is refused (400)',
   })
   @IsOptional()
@@ -33,7 +34,9 @@ export class ListWorkflowsDto extends PageSizeDto {
   cursor?: string;
 }
 
-export class ListSessionsDto extends PageSizeDto {
+export class ListWorkflowsDto extends CursorPageDto {}
+
+export class ListSessionsDto extends CursorPageDto {
   @ApiPropertyOptional({ enum: ['active', 'ended'], example: 'active', description: 'Only the sessions in this status; all by default' })
   @IsIn(['active', 'ended'], { message: 'status must be active or ended' })
   @IsOptional()

@@ -4,8 +4,8 @@ import { MAX_WORKFLOW_NAME_LENGTH, type StepDefinition, type WorkflowSettings, s
 import { CommandPositionDto } from '../../openapi/command-position.dto.js';
 
 export const EXAMPLE_WORKFLOW_ID = '3f0c8a52-5d1e-4c43-9b7e-2a6f0d9c1e47';
-/** What a page of cards gives as `nextCursor`: the last card's `createdAt` and id. */
-export const EXAMPLE_CARDS_CURSOR = 'WyIyMDI2LTAxLTAxVDEyOjAwOjAwLjAwMFoiLCIzZjBjOGE1Mi01ZDFlLTRjNDMtOWI3ZS0yYTZmMGQ5YzFlNDciXQ';
+/** What a page gives as `nextCursor`: here, the last card's `createdAt` and id. */
+export const EXAMPLE_PAGE_CURSOR = 'WyIyMDI2LTAxLTAxVDEyOjAwOjAwLjAwMFoiLCIzZjBjOGE1Mi01ZDFlLTRjNDMtOWI3ZS0yYTZmMGQ5YzFlNDciXQ';
 const EXAMPLE_TIME = '2026-01-01T12:00:00.000Z';
 const VERSION = { type: 'integer', minimum: 1, example: 3 } as const;
 
@@ -58,7 +58,7 @@ export class WorkflowPageDto {
   items!: WorkflowCardDto[];
 
   @ApiPropertyOptional({
-    example: EXAMPLE_CARDS_CURSOR,
+    example: EXAMPLE_PAGE_CURSOR,
     description: 'Pass as `cursor` for the next page; absent on the last',
   })
   nextCursor?: string;
