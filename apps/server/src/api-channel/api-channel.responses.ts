@@ -1,9 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ApiChannelCallback } from '#channels';
-import { MessageChoiceDto } from '../sessions/session.responses.js';
+import { EXAMPLE_SESSION_ID, MessageChoiceDto } from '../sessions/session.responses.js';
 import { EXAMPLE_WORKFLOW_ID } from '../workflows/dto/workflow.responses.js';
 
-const EXAMPLE_SESSION_ID = '9b2d7c1e-4f3a-4e8b-a6d5-0c1f2e3d4b5a';
 /** The id of a message the bot sent: its session's, and its place in it. */
 export const exampleOutboxMessageId = (n: number): string => `${EXAMPLE_SESSION_ID}:m:${n}`;
 const EXAMPLE_MESSAGE_ID = exampleOutboxMessageId(2);

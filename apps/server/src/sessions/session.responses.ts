@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { MessageChoice, SessionEndReason } from '#domain';
+import { EXAMPLE_CHANNEL_ID } from '../channels/channel.responses.js';
 import { EXAMPLE_PAGE_CURSOR, EXAMPLE_WORKFLOW_ID } from '../workflows/dto/workflow.responses.js';
 
 export const EXAMPLE_SESSION_ID = '9b2d7c1e-4f3a-4e8b-a6d5-0c1f2e3d4b5a';
-const EXAMPLE_CHANNEL_ID = '6a1e0f4b-2c3d-4e5f-8a9b-0c1d2e3f4a5b';
 
 /** Every way a session ends, as its `endReason` says it; a reason missing here does not compile. */
 const END_REASONS: Record<SessionEndReason, string> = {
