@@ -2,24 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EVENT_STORE, type EventStore, type NewEvent } from '#eventstore';
+import { eventFixture } from '../libs/eventstore/src/event-store.contract.js';
 import { type InProcessServer, removeDir, startInProcessServer } from './support/test-server.js';
 
 /** Enough lines, of about 2 KiB each, that the export waits for a paused client long before it ends. */
 const EVENTS = 4000;
 const PADDING = 'x'.repeat(2000);
 
-const paddedEvent = (index: number): NewEvent => ({
-  id: randomUUID(),
-  type: 'AuditNoiseRecorded',
-  data: { index, padding: PADDING },
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    actor: { sub: 'audit-test', role: 'system' },
-    occurredAt: new Date().toISOString(),
-    workspace: 'default',
-  },
-});
+const paddedEvent = (index: number): NewEvent => eventFixture('AuditNoiseRecorded', { index, padding: PADDING });
 
 /**
  * The NDJSON export when the event store fails part-way (here: it is closed, as at shutdown): the
