@@ -32,6 +32,21 @@ describe('cli token', () => {
     expect(shorter.stderr).toContain('exceeds the maximum of 3600 s');
   });
 
+  it('mints no token with a secret of its own where the servers cannot share one (EventStoreDB, MongoDB)', () => {
+    const result = spawnSync(process.execPath, [CLI, 'token', '--role', 'admin'], {
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        AUTH_SECRET: '',
+        EVENT_STORE: 'esdb',
+        ESDB_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
+      },
+      encoding: 'utf8',
+    });
+    expect([result.status, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toContain('Configuration error: AUTH_SECRET must be set with EVENT_STORE=esdb');
+  });
+
   it('gives a token 12 hours without --ttl, or AUTH_MAX_TOKEN_TTL when that is shorter', () => {
     const lifetime = (env: Record<string, string>) => {
       const result = spawnSync(process.execPath, [CLI, 'token', '--role', 'admin'], {

@@ -32,6 +32,17 @@ describe('start-up checks', () => {
 
   it.each([
     [{ EVENT_STORE: 'esdb' }, [], 'ESDB_CONNECTION_STRING'],
+    // With EventStoreDB or MongoDB, processes need not share DATA_DIR: a generated secret would be each one's own.
+    [
+      { EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false', AUTH_SECRET: '' },
+      [],
+      'AUTH_SECRET must be set with EVENT_STORE=esdb',
+    ],
+    [
+      { READ_MODEL: 'mongodb', MONGODB_URI: 'mongodb://127.0.0.1:1/workflows', CHANNEL_SECRETS_KEY: '' },
+      [],
+      'CHANNEL_SECRETS_KEY must be set with READ_MODEL=mongodb',
+    ],
     [{ ROLES: 'web' }, [], 'ROLES'],
     [{}, ['--roles', 'api,worker'], '--roles'],
     [{}, ['--port', '1'], '--roles'],

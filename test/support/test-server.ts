@@ -192,7 +192,14 @@ export const runServerUntilExit = async (
 ): Promise<{ code: number | null; output: string; elapsedMs: number }> => {
   const started = Date.now();
   const child = spawn(process.execPath, [SERVER_ENTRY, ...args], {
-    env: { ...process.env, PORT: String(await freePort()), DATA_DIR: temporaryDataDir(), AUTH_SECRET: newSecret(), ...env },
+    env: {
+      ...process.env,
+      PORT: String(await freePort()),
+      DATA_DIR: temporaryDataDir(),
+      AUTH_SECRET: newSecret(),
+      CHANNEL_SECRETS_KEY: SecretBox.generateKey(),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

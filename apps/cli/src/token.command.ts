@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  assertSharedSecretsConfigured,
   assertTokenLifetime,
   defaultTokenTtlSeconds,
   InvalidTokenError,
@@ -36,6 +37,8 @@ export async function tokenCommand(args: string[]): Promise<void> {
     if (problem) throw new CliError(`--${claim} ${problem}`, 2);
   }
   const config = loadConfig();
+  // A secret generated here would sign tokens that no server of such a deployment accepts.
+  assertSharedSecretsConfigured(config, ['AUTH_SECRET']);
   const ttl = askedTtl ?? defaultTokenTtlSeconds(config.authMaxTokenTtlSeconds);
   try {
     assertTokenLifetime(ttl, config.authMaxTokenTtlSeconds ?? ttl);

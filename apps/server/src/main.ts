@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import {
   type AppConfig,
+  assertSharedSecretsConfigured,
   ConfigError,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   defaultTokenTtlSeconds,
@@ -28,6 +29,7 @@ const rolesArgument = (): string | undefined => {
 
 const main = async (): Promise<void> => {
   const config = loadConfig(process.env, rolesArgument());
+  assertSharedSecretsConfigured(config, ['AUTH_SECRET', 'CHANNEL_SECRETS_KEY']);
   const { secret, generated } = resolveAuthSecret(config.authSecret, config.dataDir);
   const channelSecretsKey = resolveChannelSecretsKey(config.channelSecretsKey, config.dataDir);
   const app = await createApp({ ...config, authSecret: secret, channelSecretsKey });

@@ -3,6 +3,7 @@ export * from './auth/jwt.js';
 export * from './config/app-config.js';
 export * from './config/auth-secret.js';
 export * from './config/generated-secret.js';
+export * from './config/shared-secrets.js';
 export * from './config/log-format.js';
 export * from './config/rate-limits.config.js';
 export * from './config/metrics.config.js';
