@@ -117,6 +117,22 @@ describe('Workflows HTTP API', () => {
       expect(response.body.name).toBe('Grüße');
     });
 
+    it('refuses an object of 100,000 members at once, without holding up other requests', async () => {
+      const wide = JSON.stringify({
+        name: 'Wide',
+        x: Object.fromEntries(Array.from({ length: 100_000 }, (_, index) => [String(index), 0])),
+      });
+      const startedAt = performance.now();
+      const [response, health] = await Promise.all([
+        api.request('POST', '/workflows', { rawBody: wide }),
+        api.request('GET', '/health', { token: null }),
+      ]);
+      expect([response.status, response.body.message]).toEqual([400, 'body.x has more than 256 properties']);
+      expect(health.status).toBe(200);
+      // Validation took 8 s of the event loop for this body, every other request waiting.
+      expect(performance.now() - startedAt).toBeLessThan(2000);
+    });
+
     it('refuses bodies nested deeper than 32 levels with 400, not a crash', async () => {
       const created = await create('Deep');
       const deep = `{"steps":[{"id":"a","type":"end","x":${'['.repeat(5000)}${']'.repeat(5000)}}]}`;

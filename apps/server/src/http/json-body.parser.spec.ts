@@ -62,6 +62,17 @@ describe('useJsonBodiesOnly', () => {
     expect(answer.body).toMatchObject({ statusCode: 400, message: 'The body is not valid UTF-8' });
   });
 
+  it('refuses an object of more than 256 members, at any depth, before validation sees it; arrays and 256 members are fine', async () => {
+    const members = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`k${index}`, 0]));
+    const refused = async (body: unknown) => (await post('application/json', JSON.stringify(body))).body;
+    expect(await refused(members(257))).toMatchObject({ statusCode: 400, message: 'body has more than 256 properties' });
+    expect(await refused({ steps: [{ id: 'a', options: members(50_000) }] })).toMatchObject({
+      statusCode: 400,
+      message: 'body.steps[0].options has more than 256 properties',
+    });
+    expect((await post('application/json', JSON.stringify({ ...members(255), list: Array(10_000).fill(0) }))).statusCode).toBe(200);
+  });
+
   it('names a long content type or key only by its start, never repeating it whole', async () => {
     const subtype = 'x'.repeat(5000);
     expect((await post(`application/${subtype}`)).body.message).toBe(
