@@ -190,6 +190,10 @@ describe('API channel', () => {
       'text or choice is required, exactly one of them',
     ]);
     expect(await refused({ ...message, text: 7 })).toEqual(['text must be a string']);
+    // null is not "no text": it was recorded as an empty message.
+    expect(await refused({ ...message, text: null })).toEqual(['text must be a string']);
+    expect(await refused({ contactId: 'sms:1', externalId: 'e-1', choice: null })).toEqual(['choice must be a string']);
+    expect(await refused({ ...message, contactName: null })).toEqual(['contactName must be a string']);
     expect(await refused({ ...message, unknown: 1 })).toEqual(['property unknown should not exist']);
     expect(problems(await adapter.receipt({ messageId: 'm-1', status: 'seen' }))).toEqual([
       'status must be one of sent, delivered, read, failed',

@@ -59,6 +59,8 @@ describe('Channels HTTP API', () => {
     [{ type: 'fax', name: 'x' }, 'type must be one of webchat, whatsapp, messenger'],
     [{ type: 'webchat' }, 'name is required'],
     [{ type: 'webchat', name: 'x', config: [] }, 'config must be an object'],
+    // Absent is {}; null is a value, and not an object.
+    [{ type: 'webchat', name: 'x', config: null }, 'config must be an object'],
     [{ type: 'webchat', name: 'x', config: { colour: 'red' } }, 'config.colour is not a setting of webchat channels'],
     [{ type: 'whatsapp', name: 'x', config: {} }, 'config.phoneNumberId is required for whatsapp channels'],
     [

@@ -338,6 +338,19 @@ describe('Workflows HTTP API', () => {
     });
 
     it.each([
+      ['limit=abc', 'limit must be a whole number'],
+      ['limit=-1', 'limit must be a whole number'],
+      ['limit=1.5', 'limit must be a whole number'],
+      ['limit=', 'limit must be a whole number'],
+      ['limit=1&limit=2', 'limit must be a whole number'],
+      ['limit=0', 'limit must be at least 1'],
+      ['limit=1001', 'limit must be at most 1000'],
+    ])('answers %s with what is wrong with it', async (query, message) => {
+      const response = await api.request('GET', `/workflows?${query}`);
+      expect([response.status, response.body.message]).toEqual([400, [message]]);
+    });
+
+    it.each([
       ['limit=0', 'limit'],
       ['limit=1001', 'limit'],
       ['limit=abc', 'limit'],

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType, PickType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -12,9 +12,10 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { OptionalField } from '../http/optional-field.decorator.js';
 import { PageSize } from '../http/whole-number-query.decorator.js';
 import { exampleOutboxMessageId } from './api-channel.responses.js';
-import { MAX_MESSAGE_LENGTH, WebchatMessageDto } from '../webchat/webchat.dto.js';
+import { MAX_MESSAGE_LENGTH, MessageText, WebchatMessageDto } from '../webchat/webchat.dto.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
 /** An id of a message (the adapter's `externalId`, or a `messageId` it was given): printable, without spaces, bounded. */
@@ -30,14 +31,16 @@ export const MAX_ACKNOWLEDGED = 200;
  * A customer's message from the outside adapter: a text, or the value of a choice offered. The
  * contact is named as web chat's visitors are.
  */
-export class ApiChannelMessageDto extends IntersectionType(
-  PickType(WebchatMessageDto, ['contactId', 'contactName']),
-  // One of text and choice: which one is checked by the route, naming both.
-  PartialType(PickType(WebchatMessageDto, ['text'])),
-) {
+export class ApiChannelMessageDto extends PickType(WebchatMessageDto, ['contactId', 'contactName']) {
   // Validated as web chat's visitors are; only what the document says of it differs.
   @ApiProperty({ example: 'sms:+4915112345678', description: 'The customer, as the adapter names them: one conversation per contact' })
   override contactId!: string;
+
+  // One of text and choice: which one is checked by the route, naming both.
+  @ApiPropertyOptional({ maxLength: MAX_MESSAGE_LENGTH, example: 'Hello', description: 'Not only spaces; exactly one of text and choice' })
+  @MessageText()
+  @OptionalField()
+  text?: string;
 
   @ApiPropertyOptional({
     maxLength: MAX_MESSAGE_LENGTH,
@@ -46,7 +49,7 @@ export class ApiChannelMessageDto extends IntersectionType(
   @IsNotEmpty({ message: 'choice must not be empty' })
   @MaxLength(MAX_MESSAGE_LENGTH, { message: `choice must be at most ${MAX_MESSAGE_LENGTH} characters` })
   @IsString({ message: 'choice must be a string' })
-  @IsOptional()
+  @OptionalField()
   choice?: string;
 
   @ApiProperty({
@@ -74,7 +77,7 @@ export class ApiChannelReceiptDto {
   @ApiPropertyOptional({ example: '2026-01-01T12:01:00Z', description: 'When it happened (ISO 8601)' })
   @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date and time' })
   @IsString({ message: 'at must be a string' })
-  @IsOptional()
+  @OptionalField()
   at?: string;
 }
 

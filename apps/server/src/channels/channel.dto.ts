@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsObject, IsOptional, IsString, Matches } from 'class-validator';
+import { IsObject, IsString, Matches } from 'class-validator';
+import { OptionalField } from '../http/optional-field.decorator.js';
 import { channelRegistry } from '#channels';
 import type { ChannelType } from '#domain';
 import { DisplayNameDto } from '../http/display-name.dto.js';
@@ -16,7 +17,7 @@ export class CreateChannelDto extends DisplayNameDto {
   // Handed to the per-type check untouched, so unknown settings are named rather than dropped.
   @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.config)
   @IsObject({ message: 'config must be an object' })
-  @IsOptional()
+  @OptionalField()
   config?: Record<string, unknown>;
 }
 

@@ -22,11 +22,13 @@ export const WholeNumberQuery = (
       maximum: max,
       ...(description ? { description } : {}),
     }),
-    Max(max, { message: `${name} must be at most ${max}` }),
-    Min(min, { message: `${name} must be at least ${min}` }),
-    IsInt({ message: `${name} must be a whole number` }),
-    Transform(decimalDigitsToNumber),
+    // Registered in this order, and the first failing rule registered is the one reported: whether
+    // it is a whole number at all comes before its bounds ("abc" is not "more than 1000").
     IsOptional(),
+    Transform(decimalDigitsToNumber),
+    IsInt({ message: `${name} must be a whole number` }),
+    Min(min, { message: `${name} must be at least ${min}` }),
+    Max(max, { message: `${name} must be at most ${max}` }),
   );
 
 /** `?limit=`: how many items a page holds. */

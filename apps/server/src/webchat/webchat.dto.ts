@@ -1,11 +1,24 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CONTACT_ID_PATTERN } from '#channels';
 import { TRANSCRIPT_CURSOR_PATTERN } from '#readmodel';
+import { OptionalField } from '../http/optional-field.decorator.js';
 import { PageSize, WholeNumberQuery } from '../http/whole-number-query.decorator.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
 export const MAX_MESSAGE_LENGTH = 4096;
+
+/**
+ * A customer's text, on web chat and from an outside adapter alike. applyDecorators registers in
+ * the order given, and the first failing rule registered is the one reported: the type first.
+ */
+export const MessageText = () =>
+  applyDecorators(
+    IsString({ message: 'text must be a string' }),
+    MaxLength(MAX_MESSAGE_LENGTH, { message: `text must be at most ${MAX_MESSAGE_LENGTH} characters` }),
+    Matches(/\S/, { message: 'text must not be empty' }),
+  );
 
 export class WebchatMessageDto {
   @ApiProperty({
@@ -18,16 +31,14 @@ export class WebchatMessageDto {
   contactId!: string;
 
   @ApiProperty({ maxLength: MAX_MESSAGE_LENGTH, example: 'Hello', description: 'Not only spaces' })
-  @Matches(/\S/, { message: 'text must not be empty' })
-  @MaxLength(MAX_MESSAGE_LENGTH, { message: `text must be at most ${MAX_MESSAGE_LENGTH} characters` })
-  @IsString({ message: 'text must be a string' })
+  @MessageText()
   text!: string;
 
   @ApiPropertyOptional({ description: 'Shown in {{contact.name}}', maxLength: 120, example: 'Ada' })
   @IsNotEmpty({ message: 'contactName must not be empty' })
   @MaxLength(120, { message: 'contactName must be at most 120 characters' })
   @IsString({ message: 'contactName must be a string' })
-  @IsOptional()
+  @OptionalField()
   contactName?: string;
 }
 

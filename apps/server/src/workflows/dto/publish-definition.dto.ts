@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsInt, IsObject, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { IsArray, IsInt, IsObject, Max, Min } from 'class-validator';
+import { OptionalField } from '../../http/optional-field.decorator.js';
 import { Transform } from 'class-transformer';
 import { DEFINITION_LIMITS, stepJsonSchema, stepTypeCatalog } from '#domain';
 
@@ -37,7 +38,7 @@ export class PublishDefinitionDto {
   })
   @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.settings)
   @IsObject({ message: 'settings must be an object' })
-  @IsOptional()
+  @OptionalField()
   settings?: Record<string, unknown>;
 
   @ApiPropertyOptional({
@@ -51,6 +52,6 @@ export class PublishDefinitionDto {
   @Min(1, { message: 'expectedVersion must be at least 1' })
   @IsInt({ message: 'expectedVersion must be a whole number' })
   // Absent means "publish whatever the current version is"; null is a mistake, not absence.
-  @ValidateIf((_dto, value) => value !== undefined)
+  @OptionalField()
   expectedVersion?: number;
 }
