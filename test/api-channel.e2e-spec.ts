@@ -203,6 +203,17 @@ describe('API channel', () => {
     expect((await adapter.outbox('?limit=0')).status).toBe(400);
   });
 
+  it('takes the same externalId from two contacts as two messages, each with an id of its own', async () => {
+    const { adapter } = await channel(false);
+    const externalId = `sms-${randomUUID()}`;
+    const first = await adapter.send({ contactId: 'sms:+491510000001', text: 'Hello', externalId });
+    const second = await adapter.send({ contactId: 'sms:+491510000002', text: 'Hi', externalId });
+    expect([first.status, second.status]).toEqual([202, 202]);
+    // One id for both overwrote the first contact's message with the second's in the transcripts.
+    expect(second.body.messageId).not.toBe(first.body.messageId);
+    expect(await adapter.send({ contactId: 'sms:+491510000001', text: 'Hello', externalId })).toEqual({ status: 200, body: first.body });
+  });
+
   describe('pull mode (no callbackUrl)', () => {
     it("runs a whole conversation: idempotent messages in, the bot's messages listed in order, acknowledged and gone", async () => {
       const { channelId, workflowId, adapter } = await channel(false);

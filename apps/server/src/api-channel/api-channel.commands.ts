@@ -9,11 +9,16 @@ export interface ReceivedApiMessage {
   repeated: boolean;
 }
 
-/** A customer's message from an outside adapter, recorded on its conversation once. */
+/**
+ * A customer's message from an outside adapter, recorded on its conversation once. `earlierMessageId`
+ * is the id the same externalId was given before ids named the contact: a repeat of a message
+ * recorded under it is still a repeat.
+ */
 export class ReceiveApiChannelMessageCommand extends Command<ReceivedApiMessage> {
   constructor(
     readonly channel: ActiveChannel,
     readonly message: InboundMessage,
+    readonly earlierMessageId: string,
   ) {
     super();
   }

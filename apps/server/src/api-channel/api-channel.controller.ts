@@ -123,12 +123,17 @@ export class ApiChannelController {
     const message = {
       contactId,
       ...(contactName === undefined ? {} : { contactName }),
-      // The id the message is known by in the service: the same for every repeat of the externalId.
-      messageId: derivedUuid(`api-channel-message|${channel.channelId}|${externalId}`),
+      // The id the message is known by in the service: the same for every repeat of the externalId
+      // by this contact. Another contact's message under the same externalId is another message.
+      messageId: derivedUuid(`api-channel-message|${channel.channelId}|${contactId}|${externalId}`),
       // A choice answers with the option's value, as a chosen button does on the other channels.
       text: text ?? choice ?? '',
     };
-    const { messageId, position, repeated } = await this.commands.execute(new ReceiveApiChannelMessageCommand(channel, message));
+    // Ids were derived from the channel and externalId alone before: a repeat of such a message is found by that id.
+    const earlierMessageId = derivedUuid(`api-channel-message|${channel.channelId}|${externalId}`);
+    const { messageId, position, repeated } = await this.commands.execute(
+      new ReceiveApiChannelMessageCommand(channel, message, earlierMessageId),
+    );
     if (repeated) reply.status(200);
     return { messageId, position };
   }

@@ -34,17 +34,21 @@ const LOOKBACK_PAGE = 100;
 export class ReceiveApiChannelMessageHandler implements ICommandHandler<ReceiveApiChannelMessageCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute({ channel, message }: ReceiveApiChannelMessageCommand): Promise<ReceivedApiMessage> {
+  async execute({ channel, message, earlierMessageId }: ReceiveApiChannelMessageCommand): Promise<ReceivedApiMessage> {
     const { channelId } = channel;
     const { messageId, contactId } = message;
     const streamName = conversationStreamName(channelId, contactId);
     const command: ConversationCommand = { type: 'ReceiveMessage', data: { channelId, ...message, receivedAt: new Date().toISOString() } };
+    /** The id the message is recorded under: this one, or the earlier one of a repeat. */
+    let recordedAs = messageId;
     let repeated = false;
     const notingRepeats: typeof conversationDecider = {
       ...conversationDecider,
       decide: (received, state) => {
-        repeated = state.messages.has(messageId);
-        return conversationDecider.decide(received, state);
+        const known = [messageId, earlierMessageId].find((id) => state.messages.has(id));
+        repeated = known !== undefined;
+        recordedAs = known ?? messageId;
+        return repeated ? [] : conversationDecider.decide(received, state);
       },
     };
     const outcome = await handleEventSourcedCommand(
@@ -56,7 +60,7 @@ export class ReceiveApiChannelMessageHandler implements ICommandHandler<ReceiveA
       RETRY_ON_BUSY_STREAM,
     );
     if (!repeated) return { messageId, position: positionOf(outcome), repeated };
-    return { messageId, position: (await this.firstRecorded(streamName, messageId)) ?? positionOf(outcome), repeated };
+    return { messageId: recordedAs, position: (await this.firstRecorded(streamName, recordedAs)) ?? positionOf(outcome), repeated };
   }
 
   /** Where the message was recorded: read backwards from the end, since a repeat is of a recent message. */
