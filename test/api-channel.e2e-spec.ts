@@ -145,8 +145,15 @@ describe('API channel', () => {
       message: 'config.secret must be at least 32 printable characters without spaces',
     });
     expect((await create({ secret: 42 })).body.message).toBe('config.secret must be a string');
-    expect((await create({ secret, callbackUrl: 'ftp://bridge.example/hook' })).body.message).toBe(
-      'config.callbackUrl must be an http(s) URL without fragment',
+    // A URL no request can be made to (a control character in its host, a port past 65535) failed every delivery.
+    for (const callbackUrl of ['ftp://bridge.example/hook', 'http://x\u0000y/cb', 'http://x\u0001y/cb', 'http://[::1]:99999/cb']) {
+      expect([callbackUrl, (await create({ secret, callbackUrl })).body.message]).toEqual([
+        callbackUrl,
+        'config.callbackUrl must be an http(s) URL without fragment',
+      ]);
+    }
+    expect((await create({ secret, callbackUrl: `https://bridge.example/${'x'.repeat(2048)}` })).body.message).toBe(
+      'config.callbackUrl must be at most 2048 characters',
     );
     expect((await create({ secret, token: 'x' })).body.message).toBe('config.token is not a setting of api channels');
     const created = await create({ secret, callbackUrl: 'https://bridge.example/hook?tenant=7' });

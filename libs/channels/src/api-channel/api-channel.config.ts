@@ -1,4 +1,4 @@
-import { channelConfigField } from '#domain';
+import { channelConfigField, httpUrlField } from '#domain';
 
 /** The type name of API channels, in `POST /channels` and in their events. */
 export const API_CHANNEL_TYPE = 'api';
@@ -10,9 +10,7 @@ export const API_CHANNEL_TYPE = 'api';
  */
 export const apiChannelConfig = {
   settings: {
-    callbackUrl: channelConfigField(/^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/, 'an http(s) URL without fragment')
-      .max(2048, 'must be at most 2048 characters')
-      .optional(),
+    callbackUrl: httpUrlField(/^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/, 'an http(s) URL without fragment').optional(),
   },
   secrets: {
     secret: channelConfigField(/^[\x21-\x7e]{32,4096}$/, 'at least 32 printable characters without spaces'),

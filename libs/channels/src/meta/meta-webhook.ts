@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { channelConfigField } from '#domain';
+import { channelConfigField, httpUrlField } from '#domain';
 import type { ChannelAccess, WebhookRequest } from '../channel-adapter.port.js';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_GRAPH_API_BASE_URL, DEFAULT_GRAPH_API_VERSION } from '../channel-adapter.port.js';
 import type { GraphApiSettings } from './graph-api.js';
@@ -9,7 +9,7 @@ import { hasValidMetaSignature } from './meta-signature.js';
 export const GRAPH_ID = channelConfigField(/^\d{1,32}$/, 'a numeric id');
 export const META_TOKEN = channelConfigField(/^[\x21-\x7e]{1,4096}$/, 'a token of printable characters without spaces');
 export const META_GRAPH_SETTINGS = {
-  apiBaseUrl: channelConfigField(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'an http(s) URL without query').optional(),
+  apiBaseUrl: httpUrlField(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'an http(s) URL without query').optional(),
   apiVersion: channelConfigField(/^v\d{1,3}\.\d{1,3}$/, 'a Graph API version like v21.0').optional(),
 };
 /** `appSecret` signs every delivery; `verifyToken` is what the handshake must repeat. */

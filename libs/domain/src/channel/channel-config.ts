@@ -34,6 +34,16 @@ export type ConfigValues<Fields extends ChannelConfigFields> = { [Name in keyof 
 /** A string field matching `pattern`; `describe` completes "must be …" and never quotes the value. */
 export const channelConfigField = (pattern: RegExp, describe: string) => z.string().regex(pattern, `must be ${describe}`);
 
+/**
+ * An address the service sends requests to, shaped by `pattern` (http or https, what may follow)
+ * and one the WHATWG URL parser takes: a host with a control character or a port past 65535 would
+ * be stored and then fail every delivery.
+ */
+export const httpUrlField = (pattern: RegExp, describe: string) =>
+  channelConfigField(pattern, describe)
+    .max(2048, 'must be at most 2048 characters')
+    .refine((value) => URL.canParse(value), `must be ${describe}`);
+
 const messageOf = (channelType: string, config: Record<string, unknown>, issue: z.core.$ZodIssue): [string, string] => {
   if (issue.code === 'unrecognized_keys') return [`config.${quotedInput(issue.keys[0])}`, `is not a setting of ${channelType} channels`];
   const name = String(issue.path[0]);
