@@ -298,6 +298,19 @@ describe('Workflows HTTP API', () => {
       expect((await api.request('GET', '/workflows/not-an-id')).status).toBe(404);
       expect((await api.request('GET', '/workflows/00000000-0000-4000-8000-000000000000/versions/x')).status).toBe(404);
     });
+
+    it('reads a version only from plain digits: 0x1, 1e0, 1.0, 0 or a space name no version', async () => {
+      const created = await create('Versioned');
+      expect((await api.request('GET', `/workflows/${created.id}/versions/1?consistentWith=${created.position}`)).status).toBe(200);
+      for (const version of ['0x1', '1e0', '1.0', '0', '%20', 'abc']) {
+        const answer = await api.request('GET', `/workflows/${created.id}/versions/${version}`);
+        expect([version, answer.status, answer.body.message]).toEqual([
+          version,
+          404,
+          expect.stringMatching(/^Version .* not found: versions are whole numbers from 1$/),
+        ]);
+      }
+    });
   });
 
   describe('listing', () => {

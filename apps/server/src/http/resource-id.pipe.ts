@@ -13,3 +13,14 @@ export class ResourceIdPipe implements PipeTransform<string, string> {
     return value.toLowerCase();
   }
 }
+
+/**
+ * A version in a path: a whole number from 1 in plain digits; like an id that is not an id,
+ * anything else names no version (404). Taken as the path's text: the global ValidationPipe would
+ * turn a parameter typed as a number into one with Number() first ("0x1" → 1, "1e3" → 1000).
+ */
+export const versionNumberOf = (text: string): number => {
+  if (!/^[1-9]\d{0,8}$/.test(text))
+    throw new NotFoundException(`Version ${quotedInput(text)} not found: versions are whole numbers from 1`);
+  return Number(text);
+};

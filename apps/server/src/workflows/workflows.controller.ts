@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
@@ -29,13 +29,12 @@ import {
 } from './dto/workflow.responses.js';
 import { SessionListDto } from '../sessions/session.responses.js';
 import { sessionSummary } from '../sessions/session.views.js';
+import { versionNumberOf } from '../http/resource-id.pipe.js';
 import { decodePageCursor, pageOf } from '../http/page-cursor.js';
 import { ApiWorkflowIdParam, WORKFLOW_ID } from './workflow-id.param.js';
 import { WorkflowQueriesService } from './workflow-queries.service.js';
 
 type RequestHeaders = Record<string, string | string[] | undefined>;
-
-const VERSION_PIPE = new ParseIntPipe({ errorHttpStatusCode: 404 });
 
 @ApiTags('workflows')
 @ApiBearerAuth()
@@ -143,10 +142,11 @@ export class WorkflowsController {
   @ApiErrors(...PATH_ERRORS, 401, 404, 429)
   async getVersion(
     @Param('id', WORKFLOW_ID) id: string,
-    @Param('version', VERSION_PIPE) version: number,
+    @Param('version') versionText: string,
     @Query() query: ConsistentReadDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<WorkflowVersionDto> {
+    const version = versionNumberOf(versionText);
     await this.consistency.waitFor(query.consistentWith, [WORKFLOWS_PROJECTION]);
     return this.queries.getVersion(principal.workspace, id, version);
   }
