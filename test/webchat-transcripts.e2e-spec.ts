@@ -53,6 +53,12 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
     const unknown = await messagesOf(visitor, 'waitFor=no-such-message&waitSeconds=1');
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toContain('no-such-message');
+
+    // Empty, it waited the whole 25 s for a message with no id, then answered 404.
+    const askedAt = Date.now();
+    const empty = await messagesOf(visitor, 'waitFor=');
+    expect([empty.status, empty.body.message]).toEqual([400, ['waitFor must not be empty: leave it out to read at once']]);
+    expect(Date.now() - askedAt).toBeLessThan(2000);
   });
 
   it('pages a long transcript: newest page first, every message once in order going back or forward', async () => {

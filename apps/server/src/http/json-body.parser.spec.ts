@@ -56,6 +56,12 @@ describe('useJsonBodiesOnly', () => {
     },
   );
 
+  it('answers 415 to a body without a content type, saying so', async () => {
+    const answer = await fetch(url, { method: 'POST', body: new Uint8Array(Buffer.from('{"text":"hi"}')) });
+    expect(answer.status).toBe(415);
+    expect(await answer.json()).toMatchObject({ statusCode: 415, message: 'The body has no content type: send application/json' });
+  });
+
   it('answers 400 to bytes that are not UTF-8, rather than reading them as replacement characters', async () => {
     const answer = await post('application/json', Buffer.from('{"text":"héllo"}', 'latin1'));
     expect(answer.statusCode).toBe(400);

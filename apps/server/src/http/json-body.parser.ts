@@ -102,7 +102,11 @@ export const useJsonBodiesOnly = (fastify: FastifyInstance): void => {
     else done(null, body);
   });
   fastify.addContentTypeParser('*', (request, _payload, done) => {
-    const contentType = String(request.headers['content-type']).split(';')[0];
-    done(new BodyError(`Content type ${quotedInput(contentType)} is not supported: send application/json`, 415), undefined);
+    const header = request.headers['content-type'];
+    const message =
+      header === undefined
+        ? 'The body has no content type: send application/json'
+        : `Content type ${quotedInput(header.split(';')[0])} is not supported: send application/json`;
+    done(new BodyError(message, 415), undefined);
   });
 };

@@ -79,6 +79,7 @@ export class TranscriptQueryDto extends ConsistentReadDto {
     description:
       'A message id of this conversation: answers once a reply recorded after it is in the transcript (or after waitSeconds), with the messages after it',
   })
+  @IsNotEmpty({ message: 'waitFor must not be empty: leave it out to read at once' })
   @MaxLength(256, { message: 'waitFor must be at most 256 characters' })
   @IsString({ message: 'waitFor must be a string' })
   @IsOptional()
