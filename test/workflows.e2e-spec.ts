@@ -47,6 +47,9 @@ describe('Workflows HTTP API', () => {
       [{ name: 42 }, 'name must be a string'],
       [{ name: ' ' }, 'name must not be empty or whitespace only'],
       [{ name: 'a\u0000b' }, 'name must not contain control characters'],
+      // Stored as U+FFFD by the read models: the name read back differed from the one answered.
+      [{ name: 'a\ud800b' }, 'name must not contain unpaired surrogates'],
+      [{ name: 'a\udc00' }, 'name must not contain unpaired surrogates'],
       [{ name: '🚀'.repeat(121) }, 'name must be at most 120 characters'],
     ])('explains %j with exactly one message', async (body, message) => {
       const response = await api.request('POST', '/workflows', { body });
