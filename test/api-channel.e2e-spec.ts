@@ -152,6 +152,9 @@ describe('API channel', () => {
         'config.callbackUrl must be an http(s) URL without fragment',
       ]);
     }
+    expect((await create({ secret, callbackUrl: 'https://user:pass@bridge.example/hook' })).body.message).toBe(
+      'config.callbackUrl must not carry a user name or password: settings are shown and recorded as they are',
+    );
     expect((await create({ secret, callbackUrl: `https://bridge.example/${'x'.repeat(2048)}` })).body.message).toBe(
       'config.callbackUrl must be at most 2048 characters',
     );

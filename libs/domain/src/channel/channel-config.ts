@@ -42,7 +42,11 @@ export const channelConfigField = (pattern: RegExp, describe: string) => z.strin
 export const httpUrlField = (pattern: RegExp, describe: string) =>
   channelConfigField(pattern, describe)
     .max(2048, 'must be at most 2048 characters')
-    .refine((value) => URL.canParse(value), `must be ${describe}`);
+    .refine((value) => URL.canParse(value), `must be ${describe}`)
+    // Settings are shown and recorded as they are: credentials belong in the sealed secrets.
+    .refine((value) => !URL.canParse(value) || new URL(value).username + new URL(value).password === '', {
+      message: 'must not carry a user name or password: settings are shown and recorded as they are',
+    });
 
 const messageOf = (channelType: string, config: Record<string, unknown>, issue: z.core.$ZodIssue): [string, string] => {
   if (issue.code === 'unrecognized_keys') return [`config.${quotedInput(issue.keys[0])}`, `is not a setting of ${channelType} channels`];
