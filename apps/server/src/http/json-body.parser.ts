@@ -35,11 +35,12 @@ const problemIn = (body: unknown): string | undefined => {
     for (const { value, path } of level) {
       if (typeof value !== 'object' || value === null) continue;
       if (depth >= MAX_JSON_DEPTH) return `${path} nests deeper than ${MAX_JSON_DEPTH} levels`;
+      const isArray = Array.isArray(value);
       const members = Object.entries(value);
-      if (!Array.isArray(value) && members.length > MAX_OBJECT_MEMBERS) return `${path} has more than ${MAX_OBJECT_MEMBERS} properties`;
+      if (!isArray && members.length > MAX_OBJECT_MEMBERS) return `${path} has more than ${MAX_OBJECT_MEMBERS} properties`;
       for (const [key, child] of members) {
         if (FORBIDDEN_KEYS.has(key)) return `${path} has the forbidden property "${key}"`;
-        next.push({ value: child, path: Array.isArray(value) ? `${path}[${key}]` : `${path}.${quotedInput(key)}` });
+        next.push({ value: child, path: isArray ? `${path}[${key}]` : `${path}.${quotedInput(key)}` });
       }
     }
     level = next;

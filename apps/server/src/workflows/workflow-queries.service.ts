@@ -34,8 +34,8 @@ export class WorkflowQueriesService {
       before: page.cursor === undefined ? undefined : decodePageCursor(page.cursor),
       limit: limit + 1,
     });
-    const { items, nextCursor } = pageOf(cards, limit, (card) => ({ value: card.createdAt, id: card.id }));
-    return { items: items.map(toCardView), ...(nextCursor === undefined ? {} : { nextCursor }) };
+    const listed = pageOf(cards, limit, (card) => ({ value: card.createdAt, id: card.id }));
+    return { ...listed, items: listed.items.map(toCardView) };
   }
 
   async get(workspace: string, workflowId: string): Promise<WorkflowDetailsDto> {

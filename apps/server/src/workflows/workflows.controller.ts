@@ -235,7 +235,7 @@ export class WorkflowsController {
       limit: limit + 1,
       before: query.cursor === undefined ? undefined : decodePageCursor(query.cursor),
     });
-    const { items, nextCursor } = pageOf(sessions, limit, (session) => ({ value: session.startedAt, id: session.id }));
-    return { items: items.map(sessionSummary), ...(nextCursor === undefined ? {} : { nextCursor }) };
+    const listed = pageOf(sessions, limit, (session) => ({ value: session.startedAt, id: session.id }));
+    return { ...listed, items: listed.items.map(sessionSummary) };
   }
 }

@@ -34,6 +34,16 @@ export type ConfigValues<Fields extends ChannelConfigFields> = { [Name in keyof 
 /** A string field matching `pattern`; `describe` completes "must be …" and never quotes the value. */
 export const channelConfigField = (pattern: RegExp, describe: string) => z.string().regex(pattern, `must be ${describe}`);
 
+/** Whether `value`, parsed as a URL, names a user or a password; one that does not parse carries none. */
+const carriesCredentials = (value: string): boolean => {
+  try {
+    const { username, password } = new URL(value);
+    return username !== '' || password !== '';
+  } catch {
+    return false;
+  }
+};
+
 /**
  * An address the service sends requests to, shaped by `pattern` (http or https, what may follow)
  * and one the WHATWG URL parser takes: a host with a control character or a port past 65535 would
@@ -44,7 +54,7 @@ export const httpUrlField = (pattern: RegExp, describe: string) =>
     .max(2048, 'must be at most 2048 characters')
     .refine((value) => URL.canParse(value), `must be ${describe}`)
     // Settings are shown and recorded as they are: credentials belong in the sealed secrets.
-    .refine((value) => !URL.canParse(value) || new URL(value).username + new URL(value).password === '', {
+    .refine((value) => !carriesCredentials(value), {
       message: 'must not carry a user name or password: settings are shown and recorded as they are',
     });
 
