@@ -3,6 +3,7 @@ import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { Link, useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
+import { LoadMore } from '../ui/load-more.js';
 import { endReasonText, type SessionSummary, timeText } from './session-views.js';
 import { useChannelNames } from './use-channel-names.js';
 import { useResource } from './use-resource.js';
@@ -159,14 +160,7 @@ export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => 
             ) : (
               <>
                 <SessionsTable status={status} sessions={sessions.listed.items} />
-                {sessions.listed.nextCursor !== undefined && (
-                  <div className="load-more">
-                    {/* Never disabled: a disabled button would drop the keyboard focus. */}
-                    <button type="button" aria-busy={sessions.loadingMore} onClick={() => void sessions.loadMore()}>
-                      Load more
-                    </button>
-                  </div>
-                )}
+                {sessions.listed.nextCursor !== undefined && <LoadMore busy={sessions.loadingMore} onLoad={sessions.loadMore} />}
               </>
             )}
           </div>

@@ -3,6 +3,7 @@ import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
+import { LoadMore } from '../ui/load-more.js';
 import { BackButton } from './back-button.js';
 import { ConfirmDialog } from './confirm.dialog.js';
 import { type CardCommand, WorkflowCardView } from './workflow-card.js';
@@ -97,14 +98,7 @@ export const WorkflowsPage = () => {
           ))}
         </div>
       )}
-      {hasMore && (
-        <div className="load-more">
-          {/* Never disabled: a disabled button would drop the keyboard focus. */}
-          <button type="button" aria-busy={loadingMore} onClick={() => void loadMore()}>
-            Load more
-          </button>
-        </div>
-      )}
+      {hasMore && <LoadMore busy={loadingMore} onLoad={loadMore} />}
 
       {dialog?.kind === 'add' && (
         <WorkflowNameDialog
