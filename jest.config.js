@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 // Jest runs the TypeScript sources as native ES modules (Nest 12 ships ESM only),
 // transpiled by swc with legacy decorators and their metadata, as tsc emits them.
 const swc = [
@@ -32,4 +34,7 @@ export default {
   testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,
+  // Most suites wait on servers, fsyncs and a browser rather than compute: two workers halve the
+  // suite's time on a two-core machine, where Jest's default (cores − 1) would run one.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
 };
