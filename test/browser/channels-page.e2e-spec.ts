@@ -115,6 +115,39 @@ describe('the Channels page in Chromium', () => {
     await context.close();
   });
 
+  it('offers every workflow of a workspace with more than one page of them, and names the one a channel runs', async () => {
+    // The oldest of 1,001 is on the list's second page (newest first, at most 1,000 a page).
+    const workspace = 'many-flows';
+    const token = (part: number) => app.api.token('admin', workspace, `seeder-${part}`);
+    const oldest = await app.api.request('POST', '/workflows', { body: { name: 'Oldest flow' }, token: token(0) });
+    for (let part = 0; part < 4; part++) {
+      // Four tokens: one token's requests are limited per minute.
+      await Promise.all(
+        Array.from({ length: 250 }, (_, index) =>
+          app.api.request('POST', '/workflows', { body: { name: `Flow ${part * 250 + index + 1}` }, token: token(part + 1) }),
+        ),
+      );
+    }
+    const channel = await app.api.request('POST', '/channels', { body: { type: 'webchat', name: 'Busy chat' }, token: token(5) });
+    const assigned = await app.api.request('PUT', `/channels/${channel.body.id}/workflow`, {
+      body: { workflowId: oldest.body.id },
+      token: token(5),
+    });
+    expect(assigned.status).toBe(200);
+
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(`${app.url}/channels?token=${token(6)}`);
+    const busy = page.getByRole('article', { name: 'Busy chat' });
+    await busy.getByText('Runs Oldest flow.').waitFor();
+    const workflow = busy.getByLabel('Workflow');
+    expect(await workflow.locator('option').count()).toBe(1 + 1001);
+    await workflow.selectOption({ label: 'Flow 1' });
+    await busy.getByRole('button', { name: 'Assign', exact: true }).click();
+    await busy.getByText('Runs Flow 1.').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('shows an API channel, made through the API, with the route its adapter posts to and no Meta webhook', async () => {
     const created = await app.api.request('POST', '/channels', {
       body: { type: 'api', name: 'Shop adapter', config: { secret: 'shop-adapter-secret-0123456789abcdef' } },

@@ -1,11 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
-import { dataOf } from '../api/api-client.js';
+import { type ApiClient, dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { ErrorNotice } from '../ui/errors.js';
 import { ChannelItem, type WorkflowOption } from './channel-item.js';
 import { type Channel, channelTypeLabel, type NewChannel } from './channel-types.js';
 import { CreateChannelDialog } from './create-channel.dialog.js';
 import './channels.css';
+
+/** Every workflow of the workspace, page after page: a channel may run any of them. */
+const everyWorkflow = async (api: ApiClient): Promise<WorkflowOption[]> => {
+  const options: WorkflowOption[] = [];
+  for (let cursor: string | undefined; ;) {
+    const page = dataOf(await api.GET('/workflows', { params: { query: { limit: 1000, cursor } } }));
+    options.push(...page.items.map(({ id, name }) => ({ id, name })));
+    if (page.nextCursor === undefined) return options;
+    cursor = page.nextCursor;
+  }
+};
 
 /** Tools > Channels: where customers reach a workflow (the product's "channel settings"). */
 export const ChannelsPage = () => {
@@ -27,10 +38,7 @@ export const ChannelsPage = () => {
 
   useEffect(() => {
     loadChannels().catch(setError);
-    api
-      .GET('/workflows', { params: { query: { limit: 1000 } } })
-      .then((answer) => setWorkflows(dataOf(answer).items.map(({ id, name }) => ({ id, name }))))
-      .catch(setError);
+    everyWorkflow(api).then(setWorkflows).catch(setError);
   }, [api, loadChannels]);
 
   const create = async (channel: NewChannel) => {
