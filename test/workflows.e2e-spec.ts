@@ -69,6 +69,15 @@ describe('Workflows HTTP API', () => {
       expect(read.body.name).toBe(name);
     });
 
+    it('refuses names every object inherits as unknown properties, in bodies and queries', async () => {
+      for (const inherited of ['toString', 'valueOf', 'hasOwnProperty']) {
+        const created = await api.request('POST', '/workflows', { rawBody: `{"name":"ok","${inherited}":1}` });
+        expect(created.body).toEqual({ statusCode: 400, message: [`property ${inherited} should not exist`], error: 'Bad Request' });
+        const listed = await api.request('GET', `/workflows?${inherited}=1`);
+        expect(listed.body).toEqual({ statusCode: 400, message: [`property ${inherited} should not exist`], error: 'Bad Request' });
+      }
+    });
+
     it('rejects unknown properties, malformed JSON and an invalid rename', async () => {
       const extra = await api.request('POST', '/workflows', { body: { name: 'ok', colour: 'red' } });
       expect(extra.status).toBe(400);

@@ -30,6 +30,20 @@ describe('RequestValidationPipe', () => {
     expect(await refusal({ name: 'Flow', [long]: 1 })).toEqual([`property ${'k'.repeat(63)}… should not exist`]);
   });
 
+  it('refuses the names every object inherits, which class-validator takes for declared properties', async () => {
+    for (const inherited of ['toString', 'valueOf', 'hasOwnProperty', 'constructor', '__proto__', 'isPrototypeOf']) {
+      // JSON.parse makes `__proto__` an own property, as the body parser does.
+      const body: unknown = JSON.parse(`{"name":"Flow","${inherited}":1}`);
+      expect(await refusal(body)).toEqual([`property ${inherited} should not exist`]);
+    }
+  });
+
+  it('leaves a value that is not validated alone', async () => {
+    const pipe = new RequestValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+    const payload = { toString: 1 };
+    expect(await pipe.transform(payload, { type: 'body', metatype: Object })).toBe(payload);
+  });
+
   it("keeps the DTO's own messages", async () => {
     expect(await refusal({ name: 7 })).toEqual(['name must be a string']);
   });
