@@ -262,6 +262,54 @@ describe('GET /workflows/live', () => {
     client.close();
   });
 
+  it('tells a deletion once, though the sessions it ends touch the card after it', async () => {
+    const { workspace, admin, auditor } = newWorkspace();
+    const created = await create('Deleted with sessions', admin);
+    await server.api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps }, token: admin });
+    const sessionIds = [randomUUID(), randomUUID()];
+    for (const sessionId of sessionIds) {
+      await server.eventStore.appendToStream(
+        `session-${sessionId}`,
+        [
+          {
+            id: randomUUID(),
+            type: 'SessionStarted',
+            data: {
+              sessionId,
+              workflowId: created.id,
+              workflowVersion: 2,
+              workspace,
+              channelId: randomUUID(),
+              contactId: `contact-${sessionId}`,
+              steps,
+              settings: {},
+              startedAt: new Date().toISOString(),
+            },
+            metadata: metadataIn(workspace),
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+    }
+    const client = await watch(auditor);
+    await client.next(isCard(created.id, { activeSessions: 2 }));
+
+    await server.api.request('DELETE', `/workflows/${created.id}`, { token: admin });
+    for (const sessionId of sessionIds) {
+      for (const deadline = Date.now() + 5000; ;) {
+        const events = await server.eventStore.readStream(`session-${sessionId}`);
+        if (events.some(({ type }) => type === 'SessionTerminated')) break;
+        if (Date.now() > deadline) throw new Error(`session ${sessionId} was not terminated`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    // Published in log order: once a card created after the terminations arrives, every change before it has.
+    const later = await create('After the deletion', admin);
+    await client.next(isCard(later.id));
+    expect(client.messages.filter(({ event, data }) => event === 'removed' && data.id === created.id)).toHaveLength(1);
+    client.close();
+  });
+
   it('counts active sessions live as sessions start and end', async () => {
     const { workspace, admin, auditor } = newWorkspace();
     const created = await create('With sessions', admin);

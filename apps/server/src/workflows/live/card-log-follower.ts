@@ -25,6 +25,8 @@ export interface CardLogFollowerLogger {
 interface TouchedCard {
   workspace: string;
   workflowId: string;
+  /** Whether the workflow's deletion is among the events: only then is a missing card news. */
+  deleted: boolean;
 }
 
 const retryDelay = steppedBackoff([100, 500, 1000, 5000]);
@@ -134,7 +136,9 @@ export class CardLogFollower {
     const workflowId = event.data.workflowId;
     const workspace = event.metadata.workspace;
     if (typeof workflowId !== 'string' || typeof workspace !== 'string') return;
-    this.touched.set(JSON.stringify([workspace, workflowId]), { workspace, workflowId });
+    const key = JSON.stringify([workspace, workflowId]);
+    const deleted = event.type === 'WorkflowDeleted' || (this.touched.get(key)?.deleted ?? false);
+    this.touched.set(key, { workspace, workflowId, deleted });
     this.touchedUpTo = event.position;
     const wake = this.wakePublisher;
     this.wakePublisher = undefined;
@@ -162,7 +166,10 @@ export class CardLogFollower {
       } catch (error) {
         if (this.stopped) return;
         // Taken up again with the next batch; publishing a card twice is harmless.
-        for (const [key, touched] of batch) if (!this.touched.has(key)) this.touched.set(key, touched);
+        for (const [key, touched] of batch) {
+          const later = this.touched.get(key);
+          this.touched.set(key, { ...touched, deleted: touched.deleted || (later?.deleted ?? false) });
+        }
         failuresInARow += 1;
         const delay = retryDelay(failuresInARow);
         this.logger.warn(`Reading live cards failed: ${(error as Error).message}; retrying in ${delay} ms`);
@@ -183,9 +190,10 @@ export class CardLogFollower {
     }
   }
 
-  private async readChange({ workspace, workflowId }: TouchedCard): Promise<WorkspaceCardChange | undefined> {
+  private async readChange({ workspace, workflowId, deleted }: TouchedCard): Promise<WorkspaceCardChange | undefined> {
     const card = await this.readModel.get<WorkflowCard>(WORKFLOW_CARDS_COLLECTION, workflowId);
-    if (!card) return { workspace, change: { kind: 'removed', id: workflowId } };
+    // Its sessions end after the deletion: their events find no card, and the removal was told once.
+    if (!card) return deleted ? { workspace, change: { kind: 'removed', id: workflowId } } : undefined;
     // An event naming another workspace's workflow changed nothing, and must not reveal that card.
     if (card.workspace !== workspace) return undefined;
     return { workspace, change: { kind: 'card', card: toCardView(card) } };
