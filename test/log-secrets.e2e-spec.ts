@@ -90,6 +90,11 @@ describe('what the server logs', () => {
       fetch(`${api.baseUrl}/webhooks/whatsapp/${whatsAppId}?hub.mode=subscribe&hub.verify_token=${verifyToken}&hub.challenge=8493`);
     expect((await handshake(whatsApp.verifyToken)).status).toBe(200);
     expect((await handshake(distinct('guessed-verify'))).status).toBe(403);
+    // A handshake sent to a path no route takes: the answer names the path, not the query.
+    const mistyped = await fetch(
+      `${api.baseUrl}/webhook/whatsapp/${whatsAppId}?hub.mode=subscribe&hub.verify_token=${whatsApp.verifyToken}`,
+    );
+    expect(await mistyped.json()).toEqual({ statusCode: 404, message: `Cannot GET /webhook/whatsapp/${whatsAppId}`, error: 'Not Found' });
     const customer = `1650555${Math.floor(Math.random() * 10000)}`;
     const delivery = JSON.stringify(whatsAppText(customer, distinct('Customer'), `wamid.${randomUUID()}`, distinct('whatsapp text')));
     const signature = `sha256=${createHmac('sha256', whatsApp.appSecret).update(delivery).digest('hex')}`;

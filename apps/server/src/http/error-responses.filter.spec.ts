@@ -61,6 +61,15 @@ describe('ErrorResponsesFilter', () => {
     });
   });
 
+  it("leaves the query out of Nest's answer to a path no route takes: it may carry a secret", () => {
+    const url = '/nowhere?hub.verify_token=verify-secret&hub.challenge=1';
+    expect(answerTo(new NotFoundException(`Cannot GET ${url}`), 'GET', url).body).toEqual({
+      statusCode: 404,
+      message: 'Cannot GET /nowhere',
+      error: 'Not Found',
+    });
+  });
+
   it('leaves other 404s as they are', () => {
     const url = `/workflows/${'a'.repeat(100)}`;
     expect(answerTo(new NotFoundException('Workflow x not found'), 'GET', url).body).toMatchObject({ message: 'Workflow x not found' });

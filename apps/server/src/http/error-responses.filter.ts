@@ -78,12 +78,16 @@ const withErrorBody = (exception: HttpException): HttpException => {
   });
 };
 
-/** Nest's answer to a path that no route takes repeats the whole URL: only its start is kept. */
+/**
+ * Nest's answer to a path that no route takes repeats the whole URL: only the start of its path is
+ * kept, and never its query, which may carry a secret (Meta's handshake sends `hub.verify_token`).
+ */
 const withUnknownRouteQuoted = (exception: HttpException, { raw = {} }: Partial<RequestLike>): HttpException => {
   const url = raw.originalUrl ?? raw.url ?? '';
   const { message } = exception.getResponse() as { message?: unknown };
   if (!(exception instanceof NotFoundException) || message !== `Cannot ${raw.method} ${url}`) return exception;
-  return new NotFoundException(`Cannot ${raw.method} ${quotedInput(url)}`);
+  const [path] = url.split('?', 1);
+  return new NotFoundException(`Cannot ${raw.method} ${quotedInput(path)}`);
 };
 
 /** The `context` of the filter's log lines, named as Nest's Logger names the server's own. */
