@@ -105,6 +105,12 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
       after = page.body.next;
     }
     expect(forwards).toEqual(all);
+
+    // Past the end, even at the last place a cursor names: the page before it is the newest one.
+    const pastTheEnd = await messagesOf(visitor, 'limit=7&after=999999999999');
+    expect(pastTheEnd.body.items).toEqual([]);
+    const beforeIt = await messagesOf(visitor, `limit=7&before=${pastTheEnd.body.previous}`);
+    expect(beforeIt.body.items).toEqual(all.slice(-7));
   });
 
   it('records all of 50 messages one contact sends at once, and answers them in the order recorded', async () => {

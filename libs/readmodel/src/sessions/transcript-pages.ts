@@ -15,7 +15,10 @@ export interface TranscriptPage {
 
 /** The place before the first message: `after` it is the whole transcript. */
 export const TRANSCRIPT_START = '0'.repeat(SEQ_DIGITS);
-const seqFollowing = (seq: string): string => String(Number(seq) + 1).padStart(SEQ_DIGITS, '0');
+/** The last place a cursor's digits can name; no conversation gets near it. */
+const LAST_SEQ = 10 ** SEQ_DIGITS - 1;
+/** The place after `seq`, still a cursor that `before` takes when `seq` is the last place. */
+const seqFollowing = (seq: string): string => String(Math.min(Number(seq) + 1, LAST_SEQ)).padStart(SEQ_DIGITS, '0');
 
 /** What a cursor looks like as clients send it back: a place in the transcript, in digits. */
 export const TRANSCRIPT_CURSOR_PATTERN = new RegExp(`^\\d{1,${SEQ_DIGITS}}$`);
