@@ -176,6 +176,24 @@ describe('API channel', () => {
     expect((await api.request('GET', `/channels/${channelId}/api/outbox`, { token: 'wrong' })).status).toBe(401);
     // Bad input from someone without the secret is refused for the secret first: they learn nothing of it.
     expect((await adapter.send({}, null)).status).toBe(401);
+    // So is a body that cannot be read at all: not JSON, not JSON's type, too deep, a prototype key.
+    for (const [rawBody, contentType] of [
+      ['garbage', 'application/json'],
+      ['garbage', 'text/plain'],
+      [`${'{"a":'.repeat(40)}1${'}'.repeat(40)}`, 'application/json'],
+      ['{"__proto__":1}', 'application/json'],
+    ]) {
+      for (const path of ['messages', 'receipts', 'outbox/ack']) {
+        const answer = await api.request('POST', `/channels/${channelId}/api/${path}`, {
+          rawBody,
+          headers: { 'content-type': contentType },
+          token: `${secret}x`,
+        });
+        expect([path, rawBody, answer.status]).toEqual([path, rawBody, 401]);
+      }
+    }
+    const unreadable = await api.request('POST', `/channels/${channelId}/api/messages`, { rawBody: 'garbage', token: secret });
+    expect(unreadable.body).toEqual({ statusCode: 400, message: 'The body is not valid JSON', error: 'Bad Request' });
 
     const webchat = await api.request('POST', '/channels', { body: { type: 'webchat', name: 'Site chat' } });
     for (const id of [randomUUID(), webchat.body.id as string, 'not-a-uuid']) {

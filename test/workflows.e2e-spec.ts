@@ -183,6 +183,41 @@ describe('Workflows HTTP API', () => {
       expect(response.body.message).toContain('colour');
       expect(response.body.message).toContain('hello');
     });
+
+    it('answers 401 to a caller without a token before looking at what it sent', async () => {
+      for (const [rawBody, contentType] of [
+        ['{"name": ', 'application/json'],
+        ['name=x', 'text/plain'],
+        ['{"name":"x","__proto__":1}', 'application/json'],
+      ]) {
+        const response = await api.request('POST', '/workflows', { rawBody, headers: { 'content-type': contentType }, token: null });
+        expect([rawBody, response.status]).toEqual([rawBody, 401]);
+      }
+    });
+
+    it('refuses a body on a command that takes none, and records nothing; none, null or {} are fine', async () => {
+      const created = await create('Takes no body');
+      const headOf = async () => (await api.request('GET', '/health', { token: null })).body.logPosition as string;
+      const head = await headOf();
+      const commands: [string, string][] = [
+        ['POST', `/workflows/${created.id}/deactivate-sessions`],
+        ['POST', `/workflows/${created.id}/try-it`],
+        ['DELETE', `/workflows/${created.id}`],
+      ];
+      for (const [method, path] of commands) {
+        const named = await api.request(method, path, { body: { reason: 'cleanup' } });
+        expect([path, named.body]).toEqual([
+          path,
+          { statusCode: 400, message: ['property reason should not exist'], error: 'Bad Request' },
+        ]);
+        const listed = await api.request(method, path, { body: [1] });
+        expect([path, listed.body.message]).toEqual([path, ['This request takes no body: send none, or {}']]);
+      }
+      expect(await headOf()).toBe(head);
+      expect((await api.request('POST', `/workflows/${created.id}/deactivate-sessions`, { rawBody: 'null' })).status).toBe(202);
+      expect((await api.request('POST', `/workflows/${created.id}/deactivate-sessions`, { body: {} })).status).toBe(202);
+      expect((await api.request('DELETE', `/workflows/${created.id}`)).status).toBe(200);
+    });
   });
 
   describe('lifecycle', () => {

@@ -1,10 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { quotedInput } from '#domain';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The body's bytes as they arrived: webhook signatures are computed over them. */
     rawBody?: Buffer;
+    /** Why the body could not be read: answered once the caller is authenticated (RequestBodyInterceptor). */
+    bodyRefusal?: BodyError;
   }
 }
 
@@ -17,7 +19,7 @@ export const MAX_OBJECT_MEMBERS = 256;
 /** Keys that could reach object prototypes, and that class-transformer would silently drop. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Raised while parsing, before routing; the status code travels with it to the error response. */
+/** Found while parsing, thrown after the guards; the status code travels with it to the error response. */
 export class BodyError extends Error {
   constructor(
     message: string,
@@ -69,6 +71,15 @@ const charsetOf = (contentType: string): string | undefined => {
 };
 
 /**
+ * A body that cannot be read is not refused here: the guards run after parsing, and a caller without
+ * credentials is told that first (401), not what was wrong with what it sent.
+ */
+const refuse = (request: FastifyRequest, done: (error: null, body: undefined) => void, refusal: BodyError): void => {
+  request.bodyRefusal = refusal;
+  done(null, undefined);
+};
+
+/**
  * JSON is the only body this API reads; any other content type gets 415. Bodies are parsed here,
  * before validation, so that depth and prototype keys are refused with a 400 naming where they are.
  * JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as something it is
@@ -79,7 +90,7 @@ export const useJsonBodiesOnly = (fastify: FastifyInstance): void => {
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
     const charset = charsetOf(String(request.headers['content-type']));
     if (charset !== undefined && !UTF8_NAMES.has(charset.toLowerCase())) {
-      done(new BodyError(UTF8_ONLY_MESSAGE, 415), undefined);
+      refuse(request, done, new BodyError(UTF8_ONLY_MESSAGE, 415));
       return;
     }
     request.rawBody = raw as Buffer;
@@ -87,7 +98,7 @@ export const useJsonBodiesOnly = (fastify: FastifyInstance): void => {
     try {
       text = strictUtf8.decode(raw as Buffer);
     } catch {
-      done(new BodyError('The body is not valid UTF-8', 400), undefined);
+      refuse(request, done, new BodyError('The body is not valid UTF-8', 400));
       return;
     }
     let body: unknown;
@@ -95,11 +106,11 @@ export const useJsonBodiesOnly = (fastify: FastifyInstance): void => {
       body = JSON.parse(text);
     } catch {
       const message = text === '' ? 'The body is empty but the content type is JSON' : 'The body is not valid JSON';
-      done(new BodyError(message, 400), undefined);
+      refuse(request, done, new BodyError(message, 400));
       return;
     }
     const problem = problemIn(body);
-    if (problem) done(new BodyError(problem, 400), undefined);
+    if (problem) refuse(request, done, new BodyError(problem, 400));
     else done(null, body);
   });
   fastify.addContentTypeParser('*', (request, _payload, done) => {
@@ -108,6 +119,6 @@ export const useJsonBodiesOnly = (fastify: FastifyInstance): void => {
       header === undefined
         ? 'The body has no content type: send application/json'
         : `Content type ${quotedInput(header.split(';')[0])} is not supported: send application/json`;
-    done(new BodyError(message, 415), undefined);
+    refuse(request, done, new BodyError(message, 415));
   });
 };
