@@ -110,7 +110,7 @@ interface FieldProps {
 }
 
 const SchemaField = ({ name, schema: raw, value, required, path, context, onChange }: FieldProps) => {
-  const schema = flattenSchema(raw);
+  const schema = flattenSchema(raw, value);
   const id = controlId(context, path);
   const label = `${schema.title ?? humanise(name)}${required ? '' : ' (optional)'}`;
   const help = schema.description;
@@ -309,7 +309,7 @@ export const SchemaFields = ({
   onChange: (value: JsonObject) => void;
   skip?: string[];
 }) => {
-  const schema = flattenSchema(raw);
+  const schema = flattenSchema(raw, value);
   return (
     <>
       {Object.entries(schema.properties ?? {})

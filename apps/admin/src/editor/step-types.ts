@@ -1,4 +1,5 @@
 import type { Schemas } from '../api/api-client.js';
+import { isJsonObject } from './workflow-definition.js';
 
 /**
  * The JSON Schema keywords the editor's forms read. `GET /step-types` serves each step type's JSON
@@ -61,11 +62,11 @@ const mergeField = (a: JsonSchema, b: JsonSchema): JsonSchema => {
  * A union as one form: variants that are objects become one object with every field (required
  * where all variants require it); `X | null` becomes X; primitive unions become a list of types.
  */
-export const flattenSchema = (schema: JsonSchema): JsonSchema => {
+export const flattenSchema = (schema: JsonSchema, value?: unknown): JsonSchema => {
   const variants = schema.anyOf ?? schema.oneOf;
   if (variants === undefined) return schema;
   const { anyOf: _anyOf, oneOf: _oneOf, ...own } = schema;
-  const flat = variants.map(flattenSchema).filter((variant) => !(variant.type === 'null'));
+  const flat = variants.map((variant) => flattenSchema(variant)).filter((variant) => !(variant.type === 'null'));
   if (flat.length === 1) return { ...flat[0], ...own };
   if (flat.every((variant) => typesOf(variant).includes('object'))) {
     const properties: Record<string, JsonSchema> = {};
@@ -76,6 +77,7 @@ export const flattenSchema = (schema: JsonSchema): JsonSchema => {
     }
     const required = Object.keys(properties).filter((name) => flat.every((variant) => variant.required?.includes(name)));
     // A field with one fixed value in each variant tells the variants apart: its values read as their titles.
+    let chosen: JsonSchema | undefined;
     for (const [name, field] of Object.entries(properties)) {
       const picks = flat.map((variant) => choicesOf(variant.properties?.[name] ?? {}));
       if (field.enum && flat.every((variant, index) => variant.title !== undefined && picks[index]?.length === 1)) {
@@ -83,7 +85,13 @@ export const flattenSchema = (schema: JsonSchema): JsonSchema => {
           ...field,
           enumTitles: Object.fromEntries(flat.map((variant, index) => [String(picks[index]![0]), variant.title!])),
         };
+        const picked = isJsonObject(value) ? flat.find((_, index) => picks[index]![0] === value[name]) : undefined;
+        chosen ??= picked;
       }
+    }
+    // The other fields as the variant the value picked has them: `value` is a number for `gt`, text for `equals`.
+    for (const [name, field] of Object.entries(chosen?.properties ?? {})) {
+      if (properties[name].enumTitles === undefined) properties[name] = flattenSchema(field);
     }
     return { ...own, type: 'object', properties, required };
   }

@@ -8,6 +8,7 @@ import { BackButton } from './back-button.js';
 import { ConfirmDialog } from './confirm.dialog.js';
 import { type CardCommand, WorkflowCardView } from './workflow-card.js';
 import { activeSessionsText, type WorkflowCard } from './workflow-card-stream.js';
+import { copyNameOf } from './copy-name.js';
 import { WorkflowNameDialog } from './workflow-name.dialog.js';
 import { useWorkflowCards } from './use-workflow-cards.js';
 import './workflows.css';
@@ -115,7 +116,7 @@ export const WorkflowsPage = () => {
       {dialog?.kind === 'copy' && (
         <WorkflowNameDialog
           title="Copy workflow"
-          initialName={`${dialog.card.name} (copy)`}
+          initialName={copyNameOf(dialog.card.name)}
           onClose={close}
           onSubmit={async (name) => {
             const copy = dataOf(await api.POST('/workflows/{id}/copy', { ...workflowOf(dialog.card), body: { name } }));

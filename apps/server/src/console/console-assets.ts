@@ -33,7 +33,8 @@ export const isPageNavigation = (request: FastifyRequest): boolean => {
 
 /**
  * Serves the built console: hashed assets cached for a year, everything else (the page, the
- * widget's embed script) revalidated on every load so a new release shows at once.
+ * widget’s embed script) revalidated on every load, so that browsers pick up a new release (read
+ * at start: the server is restarted with it) at once.
  */
 export const serveConsole = async (fastify: FastifyInstance, consoleDir: string): Promise<'served' | 'not built'> => {
   const indexFile = join(consoleDir, 'index.html');
