@@ -72,7 +72,7 @@ describe('the console in Chromium: sign-in and serving', () => {
   });
 
   it('serves the page at / whatever the request accepts: the API has nothing there', async () => {
-    for (const headers of [{}, { accept: 'application/json' }, { accept: '*/*' }]) {
+    for (const headers of [{}, { accept: 'application/json' }, { accept: '*/*' }] as Record<string, string>[]) {
       const root = await fetch(`${app.url}/?token=x`, { headers });
       expect([root.status, root.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
       expect(await root.text()).toMatch(/^<!doctype html>/i);

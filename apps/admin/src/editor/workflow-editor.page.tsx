@@ -304,7 +304,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
         <Link to="/" className="back-link" aria-label="Back to Workflows">
           ←
         </Link>
-        <h1>{workflow.name}</h1>
+        <h1 title={workflow.name}>{workflow.name}</h1>
         {canChange && (
           <button type="button" onClick={() => setRenaming(true)}>
             Rename
