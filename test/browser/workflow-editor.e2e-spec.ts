@@ -376,6 +376,39 @@ describe('the workflow editor in Chromium', () => {
     page.once('dialog', (confirm) => void confirm.accept());
     await page.getByRole('link', { name: 'Back to Workflows' }).click();
     await page.getByRole('heading', { name: 'Workflows', level: 1 }).waitFor();
+    // What the user agreed to lose stays lost when the editor is opened again.
+    await page.goto(`${app.url}/workflows/${id}`);
+    await stepNode(page, 'Send message step welcome').click();
+    expect(await panel(page).getByLabel('Text', { exact: true }).inputValue()).toBe('Welcome to Acme');
+    expect(await page.getByText('Your unsaved changes from before are back').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps unsaved edits over a reload or a sign-in that ran out, until they are saved', async () => {
+    const id = await workflowWithFlow('Kept edits');
+    const { page, problems, context } = await openEditor(id);
+    await stepNode(page, 'Send message step welcome').click();
+    await panel(page).getByLabel('Text', { exact: true }).fill('Edited before the reload');
+    await page.getByText('Unsaved changes').waitFor();
+    page.once('dialog', (confirm) => void confirm.accept());
+    await page.reload();
+    await page.getByText('Your unsaved changes from before are back: save them, or go on editing.').waitFor();
+    await page.getByText('Unsaved changes', { exact: true }).waitFor();
+    await expect(stepNode(page, 'Send message step welcome').textContent()).resolves.toContain('Edited before the reload');
+
+    // Signed out, as a refused token does (the page shows sign-in), then in again: the edits are there.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(app.signInLink('admin', `/workflows/${id}`));
+    await page.getByText('Your unsaved changes from before are back: save them, or go on editing.').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved as version 3.' }).waitFor();
+    expect((await workflowAt(id, 3)).steps[0].text).toBe('Edited before the reload');
+
+    await page.reload();
+    await page.getByText('Version 3', { exact: true }).waitFor();
+    expect(await page.getByText('Your unsaved changes from before are back').count()).toBe(0);
+    expect(await page.getByText('Unsaved changes', { exact: true }).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -8,6 +8,7 @@ import { canvasLinks, FlowCanvas, type Selection } from './flow-canvas.js';
 import { emptyValue, SchemaFields } from './schema-form.js';
 import { problemText, StepPanel, targetSlots } from './step-panel.js';
 import { flattenSchema, type StepTypeInfo, type StepTypes } from './step-types.js';
+import { keepDraft, keptDraft } from './kept-draft.js';
 import { TryItPanel } from './try-it-panel.js';
 import { type VersionEntry, VersionHistory } from './version-history.js';
 import {
@@ -76,7 +77,7 @@ const newestVersionIn = (message: string): number | undefined => {
 };
 
 export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
-  const { api, canChange } = useSignedIn();
+  const { api, canChange, signedIn } = useSignedIn();
   const [workflow, setWorkflow] = useState<WorkflowHeading | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [stepTypes, setStepTypes] = useState<StepTypes | null>(null);
@@ -92,18 +93,35 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   const [tab, setTab] = useState<Tab>('step');
   const [historyKey, setHistoryKey] = useState(0);
   const [renaming, setRenaming] = useState(false);
+  const [draftRestored, setDraftRestored] = useState(false);
 
   const dirty = workflow !== null && !sameDefinition(draft, saved);
-  useLeaveGuard(dirty);
+  // Edits the user agreed to lose are not brought back later; a reload or an expired sign-in keeps them.
+  useLeaveGuard(
+    dirty,
+    useCallback(() => keepDraft(signedIn, workflowId, null), [signedIn, workflowId]),
+  );
+  useEffect(() => {
+    if (workflow !== null && canChange)
+      keepDraft(signedIn, workflowId, dirty ? { baseVersion: workflow.version, definition: draft } : null);
+  }, [signedIn, workflowId, workflow, canChange, dirty, draft]);
 
-  const adopt = useCallback((details: WorkflowDetails) => {
-    setWorkflow({ name: details.name, version: details.version });
-    setSaved(definitionOf(details));
-    setDraft(definitionOf(details));
-    setProblems([]);
-    setSelection(null);
-    setOldVersion(null);
-  }, []);
+  /** Shows the workflow as loaded; on opening, with the edits kept from before when they were made on this version. */
+  const adopt = useCallback(
+    (details: WorkflowDetails, opening = false) => {
+      const definition = definitionOf(details);
+      const kept = opening ? keptDraft(signedIn, workflowId) : undefined;
+      const restore = kept !== undefined && kept.baseVersion === details.version && !sameDefinition(kept.definition, definition);
+      setWorkflow({ name: details.name, version: details.version });
+      setSaved(definition);
+      setDraft(restore ? kept.definition : definition);
+      setDraftRestored(restore);
+      setProblems([]);
+      setSelection(null);
+      setOldVersion(null);
+    },
+    [signedIn, workflowId],
+  );
 
   /** The workflow as the API has it; waits for `atLeast` when a newer version is known to exist. */
   const load = useCallback(
@@ -120,7 +138,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   useEffect(() => {
     let live = true;
     load().then(
-      (details) => live && adopt(details),
+      (details) => live && adopt(details, true),
       (error: unknown) => live && setLoadError(error),
     );
     api.GET('/step-types').then(
@@ -323,6 +341,11 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
       </header>
 
       <div className="editor-messages">
+        {draftRestored && dirty && (
+          <p className="notice" role="status">
+            Your unsaved changes from before are back: save them, or go on editing.
+          </p>
+        )}
         {saveState.kind === 'saved' && (
           <p className="notice ok" role="status">
             {saveState.message}

@@ -8,7 +8,13 @@ interface RouterValue {
   path: string;
   search: URLSearchParams;
   navigate: (to: string, options?: { replace?: boolean }) => void;
-  setGuard: (message: string | null) => void;
+  setGuard: (guard: LeaveGuard | null) => void;
+}
+
+/** What leaving a page with unsaved work asks, and what to do once the user agreed to leave it. */
+interface LeaveGuard {
+  message: string;
+  onLeave?: () => void;
 }
 
 const RouterContext = createContext<RouterValue | null>(null);
@@ -17,16 +23,18 @@ const here = () => ({ path: window.location.pathname, search: new URLSearchParam
 
 export const Router = ({ children }: { children: ReactNode }) => {
   const [location, setLocation] = useState(here);
-  const guard = useRef<string | null>(null);
+  const guard = useRef<LeaveGuard | null>(null);
   const shown = useRef(`${window.location.pathname}${window.location.search}`);
 
   useEffect(() => {
     const onPop = () => {
-      if (guard.current !== null && !window.confirm(guard.current)) {
+      const left = guard.current;
+      if (left !== null && !window.confirm(left.message)) {
         window.history.pushState(null, '', shown.current);
         return;
       }
       guard.current = null;
+      left?.onLeave?.();
       shown.current = `${window.location.pathname}${window.location.search}`;
       setLocation(here());
     };
@@ -42,8 +50,10 @@ export const Router = ({ children }: { children: ReactNode }) => {
   }, []);
 
   const navigate = useCallback((to: string, options?: { replace?: boolean }) => {
-    if (guard.current !== null && !window.confirm(guard.current)) return;
+    const left = guard.current;
+    if (left !== null && !window.confirm(left.message)) return;
     guard.current = null;
+    left?.onLeave?.();
     if (options?.replace) window.history.replaceState(null, '', to);
     else window.history.pushState(null, '', to);
     shown.current = to;
@@ -51,8 +61,8 @@ export const Router = ({ children }: { children: ReactNode }) => {
     window.scrollTo(0, 0);
   }, []);
 
-  const setGuard = useCallback((message: string | null) => {
-    guard.current = message;
+  const setGuard = useCallback((next: LeaveGuard | null) => {
+    guard.current = next;
   }, []);
 
   return <RouterContext.Provider value={{ ...location, navigate, setGuard }}>{children}</RouterContext.Provider>;
@@ -64,13 +74,17 @@ export const useRouter = (): RouterValue => {
   return router;
 };
 
-/** Asks before leaving while `dirty` holds. */
-export const useLeaveGuard = (dirty: boolean, message = 'You have unsaved changes. Leave this page and lose them?'): void => {
+/** Asks before leaving while `dirty` holds; `onLeave` runs when the user agreed to leave the page for another of the console. */
+export const useLeaveGuard = (
+  dirty: boolean,
+  onLeave?: () => void,
+  message = 'You have unsaved changes. Leave this page and lose them?',
+): void => {
   const { setGuard } = useRouter();
   useEffect(() => {
-    setGuard(dirty ? message : null);
+    setGuard(dirty ? { message, onLeave } : null);
     return () => setGuard(null);
-  }, [dirty, message, setGuard]);
+  }, [dirty, onLeave, message, setGuard]);
 };
 
 /** `/workflows/:id` against `/workflows/abc` → `{id: 'abc'}`; null when it does not match. */
