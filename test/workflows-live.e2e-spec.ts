@@ -262,35 +262,39 @@ describe('GET /workflows/live', () => {
     client.close();
   });
 
+  /** A session of the workflow's version 2 started on a channel, straight in the log as the engine records one; its id. */
+  const startSession = async (workspace: string, workflowId: string): Promise<string> => {
+    const sessionId = randomUUID();
+    await server.eventStore.appendToStream(
+      `session-${sessionId}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'SessionStarted',
+          data: {
+            sessionId,
+            workflowId,
+            workflowVersion: 2,
+            workspace,
+            channelId: randomUUID(),
+            contactId: `contact-${sessionId}`,
+            steps,
+            settings: {},
+            startedAt: new Date().toISOString(),
+          },
+          metadata: metadataIn(workspace),
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    return sessionId;
+  };
+
   it('tells a deletion once, though the sessions it ends touch the card after it', async () => {
     const { workspace, admin, auditor } = newWorkspace();
     const created = await create('Deleted with sessions', admin);
     await server.api.request('PUT', `/workflows/${created.id}/definition`, { body: { steps }, token: admin });
-    const sessionIds = [randomUUID(), randomUUID()];
-    for (const sessionId of sessionIds) {
-      await server.eventStore.appendToStream(
-        `session-${sessionId}`,
-        [
-          {
-            id: randomUUID(),
-            type: 'SessionStarted',
-            data: {
-              sessionId,
-              workflowId: created.id,
-              workflowVersion: 2,
-              workspace,
-              channelId: randomUUID(),
-              contactId: `contact-${sessionId}`,
-              steps,
-              settings: {},
-              startedAt: new Date().toISOString(),
-            },
-            metadata: metadataIn(workspace),
-          },
-        ],
-        { expectedRevision: 'no_stream' },
-      );
-    }
+    const sessionIds = [await startSession(workspace, created.id), await startSession(workspace, created.id)];
     const client = await watch(auditor);
     await client.next(isCard(created.id, { activeSessions: 2 }));
 
@@ -317,29 +321,7 @@ describe('GET /workflows/live', () => {
     const client = await watch(auditor);
     await client.next(isCard(created.id, { version: 2 }));
 
-    const sessionId = randomUUID();
-    await server.eventStore.appendToStream(
-      `session-${sessionId}`,
-      [
-        {
-          id: randomUUID(),
-          type: 'SessionStarted',
-          data: {
-            sessionId,
-            workflowId: created.id,
-            workflowVersion: 2,
-            workspace,
-            channelId: randomUUID(),
-            contactId: 'contact-1',
-            steps,
-            settings: {},
-            startedAt: new Date().toISOString(),
-          },
-          metadata: metadataIn(workspace),
-        },
-      ],
-      { expectedRevision: 'no_stream' },
-    );
+    const sessionId = await startSession(workspace, created.id);
     await client.next(isCard(created.id, { activeSessions: 1 }));
 
     await server.eventStore.appendToStream(
