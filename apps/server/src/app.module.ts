@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { type ChannelRegistry, SecretBox, channelRegistry, createAiAgent } from '#channels';
 import { SessionEngineModule } from '#engine';
@@ -18,7 +18,6 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { MetricsScrapeService } from './metrics/metrics-scrape.service.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { ErrorResponsesFilter } from './http/error-responses.filter.js';
-import { RequestBodyInterceptor } from './http/request-body.interceptor.js';
 import type { LogDestination } from './logging/server-logger.js';
 import { ConsistencyService } from './infrastructure/consistency.service.js';
 import { PROJECTION_RUNNERS_ENABLED, ProjectionsService } from './infrastructure/projections.service.js';
@@ -90,7 +89,6 @@ export class AppModule {
         { provide: AUTH_SECRET, useValue: config.authSecret },
         ...(config.authMaxTokenTtlSeconds === undefined ? [] : [{ provide: AUTH_MAX_TOKEN_TTL, useValue: config.authMaxTokenTtlSeconds }]),
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: RequestBodyInterceptor },
         { provide: APP_FILTER, useClass: ErrorResponsesFilter },
         { provide: PROJECTION_RUNNERS_ENABLED, useValue: config.roles.has('projections') },
         ReadModelChanges,

@@ -12,6 +12,7 @@ import { type ActiveChannel, channelDecider, channelStreamName, quotedInput } fr
 import { API_CHANNEL_TYPE, CHANNEL_SECRETS, type SecretBox } from '#channels';
 import { loadState } from '#engine';
 import { EVENT_STORE, type EventStore } from '#eventstore';
+import { checkRequestBody } from '../http/request-body.check.js';
 import { UUID_PATTERN } from '../http/resource-id.pipe.js';
 
 interface ApiChannelRequest {
@@ -26,8 +27,8 @@ const sameSecret = (given: string, expected: string): boolean =>
 
 /**
  * The API channel's routes take the channel's own secret as a bearer token, not an admin's JWT
- * (they are @Public() for the JWT guard). Runs before the body is validated: a caller without the
- * secret learns nothing about its request. Unknown channels and channels of another type are the
+ * (they are @Public('own-credentials') for the JWT guard). The body is looked at only after the
+ * secret (checkRequestBody): a caller without the secret learns nothing about its request. Unknown channels and channels of another type are the
  * same 404; a missing or wrong secret is 401. The secret is never logged or echoed.
  */
 @Injectable()
@@ -51,6 +52,7 @@ export class ApiChannelSecretGuard implements CanActivate {
       throw new UnauthorizedException("The bearer token is not this channel's secret");
     }
     request.apiChannel = channel;
+    checkRequestBody(context);
     return true;
   }
 }

@@ -67,11 +67,11 @@ const outboxItem = ({ id, contactId, text, choices, sessionId, workflowId, sentA
 @ApiTags('api-channel')
 @ApiSecurity(CHANNEL_SECRET_SCHEME)
 @ApiParam({ name: 'channelId', format: 'uuid', example: EXAMPLE_CHANNEL_ID, description: 'An API channel' })
-// Every route: the secret is checked before the body, and a body that does not parse is refused before either.
+// Every route: the secret is checked before the body, even one that does not parse.
 @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'No bearer token, or not this channel’s secret' })
 @ApiErrors(...PATH_ERRORS, 429)
 @Controller('channels/:channelId/api')
-@Public()
+@Public('own-credentials')
 @UseGuards(ApiChannelSecretGuard)
 export class ApiChannelController {
   constructor(

@@ -7,9 +7,12 @@ export const REQUIRED_ROLES = 'workflows:required-roles';
 
 /**
  * No token needed (health, webhooks, webchat, the admin page). The empty security requirement
- * marks the operation public in the OpenAPI document (openapi-document.ts).
+ * marks the operation public in the OpenAPI document (openapi-document.ts). `'own-credentials'`:
+ * a guard of the route's own checks another credential (an API channel's secret) and the body
+ * after it.
  */
-export const Public = () => applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiSecurity({}));
+export const Public = (credentials: 'none' | 'own-credentials' = 'none') =>
+  applyDecorators(SetMetadata(PUBLIC_ROUTE, credentials), ApiSecurity({}));
 
 /** The roles allowed to call a route; a valid token of another role gets 403. */
 export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);

@@ -8,6 +8,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { checkRequestBody } from '../http/request-body.check.js';
 import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS, InvalidTokenError, type Role, verifyJwt } from '#platform';
 
@@ -15,7 +16,10 @@ export const AUTH_SECRET = Symbol('AUTH_SECRET');
 /** The longest lifetime of a token the server accepts, in seconds (AUTH_MAX_TOKEN_TTL). */
 export const AUTH_MAX_TOKEN_TTL = Symbol('AUTH_MAX_TOKEN_TTL');
 
-/** Every route needs a valid bearer token unless marked @Public(); @Roles() narrows who may call it. */
+/**
+ * Every route needs a valid bearer token unless marked @Public(); @Roles() narrows who may call it.
+ * The body is checked once the caller is known (checkRequestBody).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -26,7 +30,11 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const publicRoute = this.reflector.getAllAndOverride<'none' | 'own-credentials' | undefined>(PUBLIC_ROUTE, targets);
+    if (publicRoute !== undefined) {
+      if (publicRoute === 'none') checkRequestBody(context);
+      return true;
+    }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
@@ -41,6 +49,7 @@ export class AuthGuard implements CanActivate {
     if (roles && !roles.includes(request.principal.role)) {
       throw new ForbiddenException(`This action requires the role ${roles.join(' or ')}`);
     }
+    checkRequestBody(context);
     return true;
   }
 }

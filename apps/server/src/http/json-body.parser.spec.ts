@@ -8,7 +8,7 @@ describe('useJsonBodiesOnly', () => {
   beforeAll(async () => {
     fastify = Fastify();
     useJsonBodiesOnly(fastify);
-    // As the server's RequestBodyInterceptor does once the guards have passed.
+    // As the server's guards do once the caller is known (checkRequestBody).
     fastify.post('/echo', async (request) => {
       if (request.bodyRefusal) throw request.bodyRefusal;
       return { body: request.body };

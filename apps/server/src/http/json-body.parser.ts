@@ -5,7 +5,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The body's bytes as they arrived: webhook signatures are computed over them. */
     rawBody?: Buffer;
-    /** Why the body could not be read: answered once the caller is authenticated (RequestBodyInterceptor). */
+    /** Why the body could not be read: answered once the caller is authenticated (checkRequestBody). */
     bodyRefusal?: BodyError;
   }
 }
