@@ -28,8 +28,9 @@ const sameSecret = (given: string, expected: string): boolean =>
 /**
  * The API channel's routes take the channel's own secret as a bearer token, not an admin's JWT
  * (they are @Public('own-credentials') for the JWT guard). The body is looked at only after the
- * secret (checkRequestBody): a caller without the secret learns nothing about its request. Unknown channels and channels of another type are the
- * same 404; a missing or wrong secret is 401. The secret is never logged or echoed.
+ * secret (checkRequestBody): a caller without the secret learns nothing about its request. Unknown
+ * channels and channels of another type are the same 404; a missing or wrong secret is 401. The
+ * secret is never logged or echoed.
  */
 @Injectable()
 export class ApiChannelSecretGuard implements CanActivate {

@@ -2,7 +2,7 @@ import { BadRequestException, type ExecutionContext } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import type { FastifyRequest } from 'fastify';
-import { quotedInput } from '#domain';
+import { unknownPropertyMessage } from './request-validation.pipe.js';
 
 /** Parameters through which a handler reads the body: `@Body()`, or the whole request (webhooks check its signature). */
 const BODY_READERS: ReadonlySet<string> = new Set([RouteParamtypes.BODY, RouteParamtypes.REQUEST, RouteParamtypes.RAW_BODY].map(String));
@@ -22,9 +22,9 @@ const readsBody = (context: ExecutionContext): boolean => {
   return reads;
 };
 
-/** No body, JSON `null` or `{}`: what clients send to a route that takes none. */
-const isEmpty = (body: unknown): boolean =>
-  body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+/** The property names of a body that is a JSON object; undefined for anything else. */
+const propertiesOf = (body: unknown): string[] | undefined =>
+  typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.keys(body) : undefined;
 
 /**
  * Called by the guard that authenticated the caller, once it has: a body that could not be read
@@ -37,9 +37,11 @@ export const checkRequestBody = (context: ExecutionContext): void => {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
   if (request.bodyRefusal) throw request.bodyRefusal;
   const { body } = request;
-  if (isEmpty(body) || readsBody(context)) return;
-  const [property] = typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.keys(body) : [];
+  if (body === undefined || body === null || readsBody(context)) return;
+  const properties = propertiesOf(body);
+  // `{}` too is what clients send to a route that takes no body.
+  if (properties?.length === 0) return;
   throw new BadRequestException(
-    property === undefined ? ['This request takes no body: send none, or {}'] : [`property ${quotedInput(property)} should not exist`],
+    properties === undefined ? ['This request takes no body: send none, or {}'] : [unknownPropertyMessage(properties[0])],
   );
 };

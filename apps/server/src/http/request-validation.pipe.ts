@@ -27,7 +27,8 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 }
 
-const unknownPropertyMessage = (property: string): string => `property ${quotedInput(property)} should not exist`;
+/** How a property the request may not carry is refused, named as quotedInput names it. */
+export const unknownPropertyMessage = (property: string): string => `property ${quotedInput(property)} should not exist`;
 
 const withUnknownPropertyQuoted = (error: ValidationError): ValidationError => ({
   ...error,

@@ -136,13 +136,16 @@ export class CardLogFollower {
     const workflowId = event.data.workflowId;
     const workspace = event.metadata.workspace;
     if (typeof workflowId !== 'string' || typeof workspace !== 'string') return;
-    const key = JSON.stringify([workspace, workflowId]);
-    const deleted = event.type === 'WorkflowDeleted' || (this.touched.get(key)?.deleted ?? false);
-    this.touched.set(key, { workspace, workflowId, deleted });
+    this.touch(JSON.stringify([workspace, workflowId]), { workspace, workflowId, deleted: event.type === 'WorkflowDeleted' });
     this.touchedUpTo = event.position;
     const wake = this.wakePublisher;
     this.wakePublisher = undefined;
     wake?.();
+  }
+
+  /** Marks a card to publish; once its deletion was among the events, it stays marked deleted. */
+  private touch(key: string, card: TouchedCard): void {
+    this.touched.set(key, { ...card, deleted: card.deleted || (this.touched.get(key)?.deleted ?? false) });
   }
 
   private async publishTouchedCards(): Promise<void> {
@@ -166,10 +169,7 @@ export class CardLogFollower {
       } catch (error) {
         if (this.stopped) return;
         // Taken up again with the next batch; publishing a card twice is harmless.
-        for (const [key, touched] of batch) {
-          const later = this.touched.get(key);
-          this.touched.set(key, { ...touched, deleted: touched.deleted || (later?.deleted ?? false) });
-        }
+        for (const [key, touched] of batch) this.touch(key, touched);
         failuresInARow += 1;
         const delay = retryDelay(failuresInARow);
         this.logger.warn(`Reading live cards failed: ${(error as Error).message}; retrying in ${delay} ms`);
