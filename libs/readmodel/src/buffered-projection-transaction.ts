@@ -1,20 +1,19 @@
-import { normalisedDocument } from './document-normalisation.js';
+import { type NormalisedDocument, normalisedDocument } from './document-normalisation.js';
 import type { ProjectionTransaction, ReadModelDocument } from './read-model-store.port.js';
 
 /**
  * A put carries the document normalised for every store: as JSON text, what SQLite stores, and as
- * the plain value that text reads as, what MongoDB stores. Neither is ever handed out, so no one can change them.
+ * the plain value that text reads as, what MongoDB stores (parsed when first read). Neither is ever
+ * handed out, so no one can change them.
  */
 export type PendingWrite =
-  | { kind: 'put'; collection: string; id: string; workspace: string; json: string; document: ReadModelDocument }
+  | { kind: 'put'; collection: string; id: string; workspace: string; json: string; readonly document: ReadModelDocument }
   | { kind: 'delete'; collection: string; id: string };
-
-type PendingDocument = { workspace: string; json: string; document: ReadModelDocument };
 
 type ReadCommitted = (collection: string, id: string) => Promise<ReadModelDocument | undefined>;
 
 /** What a store refuses beyond what every store refuses (say, an array in a field it indexes); throws to refuse. */
-export type DocumentCheck = (collection: string, document: ReadModelDocument) => void;
+export type DocumentCheck = (collection: string, normalised: NormalisedDocument) => void;
 
 /**
  * The transaction a projection works in: writes are held in memory until the store commits them
@@ -25,7 +24,7 @@ export type DocumentCheck = (collection: string, document: ReadModelDocument) =>
  */
 export class BufferedProjectionTransaction implements ProjectionTransaction {
   /** Latest pending state per collection and id; `null` marks a deletion. */
-  private readonly pending = new Map<string, Map<string, PendingDocument | null>>();
+  private readonly pending = new Map<string, Map<string, NormalisedDocument | null>>();
   private sealed = false;
 
   constructor(
@@ -42,12 +41,8 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
   put(collection: string, document: ReadModelDocument): void {
     this.requireOpen(collection, document.id);
     const normalised = normalisedDocument(collection, document);
-    this.check(collection, normalised.document);
-    this.stage(collection, normalised.document.id, {
-      workspace: normalised.document.workspace,
-      json: normalised.json,
-      document: normalised.document,
-    });
+    this.check(collection, normalised);
+    this.stage(collection, normalised.id, normalised);
   }
 
   delete(collection: string, id: string): void {
@@ -61,8 +56,19 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
   seal(): PendingWrite[] {
     this.sealed = true;
     return [...this.pending].flatMap(([collection, byId]) =>
-      [...byId].map(([id, document]): PendingWrite =>
-        document === null ? { kind: 'delete', collection, id } : { kind: 'put', collection, id, ...document },
+      [...byId].map(([id, normalised]): PendingWrite =>
+        normalised === null
+          ? { kind: 'delete', collection, id }
+          : {
+              kind: 'put',
+              collection,
+              id,
+              workspace: normalised.workspace,
+              json: normalised.json,
+              get document() {
+                return normalised.document;
+              },
+            },
       ),
     );
   }
@@ -71,10 +77,10 @@ export class BufferedProjectionTransaction implements ProjectionTransaction {
     if (this.sealed) throw new Error(`Write to ${collection}/${id} after its unit of work ended`);
   }
 
-  private stage(collection: string, id: string, document: PendingDocument | null): void {
+  private stage(collection: string, id: string, document: NormalisedDocument | null): void {
     this.requireOpen(collection, id);
     let byId = this.pending.get(collection);
-    if (!byId) this.pending.set(collection, (byId = new Map<string, PendingDocument | null>()));
+    if (!byId) this.pending.set(collection, (byId = new Map<string, NormalisedDocument | null>()));
     byId.set(id, document);
   }
 }

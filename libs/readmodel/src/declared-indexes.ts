@@ -1,7 +1,7 @@
 import type { PendingWrite } from './buffered-projection-transaction.js';
-import { DocumentRefusedError } from './document-normalisation.js';
+import { DocumentRefusedError, mayNestValues, type NormalisedDocument } from './document-normalisation.js';
 import { plainFieldName } from './field-name.js';
-import { type ListQuery, type ReadModelDocument, type ReadModelIndex, UndeclaredIndexError } from './read-model-store.port.js';
+import { type ListQuery, type ReadModelIndex, UndeclaredIndexError } from './read-model-store.port.js';
 
 /** `where` keys come in any order, so a shape holds its equality fields as a set. */
 const shapeKey = (collection: string, equals: readonly string[], orderBy: string): string =>
@@ -53,8 +53,12 @@ export class DeclaredIndexes {
    * element, and the order by it would break) and cannot index a document with arrays in two
    * fields of one index at all ("cannot index parallel arrays"); SQLite would index the JSON text.
    */
-  requireIndexable(collection: string, document: ReadModelDocument): void {
-    for (const field of this.indexedFields.get(collection) ?? []) {
+  requireIndexable(collection: string, normalised: Pick<NormalisedDocument, 'json' | 'document'>): void {
+    const fields = this.indexedFields.get(collection);
+    // Most documents hold no object or array at all, and need not be parsed to tell.
+    if (!fields || !mayNestValues(normalised.json)) return;
+    const { document } = normalised;
+    for (const field of fields) {
       const value = document[field];
       if (value !== null && typeof value === 'object') {
         throw new DocumentRefusedError(
@@ -68,7 +72,7 @@ export class DeclaredIndexes {
 
   /** `requireIndexable` for every document `writes` put. */
   requireIndexableWrites(writes: readonly PendingWrite[]): void {
-    for (const write of writes) if (write.kind === 'put') this.requireIndexable(write.collection, write.document);
+    for (const write of writes) if (write.kind === 'put') this.requireIndexable(write.collection, write);
   }
 
   /** The declared index of `collection` that serves `query`; throws `UndeclaredIndexError` if there is none. */

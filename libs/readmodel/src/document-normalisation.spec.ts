@@ -1,5 +1,5 @@
 import { BSON } from 'mongodb';
-import { DocumentRefusedError, MAX_DOCUMENT_BYTES, normalisedDocument } from './document-normalisation.js';
+import { DocumentRefusedError, MAX_DOCUMENT_BYTES, mayNestValues, normalisedDocument } from './document-normalisation.js';
 import type { ReadModelDocument } from './read-model-store.port.js';
 
 const refusal = (document: ReadModelDocument): DocumentRefusedError => {
@@ -23,6 +23,24 @@ describe('normalisedDocument', () => {
     expect(normalised.json).toBe(JSON.stringify(document));
     const { id, ...fields } = document;
     expect(normalised.bsonBytes).toBe(BSON.calculateObjectSize({ _id: id, ...fields }));
+  });
+
+  it('gives the id and workspace it stores, well-formed, and a value read from its text, not from the document put', () => {
+    const document = { id: 'a', workspace: 'w\uD800', text: 'before' };
+
+    const normalised = normalisedDocument('cards', document);
+    document.text = 'after';
+
+    expect(normalised).toMatchObject({ id: 'a', workspace: 'w\uFFFD' });
+    expect(normalised.document).toEqual({ id: 'a', workspace: 'w\uFFFD', text: 'before' });
+    expect(normalisedDocument('cards', { id: 'b', workspace: 'w' })).toMatchObject({ id: 'b', workspace: 'w', json: '{"id":"b","workspace":"w"}' });
+  });
+
+  it('tells a text that may hold a nested object or array from one that surely holds none', () => {
+    expect(mayNestValues(normalisedDocument('cards', { id: 'a', workspace: 'w', n: 1, at: new Date(0), no: null }).json)).toBe(false);
+    for (const nested of [{ list: [] }, { object: {} }, { deep: { list: [1] } }, { text: 'a [bracket] in a text' }]) {
+      expect(mayNestValues(normalisedDocument('cards', { id: 'a', workspace: 'w', ...nested }).json)).toBe(true);
+    }
   });
 
   it('makes of dates, undefined and numbers JSON cannot write what JSON makes of them, at any depth', () => {

@@ -20,11 +20,17 @@ export class DocumentRefusedError extends Error {
   }
 }
 
-/** A document as every store holds it: the plain JSON value, its text, and its size as MongoDB stores it. */
+/**
+ * A document as every store holds it: its JSON text (what SQLite stores), its id and workspace, the
+ * plain value that text reads as (what MongoDB stores) and its size as BSON. The value and the size
+ * are worked out when first asked for: SQLite needs neither.
+ */
 export interface NormalisedDocument {
-  document: ReadModelDocument;
-  json: string;
-  bsonBytes: number;
+  readonly id: string;
+  readonly workspace: string;
+  readonly json: string;
+  readonly document: ReadModelDocument;
+  readonly bsonBytes: number;
 }
 
 /** A lone half of a surrogate pair: UTF-8, and so BSON, has no encoding for it. */
@@ -43,6 +49,12 @@ const MAY_NEED_NORMALISING = /\\u[dD][89a-fA-F]|\\u0000|"\$/;
  * of that bound, a document is surely within the limit and its size need not be measured at once.
  */
 const MAX_JSON_LENGTH_SURELY_WITHIN_LIMIT = Math.floor(MAX_DOCUMENT_BYTES / 27);
+
+/**
+ * False when the JSON text of an object surely holds no object or array inside it: no bracket after
+ * its opening brace (a bracket inside a text makes it answer true, which only costs a closer look).
+ */
+export const mayNestValues = (json: string): boolean => json.indexOf('{', 1) !== -1 || json.indexOf('[') !== -1;
 
 const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD');
 
@@ -126,30 +138,49 @@ export function normalisedDocument(collection: string, document: ReadModelDocume
   if (typeof document.workspace !== 'string') refuse('its workspace is not a string');
   if ('_id' in document) refuse('the field name _id is reserved for the document id');
 
-  let json = jsonText(collection, document);
+  const json = jsonText(collection, document);
+  // Without any text that normalising changes or refuses, the text is the normal form as it is,
+  // and the id and workspace are the strings checked above.
+  if (!MAY_NEED_NORMALISING.test(json)) return normalForm(collection, id, document.workspace, json);
   const normalised = JSON.parse(json) as ReadModelDocument;
-  if (MAY_NEED_NORMALISING.test(json) && normaliseValue(normalised, [], refuse)) json = JSON.stringify(normalised);
+  if (!normaliseValue(normalised, [], refuse)) return normalForm(collection, id, normalised.workspace, json, normalised);
   if (normalised.id !== id) refuse('its id is not well-formed text (a lone surrogate)');
+  return normalForm(collection, normalised.id, normalised.workspace, JSON.stringify(normalised), normalised);
+}
 
-  const sizeAsBson = () => {
-    const { id: _id, ...fields } = normalised;
-    return BSON.calculateObjectSize({ _id, ...fields });
-  };
-  const refuseTooLarge = (bsonBytes: number) => {
-    refuse(`it is ${bsonBytes} bytes as BSON, more than the ${MAX_DOCUMENT_BYTES} bytes (16 MiB) MongoDB stores in one document`);
-  };
-  if (json.length > MAX_JSON_LENGTH_SURELY_WITHIN_LIMIT) {
-    const bsonBytes = sizeAsBson();
-    if (bsonBytes > MAX_DOCUMENT_BYTES) refuseTooLarge(bsonBytes);
-    return { document: normalised, json, bsonBytes };
+/** A normal form whose value is parsed from its text when first asked for, and whose size is measured then. */
+class NormalForm implements NormalisedDocument {
+  private measuredBytes: number | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly workspace: string,
+    readonly json: string,
+    private parsed?: ReadModelDocument,
+  ) {}
+
+  get document(): ReadModelDocument {
+    return (this.parsed ??= JSON.parse(this.json) as ReadModelDocument);
   }
-  // Every document is normalised on each put, and only MongoDB needs the size: measured when asked.
-  let bsonBytes: number | undefined;
-  return {
-    document: normalised,
-    json,
-    get bsonBytes() {
-      return (bsonBytes ??= sizeAsBson());
-    },
-  };
+
+  get bsonBytes(): number {
+    if (this.measuredBytes === undefined) {
+      const { id: _id, ...fields } = this.document;
+      this.measuredBytes = BSON.calculateObjectSize({ _id, ...fields });
+    }
+    return this.measuredBytes;
+  }
+}
+
+function normalForm(collection: string, id: string, workspace: string, json: string, parsed?: ReadModelDocument): NormalisedDocument {
+  const normalised = new NormalForm(id, workspace, json, parsed);
+  // Small documents are surely within the limit; only MongoDB needs the size of those.
+  if (json.length > MAX_JSON_LENGTH_SURELY_WITHIN_LIMIT && normalised.bsonBytes > MAX_DOCUMENT_BYTES) {
+    throw new DocumentRefusedError(
+      collection,
+      id,
+      `it is ${normalised.bsonBytes} bytes as BSON, more than the ${MAX_DOCUMENT_BYTES} bytes (16 MiB) MongoDB stores in one document`,
+    );
+  }
+  return normalised;
 }

@@ -149,8 +149,8 @@ export class MongoReadModelStore implements ReadModelStore {
           });
           return stored ? fromStoredDocument(stored) : undefined;
         };
-        const writes = await collectWrites(readCommitted, work, (collection, document) =>
-          this.indexes.requireIndexable(collection, document),
+        const writes = await collectWrites(readCommitted, work, (collection, normalised) =>
+          this.indexes.requireIndexable(collection, normalised),
         );
         await runTransaction(session, COMMIT_TRANSACTION, COMMIT_DEADLINE_MS, () =>
           this.applyInTransaction(session, projection, checkpoint, writes, read),
@@ -271,7 +271,7 @@ export class MongoReadModelStore implements ReadModelStore {
     };
     for await (const document of source.allDocuments(collection)) {
       const normalised = normalisedDocument(collection, document);
-      this.indexes.requireIndexable(collection, normalised.document);
+      this.indexes.requireIndexable(collection, normalised);
       batch.push(toStoredDocument(normalised.document));
       batchBytes += normalised.bsonBytes;
       if (batch.length >= COPY_BATCH_DOCUMENTS || batchBytes >= COPY_BATCH_BYTES) await flush();

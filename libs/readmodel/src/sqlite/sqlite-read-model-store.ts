@@ -113,7 +113,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     const writes = await collectWrites(
       (collection, id) => this.get(collection, id),
       work,
-      (collection, document) => this.indexes.requireIndexable(collection, document),
+      (collection, normalised) => this.indexes.requireIndexable(collection, normalised),
     );
     this.guarded(() => this.writeAtomically(projection, checkpoint, writes));
     for (const write of writes) this.keepBody(documentKey(write.collection, write.id), write.kind === 'put' ? write.json : null);
@@ -174,9 +174,9 @@ export class SqliteReadModelStore implements ReadModelStore {
           for (const [collection, replacements] of documents) {
             this.statements.deleteCollection.run(collection);
             for (const replacement of replacements) {
-              const { document, json } = normalisedDocument(collection, replacement);
-              this.indexes.requireIndexable(collection, document);
-              this.statements.putDocument.run(collection, document.id, document.workspace, json);
+              const normalised = normalisedDocument(collection, replacement);
+              this.indexes.requireIndexable(collection, normalised);
+              this.statements.putDocument.run(collection, normalised.id, normalised.workspace, normalised.json);
             }
           }
           for (const [projection, position] of checkpoints) {
