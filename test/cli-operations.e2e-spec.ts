@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
@@ -78,10 +78,12 @@ describe('operator commands: replay, verify, export', () => {
     expect(result.status).toBe(0);
   });
 
-  it('export writes the whole log as NDJSON, beside a running server', async () => {
+  it('export writes the whole log as NDJSON, beside a running server, readable by its owner only', async () => {
     const file = join(dataDir, 'export.ndjson');
+    writeFileSync(file, 'an older export', { mode: 0o644 });
     const result = cli('export', '--out', file);
     expect(result.status).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     const lines = readFileSync(file, 'utf8')
       .trim()
       .split('\n')

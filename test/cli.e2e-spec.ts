@@ -19,6 +19,21 @@ describe('cli token', () => {
     await expect(verifyJwt(result.stdout.trim(), secret)).resolves.toEqual({ sub: 'alice', role: 'auditor', workspace: 'acme' });
   });
 
+  it('says so on stderr when the data directory had no secret yet and it generated one', () => {
+    const fresh = temporaryDataDir();
+    try {
+      const mint = () =>
+        spawnSync(process.execPath, [CLI, 'token', '--role', 'admin'], { env: { ...process.env, DATA_DIR: fresh, AUTH_SECRET: '' }, encoding: 'utf8' });
+      const first = mint();
+      expect(first.status).toBe(0);
+      expect(first.stderr).toContain(`No signing secret was in ${fresh}: generated one into ${fresh}/auth-secret`);
+      expect(first.stderr).not.toContain(first.stdout.trim());
+      expect(mint().stderr).toBe('');
+    } finally {
+      removeDir(fresh);
+    }
+  });
+
   it('does not mint a token the server would refuse for living too long', () => {
     const result = run('token', '--role', 'admin', '--ttl', '86401');
     expect(result.status).toBe(2);

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
+import { newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
 
 describe('embedded start without AUTH_SECRET', () => {
   const dataDir = temporaryDataDir();
@@ -35,5 +37,28 @@ describe('embedded start without AUTH_SECRET', () => {
     expect(existsSync(join(dataDir, 'auth-secret'))).toBe(true);
     expect(statSync(join(dataDir, 'auth-secret')).mode & 0o777).toBe(0o600);
     expect(tokens).toHaveLength(2);
+  });
+
+  it('listens on the address HOST names only', async () => {
+    const server = await spawnServer(dataDir, newSecret(), { HOST: '127.0.0.1' });
+    try {
+      expect((await server.api.request('GET', '/health', { token: null })).status).toBe(200);
+      const { port } = new URL(server.api.baseUrl);
+      // Every other address of this machine refuses the connection.
+      const others = Object.values(networkInterfaces())
+        .flat()
+        .filter((address) => address !== undefined && address.family === 'IPv4' && !address.internal);
+      for (const address of others) {
+        const outcome = await new Promise<string>((done) => {
+          const socket = connect(Number(port), address!.address);
+          socket.once('connect', () => (socket.destroy(), done('connected')));
+          socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? 'error'));
+        });
+        expect([address!.address, outcome]).toEqual([address!.address, 'ECONNREFUSED']);
+      }
+    } finally {
+      server.process.kill('SIGTERM');
+      await server.exited;
+    }
   });
 });

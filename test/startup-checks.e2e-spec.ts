@@ -44,6 +44,7 @@ describe('start-up checks', () => {
       'CHANNEL_SECRETS_KEY must be set with READ_MODEL=mongodb',
     ],
     [{ ROLES: 'web' }, [], 'ROLES'],
+    [{ HOST: 'example.com' }, [], 'HOST must be an IP address'],
     [{}, ['--roles', 'api,worker'], '--roles'],
     [{}, ['--port', '1'], '--roles'],
   ])('refuses the configuration %j %j with a message naming %s', async (env, args, named) => {

@@ -108,6 +108,7 @@ export const startInProcessServer = async (
 ): Promise<InProcessServer> => {
   const app: NestFastifyApplication = await createApp({
     port: 0,
+    host: '127.0.0.1',
     dataDir,
     authSecret: secret,
     eventStore: { kind: 'sqlite' },

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, fchmodSync, fstatSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { storedEventsOf } from '#eventstore';
@@ -17,7 +17,15 @@ export async function exportCommand(args: string[]): Promise<void> {
   await withStorage(config, async (storage) => {
     // A backup holds the events as stored, not as upcast.
     const eventStore = storedEventsOf(storage.eventStore);
-    const out = createWriteStream(file, { flags: 'w' });
+    // The log holds customers' messages: readable by its owner only, also when it replaces a file.
+    const out = createWriteStream(file, { flags: 'w', mode: 0o600 });
+    out.once('open', (fd: number) => {
+      try {
+        if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600);
+      } catch (error) {
+        out.destroy(error as Error);
+      }
+    });
     const failed = once(out, 'error').then(([error]) => {
       throw new CliError(`export: cannot write ${file}: ${(error as Error).message}`, 1);
     });

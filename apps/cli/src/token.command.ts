@@ -46,7 +46,14 @@ export async function tokenCommand(args: string[]): Promise<void> {
     if (error instanceof InvalidTokenError) throw new CliError(`--ttl: ${error.message} (AUTH_MAX_TOKEN_TTL)`, 2);
     throw error;
   }
-  const { secret } = resolveAuthSecret(config.authSecret, config.dataDir);
+  const { secret, generated } = resolveAuthSecret(config.authSecret, config.dataDir);
+  if (generated) {
+    // Most often a DATA_DIR other than the server's: say so, or its 401 would be a puzzle.
+    process.stderr.write(
+      `No signing secret was in ${config.dataDir}: generated one into ${config.dataDir}/auth-secret. ` +
+        'Only a server with this DATA_DIR (and no AUTH_SECRET) accepts the token; run the command with the server’s DATA_DIR.\n',
+    );
+  }
   const claims = { sub, role, ...(values.workspace ? { workspace: values.workspace } : {}) };
   process.stdout.write(`${await signJwt(claims, secret, ttl)}\n`);
 }

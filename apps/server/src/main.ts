@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import {
@@ -33,14 +34,14 @@ const main = async (): Promise<void> => {
   const { secret, generated } = resolveAuthSecret(config.authSecret, config.dataDir);
   const channelSecretsKey = resolveChannelSecretsKey(config.channelSecretsKey, config.dataDir);
   const app = await createApp({ ...config, authSecret: secret, channelSecretsKey });
-  await app.listen(config.port, '0.0.0.0');
+  await app.listen(config.port, config.host);
   closeOnSignals(app, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, new Logger('Shutdown'));
   if (config.eventStore.kind === 'sqlite' || config.readModel.kind === 'sqlite') {
     // Operator commands that write refuse to run beside a server on the same embedded stores.
     process.once('exit', markServerRunning(config.dataDir));
   }
   const logger = new Logger('Workflows');
-  const url = `http://localhost:${config.port}`;
+  const url = `http://${reachableHost(config.host)}:${config.port}`;
   logger.log(`Serving ${url} (API docs: ${url}/docs) as ${[...config.roles].join(', ')}; ${describeStorage(config)}`);
   if (config.authSecret === undefined && config.roles.has('api')) {
     // Embedded mode: hand the operator a way in at once. The secret itself is never printed.
@@ -54,6 +55,12 @@ const main = async (): Promise<void> => {
       logger,
     );
   }
+};
+
+/** How this machine reaches the server: localhost where it listens on every interface. */
+const reachableHost = (host: string): string => {
+  if (host === '0.0.0.0' || host === '::' || host === 'localhost') return 'localhost';
+  return isIPv6(host) ? `[${host}]` : host;
 };
 
 const describeStorage = (config: AppConfig): string =>

@@ -33,6 +33,15 @@ describe('handing over the sign-in link', () => {
     expect(existsSync(file())).toBe(false);
   });
 
+  it('removes the link an earlier start wrote to the file when it prints the new one to a terminal', () => {
+    handOver('token-of-an-earlier-start', false);
+    expect(existsSync(file())).toBe(true);
+
+    handOver('token-on-terminal', true);
+
+    expect(existsSync(file())).toBe(false);
+  });
+
   it('writes it to DATA_DIR/sign-in-link, readable by its owner only, and logs where it is, without the token', () => {
     const { printed, logged } = handOver('token-in-file', false);
     expect(printed).toBe('');

@@ -33,7 +33,8 @@ const writeOwnerOnly = (file: string, text: string): void => {
  * The embedded start hands the operator an admin sign-in link. Its token is a credential, so it
  * is never a log line: a person at a terminal gets it as plain text; output that may be collected
  * (a pipe, a file, a container's log, or LOG_FORMAT=json) gets one log line naming
- * DATA_DIR/sign-in-link, which holds the link, readable by its owner only and replaced at each start.
+ * DATA_DIR/sign-in-link, which holds the link, readable by its owner only and replaced at each start
+ * (removed at a start on a terminal: the link of an earlier start must not outlive it there).
  */
 export const handOverSignInLink = (
   { baseUrl, token, validFor }: SignInLink,
@@ -42,14 +43,15 @@ export const handOverSignInLink = (
 ): void => {
   const link = `${baseUrl}/?token=${token}`;
   const moreTokens = 'more tokens with "npm run cli -- token"';
+  const file = join(place.dataDir, SIGN_IN_LINK_FILE);
   if (place.terminal.isTTY === true && place.logFormat !== 'json') {
+    rmSync(file, { force: true });
     place.terminal.write(
       `\nOpen the console (admin sign-in, valid ${validFor}; ${moreTokens}):\n${link}\n` +
         `Or the API: curl -H "Authorization: Bearer ${token}" ${baseUrl}/workflows\n\n`,
     );
     return;
   }
-  const file = join(place.dataDir, SIGN_IN_LINK_FILE);
   try {
     writeOwnerOnly(file, `${link}\n`);
   } catch (error) {

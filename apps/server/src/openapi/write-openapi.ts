@@ -17,6 +17,7 @@ const main = async (): Promise<void> => {
   try {
     const app = await createApp({
       port: 0,
+      host: '127.0.0.1',
       dataDir,
       authSecret: randomBytes(32).toString('base64url'),
       eventStore: { kind: 'sqlite' },

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
   it('defaults to the embedded stores on port 3000 under ./data', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
+      host: '0.0.0.0',
       dataDir: resolve('data'),
       authSecret: undefined,
       authMaxTokenTtlSeconds: 86_400,
@@ -24,6 +25,13 @@ describe('loadConfig', () => {
       sessionCaps: { maxOpenSessionsPerChannel: 10_000 },
       shutdownTimeoutMs: 10_000,
     });
+  });
+
+  it('listens where HOST says, an IP address or localhost, and names HOST for anything else', () => {
+    for (const host of ['127.0.0.1', '::1', '::', 'localhost', '10.1.2.3']) expect(loadConfig({ HOST: host }).host).toBe(host);
+    for (const wrong of ['my host', 'example.com', '300.1.1.1', 'http://localhost']) {
+      expect(() => loadConfig({ HOST: wrong })).toThrow(`HOST must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or localhost; got "${wrong}"`);
+    }
   });
 
   it('takes the longest token lifetime the server accepts from AUTH_MAX_TOKEN_TTL, in seconds', () => {

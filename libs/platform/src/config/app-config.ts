@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS } from '../auth/jwt.js';
 import { type AiAgentConfig, SecretBox, loadAiAgentConfig } from '#channels';
@@ -23,6 +24,8 @@ export type ReadModelConfig = { kind: 'sqlite' } | { kind: 'mongodb'; uri: strin
 
 export interface AppConfig {
   port: number;
+  /** The address the server listens on (HOST): every interface by default, as a container needs. */
+  host: string;
   dataDir: string;
   /** Undefined in embedded mode until one is generated into DATA_DIR. */
   authSecret: string | undefined;
@@ -72,6 +75,12 @@ const parsePort = (value: string): number => {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError(`PORT must be a whole number from 0 to 65535; got "${value}"`);
   return port;
+};
+
+const parseHost = (value: string): string => {
+  const host = value.trim();
+  if (host === 'localhost' || isIP(host) !== 0) return host;
+  throw new ConfigError(`HOST must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or localhost; got "${value}"`);
 };
 
 const authMaxTokenTtlSeconds = (value: string | undefined): number => {
@@ -149,6 +158,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
   }
   return {
     port: parsePort(env.PORT || '3000'),
+    host: parseHost(env.HOST || '0.0.0.0'),
     dataDir: resolve(env.DATA_DIR || './data'),
     authSecret,
     authMaxTokenTtlSeconds: authMaxTokenTtlSeconds(env.AUTH_MAX_TOKEN_TTL),
