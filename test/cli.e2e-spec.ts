@@ -23,7 +23,10 @@ describe('cli token', () => {
     const fresh = temporaryDataDir();
     try {
       const mint = () =>
-        spawnSync(process.execPath, [CLI, 'token', '--role', 'admin'], { env: { ...process.env, DATA_DIR: fresh, AUTH_SECRET: '' }, encoding: 'utf8' });
+        spawnSync(process.execPath, [CLI, 'token', '--role', 'admin'], {
+          env: { ...process.env, DATA_DIR: fresh, AUTH_SECRET: '' },
+          encoding: 'utf8',
+        });
       const first = mint();
       expect(first.status).toBe(0);
       expect(first.stderr).toContain(`No signing secret was in ${fresh}: generated one into ${fresh}/auth-secret`);

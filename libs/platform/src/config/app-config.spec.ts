@@ -30,7 +30,9 @@ describe('loadConfig', () => {
   it('listens where HOST says, an IP address or localhost, and names HOST for anything else', () => {
     for (const host of ['127.0.0.1', '::1', '::', 'localhost', '10.1.2.3']) expect(loadConfig({ HOST: host }).host).toBe(host);
     for (const wrong of ['my host', 'example.com', '300.1.1.1', 'http://localhost']) {
-      expect(() => loadConfig({ HOST: wrong })).toThrow(`HOST must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or localhost; got "${wrong}"`);
+      expect(() => loadConfig({ HOST: wrong })).toThrow(
+        `HOST must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or localhost; got "${wrong}"`,
+      );
     }
   });
 

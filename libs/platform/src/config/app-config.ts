@@ -80,7 +80,9 @@ const parsePort = (value: string): number => {
 const parseHost = (value: string): string => {
   const host = value.trim();
   if (host === 'localhost' || isIP(host) !== 0) return host;
-  throw new ConfigError(`HOST must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or localhost; got "${value}"`);
+  throw new ConfigError(
+    `HOST must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or localhost; got "${value}"`,
+  );
 };
 
 const authMaxTokenTtlSeconds = (value: string | undefined): number => {
