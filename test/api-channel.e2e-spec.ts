@@ -212,7 +212,7 @@ describe('API channel', () => {
     expect(await refused({ ...message, externalId: 'has space' })).toEqual([
       'externalId must be 1 to 256 printable characters without spaces',
     ]);
-    expect(await refused({ text: 'Hi', externalId: 'e-1' })).toEqual(['contactId must be a string']);
+    expect(await refused({ text: 'Hi', externalId: 'e-1' })).toEqual(['contactId is required']);
     expect(await refused({ contactId: 'sms:1', externalId: 'e-1' })).toEqual(['text or choice is required, exactly one of them']);
     expect(await refused({ contactId: 'sms:1', externalId: 'e-1', text: 'Hi', choice: 'orders' })).toEqual([
       'text or choice is required, exactly one of them',

@@ -167,7 +167,7 @@ describe('Workflows HTTP API', () => {
       [{ steps: [], expectedVersion: 0 }, 'expectedVersion must be at least 1'],
       [{ steps: [], settings: [] }, 'settings must be an object'],
       [{ steps: [1] }, 'steps must contain only objects'],
-      [{}, 'steps must be an array'],
+      [{}, 'steps is required'],
     ])('refuses the definition body %j with 400', async (body, message) => {
       const created = await create('Shapes');
       const response = await api.request('PUT', `/workflows/${created.id}/definition`, { body });

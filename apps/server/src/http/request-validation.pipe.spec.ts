@@ -1,11 +1,27 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException } from '@nestjs/common';
-import { IsString } from 'class-validator';
-import { RequestValidationPipe } from './request-validation.pipe.js';
+import { Type } from 'class-transformer';
+import { IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { NOT_AN_OBJECT_MESSAGE, RequestValidationPipe } from './request-validation.pipe.js';
+
+class ContactDto {
+  @IsString({ message: 'id must be a string' })
+  id!: string;
+}
 
 class NameDto {
+  @MaxLength(120, { message: 'name must be at most 120 characters' })
   @IsString({ message: 'name must be a string' })
   name!: string;
+
+  @IsOptional()
+  @IsString({ message: 'note must be a string' })
+  note?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ContactDto)
+  contact?: ContactDto;
 }
 
 /** The messages the pipe refuses `body` with, validated as the server validates every body. */
@@ -42,6 +58,17 @@ describe('RequestValidationPipe', () => {
     const pipe = new RequestValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
     const payload = { toString: 1 };
     expect(await pipe.transform(payload, { type: 'body', metatype: Object })).toBe(payload);
+  });
+
+  it('says a required property left out is required, also inside an object, and leaves optional ones alone', async () => {
+    expect(await refusal({})).toEqual(['name is required']);
+    expect(await refusal({ contact: {} })).toEqual(['name is required', 'contact.id is required']);
+    expect(await refusal({ name: null, note: 7 })).toEqual(['name must be a string', 'note must be a string']);
+  });
+
+  it('refuses a body that is JSON but no object, and reads none as an empty one', async () => {
+    for (const body of [[1, 2], 'Flow', 42, true]) expect(await refusal(body)).toBe(NOT_AN_OBJECT_MESSAGE);
+    for (const body of [undefined, null]) expect(await refusal(body)).toEqual(['name is required']);
   });
 
   it("keeps the DTO's own messages", async () => {

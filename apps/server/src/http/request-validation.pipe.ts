@@ -8,14 +8,29 @@ import { quotedInput } from '#domain';
  */
 const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
+/** How a body that is JSON but not an object (an array, a text, a number) is refused. */
+export const NOT_AN_OBJECT_MESSAGE = 'The request body must be a JSON object';
+
 /**
  * Nest's ValidationPipe, except that a property the DTO does not have is named as quotedInput
- * names it (class-validator repeats the whole name, and a name can be as long as the body), and
- * that the names of Object's prototype are unknown properties like any other.
+ * names it (class-validator repeats the whole name, and a name can be as long as the body), that
+ * the names of Object's prototype are unknown properties like any other, that a required property
+ * left out is "required" rather than of the wrong type, and that a body must be an object (or
+ * nothing, which reads as {}).
  */
 export class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (typeof value === 'object' && value !== null && this.toValidate(metadata)) {
+    const validated = this.toValidate(metadata);
+    if (
+      validated &&
+      metadata.type === 'body' &&
+      value !== undefined &&
+      value !== null &&
+      (typeof value !== 'object' || Array.isArray(value))
+    ) {
+      throw new BadRequestException(NOT_AN_OBJECT_MESSAGE);
+    }
+    if (typeof value === 'object' && value !== null && validated) {
       const inherited = Object.keys(value).find((key) => INHERITED_NAMES.has(key));
       if (inherited !== undefined) throw new BadRequestException([unknownPropertyMessage(inherited)]);
     }
@@ -23,17 +38,23 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 
   protected override flattenValidationErrors(validationErrors: ValidationError[]): string[] {
-    return super.flattenValidationErrors(validationErrors.map(withUnknownPropertyQuoted));
+    return super.flattenValidationErrors(validationErrors.map(withClearerMessages));
   }
 }
 
 /** How a property the request may not carry is refused, named as quotedInput names it. */
 export const unknownPropertyMessage = (property: string): string => `property ${quotedInput(property)} should not exist`;
 
-const withUnknownPropertyQuoted = (error: ValidationError): ValidationError => ({
+/** Constraints that fail for a value left out: all but the whitelist's, which fails for a value given. */
+const constraintsOf = ({ property, value, constraints }: ValidationError): Record<string, string> | undefined => {
+  if (constraints?.whitelistValidation !== undefined) return { ...constraints, whitelistValidation: unknownPropertyMessage(property) };
+  // Optional properties are not validated when left out: a failure then is a required one missing.
+  if (value === undefined && constraints !== undefined) return { isDefined: `${property} is required` };
+  return constraints;
+};
+
+const withClearerMessages = (error: ValidationError): ValidationError => ({
   ...error,
-  ...(error.constraints?.whitelistValidation === undefined
-    ? {}
-    : { constraints: { ...error.constraints, whitelistValidation: unknownPropertyMessage(error.property) } }),
-  ...(error.children === undefined ? {} : { children: error.children.map(withUnknownPropertyQuoted) }),
+  constraints: constraintsOf(error),
+  ...(error.children === undefined ? {} : { children: error.children.map(withClearerMessages) }),
 });

@@ -60,6 +60,12 @@ describe('ServerMetrics', () => {
     expect(await sampleOf(metrics, 'workflows_ai_agent_call_duration_seconds_bucket{le="2.5",outcome="reply"}')).toBe(1);
   });
 
+  it('lists the AI agent calls of each outcome at zero before the first call', async () => {
+    for (const outcome of ['reply', 'failure']) {
+      expect(await sampleOf(metrics, `workflows_ai_agent_call_duration_seconds_count{outcome="${outcome}"}`)).toBe(0);
+    }
+  });
+
   it('counts apart from another server in the same process, both showing the process metrics', async () => {
     const other = new ServerMetrics();
     metrics.appended([eventOf('SessionStarted')]);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
+import type { AgentOutcome } from '#channels';
 import type { EngineObserver } from '#engine';
 import { type AppendObserver, AppendObservingEventStore, type NewEvent } from '#eventstore';
 import type { Storage } from '#platform';
@@ -10,6 +11,8 @@ export const UNMATCHED_ROUTE = 'unmatched';
 
 /** AI agent calls take seconds, up to their timeout (20 s by default). */
 const AGENT_CALL_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
+/** Every outcome of an AI agent call: a kind left out here does not compile. */
+const AGENT_OUTCOME_KINDS: Record<AgentOutcome['kind'], null> = { reply: null, failure: null };
 
 /**
  * One server's metrics, in a registry of its own (not prom-client's global one), so that servers
@@ -47,6 +50,11 @@ export class ServerMetrics implements AppendObserver, EngineObserver {
     buckets: AGENT_CALL_BUCKETS,
     registers: [this.registry],
   });
+
+  constructor() {
+    // Listed at zero before the first call, so that the series exist (and rates are 0) from the start.
+    for (const outcome of Object.keys(AGENT_OUTCOME_KINDS)) this.agentCallDuration.zero({ outcome });
+  }
 
   /** The same stores, with every acknowledged append counted. */
   observingAppends(storage: Storage): Storage {
