@@ -148,6 +148,10 @@ describe('security headers', () => {
     it("lets any site frame the widget's page, and load the embed script", async () => {
       const widget = await get(`/chat/${running.channelId}`, PAGE);
       expect(widget.headers.get('content-type')).toMatch(/^text\/html/);
+      // Asked for without a browser's Accept (curl, a link checker): the same page, not the API's 404.
+      const fetched = await get(`/chat/${running.channelId}`);
+      expect([fetched.status, fetched.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      expect((await get(`/chat/${running.channelId}/elsewhere`)).status).toBe(404);
       expectBaseHeaders(widget);
       expect(widget.headers.get('x-frame-options')).toBeNull();
       expect(directivesOf(widget)).toMatchObject({ 'frame-ancestors': ['*'], 'default-src': ["'self'"], 'script-src-attr': ["'none'"] });

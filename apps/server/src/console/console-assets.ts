@@ -7,6 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 /** Paths the console never takes over, even for a browser's navigation. */
 const SERVER_PATHS = /^\/(docs|docs-json|health|assets)(\/|$)|^\/[^/]+\.[A-Za-z0-9]+$/;
 const HASHED_ASSETS = /^\/assets\//;
+/** Paths the API has nothing under: the page whatever is asked for (`curl` included). */
+const CONSOLE_ONLY_PATHS = /^\/(chat\/[^/]+\/?)?$/;
 
 /** Where `npm run build` writes the console: `dist/admin` beside the package that holds this file. */
 export const builtConsoleDir = (): string => {
@@ -23,12 +25,13 @@ export const builtConsoleDir = (): string => {
  * A browser's navigation (a GET that asks for HTML) gets the console's page, whatever its path:
  * the console's routes (`/workflows/:id`, `/chat/:channelId`) share paths with the API, which
  * answers JSON to every other request. `fetch` from the console asks for JSON, so it reaches the API.
- * `/` is the console's alone (the API has nothing there): it gets the page whatever is asked for.
+ * `/` and the widget's `/chat/:channelId` are the console's alone (the API has nothing there):
+ * they get the page whatever is asked for.
  */
 export const isPageNavigation = (request: FastifyRequest): boolean => {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const path = request.url.split('?')[0];
-  return path === '/' || ((request.headers.accept ?? '').includes('text/html') && !SERVER_PATHS.test(path));
+  return CONSOLE_ONLY_PATHS.test(path) || ((request.headers.accept ?? '').includes('text/html') && !SERVER_PATHS.test(path));
 };
 
 /**
