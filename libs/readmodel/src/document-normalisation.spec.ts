@@ -33,7 +33,11 @@ describe('normalisedDocument', () => {
 
     expect(normalised).toMatchObject({ id: 'a', workspace: 'w\uFFFD' });
     expect(normalised.document).toEqual({ id: 'a', workspace: 'w\uFFFD', text: 'before' });
-    expect(normalisedDocument('cards', { id: 'b', workspace: 'w' })).toMatchObject({ id: 'b', workspace: 'w', json: '{"id":"b","workspace":"w"}' });
+    expect(normalisedDocument('cards', { id: 'b', workspace: 'w' })).toMatchObject({
+      id: 'b',
+      workspace: 'w',
+      json: '{"id":"b","workspace":"w"}',
+    });
   });
 
   it('tells a text that may hold a nested object or array from one that surely holds none', () => {
