@@ -29,9 +29,30 @@ describe('the console in Chromium: sign-in and serving', () => {
     await page.getByText('That is not a sign-in token').waitFor();
     expect(await page.getByText('npm run cli -- token --role admin').count()).toBe(1);
     await expectNoSeriousAxeViolations(page);
+    expect(await page.title()).toBe('Sign in · Workflows');
+    // A token is one line: Enter signs in, as from a one-line field.
     await page.getByLabel('Sign-in token').fill(app.api.token('admin'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Sign-in token').press('Enter');
     await page.getByRole('navigation', { name: 'Tools' }).waitFor();
+    expect(await page.title()).toBe('Workflows');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('names each page in its title, so that tabs and history entries can be told apart', async () => {
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(app.signInLink('admin'));
+    await page.getByRole('navigation', { name: 'Tools' }).waitFor();
+    for (const [link, title] of [
+      ['Channels', 'Channels · Workflows'],
+      ['Audit log', 'Audit log · Workflows'],
+      ['Workflows', 'Workflows'],
+    ] as const) {
+      await page.getByRole('navigation', { name: 'Tools' }).getByRole('link', { name: link }).click();
+      await page.waitForFunction((expected) => document.title === expected, title);
+    }
+    await page.goto(`${app.url}/nowhere`);
+    await page.waitForFunction(() => document.title === 'Page not found · Workflows');
     expect(problems).toEqual([]);
     await context.close();
   });

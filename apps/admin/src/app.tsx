@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { AuthProvider, useAuth } from './auth/auth-context.js';
 import { SignInPage } from './auth/sign-in.page.js';
 import { ConsoleLayout } from './layout/console-layout.js';
@@ -11,17 +11,24 @@ import { SessionPage } from './sessions/session.page.js';
 import { ChannelsPage } from './channels/channels.page.js';
 import { AuditPage } from './audit/audit.page.js';
 
-type Route = { pattern: string; render: (params: Record<string, string>) => ReactNode };
+/** `title` names the page in the tab and the history, so that they can be told apart. */
+type Route = { pattern: string; title: string; render: (params: Record<string, string>) => ReactNode };
 
 /** The console's pages, most specific first. */
 const CONSOLE_ROUTES: Route[] = [
-  { pattern: '/', render: () => <WorkflowsPage /> },
-  { pattern: '/workflows/:id/sessions', render: ({ id }) => <WorkflowSessionsPage workflowId={id} /> },
-  { pattern: '/workflows/:id', render: ({ id }) => <WorkflowEditorPage key={id} workflowId={id} /> },
-  { pattern: '/sessions/:id', render: ({ id }) => <SessionPage key={id} sessionId={id} /> },
-  { pattern: '/channels', render: () => <ChannelsPage /> },
-  { pattern: '/audit', render: () => <AuditPage /> },
+  { pattern: '/', title: 'Workflows', render: () => <WorkflowsPage /> },
+  { pattern: '/workflows/:id/sessions', title: 'Sessions', render: ({ id }) => <WorkflowSessionsPage workflowId={id} /> },
+  { pattern: '/workflows/:id', title: 'Workflow editor', render: ({ id }) => <WorkflowEditorPage key={id} workflowId={id} /> },
+  { pattern: '/sessions/:id', title: 'Session', render: ({ id }) => <SessionPage key={id} sessionId={id} /> },
+  { pattern: '/channels', title: 'Channels', render: () => <ChannelsPage /> },
+  { pattern: '/audit', title: 'Audit log', render: () => <AuditPage /> },
 ];
+
+const usePageTitle = (title: string) => {
+  useEffect(() => {
+    document.title = title === 'Workflows' ? title : `${title} · Workflows`;
+  }, [title]);
+};
 
 const NotFound = () => (
   <>
@@ -32,19 +39,21 @@ const NotFound = () => (
   </>
 );
 
+const matchingRoute = (path: string): { route: Route; params: Record<string, string> } | undefined => {
+  for (const route of CONSOLE_ROUTES) {
+    const params = matchPath(route.pattern, path);
+    if (params !== null) return { route, params };
+  }
+  return undefined;
+};
+
 const Console = () => {
   const { path } = useRouter();
   const { signedIn } = useAuth();
+  const matched = matchingRoute(path);
+  usePageTitle(signedIn === null ? 'Sign in' : (matched?.route.title ?? 'Page not found'));
   if (signedIn === null) return <SignInPage />;
-  for (const route of CONSOLE_ROUTES) {
-    const params = matchPath(route.pattern, path);
-    if (params !== null) return <ConsoleLayout>{route.render(params)}</ConsoleLayout>;
-  }
-  return (
-    <ConsoleLayout>
-      <NotFound />
-    </ConsoleLayout>
-  );
+  return <ConsoleLayout>{matched ? matched.route.render(matched.params) : <NotFound />}</ConsoleLayout>;
 };
 
 /**

@@ -28,6 +28,13 @@ export const SignInPage = () => {
           rows={4}
           value={token}
           onChange={(event) => setToken(event.target.value)}
+          // A token is one line: Enter signs in, as in a one-line field.
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey) {
+              event.preventDefault();
+              event.currentTarget.form?.requestSubmit();
+            }
+          }}
           aria-invalid={problem !== null}
           aria-describedby={problem !== null ? 'token-problem token-help' : 'token-help'}
           spellCheck={false}
