@@ -358,7 +358,8 @@ describe('the workflow editor in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Rename workflow' });
     await dialog.getByLabel('Name').fill('   ');
     await dialog.getByRole('button', { name: 'Submit' }).click();
-    await dialog.getByText('Enter a name.').waitFor();
+    // The same words as Add New and Copy.
+    await dialog.getByText('Name is required').waitFor();
     await dialog.getByLabel('Name').fill('New name');
     await dialog.getByRole('button', { name: 'Submit' }).click();
     await page.getByRole('heading', { name: 'New name', level: 1 }).waitFor();

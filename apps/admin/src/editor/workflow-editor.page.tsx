@@ -1,8 +1,7 @@
-import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, dataOf, type DefinitionProblem, type Schemas } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { Link, useLeaveGuard } from '../routing/router.js';
-import { Dialog } from '../ui/dialog.js';
 import { describeError, ErrorNotice } from '../ui/errors.js';
 import { canvasLinks, FlowCanvas, type Selection } from './flow-canvas.js';
 import { emptyValue, SchemaFields } from './schema-form.js';
@@ -10,6 +9,7 @@ import { problemText, StepPanel, targetSlots } from './step-panel.js';
 import { flattenSchema, type StepTypeInfo, type StepTypes } from './step-types.js';
 import { keepDraft, keptDraft } from './kept-draft.js';
 import { TryItPanel } from './try-it-panel.js';
+import { WorkflowNameDialog } from '../workflows/workflow-name.dialog.js';
 import { type VersionEntry, VersionHistory } from './version-history.js';
 import {
   type Definition,
@@ -537,79 +537,17 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
         </aside>
       </div>
       {renaming && (
-        <RenameDialog
-          workflowId={workflowId}
-          name={workflow.name}
+        <WorkflowNameDialog
+          title="Rename workflow"
+          initialName={workflow.name}
           onClose={() => setRenaming(false)}
-          onRenamed={(name) => {
-            setWorkflow((current) => (current ? { ...current, name } : current));
+          onSubmit={async (name) => {
+            await api.PATCH('/workflows/{id}', { params: { path: { id: workflowId } }, body: { name } });
+            setWorkflow((current) => (current ? { ...current, name: name.trim() } : current));
             setRenaming(false);
           }}
         />
       )}
     </div>
-  );
-};
-
-const RenameDialog = ({
-  workflowId,
-  name,
-  onClose,
-  onRenamed,
-}: {
-  workflowId: string;
-  name: string;
-  onClose: () => void;
-  onRenamed: (name: string) => void;
-}) => {
-  const { api } = useSignedIn();
-  const [text, setText] = useState(name);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    if (text.trim() === '') {
-      setProblem('Enter a name.');
-      return;
-    }
-    setBusy(true);
-    try {
-      await api.PATCH('/workflows/{id}', { params: { path: { id: workflowId } }, body: { name: text } });
-      onRenamed(text.trim());
-    } catch (error) {
-      setProblem(describeError(error));
-      setBusy(false);
-    }
-  };
-  return (
-    <Dialog title="Rename workflow" onClose={onClose}>
-      <form onSubmit={(event) => void submit(event)} noValidate>
-        <div className="field">
-          <label htmlFor="rename-name">Name</label>
-          <input
-            id="rename-name"
-            value={text}
-            autoFocus
-            aria-invalid={problem !== null || undefined}
-            aria-describedby={problem ? 'rename-error' : undefined}
-            onChange={(event) => setText(event.target.value)}
-          />
-          {problem && (
-            <p className="field-error" id="rename-error">
-              {problem}
-            </p>
-          )}
-        </div>
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" aria-disabled={busy}>
-            Submit
-          </button>
-        </div>
-      </form>
-    </Dialog>
   );
 };
