@@ -20,7 +20,9 @@ describe('the console in a narrow window and with the longest names', () => {
   const app = consoleServerForSuite();
 
   it('fits a 375 px window on every page, the editor showing its graph, with a 120-letter name', async () => {
-    const { workflowId } = await flowOnWebchat(app.api, FLOW, { name: LONGEST_NAME });
+    const { workflowId, channelId } = await flowOnWebchat(app.api, FLOW, { name: LONGEST_NAME });
+    // A session, so that the sessions page has its table to fit.
+    await app.api.request('POST', `/webchat/${channelId}/messages`, { body: { contactId: 'narrow-visitor', text: 'Hi' }, token: null });
     const { page, problems, context } = await openTab(chromium.browser);
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(app.signInLink('admin', '/'));
@@ -37,13 +39,15 @@ describe('the console in a narrow window and with the longest names', () => {
     expect(await page.getByRole('heading', { level: 1 }).getAttribute('title')).toBe(LONGEST_NAME);
     expect(await overflow(page)).toBe(0);
 
-    for (const [path, heading] of [
-      ['/channels', 'Channels'],
-      [`/workflows/${workflowId}/sessions`, LONGEST_NAME],
-      ['/audit', 'Audit log'],
+    for (const [path, heading, shown] of [
+      ['/channels', 'Channels', 'Site chat'],
+      [`/workflows/${workflowId}/sessions`, LONGEST_NAME, 'narrow-visitor'],
+      ['/audit', 'Audit log', 'WorkflowCreated'],
+      [`/audit?workflow=${workflowId}`, 'Audit log', 'Show at that time'],
     ]) {
       await page.goto(`${app.url}${path}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.getByText(shown).first().waitFor();
       expect([path, await overflow(page)]).toEqual([path, 0]);
     }
     expect(problems).toEqual([]);

@@ -92,32 +92,34 @@ const SessionsTable = ({ status, sessions }: { status: Status; sessions: Session
   return (
     <>
       <ErrorNotice error={channelsError} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Contact</th>
-            <th scope="col">Channel</th>
-            <th scope="col">Version</th>
-            <th scope="col">{status === 'active' ? 'Current step' : 'End reason'}</th>
-            <th scope="col">Started</th>
-            {status === 'ended' && <th scope="col">Ended</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((session) => (
-            <tr key={session.id}>
-              <td>
-                <Link to={`/sessions/${encodeURIComponent(session.id)}`}>{session.contactId}</Link>
-              </td>
-              <td>{channelName(session.channelId)}</td>
-              <td>{session.workflowVersion}</td>
-              <td>{status === 'active' ? (session.currentStepId ?? '—') : endReasonText(session.endReason)}</td>
-              <td>{timeText(session.startedAt)}</td>
-              {status === 'ended' && <td>{timeText(session.endedAt)}</td>}
+      <div className="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Contact</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Version</th>
+              <th scope="col">{status === 'active' ? 'Current step' : 'End reason'}</th>
+              <th scope="col">Started</th>
+              {status === 'ended' && <th scope="col">Ended</th>}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {sessions.map((session) => (
+              <tr key={session.id}>
+                <td>
+                  <Link to={`/sessions/${encodeURIComponent(session.id)}`}>{session.contactId}</Link>
+                </td>
+                <td>{channelName(session.channelId)}</td>
+                <td>{session.workflowVersion}</td>
+                <td>{status === 'active' ? (session.currentStepId ?? '—') : endReasonText(session.endReason)}</td>
+                <td>{timeText(session.startedAt)}</td>
+                {status === 'ended' && <td>{timeText(session.endedAt)}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 };
