@@ -572,6 +572,14 @@ const ENDPOINTS: Record<string, (fixtures: Fixtures) => fc.Arbitrary<HostileRequ
         auth: adminAuthorization(fixtures),
       })
       .map(({ id, body, auth }) => request('POST', `/workflows/${id.segment}/try-it`, body, auth, id.strings)),
+  'POST /workflows/:id/try-it/end': (fixtures) =>
+    fc
+      .record({
+        id: hostileId(fixtures.editedWorkflowId, fixtures.deletedWorkflowId),
+        body: hostileBody(nearValid({ contactId })),
+        auth: adminAuthorization(fixtures),
+      })
+      .map(({ id, body, auth }) => request('POST', `/workflows/${id.segment}/try-it/end`, body, auth, id.strings)),
   'POST /channels': (fixtures) =>
     fc
       .record({ body: hostileBody(channelBody), auth: adminAuthorization(fixtures) })

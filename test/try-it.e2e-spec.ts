@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { inProcessServerForSuite } from './support/suite-server.js';
-import { Visitor } from './support/conversations.js';
+import { Visitor, activeSessionsOf, eventually } from './support/conversations.js';
 
 describe('POST /workflows/:id/try-it: the preview web chat channel of a workflow', () => {
   const suite = inProcessServerForSuite();
@@ -76,5 +76,95 @@ describe('POST /workflows/:id/try-it: the preview web chat channel of a workflow
     const workflowId = await publishedWorkflow('Audited');
     const refused = await api.request('POST', `/workflows/${workflowId}/try-it`, { token: api.token('auditor') });
     expect(refused.status).toBe(403);
+  });
+
+  describe('POST /workflows/:id/try-it/end', () => {
+    const QUESTION = [{ id: 'name', type: 'ask_question', text: 'Your name?', variable: 'name' }];
+
+    /** A workflow whose preview conversation of a new visitor waits on a question: one active session. */
+    const waitingPreview = async (): Promise<{ workflowId: string; visitor: Visitor }> => {
+      const { api } = suite;
+      const created = await api.request('POST', '/workflows', { body: { name: 'Asker' } });
+      const workflowId = created.body.id as string;
+      await api.request('PUT', `/workflows/${workflowId}/definition`, { body: { steps: QUESTION } });
+      const visitor = new Visitor(api, (await api.request('POST', `/workflows/${workflowId}/try-it`)).body.channelId);
+      await visitor.say('hi');
+      await visitor.awaitReplies(1);
+      await eventually(
+        () => activeSessionsOf(api, workflowId),
+        (count) => count === 1,
+      );
+      return { workflowId, visitor };
+    };
+
+    it('deactivates the session of that preview conversation, and only that one; again is no error', async () => {
+      const { api } = suite;
+      const { workflowId, visitor } = await waitingPreview();
+      const other = new Visitor(api, visitor.channelId);
+      await other.say('hello');
+      await eventually(
+        () => activeSessionsOf(api, workflowId),
+        (count) => count === 2,
+      );
+
+      const ended = await api.request('POST', `/workflows/${workflowId}/try-it/end`, { body: { contactId: visitor.contactId } });
+      expect(ended.status).toBe(200);
+      expect(ended.body).toEqual({ position: expect.any(String) });
+      const card = await api.request('GET', `/workflows/${workflowId}?consistentWith=${ended.body.position}`);
+      expect(card.body.activeSessions).toBe(1);
+      const endedSessions = await api.request(
+        'GET',
+        `/workflows/${workflowId}/sessions?status=ended&consistentWith=${ended.body.position}`,
+      );
+      expect(endedSessions.body.items).toEqual([
+        expect.objectContaining({ contactId: visitor.contactId, status: 'ended', endReason: 'deactivated' }),
+      ]);
+
+      const again = await api.request('POST', `/workflows/${workflowId}/try-it/end`, { body: { contactId: visitor.contactId } });
+      expect(again.status).toBe(200);
+      expect(again.body.position).toBe(ended.body.position);
+      // The visitor's next message starts a new session.
+      await visitor.say('back');
+      await eventually(
+        () => activeSessionsOf(api, workflowId),
+        (count) => count === 2,
+      );
+    });
+
+    it('answers 200 for a contact that never wrote, and refuses a bad contactId naming the field', async () => {
+      const { api } = suite;
+      const { workflowId } = await waitingPreview();
+      const nobody = await api.request('POST', `/workflows/${workflowId}/try-it/end`, { body: { contactId: 'never-wrote' } });
+      expect(nobody.status).toBe(200);
+      expect(nobody.body.position).toEqual(expect.any(String));
+
+      for (const [body, message] of [
+        [{}, 'contactId is required'],
+        [{ contactId: 7 }, 'contactId must be a string'],
+        [{ contactId: 'has spaces' }, 'contactId must be 1 to 128 letters, digits or _.:@+-'],
+        [{ contactId: 'a', extra: 1 }, 'property extra should not exist'],
+      ] as const) {
+        const refused = await api.request('POST', `/workflows/${workflowId}/try-it/end`, { body });
+        expect(refused.status).toBe(400);
+        expect(refused.body.message).toEqual([message]);
+      }
+      expect(await activeSessionsOf(api, workflowId)).toBe(1);
+    });
+
+    it('answers 404 for an unknown or foreign workflow and 403 for an auditor, ending nothing', async () => {
+      const { api } = suite;
+      const { workflowId, visitor } = await waitingPreview();
+      const body = { contactId: visitor.contactId };
+      const unknown = await api.request('POST', '/workflows/00000000-0000-4000-8000-000000000000/try-it/end', { body });
+      expect(unknown.status).toBe(404);
+      const foreign = await api.request('POST', `/workflows/${workflowId}/try-it/end`, {
+        body,
+        token: api.token('admin', 'another-workspace'),
+      });
+      expect(foreign.status).toBe(404);
+      const auditor = await api.request('POST', `/workflows/${workflowId}/try-it/end`, { body, token: api.token('auditor') });
+      expect(auditor.status).toBe(403);
+      expect(await activeSessionsOf(api, workflowId)).toBe(1);
+    });
   });
 });

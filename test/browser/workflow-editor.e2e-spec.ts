@@ -31,6 +31,8 @@ describe('the workflow editor in Chromium', () => {
       (workflow) => workflow.version >= version,
     );
 
+  const activeSessions = (id: string) => async () => (await app.api.request('GET', `/workflows/${id}`)).body.activeSessions as number;
+
   const openEditor = async (id: string, role: 'admin' | 'auditor' = 'admin') => {
     const tab = await openTab(chromium.browser);
     await tab.page.goto(app.signInLink(role, `/workflows/${id}`));
@@ -252,7 +254,7 @@ describe('the workflow editor in Chromium', () => {
     await context.close();
   });
 
-  it('runs the flow in the Try it panel, a real web chat conversation; Restart starts a new one', async () => {
+  it('runs the flow in the Try it panel, a real web chat conversation; Restart and leaving end its session', async () => {
     const id = await workflowWithFlow('Try me');
     const { page, problems, context } = await openEditor(id);
     await page.getByRole('tab', { name: 'Try it' }).click();
@@ -267,13 +269,22 @@ describe('the workflow editor in Chromium', () => {
     await chat.getByRole('button', { name: 'Send' }).click();
     await log.getByText('Thanks Ann').waitFor();
     await expectNoSeriousAxeViolations(page);
+    // A new session of the same conversation, left waiting on the question.
+    await chat.getByLabel('Message').fill('hello again');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await eventually(activeSessions(id), (count) => count === 1);
 
     await page.getByRole('button', { name: 'Restart' }).click();
     await chat.getByLabel('Message').waitFor();
     expect(await chat.getByRole('log', { name: 'Conversation' }).getByText('Thanks Ann').count()).toBe(0);
+    await eventually(activeSessions(id), (count) => count === 0);
     await chat.getByLabel('Message').fill('again');
     await chat.getByRole('button', { name: 'Send' }).click();
     await chat.getByRole('log', { name: 'Conversation' }).getByText('What is your name?').waitFor();
+    await eventually(activeSessions(id), (count) => count === 1);
+
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    await eventually(activeSessions(id), (count) => count === 0);
     expect(problems).toEqual([]);
     await context.close();
   });

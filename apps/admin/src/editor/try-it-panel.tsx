@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { ErrorNotice } from '../ui/errors.js';
@@ -28,19 +28,40 @@ export const TryItPanel = ({ workflowId, version, dirty }: { workflowId: string;
     };
   }, [api, workflowId]);
 
+  // The conversation on screen, for the end of the panel to end its session.
+  const shownContact = useRef(contactId);
+  shownContact.current = contactId;
+  const endConversation = useCallback(
+    (contact: string) =>
+      api.POST('/workflows/{id}/try-it/end', { params: { path: { id: workflowId } }, body: { contactId: contact } }).then(dataOf),
+    [api, workflowId],
+  );
+  // Closing the panel or leaving the editor ends the preview's session: it would count as active.
+  useEffect(
+    () => () => {
+      if (channelId !== null) endConversation(shownContact.current).catch(() => undefined);
+    },
+    [channelId, endConversation],
+  );
+  const restart = () => {
+    setError(null);
+    endConversation(contactId).catch(setError);
+    setContactId(freshContactId());
+  };
+
   return (
     <section className="try-it" aria-labelledby="try-it-title">
       <div className="row">
         <h2 id="try-it-title">Try it</h2>
         <span className="spacer" />
-        <button type="button" onClick={() => setContactId(freshContactId())} disabled={channelId === null}>
+        <button type="button" onClick={restart} disabled={channelId === null}>
           Restart
         </button>
       </div>
       <p className="hint">
         Runs version {version} as a customer sees it, on this workflow&apos;s preview web chat channel. Saved changes apply to new
-        conversations only: after saving, press Restart.{dirty && ' Your unsaved changes are not in it.'} These are real sessions: they
-        count as active sessions of the workflow while they last.
+        conversations only: after saving, press Restart.{dirty && ' Your unsaved changes are not in it.'} It is a real session: it counts as
+        an active session of the workflow until you press Restart or leave Try it.
       </p>
       <ErrorNotice error={error} />
       {channelId === null && error === null && <p className="hint">Opening the preview channel…</p>}

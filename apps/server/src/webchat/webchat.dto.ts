@@ -20,14 +20,20 @@ export const MessageText = () =>
     Matches(/\S/, { message: 'text must not be empty' }),
   );
 
+/** A web chat visitor's id, as the widget makes it: in a message, and in Try it's end of a conversation. */
+export const WebchatContactId = () =>
+  applyDecorators(
+    ApiProperty({
+      description: 'The visitor, as the web chat widget identifies them; a random id is best',
+      pattern: CONTACT_ID_PATTERN.source,
+      example: 'visitor-7f3a9c',
+    }),
+    IsString({ message: 'contactId must be a string' }),
+    Matches(CONTACT_ID_PATTERN, { message: 'contactId must be 1 to 128 letters, digits or _.:@+-' }),
+  );
+
 export class WebchatMessageDto {
-  @ApiProperty({
-    description: 'The visitor, as the web chat widget identifies them; a random id is best',
-    pattern: CONTACT_ID_PATTERN.source,
-    example: 'visitor-7f3a9c',
-  })
-  @Matches(CONTACT_ID_PATTERN, { message: 'contactId must be 1 to 128 letters, digits or _.:@+-' })
-  @IsString({ message: 'contactId must be a string' })
+  @WebchatContactId()
   contactId!: string;
 
   @ApiProperty({ maxLength: MAX_MESSAGE_LENGTH, example: 'Hello', description: 'Not only spaces' })

@@ -69,7 +69,7 @@ export interface RecordAgentFailure {
   data: { sessionId: string; requestId: string; reason: string; now: string };
 }
 
-/** An admin deactivated the sessions of the session's workflow. */
+/** An admin ended the session: with every session of its workflow, or alone (Try it's Restart). */
 export interface DeactivateSession {
   type: 'DeactivateSession';
   data: { sessionId: string };

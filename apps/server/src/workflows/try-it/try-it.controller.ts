@@ -1,7 +1,8 @@
-import { Controller, Headers, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  type ActiveWorkflow,
   ChannelAlreadyExistsError,
   MAX_WORKFLOW_NAME_LENGTH,
   channelDecider,
@@ -11,8 +12,8 @@ import {
   workflowStreamName,
 } from '#domain';
 import { CHANNEL_ADAPTERS } from '#channels';
-import { loadState } from '#engine';
-import { AssignChannelWorkflowCommand, CreateChannelCommand } from '#api-commands';
+import { loadState, loadStream } from '#engine';
+import { AssignChannelWorkflowCommand, CreateChannelCommand, EndConversationSessionCommand } from '#api-commands';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators.js';
 import type { Principal } from '#platform';
@@ -20,7 +21,8 @@ import { commandContextFor } from '../../http/command-context.factory.js';
 import { ApiErrors, BODY_ERRORS, PATH_ERRORS } from '../../openapi/api-errors.decorator.js';
 import { ApiWorkflowIdParam, WORKFLOW_ID } from '../workflow-id.param.js';
 import { previewChannelId } from './preview-channel-id.js';
-import { TryItChannelDto } from './try-it.responses.js';
+import { EndTryItConversationDto, TryItChannelDto } from './try-it.responses.js';
+import { CommandPositionDto } from '../../openapi/command-position.dto.js';
 
 type RequestHeaders = Record<string, string | string[] | undefined>;
 
@@ -62,11 +64,7 @@ export class TryItController {
     @CurrentPrincipal() principal: Principal,
     @Headers() headers: RequestHeaders,
   ): Promise<TryItChannelDto> {
-    // Read from the workflow's stream, not a projection: a workflow created a moment ago is found.
-    const workflow = await loadState(this.store, workflowStreamName(id), workflowDecider);
-    if (workflow.status !== 'active' || workflow.workspace !== principal.workspace) {
-      throw new NotFoundException(`Workflow ${id} not found`);
-    }
+    const workflow = (await this.activeWorkflow(id, principal)).state;
     const channelId = previewChannelId(id);
     const context = commandContextFor(principal, headers);
     if ((await loadState(this.store, channelStreamName(channelId), channelDecider)).status === 'initial') {
@@ -81,5 +79,41 @@ export class TryItController {
     // Also puts the workflow back if someone assigned the channel another one.
     const { position } = await this.commands.execute(new AssignChannelWorkflowCommand(channelId, id, context));
     return { channelId, position };
+  }
+
+  @Post(':id/try-it/end')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    operationId: 'endTryItConversation',
+    summary: 'End a Try it conversation',
+    description:
+      'Deactivates the session of that contact on the workflow’s preview channel, if it is still active, so that a preview ' +
+      'left behind does not count as an active session. Nothing to end is no error.',
+  })
+  @ApiWorkflowIdParam()
+  @ApiOkResponse({ type: CommandPositionDto, description: 'The conversation has no active session any more' })
+  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 401, 403, 404, 429)
+  async end(
+    @Param('id', WORKFLOW_ID) id: string,
+    @Body() body: EndTryItConversationDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+  ): Promise<CommandPositionDto> {
+    const workflow = await this.activeWorkflow(id, principal);
+    const { position } = await this.commands.execute(
+      new EndConversationSessionCommand(previewChannelId(id), body.contactId, commandContextFor(principal, headers)),
+    );
+    // A contact that never reached a session: the workflow's own position is as good as any.
+    return { position: position ?? workflow.position };
+  }
+
+  /** Read from the workflow's stream, not a projection: a workflow created a moment ago is found. */
+  private async activeWorkflow(id: string, principal: Principal): Promise<{ state: ActiveWorkflow; position: string }> {
+    const { state, position } = await loadStream(this.store, workflowStreamName(id), workflowDecider);
+    if (state.status !== 'active' || state.workspace !== principal.workspace || position === undefined) {
+      throw new NotFoundException(`Workflow ${id} not found`);
+    }
+    return { state, position };
   }
 }

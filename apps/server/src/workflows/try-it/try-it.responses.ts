@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CommandPositionDto } from '../../openapi/command-position.dto.js';
+import { WebchatContactId } from '../../webchat/webchat.dto.js';
 
 /** `POST /workflows/:id/try-it`. */
 export class TryItChannelDto extends CommandPositionDto {
@@ -9,4 +10,10 @@ export class TryItChannelDto extends CommandPositionDto {
     description: 'The workflow’s preview web chat channel: derived from the workflow’s id, so always the same one',
   })
   channelId!: string;
+}
+
+/** `POST /workflows/:id/try-it/end`: whose preview conversation to end. */
+export class EndTryItConversationDto {
+  @WebchatContactId()
+  contactId!: string;
 }
