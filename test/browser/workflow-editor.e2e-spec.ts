@@ -218,7 +218,7 @@ describe('the workflow editor in Chromium', () => {
     await context.close();
   });
 
-  it('lists the versions with who published them, opens an old one read-only and restores it as a new version', async () => {
+  it('lists the versions with who published them, opens an old one read-only and restores it as a new version, not an empty one', async () => {
     const id = await workflowWithFlow('Versions');
     const changed = [{ ...FLOW[0], text: 'Newer welcome' }, FLOW[1]];
     await app.api.request('PUT', `/workflows/${id}/definition`, {
@@ -250,6 +250,10 @@ describe('the workflow editor in Chromium', () => {
     expect((await workflowAt(id, 4)).steps).toEqual(FLOW);
     await page.getByRole('tab', { name: 'Versions' }).click();
     await versions.filter({ hasText: 'Version 4' }).filter({ hasText: 'Current' }).waitFor();
+    // The first version of a new workflow has no steps: it cannot be published again.
+    await page.getByRole('button', { name: 'Open version 1' }).click();
+    await page.getByText('It has no steps, so there is nothing to restore.').waitFor();
+    expect(await page.getByRole('button', { name: /Restore/ }).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -388,7 +388,11 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
               Viewing version {oldVersion.entry.version} (read-only), {oldVersion.entry.how.toLowerCase()} by {oldVersion.entry.by}.
             </p>
             <span className="spacer" />
-            {canChange && (
+            {/* A version without steps (a new workflow's first) cannot be published again: nothing to restore. */}
+            {canChange && oldVersion.definition.steps.length === 0 && (
+              <p className="hint">It has no steps, so there is nothing to restore.</p>
+            )}
+            {canChange && oldVersion.definition.steps.length > 0 && (
               <button type="button" className="primary" onClick={() => void restore()} aria-disabled={saveState.kind === 'saving'}>
                 Restore version {oldVersion.entry.version}
               </button>
