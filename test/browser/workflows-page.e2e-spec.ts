@@ -10,8 +10,8 @@ const NAME_FLOW = [
   { id: 'bye', type: 'send_message', text: 'Thanks {{name}}' },
 ];
 
-/** The API's refusal of a name one character too long, as the page must show it. */
-const TOO_LONG_NAME_TEXT = 'name must be at most 120 characters';
+/** The API's refusal of a name with a control character in it, as the page must show it. */
+const CONTROL_CHARACTER_TEXT = 'name must not contain control characters';
 
 /** Waits until `locator` has the keyboard focus. */
 const expectFocused = async (page: Page, locator: Locator): Promise<void> => {
@@ -66,7 +66,7 @@ describe('the Workflows page in Chromium', () => {
     const { page, problems, context } = await openWorkflows(workspace.link());
     await page.getByRole('heading', { name: 'No workflows yet' }).waitFor();
     expect(await page.getByText('Click + Add New to create your first workflow.').count()).toBe(1);
-    expect(await page.getByRole('button', { name: 'Back' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Back', exact: true }).count()).toBe(1);
     await expectNoSeriousAxeViolations(page);
 
     await page.getByRole('button', { name: '+ Add New' }).click();
@@ -75,18 +75,27 @@ describe('the Workflows page in Chromium', () => {
     await dialog.getByRole('button', { name: 'Submit' }).click();
     await dialog.getByText('Name is required').waitFor();
     expect(await name.getAttribute('aria-invalid')).toBe('true');
-    expect(await name.evaluate((input) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent)).toBe(
-      'Name is required',
-    );
+    const description = (input: HTMLElement | SVGElement) =>
+      (input.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent)
+        .join(' ');
+    expect(await name.evaluate(description)).toBe('Name is required At most 120 characters.');
     await expectNoSeriousAxeViolations(page);
     await name.fill('   ');
     await dialog.getByRole('button', { name: 'Submit' }).click();
     await dialog.getByText('Name is required').waitFor();
     expect(await workspace.list()).toEqual([]);
 
+    expect(await dialog.getByText('At most 120 characters.').count()).toBe(1);
     await name.fill('x'.repeat(121));
     await dialog.getByRole('button', { name: 'Submit' }).click();
-    await dialog.getByText(TOO_LONG_NAME_TEXT, { exact: true }).waitFor();
+    await dialog.getByText('Name must be at most 120 characters, not 121', { exact: true }).waitFor();
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    // What only the API refuses is shown under the field as it said it.
+    await name.fill('Tab\there');
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+    await dialog.getByText(CONTROL_CHARACTER_TEXT, { exact: true }).waitFor();
     expect(await name.getAttribute('aria-invalid')).toBe('true');
     expect(await workspace.list()).toEqual([]);
 
@@ -221,8 +230,12 @@ describe('the Workflows page in Chromium', () => {
     const card = page.getByRole('article', { name: 'Audited flow' });
     await card.getByText('0 active sessions', { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: '+ Add New' }).count()).toBe(0);
-    await card.getByRole('button', { name: 'Workflow actions' }).click();
-    const items = await page.getByRole('menu', { name: 'Workflow actions' }).getByRole('menuitem').allTextContents();
+    // Named after its workflow: a screen reader's list of buttons tells the cards' menus apart.
+    await card.getByRole('button', { name: 'Workflow actions: Audited flow', exact: true }).click();
+    const items = await page
+      .getByRole('menu', { name: 'Workflow actions: Audited flow', exact: true })
+      .getByRole('menuitem')
+      .allTextContents();
     expect(items).toEqual(['View', 'Sessions']);
     await expectNoSeriousAxeViolations(page);
     await page.keyboard.press('Escape');
@@ -243,7 +256,7 @@ describe('the Workflows page in Chromium', () => {
     await page.goto(workspace.link(workspace.admin, `/workflows/${id}/sessions`));
     await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Workflows' }).click();
     await page.getByRole('article', { name: 'Way back' }).waitFor();
-    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
     await page.waitForURL(`${app.url}/workflows/${id}/sessions`);
     await page.getByRole('heading', { level: 1, name: 'Sessions of Way back' }).waitFor();
     expect(problems).toEqual([]);

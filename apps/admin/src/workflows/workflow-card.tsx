@@ -39,7 +39,7 @@ export const WorkflowCardView = ({
             {card.name}
           </Link>
         </h2>
-        <MenuButton label="Workflow actions" items={items} />
+        <MenuButton label={`Workflow actions: ${card.name}`} items={items} />
       </div>
       <p className="workflow-card-count">{activeSessionsText(card.activeSessions)}</p>
       <p className="workflow-card-meta">

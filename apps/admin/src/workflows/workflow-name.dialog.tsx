@@ -2,10 +2,11 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { ApiError } from '../api/api-client.js';
 import { Dialog } from '../ui/dialog.js';
 import { ErrorNotice } from '../ui/errors.js';
+import { MAX_NAME_LENGTH } from './copy-name.js';
 
 /**
- * Asks for a workflow's name (Add New, Copy). An empty name is refused here, before anything is
- * sent; the API's own refusal of a name (400) is shown under the field as it said it.
+ * Asks for a workflow's name (Add New, Copy, Rename). An empty or too long name is refused here,
+ * before anything is sent; the API's own refusal of a name (400) is shown under the field as it said it.
  */
 export const WorkflowNameDialog = ({
   title,
@@ -25,13 +26,21 @@ export const WorkflowNameDialog = ({
   const input = useRef<HTMLInputElement>(null);
   const inputId = useId();
   const errorId = useId();
+  const hintId = useId();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (sending) return;
     setError(null);
-    if (name.trim() === '') {
-      setNameError('Name is required');
+    const length = [...name.trim()].length;
+    const refusal =
+      length === 0
+        ? 'Name is required'
+        : length > MAX_NAME_LENGTH
+          ? `Name must be at most ${MAX_NAME_LENGTH} characters, not ${length}`
+          : null;
+    if (refusal !== null) {
+      setNameError(refusal);
       input.current?.focus();
       return;
     }
@@ -58,7 +67,7 @@ export const WorkflowNameDialog = ({
             value={name}
             autoComplete="off"
             aria-invalid={nameError !== null}
-            aria-describedby={nameError === null ? undefined : errorId}
+            aria-describedby={nameError === null ? hintId : `${errorId} ${hintId}`}
             onChange={(event) => {
               setName(event.target.value);
               setNameError(null);
@@ -69,6 +78,9 @@ export const WorkflowNameDialog = ({
               {nameError}
             </p>
           )}
+          <p id={hintId} className="hint">
+            At most {MAX_NAME_LENGTH} characters.
+          </p>
         </div>
         <ErrorNotice error={error} />
         <div className="actions">
