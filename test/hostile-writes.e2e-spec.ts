@@ -674,13 +674,14 @@ const ENDPOINTS: Record<string, (fixtures: Fixtures) => fc.Arbitrary<HostileRequ
 };
 
 /**
- * Nest's error body (a refused definition adds its `problems`), saying what is wrong without
+ * Nest's error body (a refused definition adds its `problems`, a stale version the `currentVersion`), saying what is wrong without
  * repeating a fuzzed string whole when it is longer than the server ever quotes.
  */
 function expectRefusal(answer: Answer, strings: string[]): void {
   expect(answer.body).toMatchObject({ statusCode: answer.status, message: expect.anything(), error: expect.any(String) });
-  const { message, problems, ...rest } = answer.body as { message: unknown; problems?: unknown };
+  const { message, problems, currentVersion, ...rest } = answer.body as { message: unknown; problems?: unknown; currentVersion?: unknown };
   expect(Object.keys(rest).sort()).toEqual(['error', 'statusCode']);
+  if (currentVersion !== undefined) expect(answer.status === 409 && Number.isInteger(currentVersion)).toBe(true);
   const said = [message].flat();
   expect(said.every((text) => typeof text === 'string')).toBe(true);
   if (problems !== undefined) said.push(...stringsIn(problems));

@@ -281,6 +281,12 @@ describe('Workflows HTTP API', () => {
         body: { steps, expectedVersion: 7 },
       });
       expect(stale.status).toBe(409);
+      expect(stale.body).toEqual({
+        statusCode: 409,
+        message: `Workflow ${created.id} is at version 1, not at the expected version 7`,
+        error: 'Conflict',
+        currentVersion: 1,
+      });
       const read = await api.request('GET', `/workflows/${created.id}?consistentWith=${created.position}`);
       expect(read.body).toMatchObject({ version: 1, steps: [] });
     });

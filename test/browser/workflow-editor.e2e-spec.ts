@@ -151,7 +151,7 @@ describe('the workflow editor in Chromium', () => {
 
     await page.getByRole('alert').filter({ hasText: 'Not saved: the server found problems' }).waitFor();
     await expect(stepNode(page, 'Ask question step ask').textContent()).resolves.toContain('1 problem');
-    await panel(page).getByText('variable must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$').waitFor();
+    await panel(page).getByText('variable must be 1 to 64 letters, digits or _, not starting with a digit').waitFor();
     const variable = panel(page).getByLabel('Variable', { exact: true });
     expect(await variable.getAttribute('aria-invalid')).toBe('true');
     expect(await variable.inputValue()).toBe('1st name');
@@ -201,8 +201,10 @@ describe('the workflow editor in Chromium', () => {
     await stepNode(page, 'Send message step welcome').click();
     await panel(page).getByLabel('Text', { exact: true }).fill('My welcome');
     await page.getByRole('button', { name: 'Save' }).click();
-    const conflict = page.getByRole('alert').filter({ hasText: 'Someone else saved a newer version of this workflow' });
+    const conflict = page.getByRole('alert').filter({ hasText: 'Someone else saved version 3 of this workflow while you were editing' });
     await conflict.waitFor();
+    // In words: no ids or server wording.
+    expect(await conflict.textContent()).not.toContain(id);
     // Nothing lost: the edit is still there until the admin reloads.
     expect(await panel(page).getByLabel('Text', { exact: true }).inputValue()).toBe('My welcome');
     await expectNoSeriousAxeViolations(page);

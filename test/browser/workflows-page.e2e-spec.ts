@@ -190,6 +190,16 @@ describe('the Workflows page in Chromium', () => {
     expect((await app.api.request('GET', `/workflows/${workflowId}`, { token: workspace.admin })).status).toBe(404);
     expect(await page.getByRole('article').count()).toBe(1);
     expect(problems).toEqual([]);
+
+    // Deleted elsewhere while its dialog is open: said by name, not with the API's id.
+    await cardMenu(page, 'Support, second line', 'Delete');
+    const late = page.getByRole('dialog', { name: 'Delete “Support, second line”?' });
+    await late.waitFor();
+    expect((await app.api.request('DELETE', `/workflows/${copied.id}`, { token: workspace.admin })).status).toBe(200);
+    await late.getByRole('button', { name: 'Delete' }).click();
+    await late.getByRole('alert').filter({ hasText: '“Support, second line” was deleted in the meantime' }).waitFor();
+    expect(await late.getByRole('alert').textContent()).not.toContain(copied.id);
+    expect(problems).toEqual(['console error: Failed to load resource: the server responded with a status of 404 (Not Found)']);
     await context.close();
   });
 

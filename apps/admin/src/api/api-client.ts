@@ -13,16 +13,31 @@ export type Schemas = components['schemas'];
 export type DefinitionProblem = Schemas['DefinitionProblemDto'];
 
 /** A refusal in words: the status, the server's message, and each problem of a rejected definition. */
+/** What an error body or its headers add to the message, where the API says more. */
+export interface ApiErrorDetails {
+  /** A refused definition's problems, each on its step. */
+  problems?: DefinitionProblem[];
+  /** How long the server asked to be left alone (`Retry-After`, on a 429 or 503), if it said. */
+  retryAfterMs?: number;
+  /** A 409 for a stale `expectedVersion`: the workflow's version now. */
+  currentVersion?: number;
+}
+
 export class ApiError extends Error {
+  readonly problems: DefinitionProblem[];
+  readonly retryAfterMs?: number;
+  readonly currentVersion?: number;
+
   constructor(
     readonly status: number,
     message: string,
-    readonly problems: DefinitionProblem[] = [],
-    /** How long the server asked to be left alone (`Retry-After`, on a 429 or 503), if it said. */
-    readonly retryAfterMs?: number,
+    details: ApiErrorDetails = {},
   ) {
     super(message);
     this.name = 'ApiError';
+    this.problems = details.problems ?? [];
+    this.retryAfterMs = details.retryAfterMs;
+    this.currentVersion = details.currentVersion;
   }
 }
 
@@ -39,9 +54,11 @@ const errorText = (status: number, body: unknown): string => {
   return `The server answered ${status}.`;
 };
 
-/** The `problems` of the error body (ErrorResponseDto) that refuses a definition; other refusals have none. */
-const problemsIn = (body: unknown): DefinitionProblem[] =>
-  isObject(body) && Array.isArray(body.problems) ? (body.problems as DefinitionProblem[]) : [];
+/** The `problems` of the error body (ErrorResponseDto) that refuses a definition, and the `currentVersion` of a stale one. */
+const detailsIn = (body: unknown): ApiErrorDetails => ({
+  problems: isObject(body) && Array.isArray(body.problems) ? (body.problems as DefinitionProblem[]) : [],
+  currentVersion: isObject(body) && Number.isInteger(body.currentVersion) ? (body.currentVersion as number) : undefined,
+});
 
 /** `Retry-After` as seconds or as an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
 const retryAfterMsOf = (response: Response): number | undefined => {
@@ -85,7 +102,7 @@ const consoleMiddleware = (token: string | null, onUnauthorized: Unauthorized): 
     const body = await bodyOf(response);
     const message = errorText(response.status, body);
     if (response.status === 401 && token !== null) onUnauthorized(message);
-    throw new ApiError(response.status, message, problemsIn(body), retryAfterMsOf(response));
+    throw new ApiError(response.status, message, { ...detailsIn(body), retryAfterMs: retryAfterMsOf(response) });
   },
   onError({ request }) {
     // Nothing returned: the abort error goes on as it is.

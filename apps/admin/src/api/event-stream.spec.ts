@@ -16,7 +16,7 @@ describe('followEventStream', () => {
       stop = followEventStream(
         async () => {
           attempts.push(Date.now());
-          if (attempts.length === 1) throw new ApiError(429, 'Too many requests with this token; retry in 2 s', [], 2000);
+          if (attempts.length === 1) throw new ApiError(429, 'Too many requests with this token; retry in 2 s', { retryAfterMs: 2000 });
           return openStream('{"id":"w-1"}');
         },
         {

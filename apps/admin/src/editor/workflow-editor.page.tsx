@@ -42,7 +42,7 @@ type SaveState =
   | { kind: 'idle' }
   | { kind: 'saving' }
   | { kind: 'saved'; message: string }
-  | { kind: 'conflict'; message: string; newest: number | undefined }
+  | { kind: 'conflict'; newest: number | undefined }
   | { kind: 'invalid'; message: string }
   | { kind: 'failed'; error: unknown };
 
@@ -69,12 +69,6 @@ const publishBody = (definition: Definition, expectedVersion: number): PublishDe
   settings: definition.settings,
   expectedVersion,
 });
-
-/** The version a 409 names as the newest: "… is at version 5, not at the expected version 4". */
-const newestVersionIn = (message: string): number | undefined => {
-  const found = /is at version (\d+)/.exec(message);
-  return found ? Number(found[1]) : undefined;
-};
 
 export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   const { api, canChange, signedIn } = useSignedIn();
@@ -232,7 +226,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
       return true;
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
-        setSaveState({ kind: 'conflict', message: error.message, newest: newestVersionIn(error.message) });
+        setSaveState({ kind: 'conflict', newest: error.currentVersion });
       } else if (error instanceof ApiError && error.status === 400) {
         setProblems(problemsOf(error.problems, definition.steps));
         setSaveState({ kind: 'invalid', message: error.message });
@@ -354,8 +348,8 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
         {saveState.kind === 'conflict' && (
           <div className="notice error row" role="alert">
             <p>
-              Someone else saved a newer version of this workflow while you were editing, so your changes were not saved. Reload to continue
-              from the newest version. ({saveState.message})
+              Someone else saved {saveState.newest === undefined ? 'a newer version' : `version ${saveState.newest}`} of this workflow while
+              you were editing, so your changes were not saved. Reload to continue from the newest version.
             </p>
             <button type="button" onClick={() => void reload(saveState.newest)}>
               Reload

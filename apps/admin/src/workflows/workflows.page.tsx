@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { dataOf } from '../api/api-client.js';
+import { ApiError, dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
@@ -54,6 +54,16 @@ export const WorkflowsPage = () => {
   // The card as it is now: counts change while a confirmation is open.
   const current = (card: WorkflowCard) => cards?.find((shown) => shown.id === card.id) ?? card;
   const workflowOf = (card: WorkflowCard) => ({ params: { path: { id: card.id } } });
+  /** Runs a card's command; a workflow deleted meanwhile (elsewhere) is said by name, not by the API's id. */
+  const onCard = (card: WorkflowCard, command: () => Promise<void>) => async () => {
+    try {
+      await command();
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+      forget(card.id);
+      throw new Error(`“${card.name}” was deleted in the meantime, so this cannot be done any more.`, { cause: error });
+    }
+  };
 
   return (
     <>
@@ -118,11 +128,13 @@ export const WorkflowsPage = () => {
           title="Copy workflow"
           initialName={copyNameOf(dialog.card.name)}
           onClose={close}
-          onSubmit={async (name) => {
-            const copy = dataOf(await api.POST('/workflows/{id}/copy', { ...workflowOf(dialog.card), body: { name } }));
-            close();
-            setAnnouncement(`Copied “${dialog.card.name}” as “${copy.name}”.`);
-          }}
+          onSubmit={(name) =>
+            onCard(dialog.card, async () => {
+              const copy = dataOf(await api.POST('/workflows/{id}/copy', { ...workflowOf(dialog.card), body: { name } }));
+              close();
+              setAnnouncement(`Copied “${dialog.card.name}” as “${copy.name}”.`);
+            })()
+          }
         />
       )}
       {dialog?.kind === 'delete' && (
@@ -130,13 +142,13 @@ export const WorkflowsPage = () => {
           title={`Delete “${dialog.card.name}”?`}
           confirmLabel="Delete"
           onClose={close}
-          onConfirm={async () => {
+          onConfirm={onCard(dialog.card, async () => {
             await api.DELETE('/workflows/{id}', workflowOf(dialog.card));
             forget(dialog.card.id);
             focusHeadingOnClose.current = true;
             close();
             setAnnouncement(`Deleted “${dialog.card.name}”.`);
-          }}
+          })}
         >
           <p>This cannot be undone. The workflow, its steps and its settings are removed.</p>
           <ul>
@@ -150,11 +162,11 @@ export const WorkflowsPage = () => {
           title="Deactivate sessions"
           confirmLabel="Confirm"
           onClose={close}
-          onConfirm={async () => {
+          onConfirm={onCard(dialog.card, async () => {
             await api.POST('/workflows/{id}/deactivate-sessions', workflowOf(dialog.card));
             close();
             setAnnouncement(`Ending the active sessions of “${dialog.card.name}”.`);
-          }}
+          })}
         >
           <p>{deactivationText(current(dialog.card))}</p>
           <p>The workflow stays; new conversations start new sessions.</p>

@@ -10,7 +10,7 @@ import {
   NotFoundException,
   PayloadTooLargeException,
 } from '@nestjs/common';
-import { DomainError, InvalidDefinitionError, quotedInput } from '#domain';
+import { DomainError, InvalidDefinitionError, WorkflowVersionConflictError, quotedInput } from '#domain';
 import { ConcurrentModificationError } from '#engine';
 import { AppendTooLargeError, InvalidPositionError } from '#eventstore';
 
@@ -29,7 +29,7 @@ interface ReplyLike {
 /**
  * Domain and storage errors become Nest's `{statusCode, message, error}` with the right 4xx. A
  * rejected flow definition adds `problems: [{path, stepId?, message}]`, for an editor to show each
- * one on its step.
+ * one on its step; a stale `expectedVersion` adds `currentVersion`, for it to offer the newest.
  */
 export const toHttpException = (error: unknown): HttpException => {
   if (error instanceof HttpException) return withErrorBody(error);
@@ -39,6 +39,14 @@ export const toHttpException = (error: unknown): HttpException => {
       message: error.message,
       error: STATUS_CODES[400],
       problems: error.problems,
+    });
+  }
+  if (error instanceof WorkflowVersionConflictError) {
+    return new ConflictException({
+      statusCode: 409,
+      message: error.message,
+      error: STATUS_CODES[409],
+      currentVersion: error.actualVersion,
     });
   }
   if (error instanceof DomainError) {

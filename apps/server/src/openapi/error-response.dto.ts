@@ -12,7 +12,7 @@ export class DefinitionProblemDto {
   message!: string;
 }
 
-/** Every error answer: Nest's shape, plus `problems` for a rejected definition. */
+/** Every error answer: Nest's shape, plus `problems` for a rejected definition and `currentVersion` for a stale one. */
 export class ErrorResponseDto {
   @ApiProperty({ example: 400, minimum: 400, maximum: 599 })
   statusCode!: number;
@@ -29,4 +29,11 @@ export class ErrorResponseDto {
 
   @ApiPropertyOptional({ type: [DefinitionProblemDto], description: 'Every problem of a rejected flow definition' })
   problems?: DefinitionProblemDto[];
+
+  @ApiPropertyOptional({
+    example: 3,
+    minimum: 1,
+    description: 'A 409 for a stale `expectedVersion`: the workflow’s version now, the one to reload',
+  })
+  currentVersion?: number;
 }

@@ -29,13 +29,12 @@ export const text = (maxLength: number, description: string) => {
     .describe(description);
 };
 
-export const matching = (pattern: RegExp, description: string) => {
-  const message = `must match ${pattern.source}`;
-  return z
-    .string({ error: unlessMissing(message) })
-    .regex(pattern, message)
+/** `rule` says in words what `pattern` allows (`must be 1 to 64 letters, …`): a regex is no message. */
+export const matching = (pattern: RegExp, rule: string, description: string) =>
+  z
+    .string({ error: unlessMissing(rule) })
+    .regex(pattern, rule)
     .describe(description);
-};
 
 export const integer = (min: number, max: number, description: string) => {
   const message = `must be an integer from ${min} to ${max}`;

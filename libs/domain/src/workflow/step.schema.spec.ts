@@ -162,14 +162,14 @@ describe('validateDefinition', () => {
   describe('rejects ids', () => {
     it.each([
       ['missing', undefined, 'is required'],
-      ['not a string', 12, 'must match ^[A-Za-z0-9_-]{1,64}$'],
+      ['not a string', 12, 'must be 1 to 64 letters, digits, _ or -'],
     ])('that are %s', (_, id, message) => {
       expect(problemsOf(flowWith('end', { id }))).toEqual([{ path: 'steps[0].id', message }]);
     });
 
     it.each(['', 'with space', 'dot.ted', 'é'])('that are not 1 to 64 letters, digits, _ or -: %j', (id) => {
       expect(problemsOf(flowWith('end', { id }))).toEqual([
-        { path: 'steps[0].id', stepId: id, message: 'must match ^[A-Za-z0-9_-]{1,64}$' },
+        { path: 'steps[0].id', stepId: id, message: 'must be 1 to 64 letters, digits, _ or -' },
       ]);
     });
 
@@ -234,7 +234,7 @@ describe('validateDefinition', () => {
   describe('rejects a mistyped or out-of-range field', () => {
     const longText = 'must be a string of 1 to 4096 characters, not only whitespace';
     const shortText = 'must be a string of 1 to 100 characters, not only whitespace';
-    const variable = 'must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$';
+    const variable = 'must be 1 to 64 letters, digits or _, not starting with a digit';
     const seconds = 'must be an integer from 1 to 2592000';
     const stepId = 'must be the id of a step';
 
@@ -424,6 +424,12 @@ describe('validateDefinition', () => {
         { path: 'steps[0].next', stepId: 's', message: 'points at unknown step "Done"' },
       ]);
     });
+
+    it('asks for a step where a target is left empty', () => {
+      expect(problemsOf(flowWith('branch', { elseNext: '' }))).toEqual([
+        { path: 'steps[0].elseNext', stepId: 's', message: 'must be the id of a step' },
+      ]);
+    });
   });
 
   describe('rejects loops that never wait', () => {
@@ -471,7 +477,7 @@ describe('validateDefinition', () => {
         { id: 5, type: 'send_message', text: 'B', next: 'a' },
       ];
       expect(problemsOf(steps)).toEqual([
-        { path: 'steps[1].id', message: 'must match ^[A-Za-z0-9_-]{1,64}$' },
+        { path: 'steps[1].id', message: 'must be 1 to 64 letters, digits, _ or -' },
         { path: 'steps[0]', stepId: 'a', message: loopMessage('"a", steps[1]') },
       ]);
     });
@@ -564,7 +570,7 @@ describe('validateDefinition', () => {
 
   it('checks the fields of a question and how they combine at once', () => {
     expect(problemsOf(flowWith('ask_question', { variable: '1st', answerType: 'choice', timeoutNext: 'done' }))).toEqual([
-      { path: 'steps[0].variable', stepId: 's', message: 'must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      { path: 'steps[0].variable', stepId: 's', message: 'must be 1 to 64 letters, digits or _, not starting with a digit' },
       { path: 'steps[0].options', stepId: 's', message: 'is required when answerType is choice' },
       { path: 'steps[0].timeoutNext', stepId: 's', message: 'is only allowed together with timeoutSeconds' },
     ]);
@@ -580,9 +586,9 @@ describe('validateDefinition', () => {
         { id, type: 'end' },
       ]),
     ).toEqual([
-      { path: 'steps[0].id', message: 'must match ^[A-Za-z0-9_-]{1,64}$' },
+      { path: 'steps[0].id', message: 'must be 1 to 64 letters, digits, _ or -' },
       { path: `steps[0].${cut(field)}`, message: 'is not a field of send_message steps' },
-      { path: 'steps[1].id', message: 'must match ^[A-Za-z0-9_-]{1,64}$' },
+      { path: 'steps[1].id', message: 'must be 1 to 64 letters, digits, _ or -' },
       { path: 'steps[1].id', message: 'duplicates the id of steps[0]' },
       { path: 'steps[0].next', message: `points at unknown step "${cut(target)}"` },
     ]);

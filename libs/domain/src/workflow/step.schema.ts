@@ -60,8 +60,13 @@ const TEMPLATES = 'Accepts {{variable}} and {{contact.name}} templates.';
 const nextStep = stepTarget(
   'The step to go to next; by default the following step, and after the last step the session completes.',
 ).optional();
-const stepId = matching(STEP_ID_PATTERN, 'Unique in the flow; other steps go to this one by naming it.');
-const variableName = (description: string) => matching(VARIABLE_PATTERN, description);
+const stepId = matching(
+  STEP_ID_PATTERN,
+  'must be 1 to 64 letters, digits, _ or -',
+  'Unique in the flow; other steps go to this one by naming it.',
+);
+const variableName = (description: string) =>
+  matching(VARIABLE_PATTERN, 'must be 1 to 64 letters, digits or _, not starting with a digit', description);
 
 // ---- Branch conditions ----
 
@@ -430,8 +435,9 @@ function resolveLinks(nodes: StepNode[], indexById: Map<string, number>, finding
   const successors = nodes.map(({ defaultNext }) => (defaultNext === undefined ? [] : [defaultNext]));
   for (const { from, path, target } of findings.links) {
     const targetIndex = indexById.get(target);
-    if (targetIndex === undefined) findings.problem(path, `points at unknown step "${quotedInput(target)}"`, from);
-    else successors[from.index].push(targetIndex);
+    if (targetIndex !== undefined) successors[from.index].push(targetIndex);
+    else if (target === '') findings.problem(path, 'must be the id of a step', from);
+    else findings.problem(path, `points at unknown step "${quotedInput(target)}"`, from);
   }
   return successors;
 }
