@@ -226,6 +226,16 @@ describe('Sessions over web chat', () => {
     expect((await api.request('GET', `/workflows/${workflowId}/sessions`)).status).toBe(404);
   });
 
+  it("says a placeholder's fallback where the visitor gave no name, and the name where they did", async () => {
+    const { channelId } = await flowOnWebchat(api, [{ id: 'hi', type: 'send_message', text: 'Hi {{contact.name | there}}!' }]);
+    const nameless = new Visitor(api, channelId);
+    await nameless.say('Hello');
+    expect(await nameless.awaitReplies(1)).toEqual(['Hi there!']);
+    const named = new Visitor(api, channelId);
+    await named.say('Hello', 'Ada');
+    expect(await named.awaitReplies(1)).toEqual(['Hi Ada!']);
+  });
+
   it('records messages on a channel without a workflow and sends nothing', async () => {
     const channel = await api.request('POST', '/channels', { body: { type: 'webchat', name: 'Quiet' } });
     const visitor = new Visitor(api, channel.body.id);

@@ -33,6 +33,15 @@ describe('renderTemplate', () => {
     expect(renderTemplate('Hello {{contact.name}}!', { variables: {}, contact: {} })).toBe('Hello !');
   });
 
+  it('renders the fallback after | where there is no value, and the value where there is one', () => {
+    const nameless: TemplateContext = { variables: { empty: '', zero: 0 }, contact: {} };
+    expect(renderTemplate('Hi {{contact.name | there}}!', nameless)).toBe('Hi there!');
+    expect(renderTemplate('Hi {{contact.name|there}}!', context)).toBe('Hi Ada Lovelace!');
+    expect(renderTemplate('Order {{orderId | unknown}}, {{empty|none}}, {{zero|none}}', nameless)).toBe('Order unknown, none, 0');
+    expect(renderTemplate('{{name | my friend, dear}}', { variables: {}, contact: {} })).toBe('my friend, dear');
+    expect(renderTemplate('{{name|}}{{name | a | b}}', { variables: {}, contact: {} })).toBe('a | b');
+  });
+
   it('leaves single braces and unclosed placeholders alone', () => {
     expect(renderTemplate('{name} {{name', context)).toBe('{name} {{name');
   });

@@ -1,7 +1,8 @@
 /**
  * Texts sent to the customer accept `{{variable}}` and `{{contact.name}}` placeholders, with or
- * without whitespace inside the braces. A placeholder the session cannot fill becomes empty: the
- * customer should never see template syntax.
+ * without whitespace inside the braces. A placeholder the session cannot fill becomes its
+ * fallback, `{{contact.name | there}}` (web chat knows no names), or else empty: the customer
+ * should never see template syntax.
  */
 import { variableValue, type SessionVariables } from './variables.js';
 
@@ -10,11 +11,12 @@ export interface TemplateContext {
   contact: { name?: string };
 }
 
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+/** `{{ name }}` or `{{ name | fallback }}`: the fallback is everything after the first `|`, trimmed. */
+const PLACEHOLDER = /\{\{\s*([^{}|]*?)\s*(?:\|\s*([^{}]*?)\s*)?\}\}/g;
 
 export const renderTemplate = (text: string, { variables, contact }: TemplateContext): string =>
-  text.replace(PLACEHOLDER, (_placeholder, name: string) => {
-    if (name === 'contact.name') return contact.name ?? '';
-    const value = variableValue(variables, name);
-    return value === undefined ? '' : String(value);
+  text.replace(PLACEHOLDER, (_placeholder, name: string, fallback: string | undefined) => {
+    const value = name === 'contact.name' ? contact.name : variableValue(variables, name);
+    const shown = value === undefined ? '' : String(value);
+    return shown === '' ? (fallback ?? '') : shown;
   });

@@ -55,7 +55,8 @@ export const VARIABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 // ---- Fields shared by several step types ----
 
 const { maxTextLength, maxShortTextLength, maxSeconds } = DEFINITION_LIMITS;
-const TEMPLATES = 'Accepts {{variable}} and {{contact.name}} templates.';
+const TEMPLATES =
+  'Accepts {{variable}} and {{contact.name}} templates; {{contact.name | there}} shows "there" where there is no value (web chat sends no names).';
 
 const nextStep = stepTarget(
   'The step to go to next; by default the following step, and after the last step the session completes.',
