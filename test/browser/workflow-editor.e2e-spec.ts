@@ -171,7 +171,7 @@ describe('the workflow editor in Chromium', () => {
     await context.close();
   });
 
-  it('says why a new workflow cannot be saved with settings but no steps; nothing is lost', async () => {
+  it('says why a new workflow cannot be saved with settings but no steps, marks a refused setting on its field; nothing is lost', async () => {
     const created = await app.api.request('POST', '/workflows', { body: { name: 'Nothing yet' } });
     const { page, problems, context } = await openTab(chromium.browser);
     await page.goto(app.signInLink('admin', `/workflows/${created.body.id}`));
@@ -184,7 +184,23 @@ describe('the workflow editor in Chromium', () => {
     await page.getByText('Unsaved changes').waitFor();
     expect(await page.getByText('Version 1', { exact: true }).count()).toBe(1);
     expect(await page.getByLabel('Session timeout seconds (optional)').inputValue()).toBe('600');
-    expect(problems).toEqual(['console error: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+
+    // A setting the server refuses is marked on its field, as a step's are.
+    const timeout = page.getByLabel('Session timeout seconds (optional)');
+    await timeout.fill('0');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await refusal.getByText('settings.sessionTimeoutSeconds must be an integer from 1').waitFor();
+    expect(await timeout.getAttribute('aria-invalid')).toBe('true');
+    const description = await timeout.evaluate((input) =>
+      (input.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent)
+        .join(' '),
+    );
+    expect(description).toContain('must be an integer from 1');
+    expect(problems).toEqual(
+      Array(2).fill('console error: Failed to load resource: the server responded with a status of 400 (Bad Request)'),
+    );
     await context.close();
   });
 

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { DefinitionProblem } from '../api/api-client.js';
 import { type FormContext, humanise, SchemaFields, singular } from './schema-form.js';
 import { flattenSchema, type JsonSchema, type StepTypeInfo, typesOf } from './step-types.js';
-import { type FieldPath, isJsonObject, isTargetField, pathInStep, pathText, type Step } from './workflow-definition.js';
+import { type FieldPath, fieldErrorsOf, isJsonObject, isTargetField, pathInStep, pathText, type Step } from './workflow-definition.js';
 
 const STEP_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -78,11 +78,7 @@ export const StepPanel = ({
           ? `Another step is called ${idText}.`
           : null;
 
-  const errors = new Map<string, string[]>();
-  for (const problem of problems) {
-    const at = pathInStep(problem.path);
-    errors.set(at, [...(errors.get(at) ?? []), problem.message]);
-  }
+  const errors = fieldErrorsOf(problems, pathInStep);
   const context: FormContext = { idBase, stepIds, errors };
   const slots = info ? targetSlots(info.schema, step) : [];
   const title = info?.title ?? step.type;

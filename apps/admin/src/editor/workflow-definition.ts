@@ -152,3 +152,16 @@ export const problemsOf = (problems: DefinitionProblem[], sent: Step[]): Definit
 
 /** `steps[1].options[0].label` → `options[0].label`: where in its step a problem is. */
 export const pathInStep = (path: string): string => path.replace(/^steps\[\d+\]\.?/, '');
+
+/** `settings.sessionTimeoutSeconds` → `sessionTimeoutSeconds`: where in the settings a problem is. */
+export const pathInSettings = (path: string): string => path.replace(/^settings\.?/, '');
+
+/** The messages of `problems` by the field each is about, as a form marks them (`inForm` makes a path the form's own). */
+export const fieldErrorsOf = (problems: DefinitionProblem[], inForm: (path: string) => string): Map<string, string[]> => {
+  const errors = new Map<string, string[]>();
+  for (const problem of problems) {
+    const at = inForm(problem.path);
+    errors.set(at, [...(errors.get(at) ?? []), problem.message]);
+  }
+  return errors;
+};

@@ -14,8 +14,10 @@ import { type VersionEntry, VersionHistory } from './version-history.js';
 import {
   type Definition,
   type FieldPath,
+  fieldErrorsOf,
   freshStepId,
   type JsonObject,
+  pathInSettings,
   pathText,
   problemsOf,
   removeStep,
@@ -514,7 +516,14 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
                         schema={stepTypes.settings}
                         value={shown.settings}
                         path={[]}
-                        context={{ idBase: 'settings', stepIds, errors: new Map() }}
+                        context={{
+                          idBase: 'settings',
+                          stepIds,
+                          errors: fieldErrorsOf(
+                            problems.filter((problem) => problem.path.startsWith('settings.')),
+                            pathInSettings,
+                          ),
+                        }}
                         onChange={(settings) => setDraft((current) => ({ ...current, settings }))}
                       />
                     </fieldset>
