@@ -116,7 +116,7 @@ describe('the workflow editor in Chromium', () => {
     await context.close();
   });
 
-  it('deletes a step with the Delete key and a connection with its button; links to the step go with it', async () => {
+  it('deletes a step with the Delete key (undoably) and a connection with its button; links to the step go with it', async () => {
     const id = await workflowWithFlow('Deletions');
     await app.api.request('PUT', `/workflows/${id}/definition`, {
       body: { steps: [FLOW[0], { ...FLOW[1], next: 'thanks', invalidNext: 'thanks' }, FLOW[2]], expectedVersion: 2 },
@@ -130,11 +130,21 @@ describe('the workflow editor in Chromium', () => {
     await panel(page).getByText('From ask to thanks (invalid).').waitFor();
     await panel(page).getByRole('button', { name: 'Delete connection' }).click();
     expect(await invalidLink.count()).toBe(0);
+    await page.getByRole('status').filter({ hasText: 'Connection deleted.' }).getByRole('button', { name: 'Undo' }).waitFor();
     expect(await page.getByRole('group', { name: 'From ask to thanks', exact: true }).count()).toBe(1);
 
     await stepNode(page, 'Send message step thanks').click();
     await page.keyboard.press('Delete');
     expect(await stepNode(page, 'Send message step thanks').count()).toBe(0);
+    // Undo brings the step back with the links to it, selected.
+    const deleted = page.getByRole('status').filter({ hasText: 'Step thanks deleted.' });
+    await deleted.getByRole('button', { name: 'Undo' }).click();
+    await stepNode(page, 'Send message step thanks').waitFor();
+    expect(await page.getByRole('group', { name: 'From ask to thanks', exact: true }).count()).toBe(1);
+    expect(await panel(page).getByLabel('Text', { exact: true }).inputValue()).toBe(FLOW[2].text);
+    expect(await deleted.count()).toBe(0);
+    await page.keyboard.press('Delete');
+    await stepNode(page, 'Send message step thanks').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Version 4', { exact: true }).waitFor();
     expect((await workflowAt(id, 4)).steps).toEqual([FLOW[0], FLOW[1]]);

@@ -193,7 +193,8 @@ interface CanvasProps {
   readOnly: boolean;
   onSelect: (selection: Selection) => void;
   onConnect: (source: string, target: string) => void;
-  onDelete: (selection: Exclude<Selection, null>) => void;
+  /** What the Delete key removed at once: steps, and connections not to or from them. */
+  onDelete: (removals: Exclude<Selection, null>[]) => void;
 }
 
 const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, readOnly, onSelect, onConnect, onDelete }: CanvasProps) => {
@@ -309,11 +310,13 @@ const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, rea
       onPaneClick={() => onSelect(null)}
       onConnect={(connection) => onConnect(connection.source, connection.target)}
       onDelete={({ nodes: removedNodes, edges: removedEdges }) => {
-        for (const node of removedNodes) onDelete({ kind: 'step', id: node.id });
-        for (const edge of removedEdges) {
+        // The links of a removed step go with it: only the other edges are removals of their own.
+        const removedIds = new Set(removedNodes.map((node) => node.id));
+        const links = removedEdges.flatMap((edge) => {
           const removed = edge.data?.selection;
-          if (removed && !removedNodes.some((node) => node.id === edge.source)) onDelete(removed);
-        }
+          return removed && !removedIds.has(edge.source) && !removedIds.has(edge.target) ? [removed] : [];
+        });
+        onDelete([...removedNodes.map((node) => ({ kind: 'step', id: node.id }) as const), ...links]);
       }}
       deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
       nodesConnectable={!readOnly}

@@ -90,6 +90,12 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   const [historyKey, setHistoryKey] = useState(0);
   const [renaming, setRenaming] = useState(false);
   const [draftRestored, setDraftRestored] = useState(false);
+  const [removal, setRemoval] = useState<{
+    before: Definition;
+    after: Definition;
+    selection: Exclude<Selection, null>;
+    what: string;
+  } | null>(null);
 
   const dirty = workflow !== null && !sameDefinition(draft, saved);
   // Edits the user agreed to lose are not brought back later; a reload or an expired sign-in keeps them.
@@ -192,14 +198,31 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
     setTab('step');
   };
 
-  const remove = (target: Exclude<Selection, null>) => {
-    if (readOnly) return;
-    if (target.kind === 'step') updateSteps((steps) => removeStep(steps, target.id));
-    else if (target.path !== 'default') {
-      const step = draft.steps.find((candidate) => candidate.id === target.source);
-      if (step) replaceStep(step.id, writePath(step, target.path, undefined));
-    }
+  /** The draft without `target`: a step (with the links to it), or a connection. */
+  const without = (definition: Definition, target: Exclude<Selection, null>): Definition => {
+    if (target.kind === 'step') return { ...definition, steps: removeStep(definition.steps, target.id) };
+    if (target.path === 'default') return definition;
+    const { source, path } = target;
+    return { ...definition, steps: definition.steps.map((step) => (step.id === source ? writePath(step, path, undefined) : step)) };
+  };
+
+  const remove = (targets: Exclude<Selection, null>[]) => {
+    const after = targets.reduce(without, draft);
+    if (readOnly || after === draft) return;
+    const [first] = targets;
+    const what =
+      targets.length > 1 ? `${targets.length} items deleted.` : first.kind === 'step' ? `Step ${first.id} deleted.` : 'Connection deleted.';
+    setDraft(after);
+    setRemoval({ before: draft, after, selection: first, what });
     setSelection(null);
+  };
+  // Offered while nothing else changed since: undoing then loses nothing.
+  const undoable = removal !== null && removal.after === draft ? removal : null;
+  const undoRemoval = () => {
+    if (undoable === null) return;
+    setDraft(undoable.before);
+    setSelection(undoable.selection);
+    setRemoval(null);
   };
 
   const rename = (from: string, to: string) => {
@@ -342,6 +365,14 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
             Your unsaved changes from before are back: save them, or go on editing.
           </p>
         )}
+        {undoable !== null && (
+          <div className="notice row" role="status">
+            <p>{undoable.what}</p>
+            <button type="button" onClick={undoRemoval}>
+              Undo
+            </button>
+          </div>
+        )}
         {saveState.kind === 'saved' && (
           <p className="notice ok" role="status">
             {saveState.message}
@@ -480,7 +511,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
                   onConnectPathChange={(path) => setConnectPaths((current) => ({ ...current, [selectedStep.id]: path }))}
                   onChange={(step) => replaceStep(selectedStep.id, step)}
                   onRename={(to) => rename(selectedStep.id, to)}
-                  onDelete={() => remove({ kind: 'step', id: selectedStep.id })}
+                  onDelete={() => remove([{ kind: 'step', id: selectedStep.id }])}
                 />
               ) : selectedLink ? (
                 <section className="link-panel" aria-labelledby="link-title">
@@ -495,7 +526,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
                     </p>
                   ) : (
                     !readOnly && (
-                      <button type="button" className="danger" onClick={() => selection && remove(selection)}>
+                      <button type="button" className="danger" onClick={() => selection && remove([selection])}>
                         Delete connection
                       </button>
                     )
