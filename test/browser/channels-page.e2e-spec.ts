@@ -23,6 +23,8 @@ describe('the Channels page in Chromium', () => {
   it('creates web chat and WhatsApp channels, assigns and unassigns a workflow, shows the webhook URL and the embed snippet', async () => {
     const workflow = await app.api.request('POST', '/workflows', { body: { name: 'Order flow' } });
     const workflowId = workflow.body.id as string;
+    // Names need not be unique: the select tells the two apart.
+    expect((await app.api.request('POST', '/workflows', { body: { name: 'Order flow' } })).status).toBe(201);
     const { page, problems, context } = await openTab(chromium.browser);
     // Clipboard access, as a user who lets the site copy.
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
@@ -97,7 +99,18 @@ describe('the Channels page in Chromium', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(snippet);
 
     // Assign a workflow, then take it away.
-    await siteChat.getByLabel('Workflow').selectOption({ label: 'Order flow' });
+    const orderFlows = await siteChat
+      .getByLabel('Workflow')
+      .locator('option')
+      .evaluateAll((options) =>
+        options.filter((option) => option.textContent?.startsWith('Order flow')).map((option) => option.textContent),
+      );
+    expect(orderFlows).toEqual([
+      expect.stringMatching(/^Order flow \(created .+\)$/),
+      expect.stringMatching(/^Order flow \(created .+\)$/),
+    ]);
+    expect(new Set(orderFlows).size).toBe(2);
+    await siteChat.getByLabel('Workflow').selectOption(workflowId);
     await siteChat.getByRole('button', { name: 'Assign' }).click();
     await siteChat.getByText('Runs Order flow.').waitFor();
     expect((await listed()).items.find(({ id }) => id === siteChatId)?.workflowId).toBe(workflowId);

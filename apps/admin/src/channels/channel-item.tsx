@@ -1,11 +1,9 @@
 import { useId, useState } from 'react';
 import { Link } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
-import type { WorkflowCard } from '../workflows/workflow-card-stream.js';
+import type { WorkflowOption } from './workflow-options.js';
 import { type Channel, apiInboundUrl, channelTypeLabel, embedSnippet, webhookUrl, widgetUrl } from './channel-types.js';
 import { CopyButton } from './copy-button.js';
-
-export type WorkflowOption = Pick<WorkflowCard, 'id' | 'name'>;
 
 /**
  * How a channel is reached: Meta's webhook for WhatsApp and Messenger, the page and the snippet
@@ -113,7 +111,7 @@ const ChannelWorkflow = ({
           <option value="">Choose a workflow…</option>
           {workflows?.map((workflow) => (
             <option key={workflow.id} value={workflow.id}>
-              {workflow.name}
+              {workflow.label}
             </option>
           ))}
         </select>

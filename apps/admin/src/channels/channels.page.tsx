@@ -2,18 +2,19 @@ import { useCallback, useEffect, useState } from 'react';
 import { type ApiClient, dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { ErrorNotice } from '../ui/errors.js';
-import { ChannelItem, type WorkflowOption } from './channel-item.js';
+import { ChannelItem } from './channel-item.js';
 import { type Channel, channelTypeLabel, type NewChannel } from './channel-types.js';
 import { CreateChannelDialog } from './create-channel.dialog.js';
+import { type WorkflowOption, workflowOptionsOf } from './workflow-options.js';
 import './channels.css';
 
 /** Every workflow of the workspace, page after page: a channel may run any of them. */
 const everyWorkflow = async (api: ApiClient): Promise<WorkflowOption[]> => {
-  const options: WorkflowOption[] = [];
+  const workflows = [];
   for (let cursor: string | undefined; ;) {
     const page = dataOf(await api.GET('/workflows', { params: { query: { limit: 1000, cursor } } }));
-    options.push(...page.items.map(({ id, name }) => ({ id, name })));
-    if (page.nextCursor === undefined) return options;
+    workflows.push(...page.items);
+    if (page.nextCursor === undefined) return workflowOptionsOf(workflows);
     cursor = page.nextCursor;
   }
 };
