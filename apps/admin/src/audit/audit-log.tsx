@@ -1,7 +1,7 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
-import { Link } from '../routing/router.js';
+import { Link, useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
 import { actorOf, type AuditEvent, type AuditPage, EVENT_TYPES, formatTime, WORKFLOW_STREAM } from './audit-types.js';
 import { EventDetails } from './event-details.js';
@@ -14,6 +14,9 @@ interface Filter {
 }
 
 const NO_FILTER: Filter = { stream: '', type: '' };
+
+/** A type as the log names it, whatever its case (`sessionstarted`): the filter matches names exactly. */
+const knownType = (typed: string): string => EVENT_TYPES.find((type) => type.toLowerCase() === typed.toLowerCase()) ?? typed;
 
 const StreamCell = ({ stream }: { stream: string }) => {
   const workflow = WORKFLOW_STREAM.exec(stream);
@@ -42,17 +45,29 @@ const EventRow = ({ event }: { event: AuditEvent }) => (
   </tr>
 );
 
-/** The workspace's log, oldest first, filtered by stream and type, a page at a time. */
+/**
+ * The workspace's log, oldest first, filtered by stream and type, a page at a time. The filters are
+ * in the address (`?stream=&type=`): a reload, a bookmark or a shared link shows the same events.
+ */
 export const AuditLog = () => {
   const { api } = useSignedIn();
+  const { search, navigate } = useRouter();
   const id = useId();
-  const [draft, setDraft] = useState<Filter>(NO_FILTER);
-  const [filter, setFilter] = useState<Filter>(NO_FILTER);
+  const streamParam = search.get('stream') ?? '';
+  const typeParam = search.get('type') ?? '';
+  const filter = useMemo<Filter>(() => ({ stream: streamParam, type: typeParam }), [streamParam, typeParam]);
+  const [draft, setDraft] = useState<Filter>(filter);
   /** Where each page visited so far starts: the last one is shown; the first starts at the beginning. */
   const [starts, setStarts] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<AuditPage | null>(null);
   const [error, setError] = useState<unknown>(null);
   const after = starts[starts.length - 1];
+
+  // Other filters (applied here, or the address changed by Back): the form shows them, from page 1.
+  useEffect(() => {
+    setDraft(filter);
+    setStarts([null]);
+  }, [filter]);
 
   useEffect(() => {
     let current = true;
@@ -74,8 +89,16 @@ export const AuditLog = () => {
   }, [api, filter, after]);
 
   const apply = (next: Filter) => {
-    setFilter({ stream: next.stream.trim(), type: next.type.trim() });
+    const params = new URLSearchParams(search);
+    const values = { stream: next.stream.trim(), type: knownType(next.type.trim()) };
+    for (const [name, value] of Object.entries(values)) {
+      if (value === '') params.delete(name);
+      else params.set(name, value);
+    }
+    setDraft(values);
     setStarts([null]);
+    const query = params.toString();
+    navigate(query === '' ? '/audit' : `/audit?${query}`);
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
