@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { eventually } from './support/conversations.js';
 import { newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
 
 describe('embedded start without AUTH_SECRET', () => {
@@ -20,7 +21,11 @@ describe('embedded start without AUTH_SECRET', () => {
         expect(link).not.toBeNull();
         expect(statSync(linkFile).mode & 0o777).toBe(0o600);
         tokens.push(link![1]);
-        expect(server.output()).toContain(`The admin sign-in link (valid 12 h) is in ${linkFile}`);
+        // Logged right after the start's own line, which is what spawnServer waits for.
+        await eventually(
+          async () => server.output(),
+          (output) => output.includes(`The admin sign-in link (valid 12 h) is in ${linkFile}`),
+        );
         expect(server.output()).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
         // Every line the server wrote is JSON.
         for (const line of server.output().trimEnd().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
