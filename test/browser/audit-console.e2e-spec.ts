@@ -82,6 +82,13 @@ describe('the audit console in Chromium', () => {
     await page.reload();
     await created.waitFor();
     expect(await page.getByLabel('Type').inputValue()).toBe('WorkflowCreated');
+    // Back is the unfiltered log again, form included; Forward the filtered one.
+    await page.goBack();
+    await page.getByRole('table', { name: 'Page 1: events oldest first' }).waitFor();
+    expect(await page.getByLabel('Type').inputValue()).toBe('');
+    await page.goForward();
+    await created.waitFor();
+    expect(await page.getByLabel('Type').inputValue()).toBe('WorkflowCreated');
     const types = await created.locator('tbody tr td:nth-child(4)').allInnerTexts();
     expect(types).toEqual(['WorkflowCreated', 'WorkflowCreated']);
     const createdByApi = await app.api.request('GET', '/audit/events?type=WorkflowCreated', { token: app.api.token('auditor') });

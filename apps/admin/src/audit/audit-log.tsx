@@ -57,17 +57,22 @@ export const AuditLog = () => {
   const typeParam = search.get('type') ?? '';
   const filter = useMemo<Filter>(() => ({ stream: streamParam, type: typeParam }), [streamParam, typeParam]);
   const [draft, setDraft] = useState<Filter>(filter);
-  /** Where each page visited so far starts: the last one is shown; the first starts at the beginning. */
-  const [starts, setStarts] = useState<(string | null)[]>([null]);
+  /**
+   * Where each page visited so far starts, for the filters they were visited with: the last one is
+   * shown; the first starts at the beginning. Other filters start again from page 1.
+   */
+  const [paging, setPaging] = useState({ filter, starts: [null] as (string | null)[] });
   const [page, setPage] = useState<AuditPage | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const after = starts[starts.length - 1];
-
-  // Other filters (applied here, or the address changed by Back): the form shows them, from page 1.
-  useEffect(() => {
+  // Other filters in the address (applied here, or Back): the form shows them (set while rendering,
+  // so that no request goes out for the old page under the new filters).
+  if (paging.filter !== filter) {
+    setPaging({ filter, starts: [null] });
     setDraft(filter);
-    setStarts([null]);
-  }, [filter]);
+  }
+  const starts = paging.filter === filter ? paging.starts : [null];
+  const setStarts = (next: (string | null)[]) => setPaging({ filter, starts: next });
+  const after = starts[starts.length - 1];
 
   useEffect(() => {
     let current = true;

@@ -580,8 +580,9 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
           initialName={workflow.name}
           onClose={() => setRenaming(false)}
           onSubmit={async (name) => {
-            await api.PATCH('/workflows/{id}', { params: { path: { id: workflowId } }, body: { name } });
-            setWorkflow((current) => (current ? { ...current, name: name.trim() } : current));
+            // The name as the server stored it (trimmed by its rules, not this page's).
+            const renamed = dataOf(await api.PATCH('/workflows/{id}', { params: { path: { id: workflowId } }, body: { name } }));
+            setWorkflow((current) => (current ? { ...current, name: renamed.name } : current));
             setRenaming(false);
           }}
         />

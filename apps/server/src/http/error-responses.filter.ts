@@ -33,22 +33,8 @@ interface ReplyLike {
  */
 export const toHttpException = (error: unknown): HttpException => {
   if (error instanceof HttpException) return withErrorBody(error);
-  if (error instanceof InvalidDefinitionError) {
-    return new BadRequestException({
-      statusCode: 400,
-      message: error.message,
-      error: STATUS_CODES[400],
-      problems: error.problems,
-    });
-  }
-  if (error instanceof WorkflowVersionConflictError) {
-    return new ConflictException({
-      statusCode: 409,
-      message: error.message,
-      error: STATUS_CODES[409],
-      currentVersion: error.actualVersion,
-    });
-  }
+  if (error instanceof InvalidDefinitionError) return errorAnswer(400, error.message, { problems: error.problems });
+  if (error instanceof WorkflowVersionConflictError) return errorAnswer(409, error.message, { currentVersion: error.actualVersion });
   if (error instanceof DomainError) {
     if (error.kind === 'not_found') return new NotFoundException(error.message);
     if (error.kind === 'conflict') return new ConflictException(error.message);
@@ -65,10 +51,7 @@ export const toHttpException = (error: unknown): HttpException => {
   // Fastify's own client errors (malformed JSON, body too large, bad content type) keep their 4xx.
   const statusCode = (error as { statusCode?: unknown }).statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return new HttpException(
-      { statusCode, message: (error as Error).message, error: STATUS_CODES[statusCode] ?? 'Client Error' },
-      statusCode,
-    );
+    return errorAnswer(statusCode, (error as Error).message);
   }
   return new InternalServerErrorException();
 };
@@ -80,11 +63,12 @@ export const toHttpException = (error: unknown): HttpException => {
 const withErrorBody = (exception: HttpException): HttpException => {
   const response = exception.getResponse();
   if (typeof response !== 'string') return exception;
-  const statusCode = exception.getStatus();
-  return new HttpException({ statusCode, message: response, error: STATUS_CODES[statusCode] ?? 'Client Error' }, statusCode, {
-    cause: exception,
-  });
+  return errorAnswer(exception.getStatus(), response, {}, exception);
 };
+
+/** Nest's `{statusCode, message, error}` body, with what a refusal adds (`problems`, `currentVersion`). */
+const errorAnswer = (statusCode: number, message: string, details: object = {}, cause?: unknown): HttpException =>
+  new HttpException({ statusCode, message, error: STATUS_CODES[statusCode] ?? 'Client Error', ...details }, statusCode, { cause });
 
 /**
  * Nest's answer to a path that no route takes repeats the whole URL: only the start of its path is

@@ -57,9 +57,12 @@ export const listOf = <Item extends z.ZodType>(item: Item, min: number, max: num
     .describe(description);
 };
 
+/** What a field naming a step is refused with when it names none at all (not a string, or empty). */
+export const STEP_TARGET_RULE = 'must be the id of a step';
+
 /** A field naming the step a session goes to; the target's existence is checked across the whole flow. */
 export const stepTarget = (description: string) =>
-  z.string({ error: unlessMissing('must be the id of a step') }).meta({ description, format: STEP_ID_FORMAT });
+  z.string({ error: unlessMissing(STEP_TARGET_RULE) }).meta({ description, format: STEP_ID_FORMAT });
 
 export const isStepTarget = (schema: z.core.$ZodType): boolean => z.globalRegistry.get(schema)?.format === STEP_ID_FORMAT;
 

@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { InvalidDefinitionError, type DefinitionProblem } from '../errors.js';
 import { quotedInput } from '../quoted-input.js';
 import { findLoops } from './step.graph.js';
-import { integer, isStepTarget, listOf, matching, oneOf, record, stepTarget, text } from './step.fields.js';
+import { integer, isStepTarget, listOf, matching, oneOf, record, STEP_TARGET_RULE, stepTarget, text } from './step.fields.js';
 import type { WorkflowDefinition } from './workflow.events.js';
 
 export const STEP_TYPES = ['send_message', 'ask_question', 'branch', 'route_to_team', 'invoke_ai_agent', 'wait', 'end'] as const;
@@ -437,7 +437,7 @@ function resolveLinks(nodes: StepNode[], indexById: Map<string, number>, finding
   for (const { from, path, target } of findings.links) {
     const targetIndex = indexById.get(target);
     if (targetIndex !== undefined) successors[from.index].push(targetIndex);
-    else if (target === '') findings.problem(path, 'must be the id of a step', from);
+    else if (target === '') findings.problem(path, STEP_TARGET_RULE, from);
     else findings.problem(path, `points at unknown step "${quotedInput(target)}"`, from);
   }
   return successors;
