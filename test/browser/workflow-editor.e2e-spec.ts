@@ -286,7 +286,7 @@ describe('the workflow editor in Chromium', () => {
     await context.close();
   });
 
-  it('runs the flow in the Try it panel, a real web chat conversation; Restart and leaving end its session', async () => {
+  it('runs the flow in the Try it panel, a real web chat conversation; Restart, leaving and closing the tab end its session', async () => {
     const id = await workflowWithFlow('Try me');
     const { page, problems, context } = await openEditor(id);
     await page.getByRole('tab', { name: 'Try it' }).click();
@@ -317,7 +317,16 @@ describe('the workflow editor in Chromium', () => {
 
     await page.getByRole('tab', { name: 'Versions' }).click();
     await eventually(activeSessions(id), (count) => count === 0);
+
+    // Closing the tab ends the conversation on screen too.
+    await page.getByRole('tab', { name: 'Try it' }).click();
+    await chat.getByLabel('Message').fill('one more');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await chat.getByRole('log', { name: 'Conversation' }).getByText('What is your name?').waitFor();
+    await eventually(activeSessions(id), (count) => count === 1);
     expect(problems).toEqual([]);
+    await page.close();
+    await eventually(activeSessions(id), (count) => count === 0);
     await context.close();
   });
 

@@ -33,16 +33,31 @@ export const TryItPanel = ({ workflowId, version, dirty }: { workflowId: string;
   shownContact.current = contactId;
   const endConversation = useCallback(
     (contact: string) =>
-      api.POST('/workflows/{id}/try-it/end', { params: { path: { id: workflowId } }, body: { contactId: contact } }).then(dataOf),
+      // Kept alive: the request still goes out when it is sent as the tab closes.
+      api
+        .POST('/workflows/{id}/try-it/end', { params: { path: { id: workflowId } }, body: { contactId: contact }, keepalive: true })
+        .then(dataOf),
     [api, workflowId],
   );
-  // Closing the panel or leaving the editor ends the preview's session: it would count as active.
-  useEffect(
-    () => () => {
-      if (channelId !== null) endConversation(shownContact.current).catch(() => undefined);
-    },
-    [channelId, endConversation],
-  );
+  // Closing the panel, leaving the editor or closing the tab ends the preview's session: it would
+  // count as active until it expired. A page brought back from the back-forward cache shows a new
+  // conversation, since the one on screen has ended.
+  useEffect(() => {
+    if (channelId === null) return undefined;
+    const endShown = () => {
+      endConversation(shownContact.current).catch(() => undefined);
+    };
+    const startAnewWhenRestored = (event: PageTransitionEvent) => {
+      if (event.persisted) setContactId(freshContactId());
+    };
+    window.addEventListener('pagehide', endShown);
+    window.addEventListener('pageshow', startAnewWhenRestored);
+    return () => {
+      window.removeEventListener('pagehide', endShown);
+      window.removeEventListener('pageshow', startAnewWhenRestored);
+      endShown();
+    };
+  }, [channelId, endConversation]);
   const restart = () => {
     setError(null);
     endConversation(contactId).catch(setError);
@@ -61,7 +76,7 @@ export const TryItPanel = ({ workflowId, version, dirty }: { workflowId: string;
       <p className="hint">
         Runs version {version} as a customer sees it, on this workflow&apos;s preview web chat channel. Saved changes apply to new
         conversations only: after saving, press Restart.{dirty && ' Your unsaved changes are not in it.'} It is a real session: it counts as
-        an active session of the workflow until you press Restart or leave Try it.
+        an active session of the workflow until you press Restart, leave Try it or close the page.
       </p>
       <ErrorNotice error={error} />
       {channelId === null && error === null && <p className="hint">Opening the preview channel…</p>}
