@@ -199,7 +199,8 @@ describe('the workflow editor in Chromium', () => {
     const timeout = page.getByLabel('Session timeout seconds (optional)');
     await timeout.fill('0');
     await page.getByRole('button', { name: 'Save' }).click();
-    await refusal.getByText('settings.sessionTimeoutSeconds must be an integer from 1').waitFor();
+    // Named in the banner as its field is labelled.
+    await refusal.getByText('Session timeout seconds must be an integer from 1').waitFor();
     expect(await timeout.getAttribute('aria-invalid')).toBe('true');
     const description = await timeout.evaluate((input) =>
       (input.getAttribute('aria-describedby') ?? '')

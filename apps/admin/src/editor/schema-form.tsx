@@ -24,6 +24,9 @@ export const humanise = (name: string): string => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
+/** What a field of the form is labelled: its schema's title, or its name humanised. */
+export const fieldName = (name: string, schema: JsonSchema | undefined): string => schema?.title ?? humanise(name);
+
 /** `options` → "Option", `branches` → "Branch". */
 export const singular = (name: string): string => humanise(name.endsWith('ches') ? name.slice(0, -2) : name.replace(/s$/, ''));
 
@@ -112,7 +115,7 @@ interface FieldProps {
 const SchemaField = ({ name, schema: raw, value, required, path, context, onChange }: FieldProps) => {
   const schema = flattenSchema(raw, value);
   const id = controlId(context, path);
-  const label = `${schema.title ?? humanise(name)}${required ? '' : ' (optional)'}`;
+  const label = `${fieldName(name, schema)}${required ? '' : ' (optional)'}`;
   const help = schema.description;
   const errors = context.errors.get(pathText(path)) ?? [];
   const aria = { 'aria-describedby': describedBy(id, help, errors), 'aria-invalid': errors.length > 0 || undefined };

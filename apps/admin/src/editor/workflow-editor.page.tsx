@@ -4,9 +4,9 @@ import { useSignedIn } from '../auth/auth-context.js';
 import { Link, useLeaveGuard } from '../routing/router.js';
 import { describeError, ErrorNotice } from '../ui/errors.js';
 import { canvasLinks, FlowCanvas, type Selection } from './flow-canvas.js';
-import { emptyValue, SchemaFields } from './schema-form.js';
+import { emptyValue, fieldName, SchemaFields } from './schema-form.js';
 import { problemText, StepPanel, targetSlots } from './step-panel.js';
-import { flattenSchema, type StepTypeInfo, type StepTypes } from './step-types.js';
+import { flattenSchema, type JsonSchema, type StepTypeInfo, type StepTypes } from './step-types.js';
 import { keepDraft, keptDraft } from './kept-draft.js';
 import { TryItPanel } from './try-it-panel.js';
 import { WorkflowNameDialog } from '../workflows/workflow-name.dialog.js';
@@ -49,6 +49,17 @@ type SaveState =
   | { kind: 'failed'; error: unknown };
 
 type Tab = 'step' | 'versions' | 'try';
+
+/**
+ * A problem of the flow as a whole, as the banner lists it: a setting by its field's label, as the
+ * settings form shows it (`Session timeout seconds must be …`), anything else by its path.
+ */
+const generalProblemText = (problem: DefinitionProblem, settings: JsonSchema | undefined): string => {
+  const setting = /^settings\.([A-Za-z0-9_]+)(.*)$/.exec(problem.path);
+  if (setting === null || settings === undefined) return problemText(problem);
+  const [, name, within] = setting;
+  return `${fieldName(name, settings.properties?.[name])}${within} ${problem.message}`;
+};
 
 /** What a dragged connection sets unless the panel says otherwise: `next`, or the first target field. */
 const defaultConnectPath = (info: StepTypeInfo, step: Step): FieldPath | undefined => {
@@ -395,7 +406,9 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
             {generalProblems.length > 0 && (
               <ul>
                 {generalProblems.map((problem) => (
-                  <li key={`${problem.path} ${problem.message}`}>{problemText(problem) || saveState.message}</li>
+                  <li key={`${problem.path} ${problem.message}`}>
+                    {generalProblemText(problem, stepTypes?.settings) || saveState.message}
+                  </li>
                 ))}
               </ul>
             )}
