@@ -47,12 +47,23 @@ describe('Audit', () => {
     return { workspace, admin: api.token('admin', workspace), auditor: api.token('auditor', workspace) };
   };
 
-  /** Every page from `start` (the beginning of the log when null), following `next` until it is null. */
-  const pagesOf = async (token: string, query: string, limit: number, start: string | null = null): Promise<AuditEvent[][]> => {
+  /**
+   * Every page from `start` (the beginning of the log when null, or its head newest first),
+   * following `next` until it is null.
+   */
+  const pagesOf = async (
+    token: string,
+    query: string,
+    limit: number,
+    start: string | null = null,
+    order: 'oldest' | 'newest' = 'oldest',
+  ): Promise<AuditEvent[][]> => {
     const pages: AuditEvent[][] = [];
+    const cursorName = order === 'oldest' ? 'after' : 'before';
     let after: string | null = start;
     do {
-      const cursor: string = after === null ? '' : `&after=${encodeURIComponent(after)}`;
+      const cursor: string =
+        (order === 'oldest' ? '' : '&order=newest') + (after === null ? '' : `&${cursorName}=${encodeURIComponent(after)}`);
       const response = await api.request('GET', `/audit/events?limit=${limit}${query}${cursor}`, { token });
       expect(response.status).toBe(200);
       pages.push(response.body.items);
@@ -210,6 +221,18 @@ describe('Audit', () => {
       expect(new Set(items.map((event) => event.id)).size).toBe(items.length);
     });
 
+    it.each([1, 4])('newest first with limit %i, following next as before gives the log in reverse, each event once', async (limit) => {
+      const log = await settledLog();
+      const pages = await pagesOf(pagingAuditor, '', limit, null, 'newest');
+      expect(pages.slice(0, -1).every((items) => items.length === limit)).toBe(true);
+      expect(pages.flat()).toEqual([...log].reverse());
+      const renames = await pagesOf(pagingAuditor, '&type=WorkflowRenamed', 1, null, 'newest');
+      expect(renames.flat().map((event) => event.data.name)).toEqual(['Second, renamed', 'First, renamed']);
+      // From before a position: what precedes it, newest first.
+      const before = await api.request('GET', `/audit/events?order=newest&before=${log[3].position}&limit=2`, { token: pagingAuditor });
+      expect(before.body).toEqual({ items: [log[2], log[1]], next: log[1].position });
+    });
+
     it('filters by type and by stream, page after page', async () => {
       const log = await settledLog();
       const renames = await pagesOf(pagingAuditor, '&type=WorkflowRenamed', 1);
@@ -263,6 +286,12 @@ describe('Audit', () => {
       ['type=', 'type'],
       ['type=A&type=B', 'type'],
       ['since=yesterday', 'since'],
+      ['order=latest', 'order'],
+      ['order=newest&after=1', 'after'],
+      ['before=1', 'before'],
+      ['order=oldest&before=1', 'before'],
+      ['order=newest&before=not-a-position', 'before'],
+      ['order=newest&before=', 'before'],
     ])('refuses a bad query with a 400 naming the field (#%#)', async (query, field) => {
       const response = await api.request('GET', `/audit/events?${query}`, { token: pagingAuditor });
       expect([query, response.status]).toEqual([query, 400]);

@@ -4,6 +4,7 @@ import type {
   EventStore,
   ExpectedRevision,
   NewEvent,
+  ReadAllBackwardsOptions,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -42,6 +43,10 @@ export class AppendObservingEventStore implements EventStore {
 
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.observed.readAll(options);
+  }
+
+  readAllBackwards(options?: ReadAllBackwardsOptions): Promise<RecordedEvent[]> {
+    return this.observed.readAllBackwards(options);
   }
 
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription {

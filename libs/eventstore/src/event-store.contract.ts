@@ -326,6 +326,31 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
         expect(rest.filter((event) => event.streamName === streamName).map((event) => event.revision)).toEqual([1, 2]);
       });
 
+      it('reads the log backwards, newest first: from the head, or from before a position, at most maxCount', async () => {
+        const streamName = newStreamName();
+        const start = await store.headPosition();
+        await store.appendToStream(streamName, [eventFixture(), eventFixture()]);
+        const last = await store.appendToStream(streamName, [eventFixture()]);
+        const ours = (events: readonly RecordedEvent[]) =>
+          events.filter((event) => event.streamName === streamName).map((event) => event.revision);
+
+        const fromHead = await store.readAllBackwards({ maxCount: 3 });
+        const beforeLast = await store.readAllBackwards({ before: last.position, maxCount: 2 });
+        const page = await store.readAllBackwards({ before: last.position, maxCount: 1 });
+        const forwards = await store.readAll({ after: start, maxCount: 2 });
+
+        expect(ours(fromHead)).toEqual([2, 1, 0]);
+        expect(fromHead[0].position).toBe(last.position);
+        expect(ours(beforeLast)).toEqual([1, 0]);
+        expect(store.comparePositions(beforeLast[0].position, beforeLast[1].position)).toBeGreaterThan(0);
+        expect(ours(page)).toEqual([1]);
+        // The same events as a forward read of the same stretch, in reverse.
+        expect(beforeLast.map((event) => event.id)).toEqual(forwards.map((event) => event.id).reverse());
+        await expect(store.readAllBackwards({ before: 'not-a-position' })).rejects.toThrow(InvalidPositionError);
+        await expect(store.readAllBackwards({ maxCount: -1 })).rejects.toThrow(TypeError);
+        expect(await store.readAllBackwards({ maxCount: 0 })).toEqual([]);
+      });
+
       it('compares positions like a comparator and rejects tokens that are not positions', async () => {
         const streamName = newStreamName();
         const earlier = await store.appendToStream(streamName, [eventFixture()]);
@@ -401,6 +426,9 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
 
         const log = await store.readAll({ after: start.position });
         const [next] = await store.readAll({ after: start.position, maxCount: 1 });
+        const head = await store.headPosition();
+        const backwards = await store.readAllBackwards({ before: head });
+        const [previous] = await store.readAllBackwards({ before: head, maxCount: 1 });
         const subscription = store.subscribeToAll({ after: start.position });
         const followed = await settleWithin(5_000, pullUntil(subscription[Symbol.asyncIterator](), 1, ours)).finally(() =>
           subscription.unsubscribe(),
@@ -410,8 +438,10 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
         expect(log.filter(ours).map((event) => event.revision)).toEqual([1]);
         // A page of one is the next event the port can read, not an empty page that would end a paging reader.
         expect(next.streamName).not.toBe(foreignStream);
+        expect(previous.streamName).not.toBe(foreignStream);
+        expect(backwards.filter(ours).map((event) => event.revision)).toEqual([0]);
         expect(followed.filter(ours).map((event) => event.revision)).toEqual([1]);
-        expect([...log, ...followed].filter((event) => event.streamName === foreignStream)).toEqual([]);
+        expect([...log, ...followed, ...backwards].filter((event) => event.streamName === foreignStream)).toEqual([]);
         expect(await store.readStream(foreignStream)).toEqual([]);
         expect(broken.filter((link) => link.streamName === streamName)).toEqual([]);
         // Each record is reported once, however many readers met it; its data is never quoted.

@@ -58,6 +58,12 @@ export interface ReadAllOptions {
   maxCount?: number;
 }
 
+export interface ReadAllBackwardsOptions {
+  /** Exclusive: start with the last event before this position; from the head of the log when absent. */
+  before?: string;
+  maxCount?: number;
+}
+
 export interface SubscribeToAllOptions {
   /** Exclusive start position, typically the consumer's stored checkpoint. */
   after?: string;
@@ -93,6 +99,8 @@ export interface EventStore {
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of the global log in position order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The global log newest first: what `readAll` reads, in reverse (an auditor's latest events without reading them all). */
+  readAllBackwards(options?: ReadAllBackwardsOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
   /** Negative, zero or positive like a comparator; throws `InvalidPositionError` for a foreign token. */
   comparePositions(a: string, b: string): number;

@@ -5,6 +5,7 @@ import type {
   EventStore,
   ExpectedRevision,
   NewEvent,
+  ReadAllBackwardsOptions,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -85,6 +86,10 @@ export class UpcastingEventStore implements EventStore {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return (await this.stored.readAll(options)).map((event) => this.current(event));
+  }
+
+  async readAllBackwards(options?: ReadAllBackwardsOptions): Promise<RecordedEvent[]> {
+    return (await this.stored.readAllBackwards(options)).map((event) => this.current(event));
   }
 
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription {

@@ -1,6 +1,8 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import type { AuditOrder } from '#platform';
 import { WholeNumberQuery, decimalDigitsToNumber } from '../http/whole-number-query.decorator.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
@@ -43,18 +45,39 @@ export class AuditFilterDto extends ConsistentReadDto {
   type?: string;
 }
 
+export const AUDIT_ORDERS: readonly AuditOrder[] = ['oldest', 'newest'];
+
+/** A page cursor: the `next` of the previous page, at most the length of any adapter's position. */
+const PagePosition = (name: 'after' | 'before', description: string, absent: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ description, minLength: 1, maxLength: MAX_POSITION_LENGTH, example: '1042' }),
+    MaxLength(MAX_POSITION_LENGTH, { message: `${name} must be a position returned as next by this endpoint` }),
+    IsNotEmpty({ message: `${name} must not be empty: leave it out to start at ${absent}` }),
+    IsString({ message: `${name} must be a string` }),
+    IsOptional(),
+  );
+
 export class AuditEventsQueryDto extends AuditFilterDto {
   @ApiPropertyOptional({
-    description: 'The `next` of the previous page; from the start of the log when absent',
-    minLength: 1,
-    maxLength: MAX_POSITION_LENGTH,
-    example: '1042',
+    enum: AUDIT_ORDERS,
+    default: 'oldest',
+    description:
+      '`oldest`: from the start of the log on, each page continuing `after` the previous one’s `next`; ' +
+      '`newest`: from the newest event back, each page continuing `before` it',
   })
-  @MaxLength(MAX_POSITION_LENGTH, { message: 'after must be a position returned as next by this endpoint' })
-  @IsNotEmpty({ message: 'after must not be empty: leave it out to start at the beginning of the log' })
-  @IsString({ message: 'after must be a string' })
+  @IsIn(AUDIT_ORDERS, { message: `order must be one of: ${AUDIT_ORDERS.join(', ')}` })
   @IsOptional()
+  order?: AuditOrder;
+
+  @PagePosition('after', 'Oldest first: the `next` of the previous page; from the start of the log when absent', 'the beginning of the log')
   after?: string;
+
+  @PagePosition(
+    'before',
+    'Newest first (`order=newest`): the `next` of the previous page; from the newest event when absent',
+    'the newest event',
+  )
+  before?: string;
 
   @WholeNumberQuery('limit', {
     min: 1,

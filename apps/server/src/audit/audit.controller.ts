@@ -74,18 +74,23 @@ export class AuditController {
     operationId: 'listAuditEvents',
     summary: 'Page through the audit log',
     description:
-      'The caller’s workspace’s events in log order, optionally of one stream or one type. Follow `next` as `after` until it is null: ' +
-      'that never repeats nor skips an event, whatever the filter.',
+      'The caller’s workspace’s events in log order (or newest first with `order=newest`), optionally of one stream or one type. ' +
+      'Follow `next` as `after` (newest first: as `before`) until it is null: that never repeats nor skips an event, whatever the filter.',
   })
   @ApiOkResponse({ type: AuditPageDto, description: 'One page of events and where the next one starts' })
   @ApiErrors(400, 401, 429)
   async events(@Query() query: AuditEventsQueryDto, @CurrentPrincipal() principal: Principal): Promise<AuditPageDto> {
+    const order = query.order ?? 'oldest';
+    const [cursor, otherCursor] = order === 'oldest' ? (['after', 'before'] as const) : (['before', 'after'] as const);
+    if (query[otherCursor] !== undefined) {
+      throw new BadRequestException(`${otherCursor} does not go with order=${order}: pass the previous page's next as ${cursor}`);
+    }
     await this.readable(query);
     try {
-      return await this.log.page(filterFor(principal, query), query.after, query.limit ?? DEFAULT_AUDIT_PAGE_SIZE);
+      return await this.log.page(filterFor(principal, query), query[cursor], query.limit ?? DEFAULT_AUDIT_PAGE_SIZE, order);
     } catch (error) {
-      // Only `after` comes from the caller; every other position the scan uses comes from the store.
-      if (error instanceof InvalidPositionError) throw new BadRequestException(`after: ${error.message}`);
+      // Only the cursor comes from the caller; every other position the scan uses comes from the store.
+      if (error instanceof InvalidPositionError) throw new BadRequestException(`${cursor}: ${error.message}`);
       throw error;
     }
   }

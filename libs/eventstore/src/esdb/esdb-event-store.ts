@@ -25,6 +25,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  type ReadAllBackwardsOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -202,20 +203,11 @@ export class EsdbEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const after = options.after === undefined ? undefined : parsePosition(options.after);
-    assertOptionalCount(options.maxCount, 'maxCount');
-    this.assertOpen();
-    const { maxCount = Number.POSITIVE_INFINITY } = options;
-    const events: RecordedEvent[] = [];
-    if (maxCount === 0) return events;
-    // The page holds one record more than wanted: a forward read includes the record at `after`.
-    for await (const event of this.logRecords(FORWARDS, after, Math.min(LOG_PAGE_SIZE, maxCount + 1))) {
-      const recorded = portEventOf(event, this.skippedRecords);
-      if (recorded === undefined) continue;
-      events.push(recorded);
-      if (events.length >= maxCount) break;
-    }
-    return events;
+    return this.readLog(FORWARDS, options.after, options.maxCount);
+  }
+
+  async readAllBackwards(options: ReadAllBackwardsOptions = {}): Promise<RecordedEvent[]> {
+    return this.readLog(BACKWARDS, options.before, options.maxCount);
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
@@ -286,6 +278,24 @@ export class EsdbEventStore implements EventStore {
       if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
       throw error;
     }
+  }
+
+  /** Up to `maxCount` events of the log strictly beyond `from` in `direction`, foreign records skipped. */
+  private async readLog(direction: Direction, from: string | undefined, maxCount: number | undefined): Promise<RecordedEvent[]> {
+    const start = from === undefined ? undefined : parsePosition(from);
+    assertOptionalCount(maxCount, 'maxCount');
+    this.assertOpen();
+    const wanted = maxCount ?? Number.POSITIVE_INFINITY;
+    const events: RecordedEvent[] = [];
+    if (wanted === 0) return events;
+    // The page holds one record more than wanted: a read may include the record at its start.
+    for await (const event of this.logRecords(direction, start, Math.min(LOG_PAGE_SIZE, wanted + 1))) {
+      const recorded = portEventOf(event, this.skippedRecords);
+      if (recorded === undefined) continue;
+      events.push(recorded);
+      if (events.length >= wanted) break;
+    }
+    return events;
   }
 
   /**

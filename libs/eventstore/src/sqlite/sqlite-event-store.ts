@@ -6,6 +6,7 @@ import type {
   EventStore,
   ExpectedRevision,
   NewEvent,
+  ReadAllBackwardsOptions,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -20,7 +21,7 @@ import { RecentEvents } from './recent-events.js';
 import { StreamHeadsCache } from './stream-heads.cache.js';
 import { SqliteEventsTable } from './sqlite-events.table.js';
 import { isSqliteOutage } from './sqlite-outage.js';
-import { comparePositions, LOG_START_POSITION, parsePosition } from './sqlite-position.js';
+import { comparePositions, LOG_START_POSITION, MAX_SEQUENCE, parsePosition } from './sqlite-position.js';
 import { DuplicateEventIdError, findOriginalAppend } from './stream-append.rules.js';
 
 export interface SqliteEventStoreOptions {
@@ -176,6 +177,14 @@ export class SqliteEventStore implements EventStore {
     assertOptionalCount(options.maxCount, 'maxCount');
     this.assertOpen();
     return this.reading(() => this.events.readAll(after, options.maxCount));
+  }
+
+  async readAllBackwards(options: ReadAllBackwardsOptions = {}): Promise<RecordedEvent[]> {
+    // The last sequence it may return: every sequence up to the largest SQLite holds, or those before `before`.
+    const last = options.before === undefined ? MAX_SEQUENCE : parsePosition(options.before) - 1n;
+    assertOptionalCount(options.maxCount, 'maxCount');
+    this.assertOpen();
+    return this.reading(() => this.events.readAllBackwards(last, options.maxCount));
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {

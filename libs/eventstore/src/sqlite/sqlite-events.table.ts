@@ -61,6 +61,7 @@ export class SqliteEventsTable {
   private readonly insertEvent;
   private readonly selectStream;
   private readonly selectAll;
+  private readonly selectAllBackwards;
   private readonly selectLastPosition;
   private readonly selectMetadataAt;
 
@@ -83,6 +84,9 @@ export class SqliteEventsTable {
     );
     this.selectAll = db.prepare<[bigint, number], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position ${SQLITE_BOUND_LIMIT}`,
+    );
+    this.selectAllBackwards = db.prepare<[bigint, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position <= ? ORDER BY position DESC ${SQLITE_BOUND_LIMIT}`,
     );
     this.selectLastPosition = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
     this.selectMetadataAt = db.prepare<[string, number], Pick<EventRow, 'metadata'>>(
@@ -158,6 +162,11 @@ export class SqliteEventsTable {
 
   readAll(afterSequence: bigint, maxCount?: number): RecordedEvent[] {
     return this.readEvents(maxCount, (limit, last) => this.selectAll.all(last ? BigInt(last.position) : afterSequence, limit));
+  }
+
+  /** Newest first, from the event at or before `lastSequence` down. */
+  readAllBackwards(lastSequence: bigint, maxCount?: number): RecordedEvent[] {
+    return this.readEvents(maxCount, (limit, last) => this.selectAllBackwards.all(last ? BigInt(last.position) - 1n : lastSequence, limit));
   }
 
   /**

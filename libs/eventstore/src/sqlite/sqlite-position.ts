@@ -5,7 +5,7 @@ export const LOG_START_POSITION = '0';
 
 const DECIMAL = /^[0-9]+$/;
 /** SQLite integers are signed 64-bit, so no event can have a larger sequence number. */
-const MAX_SEQUENCE = 2n ** 63n - 1n;
+export const MAX_SEQUENCE = 2n ** 63n - 1n;
 
 /** On the wire a position is the decimal string of the event's global sequence number. */
 export function toPosition(sequence: number): string {

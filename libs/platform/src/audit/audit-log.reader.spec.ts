@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { InvalidPositionError, type NewEvent, SqliteEventStore } from '#eventstore';
-import { type AuditEventView, type AuditFilter, AuditLogReader, type AuditScanLimits, auditEventView } from './audit-log.reader.js';
+import {
+  type AuditEventView,
+  type AuditFilter,
+  AuditLogReader,
+  type AuditOrder,
+  type AuditScanLimits,
+  auditEventView,
+} from './audit-log.reader.js';
 
 let directory: string;
 let store: SqliteEventStore;
@@ -49,16 +56,16 @@ const wholeLog = async (filter: AuditFilter): Promise<AuditEventView[]> =>
     )
     .map(auditEventView);
 
-/** Follows `next` from the start until it is null; fails instead of looping if it never is. */
-const followPages = async (reader: AuditLogReader, filter: AuditFilter, limit: number) => {
+/** Follows `next` from the start (or the head) until it is null; fails instead of looping if it never is. */
+const followPages = async (reader: AuditLogReader, filter: AuditFilter, limit: number, order: AuditOrder) => {
   const pages: AuditEventView[][] = [];
-  let after: string | undefined;
+  let from: string | undefined;
   do {
-    const page = await reader.page(filter, after, limit);
+    const page = await reader.page(filter, from, limit, order);
     pages.push(page.items);
-    after = page.next ?? undefined;
+    from = page.next ?? undefined;
     if (pages.length > 100) throw new Error('next never became null');
-  } while (after !== undefined);
+  } while (from !== undefined);
   return pages;
 };
 
@@ -80,9 +87,11 @@ describe('AuditLogReader.page', () => {
       await fillLog();
       const expected = await wholeLog(filter);
       for (const limit of [1, 2, 3, 50]) {
-        const pages = await followPages(new AuditLogReader(store, limits), filter, limit);
-        expect(pages.flat()).toEqual(expected);
-        expect(pages.every((items) => items.length <= limit)).toBe(true);
+        const oldestFirst = await followPages(new AuditLogReader(store, limits), filter, limit, 'oldest');
+        const newestFirst = await followPages(new AuditLogReader(store, limits), filter, limit, 'newest');
+        expect(oldestFirst.flat()).toEqual(expected);
+        expect(newestFirst.flat()).toEqual([...expected].reverse());
+        expect([...oldestFirst, ...newestFirst].every((items) => items.length <= limit)).toBe(true);
       }
     });
   }
@@ -93,6 +102,8 @@ describe('AuditLogReader.page', () => {
     const first = await reader.page({ workspace: 'acme', type: 'Missing' }, undefined, 10);
     const log = await store.readAll();
     expect(first).toEqual({ items: [], next: log[4].position });
+    const newest = await reader.page({ workspace: 'acme', type: 'Missing' }, undefined, 10, 'newest');
+    expect(newest).toEqual({ items: [], next: log.at(-5)!.position });
   });
 
   it('answers next null when the page ends exactly at the end of the log', async () => {
@@ -101,6 +112,9 @@ describe('AuditLogReader.page', () => {
     const acme = await wholeLog({ workspace: 'acme' });
     expect((await reader.page({ workspace: 'acme' }, undefined, acme.length)).next).toBeNull();
     expect((await reader.page({ workspace: 'acme' }, undefined, acme.length - 1)).next).toBe(acme.at(-2)!.position);
+    // Newest first, the log's first event (globex's) lies beyond acme's oldest: the page cannot know it does not match.
+    expect((await reader.page({ workspace: 'acme' }, undefined, acme.length, 'newest')).next).toBe(acme[0].position);
+    expect((await reader.page({ workspace: 'acme' }, undefined, acme.length - 1, 'newest')).next).toBe(acme[1].position);
   });
 
   it('answers an empty last page for a log that is empty or read to its end', async () => {
@@ -109,10 +123,15 @@ describe('AuditLogReader.page', () => {
     await fillLog();
     const head = await store.headPosition();
     expect(await reader.page({ workspace: 'acme' }, head, 10)).toEqual({ items: [], next: null });
+    const [first] = await store.readAll({ maxCount: 1 });
+    expect(await reader.page({ workspace: 'acme' }, first.position, 10, 'newest')).toEqual({ items: [], next: null });
   });
 
   it('refuses a position that is not one of the store', async () => {
     await expect(new AuditLogReader(store).page({ workspace: 'acme' }, 'not-a-position', 10)).rejects.toThrow(InvalidPositionError);
+    await expect(new AuditLogReader(store).page({ workspace: 'acme' }, 'not-a-position', 10, 'newest')).rejects.toThrow(
+      InvalidPositionError,
+    );
   });
 });
 

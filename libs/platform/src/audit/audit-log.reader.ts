@@ -20,9 +20,12 @@ export interface AuditFilter {
   type?: string;
 }
 
+/** Oldest first reads on from the start of the log, newest first back from its head. */
+export type AuditOrder = 'oldest' | 'newest';
+
 export interface AuditPage {
   items: AuditEventView[];
-  /** Where the next page starts; null once the scan reached the end of the log. */
+  /** Where the next page starts, in the page's order; null once the scan reached that end of the log. */
   next: string | null;
 }
 
@@ -59,18 +62,22 @@ export class AuditLogReader {
   ) {}
 
   /**
-   * Up to `limit` matching events after `after`. `next` is the last event looked at (matching or
-   * not), so following it never repeats an event nor skips one, whatever the filter. Throws the
-   * store's `InvalidPositionError` for an `after` that is not one of its positions.
+   * Up to `limit` matching events beyond `from` in `order` (after it oldest first, before it
+   * newest first). `next` is the last event looked at (matching or not), so following it never
+   * repeats an event nor skips one, whatever the filter. Throws the store's `InvalidPositionError`
+   * for a `from` that is not one of its positions.
    */
-  async page(filter: AuditFilter, after: string | undefined, limit: number): Promise<AuditPage> {
+  async page(filter: AuditFilter, from: string | undefined, limit: number, order: AuditOrder = 'oldest'): Promise<AuditPage> {
     const { readBatch, scanBudget } = this.limits;
     const items: AuditEventView[] = [];
-    let cursor = after;
+    let cursor = from;
     let scanned = 0;
     while (scanned < scanBudget) {
       const maxCount = Math.min(readBatch, scanBudget - scanned);
-      const batch = await this.store.readAll({ after: cursor, maxCount });
+      const batch =
+        order === 'oldest'
+          ? await this.store.readAll({ after: cursor, maxCount })
+          : await this.store.readAllBackwards({ before: cursor, maxCount });
       for (const [index, event] of batch.entries()) {
         scanned += 1;
         cursor = event.position;
