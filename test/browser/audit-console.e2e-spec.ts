@@ -101,6 +101,29 @@ describe('the audit console in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     expect(await commandButtons(page)).toEqual([]);
     await expectNoSeriousAxeViolations(page);
+    // Newest first, at once and in the address, the filter kept; the newest event of the log on top.
+    await page.getByLabel('Order').selectOption('Newest first');
+    const newestFirst = page.getByRole('table', { name: 'Page 1: events matching the filters, newest first' });
+    await newestFirst.waitFor();
+    expect(new URL(page.url()).searchParams.get('order')).toBe('newest');
+    expect(await newestFirst.locator('tbody tr td:nth-child(4)').allInnerTexts()).toEqual(['WorkflowCreated', 'WorkflowCreated']);
+    const positions = async (table: typeof created) => (await table.locator('tbody tr td:nth-child(1)').allInnerTexts()).map(Number);
+    const newestPositions = await positions(newestFirst);
+    expect(newestPositions).toEqual([...newestPositions].sort((a, b) => b - a));
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    const wholeNewestFirst = page.getByRole('table', { name: 'Page 1: events newest first' });
+    await wholeNewestFirst.waitFor();
+    const newestByApi = await app.api.request('GET', '/audit/events?order=newest&limit=1', { token: app.api.token('auditor') });
+    expect((await positions(wholeNewestFirst))[0]).toBe(Number(newestByApi.body.items[0].position));
+    await page.reload();
+    await wholeNewestFirst.waitFor();
+    expect(await page.getByLabel('Order').inputValue()).toBe('newest');
+    await page.getByLabel('Order').selectOption('Oldest first');
+    await page.getByRole('table', { name: 'Page 1: events oldest first' }).waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    await page.getByLabel('Type').fill('WorkflowCreated');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await created.waitFor();
 
     // A workflow's history, from its stream in the log.
     await created.getByRole('link', { name: `History of workflow ${workflowId}` }).click();

@@ -8,12 +8,13 @@ import { EventDetails } from './event-details.js';
 
 const PAGE_SIZE = 50;
 
+type Order = 'oldest' | 'newest';
+
 interface Filter {
   stream: string;
   type: string;
+  order: Order;
 }
-
-const NO_FILTER: Filter = { stream: '', type: '' };
 
 /** A type as the log names it, whatever its case (`sessionstarted`): the filter matches names exactly. */
 const knownType = (typed: string): string => EVENT_TYPES.find((type) => type.toLowerCase() === typed.toLowerCase()) ?? typed;
@@ -46,8 +47,9 @@ const EventRow = ({ event }: { event: AuditEvent }) => (
 );
 
 /**
- * The workspace's log, oldest first, filtered by stream and type, a page at a time. The filters are
- * in the address (`?stream=&type=`): a reload, a bookmark or a shared link shows the same events.
+ * The workspace's log, oldest or newest first, filtered by stream and type, a page at a time. The
+ * filters are in the address (`?stream=&type=&order=newest`): a reload, a bookmark or a shared
+ * link shows the same events.
  */
 export const AuditLog = () => {
   const { api } = useSignedIn();
@@ -55,11 +57,13 @@ export const AuditLog = () => {
   const id = useId();
   const streamParam = search.get('stream') ?? '';
   const typeParam = search.get('type') ?? '';
-  const filter = useMemo<Filter>(() => ({ stream: streamParam, type: typeParam }), [streamParam, typeParam]);
+  const order: Order = search.get('order') === 'newest' ? 'newest' : 'oldest';
+  const filter = useMemo<Filter>(() => ({ stream: streamParam, type: typeParam, order }), [streamParam, typeParam, order]);
   const [draft, setDraft] = useState<Filter>(filter);
   /**
    * Where each page visited so far starts, for the filters they were visited with: the last one is
-   * shown; the first starts at the beginning. Other filters start again from page 1.
+   * shown; the first starts at the beginning (newest first: at the newest event). Other filters
+   * start again from page 1.
    */
   const [paging, setPaging] = useState({ filter, starts: [null] as (string | null)[] });
   const [page, setPage] = useState<AuditPage | null>(null);
@@ -72,7 +76,7 @@ export const AuditLog = () => {
   }
   const starts = paging.filter === filter ? paging.starts : [null];
   const setStarts = (next: (string | null)[]) => setPaging({ filter, starts: next });
-  const after = starts[starts.length - 1];
+  const from = starts[starts.length - 1] ?? undefined;
 
   useEffect(() => {
     let current = true;
@@ -80,7 +84,7 @@ export const AuditLog = () => {
     setError(null);
     const query = {
       limit: PAGE_SIZE,
-      after: after ?? undefined,
+      ...(filter.order === 'newest' ? { order: filter.order, before: from } : { after: from }),
       stream: filter.stream === '' ? undefined : filter.stream,
       type: filter.type === '' ? undefined : filter.type,
     };
@@ -91,12 +95,14 @@ export const AuditLog = () => {
     return () => {
       current = false;
     };
-  }, [api, filter, after]);
+  }, [api, filter, from]);
 
   const apply = (next: Filter) => {
     const params = new URLSearchParams(search);
-    const values = { stream: next.stream.trim(), type: knownType(next.type.trim()) };
-    for (const [name, value] of Object.entries(values)) {
+    const values: Filter = { stream: next.stream.trim(), type: knownType(next.type.trim()), order: next.order };
+    // Oldest first is the log's own order: the address names only the other.
+    const inAddress = { stream: values.stream, type: values.type, order: values.order === 'oldest' ? '' : values.order };
+    for (const [name, value] of Object.entries(inAddress)) {
       if (value === '') params.delete(name);
       else params.set(name, value);
     }
@@ -144,6 +150,14 @@ export const AuditLog = () => {
             ))}
           </datalist>
         </div>
+        <div className="field">
+          <label htmlFor={`${id}-order`}>Order</label>
+          {/* Applied at once, with the filters as typed: a new order starts again from page 1. */}
+          <select id={`${id}-order`} value={draft.order} onChange={(event) => apply({ ...draft, order: event.target.value as Order })}>
+            <option value="oldest">Oldest first</option>
+            <option value="newest">Newest first</option>
+          </select>
+        </div>
         <div className="audit-filter-actions">
           <button type="submit" className="primary">
             Apply filters
@@ -151,10 +165,7 @@ export const AuditLog = () => {
           <button
             type="button"
             disabled={!filtered && draft.stream === '' && draft.type === ''}
-            onClick={() => {
-              setDraft(NO_FILTER);
-              apply(NO_FILTER);
-            }}
+            onClick={() => apply({ stream: '', type: '', order: draft.order })}
           >
             Clear filters
           </button>
@@ -175,7 +186,8 @@ export const AuditLog = () => {
             <div className="table-scroll">
               <table className="audit-table">
                 <caption>
-                  Page {pageNumber}: events {filtered ? 'matching the filters, ' : ''}oldest first
+                  Page {pageNumber}: events {filtered ? 'matching the filters, ' : ''}
+                  {filter.order} first
                 </caption>
                 <thead>
                   <tr>
