@@ -61,6 +61,7 @@ export class AuditEventsQueryDto extends AuditFilterDto {
   @ApiPropertyOptional({
     enum: AUDIT_ORDERS,
     default: 'oldest',
+    example: 'newest',
     description:
       '`oldest`: from the start of the log on, each page continuing `after` the previous one’s `next`; ' +
       '`newest`: from the newest event back, each page continuing `before` it',
