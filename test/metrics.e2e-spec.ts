@@ -74,6 +74,14 @@ describe('GET /metrics', () => {
     ]) {
       expect(names).toContain(name);
     }
+    // Listed at zero before the first delivery, so that rates are 0 rather than absent.
+    const deliverySeries = samples
+      .filter(({ name }) => name === 'workflows_outbound_deliveries_total')
+      .map(({ labels }) => `${labels.channel_type} ${labels.outcome}`);
+    for (const channelType of ['whatsapp', 'messenger', 'api']) {
+      for (const outcome of ['delivered', 'retryable', 'rejected']) expect(deliverySeries).toContain(`${channelType} ${outcome}`);
+    }
+    expect(deliverySeries.filter((series) => series.startsWith('webchat'))).toEqual([]);
   });
 
   it('counts a web chat conversation: requests by route pattern, events by type, the session while active, the AI agent call, lag per subscription', async () => {
