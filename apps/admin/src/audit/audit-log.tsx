@@ -3,17 +3,15 @@ import { dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { Link, useRouter } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
-import { actorOf, type AuditEvent, type AuditPage, EVENT_TYPES, formatTime, WORKFLOW_STREAM } from './audit-types.js';
+import { actorOf, type AuditEvent, type AuditOrder, type AuditPage, EVENT_TYPES, formatTime, WORKFLOW_STREAM } from './audit-types.js';
 import { EventDetails } from './event-details.js';
 
 const PAGE_SIZE = 50;
 
-type Order = 'oldest' | 'newest';
-
 interface Filter {
   stream: string;
   type: string;
-  order: Order;
+  order: AuditOrder;
 }
 
 /** A type as the log names it, whatever its case (`sessionstarted`): the filter matches names exactly. */
@@ -57,7 +55,7 @@ export const AuditLog = () => {
   const id = useId();
   const streamParam = search.get('stream') ?? '';
   const typeParam = search.get('type') ?? '';
-  const order: Order = search.get('order') === 'newest' ? 'newest' : 'oldest';
+  const order: AuditOrder = search.get('order') === 'newest' ? 'newest' : 'oldest';
   const filter = useMemo<Filter>(() => ({ stream: streamParam, type: typeParam, order }), [streamParam, typeParam, order]);
   const [draft, setDraft] = useState<Filter>(filter);
   /**
@@ -153,7 +151,7 @@ export const AuditLog = () => {
         <div className="field">
           <label htmlFor={`${id}-order`}>Order</label>
           {/* Applied at once, with the filters as typed: a new order starts again from page 1. */}
-          <select id={`${id}-order`} value={draft.order} onChange={(event) => apply({ ...draft, order: event.target.value as Order })}>
+          <select id={`${id}-order`} value={draft.order} onChange={(event) => apply({ ...draft, order: event.target.value as AuditOrder })}>
             <option value="oldest">Oldest first</option>
             <option value="newest">Newest first</option>
           </select>

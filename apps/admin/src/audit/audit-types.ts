@@ -12,6 +12,9 @@ export type WorkflowAsOf = Schemas['WorkflowStateDto'];
 
 export type WorkflowStep = Schemas['ActiveWorkflowStateDto']['steps'][number];
 
+/** Oldest first (the log's order) or newest first. */
+export type AuditOrder = NonNullable<NonNullable<paths['/audit/events']['get']['parameters']['query']>['order']>;
+
 /** `?version=` or `?at=`: the workflow as it was at one of its versions, or at a moment. */
 export type AsOfQuery = NonNullable<paths['/audit/workflows/{id}/state']['get']['parameters']['query']>;
 
