@@ -38,6 +38,12 @@ describe('the console in a narrow window and with the longest names', () => {
     expect((await page.locator('.canvas').boundingBox())!.width).toBeGreaterThan(300);
     expect(await page.getByRole('heading', { level: 1 }).getAttribute('title')).toBe(LONGEST_NAME);
     expect(await overflow(page)).toBe(0);
+    // The palette's entries one per row, each as wide as the others, however long its help.
+    const entryWidths = await page
+      .getByRole('button', { name: /^Add / })
+      .evaluateAll((buttons) => buttons.map((button) => Math.round(button.getBoundingClientRect().width)));
+    expect(entryWidths.length).toBeGreaterThan(5);
+    expect(new Set(entryWidths)).toEqual(new Set([entryWidths[0]]));
 
     for (const [path, heading, shown] of [
       ['/channels', 'Channels', 'Site chat'],
