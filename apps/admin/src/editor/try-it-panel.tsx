@@ -40,21 +40,16 @@ export const TryItPanel = ({ workflowId, version, dirty }: { workflowId: string;
     [api, workflowId],
   );
   // Closing the panel, leaving the editor or closing the tab ends the preview's session: it would
-  // count as active until it expired. A page brought back from the back-forward cache shows a new
-  // conversation, since the one on screen has ended.
+  // count as active until it expired. (A page brought back from the back-forward cache needs
+  // nothing more: the visitor's next message there starts a new session.)
   useEffect(() => {
     if (channelId === null) return undefined;
     const endShown = () => {
       endConversation(shownContact.current).catch(() => undefined);
     };
-    const startAnewWhenRestored = (event: PageTransitionEvent) => {
-      if (event.persisted) setContactId(freshContactId());
-    };
     window.addEventListener('pagehide', endShown);
-    window.addEventListener('pageshow', startAnewWhenRestored);
     return () => {
       window.removeEventListener('pagehide', endShown);
-      window.removeEventListener('pageshow', startAnewWhenRestored);
       endShown();
     };
   }, [channelId, endConversation]);
