@@ -60,16 +60,16 @@ describe('Audit', () => {
   ): Promise<AuditEvent[][]> => {
     const pages: AuditEvent[][] = [];
     const cursorName = order === 'oldest' ? 'after' : 'before';
-    let after: string | null = start;
+    let from: string | null = start;
     do {
       const cursor: string =
-        (order === 'oldest' ? '' : '&order=newest') + (after === null ? '' : `&${cursorName}=${encodeURIComponent(after)}`);
+        (order === 'oldest' ? '' : '&order=newest') + (from === null ? '' : `&${cursorName}=${encodeURIComponent(from)}`);
       const response = await api.request('GET', `/audit/events?limit=${limit}${query}${cursor}`, { token });
       expect(response.status).toBe(200);
       pages.push(response.body.items);
-      after = response.body.next;
+      from = response.body.next;
       if (pages.length > 10_000) throw new Error('next never became null');
-    } while (after !== null);
+    } while (from !== null);
     return pages;
   };
   const wholeLog = async (token: string, query = ''): Promise<AuditEvent[]> => (await pagesOf(token, query, 1000)).flat();

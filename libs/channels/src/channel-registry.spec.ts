@@ -26,6 +26,11 @@ describe('the channel registry', () => {
     expect(channelRegistry.find('toString')).toBeUndefined();
   });
 
+  it('names the types whose channels the engine pushes to: every one but web chat, and no transcript-only type', () => {
+    expect(channelRegistry.pushedTypes).toEqual(['whatsapp', 'messenger', 'api']);
+    expect(channelRegistry.with(throwaway).pushedTypes).toEqual(['whatsapp', 'messenger', 'api']);
+  });
+
   it('takes more adapters for a test without changing the service registry', () => {
     const extended = channelRegistry.with(throwaway);
     expect(extended.adapterFor('throwaway')).toBe(throwaway);

@@ -63,6 +63,11 @@ export class ChannelRegistry {
     return adapter;
   }
 
+  /** The types whose channels the engine may push to (whether one is pushed to can depend on its settings: `pushesTo`). */
+  get pushedTypes(): string[] {
+    return [...this.adapters.values()].filter(({ outbound }) => outbound.kind === 'push').map(({ type }) => type);
+  }
+
   /** Whether the engine pushes the messages of a channel of this type with these settings (a type not registered throws). */
   pushesTo(channelType: string, settings: Record<string, unknown>): boolean {
     const { outbound } = this.adapterFor(channelType);

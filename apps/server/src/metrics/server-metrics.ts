@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { type AgentOutcome, CHANNEL_ADAPTERS, type DeliveryOutcome } from '#channels';
+import { type AgentOutcome, channelRegistry, type DeliveryOutcome } from '#channels';
 import type { EngineObserver } from '#engine';
 import { type AppendObserver, AppendObservingEventStore, type NewEvent } from '#eventstore';
 import type { Storage } from '#platform';
@@ -15,10 +15,6 @@ const AGENT_CALL_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
 const AGENT_OUTCOME_KINDS: Record<AgentOutcome['kind'], null> = { reply: null, failure: null };
 /** Every outcome of a delivery: a kind left out here does not compile. */
 const DELIVERY_OUTCOME_KINDS: Record<DeliveryOutcome['kind'], null> = { delivered: null, retryable: null, rejected: null };
-/** The channel types whose messages the engine pushes (web chat's are read from the transcript). */
-const PUSHED_CHANNEL_TYPES = Object.values(CHANNEL_ADAPTERS)
-  .filter(({ outbound }) => outbound.kind === 'push')
-  .map(({ type }) => type);
 
 /**
  * One server's metrics, in a registry of its own (not prom-client's global one), so that servers
@@ -60,7 +56,7 @@ export class ServerMetrics implements AppendObserver, EngineObserver {
   constructor() {
     // Listed at zero before the first call, so that the series exist (and rates are 0) from the start.
     for (const outcome of Object.keys(AGENT_OUTCOME_KINDS)) this.agentCallDuration.zero({ outcome });
-    for (const channel_type of PUSHED_CHANNEL_TYPES) {
+    for (const channel_type of channelRegistry.pushedTypes) {
       for (const outcome of Object.keys(DELIVERY_OUTCOME_KINDS)) this.deliveries.inc({ channel_type, outcome }, 0);
     }
   }
