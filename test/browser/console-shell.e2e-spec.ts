@@ -84,6 +84,8 @@ describe('the console in Chromium: sign-in and serving', () => {
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
     const script = await fetch(`${app.url}${asset}`);
     expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // An unread body of this size holds its socket open past the suite.
+    await script.body?.cancel();
     const api = await fetch(`${app.url}/workflows/some-id`);
     expect(api.status).toBe(401);
     const health = await fetch(`${app.url}/health`, { headers: { accept: 'text/html' } });
