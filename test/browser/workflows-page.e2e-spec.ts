@@ -273,6 +273,35 @@ describe('the Workflows page in Chromium', () => {
     await context.close();
   });
 
+  it("opens a card's menu over the cards below it: every point of every item takes its own click", async () => {
+    const workspace = newWorkspace();
+    for (let index = 1; index <= 8; index++) await workspace.create(`Stacked ${index}`);
+    const { page, problems, context } = await openWorkflows(workspace.link());
+    await page.getByRole('article', { name: 'Stacked 8', exact: true }).getByRole('button', { name: 'Workflow actions' }).click();
+    const items = page.getByRole('menu', { name: 'Workflow actions: Stacked 8' }).getByRole('menuitem');
+    expect(await items.count()).toBe(5);
+    const covered = await items.evaluateAll((elements) =>
+      elements.flatMap((item) => {
+        const box = item.getBoundingClientRect();
+        return [0.02, 0.25, 0.5, 0.75, 0.98]
+          .map((share) => [box.left + share * box.width, box.top + box.height / 2])
+          .filter(([x, y]) => !item.contains(document.elementFromPoint(x, y)))
+          .map(
+            ([x]) =>
+              `${item.textContent} at x=${Math.round(x)}: ${document.elementFromPoint(x, box.top + box.height / 2)?.outerHTML.slice(0, 80)}`,
+          );
+      }),
+    );
+    expect(covered).toEqual([]);
+    // Where the menu of the card below would take the click, as it did.
+    const deactivate = (await items.filter({ hasText: 'Deactivate Sessions' }).boundingBox())!;
+    await page.mouse.click(deactivate.x + deactivate.width - 4, deactivate.y + deactivate.height / 2);
+    await page.getByRole('dialog').waitFor();
+    expect(await page.getByRole('dialog').textContent()).toContain('Stacked 8');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('works from the keyboard: the menu opens with Enter, arrows move, Escape returns focus; a dialog gives focus back to its opener', async () => {
     const workspace = newWorkspace();
     await workspace.create('Keyboard flow');
