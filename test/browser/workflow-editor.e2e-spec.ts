@@ -170,8 +170,12 @@ describe('the workflow editor in Chromium', () => {
     expect(await stepNode(page, 'Send message step welcome').getAttribute('class')).not.toContain('has-problems');
     await expectNoSeriousAxeViolations(page);
 
-    // Fixed, it saves, and the marks go.
+    // Changed, the field's marks go at once; saved, the server agrees.
     await variable.fill('first_name');
+    await page.getByRole('alert').filter({ hasText: 'you have changed everything it named since' }).waitFor();
+    expect(await stepNode(page, 'Ask question step ask').textContent()).not.toContain('problem');
+    expect(await variable.getAttribute('aria-invalid')).not.toBe('true');
+    expect(await panel(page).getByText('variable must be 1 to 64 letters').count()).toBe(0);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Version 3', { exact: true }).waitFor();
     expect(await stepNode(page, 'Ask question step ask').textContent()).not.toContain('problem');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { stepTypeCatalog } from '#domain';
 import { flattenSchema, type JsonSchema } from './step-types.js';
-import { linksOf, problemsOf, removeStep, renameStep, type Step, writePath } from './workflow-definition.js';
+import { linksOf, refusedProblems, removeStep, renameStep, standingProblems, type Step, writePath } from './workflow-definition.js';
 
 const QUESTION: Step = {
   id: 'ask',
@@ -61,11 +61,53 @@ describe('the editor’s view of a definition', () => {
       { path: 'steps[1].elseNext', message: 'is required' },
       { path: 'settings.sessionTimeoutSeconds', message: 'must be an integer' },
     ];
-    expect(problemsOf(problems, [QUESTION, BRANCH])).toEqual([
-      { path: 'steps[0].variable', stepId: 'ask', message: 'must match x' },
-      { path: 'steps[1].elseNext', stepId: 'check', message: 'is required' },
-      { path: 'settings.sessionTimeoutSeconds', message: 'must be an integer' },
+    expect(refusedProblems(problems, { steps: [QUESTION, BRANCH], settings: {} })).toEqual([
+      { path: 'steps[0].variable', stepId: 'ask', message: 'must match x', sent: '"pick"' },
+      { path: 'steps[1].elseNext', stepId: 'check', message: 'is required', sent: '"human"' },
+      { path: 'settings.sessionTimeoutSeconds', message: 'must be an integer', sent: 'absent' },
     ]);
+  });
+
+  describe('keeps a refused problem until what it is about changes', () => {
+    const sent = { steps: [QUESTION, BRANCH], settings: { sessionTimeoutSeconds: 0 } };
+    const refused = refusedProblems(
+      [
+        { path: 'steps[0].options[1].next', stepId: 'ask', message: 'must be the id of a step' },
+        { path: 'steps[1]', stepId: 'check', message: 'loops without a question or wait' },
+        { path: 'settings.sessionTimeoutSeconds', message: 'must be an integer from 1' },
+        { path: 'steps', message: 'must hold at most 500 steps' },
+      ],
+      sent,
+    );
+    const standingPaths = (draft: typeof sent) => standingProblems(refused, draft).map((problem) => problem.path);
+
+    it('all of them while nothing changed', () => {
+      expect(standingPaths({ ...sent })).toEqual(refused.map((problem) => problem.path));
+    });
+
+    it('not one whose field changed, however deep, while its neighbours stay', () => {
+      const mended = writePath(QUESTION, ['options', 1, 'next'], 'bye');
+      expect(standingPaths({ ...sent, steps: [mended, BRANCH] })).toEqual(['steps[1]', 'settings.sessionTimeoutSeconds']);
+      const otherOption = writePath(QUESTION, ['options', 0, 'label'], 'Sure');
+      expect(standingPaths({ ...sent, steps: [otherOption, BRANCH] })).toEqual([
+        'steps[0].options[1].next',
+        'steps[1]',
+        'settings.sessionTimeoutSeconds',
+      ]);
+    });
+
+    it('not one of a whole step that changed, but still one of a step only renamed', () => {
+      const changed = { ...BRANCH, elseNext: 'bye' };
+      expect(standingPaths({ ...sent, steps: [QUESTION, changed] })).not.toContain('steps[1]');
+      const renamed = [QUESTION, { ...BRANCH, id: 'check_2' }];
+      const tiedToNewName = refused.map((problem) => (problem.stepId === 'check' ? { ...problem, stepId: 'check_2' } : problem));
+      expect(standingProblems(tiedToNewName, { ...sent, steps: renamed }).map((problem) => problem.path)).toContain('steps[1]');
+    });
+
+    it('not one of a deleted step, nor a setting changed, nor one of the whole flow once a step changed', () => {
+      const steps = removeStep(sent.steps, 'check');
+      expect(standingPaths({ steps, settings: { sessionTimeoutSeconds: 60 } })).toEqual(['steps[0].options[1].next']);
+    });
   });
 
   it('reads the served branch condition (one variant per operator) as one form with titled operators', () => {

@@ -138,17 +138,51 @@ export const sameDefinition = (a: Definition, b: Definition): boolean => JSON.st
 
 // ---- What the API said was wrong ----
 
+/** A problem the server found in a definition it refused, with what it was about there (`subjectOf`). */
+export interface RefusedProblem extends DefinitionProblem {
+  sent: string;
+}
+
+/** `options[0].label` → `['options', 0, 'label']`. */
+const parsePath = (text: string): FieldPath =>
+  [...text.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map(([, index, name]) => (index === undefined ? name : Number(index)));
+
+const readPath = (value: unknown, path: FieldPath): unknown =>
+  path.reduce<unknown>(
+    (at, part) => (isJsonObject(at) || Array.isArray(at) ? (at as Record<string | number, unknown>)[part] : undefined),
+    value,
+  );
+
+/**
+ * What a problem is about in `definition`, as text: the field its path names, its whole step (but
+ * for the step's id, which a rename changes) when it names no field, the whole flow when it names
+ * no step.
+ */
+const subjectOf = (problem: DefinitionProblem, definition: Definition): string => {
+  const about = (value: unknown) => JSON.stringify(value) ?? 'absent';
+  if (/^settings\b/.test(problem.path)) return about(readPath(definition.settings, parsePath(pathInSettings(problem.path))));
+  if (problem.stepId === undefined) return about(definition.steps);
+  const step = definition.steps.find((candidate) => candidate.id === problem.stepId);
+  if (step === undefined) return 'no such step';
+  const inStep = pathInStep(problem.path);
+  return about(inStep === '' ? { ...step, id: undefined } : readPath(step, parsePath(inStep)));
+};
+
 /**
  * The problems of a refused definition (the 400's `problems`) tied to their steps: a problem
  * without a step id (a step whose id itself is wrong) is tied to its step by the index in its path.
  */
-export const problemsOf = (problems: DefinitionProblem[], sent: Step[]): DefinitionProblem[] =>
+export const refusedProblems = (problems: DefinitionProblem[], sent: Definition): RefusedProblem[] =>
   problems.map((problem) => {
-    if (problem.stepId !== undefined) return problem;
-    const index = /^steps\[(\d+)\]/.exec(problem.path)?.[1];
-    const step = index === undefined ? undefined : sent[Number(index)];
-    return step === undefined ? problem : { ...problem, stepId: step.id };
+    const index = problem.stepId === undefined ? /^steps\[(\d+)\]/.exec(problem.path)?.[1] : undefined;
+    const step = index === undefined ? undefined : sent.steps[Number(index)];
+    const tied = step === undefined ? problem : { ...problem, stepId: step.id };
+    return { ...tied, sent: subjectOf(tied, sent) };
   });
+
+/** The refused problems still to be mended: those whose field (or step, or flow) is as it was sent. */
+export const standingProblems = (problems: RefusedProblem[], draft: Definition): RefusedProblem[] =>
+  problems.filter((problem) => subjectOf(problem, draft) === problem.sent);
 
 /** `steps[1].options[0].label` → `options[0].label`: where in its step a problem is. */
 export const pathInStep = (path: string): string => path.replace(/^steps\[\d+\]\.?/, '');

@@ -19,7 +19,9 @@ import {
   type JsonObject,
   pathInSettings,
   pathText,
-  problemsOf,
+  refusedProblems,
+  type RefusedProblem,
+  standingProblems,
   removeStep,
   renameStep,
   sameDefinition,
@@ -93,7 +95,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   const [draft, setDraft] = useState<Definition>({ steps: [], settings: {} });
   const [selection, setSelection] = useState<Selection>(null);
   const [connectPaths, setConnectPaths] = useState<Record<string, FieldPath>>({});
-  const [problems, setProblems] = useState<DefinitionProblem[]>([]);
+  const [problems, setProblems] = useState<RefusedProblem[]>([]);
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
   const [oldVersion, setOldVersion] = useState<OldVersion | null>(null);
   const [oldVersionError, setOldVersionError] = useState<unknown>(null);
@@ -178,12 +180,14 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   const readOnly = !canChange || viewing;
   const shown = oldVersion?.definition ?? draft;
   const stepIds = shown.steps.map((step) => step.id);
+  // A problem is shown until what it is about changes: the next save says whether the change mends it.
+  const standing = useMemo(() => standingProblems(problems, draft), [problems, draft]);
   const problemCounts = useMemo(() => {
     const counts = new Map<string, number>();
-    if (!viewing) for (const problem of problems) if (problem.stepId) counts.set(problem.stepId, (counts.get(problem.stepId) ?? 0) + 1);
+    if (!viewing) for (const problem of standing) if (problem.stepId) counts.set(problem.stepId, (counts.get(problem.stepId) ?? 0) + 1);
     return counts;
-  }, [problems, viewing]);
-  const generalProblems = problems.filter((problem) => problem.stepId === undefined || !stepIds.includes(problem.stepId));
+  }, [standing, viewing]);
+  const generalProblems = standing.filter((problem) => problem.stepId === undefined || !stepIds.includes(problem.stepId));
 
   const updateSteps = (change: (steps: Step[]) => Step[]) => setDraft((current) => ({ ...current, steps: change(current.steps) }));
   const replaceStep = (id: string, step: Step) => updateSteps((steps) => steps.map((old) => (old.id === id ? step : old)));
@@ -264,7 +268,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
       if (error instanceof ApiError && error.status === 409) {
         setSaveState({ kind: 'conflict', newest: error.currentVersion });
       } else if (error instanceof ApiError && error.status === 400) {
-        setProblems(problemsOf(error.problems, definition.steps));
+        setProblems(refusedProblems(error.problems, definition));
         setSaveState({ kind: 'invalid', message: error.message });
       } else {
         setSaveState({ kind: 'failed', error });
@@ -402,7 +406,11 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
         )}
         {saveState.kind === 'invalid' && (
           <div className="notice error" role="alert">
-            <p>Not saved: the server found problems in this flow. Your changes are still here; the steps concerned are marked.</p>
+            <p>
+              {problems.length > 0 && standing.length === 0
+                ? 'Not saved: the server found problems in this flow, and you have changed everything it named since. Save to check again.'
+                : 'Not saved: the server found problems in this flow. Your changes are still here; the steps concerned are marked.'}
+            </p>
             {generalProblems.length > 0 && (
               <ul>
                 {generalProblems.map((problem) => (
@@ -515,7 +523,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
                   step={selectedStep}
                   info={typeInfo.get(selectedStep.type)}
                   stepIds={stepIds.filter((id) => id !== selectedStep.id)}
-                  problems={viewing ? [] : problems.filter((problem) => problem.stepId === selectedStep.id)}
+                  problems={viewing ? [] : standing.filter((problem) => problem.stepId === selectedStep.id)}
                   readOnly={readOnly}
                   connectPath={
                     connectPaths[selectedStep.id] ??
@@ -564,7 +572,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
                           idBase: 'settings',
                           stepIds,
                           errors: fieldErrorsOf(
-                            problems.filter((problem) => problem.path.startsWith('settings.')),
+                            standing.filter((problem) => problem.path.startsWith('settings.')),
                             pathInSettings,
                           ),
                         }}
