@@ -91,6 +91,11 @@ describe('the audit console in Chromium', () => {
     expect(await page.getByLabel('Type').inputValue()).toBe('WorkflowCreated');
     const types = await created.locator('tbody tr td:nth-child(4)').allInnerTexts();
     expect(types).toEqual(['WorkflowCreated', 'WorkflowCreated']);
+    // A link someone wrote by hand, in another case: the same events.
+    await page.goto(`${app.url}/audit?type=workflowcreated`);
+    await created.waitFor();
+    expect(await page.getByLabel('Type').inputValue()).toBe('WorkflowCreated');
+    expect(await created.locator('tbody tr td:nth-child(4)').allInnerTexts()).toEqual(types);
     const createdByApi = await app.api.request('GET', '/audit/events?type=WorkflowCreated', { token: app.api.token('auditor') });
     expect(createdByApi.body.items).toHaveLength(2);
     // Each event's data and metadata, on demand.

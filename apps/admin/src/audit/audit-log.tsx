@@ -54,7 +54,8 @@ export const AuditLog = () => {
   const { search, navigate } = useRouter();
   const id = useId();
   const streamParam = search.get('stream') ?? '';
-  const typeParam = search.get('type') ?? '';
+  // A link written by hand may name the type in another case.
+  const typeParam = knownType(search.get('type') ?? '');
   const order: AuditOrder = search.get('order') === 'newest' ? 'newest' : 'oldest';
   const filter = useMemo<Filter>(() => ({ stream: streamParam, type: typeParam, order }), [streamParam, typeParam, order]);
   const [draft, setDraft] = useState<Filter>(filter);
