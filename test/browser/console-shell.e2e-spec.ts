@@ -53,6 +53,14 @@ describe('the console in Chromium: sign-in and serving', () => {
     }
     await page.goto(`${app.url}/nowhere`);
     await page.waitForFunction(() => document.title === 'Page not found · Workflows');
+    // A workflow's pages by its name too: two editors in two tabs are told apart.
+    const created = await app.api.request('POST', '/workflows', { body: { name: 'Titled flow' } });
+    await page.goto(`${app.url}/workflows/${created.body.id}`);
+    await page.waitForFunction(() => document.title === 'Titled flow · Workflow editor · Workflows');
+    await page.goto(`${app.url}/workflows/${created.body.id}/sessions`);
+    await page.waitForFunction(() => document.title === 'Titled flow · Sessions · Workflows');
+    await page.getByRole('navigation', { name: 'Tools' }).getByRole('link', { name: 'Channels' }).click();
+    await page.waitForFunction(() => document.title === 'Channels · Workflows');
     expect(problems).toEqual([]);
     await context.close();
   });

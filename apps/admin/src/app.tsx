@@ -1,7 +1,8 @@
-import { type ReactNode, useEffect } from 'react';
+import { type ReactNode, useState } from 'react';
 import { AuthProvider, useAuth } from './auth/auth-context.js';
 import { SignInPage } from './auth/sign-in.page.js';
 import { ConsoleLayout } from './layout/console-layout.js';
+import { PageDetailContext, usePageTitle } from './layout/page-title.js';
 import { matchPath, Router, useRouter } from './routing/router.js';
 import { ChatWidgetPage } from './chat/chat-widget.page.js';
 import { WorkflowsPage } from './workflows/workflows.page.js';
@@ -24,12 +25,6 @@ const CONSOLE_ROUTES: Route[] = [
   { pattern: '/audit', title: 'Audit log', render: () => <AuditPage /> },
 ];
 
-const usePageTitle = (title: string) => {
-  useEffect(() => {
-    document.title = title === 'Workflows' ? title : `${title} · Workflows`;
-  }, [title]);
-};
-
 const NotFound = () => (
   <>
     <h1>Page not found</h1>
@@ -51,9 +46,14 @@ const Console = () => {
   const { path } = useRouter();
   const { signedIn } = useAuth();
   const matched = matchingRoute(path);
-  usePageTitle(signedIn === null ? 'Sign in' : (matched?.route.title ?? 'Page not found'));
+  const [detail, setDetail] = useState<string>();
+  usePageTitle(signedIn === null ? 'Sign in' : (matched?.route.title ?? 'Page not found'), signedIn === null ? undefined : detail);
   if (signedIn === null) return <SignInPage />;
-  return <ConsoleLayout>{matched ? matched.route.render(matched.params) : <NotFound />}</ConsoleLayout>;
+  return (
+    <PageDetailContext.Provider value={setDetail}>
+      <ConsoleLayout>{matched ? matched.route.render(matched.params) : <NotFound />}</ConsoleLayout>
+    </PageDetailContext.Provider>
+  );
 };
 
 /**

@@ -3,6 +3,7 @@ import { ApiError, dataOf, type DefinitionProblem, type Schemas } from '../api/a
 import { useSignedIn } from '../auth/auth-context.js';
 import { Link, useLeaveGuard } from '../routing/router.js';
 import { describeError, ErrorNotice } from '../ui/errors.js';
+import { usePageDetail } from '../layout/page-title.js';
 import { canvasLinks, FlowCanvas, type Selection } from './flow-canvas.js';
 import { emptyValue, fieldName, SchemaFields } from './schema-form.js';
 import { problemText, StepPanel, targetSlots } from './step-panel.js';
@@ -111,6 +112,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
   } | null>(null);
 
   const dirty = workflow !== null && !sameDefinition(draft, saved);
+  usePageDetail(workflow?.name);
   // Edits the user agreed to lose are not brought back later; a reload or an expired sign-in keeps them.
   useLeaveGuard(
     dirty,

@@ -7,6 +7,7 @@ import { LoadMore } from '../ui/load-more.js';
 import { endReasonText, type SessionSummary, timeText } from './session-views.js';
 import { useChannelNames } from './use-channel-names.js';
 import { useResource } from './use-resource.js';
+import { usePageDetail } from '../layout/page-title.js';
 import './sessions.css';
 
 const STATUSES = [
@@ -133,6 +134,7 @@ export const WorkflowSessionsPage = ({ workflowId }: { workflowId: string }) => 
   const sessions = useSessionPages(workflowId, status);
   const panelId = useId();
   const name = workflow.data?.name;
+  usePageDetail(name);
 
   return (
     <>
