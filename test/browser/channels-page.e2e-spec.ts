@@ -171,6 +171,8 @@ describe('the Channels page in Chromium', () => {
     await page.goto(app.signInLink('admin', '/channels'));
     const channel = page.getByRole('article', { name: 'Shop adapter' });
     await channel.getByText(`${app.url}/channels/${channelId}/api/messages`, { exact: true }).waitFor();
+    // Its type in words, as the others have theirs.
+    expect(await channel.locator('.channel-type').textContent()).toBe('API');
     expect(await channel.getByText('/webhooks/').count()).toBe(0);
     await expectNoSeriousAxeViolations(page);
     expect(problems).toEqual([]);

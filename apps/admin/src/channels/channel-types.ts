@@ -12,6 +12,14 @@ export type NewChannel = Exclude<paths['/channels']['post']['requestBody']['cont
 
 export type ChannelType = NewChannel['type'];
 
+/** Each type's name in words, the API channel's too: the console lists it, its integrator creates it. */
+const TYPE_LABELS: Record<paths['/channels']['post']['requestBody']['content']['application/json']['type'], string> = {
+  webchat: 'Web chat',
+  whatsapp: 'WhatsApp',
+  messenger: 'Messenger',
+  api: 'API',
+};
+
 /** The names of a type's settings, as the document has them. */
 type ConfigKey<T extends ChannelType> = keyof NonNullable<Extract<NewChannel, { type: T }>['config']> & string;
 
@@ -51,10 +59,9 @@ const APP_SECRETS: ConfigField<MetaKey>[] = [
 ];
 
 /** What each type of channel asks for: the per-type fields of libs/domain's channel configuration. */
-export const CHANNEL_TYPES: { [T in ChannelType]: { label: string; fields: ConfigField<ConfigKey<T>>[] } } = {
-  webchat: { label: 'Web chat', fields: [] },
+export const CHANNEL_TYPES: { [T in ChannelType]: { fields: ConfigField<ConfigKey<T>>[] } } = {
+  webchat: { fields: [] },
   whatsapp: {
-    label: 'WhatsApp',
     fields: [
       {
         key: 'phoneNumberId',
@@ -75,7 +82,6 @@ export const CHANNEL_TYPES: { [T in ChannelType]: { label: string; fields: Confi
     ],
   },
   messenger: {
-    label: 'Messenger',
     fields: [
       { key: 'pageId', label: 'Page ID', secret: false, required: true, hint: 'The numeric id of the Facebook Page.' },
       { key: 'pageAccessToken', label: 'Page access token', secret: true, required: true, hint: 'A Page token with pages_messaging.' },
@@ -85,7 +91,8 @@ export const CHANNEL_TYPES: { [T in ChannelType]: { label: string; fields: Confi
   },
 };
 
-export const channelTypeLabel = (type: string): string => CHANNEL_TYPES[type as ChannelType]?.label ?? type;
+/** A type this console does not know yet (a newer server's) by its own name. */
+export const channelTypeLabel = (type: string): string => TYPE_LABELS[type as keyof typeof TYPE_LABELS] ?? type;
 
 /** Where an API channel's adapter posts the customers' messages (`receiveApiChannelMessage`). */
 export const apiInboundUrl = (channel: Channel): string => `${window.location.origin}/channels/${channel.id}/api/messages`;

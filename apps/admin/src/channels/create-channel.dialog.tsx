@@ -2,7 +2,7 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { ApiError } from '../api/api-client.js';
 import { Dialog } from '../ui/dialog.js';
 import { ErrorNotice } from '../ui/errors.js';
-import { CHANNEL_TYPES, type ChannelType, type ConfigField, type NewChannel } from './channel-types.js';
+import { CHANNEL_TYPES, type ChannelType, channelTypeLabel, type ConfigField, type NewChannel } from './channel-types.js';
 
 /** `config.phoneNumberId must be a numeric id` → the field it names; `name …` → the name. */
 const fieldOfProblem = (message: string): string | null => /^(?:config\.)?([A-Za-z]+) /.exec(message)?.[1] ?? null;
@@ -122,9 +122,9 @@ export const CreateChannelDialog = ({ onCreate, onClose }: { onCreate: (channel:
               setProblems({});
             }}
           >
-            {Object.entries(CHANNEL_TYPES).map(([value, { label }]) => (
+            {Object.keys(CHANNEL_TYPES).map((value) => (
               <option key={value} value={value}>
-                {label}
+                {channelTypeLabel(value)}
               </option>
             ))}
           </select>
