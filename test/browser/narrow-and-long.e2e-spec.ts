@@ -31,6 +31,13 @@ describe('the console in a narrow window and with the longest names', () => {
     expect(await overflow(page)).toBe(0);
     const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
     expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(375);
+    // The tools on one line: none wraps under the others.
+    const tools = await page
+      .getByRole('navigation', { name: 'Tools' })
+      .getByRole('link')
+      .evaluateAll((links) => links.map((link) => link.getBoundingClientRect()).map(({ top, bottom }) => ({ top, bottom })));
+    expect(tools).toHaveLength(3);
+    expect(Math.max(...tools.map(({ top }) => top))).toBeLessThan(Math.min(...tools.map(({ bottom }) => bottom)));
 
     await page.goto(`${app.url}/workflows/${workflowId}`);
     await page.locator('.react-flow__node').first().waitFor();
