@@ -275,10 +275,12 @@ describe('Audit', () => {
 
     it.each([
       ['limit=0', 'limit'],
-      ['limit=1001', 'limit'],
+      ['limit=-1', 'limit must be at least 1'],
+      ['limit=1001', 'limit must be at most 1000'],
       ['limit=abc', 'limit'],
       ['limit=1.5', 'limit'],
       ['limit=', 'limit'],
+      ['limit=10&limit=20', 'limit must be given once'],
       ['after=not-a-position', 'after'],
       ['after=', 'after'],
       [`after=${'9'.repeat(300)}`, 'after'],

@@ -142,6 +142,7 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
     const visitor = new Visitor(running.api, channelId);
     const cases: [string, string][] = [
       ['limit=0', 'limit must be at least 1'],
+      ['limit=-1', 'limit must be at least 1'],
       ['limit=201', 'limit must be at most 200'],
       ['limit=ten', 'limit must be'],
       ['after=abc', 'after must be a cursor'],

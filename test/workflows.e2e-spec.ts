@@ -405,10 +405,11 @@ describe('Workflows HTTP API', () => {
 
     it.each([
       ['limit=abc', 'limit must be a whole number'],
-      ['limit=-1', 'limit must be a whole number'],
       ['limit=1.5', 'limit must be a whole number'],
       ['limit=', 'limit must be a whole number'],
-      ['limit=1&limit=2', 'limit must be a whole number'],
+      ['limit=1&limit=2', 'limit must be given once'],
+      ['limit=10&limit=20', 'limit must be given once'],
+      ['limit=-1', 'limit must be at least 1'],
       ['limit=0', 'limit must be at least 1'],
       ['limit=1001', 'limit must be at most 1000'],
     ])('answers %s with what is wrong with it', async (query, message) => {

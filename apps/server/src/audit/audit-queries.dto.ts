@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 import type { AuditOrder } from '#platform';
-import { WholeNumberQuery, decimalDigitsToNumber } from '../http/whole-number-query.decorator.js';
+import { PageSize, decimalDigitsToNumber } from '../http/whole-number-query.decorator.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
 export const DEFAULT_AUDIT_PAGE_SIZE = 100;
@@ -80,12 +80,11 @@ export class AuditEventsQueryDto extends AuditFilterDto {
   )
   before?: string;
 
-  @WholeNumberQuery('limit', {
-    min: 1,
-    max: MAX_AUDIT_PAGE_SIZE,
-    byDefault: DEFAULT_AUDIT_PAGE_SIZE,
-    description: 'At most this many events in the page; a page may hold fewer and still have a `next`',
-  })
+  @PageSize(
+    DEFAULT_AUDIT_PAGE_SIZE,
+    MAX_AUDIT_PAGE_SIZE,
+    'At most this many events in the page; a page may hold fewer and still have a `next`',
+  )
   limit?: number;
 }
 
