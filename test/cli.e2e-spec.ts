@@ -103,11 +103,23 @@ describe('cli token', () => {
     [['token', '--role', 'owner'], '--role'],
     [['token', '--role', 'admin', '--ttl', '-5'], '--ttl'],
     [['token', '--role', 'admin', '--colour', 'red'], 'colour'],
-    [['launch'], 'Unknown command'],
+    [['launch'], 'Unknown command: launch'],
+    [['constructor'], 'Unknown command: constructor'],
+    [['toString'], 'Unknown command: toString'],
+    [['--helps'], 'Unknown command: --helps'],
+    [[], 'No command given'],
   ])('refuses %j with exit code 2 and usage naming %s', (args, named) => {
     const result = run(...args);
     expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
     expect(result.stderr).toContain(named);
     expect(result.stderr).toContain('Usage');
+  });
+
+  it.each(['--help', '-h', 'help'])('prints the usage for %s to stdout and exits 0', (asked) => {
+    const result = run(asked);
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toMatch(/^Usage: npm run cli -- <command> \[options\]\n/);
+    expect(result.stdout).toContain('export --out FILE');
   });
 });

@@ -20,6 +20,8 @@ Commands:
       every stream's hash chain. Exit 0 when all agree, 1 listing what differs. Read-only.
   export --out FILE
       Writes the whole event log to FILE, one JSON event per line. Read-only.
+  help, --help, -h
+      Prints this text.
 `;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
@@ -29,12 +31,20 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   export: exportCommand,
 };
 
+/** Asking for the usage is no mistake: it goes to stdout and exits 0. */
+const HELP = new Set(['help', '--help', '-h']);
+
 const isUsageError = (error: unknown): boolean =>
   (error instanceof CliError && error.exitCode === 2) || Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'));
 
 const main = async (): Promise<void> => {
   const [command, ...args] = process.argv.slice(2);
-  const run = command === undefined ? undefined : COMMANDS[command];
+  if (command !== undefined && HELP.has(command)) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  // Own keys only: "constructor" or "toString" would otherwise run Object's own and exit 0.
+  const run = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!run) throw new CliError(command === undefined ? 'No command given' : `Unknown command: ${command}`, 2);
   await run(args);
 };
