@@ -44,6 +44,22 @@ describe('embedded start without AUTH_SECRET', () => {
     expect(tokens).toHaveLength(2);
   });
 
+  it('creates a missing DATA_DIR open to its owner only, and every file in it readable by its owner only', async () => {
+    const fresh = join(dataDir, 'fresh');
+    const server = await spawnServer(fresh, 'unused', { AUTH_SECRET: '' });
+    try {
+      const token = /\?token=(\S+)/.exec(readFileSync(join(fresh, 'sign-in-link'), 'utf8'))![1];
+      const created = await server.api.request('POST', '/workflows', { body: { name: 'Private' }, token });
+      expect(created.status).toBe(201);
+      const files = ['events.sqlite', 'read-models.sqlite'].flatMap((file) => ['', '-wal', '-shm'].map((suffix) => `${file}${suffix}`));
+      const modes = [...files, 'auth-secret', 'sign-in-link'].map((file) => [file, statSync(join(fresh, file)).mode & 0o777]);
+      expect([statSync(fresh).mode & 0o777, modes]).toEqual([0o700, modes.map(([file]) => [file, 0o600])]);
+    } finally {
+      server.process.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
   it('listens on the address HOST names only', async () => {
     const server = await spawnServer(dataDir, newSecret(), { HOST: '127.0.0.1' });
     try {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteReadModelStore } from '#readmodel';
-import { ALL_INDEXES, type AppConfig, closeStorage, openStorage, runningServers, type Storage } from '#platform';
+import { ALL_INDEXES, type AppConfig, closeStorage, ensureDataDir, openStorage, runningServers, type Storage } from '#platform';
 
 /** A command's failure to report as it is, with the exit code it ends with. */
 export class CliError extends Error {
@@ -47,7 +47,7 @@ export async function withStorage<T>(config: AppConfig, work: (storage: Storage)
  * has the indexes of the store it stands in for, so it answers the same queries.
  */
 export async function withScratchReadModel<T>(config: AppConfig, work: (store: SqliteReadModelStore) => Promise<T>): Promise<T> {
-  mkdirSync(config.dataDir, { recursive: true });
+  ensureDataDir(config.dataDir);
   const file = join(config.dataDir, `rebuild-${randomUUID()}.sqlite`);
   const store = SqliteReadModelStore.open({ file });
   try {

@@ -12,6 +12,7 @@ export { BackendAccessDeniedError } from './backend-access-denied.error.js';
 export { AppendTooLargeError } from './append-too-large.error.js';
 export { StoreUnavailableError, storeFailure } from './store-unavailable.error.js';
 export { isSqliteOutage } from './sqlite/sqlite-outage.js';
+export { createOwnerOnlyIfMissing } from './sqlite/sqlite-file.permissions.js';
 export { SqliteConnectionCache } from './sqlite/sqlite-connection.cache.js';
 export { SQLITE_BOUND_LIMIT } from './sqlite/sqlite-bound-limit.js';
 export { redactConnectionString } from './connection-string.redaction.js';

@@ -9,6 +9,7 @@ export * from './config/rate-limits.config.js';
 export * from './config/metrics.config.js';
 export * from './config/shutdown.config.js';
 export * from './config/session-caps.config.js';
+export * from './storage/data-dir.permissions.js';
 export * from './storage/projections.catalog.js';
 export * from './storage/running-servers.js';
 export * from './storage/storage.js';

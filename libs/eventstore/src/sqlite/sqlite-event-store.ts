@@ -20,12 +20,13 @@ import { PollingAllSubscription } from './polling-all-subscription.js';
 import { RecentEvents } from './recent-events.js';
 import { StreamHeadsCache } from './stream-heads.cache.js';
 import { SqliteEventsTable } from './sqlite-events.table.js';
+import { createOwnerOnlyIfMissing } from './sqlite-file.permissions.js';
 import { isSqliteOutage } from './sqlite-outage.js';
 import { comparePositions, LOG_START_POSITION, MAX_SEQUENCE, parsePosition } from './sqlite-position.js';
 import { DuplicateEventIdError, findOriginalAppend } from './stream-append.rules.js';
 
 export interface SqliteEventStoreOptions {
-  /** Path of the database file; it is created with its schema when missing. */
+  /** Path of the database file; it is created with its schema when missing, readable by its owner only. */
   file: string;
   /** How often live subscriptions look for events appended by other processes; 250 ms by default. */
   pollIntervalMs?: number;
@@ -136,6 +137,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    createOwnerOnlyIfMissing(options.file);
     const db = new Database(options.file);
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDataDir } from '../storage/data-dir.permissions.js';
 
 /**
  * Embedded mode needs no set-up: a secret that is not configured is generated once into a file
@@ -13,7 +14,7 @@ export const resolveGeneratedSecret = (
 ): { secret: string; generated: boolean } => {
   if (configured) return { secret: configured, generated: false };
   const file = join(dataDir, fileName);
-  mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   const existing = readIfPresent(file);
   if (existing !== undefined) return { secret: existing, generated: false };
   const secret = randomBytes(32).toString('base64url');

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDataDir } from './data-dir.permissions.js';
 
 const RUNNING_DIR = 'running';
 
@@ -10,6 +11,7 @@ const RUNNING_DIR = 'running';
  */
 export function markServerRunning(dataDir: string): () => void {
   const directory = join(dataDir, RUNNING_DIR);
+  ensureDataDir(dataDir);
   mkdirSync(directory, { recursive: true });
   const mark = join(directory, String(process.pid));
   writeFileSync(mark, `${new Date().toISOString()}\n`);

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_UPCASTERS } from '#domain';
 import {
@@ -11,6 +10,7 @@ import {
 } from '#eventstore';
 import { MongoReadModelStore, type ReadModelStore, SqliteReadModelStore } from '#readmodel';
 import type { AppConfig } from '../config/app-config.js';
+import { ensureDataDir } from './data-dir.permissions.js';
 import { ALL_INDEXES } from './projections.catalog.js';
 
 export interface Storage {
@@ -27,7 +27,7 @@ export class StorageUnavailableError extends Error {
 
 const embeddedFile = (dataDir: string, file: string, what: string): string => {
   try {
-    mkdirSync(dataDir, { recursive: true });
+    ensureDataDir(dataDir);
   } catch (error) {
     throw new StorageUnavailableError(`Cannot create DATA_DIR ${dataDir} for the ${what}: ${(error as Error).message}`);
   }

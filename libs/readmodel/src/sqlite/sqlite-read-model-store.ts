@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { isSqliteOutage, SQLITE_BOUND_LIMIT, SqliteConnectionCache, storeFailure } from '#eventstore';
+import { createOwnerOnlyIfMissing, isSqliteOutage, SQLITE_BOUND_LIMIT, SqliteConnectionCache, storeFailure } from '#eventstore';
 import { collectWrites, type PendingWrite } from '../buffered-projection-transaction.js';
 import { DeclaredIndexes } from '../declared-indexes.js';
 import { normalisedDocument } from '../document-normalisation.js';
@@ -63,7 +63,7 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
-/** The embedded read-model store: every collection in one SQLite file. */
+/** The embedded read-model store: every collection in one SQLite file, created readable by its owner only. */
 export class SqliteReadModelStore implements ReadModelStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly indexes = new DeclaredIndexes();
@@ -90,6 +90,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   static open({ file }: { file: string }): SqliteReadModelStore {
+    createOwnerOnlyIfMissing(file);
     // better-sqlite3 waits for a locked file synchronously, freezing the whole process (5 s by
     // default). A writer that finds the file locked gives up quickly instead; the projection
     // runner retries with backoff while the server keeps answering.
