@@ -15,7 +15,7 @@ const END_REASONS: Record<EndReason, string> = {
   invalid_answer: 'Too many invalid answers',
   question_timeout: 'No answer in time',
   flow_error: 'The flow could not run (a missing step or an endless loop)',
-  deactivated: 'An admin deactivated the sessions',
+  deactivated: 'Ended by an admin (Deactivate Sessions, or a Try it preview closed)',
   expired: 'No activity for too long',
   terminated: 'The workflow was deleted',
 };

@@ -12,7 +12,7 @@ const END_REASONS: Record<SessionEndReason, string> = {
   invalid_answer: 'a question got no valid answer within its retries',
   question_timeout: 'a question waited for its answer longer than its timeout',
   flow_error: 'the definition could not be run (a missing step, or steps that loop without waiting)',
-  deactivated: 'an admin deactivated the workflow’s sessions',
+  deactivated: 'an admin ended it: Deactivate Sessions, or a Try it preview closed or restarted',
   expired: 'no activity for the workflow’s `sessionTimeoutSeconds`',
   terminated: 'the workflow was deleted',
 };
