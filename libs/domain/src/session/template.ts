@@ -14,6 +14,12 @@ export interface TemplateContext {
 /** `{{ name }}` or `{{ name | fallback }}`: the fallback is everything after the first `|`, trimmed. */
 const PLACEHOLDER = /\{\{\s*([^{}|]*?)\s*(?:\|\s*([^{}]*?)\s*)?\}\}/g;
 
+/**
+ * Whether `text` has a `{{` that opens no placeholder (`Hi {{name`): sent as it is, it would show
+ * the customer template syntax, so a definition with one is refused when published.
+ */
+export const hasUnclosedPlaceholder = (text: string): boolean => text.replace(PLACEHOLDER, '').includes('{{');
+
 export const renderTemplate = (text: string, { variables, contact }: TemplateContext): string =>
   text.replace(PLACEHOLDER, (_placeholder, name: string, fallback: string | undefined) => {
     const value = name === 'contact.name' ? contact.name : variableValue(variables, name);

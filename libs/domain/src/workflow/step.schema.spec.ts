@@ -113,6 +113,8 @@ describe('validateDefinition', () => {
     it.each([
       ['a 64-character id', 'end', { id: `a${'-_9Z'.repeat(15)}xyz` }],
       ['a 4096-character text', 'send_message', { text: 't'.repeat(4096) }],
+      ['placeholders, with fallbacks and spaces', 'send_message', { text: 'Hi {{name}}, {{ contact.name | there }}{{x}}' }],
+      ['braces that open no placeholder', 'send_message', { text: 'a { b } c }} d {x}' }],
       ['a 64-character variable', 'ask_question', { variable: `_${'v'.repeat(63)}` }],
       ['0 retries', 'ask_question', { maxRetries: 0 }],
       ['10 retries', 'ask_question', { maxRetries: 10 }],
@@ -237,12 +239,16 @@ describe('validateDefinition', () => {
     const variable = 'must be 1 to 64 letters, digits or _, not starting with a digit';
     const seconds = 'must be an integer from 1 to 2592000';
     const stepId = 'must be the id of a step';
+    const unclosed = 'has a {{ that no }} closes';
 
     it.each([
       ['send_message', 'text', 42, longText],
       ['send_message', 'text', '', longText],
       ['send_message', 'text', ' \n ', longText],
       ['send_message', 'text', 't'.repeat(4097), longText],
+      ['send_message', 'text', 'Hi {{name', unclosed],
+      ['send_message', 'text', 'Hi {{name}}, and {{ contact.name', unclosed],
+      ['send_message', 'text', 'Hi {{ {{name}}', unclosed],
       ['send_message', 'next', 7, stepId],
       ['send_message', 'next', null, stepId],
       ['ask_question', 'text', ['Why?'], longText],
@@ -250,7 +256,9 @@ describe('validateDefinition', () => {
       ['ask_question', 'variable', 'contact.name', variable],
       ['ask_question', 'variable', `v${'v'.repeat(64)}`, variable],
       ['ask_question', 'answerType', 'date', 'must be one of text, number, email, phone, choice'],
+      ['ask_question', 'text', 'Your {{field?', unclosed],
       ['ask_question', 'retryText', '', longText],
+      ['ask_question', 'retryText', 'Again, {{contact.name | friend', unclosed],
       ['ask_question', 'maxRetries', -1, 'must be an integer from 0 to 10'],
       ['ask_question', 'maxRetries', 11, 'must be an integer from 0 to 10'],
       ['ask_question', 'maxRetries', 1.5, 'must be an integer from 0 to 10'],

@@ -24,6 +24,7 @@
 import { z } from 'zod';
 import { InvalidDefinitionError, type DefinitionProblem } from '../errors.js';
 import { quotedInput } from '../quoted-input.js';
+import { hasUnclosedPlaceholder } from '../session/template.js';
 import { findLoops } from './step.graph.js';
 import { integer, isStepTarget, listOf, matching, oneOf, record, STEP_TARGET_RULE, stepTarget, text } from './step.fields.js';
 import type { WorkflowDefinition } from './workflow.events.js';
@@ -57,6 +58,11 @@ export const VARIABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const { maxTextLength, maxShortTextLength, maxSeconds } = DEFINITION_LIMITS;
 const TEMPLATES =
   'Accepts {{variable}} and {{contact.name}} templates; {{contact.name | there}} shows "there" where there is no value (web chat sends no names).';
+/** A text the customer is sent, its placeholders rendered: one left open would reach them as it is. */
+const customerText = (description: string) =>
+  text(maxTextLength, `${description} ${TEMPLATES}`).refine((value) => !hasUnclosedPlaceholder(value), {
+    message: 'has a {{ that no }} closes',
+  });
 
 const nextStep = stepTarget(
   'The step to go to next; by default the following step, and after the last step the session completes.',
@@ -144,7 +150,7 @@ const stepOf = <Type extends StepType, Shape extends z.ZodRawShape>(
 export const sendMessageStepSchema = stepOf(
   'send_message',
   { title: 'Send message', description: 'Sends a message to the customer and goes on at once.' },
-  { text: text(maxTextLength, `The message. ${TEMPLATES}`), next: nextStep },
+  { text: customerText('The message.'), next: nextStep },
 );
 export type SendMessageStep = z.output<typeof sendMessageStepSchema>;
 
@@ -171,7 +177,7 @@ export const askQuestionStepSchema = stepOf(
     description: 'Asks the customer, waits for the answer and stores it in a variable.',
   },
   {
-    text: text(maxTextLength, `The question. ${TEMPLATES}`),
+    text: customerText('The question.'),
     variable: variableName('Where the answer is stored, for templates and branches to use.'),
     answerType: oneOf(ANSWER_TYPES, 'What an answer must be (default text); one that does not fit is asked again.').optional(),
     options: listOf(
@@ -180,7 +186,7 @@ export const askQuestionStepSchema = stepOf(
       DEFINITION_LIMITS.maxOptions,
       'The choices; only, and required, for answerType choice.',
     ).optional(),
-    retryText: text(maxTextLength, `Asked again after an answer that does not fit. ${TEMPLATES}`).optional(),
+    retryText: customerText('Asked again after an answer that does not fit.').optional(),
     maxRetries: integer(
       0,
       DEFINITION_LIMITS.maxRetries,
