@@ -376,7 +376,11 @@ describe('the workflow editor in Chromium', () => {
     await stepNode(page, 'Branch step branch_1').waitFor();
     const rule = panel(page).getByRole('group', { name: 'Branch 1' });
     await rule.getByLabel('Variable', { exact: true }).fill('name');
+    // The value is asked for as the operator needs it.
+    await rule.getByLabel('Op', { exact: true }).selectOption({ label: 'Equals' });
+    await rule.getByLabel('Value', { exact: true }).waitFor();
     await rule.getByLabel('Op', { exact: true }).selectOption({ label: 'Has a value' });
+    await rule.getByLabel('Value (optional)', { exact: true }).waitFor();
     await rule.getByLabel('Next', { exact: true }).selectOption('thanks');
     await page.getByRole('group', { name: 'From branch_1 to thanks (name exists)', exact: true }).waitFor();
 

@@ -35,4 +35,11 @@ describe('flattenSchema', () => {
     });
     expect(flattenSchema(condition, { op: 'exists' }).properties?.op?.enumTitles).toMatchObject({ exists: 'Has a value' });
   });
+
+  it('requires the fields the variant the value picked requires', () => {
+    expect(flattenSchema(condition, { op: 'equals' }).required).toEqual(['op', 'value']);
+    expect(flattenSchema(condition, { op: 'gt', value: 3 }).required).toEqual(['op', 'value']);
+    expect(flattenSchema(condition, { op: 'exists' }).required).toEqual(['op']);
+    expect(flattenSchema(condition, { op: 'unknown' }).required).toEqual(['op']);
+  });
 });

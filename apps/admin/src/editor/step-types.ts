@@ -75,7 +75,6 @@ export const flattenSchema = (schema: JsonSchema, value?: unknown): JsonSchema =
         properties[name] = properties[name] === undefined ? flattenSchema(field) : mergeField(properties[name], flattenSchema(field));
       }
     }
-    const required = Object.keys(properties).filter((name) => flat.every((variant) => variant.required?.includes(name)));
     // A field with one fixed value in each variant tells the variants apart: its values read as their titles.
     let chosen: JsonSchema | undefined;
     for (const [name, field] of Object.entries(properties)) {
@@ -93,6 +92,10 @@ export const flattenSchema = (schema: JsonSchema, value?: unknown): JsonSchema =
     for (const [name, field] of Object.entries(chosen?.properties ?? {})) {
       if (properties[name].enumTitles === undefined) properties[name] = flattenSchema(field);
     }
+    // Required as the variant the value picked requires (`value` with `equals`, not with `exists`), else as every variant does.
+    const required = Object.keys(properties).filter((name) =>
+      chosen ? chosen.required?.includes(name) : flat.every((variant) => variant.required?.includes(name)),
+    );
     return { ...own, type: 'object', properties, required };
   }
   return flat.reduce(mergeField);
