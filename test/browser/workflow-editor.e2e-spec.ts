@@ -287,6 +287,10 @@ describe('the workflow editor in Chromium', () => {
     await page.getByRole('button', { name: 'Open version 1' }).click();
     await page.getByText('It has no steps, so there is nothing to restore.').waitFor();
     expect(await page.getByRole('button', { name: /Restore/ }).count()).toBe(0);
+    // The whole story of the workflow is a link away.
+    await page.getByRole('link', { name: 'Every event of this workflow in the audit log' }).click();
+    await page.waitForURL(`${app.url}/audit?workflow=${id}`);
+    await page.getByText('Show at that time').first().waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -424,6 +428,7 @@ describe('the workflow editor in Chromium', () => {
     await dialog.getByLabel('Name').fill('New name');
     await dialog.getByRole('button', { name: 'Submit' }).click();
     await page.getByRole('heading', { name: 'New name', level: 1 }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Renamed to “New name”.' }).waitFor();
     await eventually(
       async () => (await app.api.request('GET', `/workflows/${id}`)).body.name,
       (name) => name === 'New name',

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { dataOf, type Schemas } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
+import { Link } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
 
 type HistoryEvent = Schemas['WorkflowHistoryEntryDto'];
@@ -90,6 +91,10 @@ export const VersionHistory = ({
           ))}
         </ol>
       )}
+      <p className="hint">
+        <Link to={`/audit?workflow=${encodeURIComponent(workflowId)}`}>Every event of this workflow in the audit log</Link>, renames and
+        deletion included.
+      </p>
     </section>
   );
 };

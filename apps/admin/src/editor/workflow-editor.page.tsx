@@ -606,6 +606,10 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
             // The name as the server stored it (trimmed by its rules, not this page's).
             const renamed = dataOf(await api.PATCH('/workflows/{id}', { params: { path: { id: workflowId } }, body: { name } }));
             setWorkflow((current) => (current ? { ...current, name: renamed.name } : current));
+            // Said where the last save was: "Saved as version 3." would read as what just happened.
+            setSaveState((state) =>
+              state.kind === 'idle' || state.kind === 'saved' ? { kind: 'saved', message: `Renamed to “${renamed.name}”.` } : state,
+            );
             setRenaming(false);
           }}
         />
