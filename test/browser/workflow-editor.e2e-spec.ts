@@ -372,6 +372,24 @@ describe('the workflow editor in Chromium', () => {
     await context.close();
   });
 
+  it('marks a step no path from the first one reaches, until a link leads to it', async () => {
+    const created = await app.api.request('POST', '/workflows', { body: { name: 'Skipping' } });
+    const id = created.body.id as string;
+    await app.api.request('PUT', `/workflows/${id}/definition`, { body: { steps: [{ ...FLOW[0], next: 'thanks' }, FLOW[1], FLOW[2]] } });
+    const { page, problems, context } = await openEditor(id);
+    await stepNode(page, 'Ask question step ask').getByText('Not reached').waitFor();
+    for (const other of ['Send message step welcome', 'Send message step thanks']) {
+      expect(await stepNode(page, other).getByText('Not reached').count()).toBe(0);
+    }
+    await expectNoSeriousAxeViolations(page);
+    // Back to the following step by default: now it runs.
+    await stepNode(page, 'Send message step welcome').click();
+    await panel(page).getByLabel('Next (optional)', { exact: true }).selectOption({ label: '— default —' });
+    await stepNode(page, 'Ask question step ask').getByText('Not reached').waitFor({ state: 'detached' });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('adds a branch: its rule from the generated form, its else by a connection the panel says it sets', async () => {
     const id = await workflowWithFlow('Branching');
     const { page, problems, context } = await openEditor(id);

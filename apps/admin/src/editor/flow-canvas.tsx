@@ -19,7 +19,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useState } from 'react';
-import { type FieldPath, linksOf, pathText, type Step, type StepLink, stepSummary } from './workflow-definition.js';
+import { type FieldPath, linksOf, pathText, type Step, type StepLink, stepsNotReached, stepSummary } from './workflow-definition.js';
 
 /** What the canvas has selected: a step, or one link (an edge) of a step. */
 export type LinkSelection = { kind: 'link'; source: string; path: FieldPath | 'default' };
@@ -43,17 +43,31 @@ type StepNodeData = {
   title: string;
   summary: string;
   first: boolean;
+  /** No path from the first step leads here: it never runs. */
+  notReached: boolean;
   problems: number;
   linkable: boolean;
 };
 type StepNode = Node<StepNodeData, 'step'>;
 
 const StepNodeView = ({ data, selected }: NodeProps<StepNode>) => (
-  <div className={['step-node', selected ? 'selected' : '', data.problems > 0 ? 'has-problems' : ''].join(' ')}>
+  <div
+    className={[
+      'step-node',
+      selected ? 'selected' : '',
+      data.problems > 0 ? 'has-problems' : '',
+      data.notReached ? 'not-reached' : '',
+    ].join(' ')}
+  >
     <Handle type="target" position={Position.Top} />
     <div className="step-node-head">
       <span className="step-node-type">{data.title}</span>
       {data.first && <span className="step-node-badge">Start</span>}
+      {data.notReached && (
+        <span className="step-node-badge not-reached" title="No path from the first step leads here, so it never runs">
+          Not reached
+        </span>
+      )}
     </div>
     <div className="step-node-id">{data.step.id}</div>
     <div className="step-node-text">{data.summary}</div>
@@ -200,6 +214,7 @@ interface CanvasProps {
 const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, readOnly, onSelect, onConnect, onDelete }: CanvasProps) => {
   const links = useMemo(() => canvasLinks(steps, hasNext), [steps, hasNext]);
   const ids = useMemo(() => new Set(steps.map((step) => step.id)), [steps]);
+  const notReached = useMemo(() => stepsNotReached(steps, links), [steps, links]);
   const structure = JSON.stringify([steps.map((step) => step.id), links.map((link) => [link.source, link.target])]);
   // Laid out again only when steps or links change, not on every keystroke in a text.
   const laidOut = useMemo(() => layout(steps, links), [structure]);
@@ -233,13 +248,14 @@ const Canvas = ({ steps, titles, hasNext, canLink, selection, problemCounts, rea
             title,
             summary: stepSummary(step),
             first: index === 0,
+            notReached: notReached.has(step.id),
             problems: problemCounts.get(step.id) ?? 0,
             linkable: canLink(step.type),
           },
         };
       });
     });
-  }, [steps, titles, canLink, selection, problemCounts, readOnly, positions]);
+  }, [steps, titles, canLink, selection, problemCounts, notReached, readOnly, positions]);
 
   useEffect(() => {
     // The laid-out positions win when the structure changes; fit the whole flow in view again.

@@ -1,7 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { stepTypeCatalog } from '#domain';
 import { flattenSchema, type JsonSchema } from './step-types.js';
-import { linksOf, refusedProblems, removeStep, renameStep, standingProblems, type Step, writePath } from './workflow-definition.js';
+import {
+  linksOf,
+  refusedProblems,
+  removeStep,
+  renameStep,
+  standingProblems,
+  type Step,
+  stepsNotReached,
+  writePath,
+} from './workflow-definition.js';
 
 const QUESTION: Step = {
   id: 'ask',
@@ -53,6 +62,15 @@ describe('the editor’s view of a definition', () => {
     expect((written.branches as { next: string }[])[0].next).toBe('bye');
     expect((BRANCH.branches as { next: string }[])[0].next).toBe('yes');
     expect(writePath(QUESTION, ['next'], undefined)).not.toHaveProperty('next');
+  });
+
+  it('finds the steps no path from the first one reaches, through loops and links to steps that do not exist', () => {
+    const link = (source: string, target: string) => ({ source, target });
+    const steps = ['start', 'ask', 'loop', 'orphan', 'after-orphan'].map((id) => ({ id, type: 'send_message' }));
+    const links = [link('start', 'ask'), link('ask', 'loop'), link('loop', 'ask'), link('ask', 'gone'), link('orphan', 'after-orphan')];
+    expect(stepsNotReached(steps, links)).toEqual(new Set(['orphan', 'after-orphan']));
+    expect(stepsNotReached(steps, [...links, link('loop', 'orphan')])).toEqual(new Set());
+    expect(stepsNotReached([], [])).toEqual(new Set());
   });
 
   it('ties each problem of a 400 to its step, by id or by the index in its path', () => {

@@ -134,6 +134,23 @@ export const stepSummary = (step: Step): string => {
   return '';
 };
 
+/**
+ * The steps no path from the first one reaches, following `links` (the implicit "following step"
+ * ones included): they never run, which is seldom what the admin meant.
+ */
+export const stepsNotReached = (steps: Step[], links: { source: string; target: string }[]): Set<string> => {
+  const targets = new Map<string, string[]>();
+  for (const { source, target } of links) targets.set(source, [...(targets.get(source) ?? []), target]);
+  const reached = new Set<string>();
+  const waiting = steps.length === 0 ? [] : [steps[0].id];
+  for (let id = waiting.pop(); id !== undefined; id = waiting.pop()) {
+    if (reached.has(id)) continue;
+    reached.add(id);
+    waiting.push(...(targets.get(id) ?? []));
+  }
+  return new Set(steps.map((step) => step.id).filter((id) => !reached.has(id)));
+};
+
 export const sameDefinition = (a: Definition, b: Definition): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 // ---- What the API said was wrong ----
