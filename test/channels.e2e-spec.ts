@@ -26,7 +26,13 @@ describe('Channels HTTP API', () => {
 
   it('creates a web chat channel, assigns a workflow, takes it off again', async () => {
     const channel = await createChannel();
-    expect(await listed(channel.position)).toContainEqual({ id: channel.id, type: 'webchat', name: 'Site chat', workflowId: null });
+    expect(await listed(channel.position)).toContainEqual({
+      id: channel.id,
+      type: 'webchat',
+      name: 'Site chat',
+      workflowId: null,
+      previewOf: null,
+    });
 
     const workflow = await createWorkflow();
     const assigned = await api.request('PUT', `/channels/${channel.id}/workflow`, { body: { workflowId: workflow.id } });

@@ -31,14 +31,15 @@ describe('POST /workflows/:id/try-it: the preview web chat channel of a workflow
 
     const channels = await api.request('GET', `/channels?consistentWith=${second.body.position}`);
     const previews = channels.body.items.filter((channel: { id: string }) => channel.id === first.body.channelId);
-    expect(previews).toEqual([{ id: first.body.channelId, type: 'webchat', name: 'Try it: Greeter', workflowId }]);
+    expect(previews).toEqual([{ id: first.body.channelId, type: 'webchat', name: 'Try it: Greeter', workflowId, previewOf: workflowId }]);
+    expect(channels.body.items.filter((channel: { previewOf: string | null }) => channel.previewOf !== null)).toHaveLength(1);
 
     const visitor = new Visitor(api, first.body.channelId);
     await visitor.say('hi');
     expect(await visitor.awaitReplies(1)).toEqual(['Hello from the preview']);
   });
 
-  it('gives each workflow its own channel and puts the workflow back when the channel was reassigned', async () => {
+  it('gives each workflow its own channel, which runs that workflow only: another one or none is refused, saying why', async () => {
     const { api } = suite;
     const one = await publishedWorkflow('One');
     const other = await publishedWorkflow('Other');
@@ -46,11 +47,17 @@ describe('POST /workflows/:id/try-it: the preview web chat channel of a workflow
     const otherChannel = (await api.request('POST', `/workflows/${other}/try-it`)).body.channelId;
     expect(oneChannel).not.toBe(otherChannel);
 
-    expect((await api.request('PUT', `/channels/${oneChannel}/workflow`, { body: { workflowId: other } })).status).toBe(200);
+    const why = `Channel ${oneChannel} is the Try it preview of workflow ${one}: it runs that workflow only`;
+    const reassigned = await api.request('PUT', `/channels/${oneChannel}/workflow`, { body: { workflowId: other } });
+    expect([reassigned.status, reassigned.body.message]).toEqual([409, why]);
+    const unassigned = await api.request('DELETE', `/channels/${oneChannel}/workflow`);
+    expect([unassigned.status, unassigned.body.message]).toEqual([409, why]);
+    // Its own workflow again is no change, as on any channel.
+    expect((await api.request('PUT', `/channels/${oneChannel}/workflow`, { body: { workflowId: one } })).status).toBe(200);
     const again = await api.request('POST', `/workflows/${one}/try-it`);
     expect(again.body.channelId).toBe(oneChannel);
     const channels = await api.request('GET', `/channels?consistentWith=${again.body.position}`);
-    expect(channels.body.items).toContainEqual(expect.objectContaining({ id: oneChannel, workflowId: one }));
+    expect(channels.body.items).toContainEqual(expect.objectContaining({ id: oneChannel, workflowId: one, previewOf: one }));
   });
 
   it('answers 404 for an unknown, deleted or foreign workflow and makes no channel for it', async () => {

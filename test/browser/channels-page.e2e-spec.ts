@@ -161,6 +161,23 @@ describe('the Channels page in Chromium', () => {
     await context.close();
   });
 
+  it("shows a workflow's Try it preview as such, with nothing to assign", async () => {
+    const workflow = await app.api.request('POST', '/workflows', { body: { name: 'Previewed' } });
+    await app.api.request('PUT', `/workflows/${workflow.body.id}/definition`, {
+      body: { steps: [{ id: 'hi', type: 'send_message', text: 'Hi' }] },
+    });
+    expect((await app.api.request('POST', `/workflows/${workflow.body.id}/try-it`)).status).toBe(200);
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(app.signInLink('admin', '/channels'));
+    const preview = page.getByRole('article', { name: 'Try it: Previewed' });
+    await preview.getByText("It is the workflow's Try it preview, made by its editor: it runs that workflow only.").waitFor();
+    await preview.getByRole('link', { name: 'Previewed' }).waitFor();
+    expect(await preview.getByRole('combobox').count()).toBe(0);
+    expect(await preview.getByRole('button', { name: /Assign|Unassign/ }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('shows an API channel, made through the API, with the route its adapter posts to and no Meta webhook', async () => {
     const created = await app.api.request('POST', '/channels', {
       body: { type: 'api', name: 'Shop adapter', config: { secret: 'shop-adapter-secret-0123456789abcdef' } },

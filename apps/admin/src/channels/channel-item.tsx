@@ -53,7 +53,7 @@ const ChannelAddress = ({ channel }: { channel: Channel }) => {
   );
 };
 
-/** The channel's workflow: a select and Assign / Unassign for admins, the name for everyone else. */
+/** The channel's workflow: a select and Assign / Unassign for admins, the name for everyone else and on a Try it preview. */
 const ChannelWorkflow = ({
   channel,
   workflows,
@@ -101,6 +101,13 @@ const ChannelWorkflow = ({
       </>
     );
 
+  if (channel.previewOf !== null) {
+    return (
+      <p className="channel-workflow">
+        {current} It is the workflow&apos;s Try it preview, made by its editor: it runs that workflow only.
+      </p>
+    );
+  }
   if (!canChange) return <p className="channel-workflow">{current}</p>;
   return (
     <div className="channel-workflow">

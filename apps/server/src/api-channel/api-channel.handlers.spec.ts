@@ -16,6 +16,7 @@ const channel: ActiveChannel = {
   workflowId: undefined,
   config: {},
   sealedSecrets: undefined,
+  previewOf: undefined,
 };
 
 describe('ReceiveApiChannelMessageHandler', () => {

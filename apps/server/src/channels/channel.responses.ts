@@ -32,6 +32,17 @@ export class ChannelDto {
     description: 'The workflow that answers its customers; null when none is assigned (messages are recorded, nobody answers)',
   })
   workflowId!: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    example: null,
+    description:
+      'The workflow whose Try it preview this channel is (the editor made it); it runs that workflow only, so it cannot be ' +
+      'assigned another one or unassigned (409). Null for every other channel',
+  })
+  previewOf!: string | null;
 }
 
 /** `GET /channels`: a workspace has few channels, one page holds them all. */

@@ -35,7 +35,12 @@ const ApiChannelId = () =>
   ApiParam({ name: 'id', format: 'uuid', example: EXAMPLE_CHANNEL_ID, description: 'A channel of the caller’s workspace' });
 /** Assigning retries once against a concurrent change of the same channel; a second one in between is a 409. */
 const ApiConcurrentChannelChange = () =>
-  ApiResponse({ status: 409, type: ErrorResponseDto, description: 'The channel changed concurrently, twice: send it again' });
+  ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description:
+      'The channel is a workflow’s Try it preview, which runs that workflow only; or it changed concurrently, twice: send it again',
+  });
 
 type RequestHeaders = Record<string, string | string[] | undefined>;
 
@@ -130,7 +135,10 @@ export class ChannelsController {
       orderBy: 'createdAt',
       limit: MAX_CHANNELS_LISTED,
     });
-    return { items: channels.map(({ id, type, name, workflowId }) => ({ id, type, name, workflowId })) };
+    // A channel listed before previews were marked has no previewOf.
+    return {
+      items: channels.map(({ id, type, name, workflowId, previewOf }) => ({ id, type, name, workflowId, previewOf: previewOf ?? null })),
+    };
   }
 
   @Put(':id/workflow')

@@ -10,6 +10,8 @@ export class CreateChannelCommand extends Command<{ position: string }> {
     /** Checked already; the handler seals the secrets before they reach the log. */
     readonly config: ChannelConfig,
     readonly context: CommandContext,
+    /** The workflow this channel is made the Try it preview of. */
+    readonly previewOf?: string,
   ) {
     super();
   }

@@ -13,11 +13,19 @@ export class CreateChannelHandler implements ICommandHandler<CreateChannelComman
     @Inject(CHANNEL_SECRETS) private readonly secrets: SecretBox,
   ) {}
 
-  async execute({ channelId, channelType, name, config, context }: CreateChannelCommand): Promise<{ position: string }> {
+  async execute({ channelId, channelType, name, config, context, previewOf }: CreateChannelCommand): Promise<{ position: string }> {
     const sealed = Object.keys(config.secrets).length === 0 ? {} : { sealedSecrets: this.secrets.seal(config.secrets) };
     const command = {
       type: 'CreateChannel',
-      data: { channelId, workspace: context.workspace, channelType, name, config: config.settings, ...sealed },
+      data: {
+        channelId,
+        workspace: context.workspace,
+        channelType,
+        name,
+        config: config.settings,
+        ...sealed,
+        ...(previewOf === undefined ? {} : { previewOf }),
+      },
     } as const;
     const outcome = await handleEventSourcedCommand(this.store, channelStreamName(channelId), channelDecider, command, context, {
       retryOnConflict: false,

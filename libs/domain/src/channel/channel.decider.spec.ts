@@ -4,7 +4,7 @@ import { foldWorkflow } from '../workflow/workflow.decider.js';
 import type { WorkflowEvent } from '../workflow/workflow.events.js';
 import { DeciderSpecification } from '../testing/decider-specification.fixture.js';
 import { type ChannelCommand, channelDecider } from './channel.decider.js';
-import { ChannelAlreadyExistsError, ChannelNotFoundError } from './channel.errors.js';
+import { ChannelAlreadyExistsError, ChannelIsPreviewError, ChannelNotFoundError } from './channel.errors.js';
 import type { ChannelEvent } from './channel.events.js';
 
 const { given } = DeciderSpecification.for(channelDecider);
@@ -88,5 +88,35 @@ describe('channel decider', () => {
     given([created, { type: 'ChannelWorkflowAssigned', data: { channelId: 'ch-1', workflowId: 'wf-2' } }])
       .when(command)
       .then([]);
+  });
+
+  describe("a workflow's Try it preview", () => {
+    const preview: ChannelEvent = { type: 'ChannelCreated', data: { ...created.data, name: 'Try it: Welcome', previewOf: 'wf-1' } };
+    const other = workflow('acme');
+    const assignOther: ChannelCommand = {
+      type: 'AssignWorkflow',
+      data: { channelId: 'ch-1', workspace: 'acme', workflowId: 'wf-2', workflow: other },
+    };
+
+    it('is created as the preview of its workflow', () => {
+      given([])
+        .when({ type: 'CreateChannel', data: { ...created.data, name: 'Try it: Welcome', previewOf: 'wf-1' } })
+        .then([preview]);
+    });
+
+    it('runs its workflow, and no other', () => {
+      given([preview]).when(assign()).then([assigned]);
+      given([preview, assigned]).when(assignOther).thenThrows(ChannelIsPreviewError);
+      given([preview]).when(assignOther).thenThrows(ChannelIsPreviewError);
+    });
+
+    it('is not unassigned by an admin, but loses a deleted workflow like any channel', () => {
+      given([preview, assigned])
+        .when({ type: 'UnassignWorkflow', data: { channelId: 'ch-1', workspace: 'acme' } })
+        .thenThrows(ChannelIsPreviewError);
+      given([preview, assigned])
+        .when({ type: 'UnassignDeletedWorkflow', data: { channelId: 'ch-1', workflowId: 'wf-1' } })
+        .then([{ type: 'ChannelWorkflowUnassigned', data: { channelId: 'ch-1', workflowId: 'wf-1', reason: 'workflow_deleted' } }]);
+    });
   });
 });

@@ -6,7 +6,7 @@ import type { Decider } from '../decider.js';
 import { WorkflowNotFoundError } from '../errors.js';
 import type { WorkflowState } from '../workflow/workflow.decider.js';
 import { normalizeChannelName } from './channel-name.js';
-import { ChannelAlreadyExistsError, ChannelNotFoundError } from './channel.errors.js';
+import { ChannelAlreadyExistsError, ChannelIsPreviewError, ChannelNotFoundError } from './channel.errors.js';
 import type { ChannelEvent, ChannelType } from './channel.events.js';
 
 export interface ActiveChannel {
@@ -18,6 +18,8 @@ export interface ActiveChannel {
   workflowId: string | undefined;
   config: Record<string, unknown>;
   sealedSecrets: string | undefined;
+  /** The workflow this channel is the Try it preview of. */
+  previewOf: string | undefined;
 }
 
 export type ChannelState = { status: 'initial' } | ActiveChannel;
@@ -34,6 +36,7 @@ export interface CreateChannel {
     name: unknown;
     config: Record<string, unknown>;
     sealedSecrets?: string;
+    previewOf?: string;
   };
 }
 
@@ -69,6 +72,8 @@ function decideChannel(command: ChannelCommand, state: ChannelState): ChannelEve
       if (workflow.status !== 'active' || workflow.workspace !== channel.workspace) {
         throw new WorkflowNotFoundError(workflowId);
       }
+      if (channel.previewOf !== undefined && workflowId !== channel.previewOf)
+        throw new ChannelIsPreviewError(channel.channelId, channel.previewOf);
       if (channel.workflowId === workflowId) return [];
       return [
         {
@@ -83,6 +88,7 @@ function decideChannel(command: ChannelCommand, state: ChannelState): ChannelEve
     }
     case 'UnassignWorkflow': {
       const channel = requireChannel(state, command.data);
+      if (channel.previewOf !== undefined) throw new ChannelIsPreviewError(channel.channelId, channel.previewOf);
       if (channel.workflowId === undefined) return [];
       return [
         { type: 'ChannelWorkflowUnassigned', data: { channelId: channel.channelId, workflowId: channel.workflowId, reason: 'unassigned' } },
@@ -103,8 +109,8 @@ function decideChannel(command: ChannelCommand, state: ChannelState): ChannelEve
 function evolveChannel(state: ChannelState, event: ChannelEvent): ChannelState {
   switch (event.type) {
     case 'ChannelCreated': {
-      const { channelId, workspace, channelType, name, config, sealedSecrets } = event.data;
-      return { status: 'active', channelId, workspace, channelType, name, workflowId: undefined, config, sealedSecrets };
+      const { channelId, workspace, channelType, name, config, sealedSecrets, previewOf } = event.data;
+      return { status: 'active', channelId, workspace, channelType, name, workflowId: undefined, config, sealedSecrets, previewOf };
     }
     case 'ChannelWorkflowAssigned':
       return state.status === 'active' ? { ...state, workflowId: event.data.workflowId } : state;

@@ -18,6 +18,11 @@ export interface ChannelCreated {
     name: string;
     config: Record<string, unknown>;
     sealedSecrets?: string;
+    /**
+     * The workflow whose Try it preview this channel is: it runs that workflow only. Absent on
+     * every other channel (and on previews made before the field existed).
+     */
+    previewOf?: string;
   };
 }
 

@@ -31,9 +31,21 @@ describe('channels projection', () => {
 
   it('lists a created channel without a workflow, then with the assigned one', async () => {
     await project(created);
-    expect(await channel()).toMatchObject({ id: 'ch-1', workspace: 'acme', type: 'webchat', name: 'Site chat', workflowId: null });
+    expect(await channel()).toMatchObject({
+      id: 'ch-1',
+      workspace: 'acme',
+      type: 'webchat',
+      name: 'Site chat',
+      workflowId: null,
+      previewOf: null,
+    });
     await project(assigned('wf-1'));
     expect((await channel())?.workflowId).toBe('wf-1');
+  });
+
+  it('names the workflow a Try it preview is of', async () => {
+    await project({ ...created, data: { ...created.data, previewOf: 'wf-1' } }, assigned('wf-1'));
+    expect(await channel()).toMatchObject({ workflowId: 'wf-1', previewOf: 'wf-1' });
   });
 
   it('takes off only the workflow the event names', async () => {

@@ -11,6 +11,8 @@ export interface ChannelDocument extends ReadModelDocument {
   name: string;
   /** Null when no workflow is assigned: messages are recorded and get no automated answer. */
   workflowId: string | null;
+  /** The workflow this channel is the Try it preview of (it runs that one only); null for any other channel. */
+  previewOf: string | null;
   createdAt: string;
 }
 
@@ -30,13 +32,14 @@ export const channelsProjection: Projection = {
     switch (event.type) {
       case 'ChannelCreated': {
         if (existing) return;
-        const { channelId, workspace, channelType, name } = event.data;
+        const { channelId, workspace, channelType, name, previewOf } = event.data;
         tx.put(CHANNELS_COLLECTION, {
           id: channelId,
           workspace,
           type: channelType,
           name,
           workflowId: null,
+          previewOf: previewOf ?? null,
           createdAt: event.metadata.occurredAt,
         } satisfies ChannelDocument);
         return;

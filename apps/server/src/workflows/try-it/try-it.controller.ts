@@ -70,7 +70,7 @@ export class TryItController {
     if ((await loadState(this.store, channelStreamName(channelId), channelDecider)).status === 'initial') {
       const config = validateChannelConfig('webchat', CHANNEL_ADAPTERS.webchat.config, {});
       try {
-        await this.commands.execute(new CreateChannelCommand(channelId, 'webchat', previewChannelName(workflow.name), config, context));
+        await this.commands.execute(new CreateChannelCommand(channelId, 'webchat', previewChannelName(workflow.name), config, context, id));
       } catch (error) {
         // Another request made it in the meantime: that is the channel wanted.
         if (!(error instanceof ChannelAlreadyExistsError)) throw error;
