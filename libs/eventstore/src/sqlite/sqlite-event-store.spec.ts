@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { itKeepsItsFilesToTheirOwner } from '../../../../test/support/sqlite-file-modes.js';
 import { BARE_BOUND_LIMIT, statementsPreparedBy } from '../../../../test/support/sqlite-statements.js';
 import { describeEventStoreContract, eventFixture, FOREIGN_RECORD_TEXT, settleWithin } from '../event-store.contract.js';
 import { InvalidPositionError, WrongExpectedRevisionError, type AllSubscription, type RecordedEvent } from '../event-store.port.js';
@@ -450,33 +450,9 @@ describe('SqliteEventStore statements', () => {
 });
 
 describe('SqliteEventStore files', () => {
-  const modeOf = (path: string) => statSync(path).mode & 0o777;
-
-  it('creates the database and its -wal and -shm files readable by their owner only', async () => {
-    const file = newFile();
+  itKeepsItsFilesToTheirOwner(async (file) => {
     const store = SqliteEventStore.open({ file });
-    try {
-      await store.appendToStream('private-1', [eventFixture('MessageReceived', { text: 'my address is …' })]);
-      for (const suffix of ['-wal', '-shm']) expect(existsSync(`${file}${suffix}`)).toBe(true);
-      expect(['', '-wal', '-shm'].map((suffix) => [suffix, modeOf(`${file}${suffix}`)])).toEqual([
-        ['', 0o600],
-        ['-wal', 0o600],
-        ['-shm', 0o600],
-      ]);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('leaves the mode of a file that exists as it is', async () => {
-    const file = newFile();
-    writeFileSync(file, '', { mode: 0o640 });
-    const store = SqliteEventStore.open({ file });
-    try {
-      await store.appendToStream('private-2', [eventFixture('A', {})]);
-      expect([modeOf(file), modeOf(`${file}-wal`)]).toEqual([0o640, 0o640]);
-    } finally {
-      await store.close();
-    }
+    await store.appendToStream('private-1', [eventFixture('MessageReceived', { text: 'my address is …' })]);
+    return store;
   });
 });

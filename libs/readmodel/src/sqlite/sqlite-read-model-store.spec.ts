@@ -1,7 +1,4 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { itKeepsItsFilesToTheirOwner } from '../../../../test/support/sqlite-file-modes.js';
 import { BARE_BOUND_LIMIT, statementsPreparedBy } from '../../../../test/support/sqlite-statements.js';
 import { describeReadModelStoreContract } from '../read-model-store.contract.js';
 import { SqliteReadModelStore } from './sqlite-read-model-store.js';
@@ -88,48 +85,11 @@ describe('SqliteReadModelStore statements', () => {
 });
 
 describe('SqliteReadModelStore files', () => {
-  const modeOf = (path: string) => statSync(path).mode & 0o777;
-  let directory: string;
-
-  beforeEach(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'readmodel-files-'));
-  });
-
-  afterEach(async () => {
-    await rm(directory, { recursive: true, force: true });
-  });
-
-  const committedTo = async (file: string) => {
+  itKeepsItsFilesToTheirOwner(async (file) => {
     const store = SqliteReadModelStore.open({ file });
     await store.commit('transcripts', { expected: undefined, next: 'p1' }, async (tx) => {
       tx.put('transcripts', { id: 'a', workspace: 'w', text: 'my address is …' });
     });
     return store;
-  };
-
-  it('creates the database and its -wal and -shm files readable by their owner only', async () => {
-    const file = join(directory, 'read-models.sqlite');
-    const store = await committedTo(file);
-    try {
-      for (const suffix of ['-wal', '-shm']) expect(existsSync(`${file}${suffix}`)).toBe(true);
-      expect(['', '-wal', '-shm'].map((suffix) => [suffix, modeOf(`${file}${suffix}`)])).toEqual([
-        ['', 0o600],
-        ['-wal', 0o600],
-        ['-shm', 0o600],
-      ]);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('leaves the mode of a file that exists as it is', async () => {
-    const file = join(directory, 'read-models.sqlite');
-    writeFileSync(file, '', { mode: 0o640 });
-    const store = await committedTo(file);
-    try {
-      expect([modeOf(file), modeOf(`${file}-wal`)]).toEqual([0o640, 0o640]);
-    } finally {
-      await store.close();
-    }
   });
 });
