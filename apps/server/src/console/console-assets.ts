@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { markConsolePage } from '../http/route-label.js';
 
 /** Paths the console never takes over, even for a browser's navigation. */
 const SERVER_PATHS = /^\/(docs|docs-json|health|assets)(\/|$)|^\/[^/]+\.[A-Za-z0-9]+$/;
@@ -44,6 +45,7 @@ export const serveConsole = async (fastify: FastifyInstance, consoleDir: string)
   if (!existsSync(indexFile)) {
     fastify.addHook('onRequest', async (request, reply) => {
       if (isPageNavigation(request)) {
+        markConsolePage(request);
         await reply.code(503).type('text/plain; charset=utf-8').send(`The console is not built (no ${indexFile}): run "npm run build".`);
       }
     });
@@ -52,7 +54,10 @@ export const serveConsole = async (fastify: FastifyInstance, consoleDir: string)
   const page = readFileSync(indexFile);
   const sendPage = (reply: FastifyReply) => reply.code(200).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
   fastify.addHook('onRequest', async (request, reply) => {
-    if (isPageNavigation(request)) await sendPage(reply);
+    if (isPageNavigation(request)) {
+      markConsolePage(request);
+      await sendPage(reply);
+    }
   });
   await fastify.register(fastifyStatic, {
     root: consoleDir,

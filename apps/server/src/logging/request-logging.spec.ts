@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { serveConsole } from '../console/console-assets.js';
 import type { LogLevel } from '#platform';
 import { REQUEST_ID_HEADER, echoRequestIds, requestIdOf, requestLoggingOptions } from './request-logging.js';
 import { createServerLogger } from './server-logger.js';
@@ -76,6 +80,36 @@ describe('request logging', () => {
       { level: 'error', method: 'GET', route: '/broken', status: 500, msg: 'GET /broken 500' },
     ]);
     expect(JSON.stringify(entries())).not.toMatch(/secret-path|abc123/);
+  });
+
+  it("logs the console's page as such, also on a path the API has a route for", async () => {
+    const consoleDir = mkdtempSync(join(tmpdir(), 'console-page-'));
+    try {
+      writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><title>Console</title>');
+      const lines: string[] = [];
+      const logger = await createServerLogger({ logLevel: 'log', logDestination: { write: (line: string) => lines.push(line) } });
+      const fastify = Fastify(requestLoggingOptions(logger));
+      started.push(fastify);
+      fastify.get('/workflows/:id', async () => ({ id: 'w-1' }));
+      await serveConsole(fastify, consoleDir);
+      const baseUrl = await fastify.listen({ host: '127.0.0.1', port: 0 });
+      const page = { accept: 'text/html' };
+      for (const [path, headers] of [
+        ['/', page],
+        ['/workflows/w-1', page],
+        ['/workflows/w-1', {}],
+      ] as const) {
+        expect((await fetch(`${baseUrl}${path}`, { headers })).status).toBe(200);
+      }
+      const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => 'status' in entry);
+      expect(requestLines.map(({ route, msg }) => [route, msg])).toEqual([
+        ['(console page)', 'GET (console page) 200'],
+        ['(console page)', 'GET (console page) 200'],
+        ['/workflows/:id', 'GET /workflows/:id 200'],
+      ]);
+    } finally {
+      rmSync(consoleDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps a sane X-Request-Id, replaces any other with a new UUID, and answers every response with it', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { routeLabelOf } from '../http/route-label.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** What a proxy's or a caller's id looks like (a UUID, a hex or base64url string); anything else is not copied into the logs. */
@@ -11,9 +12,6 @@ export const requestIdOf = (request: Pick<IncomingMessage, 'headers'>): string =
   const given = request.headers[REQUEST_ID_HEADER];
   return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
 };
-
-/** The route's pattern (`/webchat/:channelId/messages`), never the URL, which may carry a secret in its path or query. */
-const routeOf = (request: FastifyRequest): string | null => request.routeOptions.url ?? null;
 
 /**
  * One line per request, written when it completes: method, route pattern, status, duration in ms,
@@ -32,7 +30,7 @@ export class RequestLogController extends LogController {
   override routeNotFound(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const route = routeOf(request);
+    const route = routeLabelOf(request);
     const line = { method: request.method, route, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 };
     const message = `${request.method} ${route ?? '(no route)'} ${reply.statusCode}`;
     if (error) reply.log.error({ ...line, err: error }, message);

@@ -4,6 +4,7 @@ import { type AgentOutcome, channelRegistry, type DeliveryOutcome } from '#chann
 import type { EngineObserver } from '#engine';
 import { type AppendObserver, AppendObservingEventStore, type NewEvent } from '#eventstore';
 import type { Storage } from '#platform';
+import { routeLabelOf } from '../http/route-label.js';
 import { processMetrics } from './process-metrics.js';
 
 /** The route label of a request no route matched: its URL is not a label, or every probe would add one. */
@@ -69,7 +70,7 @@ export class ServerMetrics implements AppendObserver, EngineObserver {
   /** Times every answer the server sends, matched to a route or not; call before the server listens. */
   observeRequests(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', (request, reply, done) => {
-      const labels = { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status: String(reply.statusCode) };
+      const labels = { method: request.method, route: routeLabelOf(request) ?? UNMATCHED_ROUTE, status: String(reply.statusCode) };
       this.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
       done();
     });
