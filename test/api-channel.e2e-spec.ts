@@ -162,7 +162,7 @@ describe('API channel', () => {
     const created = await create({ secret, callbackUrl: 'https://bridge.example/hook?tenant=7' });
     expect(created.status).toBe(201);
     const listed = await api.request('GET', `/channels?consistentWith=${created.body.position}`);
-    expect(listed.body.items).toContainEqual({ id: created.body.id, type: 'api', name: 'Bridge', workflowId: null });
+    expect(listed.body.items).toContainEqual({ id: created.body.id, type: 'api', name: 'Bridge', workflowId: null, previewOf: null });
     expect(JSON.stringify(listed.body)).not.toContain(secret);
   });
 
