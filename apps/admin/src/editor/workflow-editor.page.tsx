@@ -606,7 +606,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
             // The name as the server stored it (trimmed by its rules, not this page's).
             const renamed = dataOf(await api.PATCH('/workflows/{id}', { params: { path: { id: workflowId } }, body: { name } }));
             setWorkflow((current) => (current ? { ...current, name: renamed.name } : current));
-            // Said where the last save was: "Saved as version 3." would read as what just happened.
+            // In place of the last save's "Saved as version 3.", which would read as what just happened.
             setSaveState((state) =>
               state.kind === 'idle' || state.kind === 'saved' ? { kind: 'saved', message: `Renamed to “${renamed.name}”.` } : state,
             );
