@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect } from 'react';
 
-/** What the console shows on a page with a name of its own: the workflow's name, say. */
+/** Sets what a page with a name of its own shows before its title (a workflow's name); the console provides it. */
 export const PageDetailContext = createContext<(detail: string | undefined) => void>(() => undefined);
 
 /**
