@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -15,8 +16,18 @@ describe('operator commands: replay, verify, export', () => {
   const secret = newSecret();
   let server: ChildServer;
 
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: secret }, encoding: 'utf8' });
+  const cliEnv = () => ({ ...process.env, DATA_DIR: dataDir, AUTH_SECRET: secret });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env: cliEnv(), encoding: 'utf8' });
+  /** As `cli`, leaving this process free to keep talking to the server meanwhile. */
+  const cliBeside = async (...args: string[]) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: cliEnv() });
+    let [stdout, stderr] = ['', ''];
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [status] = (await once(child, 'close')) as [number | null];
+    return { status, stdout, stderr };
+  };
+  let channelId: string;
 
   /** Every document of the embedded read models, by collection, as stored. */
   const storedDocuments = async (): Promise<Record<string, unknown[]>> => {
@@ -47,12 +58,13 @@ describe('operator commands: replay, verify, export', () => {
   };
 
   beforeAll(async () => {
-    server = await spawnServer(dataDir, secret);
+    // One test keeps the server busy from this one address.
+    server = await spawnServer(dataDir, secret, { RATE_LIMITS: 'off' });
     const { api } = server;
-    const { channelId } = await flowOnWebchat(api, [
+    ({ channelId } = await flowOnWebchat(api, [
       { id: 'hello', type: 'send_message', text: 'Hello' },
       { id: 'ask', type: 'ask_question', text: 'Name?', variable: 'name' },
-    ]);
+    ]));
     const visitors = [new Visitor(api, channelId), new Visitor(api, channelId)];
     await Promise.all(visitors.map((visitor) => visitor.say('hi')));
     await Promise.all(visitors.map((visitor) => visitor.awaitReplies(2)));
@@ -77,6 +89,25 @@ describe('operator commands: replay, verify, export', () => {
     expect(result.stdout).toContain('Consistent');
     expect(result.status).toBe(0);
   });
+
+  it('verify finds nothing amiss while the server keeps answering and projecting', async () => {
+    const logHead = async () => BigInt((await server.api.request('GET', '/health', { token: null })).body.logPosition as string);
+    const before = await logHead();
+    let talking = true;
+    const talk = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (talking) await new Visitor(server.api, channelId).say('hi');
+      }),
+    );
+    const result = await cliBeside('verify').finally(() => (talking = false));
+    await talk;
+    // The log grew while verify ran: it compared against a server that kept committing.
+    expect(await logHead()).toBeGreaterThan(before + 100n);
+    expect([result.status, result.stdout.split('\n').slice(1, 4)]).toEqual([
+      0,
+      ['Consistent: every read model matches the log, and every hash chain is intact.', ''],
+    ]);
+  }, 60_000);
 
   it('export writes the whole log as NDJSON, beside a running server, readable by its owner only', async () => {
     const file = join(dataDir, 'export.ndjson');

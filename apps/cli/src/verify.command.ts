@@ -1,5 +1,5 @@
 import { type BrokenLink, type EventStore, canonicalJson, storedEventsOf, verifyHashChains } from '#eventstore';
-import type { Projection, ReadModelDocument, ReadModelStore } from '#readmodel';
+import type { Projection, ProjectionsSnapshot, ReadModelDocument, ReadModelStore } from '#readmodel';
 import { ALL_PROJECTIONS, type AppConfig, loadConfig } from '#platform';
 import { Progress, countedEvents } from './progress.js';
 import { CliError, withScratchReadModel, withStorage } from './cli-storage.js';
@@ -17,7 +17,7 @@ const LISTED = 50;
 
 /**
  * Recomputes every projection from the log, each up to its own stored checkpoint (so a server
- * may keep running), diffs the result against the stored read models, and checks every stream's
+ * may keep running and projecting), diffs the result against the stored read models, and checks every stream's
  * hash chain. Exit 0 when all agree; 1 with the differences and broken links listed.
  */
 export async function verifyCommand(): Promise<void> {
@@ -44,34 +44,20 @@ export async function verifyCommand(): Promise<void> {
   throw new CliError(`verify: ${differences.length} read-model difference(s), ${broken.length} stream(s) with a broken hash chain`, 1);
 }
 
-/** A server that kept projecting while the documents were compared gets this many more tries. */
-const COMPARISONS = 3;
-
 /**
- * Rebuilds every projection up to its stored checkpoint and compares. Differences found while a
- * running server moved a checkpoint may be its progress, not corruption: the comparison is made
- * again from the new checkpoints, and only differences found with the checkpoints at rest count.
+ * Takes the stored read models as of one moment, rebuilds every projection up to the checkpoint
+ * it had then, and compares: a server committing meanwhile changes neither side.
  */
 async function diffAgainstTheLog(
   config: AppConfig,
   eventStore: EventStore,
   readModel: ReadModelStore,
 ): Promise<{ differences: Difference[]; compared: number }> {
-  for (let comparison = 1; ; comparison++) {
-    const upTo = await storedCheckpoints(readModel);
-    const diff = await withScratchReadModel(config, async (scratch) => {
-      await rebuildProjections(eventStore, scratch, ALL_PROJECTIONS, 'verify: recomputing projections', { upTo });
-      return diffProjections(ALL_PROJECTIONS, readModel, scratch);
-    });
-    const moved = canonicalJson([...(await storedCheckpoints(readModel))]) !== canonicalJson([...upTo]);
-    if (diff.differences.length === 0 || !moved || comparison === COMPARISONS) return diff;
-  }
-}
-
-async function storedCheckpoints(readModel: ReadModelStore): Promise<Map<string, string | undefined>> {
-  const checkpoints = new Map<string, string | undefined>();
-  for (const { name } of ALL_PROJECTIONS) checkpoints.set(name, await readModel.getCheckpoint(name));
-  return checkpoints;
+  const stored = await readModel.snapshotProjections(ALL_PROJECTIONS);
+  return withScratchReadModel(config, async (scratch) => {
+    await rebuildProjections(eventStore, scratch, ALL_PROJECTIONS, 'verify: recomputing projections', { upTo: stored.checkpoints });
+    return diffProjections(ALL_PROJECTIONS, stored, await scratch.snapshotProjections(ALL_PROJECTIONS));
+  });
 }
 
 async function checkChains(eventStore: EventStore): Promise<{ broken: BrokenLink[]; eventsChecked: number; streamsChecked: number }> {
@@ -81,17 +67,17 @@ async function checkChains(eventStore: EventStore): Promise<{ broken: BrokenLink
   return result;
 }
 
-async function diffProjections(
+function diffProjections(
   projections: readonly Projection[],
-  stored: ReadModelStore,
-  rebuilt: ReadModelStore,
-): Promise<{ differences: Difference[]; compared: number }> {
+  stored: ProjectionsSnapshot,
+  rebuilt: ProjectionsSnapshot,
+): { differences: Difference[]; compared: number } {
   const differences: Difference[] = [];
   let compared = 0;
   for (const projection of projections) {
     for (const collection of projection.collections) {
-      const expected = await byId(rebuilt, collection);
-      const actual = await byId(stored, collection);
+      const expected = byId(rebuilt, collection);
+      const actual = byId(stored, collection);
       compared += actual.size;
       for (const [id, document] of expected) {
         const found = actual.get(id);
@@ -107,11 +93,8 @@ async function diffProjections(
   return { differences, compared };
 }
 
-async function byId(store: ReadModelStore, collection: string): Promise<Map<string, ReadModelDocument>> {
-  const documents = new Map<string, ReadModelDocument>();
-  for await (const document of store.allDocuments(collection)) documents.set(document.id, document);
-  return documents;
-}
+const byId = (snapshot: ProjectionsSnapshot, collection: string): Map<string, ReadModelDocument> =>
+  new Map((snapshot.documents.get(collection) ?? []).map((document) => [document.id, document]));
 
 /** Names the fields that differ; undefined when the documents are the same. */
 function describeMismatch(expected: ReadModelDocument, actual: ReadModelDocument): string | undefined {

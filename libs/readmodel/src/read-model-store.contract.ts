@@ -59,6 +59,43 @@ export function describeReadModelStoreContract(
       expect(none).toEqual([]);
     });
 
+    it("hands out a snapshot of projections' documents, ordered by id, and checkpoints, and nothing of other collections", async () => {
+      const [projection, unstarted, other] = [unique('projection'), unique('unstarted'), unique('other')];
+      const [cards, notes, elsewhere, empty] = [unique('cards'), unique('notes'), unique('elsewhere'), unique('empty')];
+      await commitNext(projection, '3', (tx) => {
+        tx.put(cards, { id: 'b', workspace: 'w1', n: 1 });
+        tx.put(cards, { id: 'a', workspace: 'w2', n: 2 });
+        tx.put(notes, { id: 'n', workspace: 'w1' });
+      });
+      await commitNext(projection, '4', (tx) => tx.delete(notes, 'n'));
+      await commitNext(other, '9', (tx) => tx.put(elsewhere, { id: 'x', workspace: 'w1' }));
+
+      const snapshot = await store.snapshotProjections([
+        { name: projection, collections: [cards, notes] },
+        { name: unstarted, collections: [empty] },
+      ]);
+
+      expect(snapshot.checkpoints).toEqual(
+        new Map([
+          [projection, '4'],
+          [unstarted, undefined],
+        ]),
+      );
+      expect(snapshot.documents).toEqual(
+        new Map([
+          [
+            cards,
+            [
+              { id: 'a', workspace: 'w2', n: 2 },
+              { id: 'b', workspace: 'w1', n: 1 },
+            ],
+          ],
+          [notes, []],
+          [empty, []],
+        ]),
+      );
+    });
+
     it("replaces projections' documents and checkpoints with another store's, leaving the rest alone", async () => {
       const [projection, kept] = [unique('projection'), unique('kept')];
       const [replaced, untouched] = [unique('collection'), unique('collection')];
@@ -694,7 +731,8 @@ export function describeReadModelStoreContract(
 
 /**
  * The source of a rebuild, which runs `observe` once it has handed out `after` documents of
- * `collection`: a look at the rebuilt store while the copy is under way.
+ * `collection` (or, read as a snapshot, all of them): a look at the rebuilt store while the copy
+ * is under way.
  */
 export function readingObserved(source: ReadModelStore, collection: string, after: number, observe: () => Promise<void>): ReadModelStore {
   return {
@@ -713,6 +751,11 @@ export function readingObserved(source: ReadModelStore, collection: string, afte
       }
     },
     replaceProjections: (from, projections) => source.replaceProjections(from, projections),
+    async snapshotProjections(projections) {
+      const snapshot = await source.snapshotProjections(projections);
+      if (snapshot.documents.has(collection)) await observe();
+      return snapshot;
+    },
     close: () => source.close(),
   };
 }

@@ -62,22 +62,10 @@ export interface ProjectionCollections {
   collections: readonly string[];
 }
 
-/** Everything a store holds for some projections, read out of it to be written into another. */
-export async function readProjections(
-  store: ReadModelStore,
-  projections: readonly ProjectionCollections[],
-): Promise<{ documents: Map<string, ReadModelDocument[]>; checkpoints: Map<string, string | undefined> }> {
-  const documents = new Map<string, ReadModelDocument[]>();
-  const checkpoints = new Map<string, string | undefined>();
-  for (const { name, collections } of projections) {
-    checkpoints.set(name, await store.getCheckpoint(name));
-    for (const collection of collections) {
-      const found: ReadModelDocument[] = [];
-      for await (const document of store.allDocuments(collection)) found.push(document);
-      documents.set(collection, found);
-    }
-  }
-  return { documents, checkpoints };
+/** Everything a store holds for some projections: their collections' documents (each ordered by id) and their checkpoints. */
+export interface ProjectionsSnapshot {
+  documents: Map<string, ReadModelDocument[]>;
+  checkpoints: Map<string, string | undefined>;
 }
 
 export class CheckpointConflictError extends Error {
@@ -149,6 +137,11 @@ export interface ReadModelStore {
    * — all in one atomic step, so readers see the old read models or the new ones, never a mix.
    */
   replaceProjections(source: ReadModelStore, projections: readonly ProjectionCollections[]): Promise<void>;
+  /**
+   * The projections' documents and checkpoints as of one moment: a commit made meanwhile, by this
+   * process or another, shows in all of them or in none. What a rebuild is compared with.
+   */
+  snapshotProjections(projections: readonly ProjectionCollections[]): Promise<ProjectionsSnapshot>;
   close(): Promise<void>;
 }
 

@@ -17,6 +17,7 @@ import {
   type CheckpointMove,
   type ListQuery,
   type ProjectionCollections,
+  type ProjectionsSnapshot,
   type ProjectionTransaction,
   type ReadModelDocument,
   type ReadModelIndex,
@@ -251,6 +252,35 @@ export class MongoReadModelStore implements ReadModelStore {
       throw error;
     }
     await this.dropRetiredGenerations(collections, generation, copiedBeside);
+  }
+
+  /**
+   * A snapshot session: every read in it is at one majority-committed point in time, within the
+   * server's snapshot history (`minSnapshotHistoryWindowInSeconds`, 5 minutes by default).
+   */
+  async snapshotProjections(projections: readonly ProjectionCollections[]): Promise<ProjectionsSnapshot> {
+    const session = this.client.startSession({ snapshot: true });
+    try {
+      const snapshot: ProjectionsSnapshot = { documents: new Map(), checkpoints: new Map() };
+      for (const { name, collections } of projections) {
+        const checkpoint = await this.guarded(() => this.checkpoints().findOne(idFilter(name), { session }));
+        snapshot.checkpoints.set(name, checkpoint?.position);
+        for (const collection of collections) {
+          const stored = await this.guarded(async () =>
+            this.documents(collection, await this.activeGeneration(collection, session))
+              .find({}, { session, sort: { _id: 1 } })
+              .toArray(),
+          );
+          snapshot.documents.set(
+            collection,
+            stored.map((document) => fromStoredDocument(document)),
+          );
+        }
+      }
+      return snapshot;
+    } finally {
+      await session.endSession();
+    }
   }
 
   async close(): Promise<void> {

@@ -9,11 +9,11 @@ import {
   documentKey,
   type ListQuery,
   type ProjectionCollections,
+  type ProjectionsSnapshot,
   type ProjectionTransaction,
   type ReadModelDocument,
   type ReadModelIndex,
   type ReadModelStore,
-  readProjections,
 } from '../read-model-store.port.js';
 import { sqliteIndexDefinition, sqliteListQuery } from './sqlite-list-query.js';
 
@@ -53,6 +53,7 @@ function prepareStatements(db: Database.Database) {
     pageOfCollection: db.prepare<[string, string, number], { body: string; id: string }>(
       `SELECT id, body FROM documents WHERE collection = ? AND id > ? ORDER BY id ${SQLITE_BOUND_LIMIT}`,
     ),
+    wholeCollection: db.prepare<[string], { body: string }>('SELECT body FROM documents WHERE collection = ? ORDER BY id'),
     deleteCollection: db.prepare<[string]>('DELETE FROM documents WHERE collection = ?'),
     deleteCheckpoint: db.prepare<[string]>('DELETE FROM checkpoints WHERE projection = ?'),
     getCheckpoint: db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE projection = ?'),
@@ -167,7 +168,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   /** Documents of the source are held to what a commit holds them to, so both stores take the same rebuilds. */
   async replaceProjections(source: ReadModelStore, projections: readonly ProjectionCollections[]): Promise<void> {
-    const { documents, checkpoints } = await readProjections(source, projections);
+    const { documents, checkpoints } = await source.snapshotProjections(projections);
     this.bodies.clear();
     this.guarded(() =>
       this.db
@@ -186,6 +187,26 @@ export class SqliteReadModelStore implements ReadModelStore {
           }
         })
         .immediate(),
+    );
+  }
+
+  /** One read transaction: SQLite's WAL keeps its snapshot while other connections commit. */
+  async snapshotProjections(projections: readonly ProjectionCollections[]): Promise<ProjectionsSnapshot> {
+    return this.guarded(() =>
+      this.db.transaction(() => {
+        const snapshot: ProjectionsSnapshot = { documents: new Map(), checkpoints: new Map() };
+        for (const { name, collections } of projections) {
+          snapshot.checkpoints.set(name, this.readCheckpoint(name));
+          for (const collection of collections) {
+            const rows = this.statements.wholeCollection.all(collection);
+            snapshot.documents.set(
+              collection,
+              rows.map((row) => JSON.parse(row.body) as ReadModelDocument),
+            );
+          }
+        }
+        return snapshot;
+      })(),
     );
   }
 
