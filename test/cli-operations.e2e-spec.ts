@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
@@ -13,11 +13,14 @@ const CLI = resolve('dist/apps/cli/src/main.js');
 
 describe('operator commands: replay, verify, export', () => {
   const dataDir = temporaryDataDir();
+  const exportDir = temporaryDataDir();
   const secret = newSecret();
   let server: ChildServer;
 
   const cliEnv = () => ({ ...process.env, DATA_DIR: dataDir, AUTH_SECRET: secret });
-  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env: cliEnv(), encoding: 'utf8' });
+  // The busy server's log, exported to stdout, is larger than spawnSync's default buffer.
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, ...args], { env: cliEnv(), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   /** As `cli`, leaving this process free to keep talking to the server meanwhile. */
   const cliBeside = async (...args: string[]) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: cliEnv() });
@@ -81,7 +84,10 @@ describe('operator commands: replay, verify, export', () => {
       (health) => Object.values(health.projections).every((status: any) => status.position === head) && health.engine?.position === head,
     );
   }, 60_000);
-  afterAll(() => removeDir(dataDir));
+  afterAll(() => {
+    removeDir(dataDir);
+    removeDir(exportDir);
+  });
 
   it('verify passes on a clean store, also beside a running server', () => {
     const result = cli('verify');
@@ -109,35 +115,61 @@ describe('operator commands: replay, verify, export', () => {
     ]);
   }, 60_000);
 
-  it('export writes the whole log as NDJSON, beside a running server, readable by its owner only', async () => {
-    const file = join(dataDir, 'export.ndjson');
-    writeFileSync(file, 'an older export', { mode: 0o644 });
-    const result = cli('export', '--out', file);
-    expect(result.status).toBe(0);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const lines = readFileSync(file, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+  /** The log as the audit API shows it, every workspace, one event a line. */
+  const logAsExported = async () => {
     const log = SqliteEventStore.open({ file: join(dataDir, 'events.sqlite') });
     try {
-      const events = await log.readAll();
-      expect(lines).toEqual(
-        events.map(({ id, position, streamName: stream, revision, type, data, metadata, recordedAt }) => ({
-          id,
-          position,
-          stream,
-          revision,
-          type,
-          data,
-          metadata,
-          recordedAt,
-        })),
-      );
+      return (await log.readAll()).map(({ id, position, streamName: stream, revision, type, data, metadata, recordedAt }) => ({
+        id,
+        position,
+        stream,
+        revision,
+        type,
+        data,
+        metadata,
+        recordedAt,
+      }));
     } finally {
       await log.close();
     }
+  };
+  const parsedLines = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+
+  it('export writes the whole log as NDJSON, beside a running server, readable by its owner only', async () => {
+    const file = join(exportDir, 'export.ndjson');
+    writeFileSync(file, 'an older export', { mode: 0o644 });
+    const result = cli('export', '--out', file);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(`events written to ${file}`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(parsedLines(readFileSync(file, 'utf8'))).toEqual(await logAsExported());
+    // Written beside the file and renamed over it: nothing is left behind.
+    expect(readdirSync(exportDir)).toEqual(['export.ndjson']);
   });
+
+  it('export --out - writes the log to stdout, its progress to stderr', async () => {
+    const result = cli('export', '--out', '-');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('events written to stdout');
+    expect(parsedLines(result.stdout)).toEqual(await logAsExported());
+  });
+
+  it.each([['events.sqlite'], ['auth-secret'], ['backup.ndjson'], ['.']])(
+    'export refuses to write %s inside DATA_DIR, leaving the stores as they were',
+    (name) => {
+      const target = join(dataDir, name);
+      const before = existsSync(target) && statSync(target).isFile() ? readFileSync(target) : undefined;
+      const result = cli('export', '--out', target);
+      expect([result.status, result.stdout]).toEqual([2, '']);
+      expect(result.stderr).toContain(`--out must lie outside DATA_DIR (${dataDir})`);
+      if (before !== undefined) expect(readFileSync(target).equals(before)).toBe(true);
+      else if (name !== '.') expect(existsSync(target)).toBe(false);
+    },
+  );
 
   it('replay refuses to run beside a server on the embedded stores', () => {
     const result = cli('replay');

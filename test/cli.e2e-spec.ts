@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { resolveAuthSecret, verifyJwt } from '#platform';
 import { removeDir, temporaryDataDir } from './support/test-server.js';
@@ -107,6 +110,8 @@ describe('cli token', () => {
     [['constructor'], 'Unknown command: constructor'],
     [['toString'], 'Unknown command: toString'],
     [['--helps'], 'Unknown command: --helps'],
+    [['verify', '--projection', 'cards'], "Unknown option '--projection'"],
+    [['verify', 'now'], "Unexpected argument 'now'"],
     [[], 'No command given'],
   ])('refuses %j with exit code 2 and usage naming %s', (args, named) => {
     const result = run(...args);
@@ -116,10 +121,27 @@ describe('cli token', () => {
     expect(result.stderr).toContain('Usage');
   });
 
-  it.each(['--help', '-h', 'help'])('prints the usage for %s to stdout and exits 0', (asked) => {
-    const result = run(asked);
-    expect([result.status, result.stderr]).toEqual([0, '']);
-    expect(result.stdout).toMatch(/^Usage: npm run cli -- <command> \[options\]\n/);
-    expect(result.stdout).toContain('export --out FILE');
-  });
+  it.each([['--help'], ['-h'], ['help'], ['verify', '--help'], ['export', '-h'], ['token', '--role', 'admin', '--help']])(
+    'prints the usage for %j to stdout and exits 0',
+    (...asked) => {
+      const result = run(...asked);
+      expect([result.status, result.stderr]).toEqual([0, '']);
+      expect(result.stdout).toMatch(/^Usage: npm run cli -- <command> \[options\]\n/);
+      expect(result.stdout).toContain('export --out FILE');
+    },
+  );
+
+  it.each([['verify'], ['export', '--out', '-'], ['replay']])(
+    'refuses %j on a DATA_DIR without an event log, creating nothing',
+    (...args) => {
+      const missing = join(tmpdir(), `no-such-data-${randomUUID()}`);
+      const result = spawnSync(process.execPath, [CLI, ...args], {
+        env: { ...process.env, DATA_DIR: missing, AUTH_SECRET: '' },
+        encoding: 'utf8',
+      });
+      expect([result.status, result.stdout]).toEqual([2, '']);
+      expect(result.stderr).toContain(`No event log at ${missing}/events.sqlite: is DATA_DIR right?`);
+      expect(existsSync(missing)).toBe(false);
+    },
+  );
 });

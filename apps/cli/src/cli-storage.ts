@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteReadModelStore } from '#readmodel';
-import { ALL_INDEXES, type AppConfig, closeStorage, ensureDataDir, openStorage, runningServers, type Storage } from '#platform';
+import {
+  ALL_INDEXES,
+  type AppConfig,
+  closeStorage,
+  EMBEDDED_LOG_FILE,
+  ensureDataDir,
+  openStorage,
+  runningServers,
+  type Storage,
+} from '#platform';
 
 /** A command's failure to report as it is, with the exit code it ends with. */
 export class CliError extends Error {
@@ -32,8 +41,16 @@ export function refuseBesideRunningServer(config: AppConfig, command: string): v
   );
 }
 
-/** Runs `work` with the configured stores open, closing them whatever happens. */
+/**
+ * Runs `work` with the configured stores open, closing them whatever happens. An embedded log
+ * must be there already: a mistyped DATA_DIR would otherwise get new empty stores, and a
+ * verification or export of nothing would pass.
+ */
 export async function withStorage<T>(config: AppConfig, work: (storage: Storage) => Promise<T>): Promise<T> {
+  const log = join(config.dataDir, EMBEDDED_LOG_FILE);
+  if (config.eventStore.kind === 'sqlite' && !existsSync(log)) {
+    throw new CliError(`No event log at ${log}: is DATA_DIR right? A server creates it on its first start.`, 2);
+  }
   const storage = await openStorage(config);
   try {
     return await work(storage);

@@ -19,15 +19,16 @@ Commands:
       Recomputes every read model from the log and compares it with the stored one, and checks
       every stream's hash chain. Exit 0 when all agree, 1 listing what differs. Read-only.
   export --out FILE
-      Writes the whole event log to FILE, one JSON event per line. Read-only.
-  help, --help, -h
+      Writes the whole event log to FILE (outside DATA_DIR; - for stdout), one JSON event per line,
+      replacing FILE only once complete. Read-only.
+  help, --help, -h (also after a command)
       Prints this text.
 `;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   token: tokenCommand,
   replay: replayCommand,
-  verify: () => verifyCommand(),
+  verify: verifyCommand,
   export: exportCommand,
 };
 
@@ -39,7 +40,8 @@ const isUsageError = (error: unknown): boolean =>
 
 const main = async (): Promise<void> => {
   const [command, ...args] = process.argv.slice(2);
-  if (command !== undefined && HELP.has(command)) {
+  // `verify --help` asks for the usage too, rather than running a verification.
+  if (command !== undefined && (HELP.has(command) || args.includes('--help') || args.includes('-h'))) {
     process.stdout.write(USAGE);
     return;
   }

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { type BrokenLink, type EventStore, canonicalJson, storedEventsOf, verifyHashChains } from '#eventstore';
 import type { Projection, ProjectionsSnapshot, ReadModelDocument, ReadModelStore } from '#readmodel';
 import { ALL_PROJECTIONS, type AppConfig, loadConfig } from '#platform';
@@ -20,7 +21,9 @@ const LISTED = 50;
  * may keep running and projecting), diffs the result against the stored read models, and checks every stream's
  * hash chain. Exit 0 when all agree; 1 with the differences and broken links listed.
  */
-export async function verifyCommand(): Promise<void> {
+export async function verifyCommand(args: string[]): Promise<void> {
+  // It takes no options: a misspelt one must not start a long verification.
+  parseArgs({ args, options: {} });
   const config = loadConfig();
   const { differences, compared, broken, eventsChecked, streamsChecked } = await withStorage(config, async (storage) => {
     const diff = await diffAgainstTheLog(config, storage.eventStore, storage.readModel);

@@ -25,6 +25,9 @@ export class StorageUnavailableError extends Error {
   }
 }
 
+/** The embedded event log's file in DATA_DIR. */
+export const EMBEDDED_LOG_FILE = 'events.sqlite';
+
 const embeddedFile = (dataDir: string, file: string, what: string): string => {
   try {
     ensureDataDir(dataDir);
@@ -48,7 +51,7 @@ const openEventStore = async (config: AppConfig, logger: EventStoreLogger): Prom
   new UpcastingEventStore(
     config.eventStore.kind === 'esdb'
       ? await EsdbEventStore.connect({ connectionString: config.eventStore.connectionString, logger })
-      : openEmbedded(config.dataDir, 'events.sqlite', 'embedded event store', (file) => SqliteEventStore.open({ file, logger })),
+      : openEmbedded(config.dataDir, EMBEDDED_LOG_FILE, 'embedded event store', (file) => SqliteEventStore.open({ file, logger })),
     new UpcasterRegistry(EVENT_UPCASTERS),
   );
 
