@@ -144,6 +144,7 @@ describe('API channel', () => {
       statusCode: 400,
       message: 'config.secret must be at least 32 printable characters without spaces',
     });
+    expect((await create({ secret: 's'.repeat(4097) })).body.message).toBe('config.secret must be at most 4096 characters');
     expect((await create({ secret: 42 })).body.message).toBe('config.secret must be a string');
     // A URL no request can be made to (a control character in its host, a port past 65535) failed every delivery.
     for (const callbackUrl of ['ftp://bridge.example/hook', 'http://x\u0000y/cb', 'http://x\u0001y/cb', 'http://[::1]:99999/cb']) {
@@ -222,6 +223,7 @@ describe('API channel', () => {
     expect(await refused({ ...message, text: null })).toEqual(['text must be a string']);
     expect(await refused({ contactId: 'sms:1', externalId: 'e-1', choice: null })).toEqual(['choice must be a string']);
     expect(await refused({ ...message, contactName: null })).toEqual(['contactName must be a string']);
+    expect(await refused({ ...message, contactName: '   ' })).toEqual(['contactName must not be empty']);
     expect(await refused({ ...message, unknown: 1 })).toEqual(['property unknown should not exist']);
     expect(problems(await adapter.receipt({ messageId: 'm-1', status: 'seen' }))).toEqual([
       'status must be one of sent, delivered, read, failed',
@@ -229,6 +231,32 @@ describe('API channel', () => {
     expect(problems(await adapter.outbox('?after=x'))).toEqual(['after must be a cursor from a previous page (next)']);
     expect(problems(await adapter.ack([]))).toEqual(['messageIds must hold at least one id']);
     expect((await adapter.outbox('?limit=0')).status).toBe(400);
+  });
+
+  it('refuses a body of null on every route that reads one, as any JSON that is no object', async () => {
+    const { channelId, secret } = await channel(false);
+    for (const path of ['messages', 'receipts', 'outbox/ack']) {
+      const answer = await api.request('POST', `/channels/${channelId}/api/${path}`, { rawBody: 'null', token: secret });
+      expect([path, answer.body]).toEqual([
+        path,
+        { statusCode: 400, message: 'The request body must be a JSON object', error: 'Bad Request' },
+      ]);
+    }
+  });
+
+  it("takes a receipt's time only with a time zone: read in the server's zone, another one would be recorded", async () => {
+    const { adapter } = await channel(false);
+    for (const at of ['2026-12-07', '2026-12-07T18:00:00', 'yesterday']) {
+      const answer = await adapter.receipt({ messageId: 'm-1', status: 'read', at });
+      expect([at, answer.status, answer.body.message]).toEqual([
+        at,
+        400,
+        ['at must be an ISO 8601 date-time with a time zone, e.g. 2026-01-01T12:00:00Z'],
+      ]);
+    }
+    for (const at of ['2026-12-07T18:00:00+01:00', '2026-12-07T17:00:00.250Z']) {
+      expect([at, (await adapter.receipt({ messageId: 'm-1', status: 'read', at })).status]).toEqual([at, 202]);
+    }
   });
 
   it('takes the same externalId from two contacts as two messages, each with an id of its own', async () => {

@@ -300,6 +300,11 @@ describe('Audit', () => {
       expect(messageOf(response.body)).toContain(field);
     });
 
+    it('quotes at most 64 characters of a cursor it refuses', async () => {
+      const response = await api.request('GET', `/audit/events?after=${'z'.repeat(200)}`, { token: pagingAuditor });
+      expect([response.status, response.body.message]).toEqual([400, `after: Not a position of this event store: "${'z'.repeat(63)}…"`]);
+    });
+
     it('refuses a bad filter on the NDJSON export before sending anything', async () => {
       const response = await ndjson(pagingAuditor, `?type=${'t'.repeat(201)}`);
       expect(response.status).toBe(400);

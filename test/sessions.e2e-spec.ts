@@ -426,6 +426,7 @@ describe('Sessions over web chat', () => {
     ['no text', { contactId: 'c1' }, 'text'],
     ['a blank text', { contactId: 'c1', text: '   ' }, 'text must not be empty'],
     ['a text of 4097 characters', { contactId: 'c1', text: 'x'.repeat(4097) }, 'text must be at most 4096 characters'],
+    ['a blank contactName', { contactId: 'c1', text: 'hi', contactName: '   ' }, 'contactName must not be empty'],
     ['an unknown field', { contactId: 'c1', text: 'hi', extra: 1 }, 'extra'],
   ])('refuses a web chat message with %s: 400 naming the field', async (_, body, field) => {
     const channel = await api.request('POST', '/channels', { body: { type: 'webchat', name: 'Chat' } });

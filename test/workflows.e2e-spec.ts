@@ -153,6 +153,25 @@ describe('Workflows HTTP API', () => {
       expect(response.body.message).toContain('nests deeper than 32 levels');
     });
 
+    it.each(['null', '[{"name":"x"}]', '"x"', '42'])(
+      'refuses the JSON body %s, which is no object, on every route that reads a body',
+      async (rawBody) => {
+        const created = await create('Bodies');
+        for (const [method, path] of [
+          ['POST', '/workflows'],
+          ['PATCH', `/workflows/${created.id}`],
+          ['PUT', `/workflows/${created.id}/definition`],
+          ['POST', '/channels'],
+        ]) {
+          const response = await api.request(method, path, { rawBody });
+          expect([path, response.body]).toEqual([
+            path,
+            { statusCode: 400, message: 'The request body must be a JSON object', error: 'Bad Request' },
+          ]);
+        }
+      },
+    );
+
     it.each([
       ['at the top', '{"name":"ok","constructor":{"x":1}}', 'body has the forbidden property "constructor"'],
       ['inside', '{"name":"ok","x":{"__proto__":{"admin":true}}}', 'body.x has the forbidden property "__proto__"'],
@@ -415,6 +434,17 @@ describe('Workflows HTTP API', () => {
     ])('answers %s with what is wrong with it', async (query, message) => {
       const response = await api.request('GET', `/workflows?${query}`);
       expect([response.status, response.body.message]).toEqual([400, [message]]);
+    });
+
+    it('quotes at most 64 characters of a consistentWith it refuses', async () => {
+      const foreign = await api.request('GET', `/workflows?consistentWith=${'z'.repeat(5000)}`);
+      expect([foreign.status, foreign.body.message]).toEqual([
+        400,
+        `consistentWith: Not a position of this event store: "${'z'.repeat(63)}…"`,
+      ]);
+      // Leading zeros keep it a position of this store, one the log has not reached.
+      const ahead = await api.request('GET', `/workflows?consistentWith=${'0'.repeat(5000)}999999999`);
+      expect([ahead.status, ahead.body.message]).toEqual([400, `consistentWith: position ${'0'.repeat(63)}… is ahead of the event log`]);
     });
 
     it.each([

@@ -5,13 +5,13 @@ import {
   IsArray,
   IsDefined,
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
 } from 'class-validator';
+import { DateTimeWithZone } from '../http/date-time-with-zone.decorator.js';
 import { OptionalField } from '../http/optional-field.decorator.js';
 import { PageSize } from '../http/whole-number-query.decorator.js';
 import { exampleOutboxMessageId } from './api-channel.responses.js';
@@ -74,9 +74,8 @@ export class ApiChannelReceiptDto {
   @IsIn(RECEIPT_STATUSES, { message: `status must be one of ${RECEIPT_STATUSES.join(', ')}` })
   status!: (typeof RECEIPT_STATUSES)[number];
 
-  @ApiPropertyOptional({ example: '2026-01-01T12:01:00Z', description: 'When it happened (ISO 8601)' })
-  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date and time' })
-  @IsString({ message: 'at must be a string' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-01-01T12:01:00Z', description: 'When it happened, with a zone' })
+  @DateTimeWithZone('at')
   @OptionalField()
   at?: string;
 }

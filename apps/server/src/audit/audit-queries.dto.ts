@@ -1,8 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import type { AuditOrder } from '#platform';
+import { DateTimeWithZone } from '../http/date-time-with-zone.decorator.js';
 import { PageSize, decimalDigitsToNumber } from '../http/whole-number-query.decorator.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
@@ -11,12 +12,6 @@ export const MAX_AUDIT_PAGE_SIZE = 1000;
 export const MAX_FILTER_LENGTH = 200;
 /** Generous for any adapter's token (EventStoreDB's commit and prepare positions included). */
 const MAX_POSITION_LENGTH = 200;
-
-/**
- * A date, a time and a zone: a time without a zone would be read in the server's zone. The
- * calendar itself (no 30 February) is checked by IsISO8601.
- */
-const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** `?stream=&type=`; class-validator runs the decorators bottom-up: read them from the last one upwards. */
 export class AuditFilterDto extends ConsistentReadDto {
@@ -107,9 +102,7 @@ export class WorkflowStateQueryDto extends ConsistentReadDto {
     example: '2026-01-01T12:00:00Z',
     description: 'The workflow as it was at this time, with a zone (not with `version`)',
   })
-  @IsISO8601({ strict: true }, { message: 'at must be a valid date and time, e.g. 2026-01-01T12:00:00Z' })
-  @Matches(ISO_DATE_TIME_WITH_ZONE, { message: 'at must be an ISO 8601 date-time with a time zone, e.g. 2026-01-01T12:00:00Z' })
-  @IsString({ message: 'at must be a string' })
+  @DateTimeWithZone('at')
   @IsOptional()
   at?: string;
 }

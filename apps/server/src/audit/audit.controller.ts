@@ -14,6 +14,7 @@ import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { type AuditFilter, AuditLogReader, type Principal } from '#platform';
 import { ApiErrors, PATH_ERRORS } from '../openapi/api-errors.decorator.js';
 import { ErrorResponseDto } from '../openapi/error-response.dto.js';
+import { invalidPositionRefusal } from '../http/error-responses.filter.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { ConsistencyService } from '../infrastructure/consistency.service.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
@@ -90,7 +91,7 @@ export class AuditController {
       return await this.log.page(filterFor(principal, query), query[cursor], query.limit ?? DEFAULT_AUDIT_PAGE_SIZE, order);
     } catch (error) {
       // Only the cursor comes from the caller; every other position the scan uses comes from the store.
-      if (error instanceof InvalidPositionError) throw new BadRequestException(`${cursor}: ${error.message}`);
+      if (error instanceof InvalidPositionError) throw invalidPositionRefusal(cursor, error);
       throw error;
     }
   }

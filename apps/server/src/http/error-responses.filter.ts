@@ -41,7 +41,7 @@ export const toHttpException = (error: unknown): HttpException => {
     return new BadRequestException(error.message);
   }
   if (error instanceof ConcurrentModificationError) return new ConflictException(error.message);
-  if (error instanceof InvalidPositionError) return new BadRequestException(`consistentWith: ${error.message}`);
+  if (error instanceof InvalidPositionError) return invalidPositionRefusal('consistentWith', error);
   // A body under the HTTP limit can still make events larger than the event store takes at once.
   if (error instanceof AppendTooLargeError) {
     return new PayloadTooLargeException(
@@ -55,6 +55,13 @@ export const toHttpException = (error: unknown): HttpException => {
   }
   return new InternalServerErrorException();
 };
+
+/**
+ * A position the event store does not take, as the caller's error about `parameter`: the store's
+ * own message repeats the whole token, which is the caller's input and may be as long as the URL.
+ */
+export const invalidPositionRefusal = (parameter: string, { position }: InvalidPositionError): BadRequestException =>
+  new BadRequestException(`${parameter}: Not a position of this event store: ${JSON.stringify(quotedInput(position))}`);
 
 /**
  * Nest hands Fastify's own refusals (a body over the limit, a content type that does not parse)

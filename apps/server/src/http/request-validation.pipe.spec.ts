@@ -66,9 +66,9 @@ describe('RequestValidationPipe', () => {
     expect(await refusal({ name: null, note: 7 })).toEqual(['name must be a string', 'note must be a string']);
   });
 
-  it('refuses a body that is JSON but no object, and reads none as an empty one', async () => {
-    for (const body of [[1, 2], 'Flow', 42, true]) expect(await refusal(body)).toBe(NOT_AN_OBJECT_MESSAGE);
-    for (const body of [undefined, null]) expect(await refusal(body)).toEqual(['name is required']);
+  it('refuses a body that is JSON but no object, null too, and reads none as an empty one', async () => {
+    for (const body of [[1, 2], 'Flow', 42, true, null]) expect(await refusal(body)).toBe(NOT_AN_OBJECT_MESSAGE);
+    expect(await refusal(undefined)).toEqual(['name is required']);
   });
 
   it("keeps the DTO's own messages", async () => {

@@ -8,7 +8,7 @@ import { quotedInput } from '#domain';
  */
 const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-/** How a body that is JSON but not an object (an array, a text, a number) is refused. */
+/** How a body that is JSON but not an object (an array, a text, a number, null) is refused. */
 export const NOT_AN_OBJECT_MESSAGE = 'The request body must be a JSON object';
 
 /**
@@ -16,7 +16,7 @@ export const NOT_AN_OBJECT_MESSAGE = 'The request body must be a JSON object';
  * names it (class-validator repeats the whole name, and a name can be as long as the body), that
  * the names of Object's prototype are unknown properties like any other, that a required property
  * left out is "required" rather than of the wrong type, and that a body must be an object (or
- * nothing, which reads as {}).
+ * nothing, which reads as {}; a JSON `null` is a body sent, and no object).
  */
 export class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -25,8 +25,7 @@ export class RequestValidationPipe extends ValidationPipe {
       validated &&
       metadata.type === 'body' &&
       value !== undefined &&
-      value !== null &&
-      (typeof value !== 'object' || Array.isArray(value))
+      (typeof value !== 'object' || value === null || Array.isArray(value))
     ) {
       throw new BadRequestException(NOT_AN_OBJECT_MESSAGE);
     }

@@ -1,4 +1,5 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { quotedInput } from '#domain';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { READ_MODEL_STORE, type ReadModelStore } from '#readmodel';
 
@@ -25,7 +26,7 @@ export class ConsistencyService {
     const head = await this.eventStore.headPosition();
     if (head === undefined || this.eventStore.comparePositions(position, head) > 0) {
       this.eventStore.comparePositions(position, position);
-      throw new BadRequestException(`consistentWith: position ${position} is ahead of the event log`);
+      throw new BadRequestException(`consistentWith: position ${quotedInput(position)} is ahead of the event log`);
     }
     const deadline = Date.now() + CONSISTENCY_TIMEOUT_MS;
     for (const projection of projections) {

@@ -40,8 +40,8 @@ export class WebchatMessageDto {
   @MessageText()
   text!: string;
 
-  @ApiPropertyOptional({ description: 'Shown in {{contact.name}}', maxLength: 120, example: 'Ada' })
-  @IsNotEmpty({ message: 'contactName must not be empty' })
+  @ApiPropertyOptional({ description: 'Shown in {{contact.name}}; not only spaces', maxLength: 120, example: 'Ada' })
+  @Matches(/\S/, { message: 'contactName must not be empty' })
   @MaxLength(120, { message: 'contactName must be at most 120 characters' })
   @IsString({ message: 'contactName must be a string' })
   @OptionalField()

@@ -17,6 +17,10 @@ describe('the API channel adapter', () => {
     expect(() => channelRegistry.validateConfig('api', { secret: 'x'.repeat(31) })).toThrow(
       'config.secret must be at least 32 printable characters without spaces',
     );
+    expect(() => channelRegistry.validateConfig('api', { secret: 'x'.repeat(4097) })).toThrow(
+      'config.secret must be at most 4096 characters',
+    );
+    expect(channelRegistry.validateConfig('api', { secret: 'x'.repeat(4096) }).secrets).toEqual({ secret: 'x'.repeat(4096) });
     expect(() => channelRegistry.validateConfig('api', { secret: `${SECRET} with spaces` })).toThrow('config.secret must be');
     expect(() => channelRegistry.validateConfig('api', { secret: SECRET, callbackUrl: 'https://bridge.example/#top' })).toThrow(
       'config.callbackUrl must be an http(s) URL without fragment',

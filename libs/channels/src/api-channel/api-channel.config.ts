@@ -13,7 +13,11 @@ export const apiChannelConfig = {
     callbackUrl: httpUrlField(/^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/, 'an http(s) URL without fragment').optional(),
   },
   secrets: {
-    secret: channelConfigField(/^[\x21-\x7e]{32,4096}$/, 'at least 32 printable characters without spaces'),
+    // The bound apart from the pattern, so that a secret too long is told so, not that it is too short.
+    secret: channelConfigField(/^[\x21-\x7e]{32,}$/, 'at least 32 printable characters without spaces').max(
+      4096,
+      'must be at most 4096 characters',
+    ),
   },
 };
 

@@ -61,4 +61,20 @@ describe('DATA_DIR permissions', () => {
     markServerRunning(markedDir)();
     expect(modeOf(markedDir)).toBe(0o700);
   });
+
+  it('keeps the running marks to their owner, and leaves a running directory that exists as it is', () => {
+    const dataDir = join(root, 'data');
+    const release = markServerRunning(dataDir);
+    try {
+      expect([modeOf(join(dataDir, 'running')), modeOf(join(dataDir, 'running', String(process.pid)))]).toEqual([0o700, 0o600]);
+    } finally {
+      release();
+    }
+
+    const madeByOperator = join(root, 'operated');
+    mkdirSync(join(madeByOperator, 'running'), { recursive: true, mode: 0o750 });
+    chmodSync(join(madeByOperator, 'running'), 0o750);
+    markServerRunning(madeByOperator)();
+    expect(modeOf(join(madeByOperator, 'running'))).toBe(0o750);
+  });
 });

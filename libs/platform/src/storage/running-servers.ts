@@ -12,9 +12,10 @@ const RUNNING_DIR = 'running';
 export function markServerRunning(dataDir: string): () => void {
   const directory = join(dataDir, RUNNING_DIR);
   ensureDataDir(dataDir);
-  mkdirSync(directory, { recursive: true });
+  // Owner-only as everything else in DATA_DIR; modes apply only to what is created here.
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
   const mark = join(directory, String(process.pid));
-  writeFileSync(mark, `${new Date().toISOString()}\n`);
+  writeFileSync(mark, `${new Date().toISOString()}\n`, { mode: 0o600 });
   return () => rmSync(mark, { force: true });
 }
 
