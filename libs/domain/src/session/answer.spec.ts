@@ -94,6 +94,12 @@ describe('checkAnswer', () => {
       expect(checkAnswer(floors, '2')).toEqual({ accepted: true, value: '1' });
     });
 
+    it('matches a label or value with spaces around it, as the customer sends it back trimmed', () => {
+      const padded = question('choice', { options: [{ label: 'Ground ' }, { label: 'Roof', value: ' top' }] });
+      expect(checkAnswer(padded, 'Ground ')).toEqual({ accepted: true, value: 'Ground ' });
+      expect(checkAnswer(padded, 'top')).toEqual({ accepted: true, value: ' top' });
+    });
+
     it.each(['0', '4', '-1', '1.0', 'extra large', ''])('rejects %j', (text) => {
       expect(checkAnswer(sizes, text)).toEqual(rejected('the answer is not one of the options'));
     });

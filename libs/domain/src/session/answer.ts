@@ -2,7 +2,7 @@
  * Whether a customer's message answers a question, by the question's `answerType` (default
  * `text`), and the value stored in the question's variable when it does.
  */
-import type { AnswerType, AskQuestionStep, ChoiceOption } from '../workflow/step.schema.js';
+import { type AnswerType, answerKey, type AskQuestionStep, type ChoiceOption } from '../workflow/step.schema.js';
 import { parseDecimal, type VariableValue } from './variables.js';
 
 export type AnswerCheck =
@@ -43,12 +43,12 @@ export const checkAnswer = (question: AskQuestionStep, text: string): AnswerChec
 export const optionValue = (option: ChoiceOption): string => option.value ?? option.label;
 
 /**
- * The option whose label or value the answer names (case-insensitively), else the one whose
+ * The option whose label or value the answer names (in any case, spaces around ignored), else the one whose
  * 1-based number it is. Names win over numbers, so that an option labelled "2" can be chosen.
  */
 function findOption(options: readonly ChoiceOption[], answer: string): ChoiceOption | undefined {
-  const wanted = answer.toLowerCase();
-  const named = options.find(({ label, value }) => label.toLowerCase() === wanted || value?.toLowerCase() === wanted);
+  const wanted = answerKey(answer);
+  const named = options.find(({ label, value }) => answerKey(label) === wanted || (value !== undefined && answerKey(value) === wanted));
   if (named !== undefined) return named;
   return /^\d+$/.test(answer) ? options[Number(answer) - 1] : undefined;
 }

@@ -120,7 +120,8 @@ describe('validateDefinition', () => {
       ['10 retries', 'ask_question', { maxRetries: 10 }],
       ['a 1-second timeout', 'ask_question', { timeoutSeconds: 1 }],
       ['a 30-day wait', 'wait', { seconds: 2_592_000 }],
-      ['10 options', 'ask_question', choiceQuestion({ options: Array.from({ length: 10 }, () => ({ label: 'o' })) })],
+      ['10 options', 'ask_question', choiceQuestion({ options: Array.from({ length: 10 }, (_, n) => ({ label: `o${n}` })) })],
+      ['two options labelled alike but for a mark', 'ask_question', choiceQuestion({ options: [{ label: 'Sales' }, { label: 'Sales!' }] })],
       ['a 100-character label', 'ask_question', choiceQuestion({ options: [{ label: 'l'.repeat(100) }] })],
       ['20 branches', 'branch', { branches: Array.from({ length: 20 }, () => anyBranch) }],
       ['a number compared with equals', 'branch', branchOn({ variable: 'age', op: 'equals', value: 3 })],
@@ -370,6 +371,28 @@ describe('validateDefinition', () => {
     it.each([undefined, 'text', 'number', 'email', 'phone'])('options with answerType %s', (answerType) => {
       expect(problemsOf(flowWith('ask_question', choiceQuestion({ answerType })))).toEqual([
         { path: 'steps[0].options', stepId: 's', message: 'is only allowed when answerType is choice' },
+      ]);
+    });
+
+    it('two options labelled alike, in any case or spacing, which leaves the later one never chosen', () => {
+      const options = [
+        { label: 'Sales' },
+        { label: 'Support' },
+        { label: ' sales' },
+        { label: 'SUPPORT', value: 'other' },
+        { label: 'Billing' },
+      ];
+      expect(problemsOf(flowWith('ask_question', choiceQuestion({ options })))).toEqual([
+        {
+          path: 'steps[0].options[2].label',
+          stepId: 's',
+          message: 'repeats the label of option 1: the customer could not choose this one',
+        },
+        {
+          path: 'steps[0].options[3].label',
+          stepId: 's',
+          message: 'repeats the label of option 2: the customer could not choose this one',
+        },
       ]);
     });
 

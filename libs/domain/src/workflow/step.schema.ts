@@ -164,6 +164,9 @@ export const choiceOptionSchema = record(
 );
 export type ChoiceOption = z.output<typeof choiceOptionSchema>;
 
+/** How an answer is compared with an option's label or value: trimmed, in any case. */
+export const answerKey = (text: string): string => text.trim().toLowerCase();
+
 /**
  * Asks, then waits for the answer, which is stored in `variable`. An answer that does not fit
  * `answerType` (default `text`) is asked again with `retryText` up to `maxRetries` times (default
@@ -205,13 +208,23 @@ export const askQuestionStepSchema = stepOf(
   },
 ).superRefine(
   (step, context) => {
-    const problem = (field: string, message: string) => context.addIssue({ code: 'custom', path: [field], message, input: step });
+    const problem = (path: string | (string | number)[], message: string) =>
+      context.addIssue({ code: 'custom', path: typeof path === 'string' ? [path] : path, message, input: step });
     const isChoice = step.answerType === 'choice';
     if (isChoice && step.options === undefined) problem('options', 'is required when answerType is choice');
     if (!isChoice && step.options !== undefined) problem('options', 'is only allowed when answerType is choice');
     if (step.timeoutNext !== undefined && step.timeoutSeconds === undefined) {
       problem('timeoutNext', 'is only allowed together with timeoutSeconds');
     }
+    // An answer names its option by label, so two labels alike would leave one never chosen.
+    const labelled = new Map<string, number>();
+    (Array.isArray(step.options) ? step.options : []).forEach((option: unknown, index) => {
+      const label = (option as Partial<ChoiceOption> | null)?.label;
+      if (typeof label !== 'string') return;
+      const first = labelled.get(answerKey(label));
+      if (first === undefined) labelled.set(answerKey(label), index);
+      else problem(['options', index, 'label'], `repeats the label of option ${first + 1}: the customer could not choose this one`);
+    });
   },
   // Also when a field is wrong, so that every problem is reported at once; only the object must be one.
   { when: ({ value }) => isJsonObject(value) },
