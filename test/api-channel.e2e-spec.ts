@@ -454,6 +454,38 @@ describe('API channel', () => {
   });
 });
 
+describe('API channel callbacks to a private address, in a deployment that keeps the default', () => {
+  const callbacks = new CallbackStandIn();
+  let callbackUrl: string;
+  let server: InProcessServer;
+  beforeAll(async () => {
+    callbackUrl = await callbacks.start();
+    server = await startInProcessServer(undefined, undefined, { channelPrivateAddresses: undefined });
+  });
+  afterAll(async () => {
+    await server.close();
+    await callbacks.stop();
+    removeDir(server.dataDir);
+  });
+
+  it('makes no call to a callbackUrl on loopback, and records why', async () => {
+    const { channelId, secret } = await apiChannelWithFlow(server.api, callbackUrl);
+    const contactId = `app-user-${randomUUID()}`;
+    expect(
+      (await adapterOf(server.api, channelId, secret).send({ contactId, text: 'Hello', externalId: `app-${randomUUID()}` })).status,
+    ).toBe(202);
+    const [failed] = await eventually(
+      async () => eventsOfType(server.dataDir, 'MessageDeliveryAttemptFailed'),
+      (events) => events.length > 0,
+    );
+    expect(failed).toMatchObject({
+      attempt: 1,
+      error: expect.stringMatching(/^the callback could not be reached: .*127\.0\.0\.1, a private address channels may not call/),
+    });
+    expect(callbacks.callsFor(contactId)).toEqual([]);
+  });
+});
+
 describe('API channel callbacks across a kill -9', () => {
   const dataDir = temporaryDataDir();
   const callbacks = new CallbackStandIn();

@@ -117,6 +117,8 @@ export const startInProcessServer = async (
     logLevel: 'error',
     aiAgent: undefined,
     channelSecretsKey: SecretBox.generateKey(),
+    // The stand-ins for Meta and the API channel's receivers listen on loopback.
+    channelPrivateAddresses: 'allow',
     ...overrides,
   });
   await app.listen(0, '127.0.0.1');
@@ -157,7 +159,16 @@ const SERVER_ENTRY = resolve('dist/apps/server/src/main.js');
 export const spawnServer = async (dataDir: string, secret: string, env: Record<string, string> = {}): Promise<ChildServer> => {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, AUTH_SECRET: secret, LOG_LEVEL: 'log', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      AUTH_SECRET: secret,
+      LOG_LEVEL: 'log',
+      // The stand-ins for Meta and the API channel's receivers listen on loopback.
+      CHANNEL_PRIVATE_ADDRESSES: 'allow',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

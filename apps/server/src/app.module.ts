@@ -63,7 +63,7 @@ export class AppModule {
         StorageModule.forStorage(metrics.observingAppends(storage)),
         MetricsModule.forMetrics(metrics, config.metricsToken),
         ChannelSecretsModule.forBox(SecretBox.fromBase64Key(config.channelSecretsKey)),
-        ChannelRegistryModule.forRegistry(config.channels ?? channelRegistry),
+        ChannelRegistryModule.forRegistry(config.channels ?? channelRegistry, config.channelPrivateAddresses ?? 'refuse'),
         ...(api ? [WorkflowCommandsModule, ChannelCommandsModule, ApiChannelModule] : []),
         ...(engine ? [SessionEngineModule.withAgent(createAiAgent(config.aiAgent), config.sessionCaps)] : []),
       ],

@@ -121,8 +121,11 @@ export interface PushOutbound<Config extends ChannelConfigSchema = ChannelConfig
   /** Longer texts are cut; with choices shown interactively the provider may allow less. */
   readonly maxTextLength: number;
   readonly interactiveForms: readonly InteractiveForm[];
-  /** The client that sends to this channel's provider; its outcomes say which failures are final. */
-  client(channel: ChannelAccess<Config>): PushChannelClient;
+  /**
+   * The client that sends to this channel's provider, over `fetchImpl` (the deployment's
+   * `channelFetch`, which keeps it to public addresses); its outcomes say which failures are final.
+   */
+  client(channel: ChannelAccess<Config>, fetchImpl: typeof fetch): PushChannelClient;
   /**
    * Whether a channel with these settings is pushed to (every one when absent). One that is not
    * collects its messages itself: an API channel without a callbackUrl pulls them.

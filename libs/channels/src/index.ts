@@ -3,6 +3,7 @@ export * from './channel-access.js';
 export * from './channel-adapter.port.js';
 export * from './channel-registry.js';
 export * from './contact-id.js';
+export * from './http/channel-fetch.js';
 export * from './secrets/secret-box.js';
 export * from './whatsapp/index.js';
 export * from './messenger/messenger-inbound.js';

@@ -36,7 +36,10 @@ describe('the API channel adapter', () => {
     server.answer = jsonAnswer(200, {});
     const { outbound } = apiChannelAdapter;
     if (outbound.kind !== 'push') throw new Error('the API channel pushes');
-    const client = outbound.client({ channelId: 'ch-1', settings: { callbackUrl: `${server.baseUrl}/hook` }, secrets: { secret: SECRET } });
+    const client = outbound.client(
+      { channelId: 'ch-1', settings: { callbackUrl: `${server.baseUrl}/hook` }, secrets: { secret: SECRET } },
+      fetch,
+    );
 
     const outcome = await client.send(
       { to: 'sms:+4915', text: 'Pick one', choices: [{ label: 'Yes', value: 'y' }] },
@@ -52,7 +55,7 @@ describe('the API channel adapter', () => {
       sessionId: 's-1',
       workflowId: 'wf-1',
     });
-    expect(() => outbound.client({ channelId: 'ch-2', settings: { callbackUrl: undefined }, secrets: { secret: SECRET } })).toThrow(
+    expect(() => outbound.client({ channelId: 'ch-2', settings: { callbackUrl: undefined }, secrets: { secret: SECRET } }, fetch)).toThrow(
       'its messages are pulled, not pushed',
     );
   });

@@ -18,11 +18,14 @@ export const apiChannelAdapter: ChannelAdapter<typeof API_CHANNEL_TYPE, typeof a
     maxTextLength: DEFINITION_LIMITS.maxTextLength,
     interactiveForms: [],
     pushes: (settings) => !isPulledFrom(settings),
-    client: ({ channelId, settings, secrets }) => {
+    client: ({ channelId, settings, secrets }, fetchImpl) => {
       const { callbackUrl } = settings;
       // The engine pushes only to channels `pushes` accepts: a pull-mode channel here is a bug.
       if (callbackUrl === undefined) throw new Error(`API channel ${channelId} has no callbackUrl: its messages are pulled, not pushed`);
-      const callbacks = new ApiChannelCallbackClient({ callbackUrl, secret: secrets.secret, timeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS });
+      const callbacks = new ApiChannelCallbackClient(
+        { callbackUrl, secret: secrets.secret, timeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS },
+        fetchImpl,
+      );
       return {
         send: ({ to, text, choices }, { messageId, sessionId, workflowId }) =>
           callbacks.send({ messageId, contactId: to, text, choices: choices ?? [], sessionId, workflowId }),

@@ -24,6 +24,7 @@ export const messengerAdapter: ChannelAdapter<'messenger', typeof messengerConfi
     kind: 'push',
     maxTextLength: MESSENGER_TEXT_MAX_LENGTH,
     interactiveForms: MESSENGER_INTERACTIVE_FORMS,
-    client: (channel) => new MessengerClient({ ...graphApiSettingsOf(channel), pageAccessToken: channel.secrets.pageAccessToken }),
+    client: (channel, fetchImpl) =>
+      new MessengerClient({ ...graphApiSettingsOf(channel), pageAccessToken: channel.secrets.pageAccessToken }, fetchImpl),
   },
 };

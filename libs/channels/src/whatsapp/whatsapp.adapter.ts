@@ -24,11 +24,14 @@ export const whatsAppAdapter: ChannelAdapter<'whatsapp', typeof whatsAppConfig> 
     kind: 'push',
     maxTextLength: WHATSAPP_TEXT_MAX_LENGTH,
     interactiveForms: WHATSAPP_INTERACTIVE_FORMS,
-    client: (channel) =>
-      new WhatsAppClient({
-        ...graphApiSettingsOf(channel),
-        phoneNumberId: channel.settings.phoneNumberId,
-        accessToken: channel.secrets.accessToken,
-      }),
+    client: (channel, fetchImpl) =>
+      new WhatsAppClient(
+        {
+          ...graphApiSettingsOf(channel),
+          phoneNumberId: channel.settings.phoneNumberId,
+          accessToken: channel.secrets.accessToken,
+        },
+        fetchImpl,
+      ),
   },
 };

@@ -44,7 +44,7 @@ describe('a channel type that is no longer registered', () => {
       on.sessionStarted('s-1', 'wf-1', undefined, 'tg-1'),
       on.messageSent('s-1', 's-1:m:1'),
     );
-    const handler = new DeliverOutboxHandler(store, SecretBox.fromBase64Key(SecretBox.generateKey()), channelRegistry);
+    const handler = new DeliverOutboxHandler(store, SecretBox.fromBase64Key(SecretBox.generateKey()), channelRegistry, fetch);
 
     await expect(handler.execute(new DeliverOutboxCommand('s-1', 'acme', 'outbox:s-1'))).rejects.toThrow(UNREGISTERED);
   });

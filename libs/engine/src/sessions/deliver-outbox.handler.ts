@@ -11,7 +11,7 @@ import {
   outboxStreamName,
   sessionStreamName,
 } from '#domain';
-import { CHANNEL_REGISTRY, CHANNEL_SECRETS, type ChannelRegistry, type SecretBox, openChannel } from '#channels';
+import { CHANNEL_FETCH, CHANNEL_REGISTRY, CHANNEL_SECRETS, type ChannelRegistry, type SecretBox, openChannel } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import type { CommandContext } from '../command-handling/command-context.js';
 import { handleEventSourcedCommand, loadState } from '../command-handling/event-sourced-command.js';
@@ -31,6 +31,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CHANNEL_SECRETS) private readonly secrets: SecretBox,
     @Inject(CHANNEL_REGISTRY) private readonly channels: ChannelRegistry,
+    @Inject(CHANNEL_FETCH) private readonly channelFetch: typeof fetch,
     @Optional() @Inject(ENGINE_OBSERVER) private readonly observer?: EngineObserver,
   ) {}
 
@@ -62,7 +63,7 @@ export class DeliverOutboxHandler implements ICommandHandler<DeliverOutboxComman
         `Channel ${channelId} of session ${sessionId} is a ${channel.channelType} channel, which nothing is pushed to`,
       );
     }
-    const client = outbound.client(openChannel(channel, this.secrets));
+    const client = outbound.client(openChannel(channel, this.secrets), this.channelFetch);
     for (const { messageId, text, choices } of undelivered) {
       const outcome = await client.send(
         { to: contactId, text, ...(choices === undefined ? {} : { choices }) },

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       aiAgent: undefined,
       channelSecretsKey: undefined,
       webchatAllowedOrigins: '*',
+      channelPrivateAddresses: 'refuse',
       rateLimits: DEFAULT_RATE_LIMITS,
       sessionCaps: { maxOpenSessionsPerChannel: 10_000 },
       shutdownTimeoutMs: 10_000,
@@ -51,6 +52,11 @@ describe('loadConfig', () => {
       'http://localhost:8080',
     ]);
     expect(loadConfig({ WEBCHAT_ALLOWED_ORIGINS: '*' }).webchatAllowedOrigins).toBe('*');
+  });
+
+  it('lets channels call private addresses only with CHANNEL_PRIVATE_ADDRESSES=allow', () => {
+    expect(loadConfig({ CHANNEL_PRIVATE_ADDRESSES: 'allow' }).channelPrivateAddresses).toBe('allow');
+    expect(loadConfig({ CHANNEL_PRIVATE_ADDRESSES: 'refuse' }).channelPrivateAddresses).toBe('refuse');
   });
 
   it('configures the AI agent from AI_AGENT_*', () => {
@@ -90,6 +96,7 @@ describe('loadConfig', () => {
     [{ AI_AGENT_URL: 'http://agent', AI_AGENT_TIMEOUT_MS: 'soon' }, 'AI_AGENT_TIMEOUT_MS'],
     [{ WEBCHAT_ALLOWED_ORIGINS: 'https://shop.example/chat' }, 'WEBCHAT_ALLOWED_ORIGINS'],
     [{ WEBCHAT_ALLOWED_ORIGINS: 'shop.example' }, 'WEBCHAT_ALLOWED_ORIGINS'],
+    [{ CHANNEL_PRIVATE_ADDRESSES: 'yes' }, 'CHANNEL_PRIVATE_ADDRESSES'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

@@ -1,7 +1,13 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS } from '../auth/jwt.js';
-import { type AiAgentConfig, SecretBox, loadAiAgentConfig } from '#channels';
+import {
+  type AiAgentConfig,
+  CHANNEL_PRIVATE_ADDRESSES_SETTINGS,
+  type ChannelPrivateAddresses,
+  SecretBox,
+  loadAiAgentConfig,
+} from '#channels';
 import type { SessionCaps } from '#engine';
 import { ConfigError } from './config-error.js';
 import { type LogFormat, logFormat } from './log-format.js';
@@ -51,6 +57,8 @@ export interface AppConfig {
   rateLimits?: RateLimitsConfig;
   /** The bearer token GET /metrics requires (METRICS_TOKEN); undefined: /metrics is open. */
   metricsToken?: string;
+  /** Whether channels' own URLs may reach private addresses (CHANNEL_PRIVATE_ADDRESSES); undefined: refused. */
+  channelPrivateAddresses?: ChannelPrivateAddresses;
   /** How many sessions one channel may have open at once (MAX_OPEN_SESSIONS_PER_CHANNEL); undefined: 10,000. */
   sessionCaps?: SessionCaps;
 }
@@ -173,6 +181,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, roles?: string)
     channelSecretsKey: channelSecretsKey(env),
     consoleDir: env.CONSOLE_DIR ? resolve(env.CONSOLE_DIR) : undefined,
     webchatAllowedOrigins: webchatAllowedOrigins(env),
+    channelPrivateAddresses: oneOf(
+      'CHANNEL_PRIVATE_ADDRESSES',
+      env.CHANNEL_PRIVATE_ADDRESSES || 'refuse',
+      CHANNEL_PRIVATE_ADDRESSES_SETTINGS,
+    ),
     shutdownTimeoutMs: shutdownTimeoutMs(env.SHUTDOWN_TIMEOUT_MS),
     rateLimits: loadRateLimitsConfig(env),
     metricsToken: metricsToken(env.METRICS_TOKEN),
