@@ -173,4 +173,13 @@ describe('AI agent steps without an agent configured', () => {
       expect.objectContaining({ team: 'support', reason: 'the AI agent is not configured (AI_AGENT_URL is not set)' }),
     ]);
   });
+  it("tells the customer the step's handoffText as it hands over", async () => {
+    const steps = agentFlow.map((step) =>
+      step.type === 'invoke_ai_agent' ? { ...step, handoffText: 'A colleague from support will answer here.' } : step,
+    );
+    const { channelId } = await flowOnWebchat(server.api, steps);
+    const visitor = new Visitor(server.api, channelId);
+    await visitor.say('Where is my order?');
+    expect(await visitor.awaitReplies(2)).toEqual(['Hello!', 'A colleague from support will answer here.']);
+  });
 });

@@ -625,6 +625,27 @@ describe('session decider', () => {
         ]);
     });
 
+    it("tells the customer the step's handoffText as the team takes over, however the agent hands over", () => {
+      const withText = [agent({ handoffText: 'A colleague from {{team|our team}} will answer here.' }), bye];
+      given(invokedAgent(withText))
+        .when(command.agentFailure(1, 'AI agent unreachable', 5))
+        .then([
+          event.failed(1, 'AI agent unreachable'),
+          event.sent(1, 'agent', 'A colleague from our team will answer here.'),
+          event.routed('agent', 'support', { reason: 'AI agent unreachable' }),
+          event.completed('routed_to_team', 'support'),
+        ]);
+      given(invokedAgent(withText))
+        .when(command.agentReply(1, 'Let me get a colleague.', 5, true))
+        .then([
+          event.replied(1, 'Let me get a colleague.'),
+          event.sent(1, 'agent', 'Let me get a colleague.'),
+          event.sent(2, 'agent', 'A colleague from our team will answer here.'),
+          event.routed('agent', 'support', { reason: 'the AI agent handed the conversation over' }),
+          event.completed('routed_to_team', 'support'),
+        ]);
+    });
+
     it('only records what the customer says while the agent is thinking', () => {
       given(invokedAgent(steps))
         .when(command.message('c-2', 'Hello?', 3))

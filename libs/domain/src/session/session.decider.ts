@@ -17,6 +17,7 @@ import {
   invokeAgent,
   nextStepId,
   pinnedStep,
+  render,
   restartInactivityClock,
   routeToTeam,
   runFlow,
@@ -207,8 +208,9 @@ function awaitedAgentRequest(session: ActiveSession, requestId: string): Extract
   return waitingFor?.kind === 'agent' && waitingFor.requestId === requestId ? waitingFor : undefined;
 }
 
-/** Routes the customer to the agent step's `handoffTeam`. */
+/** Routes the customer to the agent step's `handoffTeam`, with its `handoffText` first. */
 function handOver(decision: Decision, stepId: string, reason: string): void {
-  const { handoffTeam } = pinnedStep(decision.session, stepId, 'invoke_ai_agent');
+  const { handoffTeam, handoffText } = pinnedStep(decision.session, stepId, 'invoke_ai_agent');
+  if (handoffText !== undefined) sendMessage(decision, stepId, render(decision, handoffText));
   routeToTeam(decision, { stepId, team: handoffTeam, reason });
 }

@@ -172,7 +172,7 @@ const ID_TAGS: { [What in keyof IssuedCounts]: string } = { messages: 'm', timer
 const nextId = (session: StartedSession, what: keyof IssuedCounts): string =>
   `${session.sessionId}:${ID_TAGS[what]}:${session.issued[what] + 1}`;
 
-const render = (decision: Decision, text: string): string =>
+export const render = (decision: Decision, text: string): string =>
   renderTemplate(text, {
     variables: decision.session.variables,
     contact: { name: decision.session.contactName },

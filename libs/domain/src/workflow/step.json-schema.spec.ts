@@ -41,7 +41,11 @@ describe('stepTypeCatalog', () => {
     ],
     ['branch', ['id', 'type', 'branches', 'elseNext'], ['id', 'type', 'branches', 'elseNext']],
     ['route_to_team', ['id', 'type', 'team', 'note'], ['id', 'type', 'team']],
-    ['invoke_ai_agent', ['id', 'type', 'instructions', 'handoffTeam', 'maxTurns', 'next'], ['id', 'type', 'instructions', 'handoffTeam']],
+    [
+      'invoke_ai_agent',
+      ['id', 'type', 'instructions', 'handoffTeam', 'handoffText', 'maxTurns', 'next'],
+      ['id', 'type', 'instructions', 'handoffTeam'],
+    ],
     ['wait', ['id', 'type', 'seconds', 'next'], ['id', 'type', 'seconds']],
     ['end', ['id', 'type'], ['id', 'type']],
   ])('lists the fields of %s and the required ones', (type, fields, required) => {

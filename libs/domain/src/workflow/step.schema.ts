@@ -253,7 +253,10 @@ export const routeToTeamStepSchema = stepOf(
 );
 export type RouteToTeamStep = z.output<typeof routeToTeamStepSchema>;
 
-/** Lets an AI agent converse; when the agent cannot be reached, routes to `handoffTeam`. */
+/**
+ * Lets an AI agent converse; when the agent cannot be reached, routes to `handoffTeam`, telling
+ * the customer `handoffText` if the step has one: the flow has no step of its own for that moment.
+ */
 export const invokeAiAgentStepSchema = stepOf(
   'invoke_ai_agent',
   {
@@ -263,6 +266,9 @@ export const invokeAiAgentStepSchema = stepOf(
   {
     instructions: text(DEFINITION_LIMITS.maxInstructionsLength, 'What the agent is to do, and how.'),
     handoffTeam: text(maxShortTextLength, 'The team that takes over when the agent cannot be reached.'),
+    handoffText: customerText(
+      'Sent to the customer as the team takes over (the agent unreachable, or asking for humans); without it the customer is told nothing.',
+    ).optional(),
     maxTurns: integer(1, DEFINITION_LIMITS.maxAgentTurns, 'How many replies the agent may give (default 5).').optional(),
     next: nextStep,
   },
