@@ -60,6 +60,17 @@ describe('POST /workflows/:id/try-it: the preview web chat channel of a workflow
     expect(channels.body.items).toContainEqual(expect.objectContaining({ id: oneChannel, workflowId: one, previewOf: one }));
   });
 
+  it('lists the preview no more once its workflow is deleted', async () => {
+    const { api } = suite;
+    const workflowId = await publishedWorkflow('Short-lived');
+    const { channelId } = (await api.request('POST', `/workflows/${workflowId}/try-it`)).body;
+    expect((await api.request('DELETE', `/workflows/${workflowId}`)).status).toBe(200);
+    await eventually(
+      async () => (await api.request('GET', '/channels')).body.items.map((channel: { id: string }) => channel.id),
+      (ids: string[]) => !ids.includes(channelId),
+    );
+  });
+
   it('answers 404 for an unknown, deleted or foreign workflow and makes no channel for it', async () => {
     const { api } = suite;
     const unknown = await api.request('POST', '/workflows/00000000-0000-4000-8000-000000000000/try-it');

@@ -48,6 +48,11 @@ describe('channels projection', () => {
     expect(await channel()).toMatchObject({ workflowId: 'wf-1', previewOf: 'wf-1' });
   });
 
+  it('lists a Try it preview no more once its workflow is deleted: it can run no other', async () => {
+    await project({ ...created, data: { ...created.data, previewOf: 'wf-1' } }, assigned('wf-1'), unassigned('wf-1'));
+    expect(await channel()).toBeUndefined();
+  });
+
   it('takes off only the workflow the event names', async () => {
     await project(created, assigned('wf-1'), assigned('wf-2'), unassigned('wf-1'));
     expect((await channel())?.workflowId).toBe('wf-2');

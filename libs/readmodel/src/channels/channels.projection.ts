@@ -48,6 +48,11 @@ export const channelsProjection: Projection = {
         if (existing) tx.put(CHANNELS_COLLECTION, { ...existing, workflowId: event.data.workflowId });
         return;
       case 'ChannelWorkflowUnassigned':
+        // A preview runs its own workflow only: deleted with it, it goes from the list as the workflow does.
+        if (event.data.reason === 'workflow_deleted' && existing?.previewOf === event.data.workflowId) {
+          tx.delete(CHANNELS_COLLECTION, existing.id);
+          return;
+        }
         // Only the workflow named by the event is taken off: a later assignment stays.
         if (existing?.workflowId === event.data.workflowId) tx.put(CHANNELS_COLLECTION, { ...existing, workflowId: null });
         return;
