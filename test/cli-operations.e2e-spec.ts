@@ -166,6 +166,7 @@ describe('operator commands: replay, verify, export', () => {
       const result = cli('export', '--out', target);
       expect([result.status, result.stdout]).toEqual([2, '']);
       expect(result.stderr).toContain(`--out must lie outside DATA_DIR (${dataDir})`);
+      expect(result.stderr).not.toContain('Usage');
       if (before !== undefined) expect(readFileSync(target).equals(before)).toBe(true);
       else if (name !== '.') expect(existsSync(target)).toBe(false);
     },

@@ -141,6 +141,8 @@ describe('cli token', () => {
       });
       expect([result.status, result.stdout]).toEqual([2, '']);
       expect(result.stderr).toContain(`No event log at ${missing}/events.sqlite: is DATA_DIR right?`);
+      // A refusal, not a command given wrongly: no usage after it.
+      expect(result.stderr).not.toContain('Usage');
       expect(existsSync(missing)).toBe(false);
     },
   );

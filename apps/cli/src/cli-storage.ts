@@ -23,6 +23,13 @@ export class CliError extends Error {
   }
 }
 
+/** A command or option given wrongly: exit 2, with the usage after the reason. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
 /** Exit code of a command refused because a running server holds the embedded stores. */
 export const REFUSED_BESIDE_SERVER = 3;
 

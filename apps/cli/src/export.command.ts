@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { type EventStore, storedEventsOf } from '#eventstore';
 import { auditEventView, loadConfig } from '#platform';
-import { CliError, withStorage } from './cli-storage.js';
+import { CliError, UsageError, withStorage } from './cli-storage.js';
 import { Progress, countedEvents } from './progress.js';
 
 const BATCH_SIZE = 1000;
@@ -20,7 +20,7 @@ const STDOUT = '-';
  */
 export async function exportCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
-  if (!values.out) throw new CliError('--out FILE is required (- for stdout)', 2);
+  if (!values.out) throw new UsageError('--out FILE is required (- for stdout)');
   const config = loadConfig();
   const file = values.out === STDOUT ? undefined : resolve(values.out);
   if (file !== undefined) refuseInsideDataDir(file, config.dataDir);

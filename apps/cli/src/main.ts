@@ -1,5 +1,5 @@
 import { ConfigError, StorageUnavailableError } from '#platform';
-import { CliError } from './cli-storage.js';
+import { CliError, UsageError } from './cli-storage.js';
 import { exportCommand } from './export.command.js';
 import { replayCommand } from './replay.command.js';
 import { tokenCommand } from './token.command.js';
@@ -36,7 +36,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
 const HELP = new Set(['help', '--help', '-h']);
 
 const isUsageError = (error: unknown): boolean =>
-  (error instanceof CliError && error.exitCode === 2) || Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'));
+  error instanceof UsageError || Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'));
 
 const main = async (): Promise<void> => {
   const [command, ...args] = process.argv.slice(2);
@@ -47,7 +47,7 @@ const main = async (): Promise<void> => {
   }
   // Own keys only: "constructor" or "toString" would otherwise run Object's own and exit 0.
   const run = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!run) throw new CliError(command === undefined ? 'No command given' : `Unknown command: ${command}`, 2);
+  if (!run) throw new UsageError(command === undefined ? 'No command given' : `Unknown command: ${command}`);
   await run(args);
 };
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Projection } from '#readmodel';
 import { ALL_PROJECTIONS, loadConfig } from '#platform';
-import { CliError, refuseBesideRunningServer, withScratchReadModel, withStorage } from './cli-storage.js';
+import { refuseBesideRunningServer, UsageError, withScratchReadModel, withStorage } from './cli-storage.js';
 import { rebuildProjections } from './rebuild.js';
 
 /** `--projection` picks projections by name (repeatable); all of them by default. */
@@ -10,7 +10,7 @@ export function selectProjections(names: readonly string[] | undefined): readonl
   return names.map((name) => {
     const projection = ALL_PROJECTIONS.find((candidate) => candidate.name === name);
     if (!projection) {
-      throw new CliError(`--projection must be one of ${ALL_PROJECTIONS.map(({ name: known }) => known).join(', ')}; got "${name}"`, 2);
+      throw new UsageError(`--projection must be one of ${ALL_PROJECTIONS.map(({ name: known }) => known).join(', ')}; got "${name}"`);
     }
     return projection;
   });

@@ -11,7 +11,7 @@ import {
   ROLES,
   signJwt,
 } from '#platform';
-import { CliError } from './cli-storage.js';
+import { CliError, UsageError } from './cli-storage.js';
 
 /** Prints a bearer token signed with the server's secret. */
 export async function tokenCommand(args: string[]): Promise<void> {
@@ -24,17 +24,17 @@ export async function tokenCommand(args: string[]): Promise<void> {
       ttl: { type: 'string' },
     },
   });
-  if (!ROLES.includes(values.role as Role)) throw new CliError('--role must be admin or auditor', 2);
+  if (!ROLES.includes(values.role as Role)) throw new UsageError('--role must be admin or auditor');
   const role = values.role as Role;
   const askedTtl = values.ttl === undefined ? undefined : Number(values.ttl);
   if (askedTtl !== undefined && (!Number.isInteger(askedTtl) || askedTtl <= 0)) {
-    throw new CliError('--ttl must be a positive whole number of seconds', 2);
+    throw new UsageError('--ttl must be a positive whole number of seconds');
   }
   const sub = values.sub ?? role;
   // A token the server would refuse is not minted at all.
   for (const [claim, value] of [['sub', sub] as const, ['workspace', values.workspace] as const]) {
     const problem = value === undefined ? undefined : principalClaimProblem(claim, value);
-    if (problem) throw new CliError(`--${claim} ${problem}`, 2);
+    if (problem) throw new UsageError(`--${claim} ${problem}`);
   }
   const config = loadConfig();
   // A secret generated here would sign tokens that no server of such a deployment accepts.
