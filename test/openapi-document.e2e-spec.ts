@@ -14,6 +14,19 @@ describe('the OpenAPI document', () => {
     expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(openApiFileText(served.body));
   });
 
+  it('calls only the bearer tokens that are JWTs so, and says how a channel secret comes about', async () => {
+    const served = await suite.server.api.request<{
+      components: { securitySchemes: Record<string, { bearerFormat?: string; description: string }> };
+    }>('GET', '/docs-json', { token: null });
+    const { bearer, channelSecret, metricsToken } = served.body.components.securitySchemes;
+    expect([bearer.bearerFormat, channelSecret.bearerFormat, metricsToken.bearerFormat]).toEqual([
+      'JWT',
+      'channel secret',
+      'METRICS_TOKEN',
+    ]);
+    expect(channelSecret.description).toContain('never returned');
+  });
+
   it('declares the 431 that any route answers to a head over 16 KiB, with or without path parameters', async () => {
     const served = await suite.server.api.request<{ paths: Record<string, Record<string, { responses: object }>> }>('GET', '/docs-json', {
       token: null,

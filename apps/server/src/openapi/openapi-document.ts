@@ -28,11 +28,22 @@ const builder = () =>
       BEARER_SCHEME,
     )
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'The API channel’s secret, shown once when it was created' },
+      // bearerFormat set, or Nest's default says JWT of what is none.
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'channel secret',
+        description: 'The API channel’s secret, as chosen in its config when it was created; never returned, listed or logged',
+      },
       CHANNEL_SECRET_SCHEME,
     )
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN; without it configured, /metrics needs no credentials' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'METRICS_TOKEN',
+        description: 'METRICS_TOKEN; without it configured, /metrics needs no credentials',
+      },
       METRICS_TOKEN_SCHEME,
     )
     .addSecurityRequirements(BEARER_SCHEME)
