@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page, Route } from 'playwright-core';
 import { Visitor, eventually, flowOnWebchat } from '../support/conversations.js';
 import { chromiumForSuite, expectNoSeriousAxeViolations, openTab } from './support/browser.js';
 import { consoleServerForSuite } from './support/console-server.js';
@@ -24,6 +24,9 @@ const ORDER_FLOW = [
   { id: 'ready', type: 'send_message', text: 'Your {{size}} order is ready.' },
 ];
 
+/** Answers each message at once and says nothing later: a long poll after its answer waits its whole time. */
+const GREETING_FLOW = [{ id: 'hello', type: 'send_message', text: 'Hello!' }];
+
 /** The widget as the customer sees it, on the page itself or in the embed script's frame. */
 const widget = (scope: Page | FrameLocator) => ({
   log: scope.getByRole('log', { name: 'Conversation' }),
@@ -31,9 +34,13 @@ const widget = (scope: Page | FrameLocator) => ({
   send: scope.getByRole('button', { name: 'Send' }),
 });
 
-/** Chromium reports every HTTP error answer in the console; these are the ones a test provokes. */
-const unexpected = (problems: string[], expectedStatus: number) =>
-  problems.filter((problem) => !problem.includes(`the server responded with a status of ${expectedStatus}`));
+/** Chromium reports every failed request in the console; these are the ones a test provokes: an HTTP status or a network error. */
+const unexpected = (problems: string[], expected: number | `net::${string}`) =>
+  problems.filter(
+    (problem) => !problem.includes(typeof expected === 'number' ? `the server responded with a status of ${expected}` : expected),
+  );
+
+const directionOf = (locator: Locator) => locator.evaluate((element) => getComputedStyle(element).direction);
 
 describe('the web chat widget in Chromium', () => {
   const chromium = chromiumForSuite();
@@ -130,18 +137,109 @@ describe('the web chat widget in Chromium', () => {
       (messages) => messages.at(-1)?.text === 'Message 60',
     );
     const { page, problems, context } = await openTab(chromium.browser);
+    let answerFirstPage!: () => void;
+    const firstPageAnswered = new Promise<void>((resolve) => (answerFirstPage = resolve));
+    await page.route(`**/contacts/${visitor.contactId}/messages*`, async (route) => {
+      await firstPageAnswered;
+      await route.continue();
+    });
     await page.goto(`${app.url}/chat/${visitor.channelId}?contact=${visitor.contactId}`);
     const chat = widget(page);
+    // No live log is there to fill while the history loads: it comes with the first page, not read out message by message.
+    await page.getByText('Loading the conversation…').waitFor();
+    expect(await page.getByRole('log').count()).toBe(0);
+    answerFirstPage();
     await chat.log.getByText('Message 60', { exact: true }).waitFor();
     expect(await chat.log.getByRole('listitem').count()).toBe(50);
     expect(await chat.log.getByText('Message 10', { exact: true }).count()).toBe(0);
-    await page.getByRole('button', { name: 'Show earlier messages' }).click();
+    await page.getByRole('button', { name: 'Show earlier messages' }).press('Enter');
     await chat.log.getByText('Message 1', { exact: true }).waitFor();
     expect(await chat.log.getByRole('listitem').count()).toBe(60);
     expect((await chat.log.getByRole('listitem').first().innerText()).startsWith('Message 1\n')).toBe(true);
     expect(await page.getByRole('button', { name: 'Show earlier messages' }).count()).toBe(0);
+    // The button is gone: the focus is on the oldest message, where reading on goes through what was added.
+    await expect(page.evaluate(() => document.activeElement?.closest('[role="log"] li')?.textContent)).resolves.toMatch(/^Message 1You/);
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('lays out each message and the message box right to left or left to right, as their own text goes', async () => {
+    const visitor = new Visitor(app.api, channelId);
+    await visitor.say('مرحبا، هل أنتم هناك؟');
+    const { page, problems, context } = await openTab(chromium.browser);
+    await page.goto(`${app.url}/chat/${channelId}?contact=${visitor.contactId}`);
+    const chat = widget(page);
+    await expect(directionOf(chat.log.getByText('مرحبا، هل أنتم هناك؟'))).resolves.toBe('rtl');
+    await expect(directionOf(chat.log.getByText('Hi! I take orders.'))).resolves.toBe('ltr');
+    await chat.message.fill('שלום, מה שלומכם?');
+    await expect(directionOf(chat.message)).resolves.toBe('rtl');
+    await chat.message.fill('Hello!');
+    await expect(directionOf(chat.message)).resolves.toBe('ltr');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  describe('when the server cannot be reached for a while', () => {
+    let greetingChannel: string;
+
+    beforeAll(async () => {
+      ({ channelId: greetingChannel } = await flowOnWebchat(app.api, GREETING_FLOW, { name: 'Greetings' }));
+    });
+
+    /**
+     * A conversation whose reads fail as `fail` says from the second answer on: the long poll open
+     * when it starts brings that answer, the one after it is refused.
+     */
+    const conversationLosingTheServer = async (fail: (route: Route) => Promise<void>) => {
+      const tab = await openTab(chromium.browser);
+      const { page } = tab;
+      await page.goto(`${app.url}/chat/${greetingChannel}`);
+      const chat = widget(page);
+      await chat.message.fill('Hi');
+      await chat.message.press('Enter');
+      await chat.log.locator('.from-bot').waitFor();
+      const reads = `**/webchat/${greetingChannel}/contacts/**`;
+      await page.route(reads, fail);
+      await chat.message.fill('Still there?');
+      await chat.message.press('Enter');
+      await chat.log.locator('.from-bot').nth(1).waitFor();
+      const reconnecting = page.getByText(/^Reconnecting… \(/);
+      await reconnecting.waitFor();
+      return { ...tab, chat, reconnecting, serverBack: () => page.unroute(reads) };
+    };
+
+    it('stops saying "Reconnecting…" as soon as the server answers again', async () => {
+      const { chat, reconnecting, serverBack, problems, context } = await conversationLosingTheServer((route) =>
+        route.abort('connectionrefused'),
+      );
+      await expect(reconnecting.innerText()).resolves.toMatch(/The server cannot be reached/);
+      await serverBack();
+      // The next try, a second after the failure, answers at once: a long poll would only after its 25 s.
+      await reconnecting.waitFor({ state: 'hidden', timeout: 4000 });
+      await chat.message.fill('And now?');
+      await chat.message.press('Enter');
+      await chat.log.locator('.from-bot').nth(2).waitFor();
+      expect(unexpected(problems, 'net::ERR_CONNECTION_REFUSED')).toEqual([]);
+      await context.close();
+    });
+
+    it('stops saying "Reconnecting…" once a message is sent, and shows its answer without waiting for the next try', async () => {
+      const { chat, reconnecting, serverBack, problems, context } = await conversationLosingTheServer((route) =>
+        route.fulfill({
+          status: 429,
+          headers: { 'retry-after': '60' },
+          contentType: 'application/json',
+          body: JSON.stringify({ message: 'Too many requests' }),
+        }),
+      );
+      await serverBack();
+      await chat.message.fill('And now?');
+      await chat.message.press('Enter');
+      await reconnecting.waitFor({ state: 'hidden', timeout: 4000 });
+      await chat.log.locator('.from-bot').nth(2).waitFor({ timeout: 4000 });
+      expect(unexpected(problems, 429)).toEqual([]);
+      await context.close();
+    });
   });
 
   it('says an unknown channel is not available', async () => {
@@ -185,8 +283,9 @@ describe('the web chat widget in Chromium', () => {
       await page.goto(shopUrl);
       const launcher = page.getByRole('button', { name: 'Chat with us' });
       await expect(launcher.getAttribute('aria-expanded')).resolves.toBe('false');
-      await launcher.click();
-      await page.getByRole('button', { name: 'Close chat' }).waitFor();
+      await launcher.press('Enter');
+      const closer = page.getByRole('button', { name: 'Close chat' });
+      await closer.waitFor();
       // The shop keeps the contact id: this browser's third-party frames may not keep anything.
       const contactId = await page.evaluate((key) => localStorage.getItem(key), `webchat.contact.${channelId}`);
       expect(contactId).toMatch(/^[0-9a-f-]{36}$/);
@@ -194,14 +293,37 @@ describe('the web chat widget in Chromium', () => {
       expect(await frameElement.getAttribute('src')).toBe(`${app.url}/chat/${channelId}?contact=${contactId}`);
       const frame = page.frameLocator('iframe[title="Chat"]');
       const chat = widget(frame);
-      await chat.message.fill('Hello from the shop');
-      await chat.send.click();
+      // Opening puts the keyboard in the message box, once the chat has loaded.
+      await eventually(
+        () => chat.message.evaluate((element) => element === document.activeElement),
+        (focused) => focused,
+      );
+      await page.keyboard.type('Hello from the shop');
+      await page.keyboard.press('Enter');
       await chat.log.getByText('Which size?').waitFor();
       await frame.getByRole('button', { name: 'Small' }).click();
       await chat.log.getByText('Noted: Small.').waitFor();
       await expectNoSeriousAxeViolations(page);
 
-      await page.getByRole('button', { name: 'Close chat' }).click();
+      // Escape in the chat, or on its launcher, closes it and gives the launcher the focus.
+      const launcherFocused = () => launcher.evaluate((element) => (element.getRootNode() as ShadowRoot).activeElement === element);
+      await page.keyboard.press('Escape');
+      await launcher.waitFor();
+      await expect(frameElement.isVisible()).resolves.toBe(false);
+      await expect(launcherFocused()).resolves.toBe(true);
+      await launcher.press('Enter');
+      await chat.log.getByText('Noted: Small.').waitFor();
+      await eventually(
+        () => chat.message.evaluate((element) => element === document.activeElement),
+        (focused) => focused,
+      );
+      await closer.focus();
+      await closer.press('Escape');
+      await launcher.waitFor();
+      await expect(launcherFocused()).resolves.toBe(true);
+
+      await launcher.click();
+      await closer.click();
       await expect(frameElement.isVisible()).resolves.toBe(false);
       await launcher.click();
       await chat.log.getByText('Noted: Small.').waitFor();

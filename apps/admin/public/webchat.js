@@ -63,20 +63,45 @@
     '<button type="button" class="launcher" aria-expanded="false" aria-controls="webchat-panel">Chat with us</button>';
   var panel = root.querySelector('.panel');
   var launcher = root.querySelector('.launcher');
+  var frame = null;
+  var frameLoaded = false;
 
-  launcher.addEventListener('click', function () {
-    var opening = panel.hidden;
-    if (opening && !panel.firstChild) {
+  var setOpen = function (open) {
+    if (open && frame === null) {
       // The frame is made on first open: a page that never opens the chat never loads it.
-      var frame = document.createElement('iframe');
+      frame = document.createElement('iframe');
       frame.src = chatUrl();
       frame.title = 'Chat';
+      // Focus given before the chat has loaded would be lost: it is given once it has.
+      frame.addEventListener('load', function () {
+        frameLoaded = true;
+        if (!panel.hidden) frame.focus();
+      });
       panel.appendChild(frame);
     }
-    panel.hidden = !opening;
-    launcher.setAttribute('aria-expanded', String(opening));
-    launcher.textContent = opening ? 'Close chat' : 'Chat with us';
-    if (opening) panel.firstChild.focus();
+    panel.hidden = !open;
+    launcher.setAttribute('aria-expanded', String(open));
+    launcher.textContent = open ? 'Close chat' : 'Chat with us';
+    if (open && frameLoaded) frame.focus();
+  };
+
+  var close = function () {
+    if (panel.hidden) return;
+    setOpen(false);
+    launcher.focus();
+  };
+
+  launcher.addEventListener('click', function () {
+    setOpen(panel.hidden);
+  });
+  root.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape') close();
+  });
+  // Keys pressed in the chat stay in its frame: the chat asks to be closed on Escape.
+  window.addEventListener('message', function (event) {
+    if (frame !== null && event.source === frame.contentWindow && event.origin === server && event.data && event.data.webchat === 'close') {
+      close();
+    }
   });
 
   // An async script may run before the body is parsed.

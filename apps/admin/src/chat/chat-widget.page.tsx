@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { type FormEvent, type Ref, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useRouter } from '../routing/router.js';
 import { contactIdFor } from './contact-id.js';
 import { useConversation } from './use-conversation.js';
@@ -22,11 +22,27 @@ const MessageMeta = ({ from, at, note }: { from: 'You' | 'Bot'; at?: string; not
   </span>
 );
 
-const MessageItem = ({ message, choices }: { message: ChatMessage; choices?: { onChoose(label: string): void; disabled: boolean } }) => {
+/** A message's text, laid out left to right or right to left as its own first strong letter says. */
+const MessageText = ({ text }: { text: string }) => (
+  <p className="chat-text" dir="auto">
+    {text}
+  </p>
+);
+
+const MessageItem = ({
+  message,
+  choices,
+  ref,
+}: {
+  message: ChatMessage;
+  choices?: { onChoose(label: string): void; disabled: boolean };
+  /** Given to the message that may be handed the focus (not reached with Tab). */
+  ref?: Ref<HTMLLIElement>;
+}) => {
   const fromVisitor = message.direction === 'inbound';
   return (
-    <li className={`chat-message ${fromVisitor ? 'from-visitor' : 'from-bot'}`}>
-      <p className="chat-text">{message.text}</p>
+    <li className={`chat-message ${fromVisitor ? 'from-visitor' : 'from-bot'}`} ref={ref} tabIndex={ref === undefined ? undefined : -1}>
+      <MessageText text={message.text} />
       <MessageMeta from={fromVisitor ? 'You' : 'Bot'} at={message.at} />
       {choices !== undefined && message.choices !== undefined && (
         <div className="chat-choices" role="group" aria-label="Choices">
@@ -57,6 +73,43 @@ const ChatWidget = ({ channelId, contactId }: { channelId: string; contactId: st
   useEffect(() => {
     log.current?.scrollTo({ top: log.current.scrollHeight });
   }, [newestKey]);
+
+  const oldestMessage = useRef<HTMLLIElement>(null);
+  /** Set while an earlier page is read: its oldest message then takes the focus, which the button may no longer hold. */
+  const showingEarlier = useRef(false);
+  const oldestId = messages[0]?.id;
+  useEffect(() => {
+    if (!showingEarlier.current) return;
+    showingEarlier.current = false;
+    oldestMessage.current?.focus();
+  }, [oldestId]);
+
+  const showEarlier = async () => {
+    showingEarlier.current = true;
+    const problemLoading = await conversation.loadEarlier();
+    if (problemLoading !== null) showingEarlier.current = false;
+    setEarlierError(problemLoading);
+  };
+
+  // In the embed script's frame, the focus given to the frame goes on to the message box, and
+  // Escape asks the embedding page to close the chat.
+  useEffect(() => {
+    if (window.parent === window) return;
+    const focusMessageBox = () => {
+      if (document.activeElement === document.body) input.current?.focus();
+    };
+    const closeOnEscape = (event: KeyboardEvent) => {
+      // Any page may embed the chat, so its origin is unknown here; the message tells nothing.
+      if (event.key === 'Escape' && !event.isComposing) window.parent.postMessage({ webchat: 'close' }, '*');
+    };
+    if (document.hasFocus()) focusMessageBox();
+    window.addEventListener('focus', focusMessageBox);
+    window.addEventListener('keydown', closeOnEscape);
+    return () => {
+      window.removeEventListener('focus', focusMessageBox);
+      window.removeEventListener('keydown', closeOnEscape);
+    };
+  }, []);
 
   const send = async (text: string) => {
     setSendError(null);
@@ -101,7 +154,7 @@ const ChatWidget = ({ channelId, contactId }: { channelId: string; contactId: st
         <h1>Chat</h1>
       </header>
       {conversation.hasEarlier && (
-        <button type="button" className="chat-earlier" onClick={() => void conversation.loadEarlier().then(setEarlierError)}>
+        <button type="button" className="chat-earlier" onClick={() => void showEarlier()}>
           Show earlier messages
         </button>
       )}
@@ -110,27 +163,32 @@ const ChatWidget = ({ channelId, contactId }: { channelId: string; contactId: st
           The earlier messages could not be read: {earlierError}
         </p>
       )}
-      <div className="chat-log" role="log" aria-label="Conversation" ref={log} tabIndex={0}>
-        {phase === 'loading' && <p className="chat-hint">Loading the conversation…</p>}
-        {phase === 'ready' && messages.length === 0 && sending.length === 0 && (
-          <p className="chat-hint">Send a message to start the conversation.</p>
-        )}
-        <ol>
-          {messages.map((message) => (
-            <MessageItem
-              key={message.id}
-              message={message}
-              choices={message === question ? { onChoose: choose, disabled: false } : undefined}
-            />
-          ))}
-          {sending.map((message) => (
-            <li key={message.key} className="chat-message from-visitor sending">
-              <p className="chat-text">{message.text}</p>
-              <MessageMeta from="You" note="Sending…" />
-            </li>
-          ))}
-        </ol>
-      </div>
+      {phase === 'loading' ? (
+        // Not the live log yet: it appears with the first page, which is then not read out as news.
+        <div className="chat-log" key="loading">
+          <p className="chat-hint">Loading the conversation…</p>
+        </div>
+      ) : (
+        <div className="chat-log" key="log" role="log" aria-label="Conversation" ref={log} tabIndex={0}>
+          {messages.length === 0 && sending.length === 0 && <p className="chat-hint">Send a message to start the conversation.</p>}
+          <ol>
+            {messages.map((message, index) => (
+              <MessageItem
+                key={message.id}
+                ref={index === 0 ? oldestMessage : undefined}
+                message={message}
+                choices={message === question ? { onChoose: choose, disabled: false } : undefined}
+              />
+            ))}
+            {sending.map((message) => (
+              <li key={message.key} className="chat-message from-visitor sending">
+                <MessageText text={message.text} />
+                <MessageMeta from="You" note="Sending…" />
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
       <div className="chat-notices">
         <p role="status" className="chat-status">
           {problem !== null && `Reconnecting… (${problem})`}
@@ -151,6 +209,7 @@ const ChatWidget = ({ channelId, contactId }: { channelId: string; contactId: st
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
           placeholder="Type a message"
+          dir="auto"
           autoComplete="off"
           maxLength={4096}
           aria-describedby={sendError !== null ? `${inputId}-error` : undefined}

@@ -26,15 +26,6 @@ const MAX_RETRY_DELAY_MS = 15_000;
 const retryDelay = (failures: number, error: unknown) =>
   Math.max(Math.min(1000 * 2 ** (failures - 1), MAX_RETRY_DELAY_MS), retryAfterMsAsked(error));
 
-const abortableSleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-
 const isNotFound = (error: unknown) => error instanceof ApiError && error.status === 404;
 
 /** Whether the page is shown: a hidden page stops waiting for replies and catches up when shown again. */
@@ -64,11 +55,11 @@ export const useConversation = (channelId: string, contactId: string): Conversat
   const known = useRef(new Set<string>());
   /** The newest message of the transcript known here: the long poll waits for what follows it. */
   const newest = useRef<string | null>(null);
-  /** Whether the newest page must be (re)read before waiting: at first, and after the conversation was lost track of. */
+  /** Whether the newest page must be (re)read before waiting: at first, after a failure, and after the conversation was lost track of. */
   const needsNewestPage = useRef(true);
   /** Whether the first page is in: later reads of the newest page only fill gaps, the start of the history stays. */
   const hasFirstPage = useRef(false);
-  /** Wakes the loop when the first message of an empty conversation is sent. */
+  /** Wakes the loop when a message is sent: from waiting for the first message, or before its next retry. */
   const wake = useRef<() => void>(() => undefined);
 
   const unseen = (items: ChatMessage[]): ChatMessage[] => {
@@ -87,6 +78,16 @@ export const useConversation = (channelId: string, contactId: string): Conversat
     if (!visible) return;
     const controller = new AbortController();
     const { signal } = controller;
+    /** Resolves after `ms` (never, when null), when woken, or when the loop stops. */
+    const pause = (ms: number | null) =>
+      new Promise<void>((resolve) => {
+        wake.current = resolve;
+        const timer = ms === null ? undefined : setTimeout(resolve, ms);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     const follow = async () => {
       let failures = 0;
       while (!signal.aborted) {
@@ -99,10 +100,7 @@ export const useConversation = (channelId: string, contactId: string): Conversat
             needsNewestPage.current = false;
             setPhase('ready');
           } else if (newest.current === null) {
-            await new Promise<void>((resolve) => {
-              wake.current = resolve;
-              signal.addEventListener('abort', () => resolve());
-            });
+            await pause(null);
           } else {
             append(await api.transcript({ waitFor: newest.current }, signal));
           }
@@ -110,17 +108,17 @@ export const useConversation = (channelId: string, contactId: string): Conversat
           setProblem(null);
         } catch (error) {
           if (signal.aborted) return;
-          if (isNotFound(error)) {
-            // The channel is gone, or the message waited for is unknown: the newest page tells which.
-            if (needsNewestPage.current) {
-              setPhase('unavailable');
-              return;
-            }
-            needsNewestPage.current = true;
+          // A 404 of the newest page: the channel is gone (of a long poll: the message waited for is unknown).
+          if (isNotFound(error) && needsNewestPage.current) {
+            setPhase('unavailable');
+            return;
           }
+          // The newest page answers at once, where a long poll would only once its wait is up: so the
+          // problem clears as soon as the server answers again, and what came meanwhile shows.
+          needsNewestPage.current = true;
           failures += 1;
           setProblem(describeError(error));
-          await abortableSleep(retryDelay(failures, error), signal);
+          await pause(retryDelay(failures, error));
         }
       }
     };
@@ -152,6 +150,8 @@ export const useConversation = (channelId: string, contactId: string): Conversat
           newest.current = sent.id;
           setMessages((current) => [...current, sent]);
         }
+        // The server answered: a loop waiting to retry asks again now.
+        setProblem(null);
         wake.current();
         return null;
       } catch (error) {
