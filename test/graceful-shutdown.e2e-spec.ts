@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { type ClientRequest, request as httpRequest } from 'node:http';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { TOPIC_CHOICE_FLOW, Visitor, flowOnWebchat } from './support/conversations.js';
+import { TOPIC_CHOICE_FLOW, Visitor, eventually, flowOnWebchat } from './support/conversations.js';
+import { GraphApiStandIn, postWebhook, whatsAppText } from './support/graph-api-stand-in.js';
 import { type Api, newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
 
 interface Answer {
@@ -126,11 +128,78 @@ describe('graceful shutdown', () => {
       }[];
       const stored = new Set(received.map(({ data }) => data.messageId));
       for (const { body } of answers.slice(40, 80)) expect(stored.has((JSON.parse(body) as { messageId: string }).messageId)).toBe(true);
+      // And answered after the restart: recorded while the server stopped, after its session saga no
+      // longer listened, none may be taken as reacted to.
+      const replies = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => new Visitor(restarted.api, channelId, `leaving-${i}`).awaitReplies(1, 20_000)),
+      );
+      expect(replies.every((texts) => texts.length >= 1)).toBe(true);
     } finally {
       restarted.process.kill('SIGTERM');
       expect(await restarted.exited).toBe(0);
     }
-  }, 60_000);
+  }, 90_000);
+
+  it('reacts after a restart to every message it acknowledged but had not reacted to at SIGTERM', async () => {
+    const dataDir = temporaryDataDir();
+    dirs.push(dataDir);
+    const secret = newSecret();
+    const graph = new GraphApiStandIn();
+    const graphUrl = await graph.start();
+    const server = await spawnServer(dataDir, secret);
+    const { api } = server;
+    try {
+      const appSecret = `app-${randomUUID()}`;
+      const workflow = await api.request('POST', '/workflows', { body: { name: 'Batch' } });
+      await api.request('PUT', `/workflows/${workflow.body.id}/definition`, { body: { steps: TOPIC_CHOICE_FLOW } });
+      const config = {
+        phoneNumberId: '106540352242922',
+        accessToken: 'EAAG-token',
+        appSecret,
+        verifyToken: 'verify',
+        apiBaseUrl: graphUrl,
+      };
+      const channelId = (await api.request('POST', '/channels', { body: { type: 'whatsapp', name: 'WhatsApp', config } })).body
+        .id as string;
+      await api.request('PUT', `/channels/${channelId}/workflow`, { body: { workflowId: workflow.body.id } });
+      // One delivery of 300 customers' messages: the engine has them all to react to at once.
+      const customers = Array.from({ length: 300 }, (_, n) => `49151${String(n).padStart(8, '0')}`);
+      const delivery = whatsAppText(customers[0], 'C', 'wamid.batch-0', 'hi') as { entry: { changes: { value: object }[] }[] };
+      Object.assign(delivery.entry[0].changes[0].value, {
+        contacts: customers.map((id) => ({ profile: { name: 'C' }, wa_id: id })),
+        messages: customers.map((from, n) => ({
+          from,
+          id: `wamid.batch-${n}`,
+          timestamp: '1603059201',
+          text: { body: 'hi' },
+          type: 'text',
+        })),
+      });
+      expect(await postWebhook(api, 'whatsapp', channelId, delivery, appSecret)).toBe(200);
+      // A request in flight keeps the server stopping for a while, its engine with work left.
+      const held = slowUpload(api, 'POST', '/workflows', { name: 'Slow' }, api.token());
+      await held.sent;
+      await pause(300);
+      server.process.kill('SIGTERM');
+      await pause(2000);
+      held.finish();
+      expect((await held.answer).status).toBe(201);
+      expect(await server.exited).toBe(0);
+
+      const restarted = await spawnServer(dataDir, secret);
+      try {
+        const routed = async () =>
+          (await restarted.api.request('GET', '/audit/events?type=MessageRoutedToSession&limit=1000')).body.items.length as number;
+        expect(await eventually(routed, (count) => count >= 300, 30_000)).toBe(300);
+      } finally {
+        restarted.process.kill('SIGTERM');
+        expect(await restarted.exited).toBe(0);
+      }
+    } finally {
+      server.process.kill('SIGKILL');
+      await graph.stop();
+    }
+  }, 90_000);
 
   it('exits 1 once SHUTDOWN_TIMEOUT_MS is up when a request never finishes', async () => {
     const dataDir = temporaryDataDir();

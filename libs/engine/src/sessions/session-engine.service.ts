@@ -85,6 +85,9 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
    * the engine starts once the saga listens, without holding up the other hooks meanwhile.
    */
   onApplicationBootstrap(): void {
+    // The saga goes first at shutdown (with the EventBus's module): the engine stops with it, so
+    // that no event is taken as reacted to while nothing listens.
+    void this.saga.unsubscribed.then(() => this.stopFollowing());
     this.starting = this.saga.registered.then(async () => {
       if (this.shuttingDown) return;
       await this.scheduler.start();
@@ -95,11 +98,15 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.stopFollowing();
+    await this.scheduler.stop();
+  }
+
+  private async stopFollowing(): Promise<void> {
     this.shuttingDown = true;
     // A start under way finishes first, so that what it started is stopped.
     if (this.saga.isRegistered) await this.starting?.catch(() => undefined);
     await this.runner.stop();
-    await this.scheduler.stop();
   }
 
   status(): ProjectionStatus & { pendingWork: number; sessionCaps: SessionCapsStatus } {
@@ -120,6 +127,8 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
     for (let attempt = 0; ; attempt++) {
       const logged = new LoggedEvent(event);
       this.events.publish(logged);
+      // Published after the saga was unsubscribed, it reached nothing: not reacted to, so not passed.
+      if (!this.saga.isListening) throw new Error(`The session saga no longer listens (shutting down): ${event.type} ${event.id} waits`);
       const outcomes = await Promise.allSettled(logged.issued.map((command) => command.completion));
       const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as Error] : []));
       if (failures.length === 0) return;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type ICommand, type IEvent, Saga, ofType } from '@nestjs/cqrs';
-import { type Observable, mergeMap } from 'rxjs';
+import { type Observable, finalize, mergeMap } from 'rxjs';
 import type {
   ChannelWebhookReceived,
   ChannelWorkflowAssigned,
@@ -59,15 +59,29 @@ export class SessionSaga {
     this.markRegistered = resolve;
   });
   isRegistered = false;
+  private markUnsubscribed!: () => void;
+  /**
+   * Resolves once @nestjs/cqrs has unsubscribed the saga, as its EventBus does when its module is
+   * destroyed at shutdown, before the server's other parts stop: events published after reach nothing.
+   */
+  readonly unsubscribed = new Promise<void>((resolve) => {
+    this.markUnsubscribed = resolve;
+  });
+  isListening = false;
 
   @Saga()
   sessionReactions = (events$: Observable<IEvent>): Observable<ICommand> => {
     this.isRegistered = true;
+    this.isListening = true;
     this.markRegistered();
     // A saga stream ends at its first uncaught error: mapping errors are caught per event.
     return events$.pipe(
       ofType(LoggedEvent),
       mergeMap((logged) => this.commandsFor(logged)),
+      finalize(() => {
+        this.isListening = false;
+        this.markUnsubscribed();
+      }),
     );
   };
 
