@@ -158,7 +158,7 @@ describe('operator commands: replay, verify, export', () => {
     expect(parsedLines(result.stdout)).toEqual(await logAsExported());
   });
 
-  it.each([['events.sqlite'], ['auth-secret'], ['backup.ndjson'], ['.']])(
+  it.each([['events.sqlite'], ['auth-secret'], ['backup.ndjson'], ['..backup.ndjson'], ['.']])(
     'export refuses to write %s inside DATA_DIR, leaving the stores as they were',
     (name) => {
       const target = join(dataDir, name);

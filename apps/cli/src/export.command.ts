@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { type EventStore, storedEventsOf } from '#eventstore';
@@ -30,8 +30,9 @@ export async function exportCommand(args: string[]): Promise<void> {
     try {
       // The log holds customers' messages: readable by its owner only; on disk before it is renamed.
       const out = partial === undefined ? process.stdout : createWriteStream(partial, { flags: 'wx', mode: 0o600, flush: true });
+      // A backup holds the events as stored, not as upcast.
       const written = await writeLog(storedEventsOf(storage.eventStore), out, named);
-      if (file !== undefined && partial !== undefined) renameSync(partial, file);
+      if (partial !== undefined) renameSync(partial, named);
       written.progress.finish(`${written.count.toLocaleString('en')} events written to ${named}`);
     } finally {
       if (partial !== undefined) rmSync(partial, { force: true });
@@ -50,7 +51,8 @@ function refuseInsideDataDir(file: string, dataDir: string): void {
   };
   const target = existsSync(file) ? real(file) : join(real(dirname(file)), basename(file));
   const inside = relative(real(dataDir), target);
-  if (inside === '' || !inside.startsWith('..')) {
+  // Outside means the path climbs out first: a name inside such as `..old` starts with dots too.
+  if (inside === '' || inside.split(sep)[0] !== '..') {
     throw new CliError(`export: --out must lie outside DATA_DIR (${dataDir}), which holds the stores and their secrets`, 2);
   }
 }
