@@ -92,6 +92,39 @@ describe('WhatsApp and Messenger channels', () => {
     expect(secrets.appSecret).toBeDefined();
   });
 
+  it('takes from a delivery only what is addressed to the channel’s own phone number or page', async () => {
+    const whatsApp = await channelWithFlow('whatsapp');
+    const messenger = await channelWithFlow('messenger');
+    const customer = `1650556${Math.floor(Math.random() * 10000)}`;
+    const toOtherNumber = JSON.parse(
+      JSON.stringify(whatsAppText(customer, 'Ada', `wamid.${randomUUID()}`, 'Hello')).replaceAll('106540352242922', '106540352249999'),
+    );
+    expect(await postWebhook(api, 'whatsapp', whatsApp.channelId, toOtherNumber, whatsApp.secrets.appSecret)).toBe(200);
+    const toOtherPage = messengerEvent('998877665544332', customer, { message: { mid: `m_${randomUUID()}`, text: 'Hello' } });
+    expect(await postWebhook(api, 'messenger', messenger.channelId, toOtherPage, messenger.secrets.appSecret)).toBe(200);
+    const head = (await api.request('GET', '/health', { token: null })).body.logPosition;
+    await engineReached(api, head);
+    expect(await activeSessionsOf(api, whatsApp.workflowId)).toBe(0);
+    expect(await activeSessionsOf(api, messenger.workflowId)).toBe(0);
+    expect(graph.textsTo(customer)).toEqual([]);
+
+    expect(
+      await postWebhook(
+        api,
+        'whatsapp',
+        whatsApp.channelId,
+        whatsAppText(customer, 'Ada', `wamid.${randomUUID()}`, 'Hello'),
+        whatsApp.secrets.appSecret,
+      ),
+    ).toBe(200);
+    expect(
+      await eventually(
+        () => activeSessionsOf(api, whatsApp.workflowId),
+        (count) => count === 1,
+      ),
+    ).toBe(1);
+  });
+
   it('runs a whole conversation over WhatsApp against the Graph API, choices as reply buttons', async () => {
     const { channelId, workflowId, secrets } = await channelWithFlow('whatsapp');
     const customer = `1650555${Math.floor(Math.random() * 10000)}`;

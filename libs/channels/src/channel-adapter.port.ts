@@ -93,10 +93,11 @@ export interface WebhookInbound<Config extends ChannelConfigSchema = ChannelConf
   /** Whether a delivery (a POST) comes from the provider, e.g. by its signature; one that does not is refused (401). */
   isAuthentic(request: WebhookRequest, channel: ChannelAccess<Config>): boolean;
   /**
-   * The customers' messages and choices, and the receipts, that a verified delivery holds. Runs
-   * on the recorded payload, possibly again after a crash: pure, and a part it does not know is left out.
+   * The customers' messages and choices, and the receipts, that a verified delivery holds for the
+   * channel with these settings. Runs on the recorded payload, possibly again after a crash: pure,
+   * and a part it does not know, or that is addressed to another of the provider's accounts, is left out.
    */
-  itemsOf(payload: unknown): InboundItem[];
+  itemsOf(payload: unknown, settings: ConfigValues<Config['settings']>): InboundItem[];
 }
 
 /** A channel whose customers reach the service's own endpoints (web chat, public); no webhook. */

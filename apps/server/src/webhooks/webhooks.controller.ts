@@ -126,7 +126,8 @@ export class WebhooksController {
     description:
       'Meta’s delivery of customers’ messages and message statuses. Verified by `X-Hub-Signature-256` (HMAC-SHA256 of the raw ' +
       'body with the channel’s `appSecret`), recorded as received and answered at once; the session engine processes it from the ' +
-      'log. A message Meta delivers twice is taken once.',
+      'log: only what is addressed to the channel’s own phone number or page becomes messages and receipts, and a message Meta ' +
+      'delivers twice is taken once.',
   })
   @ApiWebhookPath()
   @ApiHeader({

@@ -8,6 +8,9 @@ const MID = 'm_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fpl
 const OTHER_MID = 'm_7k2JqQz9nY1vXbF4c8WdRtLp0sHeUaGiOmKyTfDjNwZx3BvC6lE5rPq2hS9uYgA1iM4oK8eTnJ7dV0bW3xRfLzQ';
 const TIMESTAMP = 1_700_000_000_000;
 
+/** The items of a delivery for the channel of page PAGE_ID. */
+const itemsForPage = (payload: unknown) => parseMessengerWebhook(payload, { pageId: PAGE_ID });
+
 /** A Messenger webhook body with one entry holding the given `messaging` events. */
 const webhook = (...messaging: unknown[]) => ({
   object: 'page',
@@ -24,7 +27,7 @@ const fromCustomer = (fields: Record<string, unknown>, sender = PSID, timestamp 
 
 describe('parseMessengerWebhook', () => {
   it('reads a text message', () => {
-    expect(parseMessengerWebhook(webhook(fromCustomer({ message: { mid: MID, text: 'hello, world!' } })))).toEqual([
+    expect(itemsForPage(webhook(fromCustomer({ message: { mid: MID, text: 'hello, world!' } })))).toEqual([
       { kind: 'message', contactId: PSID, messageId: MID, text: 'hello, world!' },
     ]);
   });
@@ -33,7 +36,7 @@ describe('parseMessengerWebhook', () => {
     const texts = ['x'.repeat(129), 'a b', 'line\nbreak', '\ud800'].map((sender) =>
       fromCustomer({ message: { mid: MID, text: 'hi' } }, sender),
     );
-    expect(parseMessengerWebhook(webhook(...texts, fromCustomer({ message: { mid: OTHER_MID, text: 'hi' } }, OTHER_PSID)))).toEqual([
+    expect(itemsForPage(webhook(...texts, fromCustomer({ message: { mid: OTHER_MID, text: 'hi' } }, OTHER_PSID)))).toEqual([
       { kind: 'message', contactId: OTHER_PSID, messageId: OTHER_MID, text: 'hi' },
     ]);
   });
@@ -41,20 +44,20 @@ describe('parseMessengerWebhook', () => {
   it('reads a tapped quick reply as its payload, not its title', () => {
     const event = fromCustomer({ message: { mid: MID, text: 'Opening hours', quick_reply: { payload: 'HOURS' } } });
 
-    expect(parseMessengerWebhook(webhook(event))).toEqual([{ kind: 'message', contactId: PSID, messageId: MID, text: 'HOURS' }]);
+    expect(itemsForPage(webhook(event))).toEqual([{ kind: 'message', contactId: PSID, messageId: MID, text: 'HOURS' }]);
   });
 
   it('reads a postback as a message with its payload', () => {
     const event = fromCustomer({ postback: { mid: MID, title: 'Talk to a person', payload: 'HANDOFF' } });
 
-    expect(parseMessengerWebhook(webhook(event))).toEqual([{ kind: 'message', contactId: PSID, messageId: MID, text: 'HANDOFF' }]);
+    expect(itemsForPage(webhook(event))).toEqual([{ kind: 'message', contactId: PSID, messageId: MID, text: 'HANDOFF' }]);
   });
 
   it('gives a postback without mid an id made of the sender and the timestamp, the same on redelivery', () => {
     const event = fromCustomer({ postback: { title: 'Get Started', payload: 'GET_STARTED' } });
 
-    const first = parseMessengerWebhook(webhook(event));
-    const redelivered = parseMessengerWebhook(webhook(structuredClone(event)));
+    const first = itemsForPage(webhook(event));
+    const redelivered = itemsForPage(webhook(structuredClone(event)));
 
     expect(first).toEqual([{ kind: 'message', contactId: PSID, messageId: `postback:${PSID}:${TIMESTAMP}`, text: 'GET_STARTED' }]);
     expect(redelivered).toEqual(first);
@@ -63,7 +66,7 @@ describe('parseMessengerWebhook', () => {
   it('skips a postback with neither mid nor timestamp, since no stable id can be made', () => {
     const event = { sender: { id: PSID }, recipient: { id: PAGE_ID }, postback: { title: 'Get Started', payload: 'GET_STARTED' } };
 
-    expect(parseMessengerWebhook(webhook(event))).toEqual([]);
+    expect(itemsForPage(webhook(event))).toEqual([]);
   });
 
   it("ignores an echo of the page's own message", () => {
@@ -74,13 +77,13 @@ describe('parseMessengerWebhook', () => {
       message: { is_echo: true, app_id: 1517776481860111, mid: MID, text: 'We open at 9.' },
     };
 
-    expect(parseMessengerWebhook(webhook(echo))).toEqual([]);
+    expect(itemsForPage(webhook(echo))).toEqual([]);
   });
 
   it('reads a delivery as one delivered receipt per mid, timed by the watermark', () => {
     const event = fromCustomer({ delivery: { mids: [MID, OTHER_MID], watermark: 1_458_668_856_253 } });
 
-    expect(parseMessengerWebhook(webhook(event))).toEqual([
+    expect(itemsForPage(webhook(event))).toEqual([
       { kind: 'receipt', providerMessageId: MID, status: 'delivered', contactId: PSID, at: '2016-03-22T17:47:36.253Z' },
       { kind: 'receipt', providerMessageId: OTHER_MID, status: 'delivered', contactId: PSID, at: '2016-03-22T17:47:36.253Z' },
     ]);
@@ -89,17 +92,15 @@ describe('parseMessengerWebhook', () => {
   it('reads a delivery without a usable watermark, leaving the time out', () => {
     const event = fromCustomer({ delivery: { mids: [MID], watermark: 'soon' } });
 
-    expect(parseMessengerWebhook(webhook(event))).toEqual([
-      { kind: 'receipt', providerMessageId: MID, status: 'delivered', contactId: PSID },
-    ]);
+    expect(itemsForPage(webhook(event))).toEqual([{ kind: 'receipt', providerMessageId: MID, status: 'delivered', contactId: PSID }]);
   });
 
   it('reports nothing for a delivery without mids', () => {
-    expect(parseMessengerWebhook(webhook(fromCustomer({ delivery: { watermark: 1_458_668_856_253 } })))).toEqual([]);
+    expect(itemsForPage(webhook(fromCustomer({ delivery: { watermark: 1_458_668_856_253 } })))).toEqual([]);
   });
 
   it('skips a read event, which names no message', () => {
-    expect(parseMessengerWebhook(webhook(fromCustomer({ read: { watermark: 1_458_668_856_253 } })))).toEqual([]);
+    expect(itemsForPage(webhook(fromCustomer({ read: { watermark: 1_458_668_856_253 } })))).toEqual([]);
   });
 
   it('skips a message that has attachments only', () => {
@@ -107,7 +108,7 @@ describe('parseMessengerWebhook', () => {
       message: { mid: MID, attachments: [{ type: 'image', payload: { url: 'https://scontent.xx.fbcdn.net/v/photo.jpg' } }] },
     });
 
-    expect(parseMessengerWebhook(webhook(event))).toEqual([]);
+    expect(itemsForPage(webhook(event))).toEqual([]);
   });
 
   it('reads the text of a message that also has attachments', () => {
@@ -115,9 +116,7 @@ describe('parseMessengerWebhook', () => {
       message: { mid: MID, text: 'Here is the receipt', attachments: [{ type: 'image', payload: { url: 'https://x/y.jpg' } }] },
     });
 
-    expect(parseMessengerWebhook(webhook(event))).toEqual([
-      { kind: 'message', contactId: PSID, messageId: MID, text: 'Here is the receipt' },
-    ]);
+    expect(itemsForPage(webhook(event))).toEqual([{ kind: 'message', contactId: PSID, messageId: MID, text: 'Here is the receipt' }]);
   });
 
   it('keeps the order of several events across entries', () => {
@@ -144,7 +143,7 @@ describe('parseMessengerWebhook', () => {
       ],
     };
 
-    expect(parseMessengerWebhook(payload)).toEqual([
+    expect(itemsForPage(payload)).toEqual([
       { kind: 'message', contactId: PSID, messageId: 'm_first', text: 'first' },
       { kind: 'message', contactId: OTHER_PSID, messageId: 'm_second', text: 'YES' },
       { kind: 'receipt', providerMessageId: 'm_sent', status: 'delivered', contactId: PSID, at: new Date(TIMESTAMP).toISOString() },
@@ -159,7 +158,7 @@ describe('parseMessengerWebhook', () => {
     ['a string', 'page'],
     ['an array', [webhook(fromCustomer({ message: { mid: MID, text: 'hi' } }))]],
   ])('gives [] for %s', (_, payload) => {
-    expect(parseMessengerWebhook(payload)).toEqual([]);
+    expect(itemsForPage(payload)).toEqual([]);
   });
 
   it('skips malformed pieces without throwing and keeps the good ones', () => {
@@ -189,10 +188,25 @@ describe('parseMessengerWebhook', () => {
       ],
     };
 
-    expect(() => parseMessengerWebhook(payload)).not.toThrow();
-    expect(parseMessengerWebhook(payload)).toEqual([
+    expect(() => itemsForPage(payload)).not.toThrow();
+    expect(itemsForPage(payload)).toEqual([
       { kind: 'receipt', providerMessageId: 'm_good_receipt', status: 'delivered', contactId: PSID },
       { kind: 'message', contactId: PSID, messageId: 'm_good', text: 'still read' },
+    ]);
+  });
+
+  it('leaves out the entries of the app’s other pages, keeping its own', () => {
+    const ownEntry = webhook(fromCustomer({ message: { mid: MID, text: 'for this page' } })).entry[0];
+    const otherPage = {
+      id: '998877665544332',
+      time: TIMESTAMP,
+      messaging: [fromCustomer({ message: { mid: OTHER_MID, text: 'for the other page' } })],
+    };
+    const payload = { object: 'page', entry: [otherPage, ownEntry] };
+
+    expect(itemsForPage(payload)).toEqual([{ kind: 'message', contactId: PSID, messageId: MID, text: 'for this page' }]);
+    expect(parseMessengerWebhook(payload, { pageId: otherPage.id })).toEqual([
+      { kind: 'message', contactId: PSID, messageId: OTHER_MID, text: 'for the other page' },
     ]);
   });
 });

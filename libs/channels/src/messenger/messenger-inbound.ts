@@ -59,11 +59,22 @@ const eventItems = (event: unknown): InboundItem[] => {
 };
 
 /**
- * Turns a Messenger Platform webhook payload (`object: "page"`) into inbound items, in the
- * order of the entries and their `messaging` events. Never throws: pieces that are malformed or
- * of kinds not handled are skipped, and a payload for another `object` gives [].
+ * Meta sends the deliveries of every page of an app to the app's one callback URL: an entry that
+ * names another page (its `id`) belongs to that page's channel, not to this one.
  */
-export function parseMessengerWebhook(payload: unknown): InboundItem[] {
+const isForAnotherPage = (entry: JsonRecord, pageId: string): boolean => {
+  const named = nonEmptyString(entry.id);
+  return named !== undefined && named !== pageId;
+};
+
+/**
+ * Turns a Messenger Platform webhook payload (`object: "page"`) into the inbound items of the
+ * channel's page, in the order of the entries and their `messaging` events. Never throws: pieces
+ * that are malformed or of kinds not handled are skipped, and a payload for another `object` gives [].
+ */
+export function parseMessengerWebhook(payload: unknown, { pageId }: { pageId: string }): InboundItem[] {
   if (!isRecord(payload) || payload.object !== 'page') return [];
-  return arrayOf(payload.entry).flatMap((entry) => (isRecord(entry) ? arrayOf(entry.messaging).flatMap(eventItems) : []));
+  return arrayOf(payload.entry).flatMap((entry) =>
+    isRecord(entry) && !isForAnotherPage(entry, pageId) ? arrayOf(entry.messaging).flatMap(eventItems) : [],
+  );
 }

@@ -5,6 +5,8 @@ const BUSINESS_ACCOUNT_ID = '102290129340398';
 const PHONE_NUMBER_ID = '106540352242922';
 const CUSTOMER = '16505551234';
 const OTHER_CUSTOMER = '16505559876';
+/** The channel's settings: its phone number. */
+const CHANNEL = { phoneNumberId: PHONE_NUMBER_ID };
 
 const WAMID_1 = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=';
 const WAMID_2 = 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTJDNTg0N0UwQjY2QjkxMjVFOQA=';
@@ -73,7 +75,7 @@ describe('parseWhatsAppWebhook', () => {
   it('reads a text message with the sender’s profile name', () => {
     const payload = kerrySends(textMessage(WAMID_1, 'Is my order on its way?'));
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([messageFromKerry(WAMID_1, 'Is my order on its way?')]);
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([messageFromKerry(WAMID_1, 'Is my order on its way?')]);
   });
 
   it('skips a sender whose id could not be a contact id (it would name the conversation stream)', () => {
@@ -85,7 +87,9 @@ describe('parseWhatsAppWebhook', () => {
         textMessage('wamid.KEPT', 'hi', OTHER_CUSTOMER),
       ],
     });
-    expect(parseWhatsAppWebhook(payload)).toEqual([{ kind: 'message', contactId: OTHER_CUSTOMER, messageId: 'wamid.KEPT', text: 'hi' }]);
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([
+      { kind: 'message', contactId: OTHER_CUSTOMER, messageId: 'wamid.KEPT', text: 'hi' },
+    ]);
   });
 
   it('reads a reply button choice as the button’s id', () => {
@@ -95,7 +99,7 @@ describe('parseWhatsAppWebhook', () => {
       }),
     );
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([messageFromKerry(WAMID_1, 'confirm-delivery')]);
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([messageFromKerry(WAMID_1, 'confirm-delivery')]);
   });
 
   it('reads a list row choice as the row’s id', () => {
@@ -108,7 +112,7 @@ describe('parseWhatsAppWebhook', () => {
       }),
     );
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([messageFromKerry(WAMID_1, 'slot-tuesday-am')]);
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([messageFromKerry(WAMID_1, 'slot-tuesday-am')]);
   });
 
   it('reads a template quick reply as its payload, or its text when it has no payload', () => {
@@ -120,7 +124,7 @@ describe('parseWhatsAppWebhook', () => {
       button: { text: 'Talk to a person' },
     });
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([
       messageFromKerry(WAMID_1, 'stop-promotions'),
       messageFromKerry(WAMID_2, 'Talk to a person'),
     ]);
@@ -136,7 +140,7 @@ describe('parseWhatsAppWebhook', () => {
       { contacts: [contact('Kerry Fisher')], messages: [textMessage(WAMID_3, 'Are you there?')] },
     );
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([
       messageFromKerry(WAMID_1, 'Hello'),
       { kind: 'message', contactId: OTHER_CUSTOMER, contactName: 'Avery Lopez', messageId: WAMID_2, text: 'Hi there' },
       { kind: 'receipt', providerMessageId: SENT_WAMID, status: 'delivered', contactId: CUSTOMER, at: '2020-10-18T22:13:23.000Z' },
@@ -167,7 +171,7 @@ describe('parseWhatsAppWebhook', () => {
       ],
     });
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([
       { kind: 'receipt', providerMessageId: SENT_WAMID, status: 'sent', contactId: CUSTOMER, at: '2020-10-18T22:13:21.000Z' },
       { kind: 'receipt', providerMessageId: WAMID_2, status: 'failed', contactId: CUSTOMER, at: '2020-10-18T22:13:25.000Z' },
     ]);
@@ -205,7 +209,7 @@ describe('parseWhatsAppWebhook', () => {
       textMessage('wamid.TEXT', 'Here is my receipt'),
     );
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([messageFromKerry('wamid.TEXT', 'Here is my receipt')]);
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([messageFromKerry('wamid.TEXT', 'Here is my receipt')]);
   });
 
   it('skips malformed pieces and keeps the well-formed ones', () => {
@@ -259,7 +263,7 @@ describe('parseWhatsAppWebhook', () => {
       ],
     };
 
-    expect(parseWhatsAppWebhook(payload)).toEqual([
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([
       { kind: 'message', contactId: CUSTOMER, messageId: WAMID_2, text: 'Still here' },
       { kind: 'receipt', providerMessageId: SENT_WAMID, status: 'delivered' },
     ]);
@@ -272,8 +276,8 @@ describe('parseWhatsAppWebhook', () => {
       messages: [textMessage(WAMID_1, 'Hello')],
     });
 
-    expect(parseWhatsAppWebhook(lone)).toEqual([messageFromKerry(WAMID_1, 'Hello')]);
-    expect(parseWhatsAppWebhook(several)).toEqual([{ kind: 'message', contactId: CUSTOMER, messageId: WAMID_1, text: 'Hello' }]);
+    expect(parseWhatsAppWebhook(lone, CHANNEL)).toEqual([messageFromKerry(WAMID_1, 'Hello')]);
+    expect(parseWhatsAppWebhook(several, CHANNEL)).toEqual([{ kind: 'message', contactId: CUSTOMER, messageId: WAMID_1, text: 'Hello' }]);
   });
 
   it.each([
@@ -284,6 +288,35 @@ describe('parseWhatsAppWebhook', () => {
     ['a list', [webhook({ messages: [textMessage(WAMID_1, 'Hello')] })]],
     ['no entries', { object: 'whatsapp_business_account' }],
   ])('gives no items for %s', (_, payload) => {
-    expect(parseWhatsAppWebhook(payload)).toEqual([]);
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([]);
+  });
+
+  it('leaves out the changes of the business account’s other numbers, keeping its own', () => {
+    const payload = webhook({ contacts: [contact('Kerry Fisher')], messages: [textMessage(WAMID_1, 'Hello')] });
+    const otherNumber = {
+      field: 'messages',
+      value: {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: '15550783999', phone_number_id: '106540352249999' },
+        messages: [textMessage(WAMID_2, 'For the other number')],
+        statuses: [status(SENT_WAMID, 'read', '1603059202')],
+      },
+    };
+    payload.entry[0].changes.unshift(otherNumber);
+
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([messageFromKerry(WAMID_1, 'Hello')]);
+    expect(parseWhatsAppWebhook(payload, { phoneNumberId: '106540352249999' })).toEqual([
+      { kind: 'message', contactId: CUSTOMER, messageId: WAMID_2, text: 'For the other number' },
+      { kind: 'receipt', providerMessageId: SENT_WAMID, status: 'read', contactId: CUSTOMER, at: '2020-10-18T22:13:22.000Z' },
+    ]);
+  });
+
+  it('takes a change that names no phone number', () => {
+    const payload = {
+      object: 'whatsapp_business_account',
+      entry: [{ changes: [{ field: 'messages', value: { messages: [textMessage(WAMID_1, 'Hello')] } }] }],
+    };
+
+    expect(parseWhatsAppWebhook(payload, CHANNEL)).toEqual([{ kind: 'message', contactId: CUSTOMER, messageId: WAMID_1, text: 'Hello' }]);
   });
 });

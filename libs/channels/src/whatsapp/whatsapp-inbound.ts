@@ -81,16 +81,26 @@ const receiptItem = (status: JsonRecord): InboundItem | undefined => {
 const isPresent = (item: InboundItem | undefined): item is InboundItem => item !== undefined;
 
 /**
- * Reads a WhatsApp Cloud API webhook payload into the messages and receipts it carries, in the
- * payload's order (within one change: its messages, then its statuses).
- * Never throws: a malformed piece is skipped, and a payload of another `object` gives [].
+ * Meta sends the deliveries of every number of a business account to the app's one callback URL:
+ * a change that names another number belongs to that number's channel, not to this one.
  */
-export function parseWhatsAppWebhook(payload: unknown): InboundItem[] {
+const isForAnotherNumber = (value: JsonRecord, phoneNumberId: string): boolean => {
+  const named = isRecord(value.metadata) ? nonEmptyString(value.metadata.phone_number_id) : undefined;
+  return named !== undefined && named !== phoneNumberId;
+};
+
+/**
+ * Reads a WhatsApp Cloud API webhook payload into the messages and receipts it carries for the
+ * channel's phone number, in the payload's order (within one change: its messages, then its
+ * statuses). Never throws: a malformed piece is skipped, and a payload of another `object` gives [].
+ */
+export function parseWhatsAppWebhook(payload: unknown, { phoneNumberId }: { phoneNumberId: string }): InboundItem[] {
   if (!isRecord(payload) || payload.object !== WHATSAPP_WEBHOOK_OBJECT) return [];
   return recordsOf(payload.entry).flatMap((entry) =>
     recordsOf(entry.changes).flatMap((change) => {
       if (change.field !== MESSAGES_FIELD || !isRecord(change.value)) return [];
       const { value } = change;
+      if (isForAnotherNumber(value, phoneNumberId)) return [];
       const contacts = recordsOf(value.contacts);
       return [
         ...recordsOf(value.messages).map((message) => messageItem(message, contacts)),

@@ -1,10 +1,17 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type DeliveryReceiptReceived, conversationDecider, conversationStreamName, deliveryReceiptsStreamName } from '#domain';
-import { CHANNEL_REGISTRY, type ChannelRegistry, type WebhookInbound } from '#channels';
+import {
+  type DeliveryReceiptReceived,
+  channelDecider,
+  channelStreamName,
+  conversationDecider,
+  conversationStreamName,
+  deliveryReceiptsStreamName,
+} from '#domain';
+import { CHANNEL_REGISTRY, type ChannelAccess, type ChannelRegistry, type WebhookInbound } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { derivedUuid, toNewEvents } from '../command-handling/command-context.js';
-import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand } from '../command-handling/event-sourced-command.js';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState } from '../command-handling/event-sourced-command.js';
 import { ProcessChannelWebhookCommand } from './process-channel-webhook.command.js';
 
 /**
@@ -24,7 +31,7 @@ export class ProcessChannelWebhookHandler implements ICommandHandler<ProcessChan
 
   private async process(command: ProcessChannelWebhookCommand): Promise<void> {
     const { channelId, channelType, payload, receivedAt } = command.webhook.data;
-    const items = this.webhookInboundOf(channelType).itemsOf(payload);
+    const items = this.webhookInboundOf(channelType).itemsOf(payload, await this.settingsOf(channelId));
     const { context } = command;
     for (const [index, item] of items.entries()) {
       if (item.kind === 'message') {
@@ -49,6 +56,13 @@ export class ProcessChannelWebhookHandler implements ICommandHandler<ProcessChan
         { expectedRevision: 'any' },
       );
     }
+  }
+
+  /** The channel's settings (its phone number or page, which the delivery's parts are matched to); they never change. */
+  private async settingsOf(channelId: string): Promise<ChannelAccess['settings']> {
+    const channel = await loadState(this.store, channelStreamName(channelId), channelDecider);
+    if (channel.status !== 'active') throw new Error(`A webhook delivery was recorded for channel ${channelId}, which has no stream`);
+    return channel.config as ChannelAccess['settings'];
   }
 
   /** Only a type with a webhook records deliveries: any other, or one no longer registered, is an error naming it. */
