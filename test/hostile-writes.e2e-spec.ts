@@ -30,6 +30,9 @@ import { type Api, checkedAnswer, closedPort } from './support/test-server.js';
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_130_513);
 const RUNS_PER_ENDPOINT = 100;
+/** The number and the page of the fixtures' Meta channels: what their deliveries are mostly addressed to. */
+const PHONE_NUMBER_ID = '106540352242922';
+const PAGE_ID = '1067280970047460';
 /** The flow definition has the most rules to get past, one inside the other: it gets more runs. */
 const runsOf = (endpoint: string) => (endpoint === 'PUT /workflows/:id/definition' ? 300 : RUNS_PER_ENDPOINT);
 
@@ -104,14 +107,14 @@ async function arrange(api: Api, graphUrl: string): Promise<Fixtures> {
   const whatsAppSecret = `app-${randomUUID()}`;
   const whatsAppChannelId = await withFlow('whatsapp', {
     ...graph,
-    phoneNumberId: '106540352242922',
+    phoneNumberId: PHONE_NUMBER_ID,
     accessToken: `EAAG-${randomUUID()}`,
     appSecret: whatsAppSecret,
   });
   const messengerSecret = `app-${randomUUID()}`;
   const messengerChannelId = await withFlow('messenger', {
     ...graph,
-    pageId: '1067280970047460',
+    pageId: PAGE_ID,
     pageAccessToken: `EAAG-${randomUUID()}`,
     appSecret: messengerSecret,
   });
@@ -345,6 +348,9 @@ const whatsAppDeliveryOf = (hostility: number) =>
                   value: nearValid(
                     {
                       messaging_product: fc.constant('whatsapp'),
+                      metadata: sometimes(
+                        nearValid({ phone_number_id: mostly(fc.constant(PHONE_NUMBER_ID), '106540352249999') }, hostility),
+                      ),
                       contacts: fc.array(
                         nearValid({ profile: nearValid({ name: fc.oneof(validName, hostileString) }, hostility), wa_id: phone }, hostility),
                         { maxLength: 2 },
@@ -409,7 +415,7 @@ const messengerDeliveryOf = (hostility: number) =>
       entry: fc.array(
         nearValid(
           {
-            id: graphId,
+            id: fc.constant(PAGE_ID),
             time: epochMs,
             messaging: fc.array(
               nearValid(
