@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -86,6 +86,23 @@ describe('WhatsApp and Messenger channels', () => {
       token: null,
     });
     expect(tampered.status).toBe(401);
+    const raw = (rawBody: string, contentType: string, appSecret?: string) =>
+      api.request('POST', `/webhooks/whatsapp/${channelId}`, {
+        rawBody,
+        headers: {
+          'content-type': contentType,
+          ...(appSecret === undefined
+            ? {}
+            : { 'x-hub-signature-256': `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}` }),
+        },
+        token: null,
+      });
+    // Nothing about the body is answered to a sender without the signature.
+    expect((await raw('{"object":', 'application/json')).status).toBe(401);
+    expect((await raw('{}', 'application/json; charset=latin1')).status).toBe(401);
+    const unreadable = await raw('{"object":', 'application/json', secrets.appSecret);
+    expect({ status: unreadable.status, message: unreadable.body.message }).toEqual({ status: 400, message: 'The body is not valid JSON' });
+    expect((await raw('{}', 'application/json; charset=latin1', secrets.appSecret)).status).toBe(415);
     const head = (await api.request('GET', '/health', { token: null })).body.logPosition;
     await engineReached(api, head);
     expect(await activeSessionsOf(api, workflowId)).toBe(0);

@@ -143,37 +143,33 @@ describe('Abuse limits', () => {
   });
 
   describe.each(['whatsapp', 'messenger'] as const)('on the %s webhook', (type) => {
-    it('refuses deliveries and handshakes to a channel past its limit, badly signed ones counted too; other channels go on', async () => {
+    it('refuses deliveries and handshakes to a channel past its limit; badly signed ones spend nothing of it; other channels go on', async () => {
       const { channelId, appSecret } = await newChannel(api, type);
       const [deliveredId, refusedId] = [`m_${randomUUID()}`, `m_${randomUUID()}`];
-      const delivery = deliveryOf(type, deliveredId);
-
-      const handshake = await call(
-        api,
-        'GET',
-        `/webhooks/${type}/${channelId}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=7`,
-        {
+      const handshake = (verifyToken: string, address = newAddress()) =>
+        call(api, 'GET', `/webhooks/${type}/${channelId}?hub.mode=subscribe&hub.verify_token=${verifyToken}&hub.challenge=7`, {
           token: null,
-        },
-      );
-      expect(handshake.status).toBe(200);
-      expect(await postWebhook(api, type, channelId, delivery, appSecret)).toBe(200);
-      for (let attempt = 0; attempt < 8; attempt++)
-        expect(await postWebhook(api, type, channelId, { forged: attempt }, 'not-the-secret')).toBe(401);
+          headers: from(address),
+        });
+      const deliver = (payload: unknown, secret: string | undefined, address = newAddress()) =>
+        postWebhook(api, type, channelId, payload, secret, from(address));
+
+      expect((await handshake('verify-me')).status).toBe(200);
+      expect(await deliver(deliveryOf(type, deliveredId), appSecret)).toBe(200);
+      // Each from an address of its own: none reaches the refused sign-ins of its address.
+      for (let attempt = 0; attempt < 12; attempt++) {
+        expect(await deliver({ forged: attempt }, 'not-the-secret')).toBe(401);
+        expect((await handshake('not-the-token')).status).toBe(403);
+      }
+      for (let delivery = 0; delivery < 8; delivery++) expect(await deliver(deliveryOf(type, `m_${randomUUID()}`), appSecret)).toBe(200);
       const refused = await call(api, 'POST', `/webhooks/${type}/${channelId}`, { body: deliveryOf(type, refusedId), token: null });
       expectRefused(refused, 'Too many requests to this channel');
-      expect(
-        (
-          await call(api, 'GET', `/webhooks/${type}/${channelId}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=7`, {
-            token: null,
-          })
-        ).status,
-      ).toBe(429);
+      expect((await handshake('verify-me')).status).toBe(429);
 
       expect(logMentions(server.dataDir, deliveredId)).toBe(true);
       expect(logMentions(server.dataDir, refusedId)).toBe(false);
       const other = await newChannel(api, type);
-      expect(await postWebhook(api, type, other.channelId, delivery, other.appSecret)).toBe(200);
+      expect(await postWebhook(api, type, other.channelId, deliveryOf(type, `m_${randomUUID()}`), other.appSecret)).toBe(200);
     });
   });
 
@@ -237,6 +233,27 @@ describe('Abuse limits', () => {
 
       expectRefused(await outbox(secret), 'Too many refused sign-ins from this address');
     });
+
+    it.each(['whatsapp', 'messenger'] as const)(
+      'counts badly signed %s deliveries and wrong verify tokens the same way, a well signed delivery refused after them',
+      async (type) => {
+        const { channelId, appSecret } = await newChannel(api, type);
+        const address = newAddress();
+        const deliver = (secret: string) => postWebhook(api, type, channelId, deliveryOf(type, `m_${randomUUID()}`), secret, from(address));
+        const handshake = () =>
+          call(api, 'GET', `/webhooks/${type}/${channelId}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=7`, {
+            token: null,
+            headers: from(address),
+          });
+
+        expect(await deliver('guess-1')).toBe(401);
+        expect((await handshake()).status).toBe(403);
+        expect(await deliver('guess-2')).toBe(401);
+
+        expect(await deliver(appSecret)).toBe(429);
+        expect(await postWebhook(api, type, channelId, deliveryOf(type, `m_${randomUUID()}`), appSecret, from(newAddress()))).toBe(200);
+      },
+    );
 
     it('does not count a request without a token', async () => {
       const address = newAddress();

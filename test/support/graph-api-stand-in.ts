@@ -71,9 +71,10 @@ export async function postWebhook(
   channelId: string,
   payload: unknown,
   appSecret: string | undefined,
+  extraHeaders: Record<string, string> = {},
 ): Promise<number> {
   const rawBody = JSON.stringify(payload);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...extraHeaders };
   if (appSecret !== undefined) headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}`;
   return (await api.request('POST', `/webhooks/${channelType}/${channelId}`, { rawBody, headers, token: null })).status;
 }

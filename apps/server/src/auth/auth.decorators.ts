@@ -8,8 +8,8 @@ export const REQUIRED_ROLES = 'workflows:required-roles';
 /**
  * No token needed (health, webhooks, webchat, the admin page). The empty security requirement
  * marks the operation public in the OpenAPI document (openapi-document.ts). `'own-credentials'`:
- * a guard of the route's own checks another credential (an API channel's secret) and the body
- * after it.
+ * the route itself checks another credential (an API channel's secret in its guard, a webhook's
+ * signature in its handler) and the body after it.
  */
 export const Public = (credentials: 'none' | 'own-credentials' = 'none') =>
   applyDecorators(SetMetadata(PUBLIC_ROUTE, credentials), ApiSecurity({}));

@@ -88,12 +88,13 @@ const refuse = (request: FastifyRequest, done: (error: null, body: undefined) =>
 export const useJsonBodiesOnly = (fastify: FastifyInstance): void => {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
+    // Kept whatever is wrong with the body: a webhook's signature is checked first, over these bytes.
+    request.rawBody = raw as Buffer;
     const charset = charsetOf(String(request.headers['content-type']));
     if (charset !== undefined && !UTF8_NAMES.has(charset.toLowerCase())) {
       refuse(request, done, new BodyError(UTF8_ONLY_MESSAGE, 415));
       return;
     }
-    request.rawBody = raw as Buffer;
     let text: string;
     try {
       text = strictUtf8.decode(raw as Buffer);

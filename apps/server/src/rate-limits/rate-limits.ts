@@ -20,6 +20,12 @@ interface RequestLimit {
   name: Exclude<RateLimitName, 'refusedSignIns'>;
   /** Counted once the body is parsed, because the key is in it; the others refuse before that. */
   needsBody: boolean;
+  /**
+   * Counted only once the answer shows the request's credentials were accepted (the limit is still
+   * enforced before it): anyone who knows a channel's id could otherwise spend the quota that the
+   * provider's own deliveries need with badly signed ones, which count as refused sign-ins instead.
+   */
+  countedWhenCredentialsAccepted?: (request: LimitedRequest) => boolean;
   /** The key this request counts under; undefined when the limit does not count it. */
   keyOf: (request: LimitedRequest) => string | undefined;
   refusal: string;
@@ -29,6 +35,9 @@ const routeOf = (request: LimitedRequest): string => request.routeOptions.url ??
 const isWebchat = (request: LimitedRequest): boolean => [WEBCHAT_SEND, WEBCHAT_TRANSCRIPT].includes(routeOf(request));
 const isApiChannel = (request: LimitedRequest): boolean => API_CHANNEL.test(routeOf(request));
 const isChannelInbound = (request: LimitedRequest): boolean => [WEBCHAT_SEND, WEBHOOK].includes(routeOf(request)) || isApiChannel(request);
+const isWebhook = (request: LimitedRequest): boolean => routeOf(request) === WEBHOOK;
+/** A webhook's credential is its signature (a delivery) or verify token (a handshake): a refused one is answered so. */
+const refusedWebhookCredential = (statusCode: number): boolean => statusCode === 401 || statusCode === 403;
 
 /** A well-formed channel id, lower-cased as the routes read it; anything else is a 404 and counts for no channel. */
 const channelOf = (request: LimitedRequest): string | undefined => {
@@ -78,6 +87,7 @@ const REQUEST_LIMITS: readonly RequestLimit[] = [
       return channel === undefined ? undefined : `channel|${channel}`;
     },
     refusal: 'Too many requests to this channel',
+    countedWhenCredentialsAccepted: isWebhook,
   },
   {
     name: 'webchatContact',
@@ -117,7 +127,7 @@ const storeOptions = async (fastify: FastifyInstance, config: RateLimitsConfig) 
  * The abuse limits, each a fixed window counted by `@fastify/rate-limit`: per token on the admin
  * and auditor API, per client address on web chat, per contact on web chat, per channel on what
  * arrives at a channel (web chat messages, webhooks, the API channel), and per client address on
- * refused bearer tokens, so guessing them is slow. An answer over a limit is 429 with Retry-After;
+ * refused bearer tokens and webhook signatures or verify tokens, so guessing them is slow. An answer over a limit is 429 with Retry-After;
  * the request goes no further, so it stores nothing. A store that cannot be reached lets requests
  * through: the limits guard against abuse, they are not what answers a request.
  */
@@ -135,24 +145,40 @@ export const useRateLimits = async (fastify: FastifyInstance, config: RateLimits
     const limiter = limiterOf(limit.name, limit.keyOf);
     return limiter === undefined ? [] : [{ ...limit, limiter }];
   });
+  const countedLater = (limit: (typeof counted)[number], request: LimitedRequest): boolean =>
+    limit.countedWhenCredentialsAccepted?.(request) === true;
   const refuseOverLimits = (needsBody: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
-    for (const { keyOf, limiter, refusal } of counted.filter((limit) => limit.needsBody === needsBody)) {
-      if (keyOf(request) === undefined) continue;
-      const state = await limiter(request);
-      if (!state.isAllowed && state.isExceeded) return refuse(reply, refusal, state);
+    for (const limit of counted.filter((candidate) => candidate.needsBody === needsBody)) {
+      if (limit.keyOf(request) === undefined) continue;
+      if (countedLater(limit, request)) {
+        const state = await limit.limiter(request, { increment: false });
+        if (!state.isAllowed && state.remaining === 0) return refuse(reply, limit.refusal, state);
+        continue;
+      }
+      const state = await limit.limiter(request);
+      if (!state.isAllowed && state.isExceeded) return refuse(reply, limit.refusal, state);
     }
   };
+  // Before the answer leaves, so the next request already meets the count; a 429 was refused by a limit, not by its credentials.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode === 429 || refusedWebhookCredential(reply.statusCode)) return payload;
+    for (const limit of counted) if (limit.keyOf(request) !== undefined && countedLater(limit, request)) await limit.limiter(request);
+    return payload;
+  });
 
+  /** Bearer tokens and webhook credentials, the two kinds a caller can guess at. */
+  const presentsCredential = (request: LimitedRequest): boolean => request.headers.authorization !== undefined || isWebhook(request);
+  const isRefusedCredential = (request: LimitedRequest, statusCode: number): boolean =>
+    isWebhook(request) ? refusedWebhookCredential(statusCode) : statusCode === 401 && request.headers.authorization !== undefined;
   const refusedSignIns = limiterOf('refusedSignIns', (request) => `refused-sign-ins|${addressOf(request)}`);
   if (refusedSignIns !== undefined) {
     fastify.addHook('onRequest', async (request, reply) => {
-      if (request.headers.authorization === undefined) return;
+      if (!presentsCredential(request)) return;
       const state = await refusedSignIns(request, { increment: false });
       if (!state.isAllowed && state.remaining === 0) return refuse(reply, 'Too many refused sign-ins from this address', state);
     });
-    // Before the answer leaves, so the client's next attempt already meets the count.
     fastify.addHook('onSend', async (request, reply, payload) => {
-      if (reply.statusCode === 401 && request.headers.authorization !== undefined) await refusedSignIns(request);
+      if (isRefusedCredential(request, reply.statusCode)) await refusedSignIns(request);
       return payload;
     });
   }

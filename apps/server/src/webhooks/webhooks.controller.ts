@@ -118,7 +118,8 @@ export class WebhooksController {
   }
 
   @Post()
-  @Public()
+  // The signature is the credential: checked before anything about the body is answered.
+  @Public('own-credentials')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'receiveChannelWebhook',
@@ -149,6 +150,7 @@ export class WebhooksController {
     if (!inbound.isAuthentic(webhookRequestOf(request), access)) {
       throw new UnauthorizedException('The delivery is not signed by the provider of this channel');
     }
+    if (request.bodyRefusal) throw request.bodyRefusal;
     await this.commands.execute(new RecordChannelWebhookCommand(channel, request.body));
     return { received: true };
   }
