@@ -109,6 +109,20 @@ describe('WhatsApp and Messenger channels', () => {
     expect(secrets.appSecret).toBeDefined();
   });
 
+  it('takes deliveries as large as Meta sends (3 MiB), and refuses larger ones with 413', async () => {
+    const { channelId, secrets } = await channelWithFlow('whatsapp');
+    const padded = (bytes: number) => {
+      const delivery = whatsAppText('16505557777', 'Ada', `wamid.${randomUUID()}`, 'Hello');
+      return { ...delivery, padding: 'x'.repeat(bytes - JSON.stringify(delivery).length - 13) };
+    };
+    expect(JSON.stringify(padded(2_500_000)).length).toBe(2_500_000);
+    expect(await postWebhook(api, 'whatsapp', channelId, padded(2_500_000), secrets.appSecret)).toBe(200);
+    expect(await postWebhook(api, 'whatsapp', channelId, padded(3 * 1024 * 1024 + 1), secrets.appSecret)).toBe(413);
+    // Every other body keeps the 1 MiB limit.
+    const name = 'x'.repeat(1024 * 1024);
+    expect((await api.request('POST', '/workflows', { body: { name } })).status).toBe(413);
+  });
+
   it('takes from a delivery only what is addressed to the channel’s own phone number or page', async () => {
     const whatsApp = await channelWithFlow('whatsapp');
     const messenger = await channelWithFlow('messenger');

@@ -15,6 +15,7 @@ import { echoRequestIds, requestLoggingOptions } from './logging/request-logging
 import { createServerLogger } from './logging/server-logger.js';
 import { trustedProxies, useRateLimits } from './rate-limits/rate-limits.js';
 import { useSecurityHeaders } from './http/security-headers.js';
+import { WEBHOOK_BODY_LIMIT_BYTES, WEBHOOK_ROUTE } from './webhooks/webhooks.controller.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -33,6 +34,10 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
     ...requestLoggingOptions(logger),
   });
   echoRequestIds(adapter.getInstance());
+  // Before Nest registers its routes: a route's body limit is set as it is declared.
+  adapter.getInstance().addHook('onRoute', (route) => {
+    if (route.url === WEBHOOK_ROUTE) route.bodyLimit = WEBHOOK_BODY_LIMIT_BYTES;
+  });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config, storage),
     adapter,

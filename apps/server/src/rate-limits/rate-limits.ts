@@ -4,11 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitsConfig } from '#platform';
 import { UUID_PATTERN } from '../http/resource-id.pipe.js';
 import { CONTACT_ID_PATTERN } from '#channels';
+import { WEBHOOK_ROUTE } from '../webhooks/webhooks.controller.js';
 import { connectRateLimitCounters, mongoRateLimitStore } from './mongodb-rate-limit.store.js';
 
 const WEBCHAT_SEND = '/webchat/:channelId/messages';
 const WEBCHAT_TRANSCRIPT = '/webchat/:channelId/contacts/:contactId/messages';
-const WEBHOOK = '/webhooks/:channelType/:channelId';
 const API_CHANNEL = /^\/channels\/:channelId\/api\//;
 /** More keys than this are counted in memory by forgetting the least recently seen (the library's LRU). */
 const MEMORY_KEYS_PER_LIMIT = 100_000;
@@ -34,8 +34,9 @@ interface RequestLimit {
 const routeOf = (request: LimitedRequest): string => request.routeOptions.url ?? '';
 const isWebchat = (request: LimitedRequest): boolean => [WEBCHAT_SEND, WEBCHAT_TRANSCRIPT].includes(routeOf(request));
 const isApiChannel = (request: LimitedRequest): boolean => API_CHANNEL.test(routeOf(request));
-const isChannelInbound = (request: LimitedRequest): boolean => [WEBCHAT_SEND, WEBHOOK].includes(routeOf(request)) || isApiChannel(request);
-const isWebhook = (request: LimitedRequest): boolean => routeOf(request) === WEBHOOK;
+const isChannelInbound = (request: LimitedRequest): boolean =>
+  [WEBCHAT_SEND, WEBHOOK_ROUTE].includes(routeOf(request)) || isApiChannel(request);
+const isWebhook = (request: LimitedRequest): boolean => routeOf(request) === WEBHOOK_ROUTE;
 /** A webhook's credential is its signature (a delivery) or verify token (a handshake): a refused one is answered so. */
 const refusedWebhookCredential = (statusCode: number): boolean => statusCode === 401 || statusCode === 403;
 

@@ -39,6 +39,11 @@ import { WebhookDeliveryReceivedDto } from './webhooks.responses.js';
 
 const CHANNEL_ID = new ResourceIdPipe('Channel');
 
+/** The route, as Fastify names it. */
+export const WEBHOOK_ROUTE = '/webhooks/:channelType/:channelId';
+/** Meta's documented largest webhook delivery (a batch of updates), past the 1 MiB every other body gets. */
+export const WEBHOOK_BODY_LIMIT_BYTES = 3 * 1024 * 1024;
+
 /** The webhook's path: the channel's type and id, as the console shows the URL to paste into Meta's app. */
 const ApiWebhookPath = () =>
   applyDecorators(
@@ -64,7 +69,7 @@ interface WebhookChannel {
  * Public: the adapter's verification is the authentication. A type without a webhook is a 404.
  */
 @ApiTags('webhooks')
-@Controller('webhooks/:channelType/:channelId')
+@Controller(WEBHOOK_ROUTE.slice(1))
 export class WebhooksController {
   constructor(
     private readonly commands: CommandBus,
@@ -140,7 +145,8 @@ export class WebhooksController {
   @ApiBody({ schema: META_WEBHOOK_PAYLOAD_SCHEMA, examples: META_WEBHOOK_PAYLOAD_EXAMPLES })
   @ApiOkResponse({ type: WebhookDeliveryReceivedDto, description: 'Verified and recorded' })
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'Not signed with the channel’s app secret (X-Hub-Signature-256)' })
-  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS, 429)
+  @ApiResponse({ status: 413, type: ErrorResponseDto, description: 'The body is larger than 3 MiB, Meta’s largest delivery' })
+  @ApiErrors(...PATH_ERRORS, ...BODY_ERRORS.filter((status) => status !== 413), 429)
   async receive(
     @Param('channelType') channelType: string,
     @Param('channelId', CHANNEL_ID) channelId: string,
