@@ -50,6 +50,23 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
     expect(later.body).toEqual({ items: [], next, previous: expect.any(String) });
   });
 
+  it('serves the transcript of a contact id as long as a contact id may be, even written percent-encoded', async () => {
+    const { channelId } = await flowOnWebchat(running.api, echoFlow);
+    const longest = `a:b@c+${'x'.repeat(122)}`;
+    expect(longest).toHaveLength(128);
+    const visitor = new Visitor(running.api, channelId, longest);
+    const { messageId } = await visitor.say('hello');
+    const reply = await running.api.request<Page>(
+      'GET',
+      `/webchat/${channelId}/contacts/${encodeURIComponent(longest)}/messages?waitFor=${messageId}`,
+      { token: null },
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body.items.map(({ text }) => text)).toEqual(['Next?']);
+    const tooLong = await running.api.request('GET', `/webchat/${channelId}/contacts/${longest}x/messages`, { token: null });
+    expect(tooLong.status).toBe(414);
+  });
+
   it('gives up waiting after waitSeconds with what there is, and names a message it does not know', async () => {
     const created = await running.api.request('POST', '/channels', { body: { type: 'webchat', name: 'No flow' } });
     const visitor = new Visitor(running.api, created.body.id);

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule, type ServerConfig } from './app.module.js';
 import { serveApiDocs } from './openapi/openapi-document.js';
 import { closeStorage, openStorage } from '#platform';
+import { CONTACT_ID_MAX_LENGTH } from '#channels';
 import { useJsonBodiesOnly } from './http/json-body.parser.js';
 import { answerRouterRefusal } from './http/router-refusals.js';
 import { RequestValidationPipe } from './http/request-validation.pipe.js';
@@ -18,6 +19,8 @@ import { useSecurityHeaders } from './http/security-headers.js';
 import { WEBHOOK_BODY_LIMIT_BYTES, WEBHOOK_ROUTE } from './webhooks/webhooks.controller.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/** The longest path parameter any route takes, decoded: a contact id (the transcript's path). */
+const LONGEST_PATH_PARAMETER = CONTACT_ID_MAX_LENGTH;
 
 /**
  * Builds the configured server without listening, so tests and main start it the same way. The
@@ -28,6 +31,7 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
   const storage = await openStorage(config, logger.child({ context: 'EventStore' }));
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: LONGEST_PATH_PARAMETER },
     trustProxy: trustedProxies(config.rateLimits),
     // In place of Nest's, which sends Fastify's texts: they repeat the whole path.
     frameworkErrors: answerRouterRefusal,
