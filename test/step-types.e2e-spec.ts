@@ -39,6 +39,21 @@ describe('Step types and the shape of a definition', () => {
       expect((await api.request('GET', '/step-types', { token: null })).status).toBe(401);
     });
 
+    it('takes `consistentWith` as every query does, and refuses an unknown parameter', async () => {
+      const created = await api.request('POST', '/workflows', { body: { name: 'For a position' } });
+      expect((await api.request('GET', `/step-types?consistentWith=${created.body.position}`)).status).toBe(200);
+      expect((await api.request('GET', '/step-types?consistentWith=abc')).body).toEqual({
+        statusCode: 400,
+        message: 'consistentWith: Not a position of this event store: "abc"',
+        error: 'Bad Request',
+      });
+      expect((await api.request('GET', '/step-types?type=wait')).body).toEqual({
+        statusCode: 400,
+        message: ['property type should not exist'],
+        error: 'Bad Request',
+      });
+    });
+
     it.each(['admin', 'auditor'] as const)('answers a signed-in %s with every step type, in order', async (role) => {
       const response = await api.request('GET', '/step-types', { token: api.token(role) });
       expect(response.status).toBe(200);

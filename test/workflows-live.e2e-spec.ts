@@ -27,11 +27,11 @@ class EventStreamClient {
     void this.read();
   }
 
-  static async open(baseUrl: string, token: string | null): Promise<EventStreamClient> {
+  static async open(baseUrl: string, token: string | null, query = ''): Promise<EventStreamClient> {
     const abort = new AbortController();
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(`${baseUrl}/workflows/live`, { headers, signal: abort.signal });
+    const response = await fetch(`${baseUrl}/workflows/live${query}`, { headers, signal: abort.signal });
     return new EventStreamClient(response, abort);
   }
 
@@ -170,6 +170,24 @@ describe('GET /workflows/live', () => {
     const forged = await EventStreamClient.open(server.baseUrl, 'not.a.token');
     expect(forged.response.status).toBe(401);
     await forged.untilEnded();
+  });
+
+  it('waits with its snapshot for the command of `consistentWith`; refuses a bad position or an unknown parameter with 400', async () => {
+    const { admin } = newWorkspace();
+    const created = await create('Just created', admin);
+    const client = await EventStreamClient.open(server.baseUrl, admin, `?consistentWith=${created.position}`);
+    clients.push(client);
+    expect(client.response.status).toBe(200);
+    expect(await client.next()).toEqual({ event: 'card', data: expect.objectContaining({ id: created.id, name: 'Just created' }) });
+    client.close();
+
+    const refusalOf = async (query: string) => (await server.api.request('GET', `/workflows/live${query}`, { token: admin })).body;
+    expect(await refusalOf('?consistentWith=99999999999')).toEqual({
+      statusCode: 400,
+      message: 'consistentWith: position 99999999999 is ahead of the event log',
+      error: 'Bad Request',
+    });
+    expect(await refusalOf('?since=1')).toEqual({ statusCode: 400, message: ['property since should not exist'], error: 'Bad Request' });
   });
 
   it('answers with an event stream, not the GET /workflows/:id route', async () => {

@@ -1,9 +1,12 @@
-import { Controller, type MessageEvent, Sse } from '@nestjs/common';
+import { Controller, type MessageEvent, Query, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { CurrentPrincipal } from '../../auth/auth.decorators.js';
 import type { Principal } from '#platform';
+import { WORKFLOWS_PROJECTION } from '#readmodel';
 import { ApiErrors } from '../../openapi/api-errors.decorator.js';
+import { ConsistencyService } from '../../infrastructure/consistency.service.js';
+import { ConsistentReadDto } from '../dto/workflow-queries.dto.js';
 import type { CardChange } from './card-change.js';
 import { LiveCardsService } from './live-cards.service.js';
 import { type LiveCardEvent, WorkflowCardEventDto, WorkflowRemovedEventDto } from './workflows-live.responses.js';
@@ -38,7 +41,10 @@ export const liveCardMessages = (changes: Observable<CardChange>, keepAliveMs: n
 @ApiExtraModels(WorkflowCardEventDto, WorkflowRemovedEventDto)
 @Controller('workflows')
 export class WorkflowsLiveController {
-  constructor(private readonly liveCards: LiveCardsService) {}
+  constructor(
+    private readonly liveCards: LiveCardsService,
+    private readonly consistency: ConsistencyService,
+  ) {}
 
   /** Nest unsubscribes when the client goes away, which releases the stream's watcher. */
   @Sse('live')
@@ -48,7 +54,8 @@ export class WorkflowsLiveController {
     description:
       'Server-Sent Events. First a `card` event for every current card, newest first (as `listWorkflows` pages them), then one ' +
       'for each change; `removed` when a workflow is deleted. A card may come twice; the latest one counts. A `: keep-alive` ' +
-      'comment comes every 15 s. The stream ends when the server shuts down: reconnect, and the snapshot comes again.',
+      'comment comes every 15 s. The stream ends when the server shuts down: reconnect, and the snapshot comes again. With ' +
+      '`consistentWith`, the snapshot shows what that command changed.',
   })
   @ApiOkResponse({
     description:
@@ -66,8 +73,10 @@ export class WorkflowsLiveController {
       },
     },
   })
-  @ApiErrors(401, 429)
-  live(@CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
+  @ApiErrors(400, 401, 429)
+  async live(@CurrentPrincipal() principal: Principal, @Query() query: ConsistentReadDto): Promise<Observable<MessageEvent>> {
+    // Before the stream's headers: a refused position is still an error answer.
+    await this.consistency.waitFor(query.consistentWith, [WORKFLOWS_PROJECTION]);
     return liveCardMessages(this.liveCards.watch(principal.workspace), KEEP_ALIVE_INTERVAL_MS);
   }
 }

@@ -1,7 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { stepTypeCatalog } from '#domain';
 import { ApiErrors } from '../../openapi/api-errors.decorator.js';
+import { ConsistencyService } from '../../infrastructure/consistency.service.js';
+import { ConsistentReadDto } from '../dto/workflow-queries.dto.js';
 import { StepTypeCatalogDto } from './step-types.responses.js';
 
 /**
@@ -12,6 +14,8 @@ import { StepTypeCatalogDto } from './step-types.responses.js';
 @ApiBearerAuth()
 @Controller('step-types')
 export class StepTypesController {
+  constructor(private readonly consistency: ConsistencyService) {}
+
   @Get()
   @ApiOperation({
     operationId: 'listStepTypes',
@@ -22,8 +26,10 @@ export class StepTypesController {
       'loops that never wait) are checked on publish.',
   })
   @ApiOkResponse({ type: StepTypeCatalogDto, description: 'The step types, and the JSON Schema of the settings' })
-  @ApiErrors(401, 429)
-  list(): StepTypeCatalogDto {
+  @ApiErrors(400, 401, 429)
+  async list(@Query() query: ConsistentReadDto): Promise<StepTypeCatalogDto> {
+    // The catalog follows no projection; the position is checked as every query checks it.
+    await this.consistency.waitFor(query.consistentWith, []);
     return stepTypeCatalog();
   }
 }
