@@ -179,6 +179,15 @@ describe('session decider', () => {
       expect(started).toEqual(event.started([{ id: 'hello', type: 'send_message', text: 'Hello' }]));
     });
 
+    it('sends no message whose text comes out blank, and goes on with the flow', () => {
+      const start = command.start([
+        { id: 'nothing', type: 'send_message', text: '{{unknown}} {{contact.name}}' },
+        { id: 'hello', type: 'send_message', text: 'Hello.' },
+      ]);
+      delete start.data.contactName;
+      expect(textsSent(sessionDecider.decide(start, foldSession([])))).toEqual(['Hello.']);
+    });
+
     it('renders an unknown contact name as empty', () => {
       const start = command.start([bye, { id: 'hello', type: 'send_message', text: 'Hello {{contact.name}}.' }]);
       delete start.data.contactName;

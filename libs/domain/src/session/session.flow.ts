@@ -115,6 +115,9 @@ function runStep(decision: Decision, step: StepDefinition): StepOutcome {
 
 /** `text` is sent as it is: templates are rendered by the caller, and an AI agent's words never are. */
 export function sendMessage(decision: Decision, stepId: string, text: string, choices?: MessageChoice[]): void {
+  // A text made only of placeholders without a value says nothing: the customer gets no empty
+  // message (which Meta would refuse). Choices still go out: they are the message.
+  if (choices === undefined && text.trim() === '') return;
   const messageId = nextId(decision.session, 'messages');
   decision.record('MessageSent', { messageId, stepId, text, ...(choices === undefined ? {} : { choices }) });
 }
