@@ -43,6 +43,24 @@ describe('the OpenAPI document', () => {
     });
   });
 
+  it('lists null in every enum that may be null (OpenAPI 3.0: `nullable` does not add it)', () => {
+    const document: unknown = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'));
+    const enumsWithoutNull: string[] = [];
+    let nullableEnums = 0;
+    const visit = (value: unknown, at: string): void => {
+      if (typeof value !== 'object' || value === null) return;
+      const schema = value as { nullable?: unknown; enum?: unknown[] };
+      if (schema.nullable === true && Array.isArray(schema.enum)) {
+        nullableEnums += 1;
+        if (!schema.enum.includes(null)) enumsWithoutNull.push(at);
+      }
+      for (const [key, child] of Object.entries(value)) visit(child, `${at}/${key}`);
+    };
+    visit(document, '#');
+    expect(nullableEnums).toBeGreaterThan(0);
+    expect(enumsWithoutNull).toEqual([]);
+  });
+
   it('gives every parameter of every operation an example that its schema admits', async () => {
     interface Parameter {
       name: string;

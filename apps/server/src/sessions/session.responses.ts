@@ -72,7 +72,8 @@ export class SessionSummaryDto {
   currentStepId!: string | null;
 
   @ApiProperty({
-    enum: SESSION_END_REASONS,
+    // OpenAPI 3.0: `nullable` does not add null to an enum; the enum must list it.
+    enum: [...SESSION_END_REASONS, null],
     nullable: true,
     example: 'routed_to_team',
     description: `Why it ended; null while active. ${Object.entries(END_REASONS)
