@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { NOT_AN_OBJECT_MESSAGE, RequestValidationPipe } from './request-validation.pipe.js';
 
 class ContactDto {
@@ -52,6 +52,25 @@ describe('RequestValidationPipe', () => {
       const body: unknown = JSON.parse(`{"name":"Flow","${inherited}":1}`);
       expect(await refusal(body)).toEqual([`property ${inherited} should not exist`]);
     }
+  });
+
+  it('refuses a query parameter given twice in the same words whatever its rules, and leaves an unknown one to the whitelist', async () => {
+    class StatusQueryDto {
+      @IsOptional()
+      @IsIn(['active', 'ended'], { message: 'status must be active or ended' })
+      status?: string;
+    }
+    const pipe = new RequestValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true });
+    const messagesOf = (query: object) =>
+      pipe.transform(query, { type: 'query', metatype: StatusQueryDto }).then(
+        () => 'accepted',
+        (error: BadRequestException) => (error.getResponse() as { message: unknown }).message,
+      );
+    expect(await messagesOf({ status: ['active', 'ended'] })).toEqual(['status must be given once']);
+    expect(await messagesOf({ status: 'active', other: ['1', '2'] })).toEqual(['property other should not exist']);
+    expect(await messagesOf({ status: 'ended' })).toBe('accepted');
+    // A body's arrays are the body's business.
+    expect(await refusal({ name: ['Flow', 'Flow'] })).toEqual(['name must be a string']);
   });
 
   it('leaves a value that is not validated alone', async () => {

@@ -1,4 +1,5 @@
 import { type ArgumentMetadata, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { quotedInput } from '#domain';
 
 /**
@@ -32,6 +33,7 @@ export class RequestValidationPipe extends ValidationPipe {
     if (typeof value === 'object' && value !== null && validated) {
       const inherited = Object.keys(value).find((key) => INHERITED_NAMES.has(key));
       if (inherited !== undefined) throw new BadRequestException([unknownPropertyMessage(inherited)]);
+      if (metadata.type === 'query') refuseRepeatedParameters(value, metadata);
     }
     return super.transform(value, metadata);
   }
@@ -40,6 +42,22 @@ export class RequestValidationPipe extends ValidationPipe {
     return super.flattenValidationErrors(validationErrors.map(withClearerMessages));
   }
 }
+
+/**
+ * A query parameter given twice (`?status=active&status=ended`) arrives as an array, which no
+ * query takes: said so in the same words on every query, rather than as whichever rule of the
+ * parameter an array breaks first. One the query does not have is left to the whitelist.
+ */
+const refuseRepeatedParameters = (query: object, { metatype }: ArgumentMetadata): void => {
+  if (metatype === undefined) return;
+  const declared = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(metatype, '', true, false)
+      .map((rule) => rule.propertyName),
+  );
+  const repeated = Object.entries(query).find(([name, given]) => Array.isArray(given) && declared.has(name))?.[0];
+  if (repeated !== undefined) throw new BadRequestException([`${repeated} must be given once`]);
+};
 
 /** How a property the request may not carry is refused, named as quotedInput names it. */
 export const unknownPropertyMessage = (property: string): string => `property ${quotedInput(property)} should not exist`;
