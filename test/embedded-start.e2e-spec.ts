@@ -42,6 +42,15 @@ describe('embedded start without AUTH_SECRET', () => {
     expect(existsSync(join(dataDir, 'auth-secret'))).toBe(true);
     expect(statSync(join(dataDir, 'auth-secret')).mode & 0o777).toBe(0o600);
     expect(tokens).toHaveLength(2);
+
+    // A start with AUTH_SECRET hands over no link, and leaves none of an earlier start behind.
+    const withSecret = await spawnServer(dataDir, newSecret());
+    try {
+      expect(existsSync(linkFile)).toBe(false);
+    } finally {
+      withSecret.process.kill('SIGTERM');
+      await withSecret.exited;
+    }
   });
 
   it('creates a missing DATA_DIR open to its owner only, and every file in it readable by its owner only', async () => {

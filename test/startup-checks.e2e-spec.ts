@@ -1,7 +1,31 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { closedPort, runServerUntilExit } from './support/test-server.js';
+import { closedPort, runServerUntilExit, temporaryDataDir } from './support/test-server.js';
 
 describe('start-up checks', () => {
+  it('names PORT when another process listens on it, and DATA_DIR when a file is in its way', async () => {
+    const holder = createServer();
+    await new Promise<void>((listening) => holder.listen(0, '127.0.0.1', listening));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const taken = await runServerUntilExit({ PORT: String(port), HOST: '127.0.0.1' });
+      expect(taken.code).toBe(1);
+      expect(taken.output).toContain(`Configuration error: PORT ${port} is in use on 127.0.0.1 by another process`);
+      expect(taken.output).not.toContain('    at ');
+    } finally {
+      holder.close();
+    }
+    const file = join(temporaryDataDir(), 'a-file');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '');
+    const blocked = await runServerUntilExit({ DATA_DIR: file });
+    expect(blocked.code).toBe(1);
+    expect(blocked.output).toContain(`Configuration error: DATA_DIR ${file} cannot be used as the data folder: a file is in the way`);
+    expect(blocked.output).not.toContain('    at ');
+  });
+
   it('exits non-zero within 30 s naming EventStoreDB and its address when it cannot be reached', async () => {
     const port = await closedPort();
     const result = await runServerUntilExit({
@@ -45,6 +69,9 @@ describe('start-up checks', () => {
     ],
     [{ ROLES: 'web' }, [], 'ROLES'],
     [{ HOST: 'example.com' }, [], 'HOST must be an IP address'],
+    // An address of the documentation range, which no machine here has.
+    [{ HOST: '192.0.2.1' }, [], 'HOST 192.0.2.1 is not an address of this machine'],
+    [{ AI_AGENT_TIMEOUT_MS: 'soon' }, [], 'AI_AGENT_TIMEOUT_MS must be a positive whole number'],
     [{}, ['--roles', 'api,worker'], '--roles'],
     [{}, ['--port', '1'], '--roles'],
   ])('refuses the configuration %j %j with a message naming %s', async (env, args, named) => {

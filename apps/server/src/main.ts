@@ -15,7 +15,7 @@ import {
   StorageUnavailableError,
 } from '#platform';
 import { resolveChannelSecretsKey } from './config/channel-secrets-key.js';
-import { handOverSignInLink } from './auth/sign-in-link.js';
+import { handOverSignInLink, removeSignInLink } from './auth/sign-in-link.js';
 import { createApp } from './create-app.js';
 import { closeOnSignals } from './shutdown/graceful-shutdown.js';
 
@@ -34,7 +34,10 @@ const main = async (): Promise<void> => {
   const { secret, generated } = resolveAuthSecret(config.authSecret, config.dataDir);
   const channelSecretsKey = resolveChannelSecretsKey(config.channelSecretsKey, config.dataDir);
   const app = await createApp({ ...config, authSecret: secret, channelSecretsKey });
-  await app.listen(config.port, config.host);
+  await app.listen(config.port, config.host).catch(async (error: unknown) => {
+    await app.close();
+    throw listenRefusal(error, config);
+  });
   closeOnSignals(app, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, new Logger('Shutdown'));
   if (config.eventStore.kind === 'sqlite' || config.readModel.kind === 'sqlite') {
     // Operator commands that write refuse to run beside a server on the same embedded stores.
@@ -43,6 +46,7 @@ const main = async (): Promise<void> => {
   const logger = new Logger('Workflows');
   const url = `http://${reachableHost(config.host)}:${config.port}`;
   logger.log(`Serving ${url} (API docs: ${url}/docs) as ${[...config.roles].join(', ')}; ${describeStorage(config)}`);
+  if (config.authSecret !== undefined && config.roles.has('api')) removeSignInLink(config.dataDir);
   if (config.authSecret === undefined && config.roles.has('api')) {
     // Embedded mode: hand the operator a way in at once. The secret itself is never printed.
     if (generated) logger.log(`Generated a signing secret into ${config.dataDir}/auth-secret`);
@@ -54,6 +58,20 @@ const main = async (): Promise<void> => {
       { dataDir: config.dataDir, terminal: process.stdout, logFormat: config.logFormat },
       logger,
     );
+  }
+};
+
+/** Why the server could not listen, as the setting to change: PORT or HOST. */
+const listenRefusal = (error: unknown, { port, host }: AppConfig): unknown => {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new ConfigError(`PORT ${port} is in use on ${host} by another process; stop it or choose another PORT`);
+    case 'EACCES':
+      return new ConfigError(`PORT ${port} needs privileges this process does not have (ports below 1024); choose another PORT`);
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(`HOST ${host} is not an address of this machine; use one of its addresses, or 0.0.0.0 for all`);
+    default:
+      return error;
   }
 };
 

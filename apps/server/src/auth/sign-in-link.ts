@@ -60,3 +60,9 @@ export const handOverSignInLink = (
   }
   logger.log(`The admin sign-in link (valid ${validFor}) is in ${file}, readable by this user only; ${moreTokens}`);
 };
+
+/**
+ * A start with AUTH_SECRET hands over no link: one an earlier start wrote, signed with another
+ * secret or still valid, must not be left for the operator to try.
+ */
+export const removeSignInLink = (dataDir: string): void => rmSync(join(dataDir, SIGN_IN_LINK_FILE), { force: true });

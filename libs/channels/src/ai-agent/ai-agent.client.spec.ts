@@ -322,9 +322,10 @@ describe('loadAiAgentConfig', () => {
     );
   });
 
-  it.each(['0', '-5', '1.5', 'soon', '20s', '1e4'])('refuses AI_AGENT_TIMEOUT_MS %j', (timeout) => {
+  it.each(['0', '-5', '1.5', 'soon', '20s', '1e4'])('refuses AI_AGENT_TIMEOUT_MS %j, with or without AI_AGENT_URL', (timeout) => {
     expect(() => loadAiAgentConfig({ AI_AGENT_URL: 'https://llm.example.com', AI_AGENT_TIMEOUT_MS: timeout })).toThrow(
       'AI_AGENT_TIMEOUT_MS',
     );
+    expect(() => loadAiAgentConfig({ AI_AGENT_TIMEOUT_MS: timeout })).toThrow('AI_AGENT_TIMEOUT_MS');
   });
 });

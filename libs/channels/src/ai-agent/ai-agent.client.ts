@@ -198,9 +198,12 @@ const parseTimeout = (value: string | undefined): number => {
 
 /**
  * Reads AI_AGENT_URL, AI_AGENT_API_KEY, AI_AGENT_MODEL and AI_AGENT_TIMEOUT_MS.
- * Undefined when AI_AGENT_URL is unset or empty; throws an Error naming the variable for a bad value.
+ * Undefined when AI_AGENT_URL is unset or empty; throws an Error naming the variable for a bad value
+ * of any of them, set or not.
  */
 export function loadAiAgentConfig(env: Record<string, string | undefined>): AiAgentConfig | undefined {
+  // Checked without a URL too: a typo should not wait to be found until the agent is configured.
+  const timeoutMs = parseTimeout(env.AI_AGENT_TIMEOUT_MS);
   const url = env.AI_AGENT_URL?.trim();
   if (!url) return undefined;
   const apiKey = env.AI_AGENT_API_KEY?.trim();
@@ -208,7 +211,7 @@ export function loadAiAgentConfig(env: Record<string, string | undefined>): AiAg
     url: parseUrl(url),
     ...(apiKey ? { apiKey } : {}),
     model: env.AI_AGENT_MODEL?.trim() || DEFAULT_AI_AGENT_MODEL,
-    timeoutMs: parseTimeout(env.AI_AGENT_TIMEOUT_MS),
+    timeoutMs,
   };
 }
 

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/app-config.js';
+import { ConfigError } from '../config/config-error.js';
 import { resolveGeneratedSecret } from '../config/generated-secret.js';
 import { ensureDataDir } from './data-dir.permissions.js';
 import { markServerRunning } from './running-servers.js';
@@ -37,10 +38,14 @@ describe('DATA_DIR permissions', () => {
     expect(modeOf(dataDir)).toBe(0o750);
   });
 
-  it('refuses a DATA_DIR that is a file', () => {
+  it('refuses a DATA_DIR that is a file, or inside one, as a configuration error naming it', () => {
     const dataDir = join(root, 'data');
     writeFileSync(dataDir, '');
-    expect(() => ensureDataDir(dataDir)).toThrow('EEXIST');
+    const refusal = `DATA_DIR ${dataDir} cannot be used as the data folder: a file is in the way of that folder`;
+    expect(() => ensureDataDir(dataDir)).toThrow(new ConfigError(refusal));
+    expect(() => ensureDataDir(join(dataDir, 'inner'))).toThrow(
+      new ConfigError(`DATA_DIR ${join(dataDir, 'inner')} cannot be used as the data folder: a file is in the way of that folder`),
+    );
   });
 
   it('is how the embedded stores, a generated secret and the running mark create DATA_DIR', async () => {

@@ -28,17 +28,9 @@ export class StorageUnavailableError extends Error {
 /** The embedded event log's file in DATA_DIR. */
 export const EMBEDDED_LOG_FILE = 'events.sqlite';
 
-const embeddedFile = (dataDir: string, file: string, what: string): string => {
-  try {
-    ensureDataDir(dataDir);
-  } catch (error) {
-    throw new StorageUnavailableError(`Cannot create DATA_DIR ${dataDir} for the ${what}: ${(error as Error).message}`);
-  }
-  return join(dataDir, file);
-};
-
+/** DATA_DIR exists by then (openStorage). */
 const openEmbedded = <Store>(dataDir: string, file: string, what: string, open: (file: string) => Store): Store => {
-  const path = embeddedFile(dataDir, file, what);
+  const path = join(dataDir, file);
   try {
     return open(path);
   } catch (error) {
@@ -76,6 +68,8 @@ const openReadModel = async (config: AppConfig): Promise<ReadModelStore> => {
  * The event store reports to `eventStoreLogger` the records of the log it skips.
  */
 export const openStorage = async (config: AppConfig, eventStoreLogger: EventStoreLogger = console): Promise<Storage> => {
+  // Once for both embedded stores: a DATA_DIR that cannot be used is one configuration error naming it.
+  if (config.eventStore.kind === 'sqlite' || config.readModel.kind === 'sqlite') ensureDataDir(config.dataDir);
   const [eventStore, readModel] = await Promise.allSettled([openEventStore(config, eventStoreLogger), openReadModel(config)]);
   if (eventStore.status === 'fulfilled' && readModel.status === 'fulfilled') {
     return { eventStore: eventStore.value, readModel: readModel.value };
