@@ -190,6 +190,22 @@ describe('GET /workflows/live', () => {
     expect(await refusalOf('?since=1')).toEqual({ statusCode: 400, message: ['property since should not exist'], error: 'Bad Request' });
   });
 
+  it('ends the stream when its token expires, so that reconnecting needs a valid one', async () => {
+    const { workspace, admin } = newWorkspace();
+    const created = await create('Seen while the token lasts', admin);
+    const now = Math.floor(Date.now() / 1000);
+    // Past its `exp` but within the clock tolerance (30 s): accepted for 3 s more.
+    const expiring = server.api.tokenWithPayload(
+      JSON.stringify({ sub: 'leaving', role: 'auditor', workspace, iat: now - 60, exp: now - 27 }),
+    );
+    const client = await watch(expiring);
+    expect(await client.next()).toEqual({ event: 'card', data: expect.objectContaining({ id: created.id }) });
+    await client.untilEnded(10_000);
+    const again = await EventStreamClient.open(server.baseUrl, expiring);
+    expect(again.response.status).toBe(401);
+    await again.untilEnded();
+  });
+
   it('answers with an event stream, not the GET /workflows/:id route', async () => {
     const { auditor } = newWorkspace();
     const client = await watch(auditor);

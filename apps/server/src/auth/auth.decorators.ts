@@ -19,6 +19,8 @@ export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
 
 export interface AuthenticatedRequest {
   principal?: Principal;
+  /** Until when the bearer token is accepted (epoch ms). */
+  credentialAcceptedUntilMs?: number;
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -27,4 +29,11 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, context: E
   // The global guard runs first; a route without a principal is a public one misusing the decorator.
   if (!principal) throw new Error('CurrentPrincipal used on a public route');
   return principal;
+});
+
+/** Until when the caller's token is accepted (epoch ms): what an answer that outlasts the request ends by. */
+export const CredentialAcceptedUntil = createParamDecorator((_data: unknown, context: ExecutionContext): number => {
+  const until = context.switchToHttp().getRequest<AuthenticatedRequest>().credentialAcceptedUntilMs;
+  if (until === undefined) throw new Error('CredentialAcceptedUntil used on a public route');
+  return until;
 });

@@ -10,7 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { checkRequestBody } from '../http/request-body.check.js';
 import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
-import { DEFAULT_MAX_TOKEN_TTL_SECONDS, InvalidTokenError, type Role, verifyJwt } from '#platform';
+import { DEFAULT_MAX_TOKEN_TTL_SECONDS, InvalidTokenError, type Role, verifyJwtUntil } from '#platform';
 
 export const AUTH_SECRET = Symbol('AUTH_SECRET');
 /** The longest lifetime of a token the server accepts, in seconds (AUTH_MAX_TOKEN_TTL). */
@@ -40,7 +40,9 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException('Missing bearer token in the Authorization header');
     try {
-      request.principal = await verifyJwt(match[1], this.secret, { maxTtlSeconds: this.maxTtlSeconds });
+      const verified = await verifyJwtUntil(match[1], this.secret, { maxTtlSeconds: this.maxTtlSeconds });
+      request.principal = verified.principal;
+      request.credentialAcceptedUntilMs = verified.acceptedUntilMs;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new UnauthorizedException(`Invalid token: ${error.message}`);
       throw error;

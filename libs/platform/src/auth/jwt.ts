@@ -70,6 +70,11 @@ interface VerifiedToken {
 }
 const verifiedTokens = new BoundedMap<VerifiedToken>(10_000);
 
+const acceptedOf = ({ principal, expiresAt }: VerifiedToken) => ({
+  principal,
+  acceptedUntilMs: (expiresAt + CLOCK_TOLERANCE_SECONDS) * 1000,
+});
+
 /** A working day: the lifetime of the tokens minted without one asked for (the sign-in link, `cli token`). */
 const DEFAULT_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
@@ -122,22 +127,30 @@ const numericClaim = (value: unknown, name: string): number | undefined => {
  * claims; every token must expire (a credential without `exp` would be valid forever), and live
  * no longer than `maxTtlSeconds` from when it was issued (or from now, without `iat`).
  */
-export const verifyJwt = async (
+export const verifyJwt = async (token: string, secret: string, options: { now?: Date; maxTtlSeconds?: number } = {}): Promise<Principal> =>
+  (await verifyJwtUntil(token, secret, options)).principal;
+
+/**
+ * verifyJwt, and until when the token is accepted (epoch milliseconds: its `exp` and the clock
+ * tolerance), for an answer that outlasts the request: a stream must end when its token does.
+ */
+export const verifyJwtUntil = async (
   token: string,
   secret: string,
   { now = new Date(), maxTtlSeconds = DEFAULT_MAX_TOKEN_TTL_SECONDS }: { now?: Date; maxTtlSeconds?: number } = {},
-): Promise<Principal> => {
+): Promise<{ principal: Principal; acceptedUntilMs: number }> => {
   const memoKey = `${maxTtlSeconds}\u0000${secret}\u0000${token}`;
   const verified = verifiedTokens.get(memoKey);
   if (verified !== undefined && now.getTime() >= verified.checkedAtMs) {
     // jose's own rule: expired once `exp` is at or before now (whole seconds) less the tolerance.
-    if (verified.expiresAt > Math.floor(now.getTime() / 1000) - CLOCK_TOLERANCE_SECONDS) return verified.principal;
+    if (verified.expiresAt > Math.floor(now.getTime() / 1000) - CLOCK_TOLERANCE_SECONDS) return acceptedOf(verified);
     verifiedTokens.delete(memoKey);
     throw new InvalidTokenError('token expired');
   }
   const { principal, expiresAt } = await verifyJwtClaims(token, secret, now, maxTtlSeconds);
-  verifiedTokens.set(memoKey, { principal, expiresAt, checkedAtMs: now.getTime() });
-  return principal;
+  const checked = { principal, expiresAt, checkedAtMs: now.getTime() };
+  verifiedTokens.set(memoKey, checked);
+  return acceptedOf(checked);
 };
 
 const verifyJwtClaims = async (

@@ -1,7 +1,7 @@
 import { Controller, type MessageEvent, Query, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Observable } from 'rxjs';
-import { CurrentPrincipal } from '../../auth/auth.decorators.js';
+import { Observable, takeUntil, timer } from 'rxjs';
+import { CredentialAcceptedUntil, CurrentPrincipal } from '../../auth/auth.decorators.js';
 import type { Principal } from '#platform';
 import { WORKFLOWS_PROJECTION } from '#readmodel';
 import { ApiErrors } from '../../openapi/api-errors.decorator.js';
@@ -54,7 +54,8 @@ export class WorkflowsLiveController {
     description:
       'Server-Sent Events. First a `card` event for every current card, newest first (as `listWorkflows` pages them), then one ' +
       'for each change; `removed` when a workflow is deleted. A card may come twice; the latest one counts. A `: keep-alive` ' +
-      'comment comes every 15 s. The stream ends when the server shuts down: reconnect, and the snapshot comes again. With ' +
+      'comment comes every 15 s. The stream ends when the server shuts down and when the token expires: reconnect (with a ' +
+      'valid token), and the snapshot comes again. With ' +
       '`consistentWith`, the snapshot shows what that command changed.',
   })
   @ApiOkResponse({
@@ -74,9 +75,16 @@ export class WorkflowsLiveController {
     },
   })
   @ApiErrors(400, 401, 429)
-  async live(@CurrentPrincipal() principal: Principal, @Query() query: ConsistentReadDto): Promise<Observable<MessageEvent>> {
+  async live(
+    @CurrentPrincipal() principal: Principal,
+    @CredentialAcceptedUntil() acceptedUntilMs: number,
+    @Query() query: ConsistentReadDto,
+  ): Promise<Observable<MessageEvent>> {
     // Before the stream's headers: a refused position is still an error answer.
     await this.consistency.waitFor(query.consistentWith, [WORKFLOWS_PROJECTION]);
-    return liveCardMessages(this.liveCards.watch(principal.workspace), KEEP_ALIVE_INTERVAL_MS);
+    // The stream ends with its token: reconnecting then needs a valid one (401 otherwise).
+    return liveCardMessages(this.liveCards.watch(principal.workspace), KEEP_ALIVE_INTERVAL_MS).pipe(
+      takeUntil(timer(new Date(acceptedUntilMs))),
+    );
   }
 }
