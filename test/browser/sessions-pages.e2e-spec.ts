@@ -107,6 +107,12 @@ describe('the sessions pages in Chromium', () => {
       (count) => count === customers.length,
     );
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    expect(
+      await eventually(
+        () => page.evaluate(() => document.activeElement?.textContent),
+        (focused) => focused === customers[2].contactId,
+      ),
+    ).toBe(customers[2].contactId);
     const shown = await contactLinks.allTextContents();
     expect(new Set(shown)).toEqual(new Set(customers.map((customer) => customer.contactId)));
     expect(shown.at(-1)).toBe(customers[0].contactId);

@@ -42,6 +42,12 @@ describe('the workflow editor in Chromium', () => {
 
   const stepNode = (page: Page, name: string) => page.getByRole('group', { name });
   const panel = (page: Page) => page.getByRole('tabpanel');
+  /** The accessible name of what has the keyboard focus, once it is `name` (or what it is after a while). */
+  const focusedOnceNamed = (page: Page, name: string) =>
+    eventually(
+      () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName),
+      (focused) => focused === name,
+    );
 
   /** Where an element is once the canvas stopped moving it (a new step is laid out and fitted into view). */
   const settledBox = async (locator: Locator) => {
@@ -136,10 +142,13 @@ describe('the workflow editor in Chromium', () => {
     await stepNode(page, 'Send message step thanks').click();
     await page.keyboard.press('Delete');
     expect(await stepNode(page, 'Send message step thanks').count()).toBe(0);
-    // Undo brings the step back with the links to it, selected.
+    // The keyboard goes on at the step before the one deleted, not at the page.
+    expect(await focusedOnceNamed(page, 'Ask question step ask')).toBe('Ask question step ask');
+    // Undo brings the step back with the links to it, selected and focused.
     const deleted = page.getByRole('status').filter({ hasText: 'Step thanks deleted.' });
     await deleted.getByRole('button', { name: 'Undo' }).click();
     await stepNode(page, 'Send message step thanks').waitFor();
+    expect(await focusedOnceNamed(page, 'Send message step thanks')).toBe('Send message step thanks');
     expect(await page.getByRole('group', { name: 'From ask to thanks', exact: true }).count()).toBe(1);
     expect(await panel(page).getByLabel('Text', { exact: true }).inputValue()).toBe(FLOW[2].text);
     expect(await deleted.count()).toBe(0);

@@ -224,6 +224,13 @@ describe('the Workflows page in Chromium', () => {
     await page.getByRole('article', { name: 'Flow 01' }).waitFor();
     expect(await page.getByRole('article').count()).toBe(56);
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    // The button went with the last page: the keyboard goes on at the first card it brought.
+    expect(
+      await eventually(
+        () => page.evaluate(() => document.activeElement?.textContent),
+        (focused) => focused === 'Flow 05',
+      ),
+    ).toBe('Flow 05');
     expect(await stillMarked(page)).toBe(true);
     expect(problems).toEqual([]);
     await context.close();

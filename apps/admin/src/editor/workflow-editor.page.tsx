@@ -75,6 +75,19 @@ const definitionOf = (workflow: Pick<WorkflowDetails, 'steps' | 'settings'>): De
   settings: workflow.settings ?? {},
 });
 
+const CANVAS_ID = 'flow-canvas';
+
+/**
+ * Once the canvas has drawn the change, gives the keyboard focus to step `id` (the canvas itself
+ * when there is none), so that focus never drops to the page after a step or link goes or comes back.
+ */
+const focusStepSoon = (id: string | null): void => {
+  requestAnimationFrame(() => {
+    const node = id === null ? null : document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
+    (node ?? document.getElementById(CANVAS_ID))?.focus();
+  });
+};
+
 /**
  * The body that publishes `definition`. The editor holds steps of whatever types `GET /step-types`
  * lists (its forms are made from their schemas), so their fields are checked by the server, which
@@ -232,6 +245,10 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
     setDraft(after);
     setRemoval({ before: draft, after, selection: first, what });
     setSelection(null);
+    // The keyboard focus was on what went: it goes on at the step beside it, or at the link's source.
+    const at = first.kind === 'step' ? draft.steps.findIndex((step) => step.id === first.id) : -1;
+    const beside = first.kind === 'step' ? (after.steps[Math.max(at - 1, 0)]?.id ?? null) : first.source;
+    focusStepSoon(beside);
   };
   // Offered while nothing else changed since: undoing then loses nothing.
   const undoable = removal !== null && removal.after === draft ? removal : null;
@@ -240,6 +257,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
     setDraft(undoable.before);
     setSelection(undoable.selection);
     setRemoval(null);
+    focusStepSoon(undoable.selection.kind === 'step' ? undoable.selection.id : undoable.selection.source);
   };
 
   const rename = (from: string, to: string) => {
@@ -471,7 +489,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
             ))}
           </nav>
         )}
-        <section className="canvas" aria-label="Flow">
+        <section className="canvas" aria-label="Flow" id={CANVAS_ID} tabIndex={-1}>
           {shown.steps.length === 0 && (
             <p className="canvas-empty hint">
               {readOnly ? 'This version has no steps.' : 'No steps yet: add the first one from the palette.'}
