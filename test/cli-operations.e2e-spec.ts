@@ -172,6 +172,31 @@ describe('operator commands: replay, verify, export', () => {
     },
   );
 
+  it.each([
+    ['an existing directory', (folder: string) => folder, (folder: string) => `export: --out ${folder} is a directory; name a file`],
+    [
+      'a file in a folder that does not exist',
+      (folder: string) => join(folder, 'missing', 'log.ndjson'),
+      (folder: string) => `export: cannot write ${folder}/missing/log.ndjson: the folder ${folder}/missing does not exist`,
+    ],
+  ])('export refuses %s up front, in one line naming it, leaving nothing behind', (_case, target, message) => {
+    const folder = temporaryDataDir();
+    try {
+      const result = cli('export', '--out', target(folder));
+      expect([result.status, result.stdout, result.stderr]).toEqual([2, '', `${message(folder)}\n`]);
+      expect(readdirSync(folder)).toEqual([]);
+    } finally {
+      removeDir(folder);
+    }
+  });
+
+  it('export reports its progress in plain lines, without a bar, when stderr is no terminal', () => {
+    const result = cli('export', '--out', '-');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^export: [\d,]+ of [\d,]+ events \(\d+%\), [\d,]+ events\/s/m);
+    expect(result.stderr).not.toMatch(/[[\]#]/);
+  });
+
   it('replay refuses to run beside a server on the embedded stores', () => {
     const result = cli('replay');
     expect(result.status).toBe(3);
@@ -185,10 +210,17 @@ describe('operator commands: replay, verify, export', () => {
     const result = cli('replay');
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/replay: [\d,]+ events applied to workflows, channels, sessions, api-channel-outbox, session-engine in/);
+    // Not a terminal: plain lines, no bar.
+    expect(result.stderr).toMatch(/^replay: [\d,]+ of [\d,]+ events \(\d+%\), [\d,]+ events\/s/m);
+    expect(result.stderr).not.toMatch(/[[\]#]/);
+    expect(result.stdout).toBe(
+      'Replayed workflows, channels, sessions, api-channel-outbox, session-engine from the log and swapped them in.\n',
+    );
     expect(await storedDocuments()).toEqual(before);
 
     const one = cli('replay', '--projection', 'workflows');
     expect(one.status).toBe(0);
+    expect(one.stdout).toBe('Replayed workflows from the log and swapped it in.\n');
     expect(await storedDocuments()).toEqual(before);
     expect(cli('replay', '--projection', 'cards').stderr).toContain(
       '--projection must be one of workflows, channels, sessions, api-channel-outbox, session-engine',

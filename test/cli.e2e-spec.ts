@@ -121,15 +121,30 @@ describe('cli token', () => {
     expect(result.stderr).toContain('Usage');
   });
 
-  it.each([['--help'], ['-h'], ['help'], ['verify', '--help'], ['export', '-h'], ['token', '--role', 'admin', '--help']])(
-    'prints the usage for %j to stdout and exits 0',
-    (...asked) => {
-      const result = run(...asked);
-      expect([result.status, result.stderr]).toEqual([0, '']);
-      expect(result.stdout).toMatch(/^Usage: npm run cli -- <command> \[options\]\n/);
-      expect(result.stdout).toContain('export --out FILE');
-    },
-  );
+  it.each([
+    ['--help'],
+    ['-h'],
+    ['help'],
+    ['verify', '--help'],
+    ['export', '-h'],
+    ['token', '--role', 'admin', '--help'],
+    ['verify', 'help'],
+    ['token', 'help'],
+    ['replay', 'help'],
+    ['export', '--out', '-', 'help'],
+  ])('prints the usage for %j to stdout and exits 0', (...asked) => {
+    const result = run(...asked);
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toMatch(/^Usage: npm run cli -- <command> \[options\]\n/);
+    expect(result.stdout).toContain('export --out FILE');
+  });
+
+  it('takes help as the value of an option, not as asking for the usage', async () => {
+    const result = run('token', '--role', 'admin', '--sub', 'help');
+    expect(result.status).toBe(0);
+    const { secret } = resolveAuthSecret(undefined, dataDir);
+    await expect(verifyJwt(result.stdout.trim(), secret)).resolves.toMatchObject({ sub: 'help', role: 'admin' });
+  });
 
   it.each([['verify'], ['export', '--out', '-'], ['replay']])(
     'refuses %j on a DATA_DIR without an event log, creating nothing',

@@ -23,10 +23,13 @@ export class CliError extends Error {
   }
 }
 
+/** Exit code of a command given wrongly, or refused before it starts for what it was given. */
+export const USAGE_EXIT_CODE = 2;
+
 /** A command or option given wrongly: exit 2, with the usage after the reason. */
 export class UsageError extends CliError {
   constructor(message: string) {
-    super(message, 2);
+    super(message, USAGE_EXIT_CODE);
   }
 }
 

@@ -1,9 +1,10 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError, StorageUnavailableError } from '#platform';
 import { CliError, UsageError } from './cli-storage.js';
-import { exportCommand } from './export.command.js';
-import { replayCommand } from './replay.command.js';
-import { tokenCommand } from './token.command.js';
-import { verifyCommand } from './verify.command.js';
+import { EXPORT_OPTIONS, exportCommand } from './export.command.js';
+import { REPLAY_OPTIONS, replayCommand } from './replay.command.js';
+import { TOKEN_OPTIONS, tokenCommand } from './token.command.js';
+import { VERIFY_OPTIONS, verifyCommand } from './verify.command.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 Every command reads the server's configuration (DATA_DIR, EVENT_STORE, READ_MODEL, …).
@@ -25,30 +26,44 @@ Commands:
       Prints this text.
 `;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  token: tokenCommand,
-  replay: replayCommand,
-  verify: verifyCommand,
-  export: exportCommand,
+interface Command {
+  run: (args: string[]) => Promise<void>;
+  /** The options it parses: what follows one of them is its value, not a word of its own. */
+  options: ParseArgsConfig['options'];
+}
+
+const COMMANDS: Record<string, Command> = {
+  token: { run: tokenCommand, options: TOKEN_OPTIONS },
+  replay: { run: replayCommand, options: REPLAY_OPTIONS },
+  verify: { run: verifyCommand, options: VERIFY_OPTIONS },
+  export: { run: exportCommand, options: EXPORT_OPTIONS },
 };
 
 /** Asking for the usage is no mistake: it goes to stdout and exits 0. */
 const HELP = new Set(['help', '--help', '-h']);
+
+/**
+ * `verify help`, `verify --help` and `export -h` ask for the usage too, rather than run the
+ * command; an option's value does not (`token --sub help` mints a token for "help").
+ */
+const asksForHelp = (args: string[], options: Command['options']): boolean =>
+  parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true }).tokens.some(
+    (token) => (token.kind === 'positional' && token.value === 'help') || (token.kind === 'option' && HELP.has(token.rawName)),
+  );
 
 const isUsageError = (error: unknown): boolean =>
   error instanceof UsageError || Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'));
 
 const main = async (): Promise<void> => {
   const [command, ...args] = process.argv.slice(2);
-  // `verify --help` asks for the usage too, rather than running a verification.
-  if (command !== undefined && (HELP.has(command) || args.includes('--help') || args.includes('-h'))) {
+  // Own keys only: "constructor" or "toString" would otherwise run Object's own and exit 0.
+  const known = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (command !== undefined && (HELP.has(command) || asksForHelp(args, known?.options ?? {}))) {
     process.stdout.write(USAGE);
     return;
   }
-  // Own keys only: "constructor" or "toString" would otherwise run Object's own and exit 0.
-  const run = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!run) throw new UsageError(command === undefined ? 'No command given' : `Unknown command: ${command}`);
-  await run(args);
+  if (!known) throw new UsageError(command === undefined ? 'No command given' : `Unknown command: ${command}`);
+  await known.run(args);
 };
 
 main().catch((error: unknown) => {

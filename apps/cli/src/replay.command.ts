@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Projection } from '#readmodel';
 import { ALL_PROJECTIONS, loadConfig } from '#platform';
 import { refuseBesideRunningServer, UsageError, withScratchReadModel, withStorage } from './cli-storage.js';
@@ -16,12 +16,18 @@ export function selectProjections(names: readonly string[] | undefined): readonl
   });
 }
 
+export const REPLAY_OPTIONS = { projection: { type: 'string', multiple: true } } satisfies ParseArgsConfig['options'];
+
+/** What replay says once done: `it` for one projection, `them` for several. */
+export const replayedLine = (projections: readonly Projection[]): string =>
+  `Replayed ${projections.map(({ name }) => name).join(', ')} from the log and swapped ${projections.length === 1 ? 'it' : 'them'} in.\n`;
+
 /**
  * Rebuilds read models from the log into a scratch store, then swaps them in at once: readers
  * see the old read models until the new ones are complete.
  */
 export async function replayCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { projection: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ args, options: REPLAY_OPTIONS });
   const projections = selectProjections(values.projection);
   const config = loadConfig();
   refuseBesideRunningServer(config, 'replay');
@@ -29,7 +35,7 @@ export async function replayCommand(args: string[]): Promise<void> {
     withScratchReadModel(config, async (scratch) => {
       await rebuildProjections(storage.eventStore, scratch, projections, 'replay');
       await storage.readModel.replaceProjections(scratch, projections);
-      process.stdout.write(`Replayed ${projections.map(({ name }) => name).join(', ')} from the log and swapped them in.\n`);
+      process.stdout.write(replayedLine(projections));
     }),
   );
 }

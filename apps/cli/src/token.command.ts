@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
   assertSharedSecretsConfigured,
   assertTokenLifetime,
@@ -13,17 +13,16 @@ import {
 } from '#platform';
 import { CliError, UsageError } from './cli-storage.js';
 
+export const TOKEN_OPTIONS = {
+  role: { type: 'string' },
+  sub: { type: 'string' },
+  workspace: { type: 'string' },
+  ttl: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
 /** Prints a bearer token signed with the server's secret. */
 export async function tokenCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      role: { type: 'string' },
-      sub: { type: 'string' },
-      workspace: { type: 'string' },
-      ttl: { type: 'string' },
-    },
-  });
+  const { values } = parseArgs({ args, options: TOKEN_OPTIONS });
   if (!ROLES.includes(values.role as Role)) throw new UsageError('--role must be admin or auditor');
   const role = values.role as Role;
   const askedTtl = values.ttl === undefined ? undefined : Number(values.ttl);

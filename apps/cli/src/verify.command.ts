@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type BrokenLink, type EventStore, canonicalJson, storedEventsOf, verifyHashChains } from '#eventstore';
 import type { Projection, ProjectionsSnapshot, ReadModelDocument, ReadModelStore } from '#readmodel';
 import { ALL_PROJECTIONS, type AppConfig, loadConfig } from '#platform';
@@ -13,6 +13,8 @@ interface Difference {
   problem: string;
 }
 
+export const VERIFY_OPTIONS = {} satisfies ParseArgsConfig['options'];
+
 /** Lines listed per kind of finding; the counts always cover everything. */
 const LISTED = 50;
 
@@ -23,7 +25,7 @@ const LISTED = 50;
  */
 export async function verifyCommand(args: string[]): Promise<void> {
   // It takes no options: a misspelt one must not start a long verification.
-  parseArgs({ args, options: {} });
+  parseArgs({ args, options: VERIFY_OPTIONS });
   const config = loadConfig();
   const { differences, compared, broken, eventsChecked, streamsChecked } = await withStorage(config, async (storage) => {
     const diff = await diffAgainstTheLog(config, storage.eventStore, storage.readModel);
