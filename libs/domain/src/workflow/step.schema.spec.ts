@@ -396,6 +396,19 @@ describe('validateDefinition', () => {
       ]);
     });
 
+    it('two options labelled alike together with the step’s other problems, all at once', () => {
+      const options = [{ label: 'Yes' }, { label: ' yes ' }];
+      expect(problemsOf(flowWith('ask_question', choiceQuestion({ options, maxRetries: -1, timeoutSeconds: 1.5 })))).toEqual([
+        {
+          path: 'steps[0].options[1].label',
+          stepId: 's',
+          message: 'repeats the label of option 1: the customer could not choose this one',
+        },
+        { path: 'steps[0].maxRetries', stepId: 's', message: 'must be an integer from 0 to 10' },
+        { path: 'steps[0].timeoutSeconds', stepId: 's', message: 'must be an integer from 1 to 2592000' },
+      ]);
+    });
+
     it('timeoutNext without timeoutSeconds', () => {
       expect(problemsOf(flowWith('ask_question', { timeoutNext: 'done' }))).toEqual([
         { path: 'steps[0].timeoutNext', stepId: 's', message: 'is only allowed together with timeoutSeconds' },

@@ -183,12 +183,25 @@ export const askQuestionStepSchema = stepOf(
     text: customerText('The question.'),
     variable: variableName('Where the answer is stored, for templates and branches to use.'),
     answerType: oneOf(ANSWER_TYPES, 'What an answer must be (default text); one that does not fit is asked again.').optional(),
-    options: listOf(
-      choiceOptionSchema,
-      1,
-      DEFINITION_LIMITS.maxOptions,
-      'The choices; only, and required, for answerType choice.',
-    ).optional(),
+    // On the list itself, not the step: a step's own rule is skipped once another of its fields is
+    // refused outright (an integer that is not one), and every problem should be reported at once.
+    options: listOf(choiceOptionSchema, 1, DEFINITION_LIMITS.maxOptions, 'The choices; only, and required, for answerType choice.')
+      .superRefine((options, context) => {
+        // An answer names its option by label, so two labels alike would leave one never chosen.
+        const labelled = new Map<string, number>();
+        options.forEach(({ label }, index) => {
+          const first = labelled.get(answerKey(label));
+          if (first === undefined) labelled.set(answerKey(label), index);
+          else
+            context.addIssue({
+              code: 'custom',
+              path: [index, 'label'],
+              message: `repeats the label of option ${first + 1}: the customer could not choose this one`,
+              input: options,
+            });
+        });
+      })
+      .optional(),
     retryText: customerText('Asked again after an answer that does not fit.').optional(),
     maxRetries: integer(
       0,
@@ -216,15 +229,6 @@ export const askQuestionStepSchema = stepOf(
     if (step.timeoutNext !== undefined && step.timeoutSeconds === undefined) {
       problem('timeoutNext', 'is only allowed together with timeoutSeconds');
     }
-    // An answer names its option by label, so two labels alike would leave one never chosen.
-    const labelled = new Map<string, number>();
-    (Array.isArray(step.options) ? step.options : []).forEach((option: unknown, index) => {
-      const label = (option as Partial<ChoiceOption> | null)?.label;
-      if (typeof label !== 'string') return;
-      const first = labelled.get(answerKey(label));
-      if (first === undefined) labelled.set(answerKey(label), index);
-      else problem(['options', index, 'label'], `repeats the label of option ${first + 1}: the customer could not choose this one`);
-    });
   },
   // Also when a field is wrong, so that every problem is reported at once; only the object must be one.
   { when: ({ value }) => isJsonObject(value) },
