@@ -84,6 +84,10 @@ describe('the workflow editor in Chromium', () => {
     const saved = await workflowAt(id, 3);
     expect(saved.version).toBe(3);
     expect(saved.steps).toEqual([{ ...FLOW[0], text: 'Hello and welcome' }, FLOW[1], FLOW[2]]);
+    // An edit since makes "Saved" untrue: the notice goes.
+    await text.fill('Hello again');
+    await page.getByText('Unsaved changes').waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'Saved as version 3.' }).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });

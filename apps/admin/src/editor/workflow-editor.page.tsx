@@ -408,7 +408,9 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
             </button>
           </div>
         )}
-        {saveState.kind === 'saved' && (
+        {/* Each stands while it is about the draft shown: an edit since makes "Saved" untrue, and a
+            draft back as saved has nothing left that a refusal could be about. */}
+        {saveState.kind === 'saved' && !dirty && (
           <p className="notice ok" role="status">
             {saveState.message}
           </p>
@@ -424,7 +426,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
             </button>
           </div>
         )}
-        {saveState.kind === 'invalid' && (
+        {saveState.kind === 'invalid' && dirty && (
           <div className="notice error" role="alert">
             <p>
               {problems.length > 0 && standing.length === 0
