@@ -74,6 +74,16 @@ describe('the console in Chromium: sign-in and serving', () => {
     await context.close();
   });
 
+  it('says a sign-in that expired while in use has expired, not that it was refused', async () => {
+    const { page, context } = await openTab(chromium.browser);
+    // The page's clock is behind the server's: it takes the token for valid, the server does not.
+    await page.clock.setSystemTime(Date.now() - 10 * 60_000);
+    await page.goto(`${app.url}/?token=${app.api.token('admin', undefined, 'admin-user', -120)}`);
+    await page.getByRole('alert').filter({ hasText: 'Your sign-in has expired: open a new sign-in link, or paste a new token.' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('workflows.token'))).toBeNull();
+    await context.close();
+  });
+
   it('refuses an expired sign-in link in words, before anything is asked of the API', async () => {
     const { page, problems, context } = await openTab(chromium.browser);
     await page.goto(`${app.url}/?token=${app.api.token('admin', undefined, 'admin-user', -60)}`);

@@ -27,6 +27,12 @@ const initialSignIn = (): { signedIn: SignedIn | null; reason: string | null } =
   return { signedIn: read, reason: null };
 };
 
+/** Why the user is back at sign-in: a token that ran out while in use is no refusal of theirs. */
+const refusalReason = (message: string): string =>
+  message.endsWith('token expired')
+    ? 'Your sign-in has expired: open a new sign-in link, or paste a new token.'
+    : `The server refused your sign-in: ${message}`;
+
 export const AuthProvider = ({ children }: { children: ReactNode }) => {
   const [state, setState] = useState(initialSignIn);
 
@@ -44,7 +50,7 @@ export const AuthProvider = ({ children }: { children: ReactNode }) => {
   }, []);
 
   const api = useMemo(
-    () => createApiClient(state.signedIn?.token ?? null, (message) => signOut(`The server refused your sign-in: ${message}`)),
+    () => createApiClient(state.signedIn?.token ?? null, (message) => signOut(refusalReason(message))),
     [state.signedIn, signOut],
   );
 
