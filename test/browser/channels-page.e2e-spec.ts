@@ -161,7 +161,7 @@ describe('the Channels page in Chromium', () => {
     await context.close();
   });
 
-  it("shows a workflow's Try it preview as such, with nothing to assign", async () => {
+  it("shows a workflow's Try it preview as such, with nothing to assign or embed", async () => {
     const workflow = await app.api.request('POST', '/workflows', { body: { name: 'Previewed' } });
     await app.api.request('PUT', `/workflows/${workflow.body.id}/definition`, {
       body: { steps: [{ id: 'hi', type: 'send_message', text: 'Hi' }] },
@@ -174,6 +174,7 @@ describe('the Channels page in Chromium', () => {
     await preview.getByRole('link', { name: 'Previewed' }).waitFor();
     expect(await preview.getByRole('combobox').count()).toBe(0);
     expect(await preview.getByRole('button', { name: /Assign|Unassign/ }).count()).toBe(0);
+    expect(await preview.getByText('Embed it on any site').count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });

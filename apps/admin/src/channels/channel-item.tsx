@@ -20,11 +20,16 @@ const ChannelAddress = ({ channel }: { channel: Channel }) => {
             {widgetUrl(channel)}
           </a>
         </p>
-        <p id={`${id}-snippet-label`}>Embed it on any site with this snippet, before the closing &lt;/body&gt; tag:</p>
-        <div className="copyable">
-          <code>{embedSnippet(channel)}</code>
-          <CopyButton text={embedSnippet(channel)} describedBy={`${id}-snippet-label`} />
-        </div>
+        {/* A preview is for its editor's Try it panel, and goes when the workflow does: nothing to embed. */}
+        {channel.previewOf === null && (
+          <>
+            <p id={`${id}-snippet-label`}>Embed it on any site with this snippet, before the closing &lt;/body&gt; tag:</p>
+            <div className="copyable">
+              <code>{embedSnippet(channel)}</code>
+              <CopyButton text={embedSnippet(channel)} describedBy={`${id}-snippet-label`} />
+            </div>
+          </>
+        )}
       </div>
     );
   }
