@@ -309,7 +309,7 @@ describe('the Workflows page in Chromium', () => {
     await context.close();
   });
 
-  it('works from the keyboard: the menu opens with Enter, arrows move, Escape returns focus; a dialog gives focus back to its opener', async () => {
+  it('works from the keyboard: the menu opens with Enter or an arrow, arrows move, Escape returns focus; a dialog gives focus back to its opener', async () => {
     const workspace = newWorkspace();
     await workspace.create('Keyboard flow');
     const { page, problems, context } = await openWorkflows(workspace.link());
@@ -328,6 +328,14 @@ describe('the Workflows page in Chromium', () => {
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
     await expectFocused(page, menuButton);
+    // ArrowDown and ArrowUp open it too, at its first and its last item.
+    await page.keyboard.press('ArrowUp');
+    await expectFocused(page, menu.getByRole('menuitem', { name: 'Sessions', exact: true }));
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowDown');
+    await expectFocused(page, menu.getByRole('menuitem', { name: 'Edit' }));
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
 
     await page.keyboard.press('Enter');
     await page.keyboard.press('ArrowDown');

@@ -7,18 +7,22 @@ export interface MenuItem {
 }
 
 /**
- * A menu button (WAI-ARIA pattern): opens a `role=menu` below it; arrows move between items,
- * Escape or a click elsewhere closes it and focus returns to the button.
+ * A menu button (WAI-ARIA pattern): opens a `role=menu` below it (Enter, Space, or ArrowDown /
+ * ArrowUp at its first / last item); arrows move between items, Escape or a click elsewhere closes
+ * it and focus returns to the button.
  */
 export const MenuButton = ({ label, items }: { label: string; items: MenuItem[] }) => {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const menuId = useId();
+  /** Which item takes the focus as the menu opens: ArrowUp on the button opens it at the last. */
+  const openAt = useRef<'first' | 'last'>('first');
 
   useEffect(() => {
     if (!open) return;
-    menu.current?.querySelector<HTMLElement>('[role=menuitem]')?.focus();
+    const entries = menu.current?.querySelectorAll<HTMLElement>('[role=menuitem]');
+    entries?.[openAt.current === 'first' ? 0 : entries.length - 1]?.focus();
     const onPointer = (event: PointerEvent) => {
       if (!menu.current?.contains(event.target as Node) && !button.current?.contains(event.target as Node)) setOpen(false);
     };
@@ -55,7 +59,16 @@ export const MenuButton = ({ label, items }: { label: string; items: MenuItem[] 
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
-        onClick={() => setOpen((was) => !was)}
+        onClick={() => {
+          openAt.current = 'first';
+          setOpen((was) => !was);
+        }}
+        onKeyDown={(event) => {
+          if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+          event.preventDefault();
+          openAt.current = event.key === 'ArrowDown' ? 'first' : 'last';
+          setOpen(true);
+        }}
       >
         <span aria-hidden="true">⋮</span>
       </button>
