@@ -123,11 +123,17 @@ describe('Web chat transcripts: pages and waiting for the reply', () => {
     }
     expect(forwards).toEqual(all);
 
-    // Past the end, even at the last place a cursor names: the page before it is the newest one.
+    // Past the end, even at the last place a cursor names: the page before it is the newest one,
+    // and `next` is the newest message's place, so that a client holding it sees what comes next.
     const pastTheEnd = await messagesOf(visitor, 'limit=7&after=999999999999');
     expect(pastTheEnd.body.items).toEqual([]);
+    expect(pastTheEnd.body.next).toBe(forwards.length.toString().padStart(12, '0'));
     const beforeIt = await messagesOf(visitor, `limit=7&before=${pastTheEnd.body.previous}`);
     expect(beforeIt.body.items).toEqual(all.slice(-7));
+    const { messageId } = await visitor.say('m21');
+    await messagesOf(visitor, `waitFor=${messageId}`);
+    const after = await messagesOf(visitor, `after=${pastTheEnd.body.next}`);
+    expect(after.body.items[0]).toMatchObject({ direction: 'inbound', text: 'm21' });
   });
 
   it('records all of 50 messages one contact sends at once, and answers them in the order recorded', async () => {

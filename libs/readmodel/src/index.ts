@@ -52,6 +52,7 @@ export {
   type TranscriptPageStart,
   transcriptCursor,
   transcriptPage,
+  transcriptPageAfterCursor,
 } from './sessions/transcript-pages.js';
 export {
   API_CHANNEL_OUTBOX_PROJECTION,

@@ -19,6 +19,7 @@ import {
   conversationMessage,
   transcriptCursor,
   transcriptPage,
+  transcriptPageAfterCursor,
 } from '#readmodel';
 import { Public } from '../auth/auth.decorators.js';
 import { CONTACT_ID_PATTERN } from '#channels';
@@ -138,7 +139,9 @@ export class WebchatController {
     const limit = query.limit ?? DEFAULT_TRANSCRIPT_PAGE;
     const page =
       waitFor === undefined
-        ? await transcriptPage(this.readModel, channel.workspace, conversation, pageStart(after, before), limit)
+        ? after !== undefined
+          ? await transcriptPageAfterCursor(this.readModel, channel.workspace, conversation, transcriptCursor(after), limit)
+          : await transcriptPage(this.readModel, channel.workspace, conversation, pageStart(before), limit)
         : await this.replyTo(
             channel.workspace,
             conversation,
@@ -196,8 +199,5 @@ const abandonment = (reply: FastifyReply): AbortSignal => {
 };
 
 /** Where the page starts; the cursors have the shape the query's validation checked. */
-const pageStart = (after: string | undefined, before: string | undefined): TranscriptPageStart => {
-  if (after !== undefined) return { after: transcriptCursor(after) };
-  if (before !== undefined) return { before: transcriptCursor(before) };
-  return { newest: true };
-};
+const pageStart = (before: string | undefined): TranscriptPageStart =>
+  before === undefined ? { newest: true } : { before: transcriptCursor(before) };

@@ -67,6 +67,31 @@ export async function transcriptPage(
   };
 }
 
+/**
+ * The page after a client's cursor: a cursor past the conversation's newest message (one no page
+ * ever gave) would otherwise come back as `next` for good, and the client never see a new
+ * message; `next` is then the newest message's place. Kept out of `transcriptPage`, which a
+ * waiting widget reads after a message it knows, again and again.
+ */
+export async function transcriptPageAfterCursor(
+  store: ReadModelStore,
+  workspace: string,
+  conversation: { channelId: string; contactId: string },
+  after: string,
+  limit: number,
+): Promise<TranscriptPage> {
+  const page = await transcriptPage(store, workspace, conversation, { after }, limit);
+  if (page.messages.length > 0) return page;
+  const [newest] = await store.list<ConversationMessageDocument>(CONVERSATION_MESSAGES_COLLECTION, {
+    workspace,
+    where: { conversationKey: conversationKey(conversation.channelId, conversation.contactId) },
+    orderBy: 'seq',
+    limit: 1,
+  });
+  const end = newest?.seq ?? TRANSCRIPT_START;
+  return end < after ? { messages: [], next: end, previous: newest === undefined ? null : seqFollowing(end) } : page;
+}
+
 /** A message of the conversation, if it is one of its messages. */
 export async function conversationMessage(
   store: ReadModelStore,
