@@ -427,12 +427,30 @@ describe('Sessions over web chat', () => {
     ['a blank text', { contactId: 'c1', text: '   ' }, 'text must not be empty'],
     ['a text of 4097 characters', { contactId: 'c1', text: 'x'.repeat(4097) }, 'text must be at most 4096 characters'],
     ['a blank contactName', { contactId: 'c1', text: 'hi', contactName: '   ' }, 'contactName must not be empty'],
+    [
+      'a NUL in its text',
+      { contactId: 'c1', text: 'hi\u0000' },
+      'text must not contain control characters other than tabs and line breaks',
+    ],
+    ['an escape code in its text', { contactId: 'c1', text: '\u001b[31mred' }, 'text must not contain control characters'],
+    ['an unpaired surrogate in its text', { contactId: 'c1', text: 'hi \ud800' }, 'text must not contain unpaired surrogates'],
+    ['a line break in contactName', { contactId: 'c1', text: 'hi', contactName: 'Ada\nLovelace' }, 'contactName must not contain control'],
     ['an unknown field', { contactId: 'c1', text: 'hi', extra: 1 }, 'extra'],
   ])('refuses a web chat message with %s: 400 naming the field', async (_, body, field) => {
     const channel = await api.request('POST', '/channels', { body: { type: 'webchat', name: 'Chat' } });
     const response = await api.request('POST', `/webchat/${channel.body.id}/messages`, { body, token: null });
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body.message)).toContain(field);
+  });
+
+  it('takes tabs and line breaks in a text, and characters beyond the basic plane', async () => {
+    const channel = await api.request('POST', '/channels', { body: { type: 'webchat', name: 'Chat' } });
+    const text = 'Line one\r\n\tLine two 😀';
+    const response = await api.request('POST', `/webchat/${channel.body.id}/messages`, {
+      body: { contactId: 'c-tabs', text },
+      token: null,
+    });
+    expect(response.status).toBe(202);
   });
 
   it('answers 404 for messages to an unknown channel and for a session id that names nothing', async () => {

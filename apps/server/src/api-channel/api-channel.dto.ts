@@ -37,7 +37,11 @@ export class ApiChannelMessageDto extends PickType(WebchatMessageDto, ['contactI
   override contactId!: string;
 
   // One of text and choice: which one is checked by the route, naming both.
-  @ApiPropertyOptional({ maxLength: MAX_MESSAGE_LENGTH, example: 'Hello', description: 'Not only spaces; exactly one of text and choice' })
+  @ApiPropertyOptional({
+    maxLength: MAX_MESSAGE_LENGTH,
+    example: 'Hello',
+    description: 'Not only spaces; no control characters but tabs and line breaks; exactly one of text and choice',
+  })
   @MessageText()
   @OptionalField()
   text?: string;

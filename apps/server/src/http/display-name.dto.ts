@@ -3,12 +3,12 @@ import { Transform } from 'class-transformer';
 import { IsDefined, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { CONTROL_CHARACTERS, MAX_WORKFLOW_NAME_LENGTH } from '#domain';
 
-const WITHOUT_CONTROL_CHARACTERS = new RegExp(`^[^${CONTROL_CHARACTERS.source}]*$`, 'u');
+export const WITHOUT_CONTROL_CHARACTERS = new RegExp(`^[^${CONTROL_CHARACTERS.source}]*$`, 'u');
 /**
  * UTF-16 with every surrogate in a pair (read by code unit: no `u` flag). A lone one is no
- * character: the read models store U+FFFD in its place, so the name read back would differ.
+ * character: the read models store U+FFFD in its place, so the text read back would differ.
  */
-const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+export const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 
 /**
  * `{name}`: the name of a workflow or a channel. Only the first failing check is reported, and

@@ -3,11 +3,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CONTACT_ID_PATTERN } from '#channels';
 import { TRANSCRIPT_CURSOR_PATTERN } from '#readmodel';
+import { WELL_FORMED, WITHOUT_CONTROL_CHARACTERS } from '../http/display-name.dto.js';
 import { OptionalField } from '../http/optional-field.decorator.js';
 import { PageSize, WholeNumberQuery } from '../http/whole-number-query.decorator.js';
 import { ConsistentReadDto } from '../workflows/dto/workflow-queries.dto.js';
 
 export const MAX_MESSAGE_LENGTH = 4096;
+/** Every control character but tab, line feed and carriage return. */
+const TEXT_WITHOUT_CONTROL_CHARACTERS = /^(?:[\t\n\r]|\P{Cc})*$/u;
 
 /**
  * A customer's text, on web chat and from an outside adapter alike. applyDecorators registers in
@@ -18,6 +21,9 @@ export const MessageText = () =>
     IsString({ message: 'text must be a string' }),
     MaxLength(MAX_MESSAGE_LENGTH, { message: `text must be at most ${MAX_MESSAGE_LENGTH} characters` }),
     Matches(/\S/, { message: 'text must not be empty' }),
+    // Tabs and line breaks are text; NUL and escape codes are not, and would reach the team and Meta as they are.
+    Matches(TEXT_WITHOUT_CONTROL_CHARACTERS, { message: 'text must not contain control characters other than tabs and line breaks' }),
+    Matches(WELL_FORMED, { message: 'text must not contain unpaired surrogates' }),
   );
 
 /** A web chat visitor's id, as the widget makes it: in a message, and in Try it's end of a conversation. */
@@ -36,11 +42,17 @@ export class WebchatMessageDto {
   @WebchatContactId()
   contactId!: string;
 
-  @ApiProperty({ maxLength: MAX_MESSAGE_LENGTH, example: 'Hello', description: 'Not only spaces' })
+  @ApiProperty({
+    maxLength: MAX_MESSAGE_LENGTH,
+    example: 'Hello',
+    description: 'Not only spaces; no control characters but tabs and line breaks',
+  })
   @MessageText()
   text!: string;
 
-  @ApiPropertyOptional({ description: 'Shown in {{contact.name}}; not only spaces', maxLength: 120, example: 'Ada' })
+  @ApiPropertyOptional({ description: 'Shown in {{contact.name}}; not only spaces, no control characters', maxLength: 120, example: 'Ada' })
+  @Matches(WELL_FORMED, { message: 'contactName must not contain unpaired surrogates' })
+  @Matches(WITHOUT_CONTROL_CHARACTERS, { message: 'contactName must not contain control characters' })
   @Matches(/\S/, { message: 'contactName must not be empty' })
   @MaxLength(120, { message: 'contactName must be at most 120 characters' })
   @IsString({ message: 'contactName must be a string' })
