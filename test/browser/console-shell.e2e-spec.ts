@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { Visitor, eventually, flowOnWebchat } from '../support/conversations.js';
 import { chromiumForSuite, expectNoSeriousAxeViolations, openTab } from './support/browser.js';
 import { consoleServerForSuite } from './support/console-server.js';
 
@@ -59,6 +60,16 @@ describe('the console in Chromium: sign-in and serving', () => {
     await page.waitForFunction(() => document.title === 'Titled flow · Workflow editor · Workflows');
     await page.goto(`${app.url}/workflows/${created.body.id}/sessions`);
     await page.waitForFunction(() => document.title === 'Titled flow · Sessions · Workflows');
+    const { workflowId, channelId } = await flowOnWebchat(app.api, [{ id: 'ask', type: 'ask_question', text: 'Name?', variable: 'name' }], {
+      name: 'Chatty flow',
+    });
+    await new Visitor(app.api, channelId, 'visitor-titled').say('hi');
+    const sessions = await eventually(
+      async () => (await app.api.request('GET', `/workflows/${workflowId}/sessions`)).body.items as { id: string }[],
+      (items) => items.length === 1,
+    );
+    await page.goto(`${app.url}/sessions/${sessions[0].id}`);
+    await page.waitForFunction(() => document.title === 'visitor-titled · Chatty flow · Session · Workflows');
     await page.getByRole('navigation', { name: 'Tools' }).getByRole('link', { name: 'Channels' }).click();
     await page.waitForFunction(() => document.title === 'Channels · Workflows');
     expect(problems).toEqual([]);

@@ -3,6 +3,7 @@ import { Link } from '../routing/router.js';
 import { ErrorNotice } from '../ui/errors.js';
 import { endReasonText, type SessionDetails, timeText } from './session-views.js';
 import { useChannelNames } from './use-channel-names.js';
+import { usePageDetail } from '../layout/page-title.js';
 import { useResource } from './use-resource.js';
 import './sessions.css';
 
@@ -49,6 +50,8 @@ export const SessionPage = ({ sessionId }: { sessionId: string }) => {
     api.GET('/workflows/{id}', { params: { path: { id } } }).then(dataOf),
   ).data?.name;
   const variables = details === null ? [] : Object.entries(details.variables);
+  // Named by its workflow, as the workflow's other pages are, and by whom it is with.
+  usePageDetail(details === null || workflowName === undefined ? undefined : `${details.contactId} · ${workflowName}`);
 
   return (
     <>
