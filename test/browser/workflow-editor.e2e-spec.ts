@@ -98,6 +98,13 @@ describe('the workflow editor in Chromium', () => {
     await page.getByRole('navigation', { name: 'Add a step' }).getByRole('button', { name: 'Add Send message' }).click();
     const added = stepNode(page, 'Send message step send_message_1');
     await added.waitFor();
+    // The keyboard goes on in the new step's form.
+    expect(
+      await eventually(
+        () => page.evaluate(() => document.activeElement?.closest('[role=tabpanel]') !== null && document.activeElement?.tagName),
+        (focused) => focused === 'INPUT' || focused === 'TEXTAREA',
+      ),
+    ).toBeTruthy();
     await panel(page).getByLabel('Text', { exact: true }).fill('One more thing');
     await panel(page).getByLabel('Step id').fill('extra');
     const node = stepNode(page, 'Send message step extra');

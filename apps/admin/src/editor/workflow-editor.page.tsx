@@ -81,6 +81,11 @@ const CANVAS_ID = 'flow-canvas';
  * Once the canvas has drawn the change, gives the keyboard focus to step `id` (the canvas itself
  * when there is none), so that focus never drops to the page after a step or link goes or comes back.
  */
+/** Once the new step's form is drawn, takes the keyboard (and, on a narrow window, the eye) to its first field. */
+const focusStepFormSoon = (): void => {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>('#tabpanel-step :is(input, textarea, select)')?.focus());
+};
+
 const focusStepSoon = (id: string | null): void => {
   requestAnimationFrame(() => {
     const node = id === null ? null : document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
@@ -215,6 +220,7 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
     updateSteps((steps) => (after === -1 ? [...steps, step] : [...steps.slice(0, after + 1), step, ...steps.slice(after + 1)]));
     setSelection({ kind: 'step', id });
     setTab('step');
+    focusStepFormSoon();
   };
 
   const connect = (source: string, target: string) => {
