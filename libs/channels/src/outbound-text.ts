@@ -9,3 +9,14 @@ export const cutToLength = (text: string, max: number): string => {
 /** The text with the choices written out as numbered lines, for more choices than a channel can show as buttons. */
 export const textWithNumberedChoices = (text: string, choices: OutboundChoice[]): string =>
   `${text}\n\n${choices.map((choice, index) => `${index + 1}. ${choice.label}`).join('\n')}`;
+
+/**
+ * The choices' labels as buttons show them: cut to `maxLength` without a trailing space; undefined
+ * when two come out alike (they differed only past the cut), since the customer could not tell
+ * them apart: such choices go out as numbered lines instead.
+ */
+export const shownLabels = (choices: OutboundChoice[], maxLength: number): string[] | undefined => {
+  const labels = choices.map((choice) => cutToLength(choice.label, maxLength).trimEnd());
+  const distinct = new Set(labels.map((label) => label.toLowerCase()));
+  return distinct.size === labels.length ? labels : undefined;
+};

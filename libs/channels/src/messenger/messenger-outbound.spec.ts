@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { OutboundMessage } from '../channel-adapter.port.js';
 import { jsonAnswer, refusingBaseUrl, textAnswer, useLoopbackServer } from '../http/loopback-server.fixture.js';
+import { textWithNumberedChoices } from '../outbound-text.js';
 import { type MessengerSendConfig, MessengerClient, messengerMessageBody } from './messenger-outbound.js';
 
 const PAGE_ACCESS_TOKEN = 'EAAtestPageToken7c1d9e04b2a6';
@@ -35,6 +36,18 @@ describe('messengerMessageBody', () => {
     expect(body.message.text).toBe('Pick one');
     expect(body.message.quick_replies).toHaveLength(13);
     expect(body.message.quick_replies[12]).toEqual({ content_type: 'text', title: 'Option 13', payload: 'OPT_13' });
+  });
+
+  it('writes out as numbered lines choices whose labels look alike once cut to a title', () => {
+    const choices = [
+      { label: 'Extra small size for kids', value: 'kids' },
+      { label: 'Extra small size for adults', value: 'adults' },
+    ];
+    expect(messengerMessageBody({ to: PSID, text: 'Which?', choices })).toEqual({
+      recipient: { id: PSID },
+      messaging_type: 'RESPONSE',
+      message: { text: textWithNumberedChoices('Which?', choices) },
+    });
   });
 });
 

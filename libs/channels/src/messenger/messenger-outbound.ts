@@ -1,7 +1,7 @@
 import type { InteractiveForm, OutboundMessage } from '../channel-adapter.port.js';
 import { isRecord, nonEmptyString } from '../json-values.js';
 import { GraphApiMessageSender, type GraphApiSettings, graphApiUrl } from '../meta/graph-api.js';
-import { cutToLength, textWithNumberedChoices } from '../outbound-text.js';
+import { cutToLength, shownLabels, textWithNumberedChoices } from '../outbound-text.js';
 
 export interface MessengerSendConfig extends GraphApiSettings {
   pageAccessToken: string;
@@ -19,25 +19,22 @@ export const MESSENGER_INTERACTIVE_FORMS: readonly InteractiveForm[] = [
 
 /**
  * The Send API body for a reply. Up to 13 choices become quick replies; more than Messenger can
- * show are listed as numbered lines in the text instead, so none is silently dropped.
+ * show, or labels that would look alike once cut to a quick reply's title, are listed as numbered
+ * lines in the text instead, so none is silently dropped or mistaken for another.
  */
 export function messengerMessageBody(message: OutboundMessage): object {
   const choices = message.choices ?? [];
-  const asQuickReplies = choices.length > 0 && choices.length <= MAX_QUICK_REPLIES;
-  const text = choices.length > MAX_QUICK_REPLIES ? textWithNumberedChoices(message.text, choices) : message.text;
+  const titles = choices.length > 0 && choices.length <= MAX_QUICK_REPLIES ? shownLabels(choices, MAX_QUICK_REPLY_TITLE_LENGTH) : undefined;
+  const text = choices.length > 0 && titles === undefined ? textWithNumberedChoices(message.text, choices) : message.text;
   return {
     recipient: { id: message.to },
     // RESPONSE: a reply to the customer's message, sent within Messenger's standard messaging window.
     messaging_type: 'RESPONSE',
     message: {
       text: cutToLength(text, MESSENGER_TEXT_MAX_LENGTH),
-      ...(asQuickReplies
+      ...(titles !== undefined
         ? {
-            quick_replies: choices.map((choice) => ({
-              content_type: 'text',
-              title: cutToLength(choice.label, MAX_QUICK_REPLY_TITLE_LENGTH),
-              payload: choice.value,
-            })),
+            quick_replies: choices.map((choice, index) => ({ content_type: 'text', title: titles[index], payload: choice.value })),
           }
         : {}),
     },

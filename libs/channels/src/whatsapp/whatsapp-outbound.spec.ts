@@ -8,6 +8,7 @@ import {
   textAnswer,
   useLoopbackServer,
 } from '../http/loopback-server.fixture.js';
+import { textWithNumberedChoices } from '../outbound-text.js';
 import { WhatsAppClient, whatsAppMessageBody, type WhatsAppSendConfig } from './whatsapp-outbound.js';
 
 const ACCESS_TOKEN = 'EAAGm0PX4ZCpsBAtestTokenZBx7Yq2';
@@ -296,15 +297,37 @@ describe('whatsAppMessageBody', () => {
     ]);
   });
 
-  it('cuts a text body to 4096 and an interactive body to 1024 characters', () => {
+  it('cuts a text body to 4096; a question longer than an interactive body (1024) goes out whole, as text with numbered choices', () => {
     const long = 'a'.repeat(5000);
-
     expect(whatsAppMessageBody({ to: CUSTOMER, text: long })).toMatchObject({ text: { body: 'a'.repeat(4096) } });
-    expect(whatsAppMessageBody({ to: CUSTOMER, text: long, choices: choicesNamed(2) })).toMatchObject({
-      interactive: { body: { text: 'a'.repeat(1024) } },
+
+    const question = `${'a'.repeat(1100)} END?`;
+    for (const count of [2, 5]) {
+      expect(whatsAppMessageBody({ to: CUSTOMER, text: question, choices: choicesNamed(count) })).toEqual({
+        ...toCustomer,
+        type: 'text',
+        text: { body: textWithNumberedChoices(question, choicesNamed(count)) },
+      });
+    }
+    const fits = 'a'.repeat(1024);
+    expect(whatsAppMessageBody({ to: CUSTOMER, text: fits, choices: choicesNamed(2) })).toMatchObject({
+      interactive: { body: { text: fits } },
     });
-    expect(whatsAppMessageBody({ to: CUSTOMER, text: long, choices: choicesNamed(5) })).toMatchObject({
-      interactive: { body: { text: 'a'.repeat(1024) } },
+  });
+
+  it('writes out as numbered lines choices whose labels look alike once cut to a title, and cuts no title to a trailing space', () => {
+    const alike = [
+      { label: 'Extra small size for kids', value: 'kids' },
+      { label: 'Extra small size for adults', value: 'adults' },
+    ];
+    expect(whatsAppMessageBody({ to: CUSTOMER, text: 'Which?', choices: alike })).toEqual({
+      ...toCustomer,
+      type: 'text',
+      text: { body: textWithNumberedChoices('Which?', alike) },
+    });
+    const spaced = [{ label: 'Premium plan yearly billing', value: 'yearly' }];
+    expect(whatsAppMessageBody({ to: CUSTOMER, text: 'Plan?', choices: spaced })).toMatchObject({
+      interactive: { action: { buttons: [{ reply: { id: 'yearly', title: 'Premium plan yearly' } }] } },
     });
   });
 

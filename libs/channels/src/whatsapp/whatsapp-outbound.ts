@@ -1,7 +1,7 @@
 import type { InteractiveForm, OutboundMessage } from '../channel-adapter.port.js';
 import { isRecord, nonEmptyString } from '../json-values.js';
 import { GraphApiMessageSender, type GraphApiSettings, graphApiUrl } from '../meta/graph-api.js';
-import { cutToLength, textWithNumberedChoices } from '../outbound-text.js';
+import { cutToLength, shownLabels, textWithNumberedChoices } from '../outbound-text.js';
 
 export interface WhatsAppSendConfig extends GraphApiSettings {
   /** The business phone number's id (not the number itself): the path of the messages endpoint. */
@@ -28,28 +28,31 @@ const LIST_SECTION_TITLE = 'Options';
 
 /**
  * The Cloud API request body for a message: plain text; 1–3 choices as reply buttons; 4–10 as a
- * list; more than the list can hold as text with the options written out as numbered lines.
+ * list. As text with the options written out as numbered lines (the customer answers with a
+ * number or a label): more choices than the list holds, a question longer than an interactive
+ * message's body (1,024), which would be cut, or labels that would look alike once cut.
  * A button's or row's id is the choice's value, which the customer's reply then carries back.
  */
 export function whatsAppMessageBody(message: OutboundMessage): object {
   const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', to: message.to };
   const choices = message.choices ?? [];
+  const asButtons = choices.length <= MAX_REPLY_BUTTONS;
+  const fitsInteractive =
+    choices.length > 0 && choices.length <= MAX_LIST_ROWS && Array.from(message.text).length <= INTERACTIVE_BODY_MAX_LENGTH;
+  const titles = fitsInteractive ? shownLabels(choices, asButtons ? REPLY_BUTTON_TITLE_MAX_LENGTH : LIST_ROW_TITLE_MAX_LENGTH) : undefined;
 
-  if (choices.length === 0 || choices.length > MAX_LIST_ROWS) {
+  if (titles === undefined) {
     const body = choices.length === 0 ? message.text : textWithNumberedChoices(message.text, choices);
     return { ...envelope, type: 'text', text: { body: cutToLength(body, WHATSAPP_TEXT_MAX_LENGTH) } };
   }
 
-  const body = { text: cutToLength(message.text, INTERACTIVE_BODY_MAX_LENGTH) };
-  if (choices.length <= MAX_REPLY_BUTTONS) {
-    const buttons = choices.map((choice) => ({
-      type: 'reply',
-      reply: { id: choice.value, title: cutToLength(choice.label, REPLY_BUTTON_TITLE_MAX_LENGTH) },
-    }));
+  const body = { text: message.text };
+  if (asButtons) {
+    const buttons = choices.map((choice, index) => ({ type: 'reply', reply: { id: choice.value, title: titles[index] } }));
     return { ...envelope, type: 'interactive', interactive: { type: 'button', body, action: { buttons } } };
   }
 
-  const rows = choices.map((choice) => ({ id: choice.value, title: cutToLength(choice.label, LIST_ROW_TITLE_MAX_LENGTH) }));
+  const rows = choices.map((choice, index) => ({ id: choice.value, title: titles[index] }));
   return {
     ...envelope,
     type: 'interactive',

@@ -409,6 +409,22 @@ describe('validateDefinition', () => {
       ]);
     });
 
+    it('two options with the same value, which a button or quick reply could not tell apart', () => {
+      const options = [{ label: 'Yes', value: 'same' }, { label: 'Sure', value: 'SAME' }, { label: 'No' }, { label: 'Nope', value: 'no' }];
+      expect(problemsOf(flowWith('ask_question', choiceQuestion({ options })))).toEqual([
+        {
+          path: 'steps[0].options[1].value',
+          stepId: 's',
+          message: 'repeats the value of option 1: the customer could not choose this one',
+        },
+        {
+          path: 'steps[0].options[3].value',
+          stepId: 's',
+          message: 'repeats the value of option 3: the customer could not choose this one',
+        },
+      ]);
+    });
+
     it('timeoutNext without timeoutSeconds', () => {
       expect(problemsOf(flowWith('ask_question', { timeoutNext: 'done' }))).toEqual([
         { path: 'steps[0].timeoutNext', stepId: 's', message: 'is only allowed together with timeoutSeconds' },

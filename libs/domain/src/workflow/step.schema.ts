@@ -187,19 +187,26 @@ export const askQuestionStepSchema = stepOf(
     // refused outright (an integer that is not one), and every problem should be reported at once.
     options: listOf(choiceOptionSchema, 1, DEFINITION_LIMITS.maxOptions, 'The choices; only, and required, for answerType choice.')
       .superRefine((options, context) => {
-        // An answer names its option by label, so two labels alike would leave one never chosen.
-        const labelled = new Map<string, number>();
-        options.forEach(({ label }, index) => {
-          const first = labelled.get(answerKey(label));
-          if (first === undefined) labelled.set(answerKey(label), index);
-          else
-            context.addIssue({
-              code: 'custom',
-              path: [index, 'label'],
-              message: `repeats the label of option ${first + 1}: the customer could not choose this one`,
-              input: options,
-            });
-        });
+        // An answer names its option by label, so two labels alike would leave one never chosen;
+        // the value is what a button or quick reply carries back, so two alike could not be told apart.
+        const repeats = (field: 'label' | 'value', valueOf: (option: ChoiceOption) => string) => {
+          const seen = new Map<string, number>();
+          options.forEach((option, index) => {
+            const key = answerKey(valueOf(option));
+            const first = seen.get(key);
+            if (first === undefined) seen.set(key, index);
+            // A value left out is the label's: a repeat of it is the label's, reported as such.
+            else if (field === 'label' || option.value !== undefined)
+              context.addIssue({
+                code: 'custom',
+                path: [index, field],
+                message: `repeats the ${field} of option ${first + 1}: the customer could not choose this one`,
+                input: options,
+              });
+          });
+        };
+        repeats('label', ({ label }) => label);
+        repeats('value', ({ label, value }) => value ?? label);
       })
       .optional(),
     retryText: customerText('Asked again after an answer that does not fit.').optional(),
