@@ -274,10 +274,14 @@ describe('WhatsApp and Messenger channels', () => {
     expect(await activeSessionsOf(api, workflowId)).toBe(1);
   });
 
-  it('records a status-only delivery as a receipt, never as a message', async () => {
+  it('records a status-only delivery as a receipt, never as a message, and a status Meta delivers again once', async () => {
     const { channelId, workflowId, secrets } = await channelWithFlow('whatsapp');
     const wamid = `wamid.${randomUUID()}`;
-    expect(await postWebhook(api, 'whatsapp', channelId, whatsAppStatus('16505551234', wamid, 'delivered'), secrets.appSecret)).toBe(200);
+    for (let delivery = 0; delivery < 2; delivery++) {
+      expect(await postWebhook(api, 'whatsapp', channelId, whatsAppStatus('16505551234', wamid, 'delivered'), secrets.appSecret)).toBe(200);
+    }
+    const head = (await api.request('GET', '/health', { token: null })).body.logPosition;
+    await engineReached(api, head);
     const receipts = await eventually(
       async () => eventsOfType(server.dataDir, 'DeliveryReceiptReceived').filter((receipt) => receipt.providerMessageId === wamid),
       (found) => found.length === 1,

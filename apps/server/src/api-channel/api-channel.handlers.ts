@@ -12,7 +12,7 @@ import {
   deliveryReceiptsStreamName,
   outboxStreamName,
 } from '#domain';
-import { RETRY_ON_BUSY_STREAM, derivedUuid, handleEventSourcedCommand, loadStream, positionOf, toNewEvents } from '#engine';
+import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadStream, positionOf, receiptEventId, toNewEvents } from '#engine';
 import { channelContext } from '#api-commands';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import {
@@ -90,11 +90,10 @@ export class RecordApiChannelReceiptHandler implements ICommandHandler<RecordApi
       type: 'DeliveryReceiptReceived',
       data: { channelId, providerMessageId: messageId, status, ...(at === undefined ? {} : { at }) },
     };
-    const receiptKey = `api-channel-receipt|${channelId}|${messageId}|${status}|${at ?? ''}`;
     const [event] = toNewEvents([recorded], channelContext(channel, randomUUID()));
     const { position } = await this.store.appendToStream(
       deliveryReceiptsStreamName(channelId, messageId),
-      [{ ...event, id: derivedUuid(receiptKey) }],
+      [{ ...event, id: receiptEventId('api-channel', channelId, recorded.data) }],
       { expectedRevision: 'any' },
     );
     return { position };

@@ -69,3 +69,14 @@ export function derivedUuid(name: string): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The id of a receipt's event, from what it says: the same receipt reported again (Meta delivers
+ * a status twice, an adapter retries) is the same event, which the store keeps once. `source`
+ * keeps the ids of the API channel's receipts as they were before webhooks' were derived too.
+ */
+export const receiptEventId = (
+  source: 'api-channel' | 'webhook',
+  channelId: string,
+  { providerMessageId, status, at }: { providerMessageId: string; status: string; at?: string },
+): string => derivedUuid(`${source}-receipt|${channelId}|${providerMessageId}|${status}|${at ?? ''}`);

@@ -10,7 +10,7 @@ import {
 } from '#domain';
 import { CHANNEL_REGISTRY, type ChannelAccess, type ChannelRegistry, type WebhookInbound } from '#channels';
 import { EVENT_STORE, type EventStore } from '#eventstore';
-import { derivedUuid, toNewEvents } from '../command-handling/command-context.js';
+import { receiptEventId, toNewEvents } from '../command-handling/command-context.js';
 import { RETRY_ON_BUSY_STREAM, handleEventSourcedCommand, loadState } from '../command-handling/event-sourced-command.js';
 import { ProcessChannelWebhookCommand } from './process-channel-webhook.command.js';
 
@@ -33,7 +33,7 @@ export class ProcessChannelWebhookHandler implements ICommandHandler<ProcessChan
     const { channelId, channelType, payload, receivedAt } = command.webhook.data;
     const items = this.webhookInboundOf(channelType).itemsOf(payload, await this.settingsOf(channelId));
     const { context } = command;
-    for (const [index, item] of items.entries()) {
+    for (const item of items) {
       if (item.kind === 'message') {
         const { kind: _kind, ...message } = item;
         await handleEventSourcedCommand(
@@ -48,11 +48,12 @@ export class ProcessChannelWebhookHandler implements ICommandHandler<ProcessChan
       }
       const { kind: _kind, ...receipt } = item;
       const recorded: DeliveryReceiptReceived = { type: 'DeliveryReceiptReceived', data: { channelId, ...receipt } };
-      // The same delivery handled again appends the same event id, which the store keeps once.
+      // The same delivery handled again, or delivered again by the provider, appends the same
+      // event id, which the store keeps once.
       const [event] = toNewEvents([recorded], context);
       await this.store.appendToStream(
         deliveryReceiptsStreamName(channelId, receipt.providerMessageId),
-        [{ ...event, id: derivedUuid(`${command.webhook.id}|receipt|${index}`) }],
+        [{ ...event, id: receiptEventId('webhook', channelId, receipt) }],
         { expectedRevision: 'any' },
       );
     }
