@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { itKeepsItsFilesToTheirOwner } from '../../../../test/support/sqlite-file-modes.js';
 import { BARE_BOUND_LIMIT, statementsPreparedBy } from '../../../../test/support/sqlite-statements.js';
 import { describeReadModelStoreContract } from '../read-model-store.contract.js';
@@ -56,6 +57,20 @@ describe('SqliteReadModelStore', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('snapshots a document with the workspace its lists read it in, so that one moved to another is seen', async () => {
+    await temporary.store.commit('cards', { expected: undefined, next: 'p1' }, async (tx) => {
+      tx.put('cards', { id: 'a', workspace: 'w', name: 'Welcome' });
+    });
+    const db = new Database(temporary.file);
+    try {
+      db.prepare("UPDATE documents SET workspace = 'other' WHERE id = 'a'").run();
+    } finally {
+      db.close();
+    }
+    const snapshot = await temporary.store.snapshotProjections([{ name: 'cards', collections: ['cards'] }]);
+    expect(snapshot.documents.get('cards')).toEqual([{ id: 'a', workspace: 'other', name: 'Welcome' }]);
   });
 
   it('hands out a fresh copy on every read of a document it keeps', async () => {

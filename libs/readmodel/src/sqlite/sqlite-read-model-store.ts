@@ -53,7 +53,9 @@ function prepareStatements(db: Database.Database) {
     pageOfCollection: db.prepare<[string, string, number], { body: string; id: string }>(
       `SELECT id, body FROM documents WHERE collection = ? AND id > ? ORDER BY id ${SQLITE_BOUND_LIMIT}`,
     ),
-    wholeCollection: db.prepare<[string], { body: string }>('SELECT body FROM documents WHERE collection = ? ORDER BY id'),
+    wholeCollection: db.prepare<[string], { body: string; workspace: string }>(
+      'SELECT body, workspace FROM documents WHERE collection = ? ORDER BY id',
+    ),
     deleteCollection: db.prepare<[string]>('DELETE FROM documents WHERE collection = ?'),
     deleteCheckpoint: db.prepare<[string]>('DELETE FROM checkpoints WHERE projection = ?'),
     getCheckpoint: db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE projection = ?'),
@@ -199,9 +201,11 @@ export class SqliteReadModelStore implements ReadModelStore {
           snapshot.checkpoints.set(name, this.readCheckpoint(name));
           for (const collection of collections) {
             const rows = this.statements.wholeCollection.all(collection);
+            // The workspace as lists read it, from its column: one that differs from the body's is a
+            // difference a verification must see (a document listed in another workspace).
             snapshot.documents.set(
               collection,
-              rows.map((row) => JSON.parse(row.body) as ReadModelDocument),
+              rows.map((row) => ({ ...(JSON.parse(row.body) as ReadModelDocument), workspace: row.workspace })),
             );
           }
         }
