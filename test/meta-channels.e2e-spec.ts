@@ -156,6 +156,29 @@ describe('WhatsApp and Messenger channels', () => {
     ).toBe(1);
   });
 
+  it('takes the deliveries of one contact that arrive at once in the order they were recorded', async () => {
+    const { channelId, secrets } = await channelWithFlow('whatsapp');
+    const customer = `1650558${Math.floor(Math.random() * 10000)}`;
+    const texts = Array.from({ length: 20 }, (_, index) => `m${index + 1}`);
+    const statuses = await Promise.all(
+      texts.map((text) =>
+        postWebhook(api, 'whatsapp', channelId, whatsAppText(customer, 'Ada', `wamid.${randomUUID()}`, text), secrets.appSecret),
+      ),
+    );
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    const head = (await api.request('GET', '/health', { token: null })).body.logPosition;
+    await engineReached(api, head);
+    const textOf = (payload: any): string => payload.entry[0].changes[0].value.messages[0].text.body;
+    const recorded = eventsOfType(server.dataDir, 'ChannelWebhookReceived')
+      .filter((delivery) => delivery.channelId === channelId)
+      .map((delivery) => textOf(delivery.payload));
+    const received = eventsOfType(server.dataDir, 'MessageReceived')
+      .filter((message) => message.channelId === channelId && message.contactId === customer)
+      .map((message) => message.text);
+    expect(recorded.slice().sort()).toEqual(texts.slice().sort());
+    expect(received).toEqual(recorded);
+  });
+
   it('runs a whole conversation over WhatsApp against the Graph API, choices as reply buttons', async () => {
     const { channelId, workflowId, secrets } = await channelWithFlow('whatsapp');
     const customer = `1650555${Math.floor(Math.random() * 10000)}`;

@@ -157,7 +157,8 @@ export class WebhooksController {
       throw new UnauthorizedException('The delivery is not signed by the provider of this channel');
     }
     if (request.bodyRefusal) throw request.bodyRefusal;
-    await this.commands.execute(new RecordChannelWebhookCommand(channel, request.body));
+    const [first] = inbound.itemsOf(request.body, access.settings);
+    await this.commands.execute(new RecordChannelWebhookCommand(channel, request.body, first?.contactId));
     return { received: true };
   }
 

@@ -6,6 +6,11 @@ export class RecordChannelWebhookCommand extends Command<{ position: string }> {
   constructor(
     readonly channel: ActiveChannel,
     readonly payload: unknown,
+    /**
+     * The contact the delivery is about, when it names one: deliveries of one contact share a
+     * stream, so that the engine takes them in the order they were recorded.
+     */
+    readonly contactId?: string,
   ) {
     super();
   }

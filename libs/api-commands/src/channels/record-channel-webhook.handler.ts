@@ -11,7 +11,7 @@ import { RecordChannelWebhookCommand } from './record-channel-webhook.command.js
 export class RecordChannelWebhookHandler implements ICommandHandler<RecordChannelWebhookCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute({ channel, payload }: RecordChannelWebhookCommand): Promise<{ position: string }> {
+  async execute({ channel, payload, contactId }: RecordChannelWebhookCommand): Promise<{ position: string }> {
     const { channelId, channelType } = channel;
     const received: ChannelWebhookReceived = {
       type: 'ChannelWebhookReceived',
@@ -19,7 +19,9 @@ export class RecordChannelWebhookHandler implements ICommandHandler<RecordChanne
     };
     const deliveryId = newId();
     const context = channelContext(channel, deliveryId);
-    const { position } = await this.store.appendToStream(webhookStreamName(channelId, deliveryId), toNewEvents([received], context), {
+    // By contact: the engine takes one stream's events one after another, in log order.
+    const shardKey = contactId === undefined ? deliveryId : `contact|${contactId}`;
+    const { position } = await this.store.appendToStream(webhookStreamName(channelId, shardKey), toNewEvents([received], context), {
       expectedRevision: 'any',
     });
     return { position };

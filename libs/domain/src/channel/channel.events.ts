@@ -44,7 +44,7 @@ export interface DeliveryReceiptReceived {
 /**
  * A channel's deliveries and receipts are spread over this many streams, so that a busy channel
  * has no single hot stream: the engine handles different streams at the same time and appends to
- * one of them never wait for each other's revision. Meta does not order deliveries either.
+ * one of them never wait for each other's revision.
  */
 export const CHANNEL_STREAM_SHARDS = 16;
 
@@ -55,8 +55,11 @@ const shardOf = (key: string): number => {
   return (hash >>> 0) % CHANNEL_STREAM_SHARDS;
 };
 
-/** Where a delivery to the channel's webhook is recorded, by the delivery's id. */
-export const webhookStreamName = (channelId: string, deliveryId: string): string => `webhooks-${channelId}-${shardOf(deliveryId)}`;
+/**
+ * Where a delivery to the channel's webhook is recorded, by a key of it: the contact it is about
+ * (one contact's deliveries in one stream, in order), else its own id.
+ */
+export const webhookStreamName = (channelId: string, shardKey: string): string => `webhooks-${channelId}-${shardOf(shardKey)}`;
 /** Where receipts are recorded: those of one sent message always in the same stream, in order. */
 export const deliveryReceiptsStreamName = (channelId: string, providerMessageId: string): string =>
   `receipts-${channelId}-${shardOf(providerMessageId)}`;
