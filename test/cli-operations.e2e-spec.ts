@@ -241,8 +241,23 @@ describe('operator commands: replay, verify, export', () => {
     const result = cli('verify');
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`read model workflows/workflow-cards/${card.id}: differs from the log in activeSessions`);
-    expect(result.stderr).toContain('1 read-model difference(s), 0 stream(s) with a broken hash chain');
+    expect(result.stderr).toContain('1 read-model difference(s), 0 checkpoint(s) not of the log, 0 stream(s) with a broken hash chain');
     // replay repairs it from the log
+    expect(cli('replay').status).toBe(0);
+    expect(cli('verify').status).toBe(0);
+  });
+
+  it('verify fails naming a checkpoint past the log, and a document moved to another workspace', () => {
+    const disk = new Database(join(dataDir, 'read-models.sqlite'));
+    const card = disk.prepare(`SELECT id FROM documents WHERE collection = ? LIMIT 1`).get(WORKFLOW_CARDS_COLLECTION) as { id: string };
+    disk.prepare(`UPDATE documents SET workspace = 'elsewhere' WHERE collection = ? AND id = ?`).run(WORKFLOW_CARDS_COLLECTION, card.id);
+    disk.prepare(`UPDATE checkpoints SET position = '99999999' WHERE projection = 'channels'`).run();
+    disk.close();
+    const result = cli('verify');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`read model workflows/workflow-cards/${card.id}: differs from the log in workspace`);
+    expect(result.stdout).toMatch(/checkpoint of channels: is at 99999999, past the log's last event \(\d+\)/);
+    expect(result.stderr).toContain('1 checkpoint(s) not of the log');
     expect(cli('replay').status).toBe(0);
     expect(cli('verify').status).toBe(0);
   });

@@ -27,7 +27,7 @@ export async function verifyCommand(args: string[]): Promise<void> {
   // It takes no options: a misspelt one must not start a long verification.
   parseArgs({ args, options: VERIFY_OPTIONS });
   const config = loadConfig();
-  const { differences, compared, broken, eventsChecked, streamsChecked } = await withStorage(config, async (storage) => {
+  const { differences, compared, checkpoints, broken, eventsChecked, streamsChecked } = await withStorage(config, async (storage) => {
     const diff = await diffAgainstTheLog(config, storage.eventStore, storage.readModel);
     // The chains hash the events as stored, not as upcast.
     return { ...diff, ...(await checkChains(storedEventsOf(storage.eventStore))) };
@@ -39,14 +39,18 @@ export async function verifyCommand(args: string[]): Promise<void> {
   for (const { projection, collection, id, problem } of differences.slice(0, LISTED)) {
     out.write(`read model ${projection}/${collection}/${id}: ${problem}\n`);
   }
+  for (const { projection, problem } of checkpoints) out.write(`checkpoint of ${projection}: ${problem}\n`);
   for (const { streamName, revision, eventId, problem } of broken.slice(0, LISTED)) {
     out.write(`stream ${streamName} revision ${revision} (event ${eventId}): ${problem}\n`);
   }
-  if (differences.length === 0 && broken.length === 0) {
+  if (differences.length === 0 && checkpoints.length === 0 && broken.length === 0) {
     out.write('Consistent: every read model matches the log, and every hash chain is intact.\n');
     return;
   }
-  throw new CliError(`verify: ${differences.length} read-model difference(s), ${broken.length} stream(s) with a broken hash chain`, 1);
+  throw new CliError(
+    `verify: ${differences.length} read-model difference(s), ${checkpoints.length} checkpoint(s) not of the log, ${broken.length} stream(s) with a broken hash chain`,
+    1,
+  );
 }
 
 /**
@@ -57,11 +61,34 @@ async function diffAgainstTheLog(
   config: AppConfig,
   eventStore: EventStore,
   readModel: ReadModelStore,
-): Promise<{ differences: Difference[]; compared: number }> {
+): Promise<{ differences: Difference[]; compared: number; checkpoints: CheckpointProblem[] }> {
   const stored = await readModel.snapshotProjections(ALL_PROJECTIONS);
+  // Read after the snapshot: the log only grows, so a checkpoint past it is none of the log's.
+  const checkpoints = checkpointsNotOfTheLog(eventStore, stored, await eventStore.headPosition());
   return withScratchReadModel(config, async (scratch) => {
     await rebuildProjections(eventStore, scratch, ALL_PROJECTIONS, 'verify: recomputing projections', { upTo: stored.checkpoints });
-    return diffProjections(ALL_PROJECTIONS, stored, await scratch.snapshotProjections(ALL_PROJECTIONS));
+    return { ...diffProjections(ALL_PROJECTIONS, stored, await scratch.snapshotProjections(ALL_PROJECTIONS)), checkpoints };
+  });
+}
+
+interface CheckpointProblem {
+  projection: string;
+  problem: string;
+}
+
+/**
+ * A checkpoint past the log's last event (or no position of it at all) would make its projection
+ * skip every event until the log gets there, and `consistentWith` answer at once: a difference too.
+ */
+function checkpointsNotOfTheLog(eventStore: EventStore, stored: ProjectionsSnapshot, head: string | undefined): CheckpointProblem[] {
+  return [...stored.checkpoints].flatMap(([projection, checkpoint]): CheckpointProblem[] => {
+    if (checkpoint === undefined) return [];
+    try {
+      if (head !== undefined && eventStore.comparePositions(checkpoint, head) <= 0) return [];
+      return [{ projection, problem: `is at ${checkpoint}, past the log's last event (${head ?? 'none'})` }];
+    } catch {
+      return [{ projection, problem: 'is no position of this log' }];
+    }
   });
 }
 
