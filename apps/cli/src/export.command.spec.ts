@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { SqliteEventStore } from '#eventstore';
+import { specEvent } from '../../../test/support/spec-events.js';
 import { CliError } from './cli-storage.js';
 import { writeLog } from './export.command.js';
 
@@ -17,18 +18,7 @@ describe('export writeLog', () => {
     events = SqliteEventStore.open({ file: join(directory, 'events.sqlite') });
     await events.appendToStream(
       's',
-      Array.from({ length: 3 }, () => ({
-        id: crypto.randomUUID(),
-        type: 'Counted',
-        data: {},
-        metadata: {
-          correlationId: 'c',
-          causationId: 'c',
-          actor: { sub: 'spec', role: 'admin' },
-          occurredAt: new Date().toISOString(),
-          workspace: 'default',
-        },
-      })),
+      Array.from({ length: 3 }, () => specEvent('Counted')),
       { expectedRevision: 'no_stream' },
     );
     // Progress goes to stderr; not this suite's output.

@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { type NewEvent, SqliteEventStore } from '#eventstore';
+import { SqliteEventStore } from '#eventstore';
 import { type Projection, type ReadModelDocument, SqliteReadModelStore } from '#readmodel';
+import { specEvent } from '../../../test/support/spec-events.js';
 import { rebuildProjections } from './rebuild.js';
 
 const COLLECTION = 'tallies';
@@ -36,19 +37,6 @@ const EVENTS_PER_STREAM = 250;
 /** Stream s1 is reset at this revision: its tally counts only what follows. */
 const RESET_AT = 100;
 
-const eventOf = (type: string): NewEvent => ({
-  id: crypto.randomUUID(),
-  type,
-  data: {},
-  metadata: {
-    correlationId: 'c',
-    causationId: 'c',
-    actor: { sub: 'spec', role: 'admin' },
-    occurredAt: new Date().toISOString(),
-    workspace: 'default',
-  },
-});
-
 describe('rebuildProjections', () => {
   let directory: string;
   let events: SqliteEventStore;
@@ -67,7 +55,7 @@ describe('rebuildProjections', () => {
     for (let revision = 0; revision < EVENTS_PER_STREAM; revision++) {
       await Promise.all(
         Array.from({ length: STREAMS }, (_, stream) =>
-          events.appendToStream(`s${stream}`, [eventOf(stream === 1 && revision === RESET_AT ? 'Reset' : 'Counted')], {
+          events.appendToStream(`s${stream}`, [specEvent(stream === 1 && revision === RESET_AT ? 'Reset' : 'Counted')], {
             expectedRevision: revision - 1 < 0 ? 'no_stream' : revision - 1,
           }),
         ),

@@ -8,6 +8,7 @@ import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 import type { ProjectionTransaction } from './read-model-store.port.js';
 import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store.js';
+import { specEvent } from '../../../test/support/spec-events.js';
 
 const TALLIES = 'tallies';
 const WORKSPACE = 'acme';
@@ -30,18 +31,7 @@ const tallyProjection = (name: string, failOnceOn?: string): Projection => {
   };
 };
 
-const tick = (type = 'Ticked'): NewEvent => ({
-  id: randomUUID(),
-  type,
-  data: {},
-  metadata: {
-    correlationId: 'c',
-    causationId: 'c',
-    actor: { sub: 'test', role: 'system' },
-    occurredAt: new Date().toISOString(),
-    workspace: WORKSPACE,
-  },
-});
+const tick = (type = 'Ticked'): NewEvent => specEvent(type, WORKSPACE);
 
 describe('ProjectionRunner', () => {
   let directory: string;
