@@ -18,6 +18,8 @@ export const VERIFY_OPTIONS = {} satisfies ParseArgsConfig['options'];
 /** Lines listed per kind of finding; the counts always cover everything. */
 const LISTED = 50;
 
+const count = (value: number): string => value.toLocaleString('en');
+
 /**
  * Recomputes every projection from the log, each up to its own stored checkpoint (so a server
  * may keep running and projecting), diffs the result against the stored read models, and checks every stream's
@@ -48,7 +50,7 @@ export async function verifyCommand(args: string[]): Promise<void> {
     return;
   }
   throw new CliError(
-    `verify: ${differences.length} read-model difference(s), ${checkpoints.length} checkpoint(s) not of the log, ${broken.length} stream(s) with a broken hash chain`,
+    `verify: ${count(differences.length)} read-model difference(s), ${count(checkpoints.length)} checkpoint(s) not of the log, ${count(broken.length)} stream(s) with a broken hash chain`,
     1,
   );
 }
