@@ -528,6 +528,23 @@ describe('Audit', () => {
       expect(event.metadata).toMatchObject({ correlationId: 'audit-test-1', causationId: 'audit-test-1' });
     });
 
+    it('makes the request id the server gave a command without a sane one the correlation id of its event', async () => {
+      const { admin: workspaceAdmin, auditor: workspaceAuditor } = newWorkspace();
+      for (const sent of [undefined, 'not "sane" <id>']) {
+        const response = await api.fetch('POST', '/workflows', {
+          body: { name: 'Correlated by the server' },
+          token: workspaceAdmin,
+          headers: sent === undefined ? {} : { 'x-request-id': sent },
+        });
+        expect(response.status).toBe(201);
+        const given = response.headers.get('x-request-id');
+        const { id } = (await response.json()) as { id: string };
+        const [event] = (await pagesOf(workspaceAuditor, `&stream=workflow-${id}`, 10)).flat();
+        expect(given).toMatch(/^[0-9a-f-]{36}$/);
+        expect(event.metadata).toMatchObject({ correlationId: given, causationId: given });
+      }
+    });
+
     it('records the actor of every kind of command', async () => {
       const { workspace, auditor: workspaceAuditor } = newWorkspace();
       const ann = api.token('admin', workspace, 'ann');

@@ -10,7 +10,12 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The client's X-Request-Id when it is a sane one, so that one request can be followed across services; else a new UUID. */
 export const requestIdOf = (request: Pick<IncomingMessage, 'headers'>): string => {
   const given = request.headers[REQUEST_ID_HEADER];
-  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+  if (typeof given === 'string' && SANE_REQUEST_ID.test(given)) return given;
+  // Written back, so that what reads the header (the events' correlationId) has the id the
+  // response and the log lines carry: an auditor can join them.
+  const assigned = randomUUID();
+  request.headers[REQUEST_ID_HEADER] = assigned;
+  return assigned;
 };
 
 /**
