@@ -17,6 +17,11 @@ describe('embedded start without AUTH_SECRET', () => {
       // Its output is a pipe, not a terminal: the link goes to the file, and the log says where.
       const server = await spawnServer(dataDir, 'unused', { AUTH_SECRET: '' });
       try {
+        // Written just after the line the start waits for.
+        await eventually(
+          async () => existsSync(linkFile) && readFileSync(linkFile, 'utf8').endsWith('\n'),
+          (written) => written,
+        );
         const link = /^http:\/\/localhost:\d+\/\?token=(eyJ[\w-]+\.[\w-]+\.[\w-]+)\n$/.exec(readFileSync(linkFile, 'utf8'));
         expect(link).not.toBeNull();
         expect(statSync(linkFile).mode & 0o777).toBe(0o600);
@@ -57,6 +62,11 @@ describe('embedded start without AUTH_SECRET', () => {
     const fresh = join(dataDir, 'fresh');
     const server = await spawnServer(fresh, 'unused', { AUTH_SECRET: '' });
     try {
+      // Written just after the line the start waits for.
+      await eventually(
+        async () => existsSync(join(fresh, 'sign-in-link')),
+        (written) => written,
+      );
       const token = /\?token=(\S+)/.exec(readFileSync(join(fresh, 'sign-in-link'), 'utf8'))![1];
       const created = await server.api.request('POST', '/workflows', { body: { name: 'Private' }, token });
       expect(created.status).toBe(201);

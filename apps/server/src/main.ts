@@ -45,13 +45,15 @@ const main = async (): Promise<void> => {
   }
   const logger = new Logger('Workflows');
   const url = `http://${reachableHost(config.host)}:${config.port}`;
-  logger.log(`Serving ${url} (API docs: ${url}/docs) as ${[...config.roles].join(', ')}; ${describeStorage(config)}`);
+  // Embedded mode hands the operator a way in at once (the secret itself is never printed). Signed
+  // first, so that the link is there the moment the server says it serves.
+  const handsOverLink = config.authSecret === undefined && config.roles.has('api');
+  const ttlSeconds = defaultTokenTtlSeconds(config.authMaxTokenTtlSeconds);
+  const token = handsOverLink ? await signJwt({ sub: 'admin', role: 'admin' }, secret, ttlSeconds) : undefined;
   if (config.authSecret !== undefined && config.roles.has('api')) removeSignInLink(config.dataDir);
-  if (config.authSecret === undefined && config.roles.has('api')) {
-    // Embedded mode: hand the operator a way in at once. The secret itself is never printed.
+  logger.log(`Serving ${url} (API docs: ${url}/docs) as ${[...config.roles].join(', ')}; ${describeStorage(config)}`);
+  if (token !== undefined) {
     if (generated) logger.log(`Generated a signing secret into ${config.dataDir}/auth-secret`);
-    const ttlSeconds = defaultTokenTtlSeconds(config.authMaxTokenTtlSeconds);
-    const token = await signJwt({ sub: 'admin', role: 'admin' }, secret, ttlSeconds);
     const validFor = ttlSeconds % 3600 === 0 ? `${ttlSeconds / 3600} h` : `${Math.round(ttlSeconds / 60)} min`;
     handOverSignInLink(
       { baseUrl: url, token, validFor },
