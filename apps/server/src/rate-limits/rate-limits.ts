@@ -128,9 +128,10 @@ const storeOptions = async (fastify: FastifyInstance, config: RateLimitsConfig) 
  * The abuse limits, each a fixed window counted by `@fastify/rate-limit`: per token on the admin
  * and auditor API, per client address on web chat, per contact on web chat, per channel on what
  * arrives at a channel (web chat messages, webhooks, the API channel), and per client address on
- * refused bearer tokens and webhook signatures or verify tokens, so guessing them is slow. An answer over a limit is 429 with Retry-After;
- * the request goes no further, so it stores nothing. A store that cannot be reached lets requests
- * through: the limits guard against abuse, they are not what answers a request.
+ * refused bearer tokens and webhook signatures or verify tokens, so guessing them is slow. An
+ * answer over a limit is 429 with Retry-After; the request goes no further, so it stores nothing.
+ * A store that cannot be reached lets requests through: the limits guard against abuse, they are
+ * not what answers a request.
  */
 export const useRateLimits = async (fastify: FastifyInstance, config: RateLimitsConfig = DEFAULT_RATE_LIMITS): Promise<void> => {
   if (!config.enabled) return;
@@ -148,6 +149,8 @@ export const useRateLimits = async (fastify: FastifyInstance, config: RateLimits
   });
   const countedLater = (limit: (typeof counted)[number], request: LimitedRequest): boolean =>
     limit.countedWhenCredentialsAccepted?.(request) === true;
+  // Only these are counted once answered: every other request leaves the hook at once, unhashed.
+  const countedOnceAnswered = counted.filter((limit) => limit.countedWhenCredentialsAccepted !== undefined);
   const refuseOverLimits = (needsBody: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
     for (const limit of counted.filter((candidate) => candidate.needsBody === needsBody)) {
       if (limit.keyOf(request) === undefined) continue;
@@ -163,7 +166,9 @@ export const useRateLimits = async (fastify: FastifyInstance, config: RateLimits
   // Before the answer leaves, so the next request already meets the count; a 429 was refused by a limit, not by its credentials.
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode === 429 || refusedWebhookCredential(reply.statusCode)) return payload;
-    for (const limit of counted) if (limit.keyOf(request) !== undefined && countedLater(limit, request)) await limit.limiter(request);
+    for (const limit of countedOnceAnswered) {
+      if (countedLater(limit, request) && limit.keyOf(request) !== undefined) await limit.limiter(request);
+    }
     return payload;
   });
 
