@@ -1,10 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { SqliteEventStore } from '#eventstore';
+import { processStartOf } from '#platform';
 import { SqliteReadModelStore, WORKFLOW_CARDS_COLLECTION } from '#readmodel';
 import { Visitor, eventually, flowOnWebchat } from './support/conversations.js';
 import { type ChildServer, newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
@@ -225,6 +227,24 @@ describe('operator commands: replay, verify, export', () => {
     expect(cli('replay', '--projection', 'cards').stderr).toContain(
       '--projection must be one of workflows, channels, sessions, api-channel-outbox, session-engine',
     );
+  });
+
+  it("replay is not held up by a dead server's mark whose pid another process has now, and removes killed commands' scratch files", () => {
+    // This test's own process stands for the later process given a dead server's pid.
+    mkdirSync(join(dataDir, 'running'), { recursive: true });
+    writeFileSync(join(dataDir, 'running', String(process.pid)), `2026-01-01T00:00:00.000Z\n1\n`);
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    const scratchOf = (pid: number, start: string) => `rebuild-${pid}-${start}-${randomUUID()}.sqlite`;
+    const killed = scratchOf(ended, 'x');
+    const reused = scratchOf(process.pid, '1');
+    const alive = scratchOf(process.pid, processStartOf(process.pid)!);
+    for (const name of [killed, `${killed}-wal`, reused, alive]) writeFileSync(join(dataDir, name), 'transcripts');
+
+    const result = cli('replay', '--projection', 'workflows');
+    expect([result.status, result.stderr]).toEqual([0, expect.not.stringContaining('running server')]);
+    expect(readdirSync(join(dataDir, 'running'))).toEqual([]);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('rebuild-'))).toEqual([alive]);
+    rmSync(join(dataDir, alive));
   });
 
   it('verify fails naming the read-model document changed behind its back', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteReadModelStore } from '#readmodel';
 import {
@@ -8,7 +8,9 @@ import {
   closeStorage,
   EMBEDDED_LOG_FILE,
   ensureDataDir,
+  isProcessAlive,
   openStorage,
+  processStartOf,
   runningServers,
   type Storage,
 } from '#platform';
@@ -69,13 +71,18 @@ export async function withStorage<T>(config: AppConfig, work: (storage: Storage)
   }
 }
 
+/** A scratch store's file names its owner: `rebuild-<pid>-<start>-<uuid>.sqlite`, plus SQLite's WAL files. */
+const SCRATCH_FILE = /^rebuild-(\d+)-(\d+|x)-[0-9a-f-]{36}\.sqlite(?:-wal|-shm)?$/;
+
 /**
  * A throwaway embedded read-model store in DATA_DIR, removed with its WAL files afterwards. It
- * has the indexes of the store it stands in for, so it answers the same queries.
+ * has the indexes of the store it stands in for, so it answers the same queries. The scratch
+ * files of a command that was killed (they hold copies of transcripts) are removed first.
  */
 export async function withScratchReadModel<T>(config: AppConfig, work: (store: SqliteReadModelStore) => Promise<T>): Promise<T> {
   ensureDataDir(config.dataDir);
-  const file = join(config.dataDir, `rebuild-${randomUUID()}.sqlite`);
+  removeScratchOfEndedCommands(config.dataDir);
+  const file = join(config.dataDir, `rebuild-${process.pid}-${processStartOf(process.pid) ?? 'x'}-${randomUUID()}.sqlite`);
   const store = SqliteReadModelStore.open({ file });
   try {
     await store.declareIndexes(ALL_INDEXES);
@@ -83,5 +90,14 @@ export async function withScratchReadModel<T>(config: AppConfig, work: (store: S
   } finally {
     await store.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  }
+}
+
+function removeScratchOfEndedCommands(dataDir: string): void {
+  for (const name of readdirSync(dataDir)) {
+    const owner = SCRATCH_FILE.exec(name);
+    if (owner === null) continue;
+    const [, pid, start] = owner;
+    if (!isProcessAlive(Number(pid), start === 'x' ? undefined : start)) rmSync(join(dataDir, name), { force: true });
   }
 }

@@ -11,5 +11,6 @@ export * from './config/shutdown.config.js';
 export * from './config/session-caps.config.js';
 export * from './storage/data-dir.permissions.js';
 export * from './storage/projections.catalog.js';
+export * from './storage/process-liveness.js';
 export * from './storage/running-servers.js';
 export * from './storage/storage.js';

@@ -1,13 +1,15 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDataDir } from './data-dir.permissions.js';
+import { isProcessAlive, processStartOf } from './process-liveness.js';
 
 const RUNNING_DIR = 'running';
 
 /**
  * Marks this process as a server using the embedded stores in `dataDir`, so that operator
  * commands that write can refuse to run beside it. Returns the release; a process killed without
- * releasing leaves a mark that the next look finds dead and removes.
+ * releasing leaves a mark that the next look finds dead and removes. The mark records when the
+ * process started, so a later process given the same pid does not keep it alive.
  */
 export function markServerRunning(dataDir: string): () => void {
   const directory = join(dataDir, RUNNING_DIR);
@@ -15,7 +17,7 @@ export function markServerRunning(dataDir: string): () => void {
   // Owner-only as everything else in DATA_DIR; modes apply only to what is created here.
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const mark = join(directory, String(process.pid));
-  writeFileSync(mark, `${new Date().toISOString()}\n`, { mode: 0o600 });
+  writeFileSync(mark, `${new Date().toISOString()}\n${processStartOf(process.pid) ?? ''}\n`, { mode: 0o600 });
   return () => rmSync(mark, { force: true });
 }
 
@@ -31,18 +33,17 @@ export function runningServers(dataDir: string): number[] {
   return marks.flatMap((name) => {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) return [];
-    if (isAlive(pid)) return [pid];
+    if (isProcessAlive(pid, recordedStart(join(directory, name)))) return [pid];
     rmSync(join(directory, name), { force: true });
     return [];
   });
 }
 
-function isAlive(pid: number): boolean {
+/** The start a mark records on its second line; marks written before it was recorded have none. */
+function recordedStart(mark: string): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else — still running.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return readFileSync(mark, 'utf8').split('\n')[1] || undefined;
+  } catch {
+    return undefined;
   }
 }
