@@ -123,7 +123,12 @@ describe('AI agent steps', () => {
   });
 
   it.each([
-    ['the agent asks for it', 'I want a human', 'the AI agent handed the conversation over', ['Hello!', 'Let me get you a person.']],
+    [
+      'the agent asks for it',
+      'I want a human',
+      'the AI agent handed the conversation over: asked for a person',
+      ['Hello!', 'Let me get you a person.'],
+    ],
     ['the agent fails', 'boom', 'the AI agent answered HTTP 500: the model is overloaded', ['Hello!']],
     ['the agent does not answer in time', 'hang', 'the AI agent did not answer within 500 ms', ['Hello!']],
   ])('hands over to the handoff team when %s, recording why', async (_, said, reason, replies) => {

@@ -128,7 +128,35 @@ describe('OpenAiCompatibleAgent', () => {
       await expect(agent().respond(turn)).resolves.toEqual({
         kind: 'reply',
         text: 'Let me get a colleague for you.',
-        handoff: true,
+        handoff: { reason: 'asks for a person' },
+      });
+    });
+
+    it.each([
+      ['no JSON', 'asks for a person'],
+      ['no reason', '{"why":"asks for a person"}'],
+      ['a reason that is no string', '{"reason":42}'],
+      ['a blank reason', '{"reason":" \\n "}'],
+    ])('returns a hand-off without a reason when the call carries %s', async (_, toolArguments) => {
+      server.answer = completion({
+        content: 'One moment.',
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'handoff_to_human', arguments: toolArguments } }],
+      });
+
+      await expect(agent().respond(turn)).resolves.toEqual({ kind: 'reply', text: 'One moment.', handoff: {} });
+    });
+
+    it('gives the reason as one line of at most 300 characters', async () => {
+      const reason = `wants\n\ta person ${'x'.repeat(400)}`;
+      server.answer = completion({
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'handoff_to_human', arguments: JSON.stringify({ reason }) } }],
+      });
+
+      await expect(agent().respond(turn)).resolves.toEqual({
+        kind: 'reply',
+        text: '',
+        handoff: { reason: `wants a person ${'x'.repeat(285)}…` },
       });
     });
 
@@ -138,7 +166,7 @@ describe('OpenAiCompatibleAgent', () => {
         tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'handoff_to_human', arguments: '{}' } }],
       });
 
-      await expect(agent().respond(turn)).resolves.toEqual({ kind: 'reply', text: '', handoff: true });
+      await expect(agent().respond(turn)).resolves.toEqual({ kind: 'reply', text: '', handoff: {} });
     });
 
     it('ignores tool calls other than the hand-off', async () => {

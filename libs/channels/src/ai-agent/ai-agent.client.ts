@@ -22,7 +22,8 @@ export interface AgentTurnRequest {
   history: AgentHistoryEntry[];
 }
 
-export type AgentOutcome = { kind: 'reply'; text: string; handoff: boolean } | { kind: 'failure'; reason: string };
+/** A reply; `handoff` when the agent asked for humans, with the reason it gave, if any. */
+export type AgentOutcome = { kind: 'reply'; text: string; handoff: false | { reason?: string } } | { kind: 'failure'; reason: string };
 
 /** Never throws: every problem is a failure outcome whose reason says what happened (no secrets in it). */
 export interface AiAgent {
@@ -36,6 +37,7 @@ const AGENT_NAME = 'the AI agent';
 const HANDOFF_TOOL_NAME = 'handoff_to_human';
 const CHAT_COMPLETIONS_PATH = '/chat/completions';
 const MAX_SERVER_MESSAGE_LENGTH = 200;
+const MAX_HANDOFF_REASON_LENGTH = 300;
 const UNCONFIGURED_REASON = `${AGENT_NAME} is not configured (AI_AGENT_URL is not set)`;
 
 const HANDOFF_TOOL = {
@@ -56,7 +58,7 @@ type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 /** The part of a chat-completions answer this client reads. */
 interface AssistantMessage {
   content: string | null;
-  toolNames: string[];
+  toolCalls: { name: string; arguments: unknown }[];
 }
 
 /** Accepts a base URL (`https://host/v1`) or the full chat-completions endpoint. */
@@ -80,10 +82,30 @@ const readAssistantMessage = (payload: unknown): AssistantMessage | undefined =>
   const { content, tool_calls: toolCalls } = choice.message;
   if (content !== undefined && content !== null && typeof content !== 'string') return undefined;
   if (toolCalls !== undefined && toolCalls !== null && !Array.isArray(toolCalls)) return undefined;
-  const toolNames = (toolCalls ?? []).flatMap((call: unknown) =>
-    isRecord(call) && isRecord(call.function) && typeof call.function.name === 'string' ? [call.function.name] : [],
+  const calls = (toolCalls ?? []).flatMap((call: unknown) =>
+    isRecord(call) && isRecord(call.function) && typeof call.function.name === 'string'
+      ? [{ name: call.function.name, arguments: call.function.arguments }]
+      : [],
   );
-  return { content: content ?? null, toolNames };
+  return { content: content ?? null, toolCalls: calls };
+};
+
+/**
+ * The reason a hand-off call gives: its arguments are JSON text written by the model, so anything
+ * else (no JSON, no string, blank) is a hand-off without a reason, never a failed turn.
+ */
+const handoffReason = (toolArguments: unknown): string | undefined => {
+  if (typeof toolArguments !== 'string') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(toolArguments);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed) || typeof parsed.reason !== 'string') return undefined;
+  // One line of plain text: it is shown to the team that takes over, beside the session.
+  const reason = parsed.reason.replace(/[\p{Cc}\p{Cs}]+/gu, ' ').trim();
+  return reason === '' ? undefined : truncate(reason, MAX_HANDOFF_REASON_LENGTH);
 };
 
 export class OpenAiCompatibleAgent implements AiAgent {
@@ -132,8 +154,10 @@ export class OpenAiCompatibleAgent implements AiAgent {
     const message = readAssistantMessage(body);
     if (!message) return this.failure(`${AGENT_NAME} answered without a readable choices[0].message`);
 
-    if (message.toolNames.includes(HANDOFF_TOOL_NAME)) {
-      return { kind: 'reply', text: message.content ?? '', handoff: true };
+    const handoff = message.toolCalls.find(({ name }) => name === HANDOFF_TOOL_NAME);
+    if (handoff) {
+      const reason = handoffReason(handoff.arguments);
+      return { kind: 'reply', text: message.content ?? '', handoff: reason === undefined ? {} : { reason } };
     }
     if (message.content && message.content.trim() !== '') {
       return { kind: 'reply', text: message.content, handoff: false };

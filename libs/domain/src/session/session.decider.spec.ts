@@ -603,20 +603,20 @@ describe('session decider', () => {
       expect(turns).toEqual([2, 3, 4, 5].map((turn) => event.invoked(turn, 'agent', turn)));
     });
 
-    it('hands over to the handoff team when the agent asks for it', () => {
+    it('hands over to the handoff team when the agent asks for it, with the reason it gave', () => {
       given(invokedAgent(steps))
-        .when(command.agentReply(1, 'Let me get a colleague.', 5, true))
+        .when(command.agentReply(1, 'Let me get a colleague.', 5, { reason: 'asks for a refund' }))
         .then([
           event.replied(1, 'Let me get a colleague.'),
           event.sent(1, 'agent', 'Let me get a colleague.'),
-          event.routed('agent', 'support', { reason: 'the AI agent handed the conversation over' }),
+          event.routed('agent', 'support', { reason: 'the AI agent handed the conversation over: asks for a refund' }),
           event.completed('routed_to_team', 'support'),
         ]);
     });
 
-    it('hands over without a message when the agent says nothing', () => {
+    it('hands over without a message when the agent says nothing, and without a reason of its own when it gave none', () => {
       given(invokedAgent(steps))
-        .when(command.agentReply(1, '  ', 5, true))
+        .when(command.agentReply(1, '  ', 5, {}))
         .then([
           event.replied(1, '  '),
           event.routed('agent', 'support', { reason: 'the AI agent handed the conversation over' }),
@@ -645,7 +645,7 @@ describe('session decider', () => {
           event.completed('routed_to_team', 'support'),
         ]);
       given(invokedAgent(withText))
-        .when(command.agentReply(1, 'Let me get a colleague.', 5, true))
+        .when(command.agentReply(1, 'Let me get a colleague.', 5, {}))
         .then([
           event.replied(1, 'Let me get a colleague.'),
           event.sent(1, 'agent', 'Let me get a colleague.'),

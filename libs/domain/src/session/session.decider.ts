@@ -61,7 +61,8 @@ export interface FireTimer {
 /** With `handoff`, the agent asks for humans to take over. */
 export interface RecordAgentReply {
   type: 'RecordAgentReply';
-  data: { sessionId: string; requestId: string; text: string; handoff: boolean; now: string };
+  /** `handoff` when the agent asked for humans, with the reason it gave, if any. */
+  data: { sessionId: string; requestId: string; text: string; handoff: false | { reason?: string }; now: string };
 }
 
 /** The agent could not be reached, is not configured, or answered with nothing usable. */
@@ -187,8 +188,10 @@ function recordAgentReply(session: ActiveSession, { requestId, text, handoff, no
   const decision = new Decision(session, now);
   decision.record('AgentReplied', { requestId, text });
   if (text.trim() !== '') sendMessage(decision, request.stepId, text);
-  if (handoff) handOver(decision, request.stepId, 'the AI agent handed the conversation over');
-  else restartInactivityClock(decision);
+  if (handoff) {
+    const handedOver = 'the AI agent handed the conversation over';
+    handOver(decision, request.stepId, handoff.reason === undefined ? handedOver : `${handedOver}: ${handoff.reason}`);
+  } else restartInactivityClock(decision);
   return decision.events;
 }
 

@@ -49,7 +49,7 @@ export const command = {
     type: 'FireTimer',
     data: { sessionId, timerId: timerId(n), now: at(seconds) },
   }),
-  agentReply: (n: number, text: string, seconds: number, handoff = false): RecordAgentReply => ({
+  agentReply: (n: number, text: string, seconds: number, handoff: RecordAgentReply['data']['handoff'] = false): RecordAgentReply => ({
     type: 'RecordAgentReply',
     data: { sessionId, requestId: requestId(n), text, handoff, now: at(seconds) },
   }),

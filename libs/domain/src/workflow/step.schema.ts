@@ -280,7 +280,11 @@ export const invokeAiAgentStepSchema = stepOf(
     handoffText: customerText(
       'Sent to the customer as the team takes over (the agent unreachable, or asking for humans); without it the customer is told nothing.',
     ).optional(),
-    maxTurns: integer(1, DEFINITION_LIMITS.maxAgentTurns, 'How many replies the agent may give (default 5).').optional(),
+    maxTurns: integer(
+      1,
+      DEFINITION_LIMITS.maxAgentTurns,
+      "How many replies the agent may give (default 5). The customer's message after the last one is not sent to the agent: the flow goes on to the next step.",
+    ).optional(),
     next: nextStep,
   },
 );
