@@ -420,7 +420,28 @@ describe('validateDefinition', () => {
         {
           path: 'steps[0].options[3].value',
           stepId: 's',
-          message: 'repeats the value of option 3: the customer could not choose this one',
+          message: 'repeats the label of option 3: the customer could not choose this one',
+        },
+      ]);
+    });
+
+    it("an option's label or value that names another option, which answers and buttons would choose instead", () => {
+      const options = [
+        { label: 'Yes', value: 'confirm' },
+        { label: 'Confirm' },
+        { label: 'No', value: 'YES' },
+        { label: 'Maybe', value: ' maybe ' },
+      ];
+      expect(problemsOf(flowWith('ask_question', choiceQuestion({ options })))).toEqual([
+        {
+          path: 'steps[0].options[1].label',
+          stepId: 's',
+          message: 'repeats the value of option 1: the customer could not choose this one',
+        },
+        {
+          path: 'steps[0].options[2].value',
+          stepId: 's',
+          message: 'repeats the label of option 1: the customer could not choose this one',
         },
       ]);
     });

@@ -187,26 +187,30 @@ export const askQuestionStepSchema = stepOf(
     // refused outright (an integer that is not one), and every problem should be reported at once.
     options: listOf(choiceOptionSchema, 1, DEFINITION_LIMITS.maxOptions, 'The choices; only, and required, for answerType choice.')
       .superRefine((options, context) => {
-        // An answer names its option by label, so two labels alike would leave one never chosen;
-        // the value is what a button or quick reply carries back, so two alike could not be told apart.
-        const repeats = (field: 'label' | 'value', valueOf: (option: ChoiceOption) => string) => {
-          const seen = new Map<string, number>();
-          options.forEach((option, index) => {
-            const key = answerKey(valueOf(option));
-            const first = seen.get(key);
-            if (first === undefined) seen.set(key, index);
-            // A value left out is the label's: a repeat of it is the label's, reported as such.
-            else if (field === 'label' || option.value !== undefined)
+        // An answer names its option by label or value, and a button or quick reply carries the value
+        // back: a name one option shares with another, in either field, always chooses the first.
+        const named = new Map<string, { index: number; field: 'label' | 'value' }>();
+        options.forEach((option, index) => {
+          const names =
+            option.value === undefined
+              ? ([['label', option.label]] as const)
+              : ([
+                  ['label', option.label],
+                  ['value', option.value],
+                ] as const);
+          for (const [field, name] of names) {
+            const key = answerKey(name);
+            const first = named.get(key);
+            if (first === undefined) named.set(key, { index, field });
+            else if (first.index !== index)
               context.addIssue({
                 code: 'custom',
                 path: [index, field],
-                message: `repeats the ${field} of option ${first + 1}: the customer could not choose this one`,
+                message: `repeats the ${first.field} of option ${first.index + 1}: the customer could not choose this one`,
                 input: options,
               });
-          });
-        };
-        repeats('label', ({ label }) => label);
-        repeats('value', ({ label, value }) => value ?? label);
+          }
+        });
       })
       .optional(),
     retryText: customerText('Asked again after an answer that does not fit.').optional(),
