@@ -490,6 +490,11 @@ describe('Audit', () => {
       expect(response.status).toBe(400);
       expect(messageOf(response.body)).toContain(field);
     });
+
+    it('refuses a version past the safe integers, which it could not tell from its neighbours, in words of its own', async () => {
+      const response = await stateOf(workflowId, 'version=9007199254740993');
+      expect([response.status, messageOf(response.body)]).toEqual([400, 'version must be at most 9007199254740991']);
+    });
   });
 
   describe('workspaces', () => {

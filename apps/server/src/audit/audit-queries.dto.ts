@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { AuditOrder } from '#platform';
 import { DateTimeWithZone } from '../http/date-time-with-zone.decorator.js';
 import { PageSize, decimalDigitsToNumber } from '../http/whole-number-query.decorator.js';
@@ -88,9 +88,12 @@ export class WorkflowStateQueryDto extends ConsistentReadDto {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
     example: 2,
     description: 'The workflow while this version was its newest (not with `at`)',
   })
+  // Past the safe integers a number no longer says which version: 2^53 + 1 would read as 2^53.
+  @Max(Number.MAX_SAFE_INTEGER, { message: `version must be at most ${Number.MAX_SAFE_INTEGER}` })
   @Min(1, { message: 'version must be a positive whole number' })
   @IsInt({ message: 'version must be a positive whole number' })
   @Transform(decimalDigitsToNumber)
