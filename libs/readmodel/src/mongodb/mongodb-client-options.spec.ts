@@ -1,4 +1,5 @@
-import { MongoClient } from 'mongodb';
+import { createRequire } from 'node:module';
+import { type ClientSession, type Collection, MongoClient, Timestamp } from 'mongodb';
 import {
   COMMIT_TRANSACTION,
   MAJORITY_WRITE_TIMEOUT_MS,
@@ -6,6 +7,7 @@ import {
   MONGO_CLIENT_OPTIONS,
   MONGO_DATABASE_OPTIONS,
   SERVER_SELECTION_TIMEOUT_MS,
+  snapshotRead,
 } from './mongodb-client-options.js';
 
 /** What an operator might well write: reads spread over secondaries, unacknowledged-by-majority writes, a short selection timeout. */
@@ -44,5 +46,35 @@ describe('MongoDB client options', () => {
       writeConcern: { w: 'majority', wtimeoutMS: MAJORITY_WRITE_TIMEOUT_MS },
       maxCommitTimeMS: MAX_COMMIT_TIME_MS,
     });
+  });
+
+  it('reads in a snapshot session with a snapshot read concern, at the time the first read fixed, over the database’s majority', () => {
+    // The find command the driver would send, built by the driver itself: no server is needed for it.
+    const driver = createRequire(import.meta.url);
+    const { FindOperation } = driver('mongodb/lib/operations/find.js');
+    const { applySession } = driver('mongodb/lib/sessions.js');
+    const { resolveOptions } = driver('mongodb/lib/utils.js');
+    const sentReadConcern = (collection: Collection, options: { session: ClientSession }) => {
+      const resolved = resolveOptions(collection, options);
+      const command = new FindOperation((collection as unknown as { fullNamespace: unknown }).fullNamespace, {}, resolved).buildCommand(
+        { description: { maxWireVersion: 21 } },
+        options.session,
+      );
+      applySession(options.session, command, resolved);
+      return { ...command.readConcern };
+    };
+    const collection = client.db('workflows', MONGO_DATABASE_OPTIONS).collection('workflow-cards');
+    const session = client.startSession({ snapshot: true });
+    try {
+      // The database's majority would be sent as it is: the server fixes no time for it.
+      expect(sentReadConcern(collection, { session })).toEqual({ level: 'majority' });
+      expect(sentReadConcern(collection, snapshotRead(session))).toEqual({ level: 'snapshot' });
+      // What the server answers the first snapshot read with, every later read of the session asks for.
+      const fixed = new Timestamp({ t: 1_765_000_000, i: 3 });
+      Object.assign(session, { snapshotTime: fixed });
+      expect(sentReadConcern(collection, snapshotRead(session))).toEqual({ level: 'snapshot', atClusterTime: fixed });
+    } finally {
+      void session.endSession();
+    }
   });
 });

@@ -1,4 +1,12 @@
-import { type DbOptions, type MongoClientOptions, ReadConcern, ReadPreference, type TransactionOptions, WriteConcern } from 'mongodb';
+import {
+  type ClientSession,
+  type DbOptions,
+  type MongoClientOptions,
+  ReadConcern,
+  ReadPreference,
+  type TransactionOptions,
+  WriteConcern,
+} from 'mongodb';
 
 /**
  * How long an operation waits for a server it can use, for the client's whole life. Longer than
@@ -49,6 +57,13 @@ export const MONGO_DATABASE_OPTIONS: DbOptions = {
   readConcern: new ReadConcern('majority'),
   writeConcern: MAJORITY,
 };
+
+/**
+ * What every read in a snapshot session is sent with. The database's majority read concern would
+ * otherwise go with each read, and the driver only asks for a snapshot where a read has none of
+ * its own: each read would see its own moment, and the server would never fix the session's time.
+ */
+export const snapshotRead = (session: ClientSession) => ({ session, readConcern: { level: 'snapshot' } as const });
 
 /**
  * Snapshot isolation turns a concurrent commit of the same checkpoint into a write conflict, which

@@ -4,6 +4,7 @@ import {
   type ClientSession,
   type Collection,
   type Db,
+  type FindOptions,
   MongoClient,
   MongoServerError,
   type ServerHeartbeatFailedEvent,
@@ -29,6 +30,7 @@ import {
   DEFAULT_STARTUP_TIMEOUT_MS,
   MONGO_CLIENT_OPTIONS,
   MONGO_DATABASE_OPTIONS,
+  snapshotRead,
   UNIT_READ_MAX_TIME_MS,
 } from './mongodb-client-options.js';
 import { bulkWritesByCollection, fromStoredDocument, idFilter, type StoredDocument, toStoredDocument } from './mongodb-documents.js';
@@ -143,7 +145,7 @@ export class MongoReadModelStore implements ReadModelStore {
       this.withCausalSession(async (session) => {
         const read = new Map<string, Generation>();
         const readCommitted = async (collection: string, id: string) => {
-          if (!read.has(collection)) read.set(collection, await this.activeGeneration(collection, session));
+          if (!read.has(collection)) read.set(collection, await this.activeGeneration(collection, { session }));
           const stored = await this.documents(collection, read.get(collection)).findOne(idFilter(id), {
             session,
             maxTimeMS: UNIT_READ_MAX_TIME_MS,
@@ -260,15 +262,16 @@ export class MongoReadModelStore implements ReadModelStore {
    */
   async snapshotProjections(projections: readonly ProjectionCollections[]): Promise<ProjectionsSnapshot> {
     const session = this.client.startSession({ snapshot: true });
+    const read = snapshotRead(session);
     try {
       const snapshot: ProjectionsSnapshot = { documents: new Map(), checkpoints: new Map() };
       for (const { name, collections } of projections) {
-        const checkpoint = await this.guarded(() => this.checkpoints().findOne(idFilter(name), { session }));
+        const checkpoint = await this.guarded(() => this.checkpoints().findOne(idFilter(name), read));
         snapshot.checkpoints.set(name, checkpoint?.position);
         for (const collection of collections) {
           const stored = await this.guarded(async () =>
-            this.documents(collection, await this.activeGeneration(collection, session))
-              .find({}, { session, sort: { _id: 1 } })
+            this.documents(collection, await this.activeGeneration(collection, read))
+              .find({}, { ...read, sort: { _id: 1 } })
               .toArray(),
           );
           snapshot.documents.set(
@@ -403,8 +406,11 @@ export class MongoReadModelStore implements ReadModelStore {
     }
   }
 
-  private async activeGeneration(collection: string, session?: ClientSession): Promise<Generation> {
-    return (await this.generations().findOne({ _id: mongoCollectionName(collection) }, { session }))?.generation;
+  private async activeGeneration(
+    collection: string,
+    read?: { session: ClientSession } & Pick<FindOptions, 'readConcern'>,
+  ): Promise<Generation> {
+    return (await this.generations().findOne({ _id: mongoCollectionName(collection) }, read))?.generation;
   }
 
   private async activeGenerations(collections: readonly string[], session?: ClientSession): Promise<Map<string, Generation>> {
