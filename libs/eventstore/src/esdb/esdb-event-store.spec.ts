@@ -105,4 +105,17 @@ describe('EsdbEventStore.connect', () => {
     expect(failure).toBeInstanceOf(TypeError);
     expect(failure.message).toBe('Not a valid EventStoreDB connection string: esdb://db:notaport');
   });
+
+  it.each(['throwOnAppendFailure=false', 'throw_on_append_failure=false', 'THROWONAPPENDFAILURE=false'])(
+    'refuses %s, with which the client would report a refused append as a result',
+    async (option) => {
+      const failure = await rejectionOf(EsdbEventStore.connect({ connectionString: `esdb://admin:s3cret@db:2113?tls=false&${option}` }));
+
+      expect(failure).toBeInstanceOf(TypeError);
+      expect(failure.message).toBe(
+        'The EventStoreDB connection string sets throwOnAppendFailure=false, which this service cannot use: a refused append ' +
+          `must fail, and the client would report it as a result: esdb://db:2113?tls=false&${option}`,
+      );
+    },
+  );
 });

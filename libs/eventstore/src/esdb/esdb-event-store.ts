@@ -335,11 +335,32 @@ export class EsdbEventStore implements EventStore {
 
 /** Parsing errors of the client quote the whole connection string; this message does not. */
 function clientFor(connectionString: string): EventStoreDBClient {
+  let client: EventStoreDBClient;
   try {
-    return EventStoreDBClient.connectionString(connectionString);
+    client = EventStoreDBClient.connectionString(connectionString);
   } catch {
     throw new TypeError(`Not a valid ${BACKEND} connection string: ${redactConnectionString(connectionString)}`);
   }
+  if (keepsRefusedAppends(connectionString)) {
+    void client.dispose();
+    throw new TypeError(
+      `The ${BACKEND} connection string sets throwOnAppendFailure=false, which this service cannot use: ` +
+        `a refused append must fail, and the client would report it as a result: ${redactConnectionString(connectionString)}`,
+    );
+  }
+  return client;
+}
+
+/**
+ * `throwOnAppendFailure=false`, with the key spelt as the client reads it (any case, `_` and `-`
+ * ignored): the client then resolves a wrong expected revision instead of throwing it.
+ */
+function keepsRefusedAppends(connectionString: string): boolean {
+  const query = connectionString.slice(connectionString.indexOf('?') + 1 || connectionString.length);
+  return query.split('&').some((pair) => {
+    const [key = '', value = ''] = pair.split('=');
+    return key.trim().toLowerCase().replace(/[_-]/g, '') === 'throwonappendfailure' && value.trim() === 'false';
+  });
 }
 
 /** Reading one record of `$all` proves the server answers and lets this client read the log. */
