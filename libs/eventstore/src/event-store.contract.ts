@@ -448,6 +448,27 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenE
         for (const id of foreignIds) expect(warnings.filter((line) => line.includes(id))).toEqual([expect.stringContaining(foreignStream)]);
         expect(warnings.join('\n')).not.toContain(FOREIGN_RECORD_TEXT);
       });
+      it('an append to a stream that ends in foreign records goes after them, as their revisions count', async () => {
+        const streamName = newStreamName();
+        const last = (await appendForeignRecords(streamName)).length - 1;
+
+        const unpinned = await store.appendToStream(streamName, [eventFixture()]);
+        await expect(store.appendToStream(streamName, [eventFixture()], { expectedRevision: last })).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
+        const pinned = await store.appendToStream(streamName, [eventFixture()], { expectedRevision: last + 1 });
+        await expect(store.appendToStream(streamName, [eventFixture()], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
+
+        expect([unpinned.nextExpectedRevision, pinned.nextExpectedRevision]).toEqual([last + 1, last + 2]);
+        expect((await store.readStream(streamName)).map((event) => event.revision)).toEqual([last + 1, last + 2]);
+        // The first event after them links to nothing the chain can check: that gap is reported, and only that.
+        const { broken } = await verifyHashChains(store);
+        expect(broken.filter((link) => link.streamName === streamName)).toEqual([
+          expect.objectContaining({ revision: last + 1, problem: `revision ${last + 1} follows nothing` }),
+        ]);
+      });
     });
 
     describe('concurrent appends', () => {

@@ -11,6 +11,7 @@ import {
   type AllStreamRecordedEvent,
   type Direction,
   type Position,
+  type RecordedEvent as EsdbRecordedEvent,
   type ReadRevision,
   type StreamingRead,
 } from '@eventstore/db-client';
@@ -34,9 +35,9 @@ import {
 import { assertExpectedRevision } from '../expected-revision.rules.js';
 import { chainEvents, storedHash } from '../hash-chain.js';
 import { SkippedRecordsLog, type EventStoreLogger } from '../skipped-records.log.js';
-import { appendRead, decideAppend, retryOvertakenAppendAfterMs, type StreamRead } from './esdb-append.rules.js';
+import { appendRead, decideAppend, retryOvertakenAppendAfterMs, type StoredLink, type StreamRead } from './esdb-append.rules.js';
 import { ESDB, reasonOf, translateAppendError, translateEsdbError } from './esdb-error.mapping.js';
-import { assertUuidIds, isSystemEvent, portEventOf, toAppendExpectedRevision, toEventData } from './esdb-event.mapping.js';
+import { assertUuidIds, isSystemEvent, portEventOf, readLogRecord, toAppendExpectedRevision, toEventData } from './esdb-event.mapping.js';
 import { compareLogPositions, comparePositions, formatPosition, LOG_START, parsePosition } from './esdb-position.js';
 import { ResubscribingAllSubscription, type RetryPolicy } from './resubscribing-all-subscription.js';
 
@@ -141,14 +142,14 @@ export class EsdbEventStore implements EventStore {
   private async readForAppend(streamName: string, expected: ExpectedRevision, batchSize: number): Promise<StreamRead> {
     const read = appendRead(expected, batchSize);
     const forwards = read.direction === 'forwards';
-    const found = await this.readStreamEvents(streamName, {
+    const found = await this.readStreamRecords(streamName, {
       fromRevision: forwards ? BigInt(read.fromRevision) : END,
       direction: forwards ? FORWARDS : BACKWARDS,
       maxCount: read.maxCount,
       requiresLeader: true,
     });
     const inOrder = forwards ? found : found.reverse();
-    const events = inOrder.map((event) => ({ revision: event.revision, id: event.id, hash: storedHash(event), position: event.position }));
+    const events = inOrder.map(appendLinkOf);
     return events.length > 0 ? { events } : { events, truncatedBefore: await this.truncatedBefore(streamName) };
   }
 
@@ -266,13 +267,15 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** The server reports a missing stream while the read is iterated, not when it is requested. */
-  private async readStreamEvents(
-    streamName: string,
-    options: { fromRevision: ReadRevision; direction?: Direction; maxCount?: number; requiresLeader?: boolean },
-  ): Promise<RecordedEvent[]> {
+  private async readStreamEvents(streamName: string, options: StreamReadOptions): Promise<RecordedEvent[]> {
+    return (await this.readStreamRecords(streamName, options)).flatMap((record) => portEventOf(record, this.skippedRecords) ?? []);
+  }
+
+  /** Every record of the stream the read reaches, foreign ones included. */
+  private async readStreamRecords(streamName: string, options: StreamReadOptions): Promise<EsdbRecordedEvent[]> {
     try {
       return (await drain(this.client.readStream(streamName, options), (error) => this.failure(error))).flatMap(({ event }) =>
-        event ? (portEventOf(event, this.skippedRecords) ?? []) : [],
+        event ? [event] : [],
       );
     } catch (error) {
       if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
@@ -331,6 +334,25 @@ export class EsdbEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('The EventStoreDB event store is closed');
   }
+}
+
+type StreamReadOptions = { fromRevision: ReadRevision; direction?: Direction; maxCount?: number; requiresLeader?: boolean };
+
+/**
+ * A record as an append decides on it. A record another tool wrote holds a revision of the stream
+ * all the same: an append goes after it, chained as after a link the chain cannot verify (as the
+ * SQLite store does after an unreadable row), and `verify` reports the gap.
+ */
+function appendLinkOf(record: EsdbRecordedEvent): StoredLink {
+  const reading = readLogRecord(record);
+  const revision = Number(record.revision);
+  if (reading.kind === 'event') return { revision, id: record.id, hash: storedHash(reading.event), position: reading.event.position };
+  return {
+    revision,
+    id: record.id,
+    hash: '',
+    position: reading.kind === 'foreign' ? reading.record.position : '',
+  };
 }
 
 /** Parsing errors of the client quote the whole connection string; this message does not. */

@@ -152,7 +152,14 @@ export class SqliteEventsTable {
   private storedHashAt(streamName: string, revision: number): string {
     const stored = revision < 0 ? undefined : this.selectMetadataAt.get(streamName, revision);
     if (stored === undefined) return '';
-    const { hash } = JSON.parse(stored.metadata) as { hash?: unknown };
+    // A row another tool wrote may hold any metadata, or none that parses: it carries no link.
+    let metadata: unknown;
+    try {
+      metadata = JSON.parse(stored.metadata);
+    } catch {
+      return '';
+    }
+    const hash = metadata !== null && typeof metadata === 'object' ? (metadata as { hash?: unknown }).hash : undefined;
     return typeof hash === 'string' ? hash : '';
   }
 
