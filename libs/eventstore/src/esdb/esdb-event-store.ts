@@ -218,6 +218,7 @@ export class EsdbEventStore implements EventStore {
       after,
       subscribe: (from) => this.client.subscribeToAll({ fromPosition: from ?? START, filter: excludeSystemEvents() }),
       retry: RESUBSCRIBE_RETRY,
+      failure: (error) => this.failure(error),
       onEnd: (ended) => this.subscriptions.delete(ended),
       skippedRecords: this.skippedRecords,
     });

@@ -5,8 +5,11 @@ import { runInNewContext } from 'node:vm';
 import { eventFixture, settleWithin } from '../event-store.contract.js';
 import type { RecordedEvent } from '../event-store.port.js';
 import { SkippedRecordsLog } from '../skipped-records.log.js';
-import { isEsdbOutage } from './esdb-error.mapping.js';
+import { BackendAccessDeniedError } from '../backend-access-denied.error.js';
+import { isEsdbOutage, translateEsdbError } from './esdb-error.mapping.js';
 import { retryDelayMs, ResubscribingAllSubscription, type LogSubscription } from './resubscribing-all-subscription.js';
+
+const ADDRESS = 'esdb://127.0.0.1:2113?tls=false';
 
 /** A record of `$all` at commit position `commit` (prepare equals commit, as for any single-node write). */
 function logRecord(commit: number, { streamId = 'order-1', type = 'OrderPlaced' } = {}): AllStreamResolvedEvent {
@@ -115,6 +118,7 @@ function subscriptionOver(sources: LogSubscription[], after?: number) {
       return source;
     },
     retry: { initialDelayMs: 1, maxDelayMs: 4 },
+    failure: (error) => translateEsdbError(error, ADDRESS),
     onEnd: () => {
       ended += 1;
     },
@@ -197,14 +201,16 @@ describe('ResubscribingAllSubscription', () => {
     await subscription.unsubscribe();
   });
 
-  it('ends on any other failure, passing it to the consumer', async () => {
+  it('ends on any other failure, passing it to the consumer as the port names it', async () => {
     const denied = new AccessDeniedError(undefined, 'access denied');
     const source = new ScriptedSubscription([logRecord(1), denied]);
     const { events, endCount } = subscriptionOver([source]);
 
     await events.next();
 
-    await expect(events.next()).rejects.toBe(denied);
+    const failure = await events.next().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BackendAccessDeniedError);
+    expect((failure as Error).message).toContain(`EventStoreDB at ${ADDRESS} denied access`);
     await expect(events.next()).resolves.toEqual({ done: true, value: undefined });
     expect(source.released).toBe(true);
     expect(endCount()).toBe(1);
@@ -281,6 +287,7 @@ describe('ResubscribingAllSubscription following $all for long', () => {
         return new ScriptedSubscription([new UnavailableError(undefined, 'server restarting')]);
       },
       retry: { initialDelayMs: 1, maxDelayMs: 1 },
+      failure: (error) => translateEsdbError(error, ADDRESS),
       onEnd: () => undefined,
     });
     const pending = subscription[Symbol.asyncIterator]().next();

@@ -22,6 +22,8 @@ export interface ResubscribingAllSubscriptionOptions {
   /** Opens a server subscription from a position (inclusive or not: the event at it is skipped). */
   subscribe: (from: Position | undefined) => LogSubscription;
   retry: RetryPolicy;
+  /** What a failure that is no outage reaches the consumer as: the port's error for it. */
+  failure: (error: unknown) => unknown;
   /** Called once when the subscription ends, so its owner can forget it. */
   onEnd: (subscription: ResubscribingAllSubscription) => void;
   /** Where records another tool wrote to the log are reported as they are skipped; the console by default. */
@@ -110,7 +112,7 @@ export class ResubscribingAllSubscription implements AllSubscription {
         if (this.ended) return;
         if (!isEsdbOutage(error)) {
           await this.end();
-          throw error;
+          throw this.options.failure(error);
         }
       }
       if (this.ended) return;
