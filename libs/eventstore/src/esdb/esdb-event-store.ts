@@ -305,7 +305,9 @@ export class EsdbEventStore implements EventStore {
   /**
    * The records of `$all` strictly beyond `from` in `direction`, system records included, read
    * page by page. A forward read includes the record at its start position, so each page is
-   * filtered against where it started.
+   * filtered against where it started. Read on the leader, whatever node the connection string
+   * prefers: a follower may not hold yet what this process appended, and the log's head, the audit
+   * log and `verify` would then lag behind the service's own answers.
    */
   private async *logRecords(
     direction: Direction,
@@ -316,7 +318,7 @@ export class EsdbEventStore implements EventStore {
     const logEnd = direction === FORWARDS ? START : END;
     let cursor = from;
     for (;;) {
-      const read = this.client.readAll({ fromPosition: cursor ?? logEnd, direction, maxCount: pageSize });
+      const read = this.client.readAll({ fromPosition: cursor ?? logEnd, direction, maxCount: pageSize, requiresLeader: true });
       const resolved = await drain(read, (error) => this.failure(error));
       const page = resolved.flatMap(({ event }) => (event ? [event] : []));
       for (const event of page) {
