@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { WORKFLOWS_PROJECTION } from '#readmodel';
-import { Visitor, flowOnWebchat } from './support/conversations.js';
+import { Visitor, activeSessionsOf, eventually, flowOnWebchat } from './support/conversations.js';
 import { type ChildServer, newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
 
 describe('server roles', () => {
@@ -64,4 +64,60 @@ describe('server roles', () => {
     await visitor.say('hi');
     expect(await visitor.awaitReplies(1)).toEqual(['Hello from the engine']);
   });
+});
+
+describe('two engine processes', () => {
+  const dataDir = temporaryDataDir();
+  const secret = newSecret();
+  const servers: ChildServer[] = [];
+  afterAll(async () => {
+    for (const server of servers) {
+      server.process.kill('SIGKILL');
+      await server.exited;
+    }
+    removeDir(dataDir);
+  });
+  const CAP = 3;
+
+  it('keep the session cap between them, and one carries on with the timers the other owed once that one is killed', async () => {
+    const api = await spawnServer(dataDir, secret, { ROLES: 'api,projections' });
+    servers.push(api);
+    const engineEnv = { ROLES: 'engine', MAX_OPEN_SESSIONS_PER_CHANNEL: String(CAP) };
+    const [first, second] = [await spawnServer(dataDir, secret, engineEnv), await spawnServer(dataDir, secret, engineEnv)];
+    servers.push(first, second);
+    // Sessions wait for an answer, and expire 3 s after the contact's last message.
+    const { workflowId, channelId } = await flowOnWebchat(
+      api.api,
+      [
+        { id: 'ask', type: 'ask_question', text: 'Your order number?', variable: 'order' },
+        { id: 'thanks', type: 'send_message', text: 'Thanks' },
+      ],
+      { settings: { sessionTimeoutSeconds: 3 } },
+    );
+    const visitors = Array.from({ length: 8 }, () => new Visitor(api.api, channelId));
+    for (const visitor of visitors) {
+      await visitor.say('Hello');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    const engineReached = async (engine: ChildServer, position: string) =>
+      eventually(
+        async () => (await engine.api.request('GET', '/health', { token: null })).body.engine?.position as string,
+        (reached) => reached !== undefined && BigInt(reached) >= BigInt(position),
+      );
+    const head = (await api.api.request('GET', '/health', { token: null })).body.logPosition as string;
+    await engineReached(first, head);
+    await engineReached(second, head);
+    expect(await activeSessionsOf(api.api, workflowId)).toBe(CAP);
+
+    first.process.kill('SIGKILL');
+    await first.exited;
+    // Due 3 s after the last message: the engine left alone fires every one of them.
+    await eventually(
+      async () => activeSessionsOf(api.api, workflowId),
+      (active) => active === 0,
+      15_000,
+    );
+    const ended = await api.api.request('GET', `/workflows/${workflowId}/sessions?status=ended`);
+    expect(ended.body.items.map(({ endReason }: { endReason: string }) => endReason)).toEqual(Array(CAP).fill('expired'));
+  }, 60_000);
 });

@@ -1,9 +1,11 @@
 import { steppedBackoff } from '#backoff';
 import type { AllSubscription, EventStore } from '#eventstore';
-import type { ProjectionTransaction, ReadModelStore } from './read-model-store.port.js';
+import { CheckpointConflictError, type ProjectionTransaction, type ReadModelStore } from './read-model-store.port.js';
 
 export interface LogFollowerLogger {
   error(message: string): void;
+  /** For what is no failure: another worker having taken events first. */
+  log?(message: string): void;
 }
 
 export interface ProjectionStatus {
@@ -137,25 +139,45 @@ export abstract class CheckpointedLogFollower {
     this.lastError = undefined;
   }
 
+  /**
+   * Called once another worker is found to have moved the stored checkpoint, before following on
+   * from there: what the events it skips changed is in the store now, not in what this one keeps
+   * in memory of its own commits.
+   */
+  protected async overtaken(): Promise<void> {}
+
   private async runUntilStopped(): Promise<void> {
     while (!this.stopped) {
       try {
         await this.followLog();
       } catch (error) {
         if (this.stopped) return;
+        const message = (error as Error).message;
+        // Two workers taking turns is how they are meant to run, not a failure to report.
+        const overtaken = error instanceof CheckpointConflictError;
+        if (overtaken) this.logger.log?.(`${this.described}: ${message}; following on from there`);
         // A failure right after the last one waits longer; progress in between starts over.
         this.failuresInARow += 1;
-        const delay = retryDelayMs(this.failuresInARow);
-        this.lastError = (error as Error).message;
-        this.logger.error(`${this.described} stopped at ${String(this.checkpoint)}: ${this.lastError}; retrying in ${delay} ms`);
+        const delay = overtaken ? retryDelayMs(1) : retryDelayMs(this.failuresInARow);
+        if (!overtaken) {
+          this.lastError = message;
+          this.logger.error(`${this.described} stopped at ${String(this.checkpoint)}: ${message}; retrying in ${delay} ms`);
+        }
         await new Promise<void>((resolve) => {
           this.wakeRetry = resolve;
           setTimeout(resolve, delay).unref();
         });
         // Another worker may have moved the checkpoint: start again from what is stored.
+        const had = this.checkpoint;
         this.checkpoint = await this.readModel.getCheckpoint(this.checkpointName).catch(() => this.checkpoint);
         this.reached = undefined;
         this.behindSince = undefined;
+        if (this.checkpoint !== had)
+          await this.overtaken().catch((reloading: unknown) => {
+            this.logger.error(`${this.described} could not reload what another worker stored: ${(reloading as Error).message}`);
+            // Followed on without it, this worker would act on a state that is not the stored one.
+            this.checkpoint = had;
+          });
       }
     }
   }

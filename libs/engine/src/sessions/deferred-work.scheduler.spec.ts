@@ -132,6 +132,21 @@ describe('DeferredWorkScheduler', () => {
       expect(scheduler.pending).toBe(1);
     });
 
+    it('owes on reload exactly what the stored state owes, after another engine committed events it did not follow', async () => {
+      await follow(on.sessionStarted('s-1'), on.stepTimer('s-1', 's-1:t:1', fromNow(24 * 3600_000)));
+      await scheduler.start();
+      // Another engine process: it fired that timer and owes a new one of another session.
+      await owe(on.timerFired('s-1', 's-1:t:1'), on.sessionStarted('s-2'), on.stepTimer('s-2', 's-2:t:1', fromNow(-1_000)));
+      expect(scheduler.pending).toBe(1);
+
+      await scheduler.reload();
+
+      await until(() => executed.length === 1);
+      expect(workIds()).toEqual(['s-2:t:1']);
+      await sleep(50);
+      expect(workIds()).toEqual(['s-2:t:1']);
+    });
+
     it('owes nothing for work the engine state no longer holds', async () => {
       await owe(
         on.sessionStarted('s-1'),

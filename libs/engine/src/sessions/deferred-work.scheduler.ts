@@ -51,6 +51,22 @@ export class DeferredWorkScheduler {
   ) {}
 
   async start(): Promise<void> {
+    await this.loadOwed();
+    this.wake();
+  }
+
+  /**
+   * Owes exactly what the engine's stored state owes: after another engine process committed
+   * events this one skips. Work running now finishes; what is still owed then runs again.
+   */
+  async reload(): Promise<void> {
+    for (const id of this.owed.keys()) this.queue.remove(id);
+    this.owed.clear();
+    await this.loadOwed();
+    this.wake();
+  }
+
+  private async loadOwed(): Promise<void> {
     for (let last: PendingWork | undefined; ;) {
       const page = await this.readModel.list<PendingWork>(ENGINE_PENDING_WORK_COLLECTION, {
         workspace: ENGINE_SCOPE,
@@ -62,7 +78,6 @@ export class DeferredWorkScheduler {
       if (page.length < PAGE_SIZE) break;
       last = page.at(-1);
     }
-    this.wake();
   }
 
   async stop(): Promise<void> {

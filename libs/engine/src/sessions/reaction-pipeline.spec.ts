@@ -65,6 +65,9 @@ describe('ReactionPipeline', () => {
       };
     },
     isBarrier: (event) => event.type === 'Barrier',
+    async reload() {
+      log.push('reload');
+    },
   };
 
   const append = (stream: string, type: string, ...labels: string[]) =>
@@ -180,6 +183,27 @@ describe('ReactionPipeline', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(await readModel.get(PIPELINE, 'u3')).toBeUndefined();
+  });
+
+  it('reloads what it keeps in memory once another worker has committed further, then follows on from there alone', async () => {
+    gates.set('a1', gate());
+    await append('stream-a', 'Tick', 'a1');
+    await append('stream-b', 'Tick', 'b1');
+    await start();
+    await until(() => log.includes('start a1'));
+    // Another engine process reacts to both first and commits them.
+    await readModel.commit(PIPELINE, { expected: undefined, next: (await events.headPosition())! }, async (tx) => {
+      tx.put(PIPELINE, { id: 'a1', workspace: 'w' });
+      tx.put(PIPELINE, { id: 'b1', workspace: 'w' });
+    });
+    gates.get('a1')?.open();
+    await until(() => log.includes('reload'));
+    await append('stream-c', 'Tick', 'c1');
+    await until(() => log.includes('commit c1'));
+
+    expect(log.filter((line) => line === 'reload' || line.startsWith('commit'))).toEqual(['reload', 'commit c1']);
+    expect(log.filter((line) => line === 'start a1')).toHaveLength(1);
+    expect(pipeline?.status().lastError).toBeUndefined();
   });
 
   it('follows events appended after it started', async () => {

@@ -14,6 +14,8 @@ export interface ReactionPipelineSteps {
   record(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<() => void>;
   /** Reactions that read state built from every earlier event; they wait for all of it, and all later reactions wait for them. */
   isBarrier(event: RecordedEvent): boolean;
+  /** Loads again what `record`'s afterwards keep in memory: another worker committed events this one then skips. */
+  reload(): Promise<void>;
 }
 
 /** Reactions started ahead of the checkpoint, at most. */
@@ -48,6 +50,10 @@ export class ReactionPipeline extends CheckpointedLogFollower {
     logger: LogFollowerLogger,
   ) {
     super(eventStore, readModel, steps.name, steps.name, logger);
+  }
+
+  protected override overtaken(): Promise<void> {
+    return this.steps.reload();
   }
 
   /** One run: reacts ahead while committing in order, until stopped or until something fails. */

@@ -37,7 +37,8 @@ export const REACTION_RETRY_DELAYS_MS = [100, 1000];
  * log order, once every command an event caused has completed, stores the engine's state and the
  * checkpoint together. A crash at any instant repeats at most the reactions to the events after
  * the checkpoint, which are idempotent. Two engine processes are safe (the checkpoint is compared
- * and set) but do the same work twice.
+ * and set) but do the same work twice; one that finds the other has committed further loads the
+ * owed work and session counts again from the stored state, so either carries on alone.
  */
 @Injectable()
 export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -75,6 +76,10 @@ export class SessionEngine implements OnApplicationBootstrap, OnApplicationShutd
           };
         },
         isBarrier: (event) => REACTIONS_TO_ENGINE_STATE.has(event.type),
+        reload: async () => {
+          await scheduler.reload();
+          await admission.load(readModel);
+        },
       },
       this.logger,
     );
