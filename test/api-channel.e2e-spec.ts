@@ -390,8 +390,10 @@ describe('API channel', () => {
       const recorded = await adapter.receipt(receipt);
       expect(recorded).toEqual({ status: 202, body: { position: expect.any(String) } });
       expect(await adapter.receipt(receipt)).toEqual(recorded);
+      // The same instant written in another way is the same receipt; `at` is kept in UTC.
+      expect(await adapter.receipt({ ...receipt, at: '2026-12-02T02:00:00.000+01:00' })).toEqual(recorded);
       expect(inLog('DeliveryReceiptReceived', { channelId })).toEqual([
-        { channelId, providerMessageId: welcome.body.messageId, status: 'read', at: '2026-12-02T01:00:00Z' },
+        { channelId, providerMessageId: welcome.body.messageId, status: 'read', at: '2026-12-02T01:00:00.000Z' },
       ]);
     });
 

@@ -31,6 +31,11 @@ describe('server roles', () => {
     const projections = await start('projections');
     // Asked past the contract check: the document describes the API, which a process without the api role does not serve.
     expect((await fetch(`${projections.api.baseUrl}/workflows`)).status).toBe(404);
+    // Nor does it offer those documents.
+    expect(
+      await Promise.all(['/docs', '/docs-json'].map(async (path) => (await fetch(`${projections.api.baseUrl}${path}`)).status)),
+    ).toEqual([404, 404]);
+    expect(projections.output()).toMatch(/Serving http:\/\/\S+ as projections;/);
 
     const read = await api.api.request('GET', `/workflows/${created.body.id}?consistentWith=${created.body.position}`);
     expect(read.status).toBe(200);

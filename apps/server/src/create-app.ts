@@ -73,6 +73,7 @@ export const createApp = async (config: ServerConfig): Promise<NestFastifyApplic
       stopAtFirstError: true,
     }),
   );
-  serveApiDocs(app);
+  // A process without the api role serves none of the routes the documents describe.
+  if (config.roles.has('api')) serveApiDocs(app);
   return app;
 };

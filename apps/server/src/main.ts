@@ -51,7 +51,8 @@ const main = async (): Promise<void> => {
   const ttlSeconds = defaultTokenTtlSeconds(config.authMaxTokenTtlSeconds);
   const token = handsOverLink ? await signJwt({ sub: 'admin', role: 'admin' }, secret, ttlSeconds) : undefined;
   if (config.authSecret !== undefined && config.roles.has('api')) removeSignInLink(config.dataDir);
-  logger.log(`Serving ${url} (API docs: ${url}/docs) as ${[...config.roles].join(', ')}; ${describeStorage(config)}`);
+  const docs = config.roles.has('api') ? ` (API docs: ${url}/docs)` : '';
+  logger.log(`Serving ${url}${docs} as ${[...config.roles].join(', ')}; ${describeStorage(config)}`);
   if (token !== undefined) {
     if (generated) logger.log(`Generated a signing secret into ${config.dataDir}/auth-secret`);
     const validFor = ttlSeconds % 3600 === 0 ? `${ttlSeconds / 3600} h` : `${Math.round(ttlSeconds / 60)} min`;

@@ -86,9 +86,10 @@ export class RecordApiChannelReceiptHandler implements ICommandHandler<RecordApi
   async execute({ channel, receipt }: RecordApiChannelReceiptCommand): Promise<{ position: string }> {
     const { channelId } = channel;
     const { messageId, status, at } = receipt;
+    // One instant in UTC, however it was written: the same receipt with `+00:00` for `Z` is the same receipt.
     const recorded: DeliveryReceiptReceived = {
       type: 'DeliveryReceiptReceived',
-      data: { channelId, providerMessageId: messageId, status, ...(at === undefined ? {} : { at }) },
+      data: { channelId, providerMessageId: messageId, status, ...(at === undefined ? {} : { at: new Date(at).toISOString() }) },
     };
     const [event] = toNewEvents([recorded], channelContext(channel, randomUUID()));
     const { position } = await this.store.appendToStream(
