@@ -49,7 +49,11 @@ describe('the Channels page in Chromium', () => {
     // WhatsApp: its own fields; the secrets are password fields.
     await page.getByRole('button', { name: '+ New channel' }).click();
     dialog = page.getByRole('dialog', { name: 'New channel' });
+    // What is typed for one type is not kept for another, where it would sit unseen behind dots.
+    await dialog.getByLabel('Type').selectOption({ label: 'Messenger' });
+    await dialog.getByLabel('App secret').fill('typed for Messenger');
     await dialog.getByLabel('Type').selectOption({ label: 'WhatsApp' });
+    expect(await dialog.getByLabel('App secret').inputValue()).toBe('');
     for (const secret of ['Access token', 'App secret', 'Verify token']) {
       expect(await dialog.getByLabel(secret).getAttribute('type')).toBe('password');
     }

@@ -233,6 +233,9 @@ describe('the workflow editor in Chromium', () => {
         .join(' '),
     );
     expect(description).toContain('must be an integer from 1');
+    // Tried as it is, it would end every conversation at once without a word: the panel says so.
+    await page.getByRole('tab', { name: 'Try it' }).click();
+    await page.getByText('This version has no steps yet: a conversation ends at once without a word to the customer.').waitFor();
     expect(problems).toEqual(
       Array(2).fill('console error: Failed to load resource: the server responded with a status of 400 (Bad Request)'),
     );
@@ -343,6 +346,12 @@ describe('the workflow editor in Chromium', () => {
     await chat.getByRole('button', { name: 'Send' }).click();
     await chat.getByRole('log', { name: 'Conversation' }).getByText('What is your name?').waitFor();
     await eventually(activeSessions(id), (count) => count === 1);
+
+    // Saved elsewhere after this page loaded version 2: the next conversation runs it, and the panel says what runs.
+    expect((await app.api.request('PUT', `/workflows/${id}/definition`, { body: { steps: FLOW } })).body.version).toBe(3);
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await page.getByText('Version 3 was saved elsewhere since this page loaded version 2').waitFor();
+    await page.getByText('Runs version 3 as a customer sees it').waitFor();
 
     await page.getByRole('tab', { name: 'Versions' }).click();
     await eventually(activeSessions(id), (count) => count === 0);

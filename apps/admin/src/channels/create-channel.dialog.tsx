@@ -119,6 +119,9 @@ export const CreateChannelDialog = ({ onCreate, onClose }: { onCreate: (channel:
             value={type}
             onChange={(event) => {
               setType(event.target.value as ChannelType);
+              // Types share field names (a Meta app secret, a verify token): what was typed for one,
+              // hidden behind dots, must not go to a channel of another unseen.
+              setConfig({});
               setProblems({});
             }}
           >

@@ -11,11 +11,38 @@ const freshContactId = (): string => `try-it-${randomId()}`;
  * The workflow in a real web chat conversation, on its preview channel: the same widget a customer
  * gets, in a frame.
  */
-export const TryItPanel = ({ workflowId, version, dirty }: { workflowId: string; version: number; dirty: boolean }) => {
+export const TryItPanel = ({
+  workflowId,
+  version,
+  hasSteps,
+  dirty,
+}: {
+  workflowId: string;
+  /** The version the editor shows. */
+  version: number;
+  /** Whether that version has any step: without one a conversation ends at once, unanswered. */
+  hasSteps: boolean;
+  dirty: boolean;
+}) => {
   const { api } = useSignedIn();
   const [channelId, setChannelId] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [contactId, setContactId] = useState(freshContactId);
+  // The newest version when this conversation began: the one its session runs, whatever the editor
+  // shows since (a save here, or one elsewhere after this page loaded the workflow).
+  const [running, setRunning] = useState<number | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setRunning(null);
+    api.GET('/workflows/{id}', { params: { path: { id: workflowId } } }).then(
+      (answer) => live && setRunning(dataOf(answer).version),
+      (failure: unknown) => live && setError(failure),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, workflowId, contactId]);
 
   useEffect(() => {
     let live = true;
@@ -69,10 +96,26 @@ export const TryItPanel = ({ workflowId, version, dirty }: { workflowId: string;
         </button>
       </div>
       <p className="hint">
-        Runs version {version} as a customer sees it, on this workflow&apos;s preview web chat channel. Saved changes apply to new
-        conversations only: after saving, press Restart.{dirty && ' Your unsaved changes are not in it.'} It is a real session: it counts as
-        an active session of the workflow until you press Restart, leave Try it or close the page.
+        Runs version {running ?? version} as a customer sees it, on this workflow&apos;s preview web chat channel. Saved changes apply to
+        new conversations only: after saving, press Restart.{dirty && ' Your unsaved changes are not in it.'} It is a real session: it
+        counts as an active session of the workflow until you press Restart, leave Try it or close the page.
       </p>
+      {running !== null && running < version && (
+        <p className="notice" role="status">
+          Version {version} was saved after this conversation began: press Restart to try it.
+        </p>
+      )}
+      {running !== null && running > version && (
+        <p className="notice" role="status">
+          Version {running} was saved elsewhere since this page loaded version {version}: the steps shown here are not the ones running.
+          Reload the page to see them.
+        </p>
+      )}
+      {running === version && !hasSteps && (
+        <p className="notice" role="status">
+          This version has no steps yet: a conversation ends at once without a word to the customer. Add a step and save first.
+        </p>
+      )}
       <ErrorNotice error={error} />
       {channelId === null && error === null && <p className="hint">Opening the preview channel…</p>}
       {channelId !== null && (

@@ -619,7 +619,9 @@ export const WorkflowEditorPage = ({ workflowId }: { workflowId: string }) => {
                 onOpen={(entry) => void openVersion(entry)}
               />
             )}
-            {tab === 'try' && canChange && <TryItPanel workflowId={workflowId} version={workflow.version} dirty={dirty} />}
+            {tab === 'try' && canChange && (
+              <TryItPanel workflowId={workflowId} version={workflow.version} hasSteps={saved.steps.length > 0} dirty={dirty} />
+            )}
           </div>
         </aside>
       </div>
