@@ -60,6 +60,23 @@ describe('POST /workflows/:id/try-it: the preview web chat channel of a workflow
     expect(channels.body.items).toContainEqual(expect.objectContaining({ id: oneChannel, workflowId: one, previewOf: one }));
   });
 
+  it('names the preview after the workflow as it is now, once the workflow was renamed', async () => {
+    const { api } = suite;
+    const workflowId = await publishedWorkflow('Before');
+    const { channelId } = (await api.request('POST', `/workflows/${workflowId}/try-it`)).body;
+    expect((await api.request('PATCH', `/workflows/${workflowId}`, { body: { name: 'After' } })).status).toBe(200);
+
+    const again = await api.request('POST', `/workflows/${workflowId}/try-it`);
+    const channels = await api.request('GET', `/channels?consistentWith=${again.body.position}`);
+    expect(channels.body.items).toContainEqual(expect.objectContaining({ id: channelId, name: 'Try it: After', workflowId }));
+    const renamed = await api.request('GET', `/audit/events?stream=channel-${channelId}&type=ChannelRenamed`, {
+      token: api.token('auditor'),
+    });
+    expect(renamed.body.items.map(({ data }: { data: unknown }) => data)).toEqual([
+      { channelId, name: 'Try it: After', previousName: 'Try it: Before' },
+    ]);
+  });
+
   it('lists the preview no more once its workflow is deleted', async () => {
     const { api } = suite;
     const workflowId = await publishedWorkflow('Short-lived');

@@ -13,4 +13,5 @@ export * from './channels/channel-commands.module.js';
 export * from './channels/receive-channel-message.command.js';
 export * from './channels/record-channel-webhook.command.js';
 export * from './channels/end-conversation-session.command.js';
+export * from './channels/rename-channel.command.js';
 export * from './workflows/deactivate-workflow-sessions.command.js';

@@ -29,6 +29,7 @@ export const EVENT_TYPES = [
   'ChannelCreated',
   'ChannelWorkflowAssigned',
   'ChannelWorkflowUnassigned',
+  'ChannelRenamed',
   'ChannelWebhookReceived',
   'CustomerMessageReceived',
   'MessageReceived',

@@ -4,6 +4,7 @@ import { CreateChannelHandler } from './create-channel.handler.js';
 import { EndConversationSessionHandler } from './end-conversation-session.handler.js';
 import { ReceiveChannelMessageHandler } from './receive-channel-message.handler.js';
 import { RecordChannelWebhookHandler } from './record-channel-webhook.handler.js';
+import { RenameChannelHandler } from './rename-channel.handler.js';
 
 /** Command handlers of channels; expects EVENT_STORE and CHANNEL_SECRETS from the importing module. */
 @Module({
@@ -13,6 +14,7 @@ import { RecordChannelWebhookHandler } from './record-channel-webhook.handler.js
     ReceiveChannelMessageHandler,
     RecordChannelWebhookHandler,
     EndConversationSessionHandler,
+    RenameChannelHandler,
   ],
 })
 export class ChannelCommandsModule {}

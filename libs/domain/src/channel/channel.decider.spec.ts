@@ -90,6 +90,22 @@ describe('channel decider', () => {
       .then([]);
   });
 
+  it('renames a channel of its workspace, trimmed, once; keeps the name it had for the audit', () => {
+    const rename = (name: unknown, workspace = 'acme'): ChannelCommand => ({
+      type: 'RenameChannel',
+      data: { channelId: 'ch-1', workspace, name },
+    });
+    const renamed: ChannelEvent = {
+      type: 'ChannelRenamed',
+      data: { channelId: 'ch-1', name: 'Try it: Welcome', previousName: 'Site chat' },
+    };
+    given([created]).when(rename(' Try it: Welcome ')).then([renamed]);
+    given([created, renamed]).when(rename('Try it: Welcome')).then([]);
+    given([created]).when(rename(' ')).thenThrows(DomainError);
+    given([created]).when(rename('Anything', 'globex')).thenThrows(ChannelNotFoundError);
+    given([]).when(rename('Anything')).thenThrows(ChannelNotFoundError);
+  });
+
   describe("a workflow's Try it preview", () => {
     const preview: ChannelEvent = { type: 'ChannelCreated', data: { ...created.data, name: 'Try it: Welcome', previewOf: 'wf-1' } };
     const other = workflow('acme');

@@ -57,7 +57,12 @@ export interface UnassignDeletedWorkflow {
   data: { channelId: string; workflowId: string };
 }
 
-export type ChannelCommand = CreateChannel | AssignWorkflow | UnassignWorkflow | UnassignDeletedWorkflow;
+export interface RenameChannel {
+  type: 'RenameChannel';
+  data: { channelId: string; workspace: string; name: unknown };
+}
+
+export type ChannelCommand = CreateChannel | AssignWorkflow | UnassignWorkflow | UnassignDeletedWorkflow | RenameChannel;
 
 function decideChannel(command: ChannelCommand, state: ChannelState): ChannelEvent[] {
   switch (command.type) {
@@ -94,6 +99,12 @@ function decideChannel(command: ChannelCommand, state: ChannelState): ChannelEve
         { type: 'ChannelWorkflowUnassigned', data: { channelId: channel.channelId, workflowId: channel.workflowId, reason: 'unassigned' } },
       ];
     }
+    case 'RenameChannel': {
+      const channel = requireChannel(state, command.data);
+      const name = normalizeChannelName(command.data.name);
+      if (name === channel.name) return [];
+      return [{ type: 'ChannelRenamed', data: { channelId: channel.channelId, name, previousName: channel.name } }];
+    }
     case 'UnassignDeletedWorkflow': {
       if (state.status !== 'active' || state.workflowId !== command.data.workflowId) return [];
       return [
@@ -116,6 +127,8 @@ function evolveChannel(state: ChannelState, event: ChannelEvent): ChannelState {
       return state.status === 'active' ? { ...state, workflowId: event.data.workflowId } : state;
     case 'ChannelWorkflowUnassigned':
       return state.status === 'active' ? { ...state, workflowId: undefined } : state;
+    case 'ChannelRenamed':
+      return state.status === 'active' ? { ...state, name: event.data.name } : state;
   }
 }
 

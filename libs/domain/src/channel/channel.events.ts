@@ -74,6 +74,12 @@ export interface ChannelWorkflowUnassigned {
   data: { channelId: string; workflowId: string; reason: 'unassigned' | 'workflow_deleted' };
 }
 
-export type ChannelEvent = ChannelCreated | ChannelWorkflowAssigned | ChannelWorkflowUnassigned;
+/** A Try it preview channel takes its workflow's new name. */
+export interface ChannelRenamed {
+  type: 'ChannelRenamed';
+  data: { channelId: string; name: string; previousName: string };
+}
+
+export type ChannelEvent = ChannelCreated | ChannelWorkflowAssigned | ChannelWorkflowUnassigned | ChannelRenamed;
 
 export const channelStreamName = (channelId: string): string => `channel-${channelId}`;

@@ -58,7 +58,8 @@ export type WorkChange = { kind: 'owe'; work: PendingWork } | { kind: 'settle'; 
 
 export const outboxWorkId = (sessionId: string): string => `outbox:${sessionId}`;
 
-type EngineEvent = SessionEvent | DeliveryEvent | ChannelEvent;
+/** A channel's name is nothing the engine keeps. */
+type EngineEvent = SessionEvent | DeliveryEvent | Exclude<ChannelEvent, { type: 'ChannelRenamed' }>;
 
 const handledEvent = recordedEventsOf<EngineEvent>(
   'SessionStarted',

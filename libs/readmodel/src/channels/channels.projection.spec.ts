@@ -53,6 +53,12 @@ describe('channels projection', () => {
     expect(await channel()).toBeUndefined();
   });
 
+  it('lists a renamed channel under its new name, keeping what else it had', async () => {
+    const renamed: ChannelEvent = { type: 'ChannelRenamed', data: { channelId: 'ch-1', name: 'Try it: Hello', previousName: 'Site chat' } };
+    await project(created, assigned('wf-1'), renamed);
+    expect(await channel()).toMatchObject({ name: 'Try it: Hello', workflowId: 'wf-1', type: 'webchat' });
+  });
+
   it('takes off only the workflow the event names', async () => {
     await project(created, assigned('wf-1'), assigned('wf-2'), unassigned('wf-1'));
     expect((await channel())?.workflowId).toBe('wf-2');

@@ -16,7 +16,12 @@ export interface ChannelDocument extends ReadModelDocument {
   createdAt: string;
 }
 
-const handledEvent = recordedEventsOf<ChannelEvent>('ChannelCreated', 'ChannelWorkflowAssigned', 'ChannelWorkflowUnassigned');
+const handledEvent = recordedEventsOf<ChannelEvent>(
+  'ChannelCreated',
+  'ChannelWorkflowAssigned',
+  'ChannelWorkflowUnassigned',
+  'ChannelRenamed',
+);
 
 /** The channels of each workspace and the workflow each one runs. */
 export const channelsProjection: Projection = {
@@ -55,6 +60,9 @@ export const channelsProjection: Projection = {
         }
         // Only the workflow named by the event is taken off: a later assignment stays.
         if (existing?.workflowId === event.data.workflowId) tx.put(CHANNELS_COLLECTION, { ...existing, workflowId: null });
+        return;
+      case 'ChannelRenamed':
+        if (existing) tx.put(CHANNELS_COLLECTION, { ...existing, name: event.data.name });
         return;
     }
   },

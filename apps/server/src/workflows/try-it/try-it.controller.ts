@@ -13,7 +13,7 @@ import {
 } from '#domain';
 import { CHANNEL_ADAPTERS } from '#channels';
 import { loadState, loadStream } from '#engine';
-import { AssignChannelWorkflowCommand, CreateChannelCommand, EndConversationSessionCommand } from '#api-commands';
+import { AssignChannelWorkflowCommand, CreateChannelCommand, EndConversationSessionCommand, RenameChannelCommand } from '#api-commands';
 import { EVENT_STORE, type EventStore } from '#eventstore';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators.js';
 import type { Principal } from '#platform';
@@ -52,7 +52,7 @@ export class TryItController {
     operationId: 'tryWorkflow',
     summary: 'Try a workflow on its preview web chat channel',
     description:
-      'A web chat channel named `Try it: <workflow name>`, made on the first call and the same on every call, assigned to the ' +
+      'A web chat channel named `Try it: <workflow name>` (renamed on a call after the workflow was), made on the first call and the same on every call, assigned to the ' +
       'workflow (again, if it was assigned another one). Chat on it with the web chat routes to try the flow as a customer would.',
   })
   @ApiWorkflowIdParam()
@@ -67,14 +67,19 @@ export class TryItController {
     const workflow = (await this.activeWorkflow(id, principal)).state;
     const channelId = previewChannelId(id);
     const context = commandContextFor(principal, headers);
-    if ((await loadState(this.store, channelStreamName(channelId), channelDecider)).status === 'initial') {
+    const name = previewChannelName(workflow.name);
+    const channel = await loadState(this.store, channelStreamName(channelId), channelDecider);
+    if (channel.status === 'initial') {
       const config = validateChannelConfig('webchat', CHANNEL_ADAPTERS.webchat.config, {});
       try {
-        await this.commands.execute(new CreateChannelCommand(channelId, 'webchat', previewChannelName(workflow.name), config, context, id));
+        await this.commands.execute(new CreateChannelCommand(channelId, 'webchat', name, config, context, id));
       } catch (error) {
         // Another request made it in the meantime: that is the channel wanted.
         if (!(error instanceof ChannelAlreadyExistsError)) throw error;
       }
+    } else if (channel.name !== name) {
+      // The workflow was renamed since: the preview is named after it as it is now.
+      await this.commands.execute(new RenameChannelCommand(channelId, name, context));
     }
     // Also puts the workflow back if someone assigned the channel another one.
     const { position } = await this.commands.execute(new AssignChannelWorkflowCommand(channelId, id, context));
