@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { type ApiClient, dataOf } from '../api/api-client.js';
+import { type ApiClient, ApiError, dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { ErrorNotice } from '../ui/errors.js';
 import { ChannelItem } from './channel-item.js';
@@ -51,12 +51,22 @@ export const ChannelsPage = () => {
 
   const assign = (channel: Channel) => async (workflowId: string | null) => {
     const params = { path: { id: channel.id } };
-    const { position } = dataOf(
-      workflowId === null
-        ? await api.DELETE('/channels/{id}/workflow', { params })
-        : await api.PUT('/channels/{id}/workflow', { params, body: { workflowId } }),
-    );
     const workflow = workflows?.find((shown) => shown.id === workflowId);
+    let position: string;
+    try {
+      ({ position } = dataOf(
+        workflowId === null
+          ? await api.DELETE('/channels/{id}/workflow', { params })
+          : await api.PUT('/channels/{id}/workflow', { params, body: { workflowId } }),
+      ));
+    } catch (refused) {
+      // Deleted since this page listed it: said by name, and gone from the choices.
+      if (refused instanceof ApiError && refused.status === 404 && workflow !== undefined && refused.message.startsWith('Workflow ')) {
+        setWorkflows((shown) => shown?.filter(({ id }) => id !== workflow.id) ?? null);
+        throw new Error(`“${workflow.name}” was deleted meanwhile: choose another workflow.`, { cause: refused });
+      }
+      throw refused;
+    }
     setAnnouncement(
       workflowId === null ? `“${channel.name}” has no workflow now.` : `“${channel.name}” now runs “${workflow?.name ?? workflowId}”.`,
     );
