@@ -368,6 +368,22 @@ describe('the workflow editor in Chromium', () => {
     await context.close();
   });
 
+  it('says so in Try it when the workflow was deleted elsewhere, instead of a chat nobody answers', async () => {
+    const id = await workflowWithFlow('Deleted while tried');
+    const { page, problems, context } = await openEditor(id);
+    await page.getByRole('tab', { name: 'Try it' }).click();
+    const chat = page.frameLocator('iframe[title="Try it"]');
+    await chat.getByLabel('Message').waitFor();
+    expect((await app.api.request('DELETE', `/workflows/${id}`)).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await page.getByRole('alert').filter({ hasText: 'This workflow was deleted: there is nothing to try any more.' }).waitFor();
+    expect(await page.locator('iframe[title="Try it"]').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Restart' }).isDisabled()).toBe(true);
+    expect(problems.filter((problem) => !problem.includes('status of 404'))).toEqual([]);
+    await context.close();
+  });
+
   it('is read-only for an auditor: no palette, Save, Rename, Restore or Try it; fields disabled', async () => {
     const id = await workflowWithFlow('Audited');
     const { page, problems, context } = await openEditor(id, 'auditor');

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { dataOf } from '../api/api-client.js';
+import { ApiError, dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
 import { ErrorNotice } from '../ui/errors.js';
 import { randomId } from '../ui/random-id.js';
@@ -31,29 +31,35 @@ export const TryItPanel = ({
   // The newest version when this conversation began: the one its session runs, whatever the editor
   // shows since (a save here, or one elsewhere after this page loaded the workflow).
   const [running, setRunning] = useState<number | null>(null);
+  // Deleted elsewhere meanwhile: a conversation on its preview would go unanswered.
+  const [deleted, setDeleted] = useState(false);
+  const failed = useCallback((failure: unknown) => {
+    if (failure instanceof ApiError && failure.status === 404) setDeleted(true);
+    else setError(failure);
+  }, []);
 
   useEffect(() => {
     let live = true;
     setRunning(null);
     api.GET('/workflows/{id}', { params: { path: { id: workflowId } } }).then(
       (answer) => live && setRunning(dataOf(answer).version),
-      (failure: unknown) => live && setError(failure),
+      (failure: unknown) => live && failed(failure),
     );
     return () => {
       live = false;
     };
-  }, [api, workflowId, contactId]);
+  }, [api, workflowId, contactId, failed]);
 
   useEffect(() => {
     let live = true;
     api.POST('/workflows/{id}/try-it', { params: { path: { id: workflowId } } }).then(
       (answer) => live && setChannelId(dataOf(answer).channelId),
-      (failure: unknown) => live && setError(failure),
+      (failure: unknown) => live && failed(failure),
     );
     return () => {
       live = false;
     };
-  }, [api, workflowId]);
+  }, [api, workflowId, failed]);
 
   // The conversation on screen, for the end of the panel to end its session.
   const shownContact = useRef(contactId);
@@ -82,7 +88,7 @@ export const TryItPanel = ({
   }, [channelId, endConversation]);
   const restart = () => {
     setError(null);
-    endConversation(contactId).catch(setError);
+    endConversation(contactId).catch(failed);
     setContactId(freshContactId());
   };
 
@@ -91,7 +97,7 @@ export const TryItPanel = ({
       <div className="row">
         <h2 id="try-it-title">Try it</h2>
         <span className="spacer" />
-        <button type="button" onClick={restart} disabled={channelId === null}>
+        <button type="button" onClick={restart} disabled={channelId === null || deleted}>
           Restart
         </button>
       </div>
@@ -118,7 +124,12 @@ export const TryItPanel = ({
       )}
       <ErrorNotice error={error} />
       {channelId === null && error === null && <p className="hint">Opening the preview channel…</p>}
-      {channelId !== null && (
+      {deleted && (
+        <p role="alert" className="notice error">
+          This workflow was deleted: there is nothing to try any more.
+        </p>
+      )}
+      {channelId !== null && !deleted && (
         <iframe
           key={contactId}
           title="Try it"
