@@ -3,7 +3,8 @@ import { WORKFLOWS_PROJECTION } from '#readmodel';
 import { Visitor, activeSessionsOf, eventually, flowOnWebchat } from './support/conversations.js';
 import { type ChildServer, newSecret, removeDir, spawnServer, temporaryDataDir } from './support/test-server.js';
 
-describe('server roles', () => {
+/** Server processes of the suite on one DATA_DIR, each started with its roles; all stopped after it. */
+const processesSharingOneDataDir = () => {
   const dataDir = temporaryDataDir();
   const secret = newSecret();
   const servers: ChildServer[] = [];
@@ -14,12 +15,16 @@ describe('server roles', () => {
     }
     removeDir(dataDir);
   });
-
-  const start = async (roles: string) => {
-    const server = await spawnServer(dataDir, secret, { ROLES: roles });
+  const start = async (roles: string, env: Record<string, string> = {}) => {
+    const server = await spawnServer(dataDir, secret, { ROLES: roles, ...env });
     servers.push(server);
     return server;
   };
+  return { servers, start };
+};
+
+describe('server roles', () => {
+  const { servers, start } = processesSharingOneDataDir();
 
   it('splits the API and the projections over processes sharing the embedded stores', async () => {
     const api = await start('api');
@@ -72,24 +77,13 @@ describe('server roles', () => {
 });
 
 describe('two engine processes', () => {
-  const dataDir = temporaryDataDir();
-  const secret = newSecret();
-  const servers: ChildServer[] = [];
-  afterAll(async () => {
-    for (const server of servers) {
-      server.process.kill('SIGKILL');
-      await server.exited;
-    }
-    removeDir(dataDir);
-  });
+  const { start } = processesSharingOneDataDir();
   const CAP = 3;
 
   it('keep the session cap between them, and one carries on with the timers the other owed once that one is killed', async () => {
-    const api = await spawnServer(dataDir, secret, { ROLES: 'api,projections' });
-    servers.push(api);
-    const engineEnv = { ROLES: 'engine', MAX_OPEN_SESSIONS_PER_CHANNEL: String(CAP) };
-    const [first, second] = [await spawnServer(dataDir, secret, engineEnv), await spawnServer(dataDir, secret, engineEnv)];
-    servers.push(first, second);
+    const api = await start('api,projections');
+    const capped = { MAX_OPEN_SESSIONS_PER_CHANNEL: String(CAP) };
+    const [first, second] = [await start('engine', capped), await start('engine', capped)];
     // Sessions wait for an answer, and expire 3 s after the contact's last message.
     const { workflowId, channelId } = await flowOnWebchat(
       api.api,
