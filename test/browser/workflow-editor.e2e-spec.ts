@@ -350,8 +350,16 @@ describe('the workflow editor in Chromium', () => {
     // Saved elsewhere after this page loaded version 2: the next conversation runs it, and the panel says what runs.
     expect((await app.api.request('PUT', `/workflows/${id}/definition`, { body: { steps: FLOW } })).body.version).toBe(3);
     await page.getByRole('button', { name: 'Restart' }).click();
+    // Nothing runs before the first message, which takes the newest version then: nothing to warn of yet.
+    await chat.getByLabel('Message').waitFor();
+    expect(await page.getByText(/was saved (elsewhere|after)/).count()).toBe(0);
+    await chat.getByLabel('Message').fill('hello, version 3');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await chat.getByRole('log', { name: 'Conversation' }).getByText('What is your name?').waitFor();
     await page.getByText('Version 3 was saved elsewhere since this page loaded version 2').waitFor();
     await page.getByText('Runs version 3 as a customer sees it').waitFor();
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await eventually(activeSessions(id), (count) => count === 0);
 
     await page.getByRole('tab', { name: 'Versions' }).click();
     await eventually(activeSessions(id), (count) => count === 0);
@@ -379,6 +387,7 @@ describe('the workflow editor in Chromium', () => {
     await page.getByRole('button', { name: 'Restart' }).click();
     await page.getByRole('alert').filter({ hasText: 'This workflow was deleted: there is nothing to try any more.' }).waitFor();
     expect(await page.locator('iframe[title="Try it"]').count()).toBe(0);
+    expect(await page.getByText('as a customer sees it').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Restart' }).isDisabled()).toBe(true);
     expect(problems.filter((problem) => !problem.includes('status of 404'))).toEqual([]);
     await context.close();

@@ -1,8 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, dataOf } from '../api/api-client.js';
 import { useSignedIn } from '../auth/auth-context.js';
+import { webchatApi } from '../chat/webchat-api.js';
 import { ErrorNotice } from '../ui/errors.js';
 import { randomId } from '../ui/random-id.js';
+
+/** How often the panel looks whether the conversation has begun, until it has. */
+const BEGUN_POLL_MS = 1000;
 
 /** A contact id nobody else has: each Try it conversation starts from nothing. */
 const freshContactId = (): string => `try-it-${randomId()}`;
@@ -28,8 +32,8 @@ export const TryItPanel = ({
   const [channelId, setChannelId] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [contactId, setContactId] = useState(freshContactId);
-  // The newest version when this conversation began: the one its session runs, whatever the editor
-  // shows since (a save here, or one elsewhere after this page loaded the workflow).
+  // The version this conversation's session runs, whatever the editor shows since (a save here, or
+  // one elsewhere after this page loaded the workflow): the newest when its first message came.
   const [running, setRunning] = useState<number | null>(null);
   // Deleted elsewhere meanwhile: a conversation on its preview would go unanswered.
   const [deleted, setDeleted] = useState(false);
@@ -39,16 +43,23 @@ export const TryItPanel = ({
   }, []);
 
   useEffect(() => {
-    let live = true;
     setRunning(null);
-    api.GET('/workflows/{id}', { params: { path: { id: workflowId } } }).then(
-      (answer) => live && setRunning(dataOf(answer).version),
-      (failure: unknown) => live && failed(failure),
-    );
+    if (channelId === null) return undefined;
+    let live = true;
+    const conversation = webchatApi(channelId, contactId);
+    const readOnceBegun = async () => {
+      while (live && (await conversation.transcript({ newest: true })).items.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, BEGUN_POLL_MS));
+      }
+      if (!live) return;
+      const { version: newest } = dataOf(await api.GET('/workflows/{id}', { params: { path: { id: workflowId } } }));
+      if (live) setRunning(newest);
+    };
+    readOnceBegun().catch((failure: unknown) => live && failed(failure));
     return () => {
       live = false;
     };
-  }, [api, workflowId, contactId, failed]);
+  }, [api, workflowId, channelId, contactId, failed]);
 
   useEffect(() => {
     let live = true;
@@ -101,11 +112,13 @@ export const TryItPanel = ({
           Restart
         </button>
       </div>
-      <p className="hint">
-        Runs version {running ?? version} as a customer sees it, on this workflow&apos;s preview web chat channel. Saved changes apply to
-        new conversations only: after saving, press Restart.{dirty && ' Your unsaved changes are not in it.'} It is a real session: it
-        counts as an active session of the workflow until you press Restart, leave Try it or close the page.
-      </p>
+      {!deleted && (
+        <p className="hint">
+          Runs version {running ?? version} as a customer sees it, on this workflow&apos;s preview web chat channel. Saved changes apply to
+          new conversations only: after saving, press Restart.{dirty && ' Your unsaved changes are not in it.'} It is a real session: it
+          counts as an active session of the workflow until you press Restart, leave Try it or close the page.
+        </p>
+      )}
       {running !== null && running < version && (
         <p className="notice" role="status">
           Version {version} was saved after this conversation began: press Restart to try it.
@@ -117,13 +130,13 @@ export const TryItPanel = ({
           Reload the page to see them.
         </p>
       )}
-      {running === version && !hasSteps && (
+      {(running ?? version) === version && !hasSteps && (
         <p className="notice" role="status">
           This version has no steps yet: a conversation ends at once without a word to the customer. Add a step and save first.
         </p>
       )}
       <ErrorNotice error={error} />
-      {channelId === null && error === null && <p className="hint">Opening the preview channel…</p>}
+      {channelId === null && error === null && !deleted && <p className="hint">Opening the preview channel…</p>}
       {deleted && (
         <p role="alert" className="notice error">
           This workflow was deleted: there is nothing to try any more.
