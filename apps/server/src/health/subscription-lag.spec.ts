@@ -1,24 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type NewEvent, SqliteEventStore } from '#eventstore';
+import { specEvent } from '../../../../test/support/spec-events.js';
 import { measureLag } from './subscription-lag.js';
 
-const events = (count: number): NewEvent[] =>
-  Array.from({ length: count }, () => ({
-    id: randomUUID(),
-    type: 'LagMeasured',
-    data: {},
-    metadata: {
-      correlationId: 'c-1',
-      causationId: 'c-1',
-      actor: { sub: 'test', role: 'system' },
-      occurredAt: new Date().toISOString(),
-      workspace: 'acme',
-    },
-  }));
+const events = (count: number): NewEvent[] => Array.from({ length: count }, () => specEvent('LagMeasured', 'acme'));
 
 describe('measureLag', () => {
   let directory: string;
