@@ -155,11 +155,11 @@ export abstract class CheckpointedLogFollower {
         const message = (error as Error).message;
         // Two workers taking turns is how they are meant to run, not a failure to report.
         const overtaken = error instanceof CheckpointConflictError;
-        if (overtaken) this.logger.log?.(`${this.described}: ${message}; following on from there`);
         // A failure right after the last one waits longer; progress in between starts over.
         this.failuresInARow += 1;
         const delay = overtaken ? retryDelayMs(1) : retryDelayMs(this.failuresInARow);
-        if (!overtaken) {
+        if (overtaken) this.logger.log?.(`${this.described}: ${message}; following on from there`);
+        else {
           this.lastError = message;
           this.logger.error(`${this.described} stopped at ${String(this.checkpoint)}: ${message}; retrying in ${delay} ms`);
         }
