@@ -191,13 +191,8 @@ export const askQuestionStepSchema = stepOf(
         // back: a name one option shares with another, in either field, always chooses the first.
         const named = new Map<string, { index: number; field: 'label' | 'value' }>();
         options.forEach((option, index) => {
-          const names =
-            option.value === undefined
-              ? ([['label', option.label]] as const)
-              : ([
-                  ['label', option.label],
-                  ['value', option.value],
-                ] as const);
+          const names: ['label' | 'value', string][] = [['label', option.label]];
+          if (option.value !== undefined) names.push(['value', option.value]);
           for (const [field, name] of names) {
             const key = answerKey(name);
             const first = named.get(key);
